@@ -1,0 +1,52 @@
+// Every applied change is recorded here, with what undoes it, so `ssh-doctor undo` can revert it.
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Command, Fix } from '../report.js';
+
+export interface JournalEntry {
+  id: string;
+  at: string;
+  fixId: string;
+  title: string;
+  commands: Command[];
+  undo: Fix['undo'];
+  /** Backup files made before the change (restored by the undo commands). */
+  backups: string[];
+  status: 'applied' | 'failed' | 'undone';
+  /** The entry this one undid, for status 'undone'. */
+  undoes?: string;
+}
+
+export function journalPath(): string {
+  const dir =
+    process.env.SSH_DOCTOR_STATE_DIR ??
+    (process.getuid?.() === 0
+      ? '/var/lib/ssh-doctor'
+      : join(process.env.XDG_STATE_HOME ?? join(homedir(), '.local/state'), 'ssh-doctor'));
+  return join(dir, 'journal.jsonl');
+}
+
+export async function appendJournal(entry: JournalEntry, path = journalPath()): Promise<void> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  await appendFile(path, JSON.stringify(entry) + '\n', { mode: 0o600 });
+}
+
+export async function readJournal(path = journalPath()): Promise<JournalEntry[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return [];
+  }
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .flatMap((l) => {
+      try {
+        return [JSON.parse(l) as JournalEntry];
+      } catch {
+        return [];
+      }
+    });
+}

@@ -1,0 +1,100 @@
+// The one report model behind the Ink UI, --json and the text report.
+// Ids and field names are a public contract (README "Report contract"): add, never rename.
+
+export type Severity = 'ok' | 'info' | 'warning' | 'error';
+
+/** A command is an argument vector, never a shell string. */
+export type Command = readonly string[];
+
+export interface Fix {
+  id: string;
+  title: string;
+  commands: Command[];
+  risk: string;
+  undo: Command[] | string;
+}
+
+export interface Finding {
+  id: string;
+  severity: Severity;
+  summary: string;
+  evidence: string[];
+  fix?: Fix;
+}
+
+export type ProbeStatus = 'ok' | 'fail' | 'unknown' | 'skipped';
+
+export interface ProbeRecord {
+  id: string;
+  status: ProbeStatus;
+  durationMs: number;
+  detail: string;
+}
+
+export interface Verdict {
+  id: string;
+  severity: Severity;
+  summary: string;
+}
+
+export type Mode = 'client' | 'server' | 'locked-out';
+
+export interface Target {
+  user: string;
+  host: string;
+  port: number;
+}
+
+export interface Report {
+  schema: 'ssh-doctor/report@1';
+  mode: Mode;
+  target?: Target;
+  verdict: Verdict;
+  findings: Finding[];
+  probes: ProbeRecord[];
+  durationMs: number;
+}
+
+export const SCHEMA = 'ssh-doctor/report@1' as const;
+
+const rank: Record<Severity, number> = { ok: 0, info: 1, warning: 2, error: 3 };
+
+export function worstSeverity(findings: readonly Finding[]): Severity {
+  return findings.reduce<Severity>((w, f) => (rank[f.severity] > rank[w] ? f.severity : w), 'ok');
+}
+
+/** Exit 0 when nothing error-level was found, 1 otherwise (2 is reserved for usage errors). */
+export function exitCodeFor(report: Report): number {
+  return report.verdict.severity === 'error' || worstSeverity(report.findings) === 'error' ? 1 : 0;
+}
+
+/** How a command is shown to a person: quoted only where the shell would need it. */
+export function formatCommand(cmd: Command): string {
+  return cmd.map((a) => (/^[\w@%+=:,./~-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+export function formatUndo(undo: Fix['undo']): string[] {
+  return typeof undo === 'string' ? [undo] : undo.map(formatCommand);
+}
+
+/** Plain-text rendering of a report, for non-TTY output without --json. */
+export function renderText(report: Report): string {
+  const lines: string[] = [];
+  const t = report.target;
+  if (t) lines.push(`ssh-doctor ${report.mode}: ${t.user}@${t.host}:${t.port}`);
+  for (const p of report.probes) {
+    lines.push(`  [${p.status.padEnd(7)}] ${p.id.padEnd(12)} ${String(p.durationMs).padStart(5)} ms  ${p.detail}`);
+  }
+  lines.push('', `Verdict: ${report.verdict.id} (${report.verdict.severity}) — ${report.verdict.summary}`);
+  for (const f of report.findings) {
+    lines.push('', `${f.severity.toUpperCase()} ${f.id}: ${f.summary}`);
+    for (const e of f.evidence) lines.push(`    ${e}`);
+    if (f.fix) {
+      lines.push(`  Fix: ${f.fix.title} (risk: ${f.fix.risk})`);
+      for (const c of f.fix.commands) lines.push(`    $ ${formatCommand(c)}`);
+      for (const u of formatUndo(f.fix.undo)) lines.push(`    undo: ${u}`);
+    }
+  }
+  lines.push('', `Done in ${report.durationMs} ms.`);
+  return lines.join('\n') + '\n';
+}

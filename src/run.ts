@@ -1,0 +1,45 @@
+// The only place that starts processes. Argument arrays only: no shell, ever.
+import type { Command } from './report.js';
+
+export interface RunResult {
+  exitCode: number | undefined;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  /** The program is not installed (ENOENT): callers degrade to "unknown". */
+  missing: boolean;
+  durationMs: number;
+}
+
+export interface RunOptions {
+  timeoutMs: number;
+  input?: string;
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+}
+
+export async function run(cmd: Command, opts: RunOptions): Promise<RunResult> {
+  const [file, ...args] = cmd;
+  if (!file) throw new Error('run: empty command');
+  const { execa } = await import('execa');
+  const started = Date.now();
+  const r = await execa(file, args, {
+    reject: false,
+    timeout: opts.timeoutMs,
+    input: opts.input,
+    stdin: opts.input === undefined ? 'ignore' : undefined,
+    env: opts.env,
+    cwd: opts.cwd,
+    stripFinalNewline: false,
+    forceKillAfterDelay: 500,
+  });
+  const code = (r as { code?: string }).code;
+  return {
+    exitCode: r.exitCode,
+    stdout: String(r.stdout ?? ''),
+    stderr: String(r.stderr ?? ''),
+    timedOut: r.timedOut === true,
+    missing: code === 'ENOENT',
+    durationMs: Date.now() - started,
+  };
+}
