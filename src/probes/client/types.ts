@@ -1,0 +1,155 @@
+// What each client probe returns. The flow (flows/client.ts) decides on these; the probes in this
+// folder produce them. Every probe takes a timeout and never throws for an expected failure.
+
+/** Effective settings, as `ssh -G` computes them for the same flags. */
+export interface ResolvedTarget {
+  /** The destination as typed (may be a Host alias). */
+  alias: string;
+  /** HostName after alias expansion. */
+  host: string;
+  user: string;
+  port: number;
+  identityFiles: string[];
+  userKnownHostsFiles: string[];
+  globalKnownHostsFiles: string[];
+  hostKeyAlias?: string;
+  proxyJump?: string;
+  addressFamily: 'any' | 'inet' | 'inet6';
+  /** Ports named anywhere in the user's ssh config (candidates when the port refuses). */
+  configPorts: number[];
+}
+
+export interface DnsResult {
+  addresses: { address: string; family: 4 | 6 }[];
+  /** literal: the host is an address; hosts: found in /etc/hosts; dns: from the resolver. */
+  source?: 'literal' | 'hosts' | 'dns';
+  /** getaddrinfo's code when nothing resolved (ENOTFOUND, EAI_AGAIN, ...). */
+  error?: string;
+}
+
+export type TcpOutcome = 'connected' | 'refused' | 'timeout' | 'unreachable' | 'error';
+export type BannerOutcome = 'ssh' | 'other' | 'closed' | 'reset' | 'silent';
+
+export interface TcpAttempt {
+  address: string;
+  port: number;
+  outcome: TcpOutcome;
+  /** errno code for refused/unreachable/error (ECONNREFUSED, EHOSTUNREACH, ENETUNREACH, ...). */
+  errno?: string;
+  ms: number;
+  /** Only when connected: what the server said first. */
+  bannerOutcome?: BannerOutcome;
+  /** The first line the server sent (SSH-2.0-..., 220 smtp ..., HTTP/1.1 ...), printable only. */
+  banner?: string;
+}
+
+export interface TcpResult {
+  attempts: TcpAttempt[];
+}
+
+export interface KnownHostEntry {
+  file: string;
+  line: number;
+  keyType: string;
+  key: string;
+  marker?: '@revoked' | '@cert-authority';
+  hashed: boolean;
+}
+
+export interface KnownHostsResult {
+  /** The name looked up: host, or [host]:port for a non-22 port, or HostKeyAlias. */
+  lookupName: string;
+  entries: KnownHostEntry[];
+  /** Files that exist and were searched. */
+  searched: string[];
+}
+
+export interface HostKey {
+  type: string;
+  /** base64 of the public key blob, as in known_hosts. */
+  key: string;
+  /** SHA256:... as ssh prints it. */
+  fingerprint: string;
+}
+
+export interface HandshakeResult {
+  ok: boolean;
+  hostKey?: HostKey;
+  /** The server's KEXINIT proposal. */
+  serverAlgorithms?: { kex: string[]; hostKey: string[]; cipher: string[]; mac: string[] };
+  /** Methods the server lists after an auth "none" request (publickey, password, ...). */
+  authMethods?: string[];
+  serverVersion?: string;
+  /** node-ssh/ssh2 error level (client-socket, client-timeout, handshake, ...) and message. */
+  error?: { level?: string; message: string };
+}
+
+export interface KeyFile {
+  path: string;
+  exists: boolean;
+  /** Permission bits, e.g. 0o644. */
+  mode?: number;
+  ownerUid?: number;
+  /** ssh ignores a private key readable by group or others ("UNPROTECTED PRIVATE KEY FILE"). */
+  tooOpen?: boolean;
+  pubPath: string;
+  pubExists: boolean;
+  /** The .pub matches the private key (from ssh-keygen -y); undefined when it can't be told. */
+  pubMatches?: boolean;
+  type?: string;
+  fingerprint?: string;
+  /** Whether the path was named explicitly (-i / IdentityFile) rather than a default. */
+  explicit: boolean;
+}
+
+export interface KeyFilesResult {
+  files: KeyFile[];
+  agent: { available: boolean; fingerprints: string[] };
+}
+
+export type LoginOutcome =
+  | 'ok'
+  | 'host-key-changed'
+  | 'host-key-unknown'
+  | 'algorithm-mismatch'
+  | 'auth-denied'
+  | 'too-many-auth-failures'
+  | 'connection-refused'
+  | 'connection-timeout'
+  | 'banner-exchange-failed'
+  | 'dns-unresolved'
+  | 'no-route'
+  | 'other';
+
+/** What `ssh -v` printed, reduced to facts (see parseSshDebug). */
+export interface SshDebug {
+  outcome: LoginOutcome;
+  serverVersion?: string;
+  /** "Authentications that can continue" — the last list seen. */
+  methodsLeft?: string[];
+  /** Key files or agent keys offered ("Offering public key: ..."). */
+  keysOffered: string[];
+  /** Keys ssh refused to use because their modes were too open. */
+  keysIgnored: { path: string; mode: string }[];
+  /** Identity files ssh looked for but did not find ("no such identity"). */
+  keysMissing: string[];
+  /** For algorithm-mismatch: what did not match, and what the server offered. */
+  algorithm?: { what: string; theirOffer: string[] };
+  /** For host-key-changed: the known_hosts line that no longer matches. */
+  offendingKey?: { file: string; line: number };
+  /** The lines that support the outcome, verbatim, for evidence. */
+  evidence: string[];
+}
+
+export interface LoginResult {
+  exitCode: number | undefined;
+  timedOut: boolean;
+  debug: SshDebug;
+}
+
+export interface AltPortResult {
+  port: number;
+  outcome: TcpOutcome;
+  bannerOutcome?: BannerOutcome;
+  banner?: string;
+}
