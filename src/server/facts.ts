@@ -1,0 +1,214 @@
+// Everything the server probes learn, as plain JSON-serialisable data. The locked-out console kit
+// decodes a console script's output into this same shape and calls serverFindings() on it, so
+// nothing here may hold functions, class instances, Maps or Dates.
+//
+// Every part is optional: absent means "not probed"; `{ unknown: why }` means "probed, could not
+// tell" (tool missing, timed out, needs root). Findings are only drawn from what is known.
+
+/** A probe that ran but could not tell: one line saying why (shown as evidence / probe detail). */
+export interface Unknown {
+  unknown: string;
+  /** True when running as root would have told (the command offers `sudo ssh-doctor server …`). */
+  needsRoot?: boolean;
+}
+
+export type Maybe<T> = T | Unknown;
+
+export function isUnknown<T>(x: Maybe<T> | undefined): x is Unknown {
+  return typeof x === 'object' && x !== null && 'unknown' in x;
+}
+
+/** The value when it was learned; undefined when not probed or unknown. */
+export function known<T>(x: Maybe<T> | undefined): T | undefined {
+  return x === undefined || isUnknown(x) ? undefined : x;
+}
+
+/** stat(2) of one path, as sshd would see it (symlinks followed, like sshd's stat/realpath). */
+export interface FileStat {
+  path: string;
+  exists: boolean;
+  type?: 'file' | 'dir' | 'link' | 'other';
+  /** Permission bits only (e.g. 0o755), no file-type bits. */
+  mode?: number;
+  uid?: number;
+  gid?: number;
+  /** Names for uid/gid when they resolve (Debian's group rule compares the owner's name). */
+  owner?: string;
+  group?: string;
+}
+
+export interface SshdBinary {
+  /** Path of the sshd binary, or undefined when none was found. */
+  path?: string;
+  /** "OpenSSH_9.2p1 Debian-2+deb12u3, OpenSSL …" from `sshd -V`, when it ran. */
+  version?: string;
+}
+
+export interface SshdProcesses {
+  /** Pids of listening sshd daemons (the "listener" process, not per-connection children). */
+  pids: number[];
+  /** Their command lines, for evidence ("/usr/sbin/sshd -D -p 2222"). */
+  commands: string[];
+}
+
+export type InitSystem = 'systemd' | 'sysvinit' | 'openrc' | 'none';
+
+export interface InitFacts {
+  system: InitSystem;
+  /** The service name that manages sshd here ('ssh' on Debian/Ubuntu, 'sshd' elsewhere). */
+  service?: string;
+  /** Whether that service is enabled at boot, when the manager can say. */
+  enabled?: boolean;
+}
+
+export interface ConfigError {
+  /** Config file and line from "FILE line N: …", when sshd names them. */
+  file?: string;
+  line?: number;
+  message: string;
+}
+
+export interface ConfigTest {
+  /** `sshd -t` exit status 0. */
+  ok: boolean;
+  errors: ConfigError[];
+  /** Host key files sshd could not load ("Unable to load host key …", "bad permissions"). */
+  hostKeyErrors: { path: string; message: string }[];
+  /** sshd -t complained that the privilege separation directory is missing. */
+  privsepMissing?: string;
+  /** Raw stderr lines, verbatim (evidence). */
+  raw: string[];
+}
+
+/**
+ * `sshd -T -C user=U,host=H,addr=A`: sshd's own view of the effective configuration for that
+ * connection (Match blocks, Include and sshd_config.d applied). Keys are lower-case as sshd
+ * prints them; every occurrence is kept in order (port, listenaddress, hostkey repeat).
+ */
+export interface EffectiveConfig {
+  context: { user: string; host: string; addr: string };
+  config: Record<string, string[]>;
+}
+
+export interface Listener {
+  /** Local address as ss prints it, without brackets: "0.0.0.0", "::", "127.0.0.1", "*". */
+  address: string;
+  port: number;
+  process?: string;
+  pid?: number;
+}
+
+export interface ListenerFacts {
+  /** Which tool answered: 'ss' or 'netstat'. */
+  source: 'ss' | 'netstat';
+  sockets: Listener[];
+}
+
+export type FirewallName = 'ufw' | 'firewalld' | 'iptables' | 'ip6tables' | 'nftables';
+
+/** Where a deciding rule sits, so a fix can insert an allow rule before it. */
+export interface RuleLocation {
+  /** nft: family and table ("inet", "filter"); iptables: table ("filter"). */
+  family?: string;
+  table?: string;
+  chain: string;
+  /** 1-based position in the chain (iptables --line-numbers); for a policy, undefined. */
+  position?: number;
+  /** nft rule handle. */
+  handle?: number;
+  /** firewalld zone. */
+  zone?: string;
+}
+
+export interface FirewallLayer {
+  name: FirewallName;
+  /**
+   * absent: tool not installed or no ruleset; inactive: installed but not filtering;
+   * accepts / blocks: the verdict for a new TCP connection to the port from a remote address;
+   * unknown: could not tell (see detail).
+   */
+  state: 'absent' | 'inactive' | 'accepts' | 'blocks' | 'unknown';
+  /** The rule that decides, verbatim, or "policy DROP" / "default: deny (incoming)". */
+  rule?: string;
+  where?: RuleLocation;
+  /** The verdict of the deciding rule ('DROP', 'REJECT', 'ACCEPT', 'deny', …). */
+  verdict?: string;
+  detail?: string;
+  needsRoot?: boolean;
+}
+
+export interface HostKeyFacts {
+  /** HostKey paths sshd is configured with, each stat'ed. */
+  keys: FileStat[];
+}
+
+export interface GroupFacts {
+  gid: number;
+  name: string;
+  /** Supplementary members listed in /etc/group. */
+  members: string[];
+  /** Accounts whose primary group this is (uid and name). */
+  primaryOf: { name: string; uid: number }[];
+}
+
+export interface UserFacts {
+  name: string;
+  exists: boolean;
+  uid?: number;
+  gid?: number;
+  home?: string;
+  shell?: string;
+  /** Names of every group the user is in (primary first), for AllowGroups/DenyGroups. */
+  groups?: string[];
+  /** From `passwd -S` / shadow: 'L' locked ("!" or "*" hash), 'NP' no password, 'P' usable. */
+  passwordStatus?: 'L' | 'NP' | 'P';
+  /** The shadow hash field begins with "!" (usermod -L / passwd -l). */
+  lockedWithBang?: boolean;
+  /** Account expiry date (shadow field 8) has passed. */
+  accountExpired?: boolean;
+  /** Password expired and past its inactivity period: sshd/PAM refuses even key logins. */
+  passwordInactive?: boolean;
+  /** The shadow line's expiry fields, verbatim, for evidence. */
+  expiryDetail?: string;
+}
+
+export interface AuthFilesFacts {
+  /** Expanded AuthorizedKeysFile paths (from sshd -T), each stat'ed. */
+  authorizedKeys: FileStat[];
+  /** Number of key lines in each existing authorized_keys file (comments/blank skipped). */
+  keyCounts: Record<string, number>;
+  /**
+   * Every directory from each authorized_keys file up to "/" (home, home/.ssh, /home, /),
+   * stat'ed: sshd's StrictModes walks exactly these.
+   */
+  dirs: FileStat[];
+  /** Groups owning any of the paths above (Debian's private-group rule needs members). */
+  groups: GroupFacts[];
+}
+
+export interface LogFacts {
+  /** Where the lines came from: "journalctl", "/var/log/auth.log", "/var/log/secure". */
+  source: string;
+  /** Recent sshd lines that explain a refusal, verbatim, oldest first. */
+  lines: string[];
+}
+
+export interface ServerFacts {
+  /** Who and which port the diagnosis is about. */
+  target: { user: string; port: number };
+  /** Whether the probes ran as root (many files and `sshd -T` need it). */
+  root: boolean;
+  sshd?: Maybe<SshdBinary>;
+  processes?: Maybe<SshdProcesses>;
+  init?: Maybe<InitFacts>;
+  configTest?: Maybe<ConfigTest>;
+  effective?: Maybe<EffectiveConfig>;
+  listeners?: Maybe<ListenerFacts>;
+  firewall?: FirewallLayer[];
+  privsepDir?: Maybe<FileStat>;
+  hostKeys?: Maybe<HostKeyFacts>;
+  user?: Maybe<UserFacts>;
+  authFiles?: Maybe<AuthFilesFacts>;
+  nologin?: Maybe<{ exists: boolean; path: string; text?: string }>;
+  logs?: Maybe<LogFacts>;
+}

@@ -1,0 +1,266 @@
+// Facts → findings. Pure: no I/O, no clock. The locked-out console kit calls this too.
+import type { Finding, Fix, Severity } from '../report.js';
+import { known, type EffectiveConfig, type FileStat, type ServerFacts, type UserFacts } from './facts.js';
+import { groupWriteRuleFor, insecureReason, octal, walkedDirs } from './strict-modes.js';
+
+export interface FindingOptions {
+  /** Attach a fix to a finding (the fixes side's proposeFix); none when absent. */
+  proposeFix?: (findingId: string, facts: ServerFacts) => Fix | undefined;
+}
+
+/** Finding ids, stable (README). */
+export const SERVER_FINDING_IDS = [
+  'sshd-not-installed', 'sshd-not-running', 'sshd-config-invalid', 'sshd-port-mismatch',
+  'sshd-listen-address', 'privsep-dir-missing', 'host-key-permissions', 'host-keys-missing',
+  'firewall-blocks-ssh', 'authorized-keys-missing', 'authorized-keys-permissions',
+  'ssh-dir-permissions', 'home-permissions', 'user-not-allowed', 'account-locked',
+  'nologin-present', 'pubkey-auth-disabled', 'usedns-enabled', 'sshd-log-refusal',
+] as const;
+
+export function serverFindings(facts: ServerFacts, opts: FindingOptions = {}): Finding[] {
+  const out: Finding[] = [];
+  const add = (id: string, severity: Severity, summary: string, evidence: string[]) => {
+    const fix = opts.proposeFix?.(id, facts);
+    out.push(fix ? { id, severity, summary, evidence, fix } : { id, severity, summary, evidence });
+  };
+  const sshd = known(facts.sshd);
+  if (sshd && !sshd.path) {
+    add('sshd-not-installed', 'error', 'The OpenSSH server (sshd) is not installed.', ['no sshd binary in /usr/sbin, /usr/local/sbin or PATH']);
+    return out.concat(); // nothing else about sshd can be known
+  }
+  daemon(facts, add);
+  network(facts, add);
+  account(facts, add);
+  config(facts, add);
+  const logs = known(facts.logs);
+  if (logs && logs.lines.length > 0) {
+    add('sshd-log-refusal', 'info', `sshd's log explains a refusal (${logs.source}).`, logs.lines.slice(-10));
+  }
+  return out;
+}
+
+type Add = (id: string, severity: Severity, summary: string, evidence: string[]) => void;
+
+function daemon(facts: ServerFacts, add: Add): void {
+  const procs = known(facts.processes);
+  const test = known(facts.configTest);
+  const priv = known(facts.privsepDir);
+  const running = procs ? procs.pids.length > 0 : undefined;
+  if (running === false) {
+    const init = known(facts.init);
+    add('sshd-not-running', 'error', 'sshd is not running, so nothing answers on the SSH port.', [
+      'no sshd listener process (pgrep -x sshd, /proc)',
+      ...(init ? [`service manager: ${init.system}${init.service ? ` (service "${init.service}")` : ''}`] : []),
+    ]);
+  }
+  if (test && !test.ok && test.errors.length > 0) {
+    const first = test.errors[0]!;
+    const where = first.file ? `${first.file}${first.line ? ` line ${first.line}` : ''}` : 'the configuration';
+    add('sshd-config-invalid', 'error', `sshd -t rejects ${where}: sshd will not start or reload.`,
+      test.errors.map((e) => (e.file ? `${e.file}:${e.line ?? '?'}: ${e.message}` : e.message)));
+  }
+  if ((priv && !priv.exists) || test?.privsepMissing) {
+    add('privsep-dir-missing', 'error', `The privilege separation directory ${priv?.path ?? '/run/sshd'} is missing: sshd refuses to start.`,
+      [test?.privsepMissing ?? `${priv?.path ?? '/run/sshd'} does not exist`]);
+  }
+  hostKeys(facts, add);
+}
+
+function hostKeys(facts: ServerFacts, add: Add): void {
+  const hk = known(facts.hostKeys);
+  const test = known(facts.configTest);
+  if (!hk) return;
+  // sshd (authfile.c sshkey_perm_ok) ignores a private key it owns that group or others can read.
+  const tooOpen = hk.keys.filter((k) => k.exists && k.uid === 0 && k.mode !== undefined && (k.mode & 0o077) !== 0);
+  const missing = hk.keys.filter((k) => !k.exists);
+  const usable = hk.keys.length - tooOpen.length - missing.length;
+  const sev: Severity = usable > 0 ? 'warning' : 'error';
+  const consequence = usable > 0 ? 'sshd skips it' : 'sshd has no usable host key and refuses to start';
+  const testLines = (paths: string[]) => (test?.hostKeyErrors ?? []).filter((e) => paths.includes(e.path)).map((e) => e.message);
+  if (tooOpen.length > 0) {
+    add('host-key-permissions', sev, `Host key ${tooOpen.map((k) => k.path).join(', ')} is readable by others: ${consequence}.`, [
+      ...tooOpen.map((k) => `${k.path}: mode ${octal(k.mode!)} owner ${k.owner ?? k.uid}:${k.group ?? k.gid} (sshd requires no group/other access, e.g. 0600 root)`),
+      ...testLines(tooOpen.map((k) => k.path)),
+    ]);
+  }
+  if (missing.length > 0 && (usable === 0 || missing.length < hk.keys.length)) {
+    add('host-keys-missing', usable > 0 ? 'warning' : 'error',
+      usable > 0 ? `Host key ${missing.map((k) => k.path).join(', ')} is missing.` : 'No host key exists: sshd refuses to start.',
+      [...missing.map((k) => `${k.path} does not exist`), ...testLines(missing.map((k) => k.path))]);
+  }
+}
+
+const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
+
+function network(facts: ServerFacts, add: Add): void {
+  const port = facts.target.port;
+  const ls = known(facts.listeners);
+  const procs = known(facts.processes);
+  const eff = known(facts.effective);
+  if (ls) {
+    const sshdSockets = ls.sockets.filter((s) => s.process === 'sshd' || (s.pid !== undefined && procs?.pids.includes(s.pid)));
+    const onPort = sshdSockets.filter((s) => s.port === port);
+    if (sshdSockets.length > 0 && onPort.length === 0) {
+      const where = sshdSockets.map((s) => `${fmtAddr(s.address)}:${s.port}`);
+      add('sshd-port-mismatch', 'error', `sshd listens on ${unique(sshdSockets.map((s) => s.port)).join(', ')}, not on port ${port}.`,
+        [`sshd listens on ${where.join(', ')}`, ...(eff ? [`sshd -T: port ${(eff.config.port ?? []).join(', ')}`] : [])]);
+    } else if (onPort.length > 0 && onPort.every((s) => LOOPBACK.test(s.address))) {
+      add('sshd-listen-address', 'error', `sshd listens on port ${port} only on a loopback address: other machines cannot reach it.`,
+        [`sshd listens on ${onPort.map((s) => `${fmtAddr(s.address)}:${s.port}`).join(', ')}`,
+          ...(eff ? [`sshd -T: listenaddress ${(eff.config.listenaddress ?? []).join(', ')}`] : [])]);
+    }
+    const other = ls.sockets.find((s) => s.port === port && s.process !== undefined && s.process !== 'sshd');
+    if (other && onPort.length === 0) {
+      add('sshd-port-mismatch', 'error', `Port ${port} is taken by ${other.process}, not sshd.`, [`${other.process} (pid ${other.pid ?? '?'}) listens on ${fmtAddr(other.address)}:${port}`]);
+    }
+  } else if (eff && procs?.pids.length === 0) {
+    const ports = (eff.config.port ?? []).map(Number);
+    if (ports.length > 0 && !ports.includes(port)) {
+      add('sshd-port-mismatch', 'error', `sshd is configured for port ${ports.join(', ')}, not ${port}.`, [`sshd -T: port ${ports.join(', ')}`]);
+    }
+  }
+  for (const fw of facts.firewall ?? []) {
+    if (fw.state !== 'blocks') continue;
+    add('firewall-blocks-ssh', 'error', `${fw.name} blocks TCP port ${port}${fw.rule ? ` (${fw.rule})` : ''}.`, [
+      `${fw.name}: ${fw.rule ?? fw.verdict ?? 'blocks'}${fw.where ? ` — ${fmtWhere(fw.where)}` : ''}`,
+      ...(fw.detail ? [fw.detail] : []),
+    ]);
+  }
+}
+
+function account(facts: ServerFacts, add: Add): void {
+  const user = known(facts.user);
+  const eff = known(facts.effective);
+  const name = facts.target.user;
+  if (!user) return;
+  if (!user.exists) {
+    add('user-not-allowed', 'error', `There is no account named ${name} on this host.`, [`getent passwd ${name}: not found`]);
+    return;
+  }
+  if (eff) {
+    const why = notAllowedBecause(user, eff);
+    if (why) add('user-not-allowed', 'error', `sshd does not allow ${name} to log in: ${why.summary}.`, why.evidence);
+  }
+  const usePam = eff ? first(eff, 'usepam') !== 'no' : true;
+  const locked: string[] = [];
+  if (user.accountExpired) locked.push(`account expired (${user.expiryDetail ?? 'shadow expiry date passed'})`);
+  if (user.passwordInactive) locked.push(`password expired and past its inactive period (${user.expiryDetail ?? 'shadow'})`);
+  // With UsePAM yes, sshd leaves the "!" lock to PAM, and pam_unix's account check ignores it:
+  // key logins still work (checked against the real sshd in the lab). Without PAM sshd refuses.
+  if (user.lockedWithBang && !usePam) locked.push('password field starts with "!" and UsePAM is no, so sshd treats the account as locked');
+  if (locked.length > 0) add('account-locked', 'error', `The account ${name} is locked: sshd refuses every login, even with a key.`, locked);
+
+  const nl = known(facts.nologin);
+  if (nl?.exists && user.uid !== 0) {
+    add('nologin-present', 'error', `${nl.path} exists: only root may log in.`, [`${nl.path} exists${nl.text ? `: "${nl.text.trim().split('\n')[0]}"` : ''}`]);
+  }
+  authFiles(facts, user, eff, add);
+}
+
+function authFiles(facts: ServerFacts, user: UserFacts, eff: EffectiveConfig | undefined, add: Add): void {
+  const af = known(facts.authFiles);
+  if (!af || user.uid === undefined) return;
+  const present = af.authorizedKeys.filter((f) => f.exists);
+  const withKeys = present.filter((f) => (af.keyCounts[f.path] ?? 0) > 0);
+  if (withKeys.length === 0) {
+    const passwordOk = eff ? first(eff, 'passwordauthentication') === 'yes' || first(eff, 'kbdinteractiveauthentication') === 'yes' : false;
+    add('authorized-keys-missing', passwordOk ? 'warning' : 'error',
+      `${user.name} has no authorized key, so no key login can succeed${passwordOk ? ' (password login is still enabled)' : ''}.`,
+      af.authorizedKeys.map((f) => (f.exists ? `${f.path} exists but holds no key` : `${f.path} does not exist`)));
+  }
+  if (eff && first(eff, 'strictmodes') === 'no') return;
+  const rule = groupWriteRuleFor(known(facts.sshd)?.version);
+  const byPath = new Map(af.dirs.map((d) => [d.path, d]));
+  const home = user.home?.replace(/\/+$/, '');
+  const bad = { file: [] as string[], sshDir: [] as string[], home: [] as string[] };
+  const seen = new Set<string>();
+  for (const f of present) {
+    if (f.type !== undefined && f.type !== 'file') bad.file.push(`${f.path} is not a regular file`);
+    else {
+      const why = insecureReason(f, user.uid, af.groups, rule);
+      if (why) bad.file.push(`${f.path}: ${why}`);
+    }
+    for (const dir of walkedDirs(f.path, home)) {
+      const st: FileStat | undefined = byPath.get(dir);
+      if (!st || seen.has(dir)) continue;
+      seen.add(dir);
+      const why = insecureReason(st, user.uid, af.groups, rule);
+      if (!why) continue;
+      const line = `${dir}: ${why}`;
+      if (home && dir.startsWith(home + '/')) bad.sshDir.push(line);
+      else bad.home.push(line);
+    }
+  }
+  const tail = 'sshd (StrictModes) ignores authorized_keys';
+  if (bad.file.length) add('authorized-keys-permissions', 'error', `authorized_keys has unsafe ownership or modes: ${tail}.`, bad.file);
+  if (bad.sshDir.length) add('ssh-dir-permissions', 'error', `The .ssh directory has unsafe ownership or modes: ${tail}.`, bad.sshDir);
+  if (bad.home.length) add('home-permissions', 'error', `The home directory (or a directory above it) has unsafe ownership or modes: ${tail}.`, bad.home);
+}
+
+function config(facts: ServerFacts, add: Add): void {
+  const eff = known(facts.effective);
+  if (!eff) return;
+  if (first(eff, 'pubkeyauthentication') === 'no') {
+    add('pubkey-auth-disabled', 'error', 'PubkeyAuthentication is off: sshd refuses every key.', [
+      `sshd -T -C user=${eff.context.user},host=${eff.context.host},addr=${eff.context.addr}: pubkeyauthentication no`,
+    ]);
+  }
+  if (first(eff, 'usedns') === 'yes') {
+    add('usedns-enabled', 'warning', 'UseDNS is on: each login waits for reverse DNS of the client, which is slow when DNS is.', ['sshd -T: usedns yes']);
+  }
+}
+
+/** sshd's allowed_user() (auth.c), for the checks that depend only on the user. */
+export function notAllowedBecause(user: UserFacts, eff: EffectiveConfig): { summary: string; evidence: string[] } | undefined {
+  const list = (k: string) => (eff.config[k] ?? []).flatMap((v) => v.split(/\s+/)).filter(Boolean);
+  const groups = user.groups ?? [];
+  if (user.uid === 0) {
+    const prl = first(eff, 'permitrootlogin');
+    if (prl === 'no') return { summary: 'PermitRootLogin is no', evidence: ['sshd -T: permitrootlogin no'] };
+  }
+  const deny = list('denyusers').find((p) => userPatternMatches(p, user.name));
+  if (deny) return { summary: `DenyUsers names ${deny}`, evidence: [`sshd -T: denyusers ${list('denyusers').join(' ')}`] };
+  const allow = list('allowusers');
+  if (allow.length > 0 && !allow.some((p) => userPatternMatches(p, user.name))) {
+    return { summary: `AllowUsers does not include ${user.name}`, evidence: [`sshd -T: allowusers ${allow.join(' ')}`] };
+  }
+  const dg = list('denygroups');
+  const dHit = groups.find((g) => dg.some((p) => globMatch(p, g)));
+  if (dHit) return { summary: `DenyGroups names group ${dHit}`, evidence: [`sshd -T: denygroups ${dg.join(' ')}`, `${user.name} is in groups: ${groups.join(' ')}`] };
+  const ag = list('allowgroups');
+  if (ag.length > 0 && !groups.some((g) => ag.some((p) => globMatch(p, g)))) {
+    return { summary: `AllowGroups does not include any group of ${user.name}`, evidence: [`sshd -T: allowgroups ${ag.join(' ')}`, `${user.name} is in groups: ${groups.join(' ')}`] };
+  }
+  return undefined;
+}
+
+/** A DenyUsers/AllowUsers entry is USER or USER@HOST; only the user part is decidable here. */
+function userPatternMatches(pattern: string, name: string): boolean {
+  const u = pattern.includes('@') ? pattern.slice(0, pattern.indexOf('@')) : pattern;
+  return globMatch(u, name);
+}
+
+/** OpenSSH match_pattern: "*" and "?" wildcards, whole string. */
+export function globMatch(pattern: string, s: string): boolean {
+  const re = new RegExp('^' + pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$');
+  return re.test(s);
+}
+
+function first(eff: EffectiveConfig, key: string): string | undefined {
+  return eff.config[key]?.[0]?.toLowerCase();
+}
+
+function fmtAddr(a: string): string {
+  return a.includes(':') ? `[${a}]` : a;
+}
+
+function fmtWhere(w: NonNullable<ServerFacts['firewall']>[number]['where'] & object): string {
+  const parts = [w.family && w.table ? `table ${w.family} ${w.table}` : w.table ? `table ${w.table}` : undefined,
+    w.zone ? `zone ${w.zone}` : undefined, `chain ${w.chain}`,
+    w.position !== undefined ? `rule ${w.position}` : undefined, w.handle !== undefined ? `handle ${w.handle}` : undefined];
+  return parts.filter(Boolean).join(', ');
+}
+
+function unique<T>(xs: T[]): T[] {
+  return [...new Set(xs)];
+}

@@ -1,0 +1,64 @@
+// sshd's StrictModes check, as OpenSSH does it (misc.c safe_path / auth.c auth_secure_path), with
+// Debian's "user-group-modes" patch (secure_permissions in misc.c) when this sshd is Debian's.
+//
+// Upstream: the file, then every directory from it upwards up to and including the home
+// directory (or "/" when the file is outside home), must be owned by root or the user and carry
+// no group/other write bit (mode & 022). Debian: group write is allowed too when the group has
+// exactly one member and that member is the path's owner — i.e. the user's private group: every
+// account whose primary group it is must be the logging-in user, and the supplementary member
+// list must be empty or name only the path's owner.
+import type { FileStat, GroupFacts } from './facts.js';
+
+export type GroupWriteRule = 'upstream' | 'debian';
+
+/** Debian and Ubuntu builds carry the user-group-modes patch; their `sshd -V` says so. */
+export function groupWriteRuleFor(version: string | undefined): GroupWriteRule {
+  return version && /debian|ubuntu/i.test(version) ? 'debian' : 'upstream';
+}
+
+/** Why sshd would refuse this path, or undefined when it passes. */
+export function insecureReason(
+  st: FileStat,
+  loginUid: number,
+  groups: readonly GroupFacts[],
+  rule: GroupWriteRule,
+): string | undefined {
+  if (st.uid === undefined || st.mode === undefined) return undefined;
+  if (st.uid !== 0 && st.uid !== loginUid) return `owned by ${st.owner ?? st.uid}, not by the user or root`;
+  if (st.mode & 0o002) return `writable by everyone (mode ${octal(st.mode)})`;
+  if (!(st.mode & 0o020)) return undefined;
+  const why = `writable by group ${st.group ?? st.gid} (mode ${octal(st.mode)})`;
+  if (rule === 'upstream') return why;
+  const g = groups.find((x) => x.gid === st.gid);
+  if (!g) return why;
+  if (g.primaryOf.some((p) => p.uid !== loginUid)) return `${why}, which is the primary group of another account`;
+  let members = g.primaryOf.length;
+  if (g.members.length > 0) {
+    members++;
+    if (g.members[0] !== st.owner || g.members.length > 1) return `${why}, which has other members`;
+  }
+  return members === 0 ? `${why}, which has no members` : undefined;
+}
+
+export function octal(mode: number): string {
+  return mode.toString(8).padStart(4, '0');
+}
+
+/** Parent directories of `path` (absolute, already canonical), nearest first, ending with "/". */
+export function parentDirs(path: string): string[] {
+  const out: string[] = [];
+  let p = path;
+  while (p !== '/' && p !== '') {
+    p = p.slice(0, p.lastIndexOf('/')) || '/';
+    out.push(p);
+  }
+  return out;
+}
+
+/** The directories sshd walks for a file: parents up to and including home, else up to "/". */
+export function walkedDirs(file: string, home: string | undefined): string[] {
+  const all = parentDirs(file);
+  const h = home?.replace(/\/+$/, '') || undefined;
+  const i = h ? all.indexOf(h) : -1;
+  return i >= 0 ? all.slice(0, i + 1) : all;
+}
