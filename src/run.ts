@@ -43,3 +43,17 @@ export async function run(cmd: Command, opts: RunOptions): Promise<RunResult> {
     durationMs: Date.now() - started,
   };
 }
+
+/**
+ * Starts a process that must outlive us and our terminal (its own session, no pipes): the timer
+ * that rolls back a firewall change made over SSH if that SSH session dies. Returns its pid.
+ */
+export async function spawnDetached(cmd: Command): Promise<number | undefined> {
+  const [file, ...args] = cmd;
+  if (!file) throw new Error('spawnDetached: empty command');
+  const { spawn } = await import('node:child_process');
+  const child = spawn(file, args, { detached: true, stdio: 'ignore' });
+  child.on('error', () => {});
+  child.unref();
+  return child.pid;
+}

@@ -1,5 +1,120 @@
-import { UsageError } from '../errors.js';
+// `ssh-doctor undo`: list the journal of applied changes and revert one, journaling the undo.
+//   undo                     pick a change interactively (terminal), confirm, revert
+//   undo --list [--json]     the changes that can still be undone
+//   undo ID --yes            revert ID without a prompt; --dry-run shows the commands only
+//   undo --confirm ID        keep a firewall change made over SSH (from a NEW connection)
+//   undo --rollback-after N ID   the detached timer run-fixes arms; not for people
+import { assertClean, UsageError } from '../errors.js';
+import { appendJournal, journalPath, readJournal, type JournalEntry } from '../fixes/journal.js';
+import { revertEntry, undoable } from '../fixes/revert.js';
+import { formatUndo } from '../report.js';
+import { confirmationRefusal, rollbackDecision } from '../server/fixes/rollback.js';
 
-export async function main(_argv: string[]): Promise<number> {
-  throw new UsageError('"undo" is not built yet.');
+interface UndoArgs {
+  id?: string;
+  list: boolean;
+  json: boolean;
+  yes: boolean;
+  dryRun: boolean;
+  confirm?: string;
+  rollbackAfter?: number;
+}
+
+export function parseUndoArgs(argv: readonly string[]): UndoArgs {
+  const out: UndoArgs = { list: false, json: false, yes: false, dryRun: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = assertClean('An argument', argv[i]!);
+    if (a === '--list') out.list = true;
+    else if (a === '--json') out.json = true;
+    else if (a === '--yes' || a === '-y') out.yes = true;
+    else if (a === '--dry-run') out.dryRun = true;
+    else if (a === '--confirm') out.confirm = needId(argv[++i], '--confirm');
+    else if (a === '--rollback-after') {
+      const v = argv[++i];
+      if (!v || !/^\d{1,5}$/.test(v)) throw new UsageError(`--rollback-after takes seconds, not "${v ?? ''}".`);
+      out.rollbackAfter = Number(v);
+    } else if (a.startsWith('-')) throw new UsageError(`Unknown option ${a} for undo (see ssh-doctor --help).`);
+    else if (out.id === undefined) out.id = needId(a, 'undo');
+    else throw new UsageError(`undo takes one change id, not also "${a}".`);
+  }
+  return out;
+}
+
+function needId(v: string | undefined, what: string): string {
+  if (!v || !/^[\w-]{1,64}$/.test(v)) throw new UsageError(`${what} needs a change id from "ssh-doctor undo --list", not "${v ?? ''}".`);
+  return v;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const args = parseUndoArgs(argv);
+  if (args.rollbackAfter !== undefined) return rollbackTimer(args.rollbackAfter, needId(args.id, '--rollback-after'));
+  if (args.confirm) return confirm(args.confirm);
+  const entries = await readJournal();
+  const open = undoable(entries);
+  if (args.list || (args.json && !args.id)) return list(open, args.json);
+  if (!args.id) {
+    if (!process.stdin.isTTY || !process.stdout.isTTY) throw new UsageError('Say which change to undo: ssh-doctor undo ID --yes (ids: ssh-doctor undo --list).');
+    const { runUndoUi } = await import('../ui/undo/run-undo-ui.js');
+    return runUndoUi(open, args.dryRun);
+  }
+  const entry = open.find((e) => e.id === args.id);
+  if (!entry) {
+    const any = entries.find((e) => e.id === args.id);
+    throw new UsageError(any ? `Change ${args.id} cannot be undone (it is ${any.status === 'applied' ? 'already undone' : any.status}).` : `No change ${args.id} in ${journalPath()}.`);
+  }
+  if (!args.yes && !args.dryRun) {
+    if (!process.stdin.isTTY || !process.stdout.isTTY) throw new UsageError(`Add --yes to undo ${args.id} without a prompt.`);
+    const { runUndoUi } = await import('../ui/undo/run-undo-ui.js');
+    return runUndoUi([entry], false);
+  }
+  process.stdout.write(`Undo ${entry.id}: ${entry.title}\n`);
+  const r = await revertEntry(entry, { dryRun: args.dryRun });
+  process.stdout.write(r.log.map((l) => `  ${l}\n`).join(''));
+  process.stdout.write(r.ok ? (args.dryRun ? 'Nothing was changed (dry run).\n' : 'Undone.\n') : 'The undo did not complete; see above.\n');
+  return r.ok ? 0 : 1;
+}
+
+function list(open: JournalEntry[], json: boolean): number {
+  if (json) {
+    process.stdout.write(JSON.stringify({ schema: 'ssh-doctor/journal@1', journal: journalPath(), entries: open }, null, 2) + '\n');
+    return 0;
+  }
+  if (!open.length) {
+    process.stdout.write(`Nothing to undo (${journalPath()}).\n`);
+    return 0;
+  }
+  for (const e of open) {
+    process.stdout.write(`${e.id}  ${e.at}  ${e.title}\n`);
+    for (const u of formatUndo(e.undo)) process.stdout.write(`    undo: ${u}\n`);
+    if (e.backups.length) process.stdout.write(`    backup: ${e.backups.join(', ')}\n`);
+  }
+  return 0;
+}
+
+async function confirm(id: string): Promise<number> {
+  const entries = await readJournal();
+  const entry = entries.find((e) => e.id === id && !e.undoes);
+  const why = confirmationRefusal(entry, process.env, new Date());
+  if (why) throw new UsageError(`Cannot confirm ${id}: ${why}`);
+  const d = rollbackDecision(entries, id);
+  if (d.action !== 'roll-back') throw new UsageError(`Cannot confirm ${id}: ${d.why}.`);
+  await appendJournal({
+    id: `${id}-c`, at: new Date().toISOString(), fixId: entry!.fixId, title: `Confirmed: ${entry!.title}`,
+    commands: [], undo: entry!.undo, backups: [], status: 'confirmed', undoes: id,
+  });
+  process.stdout.write(`Kept ${id}: ${entry!.title}. The automatic rollback will not run.\n`);
+  return 0;
+}
+
+/** Runs detached (own session): sleeps, then reverts the change unless it was confirmed. */
+async function rollbackTimer(seconds: number, id: string): Promise<number> {
+  process.on('SIGHUP', () => {});
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  // The change is journaled right after it is applied; give a slow apply a little more time.
+  for (let waited = 0; ; waited += 2) {
+    const d = rollbackDecision(await readJournal(), id);
+    if (d.action === 'roll-back') return (await revertEntry(d.entry, { as: 'rolled-back' })).ok ? 0 : 1;
+    if (d.action !== 'wait' || waited >= 30) return 0;
+    await new Promise((r) => setTimeout(r, 2000));
+  }
 }

@@ -1,8 +1,8 @@
 // Runs a confirmed fix: its commands in order, stopping at the first failure, then journals it.
 import { randomUUID } from 'node:crypto';
-import { formatCommand, type Fix } from '../report.js';
+import { formatCommand, type Command, type Fix } from '../report.js';
 import { run } from '../run.js';
-import { appendJournal } from './journal.js';
+import { appendJournal, type JournalEntry } from './journal.js';
 
 export interface ApplyResult {
   ok: boolean;
@@ -11,28 +11,53 @@ export interface ApplyResult {
   journalId?: string;
 }
 
-export async function applyFix(fix: Fix, opts: { dryRun?: boolean; timeoutMs?: number } = {}): Promise<ApplyResult> {
+export interface ApplyOptions {
+  dryRun?: boolean;
+  timeoutMs?: number;
+  /** Journal id to use: a rollback scheduled before the change needs to know it. */
+  journalId?: string;
+  /** Commands that put things back after step `failedAt` failed (run, logged and journaled). */
+  recover?: (failedAt: number) => Command[];
+  /** The undo as only the run can tell it (e.g. a rule handle a command printed). */
+  undoAfter?: (stdouts: string[]) => Fix['undo'] | undefined;
+  /** Backup paths, when "last argument of each cp" would be wrong. */
+  backups?: string[];
+  /** More journal fields (e.g. a pending automatic rollback). */
+  journal?: Partial<JournalEntry>;
+}
+
+export async function applyFix(fix: Fix, opts: ApplyOptions = {}): Promise<ApplyResult> {
   const log: string[] = [];
   if (opts.dryRun) {
     for (const c of fix.commands) log.push(`(dry run) $ ${formatCommand(c)}`);
     return { ok: true, log };
   }
   let ok = true;
-  for (const c of fix.commands) {
+  const stdouts: string[] = [];
+  const recovered: Command[] = [];
+  for (const [i, c] of fix.commands.entries()) {
     log.push(`$ ${formatCommand(c)}`);
     const r = await run(c, { timeoutMs: opts.timeoutMs ?? 30_000 });
+    stdouts.push(r.stdout);
     if (r.exitCode !== 0) {
       ok = false;
       const why = r.missing ? `${c[0]} is not installed` : r.timedOut ? 'timed out' : (r.stderr.trim() || `exit ${r.exitCode}`);
       log.push(`  failed: ${why}`);
+      for (const rc of opts.recover?.(i) ?? []) {
+        const rr = await run(rc, { timeoutMs: opts.timeoutMs ?? 30_000 });
+        log.push(`  put back: $ ${formatCommand(rc)}${rr.exitCode === 0 ? '' : `  (failed: ${rr.stderr.trim() || `exit ${rr.exitCode}`})`}`);
+        recovered.push(rc);
+      }
       break;
     }
   }
-  const id = randomUUID().slice(0, 8);
-  const backups = fix.commands.filter((c) => c[0] === 'cp').map((c) => c[c.length - 1]!);
+  const id = opts.journalId ?? randomUUID().slice(0, 8);
+  const backups = opts.backups ?? fix.commands.filter((c) => c[0] === 'cp').map((c) => c[c.length - 1]!);
   await appendJournal({
     id, at: new Date().toISOString(), fixId: fix.id, title: fix.title,
-    commands: fix.commands, undo: fix.undo, backups, status: ok ? 'applied' : 'failed',
+    commands: fix.commands, undo: (ok && opts.undoAfter?.(stdouts)) || fix.undo, backups, status: ok ? 'applied' : 'failed',
+    ...(recovered.length ? { recovered } : {}),
+    ...opts.journal,
   });
   return { ok, log, journalId: id };
 }

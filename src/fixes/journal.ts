@@ -13,9 +13,14 @@ export interface JournalEntry {
   undo: Fix['undo'];
   /** Backup files made before the change (restored by the undo commands). */
   backups: string[];
-  status: 'applied' | 'failed' | 'undone';
-  /** The entry this one undid, for status 'undone'. */
+  /** 'confirmed': a guarded change was kept from a new connection; 'rolled-back': it was not. */
+  status: 'applied' | 'failed' | 'undone' | 'confirmed' | 'rolled-back';
+  /** The entry this one undid (or confirmed), for status 'undone', 'confirmed', 'rolled-back'. */
   undoes?: string;
+  /** Commands run after a failed step to put things back as they were. */
+  recovered?: Command[];
+  /** A change made over SSH that is reverted at `deadline` unless confirmed from a new connection. */
+  rollback?: { deadline: string; sshConnection: string; command: Command };
 }
 
 export function journalPath(): string {

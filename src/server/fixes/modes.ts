@@ -1,0 +1,65 @@
+// The smallest ownership/mode change that makes sshd's StrictModes accept a path, decided by the
+// same rule the diagnosis uses (../strict-modes.ts, with Debian's group rule). Pure.
+import type { FileStat, GroupFacts } from '../facts.js';
+import { insecureReason, type GroupWriteRule } from '../strict-modes.js';
+
+export type PathRole = 'home' | 'ssh-dir' | 'authorized-keys' | 'host-key';
+
+export interface ModeChange {
+  path: string;
+  /** New permission bits, or undefined when the mode is already acceptable. */
+  mode?: number;
+  /** New owner "user:group", or undefined when ownership is acceptable. */
+  owner?: string;
+  /** What it was, for the exact undo. */
+  oldMode: number;
+  oldOwner: string;
+}
+
+export const octal = (mode: number): string => `0${(mode & 0o7777).toString(8).padStart(3, '0')}`;
+
+function ownerOf(s: FileStat): string {
+  return `${s.owner ?? s.uid}:${s.group ?? s.gid}`;
+}
+
+export interface LoginUser {
+  uid: number;
+  gid: number;
+  name: string;
+  /** Primary group name (or number), for a chown. */
+  group: string;
+}
+
+/**
+ * What to change on one path, or undefined when sshd already accepts it.
+ * ~/.ssh becomes 0700 and authorized_keys 0600 (the modes everyone expects there and sshd's own
+ * advice); the home and the directories above it lose only the write bits sshd objects to:
+ * other-write always, group-write only when Debian's private-group rule does not allow it.
+ */
+export function modeChange(stat: FileStat, role: PathRole, user: LoginUser, groups: readonly GroupFacts[], rule: GroupWriteRule): ModeChange | undefined {
+  if (!stat.exists || stat.mode === undefined || stat.uid === undefined) return undefined;
+  const old = stat.mode & 0o7777;
+  const out: ModeChange = { path: stat.path, oldMode: old, oldOwner: ownerOf(stat) };
+  if (role === 'host-key') {
+    // Fedora/RHEL ship host keys 0640 root:ssh_keys and their sshd accepts that; keep it.
+    const sshKeys = stat.group === 'ssh_keys';
+    if (stat.uid !== 0) out.owner = sshKeys ? 'root:ssh_keys' : 'root:root';
+    const allowed = sshKeys ? 0o7740 : 0o7700;
+    if (old & ~allowed) out.mode = old & allowed;
+  } else {
+    if (insecureReason(stat, user.uid, groups, rule) === undefined) return undefined;
+    // sshd reads authorized_keys as the user, so ~/.ssh and the file must be the user's;
+    // above them root ownership is also accepted.
+    const ownerOk = stat.uid === user.uid || (stat.uid === 0 && role === 'home');
+    if (!ownerOk) out.owner = `${user.name}:${user.group}`;
+    const after: FileStat = out.owner ? { ...stat, uid: user.uid, gid: user.gid, owner: user.name, group: user.group } : stat;
+    if (role === 'ssh-dir') out.mode = old & 0o7700;
+    else if (role === 'authorized-keys') out.mode = old & 0o7600;
+    else {
+      const lessOther = old & ~0o002;
+      out.mode = insecureReason({ ...after, mode: lessOther }, user.uid, groups, rule) === undefined ? lessOther : old & ~0o022;
+    }
+    if (out.mode === old) delete out.mode;
+  }
+  return out.mode === undefined && out.owner === undefined ? undefined : out;
+}

@@ -1,0 +1,249 @@
+// The fix for a server finding: exact commands, the risk in one sentence, and the exact undo.
+// Nothing here runs anything; run-fixes.ts applies a fix only after the user said yes.
+import type { Command, Fix } from '../../report.js';
+import { known, type ServerFacts } from '../facts.js';
+import { readConfigSources, MAIN_CONFIG } from './config-sources.js';
+import { editCommands, stamp, type ConfigEdit, type LineChange, type Reload } from './config-edit.js';
+import { allowRule } from './firewall.js';
+import { modeChange, octal, type LoginUser, type ModeChange } from './modes.js';
+import { groupWriteRuleFor, walkedDirs } from '../strict-modes.js';
+import { startSshd } from './service.js';
+import { allSet, globToRegExp, readingOrder, whereSet, type ConfigLine, type ConfigSource } from './sshd-config.js';
+
+export function proposeFix(
+  findingId: string,
+  facts: ServerFacts,
+  sources: () => ConfigSource[] = readConfigSources,
+  now: Date = new Date(),
+): Fix | undefined {
+  switch (findingId) {
+    case 'sshd-not-running':
+      return startFix(facts);
+    case 'privsep-dir-missing':
+      return {
+        id: 'create-privsep-dir',
+        title: 'Create /run/sshd, the directory sshd needs for privilege separation',
+        commands: [['install', '-d', '-m', '0755', '-o', 'root', '-g', 'root', '/run/sshd']],
+        risk: 'None: an empty root-owned directory (it lives on tmpfs and is gone after a reboot).',
+        undo: [['rmdir', '/run/sshd']],
+      };
+    case 'host-keys-missing':
+      return hostKeysFix(facts);
+    case 'host-key-permissions':
+    case 'home-permissions':
+    case 'ssh-dir-permissions':
+    case 'authorized-keys-permissions':
+      return permissionsFix(findingId, facts);
+    case 'nologin-present':
+      return nologinFix(facts, now);
+    case 'pubkey-auth-disabled':
+      return setKeywordFix(facts, sources(), now, 'PubkeyAuthentication', 'yes', {
+        id: 'enable-pubkey-auth',
+        title: 'Turn public key authentication back on',
+        risk: 'Low: key logins become possible again; password settings are not touched.',
+      });
+    case 'usedns-enabled':
+      return setKeywordFix(facts, sources(), now, 'UseDNS', 'no', {
+        id: 'disable-usedns',
+        title: 'Stop sshd from looking up client names (UseDNS no)',
+        risk: 'Low: logins stop waiting for DNS; "from" patterns with host names in authorized_keys or Match stop matching.',
+      });
+    case 'user-not-allowed':
+      return allowUserFix(facts, sources(), now);
+    case 'sshd-port-mismatch':
+      return addPortFix(facts, sources(), now);
+    case 'firewall-blocks-ssh':
+      return firewallFix(facts);
+    default:
+      return undefined;
+  }
+}
+
+const ROOT: LoginUser = { uid: 0, gid: 0, name: 'root', group: 'root' };
+const sshdPath = (f: ServerFacts): string => known(f.sshd)?.path ?? '/usr/sbin/sshd';
+const pidFile = (f: ServerFacts): string => known(f.effective)?.config.pidfile?.[0] ?? '/run/sshd.pid';
+
+function startFix(f: ServerFacts): Fix {
+  const privsep = known(f.privsepDir);
+  const plan = startSshd(known(f.init), sshdPath(f), pidFile(f), privsep !== undefined && !privsep.exists);
+  return {
+    id: 'start-sshd',
+    title: `Start sshd (${plan.how})`,
+    commands: plan.commands,
+    risk: 'Low: sshd starts with the configuration it already has; sshd -t checks it first and nothing starts if it fails.',
+    undo: plan.undo,
+  };
+}
+
+function hostKeysFix(f: ServerFacts): Fix {
+  const missing = (known(f.hostKeys)?.keys ?? []).filter((k) => !k.exists).map((k) => k.path);
+  return {
+    id: 'generate-host-keys',
+    title: 'Generate the missing host keys (ssh-keygen -A creates only the missing default ones)',
+    commands: [['ssh-keygen', '-A']],
+    risk: 'Low: new host keys mean clients that knew old ones will warn about a changed key.',
+    undo: missing.length ? [['rm', '-f', ...missing.flatMap((p) => [p, `${p}.pub`])]] : 'remove the host keys ssh-keygen -A created',
+  };
+}
+
+function permissionsFix(findingId: string, f: ServerFacts): Fix | undefined {
+  const rule = groupWriteRuleFor(known(f.sshd));
+  const changes: ModeChange[] = [];
+  const add = (c: ModeChange | undefined) => c && changes.push(c);
+  if (findingId === 'host-key-permissions') {
+    for (const k of known(f.hostKeys)?.keys ?? []) add(modeChange(k, 'host-key', ROOT, [], rule));
+  } else {
+    const user = known(f.user);
+    const auth = known(f.authFiles);
+    if (!user?.home || user.uid === undefined || user.gid === undefined || !auth) return undefined;
+    const who: LoginUser = { uid: user.uid, gid: user.gid, name: user.name, group: auth.groups.find((g) => g.gid === user.gid)?.name ?? String(user.gid) };
+    const home = user.home.replace(/\/+$/, '');
+    if (findingId === 'authorized-keys-permissions') {
+      for (const s of auth.authorizedKeys) add(modeChange(s, 'authorized-keys', who, auth.groups, rule));
+    } else {
+      // Only the directories sshd walks for these files, split the way the findings split them.
+      const walked = new Set(auth.authorizedKeys.filter((k) => k.exists).flatMap((k) => walkedDirs(k.path, home)));
+      const inHome = (p: string) => p.startsWith(`${home}/`);
+      for (const s of auth.dirs) {
+        if (!walked.has(s.path) || inHome(s.path) !== (findingId === 'ssh-dir-permissions')) continue;
+        add(modeChange(s, inHome(s.path) ? 'ssh-dir' : 'home', who, auth.groups, rule));
+      }
+    }
+  }
+  if (!changes.length) return undefined;
+  const commands: Command[] = [];
+  const undo: Command[] = [];
+  for (const c of changes) {
+    if (c.owner) commands.push(['chown', c.owner, c.path]);
+    if (c.mode !== undefined) commands.push(['chmod', octal(c.mode), c.path]);
+    if (c.owner) undo.push(['chown', c.oldOwner, c.path]);
+    undo.push(['chmod', octal(c.oldMode), c.path]);
+  }
+  const what = changes.map((c) => `${c.path} ${octal(c.oldMode)}${c.mode !== undefined ? ` → ${octal(c.mode)}` : ''}${c.owner ? `, owner → ${c.owner}` : ''}`);
+  return {
+    id: `fix-${findingId}`,
+    title: `Set the modes sshd's StrictModes requires: ${what.join('; ')}`,
+    commands,
+    risk: 'Low: only the write bits (and owner) sshd refuses are changed, on exactly these paths.',
+    undo,
+  };
+}
+
+function nologinFix(f: ServerFacts, now: Date): Fix {
+  const path = known(f.nologin)?.path ?? '/etc/nologin';
+  const aside = `${path}.ssh-doctor-${stamp(now)}`;
+  return {
+    id: 'move-nologin',
+    title: `Move ${path} aside so non-root users may log in again`,
+    commands: [['mv', path, aside]],
+    risk: 'Medium: whoever created it (a shutdown in progress, an admin) wanted logins blocked; the file is kept as a backup.',
+    undo: [['mv', aside, path]],
+  };
+}
+
+/** How the running sshd rereads its configuration: a reload, never a restart. */
+function reloadOf(f: ServerFacts): Reload | undefined {
+  const pids = known(f.processes)?.pids ?? [];
+  if (!pids.length) return undefined;
+  const init = known(f.init);
+  if (init?.system === 'systemd' && init.service) {
+    const c = ['systemctl', 'reload', init.service];
+    return { apply: c, undo: c };
+  }
+  return { apply: ['kill', '-HUP', String(pids[0])], undo: ['pkill', '-HUP', '--pidfile', pidFile(f), '-x', 'sshd'] };
+}
+
+function configFix(f: ServerFacts, edit: ConfigEdit, now: Date, meta: { id: string; title: string; risk: string }): Fix | undefined {
+  let planned;
+  try {
+    planned = editCommands(edit, sshdPath(f), reloadOf(f), now);
+  } catch {
+    return undefined;
+  }
+  return {
+    id: meta.id,
+    title: `${meta.title} (${edit.file}, checked with sshd -t before it replaces the original; backup ${planned.backup})`,
+    commands: planned.commands,
+    risk: `${meta.risk} sshd is reloaded, not restarted: open sessions stay.`,
+    undo: planned.undo,
+  };
+}
+
+/** Where to add a line when no file sets the keyword: the top of the main file, so it wins. */
+function topOfMain(text: string): ConfigEdit {
+  return { file: MAIN_CONFIG, isMain: true, changes: [{ line: 1, action: 'insert', text }] };
+}
+
+function editAt(l: ConfigLine, text: string): ConfigEdit {
+  return { file: l.file, isMain: l.file === MAIN_CONFIG, changes: [{ line: l.line, action: 'replace', text }] };
+}
+
+function setKeywordFix(f: ServerFacts, sources: ConfigSource[], now: Date, keyword: string, value: string, meta: { id: string; title: string; risk: string }): Fix | undefined {
+  const lines = readingOrder(MAIN_CONFIG, sources);
+  const wrong = (l: ConfigLine) => l.keyword === keyword.toLowerCase() && l.args[0]?.toLowerCase() !== value;
+  // The first global line decides for everyone; failing that, a Match block overrides it.
+  const global = whereSet(lines, keyword);
+  const target = global && wrong(global) ? global : lines.find((l) => l.inMatch && wrong(l));
+  const text = `${keyword} ${value}`;
+  const edit = target ? editAt(target, text) : topOfMain(text);
+  return configFix(f, edit, now, meta);
+}
+
+const listOf = (v: string[] | undefined): string[] => (v ?? []).flatMap((s) => s.split(/\s+/)).filter(Boolean);
+
+function allowUserFix(f: ServerFacts, sources: ConfigSource[], now: Date): Fix | undefined {
+  const user = f.target.user;
+  const eff = known(f.effective)?.config ?? {};
+  const lines = readingOrder(MAIN_CONFIG, sources);
+  const meta = { id: 'allow-user', title: `Let ${user} log in`, risk: `Medium: widens who may log in by exactly one account (${user}).` };
+  const deny = allSet(lines, 'DenyUsers').find((l) => l.args.includes(user));
+  if (deny) {
+    const rest = deny.args.filter((a) => a !== user);
+    const text = rest.length ? `DenyUsers ${rest.join(' ')}` : `# DenyUsers ${user}  (disabled by ssh-doctor)`;
+    return configFix(f, editAt(deny, text), now, { ...meta, title: `Remove ${user} from DenyUsers` });
+  }
+  const allowed = listOf(eff.allowusers);
+  if (allowed.length && !allowed.some((p) => globToRegExp(p.split('@')[0]!).test(user))) {
+    const first = allSet(lines, 'AllowUsers')[0];
+    if (!first) return undefined;
+    return configFix(f, editAt(first, `AllowUsers ${[...first.args, user].join(' ')}`), now, { ...meta, title: `Add ${user} to AllowUsers` });
+  }
+  if (user === 'root' && (eff.permitrootlogin?.[0] ?? '') === 'no') {
+    return setKeywordFix(f, sources, now, 'PermitRootLogin', 'prohibit-password', {
+      id: 'allow-user',
+      title: 'Allow root to log in with a key only (PermitRootLogin prohibit-password)',
+      risk: 'Medium: root may log in with a key; root password logins stay refused.',
+    });
+  }
+  return undefined;
+}
+
+function addPortFix(f: ServerFacts, sources: ConfigSource[], now: Date): Fix | undefined {
+  const port = f.target.port;
+  const lines = readingOrder(MAIN_CONFIG, sources);
+  const ports = allSet(lines, 'Port');
+  // Port lines add up; when there is none sshd uses 22, which must be kept when adding another.
+  const change: LineChange[] = ports.length
+    ? [{ line: ports[0]!.line, action: 'insert', text: `Port ${port}` }]
+    : [{ line: 1, action: 'insert', text: 'Port 22' }, { line: 1, action: 'insert', text: `Port ${port}` }];
+  const file = ports.length ? ports[0]!.file : MAIN_CONFIG;
+  return configFix(f, { file, isMain: file === MAIN_CONFIG, changes: change }, now, {
+    id: 'add-port',
+    title: `Make sshd also listen on port ${port}`,
+    risk: `Low: the ports sshd listens on now stay; port ${port} is added (a firewall may still need opening).`,
+  });
+}
+
+function firewallFix(f: ServerFacts): Fix | undefined {
+  const layer = (f.firewall ?? []).find((l) => l.state === 'blocks');
+  if (!layer) return undefined;
+  const plan = allowRule(layer, f.target.port);
+  if (!plan) return undefined;
+  return {
+    id: 'firewall-allow-ssh',
+    title: `Allow TCP port ${f.target.port} in ${layer.name} (${plan.where})`,
+    commands: plan.commands,
+    risk: `Medium: opens port ${f.target.port} to every address the blocking rule covered; no rule is removed or flushed. Over SSH it is rolled back automatically unless confirmed from a new connection.`,
+    undo: plan.undo,
+  };
+}

@@ -1,0 +1,40 @@
+// A firewall change made over SSH could cut off the very session that made it. Like
+// iptables-apply, such a change is armed with a timer: a detached process (own session, so it
+// survives this SSH session dying) that, after N seconds, reverts the change unless it was
+// confirmed meanwhile with `ssh-doctor undo --confirm ID` from a NEW connection: one that
+// got through the new rules. The journal is the only channel between them. Pure decisions here.
+import type { Fix } from '../../report.js';
+import type { JournalEntry } from '../../fixes/journal.js';
+
+export const DEFAULT_ROLLBACK_SECONDS = 60;
+
+/** Fixes that can cut off the connection the wizard runs over. */
+export function needsRollbackGuard(fix: Fix, env: Record<string, string | undefined>): boolean {
+  return fix.id === 'firewall-allow-ssh' && Boolean(env.SSH_CONNECTION?.trim());
+}
+
+export type RollbackAction =
+  | { action: 'roll-back'; entry: JournalEntry }
+  | { action: 'keep' | 'nothing' | 'wait'; why: string };
+
+/** What the timer does when it fires, from the journal alone. */
+export function rollbackDecision(entries: readonly JournalEntry[], id: string): RollbackAction {
+  const later = entries.filter((e) => e.undoes === id);
+  if (later.some((e) => e.status === 'confirmed')) return { action: 'keep', why: 'confirmed from a new connection' };
+  if (later.some((e) => e.status === 'undone' || e.status === 'rolled-back')) return { action: 'nothing', why: 'already reverted' };
+  const entry = entries.find((e) => e.id === id && !e.undoes);
+  if (!entry) return { action: 'wait', why: 'the change is not journaled yet' };
+  if (entry.status !== 'applied') return { action: 'nothing', why: 'the change did not apply' };
+  return { action: 'roll-back', entry };
+}
+
+/** A confirmation counts only from another connection than the one the change was made over. */
+export function confirmationRefusal(entry: JournalEntry | undefined, env: Record<string, string | undefined>, now: Date): string | undefined {
+  if (!entry?.rollback) return 'that change is not waiting for a confirmation.';
+  if (now.getTime() > Date.parse(entry.rollback.deadline)) return 'too late: the confirmation window has passed, so the change was rolled back.';
+  const here = env.SSH_CONNECTION?.trim() ?? '';
+  if (here && here === entry.rollback.sshConnection) {
+    return 'confirm from a NEW ssh connection: this is the session the change was made over, so it proves nothing about the new rules.';
+  }
+  return undefined;
+}

@@ -1,0 +1,73 @@
+// Applies one fix the user confirmed (or --yes), through src/fixes/apply.ts: in order, stopping
+// at the first failure and putting back what that step left half-done, journaled with its undo.
+// A firewall fix made over SSH is armed with an automatic rollback first (rollback.ts).
+import { randomUUID } from 'node:crypto';
+import { formatCommand, type Fix } from '../../report.js';
+import { applyFix } from '../../fixes/apply.js';
+import { spawnDetached } from '../../run.js';
+import { BACKUP_INFIX, recoveryFor } from './config-edit.js';
+import { nftUndo, parseNftHandle } from './firewall.js';
+import { DEFAULT_ROLLBACK_SECONDS, needsRollbackGuard } from './rollback.js';
+
+export interface RunFixOptions {
+  dryRun?: boolean;
+  /** Environment to judge "running over SSH" by (default process.env). */
+  env?: Record<string, string | undefined>;
+  rollbackSeconds?: number;
+  /** The ssh-doctor entry script the rollback timer runs (default: this process's). */
+  cliPath?: string;
+}
+
+export interface RunFixResult {
+  ok: boolean;
+  /** Lines for the UI: each command as run, failures, what was put back, what to do next. */
+  log: string[];
+  journalId?: string;
+  /** Set when the change is reverted at `deadline` unless confirmed with `confirm`. */
+  pending?: { deadline: string; confirm: string };
+}
+
+/** Backups a fix makes: timestamped copies and files moved aside (what the journal lists). */
+export function backupsOf(fix: Fix): string[] {
+  return fix.commands.filter((c) => (c[0] === 'cp' || c[0] === 'mv') && c.at(-1)?.includes(BACKUP_INFIX)).map((c) => c.at(-1)!);
+}
+
+export async function runFix(fix: Fix, opts: RunFixOptions = {}): Promise<RunFixResult> {
+  const env = opts.env ?? process.env;
+  const guarded = needsRollbackGuard(fix, env);
+  const seconds = opts.rollbackSeconds ?? DEFAULT_ROLLBACK_SECONDS;
+  if (opts.dryRun) {
+    const r = await applyFix(fix, { dryRun: true });
+    if (guarded) r.log.push(`(dry run) over SSH this change would be rolled back after ${seconds} s unless confirmed from a new connection`);
+    return { ok: true, log: r.log };
+  }
+  const id = randomUUID().slice(0, 8);
+  const nft = fix.commands.find((c) => c[0] === 'nft');
+  let pending: RunFixResult['pending'];
+  let rollback;
+  const log: string[] = [];
+  if (guarded) {
+    // Armed before the change, so a session that dies mid-change is still covered.
+    const command = [process.execPath, opts.cliPath ?? process.argv[1] ?? 'ssh-doctor', 'undo', '--rollback-after', String(seconds), id];
+    const deadline = new Date(Date.now() + seconds * 1000).toISOString();
+    const pid = await spawnDetached(command);
+    rollback = { deadline, sshConnection: env.SSH_CONNECTION!.trim(), command };
+    log.push(`rollback armed (pid ${pid ?? '?'}): $ ${formatCommand(command)}`);
+    pending = { deadline, confirm: `ssh-doctor undo --confirm ${id}` };
+  }
+  const r = await applyFix(fix, {
+    journalId: id,
+    backups: backupsOf(fix),
+    recover: (failedAt) => recoveryFor(fix.commands, failedAt),
+    undoAfter: nft ? (stdouts) => {
+      const handle = parseNftHandle(stdouts[fix.commands.indexOf(nft)] ?? '');
+      return handle === undefined ? undefined : nftUndo(nft, handle);
+    } : undefined,
+    journal: rollback ? { rollback } : undefined,
+  });
+  log.push(...r.log);
+  if (r.ok && pending) {
+    log.push(`Over SSH: this change is rolled back at ${pending.deadline} unless you open a NEW ssh connection and run: ${pending.confirm}`);
+  }
+  return { ok: r.ok, log, journalId: r.journalId, ...(r.ok && pending ? { pending } : {}) };
+}

@@ -1,0 +1,76 @@
+// Pick a journaled change, see exactly what its undo runs, confirm, watch it run. The revert
+// itself is passed in (revertEntry in the command; a fake in tests).
+import { Box, Text, useApp } from 'ink';
+import { useState } from 'react';
+import { formatUndo } from '../../report.js';
+import type { JournalEntry } from '../../fixes/journal.js';
+import type { RevertResult } from '../../fixes/revert.js';
+import { Choice } from '../components.js';
+
+type Screen =
+  | { at: 'pick' }
+  | { at: 'confirm'; entry: JournalEntry }
+  | { at: 'running'; entry: JournalEntry }
+  | { at: 'done'; entry?: JournalEntry; result?: RevertResult };
+
+export function UndoApp({ entries, revert, onExit }: {
+  entries: JournalEntry[];
+  revert: (e: JournalEntry) => Promise<RevertResult>;
+  onExit: (code: number) => void;
+}) {
+  const { exit } = useApp();
+  const [screen, setScreen] = useState<Screen>(entries.length === 1 ? { at: 'confirm', entry: entries[0]! } : { at: 'pick' });
+  const finish = (code: number, s: Screen) => {
+    setScreen(s);
+    onExit(code);
+    setTimeout(() => exit(), 0);
+  };
+  if (screen.at === 'pick') {
+    return (
+      <Box flexDirection="column">
+        <Text bold>Which change should be undone?</Text>
+        <Choice
+          items={[...entries.map((e) => ({ label: `${e.id}  ${e.at.slice(0, 19).replace('T', ' ')}  ${e.title}`, value: e.id })), { label: 'Cancel', value: '' }]}
+          onSelect={(v) => {
+            const entry = entries.find((e) => e.id === v);
+            if (entry) setScreen({ at: 'confirm', entry });
+            else finish(0, { at: 'done' });
+          }}
+        />
+      </Box>
+    );
+  }
+  if (screen.at === 'confirm' || screen.at === 'running') {
+    const e = screen.entry;
+    return (
+      <Box flexDirection="column">
+        <Box flexDirection="column" borderStyle="round" paddingX={1}>
+          <Text bold>Undo {e.id}: {e.title}</Text>
+          <Text dimColor>applied {e.at}</Text>
+          {formatUndo(e.undo).map((u, i) => (
+            <Text key={i} color="cyan">$ {u}</Text>
+          ))}
+          {e.backups.length > 0 && <Text>Backup: {e.backups.join(', ')}</Text>}
+        </Box>
+        {screen.at === 'running' ? (
+          <Text>Undoing…</Text>
+        ) : (
+          <Choice
+            items={[{ label: 'Yes, undo it', value: 'yes' }, { label: 'No, leave it', value: 'no' }]}
+            onSelect={(v) => {
+              if (v !== 'yes') return finish(0, { at: 'done', entry: e });
+              setScreen({ at: 'running', entry: e });
+              void revert(e).then((result) => finish(result.ok ? 0 : 1, { at: 'done', entry: e, result }));
+            }}
+          />
+        )}
+      </Box>
+    );
+  }
+  return (
+    <Box flexDirection="column">
+      {screen.result?.log.map((l, i) => <Text key={i}>{l}</Text>)}
+      <Text>{!screen.result ? 'Nothing was changed.' : screen.result.ok ? `Undone: ${screen.entry?.title}` : 'The undo did not complete; see above.'}</Text>
+    </Box>
+  );
+}

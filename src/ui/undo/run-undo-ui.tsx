@@ -1,0 +1,15 @@
+import { render } from 'ink';
+import type { JournalEntry } from '../../fixes/journal.js';
+import { revertEntry } from '../../fixes/revert.js';
+import { UndoApp } from './UndoApp.js';
+
+export async function runUndoUi(entries: JournalEntry[], dryRun: boolean): Promise<number> {
+  if (!entries.length) {
+    process.stdout.write('Nothing to undo: ssh-doctor has no applied change on record.\n');
+    return 0;
+  }
+  let code = 0;
+  const app = render(<UndoApp entries={entries} revert={(e) => revertEntry(e, { dryRun })} onExit={(c) => (code = c)} />);
+  await app.waitUntilExit();
+  return code;
+}

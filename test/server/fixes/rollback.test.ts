@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import type { JournalEntry } from '../../../src/fixes/journal.js';
+import { confirmationRefusal, needsRollbackGuard, rollbackDecision } from '../../../src/server/fixes/rollback.js';
+
+const applied: JournalEntry = {
+  id: 'ab12', at: '2026-01-01T00:00:00Z', fixId: 'firewall-allow-ssh', title: 'Allow 22', commands: [['iptables']],
+  undo: [['iptables', '-D']], backups: [], status: 'applied',
+  rollback: { deadline: '2026-01-01T00:01:00Z', sshConnection: '10.0.0.5 51000 10.0.0.1 22', command: ['node'] },
+};
+const follow = (status: JournalEntry['status']): JournalEntry => ({ ...applied, id: `ab12-x`, status, undoes: 'ab12' });
+
+describe('the rollback decision, from the journal', () => {
+  it.each([
+    ['an unconfirmed change is rolled back', [applied], 'roll-back'],
+    ['a confirmed change is kept', [applied, follow('confirmed')], 'keep'],
+    ['an undone change is left alone', [applied, follow('undone')], 'nothing'],
+    ['a failed change is left alone', [{ ...applied, status: 'failed' as const }], 'nothing'],
+    ['a change not journaled yet: wait', [], 'wait'],
+  ])('%s', (_n, entries, want) => expect(rollbackDecision(entries, 'ab12').action).toBe(want));
+
+  it('is armed only for firewall fixes made over SSH', () => {
+    const fix = { id: 'firewall-allow-ssh', title: '', commands: [], risk: '', undo: [] };
+    expect(needsRollbackGuard(fix, { SSH_CONNECTION: '10.0.0.5 51000 10.0.0.1 22' })).toBe(true);
+    expect(needsRollbackGuard(fix, {})).toBe(false);
+    expect(needsRollbackGuard({ ...fix, id: 'start-sshd' }, { SSH_CONNECTION: '1 2 3 4' })).toBe(false);
+  });
+
+  it('accepts a confirmation only from a new connection and before the deadline', () => {
+    const before = new Date('2026-01-01T00:00:30Z');
+    expect(confirmationRefusal(applied, { SSH_CONNECTION: '10.0.0.5 51000 10.0.0.1 22' }, before)).toMatch(/NEW ssh connection/);
+    expect(confirmationRefusal(applied, { SSH_CONNECTION: '10.0.0.5 51002 10.0.0.1 22' }, before)).toBeUndefined();
+    expect(confirmationRefusal(applied, { SSH_CONNECTION: '10.0.0.5 51002 10.0.0.1 22' }, new Date('2026-01-01T00:02:00Z'))).toMatch(/too late/);
+  });
+});
