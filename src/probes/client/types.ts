@@ -100,6 +100,8 @@ export interface KeyFile {
   fingerprint?: string;
   /** Whether the path was named explicitly (-i / IdentityFile) rather than a default. */
   explicit: boolean;
+  /** The key needs a passphrase (an empty one does not open it): BatchMode ssh cannot use it without an agent. */
+  encrypted?: boolean;
 }
 
 export interface KeyFilesResult {
@@ -139,6 +141,13 @@ export interface SshDebug {
   offendingKey?: { file: string; line: number };
   /** The lines that support the outcome, verbatim, for evidence. */
   evidence: string[];
+  /** Lines the server sent before closing, in place of an SSH identification ("220 ... ESMTP"). */
+  preBanner?: string[];
+  /**
+   * ssh accepted an unknown host key into our temporary known_hosts copy (attemptLogin uses
+   * StrictHostKeyChecking=accept-new there): the host is not in the user's known_hosts.
+   */
+  hostKeyAdded?: boolean;
 }
 
 export interface LoginResult {

@@ -1,0 +1,115 @@
+// An SSH handshake of our own (ssh2), to learn what the server offers: its identification, its
+// KEXINIT proposal, its host key, and the auth methods it lists after an auth "none" request.
+// No credential is ever sent on this connection.
+import { createHash } from 'node:crypto';
+import type { HandshakeResult, HostKey } from './types.js';
+
+type Algorithms = NonNullable<HandshakeResult['serverAlgorithms']>;
+
+/** What ssh2's `debug` lines tell about the server (strings from ssh2 1.17 lib/protocol). */
+export function parseSsh2Debug(lines: readonly string[]): {
+  serverAlgorithms?: Algorithms;
+  serverVersion?: string;
+  authMethods?: string[];
+} {
+  const out: ReturnType<typeof parseSsh2Debug> = {};
+  const algos: Partial<Algorithms> = {};
+  const list = (s: string) => s.split(',').filter(Boolean);
+  for (const line of lines) {
+    let m: RegExpExecArray | null;
+    if ((m = /^Remote ident: '(.*)'$/.exec(line))) out.serverVersion = m[1]!.replace(/\\r\\n$|\\n$/, '').trim();
+    else if ((m = /^Handshake: \(remote\) KEX method: (.*)$/.exec(line))) algos.kex = list(m[1]!);
+    else if ((m = /^Handshake: \(remote\) Host key format: (.*)$/.exec(line))) algos.hostKey = list(m[1]!);
+    else if ((m = /^Handshake: \(remote\) C->S cipher: (.*)$/.exec(line))) algos.cipher = list(m[1]!);
+    else if ((m = /^Handshake: \(remote\) C->S MAC: (.*)$/.exec(line))) algos.mac = list(m[1]!);
+    else if ((m = /^Inbound: Received USERAUTH_FAILURE \((.*)\)$/.exec(line))) out.authMethods = list(m[1]!);
+  }
+  // ssh2 prints the lists one by one and stops at the first one with no match, so keep what came.
+  if (algos.kex) out.serverAlgorithms = { kex: algos.kex, hostKey: algos.hostKey ?? [], cipher: algos.cipher ?? [], mac: algos.mac ?? [] };
+  return out;
+}
+
+/** The host key as known_hosts stores it, and its fingerprint as ssh prints it. */
+export function hostKeyFromBlob(blob: Buffer): HostKey {
+  const typeLen = blob.length >= 4 ? blob.readUInt32BE(0) : 0;
+  return {
+    type: blob.subarray(4, 4 + typeLen).toString('latin1'),
+    key: blob.toString('base64'),
+    fingerprint: 'SHA256:' + createHash('sha256').update(blob).digest('base64').replace(/=+$/, ''),
+  };
+}
+
+/** known_hosts key types → the host key algorithms that present them (RSA keys sign three ways). */
+export function hostKeyAlgorithmsFor(keyTypes: readonly string[]): string[] {
+  return [...new Set(keyTypes.flatMap((t) => (t === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [t])))];
+}
+
+export async function probeHandshake(opts: {
+  address: string;
+  port: number;
+  user: string;
+  timeoutMs: number;
+  /** Key types already in known_hosts: asked for first, as OpenSSH does, so the key compares. */
+  preferredHostKeyTypes?: readonly string[];
+}): Promise<HandshakeResult> {
+  const { Client } = (await import('ssh2')).default;
+  const lines: string[] = [];
+  let hostKey: HostKey | undefined;
+  let noneAccepted = false;
+  const preferred = hostKeyAlgorithmsFor(opts.preferredHostKeyTypes ?? []);
+  const all = /./; // everything ssh2 implements: this probe wants to learn, not to be strict
+  const client = new Client();
+  return new Promise<HandshakeResult>((done) => {
+    let settled = false;
+    const finish = (error?: { level?: string; message: string }) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      client.end();
+      const facts = parseSsh2Debug(lines);
+      const authMethods = noneAccepted ? [] : facts.authMethods;
+      const ok = !!hostKey && authMethods !== undefined;
+      done({
+        ok,
+        ...(hostKey ? { hostKey } : {}),
+        ...(facts.serverAlgorithms ? { serverAlgorithms: facts.serverAlgorithms } : {}),
+        ...(authMethods ? { authMethods } : {}),
+        ...(facts.serverVersion ? { serverVersion: facts.serverVersion } : {}),
+        ...(ok ? {} : { error: error ?? { message: 'the handshake ended early' } }),
+      });
+    };
+    const timer = setTimeout(() => finish({ level: 'client-timeout', message: 'Timed out while waiting for handshake' }), opts.timeoutMs);
+    client.on('ready', () => {
+      // The server let us in with auth "none": nothing to list.
+      noneAccepted = true;
+      finish();
+    });
+    client.on('error', (e: Error & { level?: string }) => {
+      // Our authHandler gives up after "none" on purpose: that is the expected end.
+      if (e.level === 'client-authentication') finish();
+      else finish({ ...(e.level ? { level: e.level } : {}), message: e.message });
+    });
+    client.on('close', () => finish());
+    client.connect({
+      host: opts.address,
+      port: opts.port,
+      username: opts.user,
+      readyTimeout: opts.timeoutMs,
+      tryKeyboard: false,
+      debug: (line: string) => lines.push(line),
+      algorithms: {
+        kex: { append: all },
+        cipher: { append: all },
+        hmac: { append: all },
+        serverHostKey: { remove: preferred, prepend: preferred, append: all },
+      } as never,
+      // Return a plain boolean synchronously: ssh2 accepts any truthy value (a Promise too).
+      hostVerifier: (key: Buffer): boolean => {
+        hostKey = hostKeyFromBlob(key);
+        return true;
+      },
+      // "none" first and only: the failure lists the methods; then give up. Never a password or key.
+      authHandler: (methodsLeft: string[] | null) => (methodsLeft === null ? { type: 'none', username: opts.user } : false),
+    } as never);
+  });
+}

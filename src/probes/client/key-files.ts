@@ -1,0 +1,76 @@
+// The user's identity files as ssh will see them: present, modes ssh accepts, a .pub that belongs
+// to the key, and what the agent holds. Private key contents are only ever read by ssh-keygen.
+import { readFile, stat } from 'node:fs/promises';
+import { run } from '../../run.js';
+import { expandHome } from './ssh-config.js';
+import type { KeyFile, KeyFilesResult } from './types.js';
+
+/**
+ * OpenSSH (sshkey_perm_ok in authfile.c) ignores a private key owned by the user that group or
+ * others may access in any way; a key owned by someone else is not checked there.
+ */
+export function isTooOpen(mode: number, ownerUid: number, uid: number): boolean {
+  return ownerUid === uid && (mode & 0o077) !== 0;
+}
+
+/** `ssh-keygen -l` / `ssh-add -l` lines: "256 SHA256:xxx comment (ED25519)". */
+export function parseFingerprintLines(text: string): { fingerprint: string; type: string }[] {
+  return text
+    .split('\n')
+    .map((l) => /^\d+ (\S+) .*\((\S+)\)\s*$/.exec(l.trim()))
+    .flatMap((m) => (m ? [{ fingerprint: m[1]!, type: m[2]! }] : []));
+}
+
+/** The base64 blob of a one-line public key ("type blob [comment]"). */
+export function publicKeyBlob(text: string): string | undefined {
+  return text.trim().split(/\s+/)[1];
+}
+
+/** What `ssh-keygen -y -P '' -f key` reveals: the public key, or why it would not load. */
+export function classifyKeygenY(r: { exitCode: number | undefined; stdout: string; stderr: string }): { blob?: string; encrypted?: boolean } {
+  if (r.exitCode === 0) return { blob: publicKeyBlob(r.stdout) };
+  // An empty passphrase does not open it: the key is encrypted; we never prompt for the real one.
+  if (/incorrect passphrase/.test(r.stderr)) return { encrypted: true };
+  return {};
+}
+
+async function inspectOne(path: string, explicit: boolean, timeoutMs: number): Promise<KeyFile> {
+  const pubPath = `${path}.pub`;
+  const [st, pubText] = await Promise.all([stat(path).catch(() => undefined), readFile(pubPath, 'utf8').catch(() => undefined)]);
+  const base: KeyFile = { path, exists: !!st, pubPath, pubExists: pubText !== undefined, explicit };
+  if (!st) return base;
+  const mode = st.mode & 0o777;
+  const [fp, y] = await Promise.all([
+    run(['ssh-keygen', '-l', '-f', path], { timeoutMs }),
+    run(['ssh-keygen', '-y', '-P', '', '-f', path], { timeoutMs }),
+  ]);
+  const loaded = classifyKeygenY(y);
+  const theirBlob = pubText !== undefined ? publicKeyBlob(pubText) : undefined;
+  const print = parseFingerprintLines(fp.stdout)[0];
+  return {
+    ...base,
+    mode,
+    ownerUid: st.uid,
+    tooOpen: isTooOpen(mode, st.uid, process.getuid?.() ?? st.uid),
+    ...(loaded.blob && theirBlob ? { pubMatches: loaded.blob === theirBlob } : {}),
+    ...(loaded.encrypted ? { encrypted: true } : {}),
+    ...(print ? { type: print.type, fingerprint: print.fingerprint } : {}),
+  };
+}
+
+export async function inspectKeyFiles(opts: {
+  identityFiles: readonly string[];
+  /** Paths named with -i or IdentityFile (as opposed to ssh's defaults). */
+  explicit: readonly string[];
+  timeoutMs: number;
+}): Promise<KeyFilesResult> {
+  const explicit = new Set(opts.explicit.map((p) => expandHome(p)));
+  const paths = [...new Set(opts.identityFiles.map((p) => expandHome(p)))];
+  const [files, agent] = await Promise.all([
+    Promise.all(paths.map((p) => inspectOne(p, explicit.has(p), opts.timeoutMs))),
+    run(['ssh-add', '-l'], { timeoutMs: opts.timeoutMs }),
+  ]);
+  // ssh-add -l: 0 lists keys, 1 = agent with no identities, 2 = no agent to talk to.
+  const available = agent.exitCode === 0 || agent.exitCode === 1;
+  return { files, agent: { available, fingerprints: agent.exitCode === 0 ? parseFingerprintLines(agent.stdout).map((k) => k.fingerprint) : [] } };
+}

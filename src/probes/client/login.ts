@@ -1,0 +1,125 @@
+// One real `ssh -v` login attempt, in batch mode, and what its debug output says. The user's
+// known_hosts files are copied first: ssh only ever writes to our copies.
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run } from '../../run.js';
+import type { LoginOutcome, LoginResult, SshDebug } from './types.js';
+
+/** Lines of `ssh -v` stderr, in priority order: the first outcome whose pattern matches wins. */
+const OUTCOMES: [LoginOutcome, RegExp][] = [
+  ['dns-unresolved', /^ssh: Could not resolve hostname /],
+  ['connection-refused', /^ssh: connect to host .* port \d+: Connection refused$/],
+  ['connection-timeout', /^ssh: connect to host .* port \d+: (Connection|Operation) timed out$/],
+  ['no-route', /^ssh: connect to host .* port \d+: (No route to host|Network is unreachable)$/],
+  // TCP was accepted, then closed, reset or silent before an SSH identification came back.
+  ['banner-exchange-failed', /^(kex_exchange_identification|ssh_exchange_identification): |^Connection timed out during banner exchange$|^ssh: connect to host .* port \d+: Connection reset by peer$/],
+  ['algorithm-mismatch', /^Unable to negotiate with .*: no matching .* found\. Their offer: /],
+  ['host-key-changed', /REMOTE HOST IDENTIFICATION HAS CHANGED|^Offending .* key in |^Host key for .* has changed and you have requested strict checking\.$/],
+  ['host-key-unknown', /^No \S+ host key is known for .* and you have requested strict checking\.$/],
+  ['too-many-auth-failures', /: Too many authentication failures$/],
+  ['auth-denied', /: Permission denied \(.*\)\.$/],
+  ['ok', /^Authenticated to /],
+];
+
+/** Reduce `ssh -v` stderr to the facts the client flow decides on. Pure. */
+export function parseSshDebug(stderr: string, exitCode: number | undefined): SshDebug {
+  const lines = stderr.split(/\r?\n/).map((l) => l.trimEnd());
+  const debug: SshDebug = { outcome: 'other', keysOffered: [], keysIgnored: [], keysMissing: [], evidence: [] };
+  const preBanner: string[] = [];
+  for (const line of lines) {
+    let m: RegExpExecArray | null;
+    if ((m = /^debug1: Remote protocol version ([\d.]+), remote software version (.+)$/.exec(line))) debug.serverVersion = `SSH-${m[1]}-${m[2]}`;
+    else if ((m = /^debug1: Authentications that can continue: (.*)$/.exec(line))) debug.methodsLeft = m[1]!.split(',').filter(Boolean);
+    else if ((m = /^debug1: Offering public key: (.+?) \S+ SHA256:\S+/.exec(line))) debug.keysOffered.push(m[1]!);
+    else if ((m = /^Permissions (0[0-7]+) for '(.+)' are too open\.$/.exec(line))) debug.keysIgnored.push({ path: m[2]!, mode: m[1]! });
+    else if ((m = /^Warning: Identity file (.+) not accessible: No such file or directory\.$|no such identity: (.+?): No such file or directory/.exec(line))) {
+      const path = m[1] ?? m[2]!;
+      if (!debug.keysMissing.includes(path)) debug.keysMissing.push(path);
+    } else if ((m = /^debug1: kex_exchange_identification: banner line \d+: (.*)$/.exec(line))) preBanner.push(m[1]!);
+    else if (/^Warning: Permanently added '.+' \(\S+\) to the list of known hosts\.$/.test(line)) {
+      debug.hostKeyAdded = true;
+      debug.evidence.push(line);
+    }
+  }
+  if (preBanner.length) debug.preBanner = preBanner;
+
+  const found = OUTCOMES.find(([, re]) => lines.some((l) => re.test(l)));
+  if (found) {
+    debug.outcome = found[0];
+    debug.evidence.push(...lines.filter((l) => found[1].test(l)));
+  } else if (exitCode === 0) debug.outcome = 'ok';
+
+  if (debug.outcome === 'algorithm-mismatch') {
+    const m = /no matching (.+) found\. Their offer: (.*)$/.exec(debug.evidence[0]!)!;
+    debug.algorithm = { what: m[1]!, theirOffer: m[2]!.split(',').filter((a) => a && !a.startsWith('kex-strict-')) };
+  }
+  if (debug.outcome === 'host-key-changed') {
+    const m = lines.map((l) => /^Offending \S+ key in (.+):(\d+)$/.exec(l)).find(Boolean);
+    if (m) debug.offendingKey = { file: m[1]!, line: Number(m[2]) };
+    const fp = lines.findIndex((l) => /^The fingerprint for the .* key sent by the remote host is$/.test(l));
+    if (fp >= 0) debug.evidence.splice(1, 0, lines[fp]!, lines[fp + 1]!);
+  }
+  if (debug.outcome === 'auth-denied') {
+    // The "Permission denied (a,b)" list is the server's final word on what it accepts.
+    const m = /: Permission denied \((.*)\)\.$/.exec(debug.evidence.at(-1)!);
+    if (m) debug.methodsLeft = m[1]!.split(',').filter(Boolean);
+  }
+  if (debug.outcome === 'banner-exchange-failed' && preBanner.length) debug.evidence.unshift(...preBanner.map((b) => `server said: ${b}`));
+  for (const k of debug.keysIgnored) debug.evidence.push(`Permissions ${k.mode} for '${k.path}' are too open.`);
+  debug.evidence = [...new Set(debug.evidence)];
+  return debug;
+}
+
+/** Options that come before the user's: ssh keeps the first value it sees for each. */
+export function loginArgs(opts: { knownHosts: readonly string[]; timeoutMs: number; sshFlags: readonly string[]; destination: string }): string[] {
+  const o = (kv: string) => ['-o', kv];
+  return [
+    'ssh', '-v',
+    ...o('BatchMode=yes'),
+    // Unknown keys go into our temporary copy so authentication can still be tested.
+    ...o('StrictHostKeyChecking=accept-new'),
+    ...o(`UserKnownHostsFile=${opts.knownHosts.join(' ')}`),
+    ...o('UpdateHostKeys=no'),
+    ...o('ControlMaster=no'), ...o('ControlPath=none'),
+    ...o(`ConnectTimeout=${Math.max(1, Math.ceil(opts.timeoutMs / 1000))}`),
+    ...o('ConnectionAttempts=1'),
+    // The host may be unverified: forward nothing to it and run nothing locally.
+    ...o('ForwardAgent=no'), ...o('ForwardX11=no'), ...o('ClearAllForwardings=yes'), ...o('PermitLocalCommand=no'), ...o('RequestTTY=no'),
+    ...opts.sshFlags,
+    '--', opts.destination, 'true',
+  ];
+}
+
+export async function attemptLogin(opts: {
+  destination: string;
+  sshFlags: readonly string[];
+  knownHostsFiles: readonly string[];
+  timeoutMs: number;
+}): Promise<LoginResult> {
+  const dir = await mkdtemp(join(tmpdir(), 'ssh-doctor-kh-'));
+  try {
+    const copies = new Map<string, string>();
+    for (const [i, file] of opts.knownHostsFiles.entries()) {
+      const copy = join(dir, `known_hosts_${i}`);
+      if (await copyFile(file, copy).then(() => true, () => false)) copies.set(copy, file);
+    }
+    if (copies.size === 0) {
+      const empty = join(dir, 'known_hosts_0');
+      await writeFile(empty, '');
+      copies.set(empty, opts.knownHostsFiles[0] ?? empty);
+    }
+    const argv = loginArgs({ knownHosts: [...copies.keys()], timeoutMs: opts.timeoutMs, sshFlags: opts.sshFlags, destination: opts.destination });
+    // Grace beyond ConnectTimeout, which does not bound authentication.
+    const r = await run(argv, { timeoutMs: opts.timeoutMs + 3000 });
+    if (r.missing) return { exitCode: undefined, timedOut: false, debug: { ...parseSshDebug('', undefined), evidence: ['ssh is not installed'] } };
+    const debug = parseSshDebug(r.stderr, r.exitCode);
+    // Point at the user's file, not our copy (same line numbers: the copy is byte for byte).
+    const unmap = (s: string) => [...copies].reduce((acc, [copy, orig]) => acc.split(copy).join(orig), s);
+    debug.evidence = debug.evidence.map(unmap);
+    if (debug.offendingKey) debug.offendingKey.file = unmap(debug.offendingKey.file);
+    return { exitCode: r.exitCode, timedOut: r.timedOut, debug };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

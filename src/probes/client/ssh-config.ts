@@ -1,0 +1,82 @@
+// Effective client settings, computed by ssh itself (`ssh -G`) so aliases, Match blocks and
+// Include files resolve exactly as they will for the real connection.
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { UsageError } from '../../errors.js';
+import { run } from '../../run.js';
+import type { ResolvedTarget } from './types.js';
+
+/** `~/x` → `$HOME/x`; ssh -G prints IdentityFile unexpanded but known_hosts paths expanded. */
+export function expandHome(path: string, home = homedir()): string {
+  return path === '~' ? home : path.startsWith('~/') ? home + path.slice(1) : path;
+}
+
+/** Reduce `ssh -G` output ("key value" lines, lower-case keys) to what the probes need. */
+export function parseSshG(text: string, alias: string, home = homedir()): ResolvedTarget {
+  const values = new Map<string, string[]>();
+  for (const line of text.split('\n')) {
+    const m = /^(\S+)\s+(.*)$/.exec(line.trim());
+    if (!m) continue;
+    const key = m[1]!.toLowerCase();
+    values.set(key, [...(values.get(key) ?? []), m[2]!]);
+  }
+  const one = (k: string) => values.get(k)?.[0];
+  const list = (k: string) => (one(k) ?? '').split(/\s+/).filter(Boolean).map((p) => expandHome(p, home));
+  const family = one('addressfamily');
+  const jump = one('proxyjump');
+  const alias_ = one('hostkeyalias');
+  return {
+    alias,
+    host: one('hostname') ?? alias,
+    user: one('user') ?? '',
+    port: Number(one('port') ?? 22),
+    identityFiles: (values.get('identityfile') ?? []).map((p) => expandHome(p, home)),
+    userKnownHostsFiles: list('userknownhostsfile'),
+    globalKnownHostsFiles: list('globalknownhostsfile'),
+    ...(alias_ && alias_ !== 'none' ? { hostKeyAlias: alias_ } : {}),
+    ...(jump && jump !== 'none' ? { proxyJump: jump } : {}),
+    addressFamily: family === 'inet' || family === 'inet6' ? family : 'any',
+    configPorts: [],
+  };
+}
+
+/** Ports named by `Port` lines anywhere in an ssh client config (all Host blocks). */
+export function parseConfigPorts(text: string): number[] {
+  const ports = new Set<number>();
+  for (const line of text.split('\n')) {
+    const m = /^\s*port\s*(?:=\s*|\s)\s*"?(\d{1,5})"?\s*(?:#.*)?$/i.exec(line);
+    const n = m ? Number(m[1]) : 0;
+    if (n >= 1 && n <= 65535) ports.add(n);
+  }
+  return [...ports];
+}
+
+/** Every value given to a flag in an ssh argv list, in order. */
+function flagValues(sshFlags: readonly string[], flag: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < sshFlags.length - 1; i++) if (sshFlags[i] === flag) out.push(sshFlags[++i]!);
+  return out;
+}
+
+export async function resolveTarget(opts: {
+  destination: string;
+  sshFlags: readonly string[];
+  timeoutMs: number;
+}): Promise<ResolvedTarget> {
+  const r = await run(['ssh', '-G', ...opts.sshFlags, '--', opts.destination], { timeoutMs: opts.timeoutMs });
+  if (r.missing) throw new UsageError('ssh is not installed (the OpenSSH client is needed: apt-get install openssh-client).');
+  if (r.exitCode !== 0) {
+    // ssh's own complaint is one line ("Can't open user config file ...", "Bad configuration option: ...").
+    const msg = r.stderr.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('Pseudo-terminal'));
+    throw new UsageError(`ssh rejects these settings: ${msg.at(-1) ?? (r.timedOut ? 'ssh -G timed out' : `exit ${r.exitCode}`)}`);
+  }
+  const target = parseSshG(r.stdout, opts.destination);
+  // ssh -G silently drops an -i file that does not exist; keep it so the key probe can say so.
+  for (const i of flagValues(opts.sshFlags, '-i').map((p) => expandHome(p))) {
+    if (!target.identityFiles.includes(i)) target.identityFiles.unshift(i);
+  }
+  const configFile = flagValues(opts.sshFlags, '-F').at(-1) ?? `${homedir()}/.ssh/config`;
+  const text = await readFile(expandHome(configFile), 'utf8').catch(() => '');
+  target.configPorts = parseConfigPorts(text);
+  return target;
+}

@@ -1,0 +1,104 @@
+// TCP connect per address, then the first line the server sends on that same connection: the
+// SSH identification string, or whatever else is listening (mail, web), or nothing at all.
+import { Socket } from 'node:net';
+import type { AltPortResult, BannerOutcome, TcpAttempt, TcpOutcome, TcpResult } from './types.js';
+
+/** How the banner read ended: a full line, the byte limit, FIN, RST, or our own timer. */
+export type BannerEnd = 'line' | 'limit' | 'fin' | 'reset' | 'timeout';
+
+/** RFC 4253 caps the identification line at 255 bytes including CR LF. */
+const BANNER_LIMIT = 255;
+
+/** Common places sshd is moved to, tried when the asked-for port refuses. */
+export const ALT_PORTS = [2222, 2200, 22222, 8022];
+
+export function classifyBanner(data: Buffer | string, end: BannerEnd): { outcome: BannerOutcome; banner?: string } {
+  const text = Buffer.isBuffer(data) ? data.toString('latin1') : data;
+  if (text.length === 0) {
+    // An HTTP server also waits for the client to speak first: that is "silent", not "not ssh".
+    const outcome: BannerOutcome = end === 'reset' ? 'reset' : end === 'timeout' ? 'silent' : 'closed';
+    return { outcome };
+  }
+  // Printable only: the line ends up in a terminal and in JSON evidence.
+  // eslint-disable-next-line no-control-regex
+  const banner = text.split('\n')[0]!.replace(/[^\x20-\x7e]/g, '').trim();
+  return { outcome: text.startsWith('SSH-') ? 'ssh' : 'other', banner };
+}
+
+export function classifyErrno(code: string | undefined): TcpOutcome {
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'refused';
+    case 'ETIMEDOUT':
+      return 'timeout';
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+    case 'ENETDOWN':
+    case 'EHOSTDOWN':
+      return 'unreachable';
+    default:
+      return 'error';
+  }
+}
+
+/** One connection: connect within timeoutMs, then wait up to timeoutMs for the first line. */
+export function connectAndReadBanner(address: string, port: number, timeoutMs: number): Promise<TcpAttempt> {
+  const started = performance.now();
+  return new Promise((done) => {
+    const sock = new Socket();
+    let connectedMs: number | undefined;
+    let chunks: Buffer[] = [];
+    let settled = false;
+    const finish = (attempt: Omit<TcpAttempt, 'address' | 'port' | 'ms'>) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      sock.destroy();
+      done({ address, port, ms: Math.round(connectedMs ?? performance.now() - started), ...attempt });
+    };
+    const bannerDone = (end: BannerEnd) => {
+      const { outcome, banner } = classifyBanner(Buffer.concat(chunks).subarray(0, BANNER_LIMIT), end);
+      finish({ outcome: 'connected', bannerOutcome: outcome, ...(banner !== undefined ? { banner } : {}) });
+    };
+    let timer = setTimeout(() => finish({ outcome: 'timeout' }), timeoutMs);
+    sock.once('connect', () => {
+      connectedMs = performance.now() - started;
+      clearTimeout(timer);
+      timer = setTimeout(() => bannerDone('timeout'), timeoutMs);
+    });
+    sock.on('data', (d: Buffer) => {
+      chunks.push(d);
+      const all = Buffer.concat(chunks);
+      chunks = [all];
+      if (all.includes(0x0a)) bannerDone('line');
+      else if (all.length >= BANNER_LIMIT) bannerDone('limit');
+    });
+    sock.on('end', () => bannerDone('fin'));
+    sock.on('error', (e: NodeJS.ErrnoException) => {
+      if (connectedMs === undefined) finish({ outcome: classifyErrno(e.code), ...(e.code ? { errno: e.code } : {}) });
+      else bannerDone(e.code === 'ECONNRESET' ? 'reset' : 'fin');
+    });
+    sock.on('close', () => (connectedMs === undefined ? finish({ outcome: 'error' }) : bannerDone('fin')));
+    sock.connect({ host: address, port });
+  });
+}
+
+export async function probeTcp(opts: { addresses: readonly string[]; port: number; timeoutMs: number }): Promise<TcpResult> {
+  const attempts = await Promise.all(opts.addresses.map((a) => connectAndReadBanner(a, opts.port, opts.timeoutMs)));
+  return { attempts };
+}
+
+/** Where else sshd may listen: the usual alternatives plus ports named in ssh config. */
+export function altPortCandidates(refusedPort: number, configPorts: readonly number[]): number[] {
+  return [...new Set([...ALT_PORTS, ...configPorts])].filter((p) => p !== refusedPort);
+}
+
+export async function probeAltPorts(opts: { address: string; ports: readonly number[]; timeoutMs: number }): Promise<AltPortResult[]> {
+  const attempts = await Promise.all(opts.ports.map((p) => connectAndReadBanner(opts.address, p, opts.timeoutMs)));
+  return attempts.map(({ port, outcome, bannerOutcome, banner }) => ({
+    port,
+    outcome,
+    ...(bannerOutcome ? { bannerOutcome } : {}),
+    ...(banner !== undefined ? { banner } : {}),
+  }));
+}
