@@ -1,5 +1,95 @@
-import { UsageError } from '../errors.js';
+// `ssh-doctor server`: probes this host (or --via another), reports findings, and applies the
+// fixes the user confirms. Arguments are parsed before anything heavy is imported.
+import { hostname } from 'node:os';
+import { createActor, fromPromise, toPromise } from 'xstate';
+import { formatCommand, renderText, exitCodeFor, type Report } from '../report.js';
+import { parseServerArgs, SERVER_HELP, sudoCommand, type ServerArgs } from '../server/args.js';
+import { collectFacts, needsRoot } from '../server/collect.js';
+import { localExec, type Exec } from '../server/exec.js';
+import { buildServerReport, needsRootFinding } from '../server/server-report.js';
+import { serverMachine, type FixMode, type ServerContext } from '../../flows/server.js';
 
-export async function main(_argv: string[]): Promise<number> {
-  throw new UsageError('"server" is not built yet.');
+export async function main(argv: string[]): Promise<number> {
+  const args = parseServerArgs(argv, process.env);
+  if (args.help) {
+    process.stdout.write(SERVER_HELP);
+    return 0;
+  }
+  const started = Date.now();
+  let exec: Exec = localExec;
+  let close = () => {};
+  if (args.via) {
+    const remote = await (await import('../server/remote.js')).connectVia(args.via);
+    exec = remote.exec;
+    close = remote.close;
+  }
+  try {
+    const interactive = !args.json && process.stdin.isTTY === true && process.stdout.isTTY === true;
+    // Fixes run on this machine, so over --via they are shown, never applied.
+    const mode: FixMode = args.dryRun || (args.via && (args.yes || interactive)) ? 'dry-run' : args.yes ? 'yes' : interactive ? 'ask' : 'report';
+    const machine = await provide(exec, args);
+    if (interactive) {
+      const { runWizard } = await import('../ui/server/wizard.js');
+      const ctx = await runWizard(machine, { mode, proposeFix: args.via ? undefined : await proposer() });
+      return finish(ctx, args, started, 'text');
+    }
+    const actor = createActor(machine, { input: { mode, proposeFix: args.via ? undefined : await proposer() } });
+    if (mode === 'yes' || mode === 'dry-run') {
+      // --yes still prints each fix as it goes (stderr under --json, which owns stdout).
+      const say = (s: string) => (args.json ? process.stderr : process.stdout).write(s + '\n');
+      let shown = 0;
+      actor.subscribe((s) => {
+        for (const o of s.context.outcomes.slice(shown)) {
+          const f = s.context.findings.find((x) => x.id === o.findingId) ?? s.context.current;
+          say(`${o.status === 'dry-run' ? 'Would apply' : 'Fix'} for ${o.findingId}: ${f?.fix?.title ?? o.fixId} [${o.status}]`);
+          for (const c of f?.fix?.commands ?? []) if (o.status === 'dry-run') say(`  $ ${formatCommand(c)}`);
+          for (const l of o.log) say(`  ${l}`);
+        }
+        shown = s.context.outcomes.length;
+      });
+    }
+    actor.start();
+    const ctx = (await toPromise(actor), actor.getSnapshot().context);
+    return finish(ctx, args, started, args.json ? 'json' : 'text');
+  } finally {
+    close();
+  }
+}
+
+async function proposer() {
+  try {
+    return (await import('../server/fixes/propose.js')).proposeFix;
+  } catch {
+    return undefined;
+  }
+}
+
+async function provide(exec: Exec, args: ServerArgs) {
+  const target = { user: args.user, port: args.port };
+  const { runFix } = await import('../server/fixes/run-fixes.js');
+  return serverMachine.provide({
+    actors: {
+      gather: fromPromise(() => collectFacts(exec, target)),
+      applyFix: fromPromise(({ input }) => runFix(input.fix)),
+    },
+  });
+}
+
+export function reportFor(ctx: ServerContext, args: ServerArgs, started: number): Report {
+  if (ctx.error) throw new Error(ctx.error);
+  const findings = [...ctx.findings];
+  const parts = ctx.facts && !ctx.facts.root ? needsRoot(ctx.facts) : [];
+  if (parts.length > 0) findings.push(needsRootFinding(parts, sudoCommand(args)));
+  return buildServerReport({
+    findings,
+    probes: ctx.probes,
+    target: { user: args.user, host: args.via?.host ?? hostname(), port: args.port },
+    durationMs: Date.now() - started,
+  });
+}
+
+function finish(ctx: ServerContext, args: ServerArgs, started: number, as: 'json' | 'text'): number {
+  const report = reportFor(ctx, args, started);
+  process.stdout.write(as === 'json' ? JSON.stringify(report, null, 2) + '\n' : renderText(report));
+  return exitCodeFor(report);
 }

@@ -40,8 +40,13 @@ export interface FileStat {
 export interface SshdBinary {
   /** Path of the sshd binary, or undefined when none was found. */
   path?: string;
-  /** "OpenSSH_9.2p1 Debian-2+deb12u3, OpenSSL …" from `sshd -V`, when it ran. */
+  /** "OpenSSH_9.2, OpenSSL 3.0…" from `sshd -V`, when it ran (Debian's says nothing of Debian). */
   version?: string;
+  /**
+   * The package that installed it, when a package manager knows: dpkg means Debian's patches,
+   * including the user-private-group rule for StrictModes.
+   */
+  package?: { manager: 'dpkg' | 'rpm'; name: string; version: string };
 }
 
 export interface SshdProcesses {

@@ -169,7 +169,7 @@ function authFiles(facts: ServerFacts, user: UserFacts, eff: EffectiveConfig | u
       af.authorizedKeys.map((f) => (f.exists ? `${f.path} exists but holds no key` : `${f.path} does not exist`)));
   }
   if (eff && first(eff, 'strictmodes') === 'no') return;
-  const rule = groupWriteRuleFor(known(facts.sshd)?.version);
+  const rule = groupWriteRuleFor(known(facts.sshd));
   const byPath = new Map(af.dirs.map((d) => [d.path, d]));
   const home = user.home?.replace(/\/+$/, '');
   const bad = { file: [] as string[], sshDir: [] as string[], home: [] as string[] };

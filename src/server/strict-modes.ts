@@ -7,13 +7,13 @@
 // exactly one member and that member is the path's owner — i.e. the user's private group: every
 // account whose primary group it is must be the logging-in user, and the supplementary member
 // list must be empty or name only the path's owner.
-import type { FileStat, GroupFacts } from './facts.js';
+import type { FileStat, GroupFacts, SshdBinary } from './facts.js';
 
 export type GroupWriteRule = 'upstream' | 'debian';
 
-/** Debian and Ubuntu builds carry the user-group-modes patch; their `sshd -V` says so. */
-export function groupWriteRuleFor(version: string | undefined): GroupWriteRule {
-  return version && /debian|ubuntu/i.test(version) ? 'debian' : 'upstream';
+/** Debian and Ubuntu packages carry the user-group-modes patch (`sshd -V` does not tell). */
+export function groupWriteRuleFor(sshd: SshdBinary | undefined): GroupWriteRule {
+  return sshd?.package?.manager === 'dpkg' ? 'debian' : 'upstream';
 }
 
 /** Why sshd would refuse this path, or undefined when it passes. */

@@ -1,0 +1,152 @@
+// The server wizard: probe everything, turn facts into findings, then walk through each proposed
+// fix — ask (interactive), apply on yes, re-probe to verify. Probes and fixes are actors that
+// src/commands/server.ts provides (tests provide fakes); this file never touches the system.
+import { assign, fromPromise, setup } from 'xstate';
+import type { Finding, Fix, ProbeRecord } from '../src/report.js';
+import type { ServerFacts } from '../src/server/facts.js';
+import { serverFindings } from '../src/server/findings.js';
+
+/** report: --json without --yes; ask: the interactive wizard; yes: --yes; dry-run: show only. */
+export type FixMode = 'report' | 'ask' | 'yes' | 'dry-run';
+
+export interface ServerInput {
+  mode: FixMode;
+  /** The fixes side's proposer; absent means findings carry no fix. */
+  proposeFix?: (findingId: string, facts: ServerFacts) => Fix | undefined;
+}
+
+export interface Gathered {
+  facts: ServerFacts;
+  probes: ProbeRecord[];
+}
+
+export interface FixOutcome {
+  findingId: string;
+  fixId: string;
+  status: 'applied' | 'declined' | 'failed' | 'not-resolved' | 'dry-run';
+  log: string[];
+}
+
+export interface ServerContext {
+  input: ServerInput;
+  facts?: ServerFacts;
+  probes: ProbeRecord[];
+  findings: Finding[];
+  /** Finding ids already offered (a re-probe recomputes findings; never offer one twice). */
+  handled: string[];
+  current?: Finding;
+  outcomes: FixOutcome[];
+  error?: string;
+}
+
+export type ServerEvent = { type: 'CONFIRM' } | { type: 'DECLINE' } | { type: 'QUIT' };
+
+const notProvided = (name: string) =>
+  fromPromise<never, unknown>(async () => {
+    throw new Error(`actor ${name} not provided`);
+  });
+
+function nextFixable(ctx: ServerContext): Finding | undefined {
+  return ctx.findings.find((f) => f.fix && !ctx.handled.includes(f.id));
+}
+
+export const serverMachine = setup({
+  types: {
+    context: {} as ServerContext,
+    events: {} as ServerEvent,
+    input: {} as ServerInput,
+  },
+  actors: {
+    gather: notProvided('gather') as unknown as ReturnType<typeof fromPromise<Gathered, void>>,
+    applyFix: notProvided('applyFix') as unknown as ReturnType<typeof fromPromise<{ ok: boolean; log: string[] }, { fix: Fix }>>,
+  },
+  guards: {
+    hasNextFix: ({ context }) => nextFixable(context) !== undefined,
+    modeIs: ({ context }, params: { mode: FixMode }) => context.input.mode === params.mode,
+    resolved: ({ context }, params: { gathered: Gathered }) => {
+      const id = context.current?.id;
+      return !serverFindings(params.gathered.facts).some((f) => f.id === id);
+    },
+  },
+  actions: {
+    record: assign(({ context }, params: { gathered: Gathered }) => ({
+      facts: params.gathered.facts,
+      probes: params.gathered.probes,
+      findings: serverFindings(params.gathered.facts, { proposeFix: context.input.proposeFix }),
+    })),
+    pick: assign(({ context }) => {
+      const f = nextFixable(context)!;
+      return { current: f, handled: [...context.handled, f.id] };
+    }),
+    outcome: assign(({ context }, params: { status: FixOutcome['status']; log?: string[] }) => ({
+      outcomes: [...context.outcomes, { findingId: context.current!.id, fixId: context.current!.fix!.id, status: params.status, log: params.log ?? [] }],
+    })),
+  },
+}).createMachine({
+  id: 'server',
+  context: ({ input }) => ({ input, probes: [], findings: [], handled: [], outcomes: [] }),
+  initial: 'probing',
+  states: {
+    probing: {
+      invoke: {
+        id: 'gather',
+        src: 'gather',
+        onDone: { target: 'deciding', actions: { type: 'record', params: ({ event }) => ({ gathered: event.output }) } },
+        onError: { target: 'done', actions: assign({ error: ({ event }) => String((event.error as Error)?.message ?? event.error) }) },
+      },
+    },
+    deciding: {
+      always: [
+        { guard: { type: 'modeIs', params: { mode: 'report' } }, target: 'done' },
+        { guard: 'hasNextFix', target: 'offering', actions: 'pick' },
+        { target: 'done' },
+      ],
+    },
+    offering: {
+      always: [
+        { guard: { type: 'modeIs', params: { mode: 'dry-run' } }, target: 'deciding', actions: { type: 'outcome', params: { status: 'dry-run' } } },
+        { guard: { type: 'modeIs', params: { mode: 'yes' } }, target: 'applying' },
+        { target: 'asking' },
+      ],
+    },
+    asking: {
+      on: {
+        CONFIRM: 'applying',
+        DECLINE: { target: 'deciding', actions: { type: 'outcome', params: { status: 'declined' } } },
+        QUIT: 'done',
+      },
+    },
+    applying: {
+      invoke: {
+        id: 'applyFix',
+        src: 'applyFix',
+        input: ({ context }) => ({ fix: context.current!.fix! }),
+        onDone: [
+          { guard: ({ event }) => event.output.ok, target: 'verifying', actions: { type: 'outcome', params: ({ event }) => ({ status: 'applied' as const, log: event.output.log }) } },
+          { target: 'deciding', actions: { type: 'outcome', params: ({ event }) => ({ status: 'failed' as const, log: event.output.log }) } },
+        ],
+        onError: { target: 'deciding', actions: { type: 'outcome', params: ({ event }) => ({ status: 'failed' as const, log: [String((event.error as Error)?.message ?? event.error)] }) } },
+      },
+    },
+    verifying: {
+      invoke: {
+        id: 'verify',
+        src: 'gather',
+        onDone: [
+          { guard: { type: 'resolved', params: ({ event }) => ({ gathered: event.output }) }, target: 'deciding', actions: { type: 'record', params: ({ event }) => ({ gathered: event.output }) } },
+          {
+            target: 'deciding',
+            actions: [
+              { type: 'record', params: ({ event }) => ({ gathered: event.output }) },
+              assign(({ context }) => ({
+                outcomes: context.outcomes.map((o, i) => (i === context.outcomes.length - 1 ? { ...o, status: 'not-resolved' as const } : o)),
+              })),
+            ],
+          },
+        ],
+        onError: { target: 'deciding' },
+      },
+    },
+    done: { type: 'final' },
+  },
+});

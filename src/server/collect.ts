@@ -1,0 +1,92 @@
+// Runs every server probe (independent ones in parallel) and assembles ServerFacts plus one
+// ProbeRecord per probe. Works the same locally and over SSH: it only sees an Exec.
+import type { ProbeRecord, ProbeStatus } from '../report.js';
+import { isUnknown, known, type FirewallLayer, type Maybe, type ServerFacts } from './facts.js';
+import type { Exec } from './exec.js';
+import { probeAuthFiles } from './probes/auth-files.js';
+import { probeEffective } from './probes/effective.js';
+import { probeFirewalld } from './probes/firewall/firewalld.js';
+import { probeIptables } from './probes/firewall/iptables.js';
+import { probeNftables } from './probes/firewall/nftables.js';
+import { probeUfw } from './probes/firewall/ufw.js';
+import { DEFAULT_HOST_KEYS, probeHostKeys, probeNologin, probePrivsep } from './probes/host-files.js';
+import { probeInit } from './probes/init.js';
+import { probeListeners } from './probes/listeners.js';
+import { probeLogs } from './probes/logs.js';
+import { probeProcesses } from './probes/processes.js';
+import { probeSshdBinary } from './probes/sshd-binary.js';
+import { probeConfigTest } from './probes/sshd-test.js';
+import { probeUser } from './probes/user.js';
+
+export interface Collected {
+  facts: ServerFacts;
+  probes: ProbeRecord[];
+}
+
+export async function collectFacts(exec: Exec, target: { user: string; port: number }): Promise<Collected> {
+  const probes: ProbeRecord[] = [];
+  const timed = async <T>(id: string, f: () => Promise<T>, judge: (x: T) => { status: ProbeStatus; detail: string }): Promise<T> => {
+    const t0 = Date.now();
+    const x = await f();
+    probes.push({ id, durationMs: Date.now() - t0, ...judge(x) });
+    return x;
+  };
+  const idr = await exec(['id', '-u']);
+  const facts: ServerFacts = { target, root: idr.stdout.trim() === '0' };
+
+  facts.sshd = await timed('sshd', () => probeSshdBinary(exec), (x) =>
+    isUnknown(x) ? unk(x) : x.path ? { status: 'ok', detail: `${x.path}${x.version ? ` (${x.version.split(',')[0]})` : ''}` } : { status: 'fail', detail: 'sshd is not installed' });
+  const sshdPath = known(facts.sshd)?.path;
+
+  const [processes, init, configTest, effective, listeners, firewall, privsep, user, nologin, logs] = await Promise.all([
+    timed('running', () => probeProcesses(exec), (x) => (isUnknown(x) ? unk(x) : x.pids.length ? { status: 'ok', detail: `sshd pid ${x.pids.join(', ')}` } : { status: 'fail', detail: 'no sshd process' })),
+    timed('init', () => probeInit(exec), (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.system}${x.service ? ` (${x.service})` : ''}` })),
+    sshdPath ? timed('config-test', () => probeConfigTest(exec, sshdPath), (x) => (isUnknown(x) ? unk(x) : x.ok ? { status: 'ok', detail: 'sshd -t: configuration loads' } : { status: 'fail', detail: x.raw[0] ?? 'sshd -t failed' })) : undefined,
+    sshdPath ? timed('effective', () => probeEffective(exec, sshdPath, target.user), (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `sshd -T: port ${(x.config.port ?? []).join(',')}` })) : undefined,
+    timed('listeners', () => probeListeners(exec), (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.sockets.length} listening TCP sockets (${x.source})` })),
+    timed('firewall', () => probeFirewalls(exec, target.port), (x) => {
+      const b = x.find((l) => l.state === 'blocks');
+      if (b) return { status: 'fail', detail: `${b.name} blocks port ${target.port}` };
+      const u = x.filter((l) => l.state === 'unknown');
+      return u.length ? { status: 'unknown', detail: u.map((l) => `${l.name}: ${l.detail}`).join('; ') } : { status: 'ok', detail: x.map((l) => `${l.name} ${l.state}`).join(', ') };
+    }),
+    timed('privsep', () => probePrivsep(exec), (x) => (isUnknown(x) ? unk(x) : x.exists ? { status: 'ok', detail: `${x.path} exists` } : { status: 'fail', detail: `${x.path} is missing` })),
+    timed('user', () => probeUser(exec, target.user), (x) => (isUnknown(x) ? unk(x) : x.exists ? { status: 'ok', detail: `${x.name} uid ${x.uid} home ${x.home}` } : { status: 'fail', detail: `no account ${x.name}` })),
+    timed('nologin', () => probeNologin(exec), (x) => (isUnknown(x) ? unk(x) : x.exists ? { status: 'fail', detail: `${x.path} exists` } : { status: 'ok', detail: 'no /etc/nologin' })),
+    timed('logs', () => probeLogs(exec), (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.lines.length} explaining lines in ${x.source}` })),
+  ]);
+  Object.assign(facts, { processes, init, listeners, firewall, privsepDir: privsep, user, nologin, logs });
+  if (configTest) facts.configTest = configTest;
+  if (effective) facts.effective = effective;
+
+  const eff = known(facts.effective);
+  const test = known(facts.configTest);
+  // Host keys: sshd -T names them; when it cannot run (no usable key), sshd -t's complaints do.
+  const keyPaths = eff?.config.hostkey ?? [...new Set([...(test?.hostKeyErrors.map((e) => e.path) ?? []), ...DEFAULT_HOST_KEYS])];
+  const u = known(facts.user);
+  const [hostKeys, authFiles] = await Promise.all([
+    timed('host-keys', () => probeHostKeys(exec, keyPaths), (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.keys.filter((k) => k.exists).length} of ${x.keys.length} host keys exist` })),
+    u?.exists ? timed('auth-files', () => probeAuthFiles(exec, u, eff), (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.authorizedKeys.filter((f) => f.exists).length} authorized_keys file(s)` })) : undefined,
+  ]);
+  facts.hostKeys = hostKeys;
+  if (authFiles) facts.authFiles = authFiles;
+  return { facts, probes };
+}
+
+function unk(x: { unknown: string; needsRoot?: boolean }): { status: ProbeStatus; detail: string } {
+  return { status: 'unknown', detail: x.needsRoot ? `${x.unknown} (needs root)` : x.unknown };
+}
+
+async function probeFirewalls(exec: Exec, port: number): Promise<FirewallLayer[]> {
+  return Promise.all([probeUfw(exec, port), probeFirewalld(exec, port), probeIptables(exec, 'iptables', port), probeIptables(exec, 'ip6tables', port), probeNftables(exec, port)]);
+}
+
+/** Which parts were unknown because we are not root. */
+export function needsRoot(facts: ServerFacts): string[] {
+  const parts: [string, Maybe<unknown> | undefined][] = [
+    ['sshd -t', facts.configTest], ['sshd -T', facts.effective], ['authorized_keys', facts.authFiles], ['logs', facts.logs],
+  ];
+  const out = parts.filter(([, v]) => isUnknown(v) && v.needsRoot).map(([k]) => k);
+  for (const l of facts.firewall ?? []) if (l.needsRoot) out.push(l.name);
+  return out;
+}

@@ -1,0 +1,151 @@
+// nftables: every base chain on the input hook sees the packet, in priority order; an accept
+// ends only that chain, a drop/reject ends it all. Rules are read from `nft -j list ruleset`.
+import type { FirewallLayer } from '../../facts.js';
+import { failure, type Exec } from '../../exec.js';
+import { and, not, portIn, type Match } from './verdict.js';
+
+type Json = any; // nft's JSON schema is wide; only the parts below are read.
+
+interface NftChain { family: string; table: string; name: string; handle: number; hook?: string; prio?: number; policy?: string; type?: string }
+interface NftRule { family: string; table: string; chain: string; handle: number; expr: Json[] }
+
+export interface NftRuleset { chains: NftChain[]; rules: NftRule[] }
+
+export function parseNftJson(text: string): NftRuleset {
+  const doc = JSON.parse(text) as { nftables?: Json[] };
+  const out: NftRuleset = { chains: [], rules: [] };
+  for (const item of doc.nftables ?? []) {
+    if (item.chain) out.chains.push(item.chain);
+    if (item.rule) out.rules.push(item.rule);
+  }
+  return out;
+}
+
+function valueMatches(right: Json, port: number): boolean {
+  if (typeof right === 'number') return right === port;
+  if (typeof right === 'string') return portIn(right, port);
+  if (right?.set) return (right.set as Json[]).some((v) => valueMatches(v, port));
+  if (right?.range) return port >= right.range[0] && port <= right.range[1];
+  return false;
+}
+
+function exprMatches(e: Json, port: number): Match {
+  const m = e.match;
+  if (!m) return 'yes'; // counter, log, limit-free statements do not filter
+  const op: string = m.op;
+  const left = m.left ?? {};
+  const negate = op === '!=';
+  let r: Match;
+  if (left.payload?.field === 'dport' && ['tcp', 'th'].includes(left.payload.protocol)) r = valueMatches(m.right, port) ? 'yes' : 'no';
+  else if (left.payload?.field === 'dport') r = 'no'; // udp/sctp dport: not our TCP packet
+  else if (left.meta?.key === 'l4proto' || left.payload?.field === 'protocol' || left.payload?.field === 'nexthdr') {
+    r = [m.right].flat().some((v: Json) => v === 'tcp' || v === 6 || v?.set?.includes?.('tcp')) ? 'yes' : 'no';
+  } else if (['iif', 'iifname'].includes(left.meta?.key)) r = m.right === 'lo' ? 'no' : 'maybe';
+  else if (left.ct?.key === 'state') r = [m.right].flat().includes('new') ? 'yes' : 'no';
+  else if (left.meta?.key === 'nfproto') r = 'maybe';
+  else r = 'maybe'; // saddr, sets, marks…: depends on who connects
+  return negate ? not(r) : r;
+}
+
+type Verdict = 'accept' | 'drop' | 'reject' | 'return' | { jump: string } | { goto: string } | undefined;
+
+function verdictOf(exprs: Json[]): Verdict {
+  for (const e of exprs) {
+    if ('accept' in e) return 'accept';
+    if ('drop' in e) return 'drop';
+    if ('reject' in e) return 'reject';
+    if ('return' in e) return 'return';
+    if (e.jump) return { jump: e.jump.target };
+    if (e.goto) return { goto: e.goto.target };
+  }
+  return undefined;
+}
+
+function ruleText(r: NftRule): string {
+  const parts = r.expr.map((e) => {
+    if (e.match) {
+      const l = e.match.left;
+      const left = l.payload ? `${l.payload.protocol} ${l.payload.field}` : l.meta ? `meta ${l.meta.key}` : l.ct ? `ct ${l.ct.key}` : JSON.stringify(l);
+      const right = e.match.right?.set ? `{ ${e.match.right.set.map((v: Json) => (v.range ? v.range.join('-') : v)).join(', ')} }` : Array.isArray(e.match.right) ? e.match.right.join(',') : e.match.right?.range ? e.match.right.range.join('-') : String(e.match.right);
+      return `${left} ${e.match.op === '==' || e.match.op === 'in' ? '' : e.match.op + ' '}${right}`;
+    }
+    const k = Object.keys(e)[0]!;
+    return e[k]?.target ? `${k} ${e[k].target}` : k;
+  });
+  return parts.join(' ');
+}
+
+interface NftDecision { verdict: 'accept' | 'drop' | 'reject'; rule?: NftRule; chain: NftChain; exceptions: NftRule[] }
+
+/** iptables-nft keeps its own tables (ip/ip6 "filter" with INPUT): those belong to the iptables layer. */
+function isIptablesNft(c: NftChain): boolean {
+  return (c.family === 'ip' || c.family === 'ip6') && ['filter', 'raw', 'mangle', 'nat', 'security'].includes(c.table) && c.name === c.name.toUpperCase();
+}
+
+export function decideNft(rs: NftRuleset, port: number): NftDecision | undefined {
+  const base = rs.chains
+    .filter((c) => c.hook === 'input' && c.type === 'filter' && ['inet', 'ip', 'ip6'].includes(c.family) && !isIptablesNft(c))
+    .sort((a, b) => (a.prio ?? 0) - (b.prio ?? 0));
+  const exceptions: NftRule[] = [];
+  const walk = (c: NftChain, depth: number): Omit<NftDecision, 'chain' | 'exceptions'> | 'return' | undefined => {
+    if (depth > 16) return undefined;
+    for (const r of rs.rules.filter((x) => x.family === c.family && x.table === c.table && x.chain === c.name)) {
+      const m = r.expr.reduce<Match>((acc, e) => and(acc, exprMatches(e, port)), 'yes');
+      if (m === 'no') continue;
+      const v = verdictOf(r.expr);
+      if (v === undefined) continue;
+      if (m === 'maybe') {
+        if (v === 'accept') exceptions.push(r);
+        continue;
+      }
+      if (v === 'accept' || v === 'drop' || v === 'reject') return { verdict: v, rule: r };
+      if (v === 'return') return 'return';
+      const target = 'jump' in v ? v.jump : v.goto;
+      const sub = rs.chains.find((x) => x.family === c.family && x.table === c.table && x.name === target);
+      if (!sub) continue;
+      const d = walk(sub, depth + 1);
+      if (d && d !== 'return') return d;
+      if ('goto' in v) return 'return';
+    }
+    return undefined;
+  };
+  let last: NftDecision | undefined;
+  for (const c of base) {
+    const d = walk(c, 0);
+    const decided = d && d !== 'return' ? d : { verdict: (c.policy === 'drop' ? 'drop' : 'accept') as 'accept' | 'drop' };
+    last = { ...decided, chain: c, exceptions };
+    if (decided.verdict !== 'accept') return last;
+  }
+  return last;
+}
+
+export function nftLayer(rs: NftRuleset, port: number): FirewallLayer {
+  const d = decideNft(rs, port);
+  if (!d) return { name: 'nftables', state: 'inactive', detail: 'no input filter chain' };
+  const where = { family: d.chain.family, table: d.chain.table, chain: d.rule?.chain ?? d.chain.name, ...(d.rule ? { handle: d.rule.handle } : {}) };
+  const exc = d.exceptions.length ? { detail: `allowed only for: ${d.exceptions.map(ruleText).join('; ')}` } : {};
+  return {
+    name: 'nftables',
+    state: d.verdict === 'accept' ? 'accepts' : 'blocks',
+    rule: d.rule ? ruleText(d.rule) : `policy ${d.chain.policy ?? 'accept'}`,
+    verdict: d.verdict,
+    where,
+    ...exc,
+  };
+}
+
+export async function probeNftables(exec: Exec, port: number): Promise<FirewallLayer> {
+  const cmd = ['nft', '-j', 'list', 'ruleset'];
+  const r = await exec(cmd);
+  if (r.missing) return { name: 'nftables', state: 'absent', detail: 'nft is not installed' };
+  const why = failure(r, cmd);
+  if (why) return { name: 'nftables', state: 'unknown', detail: why };
+  if (r.exitCode !== 0) {
+    return { name: 'nftables', state: 'unknown', detail: r.stderr.trim().split('\n')[0] ?? `exit ${r.exitCode}`, ...(/Operation not permitted|Permission denied/.test(r.stderr) ? { needsRoot: true } : {}) };
+  }
+  try {
+    return nftLayer(parseNftJson(r.stdout), port);
+  } catch {
+    return { name: 'nftables', state: 'unknown', detail: 'nft -j printed something that is not JSON' };
+  }
+}

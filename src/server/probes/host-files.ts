@@ -1,0 +1,28 @@
+// Files sshd needs around it: the privsep directory, host keys, /etc/nologin.
+import type { FileStat, HostKeyFacts, Maybe } from '../facts.js';
+import { type Exec } from '../exec.js';
+import { statPaths } from './stat.js';
+
+export const PRIVSEP_DIR = '/run/sshd';
+export const DEFAULT_HOST_KEYS = ['/etc/ssh/ssh_host_rsa_key', '/etc/ssh/ssh_host_ecdsa_key', '/etc/ssh/ssh_host_ed25519_key'];
+/** pam_nologin reads /var/run/nologin as well as /etc/nologin. */
+export const NOLOGIN_FILES = ['/etc/nologin', '/run/nologin'];
+
+export async function probePrivsep(exec: Exec): Promise<Maybe<FileStat>> {
+  const st = await statPaths(exec, [PRIVSEP_DIR]);
+  return typeof st === 'string' ? { unknown: st } : st[0]!;
+}
+
+export async function probeHostKeys(exec: Exec, paths: readonly string[]): Promise<Maybe<HostKeyFacts>> {
+  const st = await statPaths(exec, paths.length ? paths : DEFAULT_HOST_KEYS);
+  return typeof st === 'string' ? { unknown: st } : { keys: st };
+}
+
+export async function probeNologin(exec: Exec): Promise<Maybe<{ exists: boolean; path: string; text?: string }>> {
+  const st = await statPaths(exec, NOLOGIN_FILES);
+  if (typeof st === 'string') return { unknown: st };
+  const hit = st.find((s) => s.exists);
+  if (!hit) return { exists: false, path: NOLOGIN_FILES[0]! };
+  const r = await exec(['head', '-c', '200', hit.path]);
+  return { exists: true, path: hit.path, ...(r.exitCode === 0 && r.stdout.trim() ? { text: r.stdout } : {}) };
+}

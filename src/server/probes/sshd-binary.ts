@@ -1,0 +1,25 @@
+// Is sshd installed, where, which version, from which package.
+import type { Maybe, SshdBinary } from '../facts.js';
+import { failure, type Exec } from '../exec.js';
+import { parseStat } from './stat.js';
+
+export const SSHD_CANDIDATES = ['/usr/sbin/sshd', '/usr/local/sbin/sshd', '/sbin/sshd', '/usr/bin/sshd'];
+
+/** `dpkg-query -W -f '${Package} ${Version}' openssh-server` → package facts. */
+export function parseDpkgQuery(stdout: string): SshdBinary['package'] {
+  const m = /^(\S+) (\S+)/.exec(stdout.trim());
+  return m ? { manager: 'dpkg', name: m[1]!, version: m[2]! } : undefined;
+}
+
+export async function probeSshdBinary(exec: Exec): Promise<Maybe<SshdBinary>> {
+  const statCmd = ['stat', '-L', '-c', '%F\t%a\t%u\t%g\t%U\t%G\t%n', ...SSHD_CANDIDATES];
+  const st = await exec(statCmd);
+  const why = failure(st, statCmd);
+  if (why) return { unknown: why };
+  const path = parseStat(st.stdout).find((s) => s.exists && s.type === 'file' && (s.mode ?? 0) & 0o111)?.path;
+  if (!path) return {};
+  const v = await exec([path, '-V']);
+  const version = `${v.stderr}${v.stdout}`.split('\n').find((l) => /^OpenSSH/.test(l))?.trim();
+  const pkg = await exec(['dpkg-query', '-W', '-f', '${Package} ${Version}', 'openssh-server']);
+  return { path, version, package: pkg.exitCode === 0 ? parseDpkgQuery(pkg.stdout) : undefined };
+}

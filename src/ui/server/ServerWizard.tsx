@@ -1,0 +1,38 @@
+// Presentation only: probe list while probing, findings, then one fix at a time with yes/no.
+import { Box, Text } from 'ink';
+import { useSelector } from '@xstate/react';
+import type { Actor } from 'xstate';
+import type { serverMachine } from '../../../flows/server.js';
+import { Choice, FindingView, FixPreview, ProbeList } from '../components.js';
+
+export function ServerWizard({ actor }: { actor: Actor<typeof serverMachine> }) {
+  const state = useSelector(actor, (s) => s);
+  const { probes, findings, current, outcomes } = state.context;
+  const probing = state.matches('probing');
+  return (
+    <Box flexDirection="column">
+      <Text bold>ssh-doctor server</Text>
+      <ProbeList probes={probes} running={probing ? [{ id: 'gather', label: 'checking sshd, firewall, account and files…' }] : []} />
+      {!probing && findings.length === 0 && <Text color="green">✔ Nothing on this server stops a key login.</Text>}
+      {!probing && findings.filter((f) => f.id !== current?.id || !state.matches('asking')).map((f) => <FindingView key={f.id} finding={f} />)}
+      {outcomes.map((o, i) => (
+        <Text key={i} color={o.status === 'applied' ? 'green' : o.status === 'declined' ? 'gray' : 'yellow'}>
+          {o.findingId}: {o.status}
+          {o.log.length ? ` — ${o.log.at(-1)}` : ''}
+        </Text>
+      ))}
+      {state.matches('asking') && current?.fix && (
+        <Box flexDirection="column">
+          <FindingView finding={current} />
+          <FixPreview fix={current.fix} />
+          <Text>Apply this fix?</Text>
+          <Choice
+            items={[{ label: 'Yes, apply it', value: 'yes' }, { label: 'No, leave it', value: 'no' }, { label: 'Quit', value: 'quit' }]}
+            onSelect={(v) => actor.send({ type: v === 'yes' ? 'CONFIRM' : v === 'no' ? 'DECLINE' : 'QUIT' })}
+          />
+        </Box>
+      )}
+      {(state.matches('applying') || state.matches('verifying')) && <Text color="cyan">{state.matches('applying') ? 'Applying…' : 'Checking again…'}</Text>}
+    </Box>
+  );
+}
