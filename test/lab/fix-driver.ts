@@ -1,0 +1,20 @@
+// Stand-in for `ssh-doctor server --json --yes` while that command is being written: inside the
+// lab it collects the real facts, draws the findings with proposeFix attached, and applies the
+// fixes for the finding ids given (or all with a fix), printing one JSON object.
+// Usage: node fix-driver.mjs USER PORT [FINDING_ID,...] [--dry-run]
+import { collectFacts } from '../../src/server/collect.js';
+import { localExec } from '../../src/server/exec.js';
+import { serverFindings } from '../../src/server/findings.js';
+import { proposeFix } from '../../src/server/fixes/propose.js';
+import { runFix } from '../../src/server/fixes/run-fixes.js';
+
+const [user, port, only, flag] = process.argv.slice(2);
+const { facts } = await collectFacts(localExec, { user: user!, port: Number(port) });
+const findings = serverFindings(facts, { proposeFix: (id, f) => proposeFix(id, f) });
+const wanted = only ? new Set(only.split(',')) : undefined;
+const applied = [];
+for (const f of findings) {
+  if (!f.fix || (wanted && !wanted.has(f.id))) continue;
+  applied.push({ finding: f.id, fix: f.fix, result: await runFix(f.fix, { dryRun: flag === '--dry-run' }) });
+}
+process.stdout.write(JSON.stringify({ findings, applied }, null, 2) + '\n');

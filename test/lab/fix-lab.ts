@@ -1,0 +1,42 @@
+// Shared by the fix-* lab suites: bundle the fix driver once, log in with the real ssh client.
+import { build } from 'esbuild';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO, type Lab } from './lab.js';
+
+let bundled: Promise<string> | undefined;
+
+/** esbuild bundle of test/lab/fix-driver.ts, runnable with node inside the lab. */
+export function driverBundle(): Promise<string> {
+  bundled ??= (async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'ssh-doctor-fix-driver-')), 'fix-driver.mjs');
+    await build({
+      entryPoints: [join(REPO, 'test/lab/fix-driver.ts')], outfile: out, bundle: true, platform: 'node',
+      format: 'esm', target: 'node20', logLevel: 'warning',
+      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    });
+    return out;
+  })();
+  return bundled;
+}
+
+export interface DriverOutput {
+  findings: { id: string; fix?: { id: string; commands: string[][]; undo: unknown } }[];
+  applied: { finding: string; fix: { id: string; commands: string[][] }; result: { ok: boolean; log: string[]; journalId?: string } }[];
+}
+
+export async function fixInLab(lab: Lab, port: number, findingIds: string[], extra: string[] = []): Promise<DriverOutput> {
+  const r = await lab.exec(['node', await driverBundle(), 'alice', String(port), findingIds.join(','), ...extra], {
+    timeoutMs: 60_000, env: { SSH_DOCTOR_STATE_DIR: '/root/.ssh-doctor-state' },
+  });
+  try {
+    return JSON.parse(r.stdout) as DriverOutput;
+  } catch {
+    throw new Error(`fix driver gave no JSON (exit ${r.exitCode}):\n${r.stdout}\n${r.stderr}`);
+  }
+}
+
+export function login(lab: Lab, port: number) {
+  return lab.exec(['ssh', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=accept-new', '-o', 'ConnectTimeout=5', '-p', String(port), 'alice@127.0.0.1', 'id', '-un'], { timeoutMs: 20_000 });
+}

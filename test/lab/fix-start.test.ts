@@ -1,0 +1,31 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireLab, startLab, SERVER_SETUP, type Lab } from './lab.js';
+import { fixInLab, login } from './fix-lab.js';
+
+describe.runIf(requireLab())('fix: start a stopped sshd (no init system)', () => {
+  let lab: Lab;
+  beforeAll(async () => {
+    lab = await startLab();
+    // A configured server (port in sshd_config, as on a real host) freshly booted without a
+    // service manager: nothing started sshd and /run (tmpfs) has no /run/sshd. (Killing a
+    // running sshd would leave a zombie the lab's pid 1 never reaps, which pgrep still lists.)
+    await lab.sh(`${SERVER_SETUP(2311).replace(/^mkdir -p \/run\/sshd$/m, '').replace(/^\/usr\/sbin\/sshd .*$/m, '')}
+printf 'Port 2311\\nListenAddress 127.0.0.1\\n' >/etc/ssh/sshd_config.d/10-lab.conf`);
+  });
+  afterAll(() => lab?.close());
+
+  it('proposes install -d + sshd -t + sshd, applies it, and the real ssh client logs in', async () => {
+    expect((await login(lab, 2311)).exitCode).not.toBe(0);
+    const out = await fixInLab(lab, 2311, ['sshd-not-running', 'privsep-dir-missing']);
+    const start = out.applied.find((a) => a.finding === 'sshd-not-running')!;
+    expect(start.fix.commands).toEqual([
+      ['install', '-d', '-m', '0755', '-o', 'root', '-g', 'root', '/run/sshd'],
+      ['/usr/sbin/sshd', '-t'],
+      ['/usr/sbin/sshd'],
+    ]);
+    expect(start.result.ok).toBe(true);
+    const r = await login(lab, 2311);
+    expect(r.stdout.trim()).toBe('alice');
+    expect((await lab.sh('stat -c %a:%U /run/sshd')).stdout.trim()).toBe('755:root');
+  });
+});
