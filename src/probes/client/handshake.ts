@@ -17,8 +17,9 @@ export function parseSsh2Debug(lines: readonly string[]): {
   const list = (s: string) => s.split(',').filter(Boolean);
   for (const line of lines) {
     let m: RegExpExecArray | null;
-    if ((m = /^Remote ident: '(.*)'$/.exec(line))) out.serverVersion = m[1]!.replace(/\\r\\n$|\\n$/, '').trim();
-    else if ((m = /^Handshake: \(remote\) KEX method: (.*)$/.exec(line))) algos.kex = list(m[1]!);
+    if ((m = /^Remote ident: (['"])(.*)\1$/.exec(line))) out.serverVersion = m[2]!.trim();
+    // kex-strict-* and ext-info-* are protocol flags riding in the KEX list, not algorithms.
+    else if ((m = /^Handshake: \(remote\) KEX method: (.*)$/.exec(line))) algos.kex = list(m[1]!).filter((a) => !/^(kex-strict|ext-info)-/.test(a));
     else if ((m = /^Handshake: \(remote\) Host key format: (.*)$/.exec(line))) algos.hostKey = list(m[1]!);
     else if ((m = /^Handshake: \(remote\) C->S cipher: (.*)$/.exec(line))) algos.cipher = list(m[1]!);
     else if ((m = /^Handshake: \(remote\) C->S MAC: (.*)$/.exec(line))) algos.mac = list(m[1]!);
