@@ -20,6 +20,8 @@ export interface Finding {
   summary: string;
   evidence: string[];
   fix?: Fix;
+  /** What a person does next when no fix can be applied from here (e.g. on the server). */
+  next?: string[];
 }
 
 export type ProbeStatus = 'ok' | 'fail' | 'unknown' | 'skipped';
@@ -45,6 +47,13 @@ export interface Target {
   port: number;
 }
 
+/** A fix that ran in this session (with --yes or after "yes"). */
+export interface AppliedFix {
+  fixId: string;
+  ok: boolean;
+  log: string[];
+}
+
 export interface Report {
   schema: 'ssh-doctor/report@1';
   mode: Mode;
@@ -52,6 +61,7 @@ export interface Report {
   verdict: Verdict;
   findings: Finding[];
   probes: ProbeRecord[];
+  applied?: AppliedFix[];
   durationMs: number;
 }
 

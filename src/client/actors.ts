@@ -1,0 +1,64 @@
+// The real probes and fixes behind the client flow's actor names.
+import { fromPromise } from 'xstate';
+import type { FixOutcome } from '../../flows/client.js';
+import type { Fix } from '../report.js';
+import { applyFix } from '../fixes/apply.js';
+import { resolveTarget } from '../probes/client/ssh-config.js';
+import { resolveHost } from '../probes/client/dns.js';
+import { probeAltPorts, probeTcp } from '../probes/client/tcp.js';
+import { inspectKeyFiles } from '../probes/client/key-files.js';
+import { lookupKnownHosts } from '../probes/client/known-hosts.js';
+import { probeHandshake } from '../probes/client/handshake.js';
+import { attemptLogin } from '../probes/client/login.js';
+import type { ResolvedTarget } from '../probes/client/types.js';
+
+/** -i values as typed: ssh -G also lists its defaults, which are not the user's choice. */
+export function explicitIdentities(sshFlags: readonly string[]): string[] {
+  return sshFlags.flatMap((f, i) => (f === '-i' && sshFlags[i + 1] ? [sshFlags[i + 1]!] : []));
+}
+
+async function verifyFix(fix: Fix, target: ResolvedTarget | undefined, timeoutMs: number): Promise<string | undefined> {
+  if (fix.id === 'chmod-private-key') {
+    const path = fix.commands[0]![2]!;
+    const r = await inspectKeyFiles({ identityFiles: [path], explicit: [path], timeoutMs });
+    const k = r.files[0];
+    return k?.tooOpen === false ? `${path} is now ${(k.mode ?? 0).toString(8).padStart(4, '0')}: ssh will offer it.` : `${path} is still too open.`;
+  }
+  if (fix.id === 'remove-stale-host-key' && target) {
+    const r = await lookupKnownHosts({ host: target.host, port: target.port, hostKeyAlias: target.hostKeyAlias, files: target.userKnownHostsFiles, timeoutMs });
+    return r.entries.length === 0 ? `No stored key for ${r.lookupName} remains; the next ssh asks you to accept the new one.` : `${r.entries.length} entries remain for ${r.lookupName}.`;
+  }
+  return undefined;
+}
+
+export function clientActors() {
+  return {
+    sshConfig: fromPromise(({ input }: { input: { destination: string; sshFlags: string[]; timeoutMs: number } }) => resolveTarget(input)),
+    dns: fromPromise(({ input }: { input: { host: string; family: ResolvedTarget['addressFamily']; timeoutMs: number } }) => resolveHost(input)),
+    tcp: fromPromise(({ input }: { input: { addresses: string[]; port: number; timeoutMs: number } }) => probeTcp(input)),
+    altPorts: fromPromise(({ input }: { input: { address: string; ports: number[]; timeoutMs: number } }) => probeAltPorts(input)),
+    keyFiles: fromPromise(({ input }: { input: { target: ResolvedTarget; sshFlags: string[]; timeoutMs: number } }) =>
+      inspectKeyFiles({ identityFiles: input.target.identityFiles, explicit: explicitIdentities(input.sshFlags), timeoutMs: input.timeoutMs }),
+    ),
+    knownHosts: fromPromise(({ input }: { input: { target: ResolvedTarget; timeoutMs: number } }) =>
+      lookupKnownHosts({
+        host: input.target.host,
+        port: input.target.port,
+        hostKeyAlias: input.target.hostKeyAlias,
+        files: input.target.userKnownHostsFiles,
+        timeoutMs: input.timeoutMs,
+      }),
+    ),
+    handshake: fromPromise(
+      ({ input }: { input: { address: string; port: number; user: string; timeoutMs: number; preferredHostKeyTypes: string[] } }) => probeHandshake(input),
+    ),
+    login: fromPromise(({ input }: { input: { destination: string; sshFlags: string[]; target: ResolvedTarget; timeoutMs: number } }) =>
+      attemptLogin({ destination: input.destination, sshFlags: input.sshFlags, knownHostsFiles: input.target.userKnownHostsFiles, timeoutMs: input.timeoutMs }),
+    ),
+    applyFix: fromPromise(async ({ input }: { input: { fix: Fix; target?: ResolvedTarget } }): Promise<FixOutcome> => {
+      const r = await applyFix(input.fix);
+      const verified = r.ok ? await verifyFix(input.fix, input.target, 5000) : undefined;
+      return { fixId: input.fix.id, ok: r.ok, log: r.log, ...(verified ? { verified } : {}) };
+    }),
+  };
+}

@@ -1,0 +1,304 @@
+// From what the client probes learned to what a person reads: the verdict's finding, its
+// evidence, the fix or the next steps, plus side findings. Pure.
+import type { Finding, Verdict } from '../report.js';
+import type {
+  AltPortResult,
+  DnsResult,
+  HandshakeResult,
+  KeyFilesResult,
+  KnownHostsResult,
+  LoginResult,
+  ResolvedTarget,
+  TcpResult,
+} from '../probes/client/types.js';
+import { compareHostKey } from '../probes/client/known-hosts.js';
+import { chmodKeyFix, removeKnownHostFix } from './fixes.js';
+
+export interface ClientFacts {
+  target?: ResolvedTarget;
+  dns?: DnsResult;
+  tcp?: TcpResult;
+  altPorts?: AltPortResult[];
+  keys?: KeyFilesResult;
+  knownHosts?: KnownHostsResult;
+  handshake?: HandshakeResult;
+  login?: LoginResult;
+}
+
+/** The stable verdict ids (README "Verdicts"). */
+export const CLIENT_VERDICTS = [
+  'ok',
+  'dns-unresolved',
+  'no-route',
+  'connection-refused',
+  'connection-timeout',
+  'not-ssh-service',
+  'banner-exchange-failed',
+  'algorithm-mismatch',
+  'host-key-changed',
+  'private-key-permissions',
+  'too-many-auth-failures',
+  'auth-publickey-denied',
+  'auth-password-denied',
+  'login-failed',
+] as const;
+export type ClientVerdictId = (typeof CLIENT_VERDICTS)[number];
+
+const SERVER_CHECK = (f: ClientFacts) =>
+  `On the server (console or another session): ssh-doctor server --port ${f.target?.port ?? 22}${f.target ? ` --user ${f.target.user}` : ''}`;
+
+function endpoint(f: ClientFacts): string {
+  const t = f.target;
+  return t ? `${t.host}:${t.port}` : 'the host';
+}
+
+function tcpEvidence(f: ClientFacts): string[] {
+  return (f.tcp?.attempts ?? []).map((a) => {
+    const how = a.outcome === 'connected' ? `connected in ${a.ms} ms` : `${a.outcome}${a.errno ? ` (${a.errno})` : ''} after ${a.ms} ms`;
+    const banner = a.outcome === 'connected' ? `; first line: ${a.banner ? JSON.stringify(a.banner) : `(${a.bannerOutcome ?? 'nothing'})`}` : '';
+    return `${a.address.includes(':') ? `[${a.address}]` : a.address}:${a.port} ${how}${banner}`;
+  });
+}
+
+function loginEvidence(f: ClientFacts): string[] {
+  return f.login?.debug.evidence ?? [];
+}
+
+function primary(verdict: ClientVerdictId, f: ClientFacts, timeoutMs: number): Finding {
+  const t = f.target;
+  const at = endpoint(f);
+  switch (verdict) {
+    case 'ok':
+      return { id: 'ok', severity: 'ok', summary: `Login works: ${t?.user}@${at} accepted the connection.`, evidence: loginEvidence(f) };
+    case 'dns-unresolved':
+      return {
+        id: verdict,
+        severity: 'error',
+        summary: `"${t?.host}" does not resolve to any address${f.dns?.error ? ` (${f.dns.error})` : ''}.`,
+        evidence: [
+          ...(t && t.alias !== t.host ? [`ssh config maps "${t.alias}" to HostName ${t.host}`] : []),
+          `lookup of ${t?.host} (${t?.addressFamily === 'any' ? 'IPv4 and IPv6' : t?.addressFamily}) returned nothing`,
+        ],
+        next: [`Check the spelling, and your DNS: getent ahosts ${t?.host}`, 'If it is a new name, its DNS record may not have propagated yet; try the IP address.'],
+      };
+    case 'no-route':
+      return {
+        id: verdict,
+        severity: 'error',
+        summary: `No route to ${t?.host}: the network cannot reach that address at all.`,
+        evidence: tcpEvidence(f),
+        next: ['Is the machine up? A stopped cloud instance or a down VPN gives exactly this.', `Check your route: ip route get ${f.tcp?.attempts[0]?.address ?? t?.host}`],
+      };
+    case 'connection-refused':
+      return {
+        id: verdict,
+        severity: 'error',
+        summary: `${at} refused the connection: the host is up, but nothing listens on port ${t?.port} (or a firewall rejects it).`,
+        evidence: tcpEvidence(f),
+        next: [SERVER_CHECK(f), 'There: is sshd running (sshd -t, then start it), and which port does it listen on (ss -tlnp)?', 'A REJECT rule in iptables/nftables/ufw also answers "refused".'],
+      };
+    case 'connection-timeout':
+      return {
+        id: verdict,
+        severity: 'error',
+        summary: `No answer from ${at} within ${timeoutMs} ms: packets are silently dropped (firewall or cloud security group) or the host is down.`,
+        evidence: tcpEvidence(f),
+        next: [
+          'Check, in this order: the cloud security group / network ACL / NSG for TCP port ' + (t?.port ?? 22) + ' from your address,',
+          'then on the host: ufw status verbose; firewall-cmd --list-all; iptables -S INPUT; nft list ruleset.',
+          SERVER_CHECK(f),
+          'No way in at all? ssh-doctor locked-out',
+        ],
+      };
+    case 'not-ssh-service': {
+      const a = f.tcp?.attempts.find((x) => x.outcome === 'connected');
+      return {
+        id: verdict,
+        severity: 'error',
+        summary: `Something other than SSH answers on ${at}${a?.banner ? `: "${a.banner}"` : ''}.`,
+        evidence: tcpEvidence(f),
+        next: ['Another service owns this port, or the port is wrong.', SERVER_CHECK(f) + ' shows where sshd really listens.'],
+      };
+    }
+    case 'banner-exchange-failed':
+      return {
+        id: verdict,
+        severity: 'error',
+        summary: `${at} accepted the TCP connection but closed it before saying anything SSH.`,
+        evidence: [...tcpEvidence(f), ...loginEvidence(f)],
+        next: [
+          'Usual causes: sshd is over MaxStartups (too many unauthenticated connections), fail2ban/sshguard has banned your address,',
+          'a TCP wrapper (/etc/hosts.deny), or sshd dies on each connection (its log says why).',
+          SERVER_CHECK(f),
+        ],
+      };
+    case 'algorithm-mismatch': {
+      const alg = f.login?.debug.algorithm;
+      return {
+        id: verdict,
+        severity: 'error',
+        summary: `Your ssh and the server have no ${alg?.what ?? 'algorithm'} in common${alg?.theirOffer.length ? `; the server offers only ${alg.theirOffer.join(', ')}` : ''}.`,
+        evidence: loginEvidence(f),
+        next: [
+          'Best: on the server, generate a modern host key (ssh-keygen -A) and allow modern algorithms.',
+          ...(alg?.theirOffer.length
+            ? [`Temporary, weaker: ssh -o ${algOption(alg.what)}=+${alg.theirOffer[0]} ${t?.user}@${t?.host} -p ${t?.port}`]
+            : []),
+        ],
+      };
+    }
+    case 'host-key-changed':
+      return hostKeyChanged(f);
+    case 'private-key-permissions': {
+      const ignored = f.keys?.files.filter((k) => k.exists && k.tooOpen) ?? [];
+      const fromSsh = f.login?.debug.keysIgnored ?? [];
+      const paths = [...new Set([...ignored.map((k) => k.path), ...fromSsh.map((k) => k.path)])];
+      const first = ignored[0];
+      return {
+        id: verdict,
+        severity: 'error',
+        summary: `ssh ignores ${paths.join(', ')}: its permissions let others read it, so the key is never offered.`,
+        evidence: [
+          ...ignored.map((k) => `${k.path} has mode ${(k.mode ?? 0).toString(8).padStart(4, '0')}; ssh requires no group/other access (0600)`),
+          ...loginEvidence(f),
+        ],
+        fix: first ? chmodKeyFix(first.path, first.mode ?? 0o644) : undefined,
+      };
+    }
+    case 'too-many-auth-failures': {
+      const offered = f.login?.debug.keysOffered ?? [];
+      return {
+        id: verdict,
+        severity: 'error',
+        summary: `The server hung up after too many failed keys (its MaxAuthTries): ssh offered ${offered.length} key(s) before the right one.`,
+        evidence: [...offered.map((k) => `offered: ${k}`), ...loginEvidence(f)],
+        next: [`Offer only the right key: ssh -o IdentitiesOnly=yes -i ~/.ssh/THE_KEY ${t?.user}@${t?.host} -p ${t?.port}`, 'or set IdentitiesOnly yes and IdentityFile for this Host in ~/.ssh/config.'],
+      };
+    }
+    case 'auth-publickey-denied': {
+      const offered = f.login?.debug.keysOffered ?? [];
+      return {
+        id: verdict,
+        severity: 'error',
+        summary: offered.length
+          ? `The server refused every key offered for ${t?.user} (${offered.length}).`
+          : `ssh had no key to offer for ${t?.user}, and the server accepts only keys here.`,
+        evidence: [
+          ...offered.map((k) => `offered and refused: ${k}`),
+          ...(f.handshake?.authMethods ? [`server accepts: ${f.handshake.authMethods.join(', ')}`] : []),
+          ...loginEvidence(f),
+        ],
+        next: [
+          `Is your public key in ~${t?.user}/.ssh/authorized_keys on the server? (ssh-copy-id from a machine that can log in)`,
+          SERVER_CHECK(f) + ' checks authorized_keys, its modes, AllowUsers and the log line that says why.',
+        ],
+      };
+    }
+    case 'auth-password-denied':
+      return {
+        id: verdict,
+        severity: 'error',
+        summary: `No key was accepted and the server wants a password for ${t?.user}, which a batch check cannot type.`,
+        evidence: [
+          ...(f.login?.debug.methodsLeft ? [`server accepts: ${f.login.debug.methodsLeft.join(', ')}`] : []),
+          ...loginEvidence(f),
+        ],
+        next: [`Try it by hand: ssh -o PreferredAuthentications=password ${t?.user}@${t?.host} -p ${t?.port}`, 'For key logins, ask for your key to be added to authorized_keys, or enable PubkeyAuthentication on the server.'],
+      };
+    case 'login-failed':
+      return {
+        id: verdict,
+        severity: 'error',
+        summary: `ssh failed in a way ssh-doctor does not recognise${f.login?.exitCode !== undefined ? ` (exit ${f.login.exitCode})` : ''}.`,
+        evidence: loginEvidence(f),
+        next: [`See everything: ssh -vvv ${t?.user}@${t?.host} -p ${t?.port}`],
+      };
+  }
+}
+
+function algOption(what: string): string {
+  if (/host key/i.test(what)) return 'HostKeyAlgorithms';
+  if (/kex|key exchange/i.test(what)) return 'KexAlgorithms';
+  if (/cipher/i.test(what)) return 'Ciphers';
+  if (/mac/i.test(what)) return 'MACs';
+  return 'HostKeyAlgorithms';
+}
+
+function hostKeyChanged(f: ClientFacts): Finding {
+  const hk = f.handshake?.hostKey;
+  const entries = f.knownHosts?.entries ?? [];
+  const stale = hk ? entries.filter((e) => e.keyType === hk.type && e.key !== hk.key) : entries;
+  const offending = f.login?.debug.offendingKey;
+  const files = [...new Set([...stale.map((e) => e.file), ...(offending ? [offending.file] : [])])];
+  const name = f.knownHosts?.lookupName ?? f.target?.host ?? '';
+  return {
+    id: 'host-key-changed',
+    severity: 'error',
+    summary: `The server's host key is not the one you stored for ${name}. If the server was not reinstalled or re-keyed, this may be a man-in-the-middle attack.`,
+    evidence: [
+      ...stale.map((e) => `${e.file}:${e.line} stores a ${e.keyType} key for ${name}${e.hashed ? ' (hashed entry)' : ''}`),
+      ...(offending && !stale.some((e) => e.file === offending.file && e.line === offending.line) ? [`ssh: offending key in ${offending.file}:${offending.line}`] : []),
+      ...(hk ? [`the server now presents ${hk.type} ${hk.fingerprint}`] : []),
+      'Compare it on the server (console): ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub',
+    ],
+    fix: files.length ? removeKnownHostFix(name, files, hk?.fingerprint) : undefined,
+  };
+}
+
+function sideFindings(verdict: ClientVerdictId, f: ClientFacts): Finding[] {
+  const out: Finding[] = [];
+  const sshElsewhere = (f.altPorts ?? []).filter((p) => p.bannerOutcome === 'ssh');
+  for (const p of sshElsewhere) {
+    out.push({
+      id: 'ssh-found-on-other-port',
+      severity: 'warning',
+      summary: `SSH answers on port ${p.port} instead.`,
+      evidence: [`${f.tcp?.attempts[0]?.address}:${p.port} says ${JSON.stringify(p.banner ?? 'SSH-')}`],
+      next: [`ssh -p ${p.port} ${f.target?.user}@${f.target?.alias}`, `or in ~/.ssh/config: Host ${f.target?.alias} / Port ${p.port}`],
+    });
+  }
+  const hk = f.handshake?.hostKey;
+  if (hk && f.knownHosts && verdict !== 'host-key-changed' && compareHostKey(f.knownHosts.entries, hk) === 'unknown') {
+    out.push({
+      id: 'host-key-unknown',
+      severity: 'warning',
+      summary: `${f.knownHosts.lookupName} is not in your known_hosts yet: ssh will ask you to confirm its key on first login.`,
+      evidence: [`the server presents ${hk.type} ${hk.fingerprint}`, 'Check that fingerprint on the server before you type "yes": ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub'],
+    });
+  }
+  for (const k of f.keys?.files ?? []) {
+    if (k.explicit && !k.exists) {
+      out.push({ id: 'identity-file-missing', severity: 'warning', summary: `The identity file ${k.path} does not exist.`, evidence: [`-i/IdentityFile names ${k.path}`] });
+    } else if (k.exists && k.pubExists && k.pubMatches === false) {
+      out.push({
+        id: 'public-key-mismatch',
+        severity: 'warning',
+        summary: `${k.pubPath} does not belong to ${k.path}: copying that .pub to a server would not let this key in.`,
+        evidence: [`ssh-keygen -y -f ${k.path} differs from ${k.pubPath}`],
+      });
+    }
+  }
+  if (verdict === 'auth-publickey-denied' && (f.login?.debug.keysOffered.length ?? 0) === 0) {
+    const existing = (f.keys?.files ?? []).filter((k) => k.exists);
+    out.push({
+      id: 'no-identities-offered',
+      severity: 'warning',
+      summary: 'ssh offered no key at all.',
+      evidence: [
+        existing.length ? `key files: ${existing.map((k) => k.path).join(', ')}` : `none of ${(f.target?.identityFiles ?? []).join(', ')} exists`,
+        f.keys?.agent.available ? `agent holds ${f.keys.agent.fingerprints.length} key(s)` : 'no ssh-agent is reachable',
+      ],
+      next: ['Create a key: ssh-keygen -t ed25519, then install its .pub on the server.'],
+    });
+  }
+  return out;
+}
+
+export function clientFindings(f: ClientFacts & { input?: { timeoutMs: number } }, verdict: ClientVerdictId): Finding[] {
+  return [primary(verdict, f, f.input?.timeoutMs ?? 5000), ...sideFindings(verdict, f)];
+}
+
+export function clientVerdict(findings: readonly Finding[]): Verdict {
+  const v = findings[0]!;
+  return { id: v.id, severity: v.severity, summary: v.summary };
+}

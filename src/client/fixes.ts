@@ -1,0 +1,34 @@
+// The client-side fixes: small, local, each with its exact commands and its undo.
+import type { Fix } from '../report.js';
+
+const octal = (mode: number) => (mode & 0o7777).toString(8).padStart(4, '0');
+
+export function chmodKeyFix(path: string, oldMode: number): Fix {
+  return {
+    id: 'chmod-private-key',
+    title: `Make ${path} readable by you only (0600)`,
+    commands: [['chmod', '0600', path]],
+    risk: 'Low: only the permission bits of your own key file change.',
+    undo: [['chmod', octal(oldMode), path]],
+  };
+}
+
+/** Timestamp for backup names: sortable, no characters a shell or a filesystem dislikes. */
+export function backupStamp(now = new Date()): string {
+  return now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
+}
+
+export function removeKnownHostFix(name: string, files: readonly string[], newFingerprint?: string, now = new Date()): Fix {
+  const stamp = backupStamp(now);
+  const backups = files.map((f) => `${f}.ssh-doctor-${stamp}`);
+  return {
+    id: 'remove-stale-host-key',
+    title: `Forget the stored host key of ${name}${newFingerprint ? ` (the next login will show ${newFingerprint})` : ''}`,
+    commands: files.flatMap((f, i) => [
+      ['cp', '-p', f, backups[i]!],
+      ['ssh-keygen', '-R', name, '-f', f],
+    ]),
+    risk: 'Only do this if you know the server was reinstalled or re-keyed; otherwise you may be trusting an attacker. The next login asks you to accept the new key.',
+    undo: files.map((f, i) => ['cp', '-p', backups[i]!, f]),
+  };
+}

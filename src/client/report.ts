@@ -1,0 +1,18 @@
+// The client flow's context as the public report.
+import { SCHEMA, type Report } from '../report.js';
+import type { ClientContext } from '../../flows/client.js';
+import { clientVerdict } from './findings.js';
+
+export function toClientReport(ctx: ClientContext, durationMs: number): Report {
+  const t = ctx.target;
+  return {
+    schema: SCHEMA,
+    mode: 'client',
+    ...(t ? { target: { user: t.user, host: t.host, port: t.port } } : {}),
+    verdict: clientVerdict(ctx.findings),
+    findings: ctx.findings,
+    probes: ctx.probes,
+    ...(ctx.fixOutcomes.length ? { applied: ctx.fixOutcomes.map(({ fixId, ok, log }) => ({ fixId, ok, log })) } : {}),
+    durationMs,
+  };
+}

@@ -1,0 +1,98 @@
+// The client wizard: renders the flow's state and turns key presses into flow events.
+import { useEffect } from 'react';
+import { Box, Text, useApp } from 'ink';
+import { useSelector } from '@xstate/react';
+import type { Actor } from 'xstate';
+import type { ClientFlow } from '../../../flows/client.js';
+import { Choice, FindingView, FixPreview, ProbeList, VerdictView } from '../components.js';
+import { clientVerdict } from '../../client/findings.js';
+
+const LABELS: Record<string, string> = {
+  sshConfig: 'Reading your ssh settings (ssh -G)',
+  keyFiles: 'Checking your key files',
+  knownHosts: 'Looking up known_hosts',
+  dns: 'Resolving the host name',
+  tcp: 'Connecting and reading the SSH banner',
+  altPorts: 'Looking for SSH on the usual other ports',
+  handshake: 'SSH handshake: host key, algorithms, accepted methods',
+  login: 'One real login attempt (ssh -v, BatchMode)',
+  applyFix: 'Applying the fix',
+};
+
+const NETWORK_TROUBLE = new Set(['connection-refused', 'connection-timeout', 'no-route', 'banner-exchange-failed']);
+
+export function ClientApp({ actor }: { actor: Actor<ClientFlow> }) {
+  const { exit } = useApp();
+  const snapshot = useSelector(actor, (s) => s);
+  const ctx = snapshot.context;
+  const done = snapshot.status === 'done';
+  useEffect(() => {
+    if (done) exit();
+  }, [done, exit]);
+
+  const running = Object.keys(snapshot.children).map((id) => ({ id, label: LABELS[id] ?? id }));
+  const concluded = ctx.findings.length > 0;
+  const t = ctx.target;
+
+  type Action = 'quit' | 'locked-out' | `fix:${string}`;
+  const menu: { label: string; value: Action }[] = [
+    ...ctx.findings.flatMap((f) => (f.fix ? [{ label: `Fix: ${f.fix.title}`, value: `fix:${f.fix.id}` as Action }] : [])),
+    ...(NETWORK_TROUBLE.has(ctx.verdictId ?? '') ? [{ label: "I'm locked out: show the ways in that bypass SSH", value: 'locked-out' as Action }] : []),
+    { label: 'Quit', value: 'quit' },
+  ];
+
+  return (
+    <Box flexDirection="column">
+      <Text bold>
+        ssh-doctor → {t ? `${t.user}@${t.host}:${t.port}` : ctx.input.destination}
+      </Text>
+      <ProbeList probes={ctx.probes} running={running} />
+      {concluded && <VerdictView verdict={clientVerdict(ctx.findings)} />}
+      {concluded &&
+        ctx.findings.map((f, i) => (
+          <Box key={`${f.id}-${i}`} flexDirection="column">
+            <FindingView finding={f} />
+            {(f.next ?? []).map((n, j) => (
+              <Text key={j}>
+                {'  → '}
+                {n}
+              </Text>
+            ))}
+          </Box>
+        ))}
+      {ctx.fixOutcomes.map((o, i) => (
+        <Box key={`fix-${i}`} flexDirection="column" marginTop={1}>
+          {o.log.map((l, j) => (
+            <Text key={j} dimColor>
+              {l}
+            </Text>
+          ))}
+          <Text color={o.ok ? 'green' : 'red'}>{o.ok ? `✔ ${o.verified ?? 'Done.'}` : '✖ The fix did not complete; nothing after the failed step ran.'}</Text>
+        </Box>
+      ))}
+      {snapshot.matches('report') && (
+        <Choice<Action>
+          items={menu}
+          onSelect={(v) => {
+            if (v === 'quit') actor.send({ type: 'QUIT' });
+            else if (v === 'locked-out') actor.send({ type: 'LOCKED_OUT' });
+            else actor.send({ type: 'FIX', fixId: v.slice(4) });
+          }}
+        />
+      )}
+      {snapshot.matches('confirming') && ctx.pendingFix && (
+        <Box flexDirection="column">
+          <FixPreview fix={ctx.pendingFix} />
+          <Text>Run these commands now?</Text>
+          <Choice<'yes' | 'no'>
+            items={[
+              { label: 'No, leave everything as it is', value: 'no' },
+              { label: 'Yes, run them', value: 'yes' },
+            ]}
+            onSelect={(v) => actor.send({ type: v === 'yes' ? 'CONFIRM' : 'DECLINE' })}
+          />
+        </Box>
+      )}
+    </Box>
+  );
+}
