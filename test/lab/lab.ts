@@ -116,7 +116,7 @@ export async function startLab(): Promise<Lab> {
     cli,
     sh: (script, timeoutMs) => exec(['bash', '-euo', 'pipefail', '-c', script], { timeoutMs }),
     async json(args, opts) {
-      const r = await cli(['--json', ...args], opts);
+      const r = await cli([...args, '--json'], opts);
       let report: any;
       try {
         report = JSON.parse(r.stdout);
