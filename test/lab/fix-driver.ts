@@ -2,12 +2,21 @@
 // lab it collects the real facts, draws the findings with proposeFix attached, and applies the
 // fixes for the finding ids given (or all with a fix), printing one JSON object.
 // Usage: node fix-driver.mjs USER PORT [FINDING_ID,...] [--dry-run]
+//        node fix-driver.mjs --edit FILE LINE TEXT   (a config edit that may be refused)
+import { editCommands } from '../../src/server/fixes/config-edit.js';
 import { collectFacts } from '../../src/server/collect.js';
 import { localExec } from '../../src/server/exec.js';
 import { serverFindings } from '../../src/server/findings.js';
 import { proposeFix } from '../../src/server/fixes/propose.js';
 import { runFix } from '../../src/server/fixes/run-fixes.js';
 
+if (process.argv[2] === '--edit') {
+  const [file, line, text] = process.argv.slice(3) as [string, string, string];
+  const e = editCommands({ file, isMain: file === '/etc/ssh/sshd_config', changes: [{ line: Number(line), action: 'replace', text }] }, '/usr/sbin/sshd', undefined, new Date());
+  const fix = { id: 'lab-edit', title: `set ${text}`, commands: e.commands, risk: '', undo: e.undo };
+  process.stdout.write(JSON.stringify({ findings: [], applied: [{ finding: 'lab-edit', fix, result: await runFix(fix) }] }) + '\n');
+  process.exit(0);
+}
 const [user, port, only, flag] = process.argv.slice(2);
 const { facts } = await collectFacts(localExec, { user: user!, port: Number(port) });
 const findings = serverFindings(facts, { proposeFix: (id, f) => proposeFix(id, f) });

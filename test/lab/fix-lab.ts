@@ -26,9 +26,15 @@ export interface DriverOutput {
   applied: { finding: string; fix: { id: string; commands: string[][] }; result: { ok: boolean; log: string[]; journalId?: string } }[];
 }
 
-export async function fixInLab(lab: Lab, port: number, findingIds: string[], extra: string[] = []): Promise<DriverOutput> {
-  const r = await lab.exec(['node', await driverBundle(), 'alice', String(port), findingIds.join(','), ...extra], {
-    timeoutMs: 60_000, env: { SSH_DOCTOR_STATE_DIR: '/root/.ssh-doctor-state' },
+export const STATE = { SSH_DOCTOR_STATE_DIR: '/root/.ssh-doctor-state' };
+
+export function fixInLab(lab: Lab, port: number, findingIds: string[], extra: string[] = []): Promise<DriverOutput> {
+  return driver(lab, ['alice', String(port), findingIds.join(','), ...extra]);
+}
+
+export async function driver(lab: Lab, args: string[]): Promise<DriverOutput> {
+  const r = await lab.exec(['node', await driverBundle(), ...args], {
+    timeoutMs: 60_000, env: STATE,
   });
   try {
     return JSON.parse(r.stdout) as DriverOutput;

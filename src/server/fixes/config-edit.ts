@@ -77,18 +77,24 @@ export function editCommands(e: ConfigEdit, sshd: string, reload: Reload | undef
   return { commands, undo, backup };
 }
 
+const isBackup = (p: string | undefined): p is string => p !== undefined && p.includes(BACKUP_INFIX) && !p.endsWith(TMP_SUFFIX);
+
 /**
- * What to run after step `failedAt` of `commands` failed, so nothing is left half-done: a
- * temporary copy is removed; an original already replaced is restored from its backup.
+ * What to run after step `failedAt` of `commands` failed, so nothing is left half-done: before
+ * the rename the original was never touched, so the temporary copy and the backup go; after it,
+ * the original is restored from the backup (which stays).
  */
 export function recoveryFor(commands: readonly Command[], failedAt: number): Command[] {
   const done = commands.slice(0, failedAt);
+  const backupCmd = done.find((c) => c[0] === 'cp' && isBackup(c[3]));
   const moved = done.find((c) => c[0] === 'mv' && c[1]?.endsWith(TMP_SUFFIX));
-  if (moved) {
-    const file = moved[2]!;
-    const backup = done.find((c) => c[0] === 'cp' && c[2] === file && c[3]?.includes(BACKUP_INFIX))?.[3];
-    return backup ? [['cp', '-p', backup, file]] : [];
-  }
+  if (moved) return backupCmd ? [['cp', '-p', backupCmd[3]!, moved[2]!]] : [];
   const tmp = done.find((c) => c[0] === 'cp' && c[3]?.endsWith(TMP_SUFFIX))?.[3];
-  return tmp ? [['rm', '-f', tmp]] : [];
+  const leftovers = [tmp, backupCmd?.[3]].filter((p): p is string => p !== undefined);
+  return leftovers.length ? [['rm', '-f', ...leftovers]] : [];
+}
+
+/** Backups a fix keeps: timestamped copies and files moved aside (what the journal lists). */
+export function backupsOf(commands: readonly Command[]): string[] {
+  return commands.filter((c) => (c[0] === 'cp' || c[0] === 'mv') && isBackup(c.at(-1))).map((c) => c.at(-1)!);
 }

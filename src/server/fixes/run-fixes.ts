@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { formatCommand, type Fix } from '../../report.js';
 import { applyFix } from '../../fixes/apply.js';
 import { spawnDetached } from '../../run.js';
-import { BACKUP_INFIX, recoveryFor } from './config-edit.js';
+import { backupsOf, recoveryFor } from './config-edit.js';
 import { nftUndo, parseNftHandle } from './firewall.js';
 import { DEFAULT_ROLLBACK_SECONDS, needsRollbackGuard } from './rollback.js';
 
@@ -25,11 +25,6 @@ export interface RunFixResult {
   journalId?: string;
   /** Set when the change is reverted at `deadline` unless confirmed with `confirm`. */
   pending?: { deadline: string; confirm: string };
-}
-
-/** Backups a fix makes: timestamped copies and files moved aside (what the journal lists). */
-export function backupsOf(fix: Fix): string[] {
-  return fix.commands.filter((c) => (c[0] === 'cp' || c[0] === 'mv') && c.at(-1)?.includes(BACKUP_INFIX)).map((c) => c.at(-1)!);
 }
 
 export async function runFix(fix: Fix, opts: RunFixOptions = {}): Promise<RunFixResult> {
@@ -57,7 +52,7 @@ export async function runFix(fix: Fix, opts: RunFixOptions = {}): Promise<RunFix
   }
   const r = await applyFix(fix, {
     journalId: id,
-    backups: backupsOf(fix),
+    backups: backupsOf(fix.commands),
     recover: (failedAt) => recoveryFor(fix.commands, failedAt),
     undoAfter: nft ? (stdouts) => {
       const handle = parseNftHandle(stdouts[fix.commands.indexOf(nft)] ?? '');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { editCommands, recoveryFor } from '../../../src/server/fixes/config-edit.js';
+import { backupsOf, editCommands, recoveryFor } from '../../../src/server/fixes/config-edit.js';
 
 const now = new Date('2026-11-25T12:00:00Z');
 const dropIn = '/etc/ssh/sshd_config.d/50-x.conf';
@@ -25,12 +25,15 @@ describe('config edit commands', () => {
     expect(undo).toEqual([['cp', '-p', backup, dropIn], ['/usr/sbin/sshd', '-t'], ['pkill', '-HUP', '--pidfile', '/run/sshd.pid', '-x', 'sshd']]);
   });
 
+  it('lists the backup, not the temporary copy, as what the fix keeps', () => expect(backupsOf(commands)).toEqual([backup]));
+
   it('the temporary copy never matches *.conf', () => expect(tmp.endsWith('.conf')).toBe(false));
 
   it.each([
-    [3, [['rm', '-f', tmp]]], // sshd -t -f TMP refused: the original was never touched
+    [3, [['rm', '-f', tmp, backup]]], // sshd -t -f TMP refused: the original was never touched
     [5, [['cp', '-p', backup, dropIn]]], // the whole config refused after the rename: put the backup back
-    [1, []], // the backup copy itself failed: nothing to clean
+    [1, [['rm', '-f', backup]]], // the temporary copy failed: the backup is pointless
+    [0, []], // the backup copy itself failed: nothing to clean
   ])('after step %i fails, recovery is %j', (failedAt, want) => expect(recoveryFor(commands, failedAt)).toEqual(want));
 
   it('refuses text sed would misread', () => {

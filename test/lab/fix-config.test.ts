@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireLab, startLab, SERVER_SETUP, type Lab } from './lab.js';
+import { driver, fixInLab, login, STATE } from './fix-lab.js';
+
+const DROP_IN = '/etc/ssh/sshd_config.d/50-hardening.conf';
+const sha = async (lab: Lab, f: string) => (await lab.sh(`sha256sum ${f} | cut -d' ' -f1`)).stdout.trim();
+
+describe.runIf(requireLab())('fix: config edits through a validated temporary copy', () => {
+  let lab: Lab;
+  let original: string;
+  beforeAll(async () => {
+    lab = await startLab();
+    await lab.sh(`printf '# hardening\\nPasswordAuthentication no\\nPubkeyAuthentication no\\n' > ${DROP_IN}
+${SERVER_SETUP(2313)}`);
+    original = await sha(lab, DROP_IN);
+  });
+  afterAll(() => lab?.close());
+
+  it('an edit sshd -t rejects leaves the original byte-for-byte and reports the sshd -t error', async () => {
+    const out = await driver(lab, ['--edit', DROP_IN, '3', 'PubkeyAuthentication maybe']);
+    const r = out.applied[0]!.result;
+    expect(r.ok).toBe(false);
+    expect(r.log.join('\n')).toMatch(/sshd -t -f \S+ssh-doctor-tmp\n {2}failed: .*unsupported option "maybe"/);
+    expect(r.log.join('\n')).toContain('put back: $ rm -f /etc/ssh/sshd_config.d/.50-hardening.conf.ssh-doctor-tmp');
+    expect(await sha(lab, DROP_IN)).toBe(original);
+    expect((await lab.sh('ls -A /etc/ssh/sshd_config.d')).stdout.trim().split('\n')).toEqual(['50-hardening.conf']);
+  });
+
+  it('PubkeyAuthentication no in a drop-in: the drop-in is edited, sshd reloaded, a backup kept, login works', async () => {
+    expect((await login(lab, 2313)).exitCode).not.toBe(0);
+    const pidBefore = (await lab.sh('cat /run/sshd.pid')).stdout.trim();
+    const out = await fixInLab(lab, 2313, ['pubkey-auth-disabled']);
+    const a = out.applied[0]!;
+    expect(a.fix.commands.map((c) => c[0])).toEqual(['cp', 'cp', 'sed', '/usr/sbin/sshd', 'mv', '/usr/sbin/sshd', 'kill']);
+    expect(a.fix.commands[2]).toEqual(['sed', '-i', '-e', '3c PubkeyAuthentication yes', '/etc/ssh/sshd_config.d/.50-hardening.conf.ssh-doctor-tmp']);
+    expect(a.fix.commands[6]).toEqual(['kill', '-HUP', pidBefore]);
+    expect(a.result.ok).toBe(true);
+    expect((await lab.sh(`cat ${DROP_IN}`)).stdout).toBe('# hardening\nPasswordAuthentication no\nPubkeyAuthentication yes');
+    const backup = a.fix.commands[0]![3]!;
+    expect(await sha(lab, backup)).toBe(original);
+    // Reloaded, not restarted: same listener pid.
+    expect((await lab.sh('cat /run/sshd.pid')).stdout.trim()).toBe(pidBefore);
+    expect((await login(lab, 2313)).stdout.trim()).toBe('alice');
+  });
+
+  it('undo lists the change and reverts it: the original bytes are back and key login is refused again', async () => {
+    const listed = await lab.cli(['undo', '--list', '--json'], { env: STATE });
+    const entries = JSON.parse(listed.stdout).entries as { id: string; fixId: string; backups: string[] }[];
+    const e = entries.find((x) => x.fixId === 'enable-pubkey-auth')!;
+    expect(e.backups).toHaveLength(1);
+    const r = await lab.cli(['undo', e.id, '--yes'], { env: STATE });
+    expect(r.stdout).toContain('Undone.');
+    expect(await sha(lab, DROP_IN)).toBe(original);
+    expect((await login(lab, 2313)).exitCode).not.toBe(0);
+    const again = JSON.parse((await lab.cli(['undo', '--list', '--json'], { env: STATE })).stdout).entries as { id: string }[];
+    expect(again.map((x) => x.id)).not.toContain(e.id);
+  });
+});
