@@ -1,0 +1,179 @@
+// The console kit's pasted-back block → the same ServerFacts the server probes build, using the
+// server probes' own pure parsers, so serverFindings() gives the same ids as `ssh-doctor server`.
+import { gunzipSync } from 'node:zlib';
+import { UsageError } from '../../errors.js';
+import type { FileStat, FirewallLayer, Maybe, ServerFacts, UserFacts } from '../../server/facts.js';
+import { authorizedKeysPaths, parseGroupLine } from '../../server/probes/auth-files.js';
+import { parseSshdT } from '../../server/probes/effective.js';
+import { firewalldLayer } from '../../server/probes/firewall/firewalld.js';
+import { iptablesLayer, parseIptablesS } from '../../server/probes/firewall/iptables.js';
+import { nftLayer, parseNftJson } from '../../server/probes/firewall/nftables.js';
+import { ufwLayer } from '../../server/probes/firewall/ufw.js';
+import { DEFAULT_HOST_KEYS, NOLOGIN_FILES, PRIVSEP_DIR } from '../../server/probes/host-files.js';
+import { decideInit, INIT_PATHS } from '../../server/probes/init.js';
+import { parseNetstatOutput, parseSsOutput } from '../../server/probes/listeners.js';
+import { explainingLines } from '../../server/probes/logs.js';
+import { parsePgrep } from '../../server/probes/processes.js';
+import { parseDpkgQuery } from '../../server/probes/sshd-binary.js';
+import { parseSshdTest } from '../../server/probes/sshd-test.js';
+import { parseStat } from '../../server/probes/stat.js';
+import { parsePasswd, parseShadow } from '../../server/probes/user.js';
+import { parentDirs } from '../../server/strict-modes.js';
+import { KIT_BEGIN, KIT_END } from './script.js';
+
+export interface Section {
+  name: string;
+  /** Exit status where the kit recorded one (127: the tool is not installed). */
+  status?: number;
+  args: string[];
+  body: string;
+}
+
+/** The text between the markers, unpacked: gzip+base64 ("z") or filtered plain text ("t"). */
+export function unpackBlock(pasted: string): string {
+  const text = pasted.replace(/\r/g, '');
+  const a = text.indexOf(KIT_BEGIN);
+  const b = text.indexOf(KIT_END, a + 1);
+  if (a < 0 || b < 0) throw new UsageError(`No console kit block found: paste everything from ${KIT_BEGIN} to ${KIT_END}.`);
+  const inner = text.slice(a + KIT_BEGIN.length, b).replace(/^\s*\n/, '');
+  const nl = inner.indexOf('\n');
+  const kind = inner.slice(0, nl).trim();
+  const rest = inner.slice(nl + 1);
+  if (kind === 't') return rest;
+  if (kind !== 'z') throw new UsageError('The console kit block is damaged (its first line should be "z" or "t"): copy it again.');
+  try {
+    // Terminals add spaces and wrap lines; base64 ignores neither, so strip all whitespace.
+    return gunzipSync(Buffer.from(rest.replace(/\s+/g, ''), 'base64')).toString('utf8');
+  } catch {
+    throw new UsageError('The console kit block is damaged (it does not unpack): copy it again, every line.');
+  }
+}
+
+export function parseSections(raw: string): Section[] {
+  const out: Section[] = [];
+  let cur: Section | undefined;
+  for (const line of raw.split('\n')) {
+    const m = /^:::(\S+)(?: (.*))?$/.exec(line);
+    if (m) {
+      const args = (m[2] ?? '').split(' ').filter(Boolean);
+      const status = args.length && /^\d+$/.test(args[0]!) && STATUS_SECTIONS.has(m[1]!) ? Number(args.shift()) : undefined;
+      cur = { name: m[1]!, status, args, body: '' };
+      out.push(cur);
+    } else if (cur) cur.body += line + '\n';
+  }
+  return out;
+}
+
+/** Sections written by the kit's r() helper, whose first argument is an exit status. */
+const STATUS_SECTIONS = new Set(['pkg', 'pgrep', 'en', 't', 'T', 'ss', 'ns', 'ipt', 'ip6', 'nft', 'ufw', 'fwd', 'fwl', 'pw', 'gr', 'sh', 'grp', 'keys']);
+
+function firewallLayer(s: Section | undefined, name: FirewallLayer['name'], port: number, decide: (body: string) => FirewallLayer): FirewallLayer | undefined {
+  if (!s) return undefined;
+  if (s.status === 127) return { name, state: 'absent', detail: `${name === 'nftables' ? 'nft' : name} is not installed` };
+  if (s.status !== 0) {
+    const first = s.body.trim().split('\n')[0] || `exit ${s.status}`;
+    return { name, state: 'unknown', detail: first, ...(/Permission denied|must be root|not permitted/.test(s.body) ? { needsRoot: true } : {}) };
+  }
+  try {
+    return decide(s.body);
+  } catch {
+    return { name, state: 'unknown', detail: `${name} output from the kit could not be read` };
+  }
+}
+
+/** Build ServerFacts from the sections; `today` is days since 1970 (shadow expiry). */
+export function kitFacts(sections: Section[], today = Math.floor(Date.now() / 86_400_000)): ServerFacts {
+  const get = (n: string) => sections.find((s) => s.name === n);
+  const all = (n: string) => sections.filter((s) => s.name === n);
+  const user = get('u')?.args[0];
+  const port = Number(get('p')?.args[0]);
+  if (get('v')?.args[0] !== '1' || !user || !(port > 0)) throw new UsageError('This is not a console kit result this version understands (missing version, user or port).');
+
+  const stats = new Map<string, FileStat>();
+  for (const s of all('stat')) for (const st of parseStat(s.body.replace(/\|/g, '\t'))) stats.set(st.path, st);
+  const stat = (p: string): FileStat => stats.get(p) ?? { path: p, exists: false };
+
+  const facts: ServerFacts = { target: { user, port }, root: get('id')?.args[0] === '0' };
+  const sshdPath = get('sshd')?.args[0];
+  const pkg = get('pkg');
+  facts.sshd = sshdPath ? { path: sshdPath, ...(pkg?.status === 0 ? { package: parseDpkgQuery(pkg.body) } : {}) } : {};
+
+  const pg = get('pgrep');
+  // A killed daemon nobody reaped shows as "[sshd] <defunct>": it serves nothing.
+  facts.processes = !pg || pg.status === 127 ? { unknown: 'pgrep is not installed' } : parsePgrep(pg.body.replace(/^.*<defunct>.*$/gm, ''));
+  const en = get('en');
+  facts.init = decideInit({
+    pid1: get('pid1')?.args[0] ?? '',
+    present: INIT_PATHS.filter((p) => stats.get(p)?.exists),
+    ...(en && en.status !== 127 && en.body.trim() ? { enabled: en.body.split('\n')[0]! } : {}),
+  });
+
+  const t = get('t');
+  if (t) {
+    const test = parseSshdTest(t.body, t.status);
+    facts.configTest = !test.ok && /Permission denied/.test(t.body) ? { unknown: 'sshd -t could not read its files (run the kit as root)', needsRoot: true } : test;
+  }
+  const T = get('T');
+  const eff = T?.status === 0 ? { context: { user, host: 'client.invalid', addr: '203.0.113.10' }, config: parseSshdT(T.body) } : undefined;
+  if (T) facts.effective = eff ?? { unknown: `sshd -T failed: ${T.body.trim().split('\n').find((l) => !/^@|WARNING|It is required|This private key/.test(l)) ?? `exit ${T.status}`}` };
+
+  const ss = get('ss');
+  const ns = get('ns');
+  facts.listeners = ss?.status === 0 ? { source: 'ss', sockets: parseSsOutput(ss.body) }
+    : ns?.status === 0 ? { source: 'netstat', sockets: parseNetstatOutput(ns.body) }
+    : { unknown: 'neither ss nor netstat answered on the host' };
+
+  const fwd = get('fwd');
+  facts.firewall = [
+    firewallLayer(get('ipt'), 'iptables', port, (b) => iptablesLayer('iptables', parseIptablesS(b), port)),
+    firewallLayer(get('ip6'), 'ip6tables', port, (b) => iptablesLayer('ip6tables', parseIptablesS(b), port)),
+    firewallLayer(get('nft'), 'nftables', port, (b) => nftLayer(parseNftJson(b), port)),
+    firewallLayer(get('ufw'), 'ufw', port, (b) => ufwLayer(b, port)),
+    fwd && fwd.status !== 127 && fwd.status !== 0
+      ? ({ name: 'firewalld', state: 'inactive', detail: fwd.body.trim() || 'not running' } as FirewallLayer)
+      : firewallLayer(fwd && fwd.status === 0 ? get('fwl') : fwd, 'firewalld', port, (b) => firewalldLayer(b, port)),
+  ].filter((l): l is FirewallLayer => l !== undefined);
+
+  facts.privsepDir = stat(PRIVSEP_DIR);
+  const hostKeyPaths = eff?.config.hostkey?.length ? eff.config.hostkey : DEFAULT_HOST_KEYS;
+  facts.hostKeys = { keys: hostKeyPaths.map(stat) };
+  const nl = NOLOGIN_FILES.map(stat).find((s) => s.exists);
+  const nlText = nl ? all('nl').find((s) => s.args[0] === nl.path)?.body : undefined;
+  facts.nologin = nl ? { exists: true, path: nl.path, ...(nlText?.trim() ? { text: nlText } : {}) } : { exists: false, path: NOLOGIN_FILES[0]! };
+
+  facts.user = userFacts(user, get('pw'), get('gr'), get('sh'), today);
+  const u = facts.user as UserFacts;
+  if (!('unknown' in facts.user) && u.exists) {
+    const paths = authorizedKeysPaths(eff, u);
+    const keyCounts: Record<string, number> = {};
+    for (const k of all('keys')) keyCounts[k.args.join(' ')] = Number(k.status ?? 0);
+    const accounts = parsePasswd(get('pwg')?.body ?? '');
+    facts.authFiles = {
+      authorizedKeys: paths.map(stat),
+      keyCounts,
+      dirs: [...new Set(paths.flatMap(parentDirs))].map(stat),
+      groups: all('grp').flatMap((g) => {
+        const p = g.status === 0 ? parseGroupLine(g.body) : undefined;
+        return p ? [{ ...p, primaryOf: accounts.filter((a) => a.gid === p.gid).map((a) => ({ name: a.name, uid: a.uid })) }] : [];
+      }),
+    };
+  }
+
+  const log = get('log');
+  facts.logs = log ? { source: log.args.join(' '), lines: explainingLines(log.body) } : { unknown: 'no sshd log found (journalctl, /var/log/auth.log, /var/log/secure)' };
+  return facts;
+}
+
+function userFacts(name: string, pw: Section | undefined, gr: Section | undefined, sh: Section | undefined, today: number): Maybe<UserFacts> {
+  if (!pw || pw.status === 127) return { unknown: 'getent is not installed' };
+  const entry = parsePasswd(pw.body)[0];
+  if (pw.status === 2 || !entry) return { name, exists: false };
+  const user: UserFacts = { name, exists: true, uid: entry.uid, gid: entry.gid, home: entry.home, shell: entry.shell };
+  if (gr?.status === 0) user.groups = gr.body.trim().split(/\s+/);
+  if (sh?.status === 0 && sh.body.trim()) Object.assign(user, parseShadow(sh.body, today));
+  return user;
+}
+
+export function decodeKit(pasted: string, today?: number): ServerFacts {
+  return kitFacts(parseSections(unpackBlock(pasted)), today);
+}

@@ -1,0 +1,72 @@
+// The console kit: a POSIX sh script the user pastes into a serial/web console. It only reads,
+// and prints one block to paste back (decode.ts turns it into ServerFacts).
+//
+// Constraints, because it is pasted into an interactive shell over a slow console:
+// - under 4 KB (serial consoles drop characters on long pastes);
+// - no tab characters (an interactive shell would complete on them) and no "!" (bash history);
+// - POSIX sh only: runs under dash and busybox sh; every optional tool guarded by `command -v`;
+// - the output is ASCII with short lines: gzip | base64 when both exist, else filtered text.
+// Sections are ":::name [status] [args]" followed by a command's raw output.
+import { UsageError } from '../../errors.js';
+
+export const KIT_BEGIN = '-----BEGIN SSH-DOCTOR KIT-----';
+export const KIT_END = '-----END SSH-DOCTOR KIT-----';
+/** stat format with "|" instead of tabs: tabs do not survive terminal copy and paste. */
+export const KIT_STAT_FORMAT = '%F|%a|%u|%g|%U|%G|%n';
+/** The same sample client the server probe hands to `sshd -T -C`. */
+export const KIT_CLIENT = 'host=client.invalid,addr=203.0.113.10';
+
+const BODY = String.raw`h(){ command -v "$1" >/dev/null 2>&1;}
+s(){ echo ":::$*";}
+r(){ n=$1;shift;h "$1"||{ s $n 127;return 127;};o=$("$@" 2>&1);e=$?;s $n $e;[ -n "$o" ]&&printf '%s\n' "$o";return $e;}
+t(){ h stat&&stat -L -c '${KIT_STAT_FORMAT}' -- "$@" 2>/dev/null;}
+c(){
+s v 1;s u $U;s p $P;s id $(id -u)
+S=;for x in /usr/sbin/sshd /usr/local/sbin/sshd /sbin/sshd /usr/bin/sshd;do [ -x $x ]&&{ S=$x;break;};done
+s sshd $S
+h dpkg-query&&r pkg dpkg-query -W -f '$${"{"}Package} $${"{"}Version}' openssh-server
+r pgrep pgrep -a -x sshd
+s pid1 $(cat /proc/1/comm 2>/dev/null)
+h systemctl&&r en systemctl is-enabled ssh.service
+A=;K=;if [ -n "$S" ];then r t $S -t
+T=$($S -T -C user=$U,${KIT_CLIENT} 2>&1);s T $?
+printf '%s\n' "$T"|grep -Ei '^(port|listenaddress|hostkey|authorizedkeysfile|pubkeyauthentication|passwordauthentication|kbdinteractiveauthentication|usepam|strictmodes|permitrootlogin|(allow|deny)(users|groups)|usedns|pidfile) '
+A=$(printf '%s\n' "$T"|sed -n 's/^authorizedkeysfile //p');K=$(printf '%s\n' "$T"|sed -n 's/^hostkey //p');fi
+h ss&&r ss ss -tlnpH||r ns netstat -tlnp
+r ipt iptables -w 2 -S -t filter
+r ip6 ip6tables -w 2 -S -t filter
+r nft nft -j list ruleset
+r ufw ufw status verbose
+r fwd firewall-cmd --state&&r fwl firewall-cmd --list-all
+r pw getent passwd $U
+r gr id -Gn $U
+r sh getent shadow $U
+H=$(getent passwd $U|cut -d: -f6)
+[ -n "$A" ]||A='.ssh/authorized_keys .ssh/authorized_keys2'
+F=;for k in $A;do case $k in /*);;*)k=$H/$k;;esac
+k=$(printf '%s' "$k"|sed "s|%h|$H|g;s|%u|$U|g");F="$F $k";[ -f "$k" ]&&s keys $(grep -cv -e '^[[:space:]]*#' -e '^[[:space:]]*$' "$k") $k;done
+D=;for k in $F;do d=$k;until [ "$d" = / ];do d=$${"{"}d%/*};[ -n "$d" ]||d=/;D="$D $d";done;done
+s stat
+t /run/sshd /etc/nologin /run/nologin /usr/sbin/sshd /run/systemd/system /run/openrc /sbin/openrc-run /usr/sbin/service /etc/init.d/ssh /etc/init.d/sshd $${"{"}K:-/etc/ssh/ssh_host_rsa_key /etc/ssh/ssh_host_ecdsa_key /etc/ssh/ssh_host_ed25519_key} $F $D
+G=$(echo $(t $F $D|cut -d'|' -f4|sort -u))
+for g in $G;do r grp getent group $g;done
+s pwg;getent passwd|while IFS=: read a b i g e;do case " $G " in *" $g "*)echo "$a:$b:$i:$g:$e";;esac;done
+for f in /etc/nologin /run/nologin;do [ -f $f ]&&{ s nl $f;head -c 200 $f;echo;};done
+L=;for f in /var/log/auth.log /var/log/secure;do [ -r $f ]&&{ L=$f;break;};done
+E='refused|not allowed|Invalid user|Access denied|Bind to port|bind any|host key|hostkeys|privilege separation|Could not open|ROOT LOGIN|fatal: |too open|closed by authenticating'
+if [ -n "$L" ];then s log $L;tail -n 500 $L|grep -E "$E"|tail -n 20
+elif h journalctl;then s log journalctl;journalctl -u ssh -u sshd -n 300 --no-pager -q -o short|grep -E "$E"|tail -n 20;fi
+}
+echo '${KIT_BEGIN}'
+if h gzip&&h base64;then echo z;c 2>&1|gzip -9|base64;else echo t;c 2>&1|LC_ALL=C tr -cd '\12\40-\176';fi
+echo '${KIT_END}'
+`;
+
+const USER_RE = /^[a-z_][a-z0-9_.-]{0,31}$/i;
+
+/** The kit for one user and port: the values are checked so they can sit unquoted in sh. */
+export function kitScript(user: string, port: number): string {
+  if (!USER_RE.test(user)) throw new UsageError(`"${user}" is not a user name the console kit can check.`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`port must be a number from 1 to 65535, not "${port}".`);
+  return `# ssh-doctor console kit: read-only checks of sshd for ${user}, port ${port}.\n# Paste all of it into a root shell; copy the block it prints back to ssh-doctor.\nU=${user} P=${port}\n${BODY}`;
+}

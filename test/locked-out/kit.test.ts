@@ -1,0 +1,73 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { decodeKit, parseSections } from '../../src/locked-out/kit/decode.js';
+import { kitFindings, repairScript } from '../../src/locked-out/kit/repair.js';
+import { KIT_BEGIN, KIT_END, kitScript } from '../../src/locked-out/kit/script.js';
+
+const kit = kitScript('alice', 2222);
+
+describe('console kit script', () => {
+  it('is under 4096 bytes, ASCII, without tabs or "!" (interactive shells would complete or expand them)', () => {
+    expect(Buffer.byteLength(kit)).toBeLessThan(4096);
+    expect(kit).toMatch(/^[\x20-\x7e\n]*$/);
+    expect(kit).not.toContain('!');
+  });
+
+  it('parses under dash -n and busybox sh -n', () => {
+    for (const sh of [['dash', '-n'], ['busybox', 'sh', '-n']]) {
+      const r = spawnSync(sh[0]!, sh.slice(1), { input: kit });
+      expect(r.status, `${sh.join(' ')}: ${r.stderr}`).toBe(0);
+    }
+  });
+
+  it.runIf(existsSync('/usr/bin/checkbashisms'))('checkbashisms finds no bash-ism', () => {
+    const f = join(mkdtempSync(join(tmpdir(), 'kit-')), 'kit.sh');
+    writeFileSync(f, `#!/bin/sh\n${kit}`);
+    expect(() => execFileSync('checkbashisms', ['-f', '-x', f], { stdio: 'pipe' })).not.toThrow();
+  });
+
+  it('refuses a user name that would not be safe unquoted in sh', () => {
+    expect(() => kitScript('alice;reboot', 22)).toThrow(/not a user name/);
+    expect(() => kitScript('alice', 70000)).toThrow(/port must be/);
+  });
+});
+
+const wrap = (raw: string) => `${KIT_BEGIN}\nz\n${gzipSync(raw).toString('base64').replace(/(.{64})/g, '$1\n')}\n${KIT_END}\n`;
+
+describe('decoding a pasted block', () => {
+  it('explains a missing or damaged block in one sentence', () => {
+    expect(() => decodeKit('root@host:~# ')).toThrow(/No console kit block found: paste everything from -----BEGIN SSH-DOCTOR KIT-----/);
+    expect(() => decodeKit(`${KIT_BEGIN}\nz\nH4sIAAAA\n${KIT_END}`)).toThrow(/damaged \(it does not unpack\)/);
+  });
+
+  it('survives prompts, CRLF and re-wrapped lines around and inside the block', () => {
+    const raw = ':::v 1\n:::u alice\n:::p 22\n:::id 0\n:::sshd\n';
+    const pasted = `root@web:~# sh kit.sh\r\n${wrap(raw).replace(/\n/g, '\r\n').replace(/(.{30})/, '$1  \r\n')}root@web:~# `;
+    expect(decodeKit(pasted).target).toEqual({ user: 'alice', port: 22 });
+  });
+
+  it('turns a recorded result into the server findings and a repair block to paste back', () => {
+    const raw = [
+      ':::v 1', ':::u alice', ':::p 22', ':::id 0', ':::sshd /usr/sbin/sshd', ':::pgrep 1', ':::pid1 systemd',
+      ':::t 255', 'Missing privilege separation directory: /run/sshd',
+      ':::pw 0', 'alice:x:1001:1001::/home/alice:/bin/bash',
+      ':::stat', 'directory|755|0|0|root|root|/run/systemd/system',
+    ].join('\n');
+    const facts = decodeKit(wrap(raw));
+    const ids = kitFindings(facts).map((f) => f.id);
+    expect(ids).toEqual(expect.arrayContaining(['sshd-not-running', 'privsep-dir-missing']));
+    const repair = repairScript(kitFindings(facts));
+    expect(repair).toContain('# privsep-dir-missing:');
+    expect(repair).toContain('install -d -m 0755 -o root -g root /run/sshd');
+  });
+
+  it('keeps the exit status of tool sections apart from their arguments', () => {
+    const s = parseSections(':::keys 3 /home/a b/.ssh/authorized_keys\n:::log /var/log/auth.log\nline\n');
+    expect(s[0]).toMatchObject({ name: 'keys', status: 3, args: ['/home/a', 'b/.ssh/authorized_keys'] });
+    expect(s[1]).toMatchObject({ name: 'log', status: undefined, args: ['/var/log/auth.log'], body: 'line\n\n' });
+  });
+});
