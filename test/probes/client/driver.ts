@@ -1,0 +1,21 @@
+// Runs one client probe inside the lab's namespaces (lab tests bundle this file, then
+// `node driver.mjs <probe> '<json options>'`): prints {ms, result} or {ms, error} as JSON.
+import { resolveHost } from '../../../src/probes/client/dns.js';
+import { probeHandshake } from '../../../src/probes/client/handshake.js';
+import { inspectKeyFiles } from '../../../src/probes/client/key-files.js';
+import { lookupKnownHosts } from '../../../src/probes/client/known-hosts.js';
+import { attemptLogin } from '../../../src/probes/client/login.js';
+import { resolveTarget } from '../../../src/probes/client/ssh-config.js';
+import { probeAltPorts, probeTcp } from '../../../src/probes/client/tcp.js';
+
+const probes: Record<string, (o: any) => Promise<unknown>> = {
+  resolveTarget, resolveHost, probeTcp, probeAltPorts, lookupKnownHosts, probeHandshake, inspectKeyFiles, attemptLogin,
+};
+const [name, json] = process.argv.slice(2);
+const started = performance.now();
+try {
+  const result = await probes[name!]!(JSON.parse(json!));
+  console.log(JSON.stringify({ ms: Math.round(performance.now() - started), result }));
+} catch (e) {
+  console.log(JSON.stringify({ ms: Math.round(performance.now() - started), error: { name: (e as Error).constructor.name, message: (e as Error).message } }));
+}

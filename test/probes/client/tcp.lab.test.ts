@@ -1,0 +1,56 @@
+// TCP connect and banner classification against real listeners in the lab.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireLab, SERVER_SETUP, startLab, type Lab } from '../../lab/lab.js';
+import { buildDriver, probe, startResponder, startSshd } from './lab-driver.js';
+import type { AltPortResult, TcpResult } from '../../../src/probes/client/types.js';
+
+describe.runIf(requireLab())('client TCP and banner probe (lab)', () => {
+  let lab: Lab;
+  beforeAll(async () => {
+    await buildDriver();
+    lab = await startLab();
+    await lab.sh(SERVER_SETUP(2201));
+    await startSshd(lab, 2222);
+    await startResponder(lab, 2294, `s.write('220 mail.example ESMTP Postfix\\r\\n')`);
+    await startResponder(lab, 2293, `s.once('data', () => s.end('HTTP/1.1 400 Bad Request\\r\\n\\r\\n'))`);
+    await startResponder(lab, 2296, 's.end()');
+    await startResponder(lab, 2291, 'setTimeout(() => s.resetAndDestroy(), 100)');
+    await lab.sh('iptables -A INPUT -p tcp --dport 2298 -j DROP; iptables -A OUTPUT -p tcp --dport 2297 -j REJECT --reject-with icmp-host-unreachable');
+  }, 60_000);
+  afterAll(() => lab?.close());
+
+  const tcp = (port: number, timeoutMs = 1000) => probe<TcpResult>(lab, 'probeTcp', { addresses: ['127.0.0.1'], port, timeoutMs });
+
+  it('reads the SSH identification from sshd on the same connection, fast', async () => {
+    const r = await tcp(2201);
+    expect(r.result.attempts).toEqual([expect.objectContaining({ address: '127.0.0.1', port: 2201, outcome: 'connected', bannerOutcome: 'ssh', banner: expect.stringMatching(/^SSH-2\.0-OpenSSH_/) })]);
+    expect(r.ms).toBeLessThan(500);
+  });
+
+  it.each([
+    [2299, { outcome: 'refused', errno: 'ECONNREFUSED' }],
+    [2297, { outcome: 'unreachable', errno: 'EHOSTUNREACH' }],
+    [2294, { outcome: 'connected', bannerOutcome: 'other', banner: '220 mail.example ESMTP Postfix' }],
+    [2293, { outcome: 'connected', bannerOutcome: 'silent' }], // a web server waits for the client to speak
+    [2296, { outcome: 'connected', bannerOutcome: 'closed' }],
+    [2291, { outcome: 'connected', bannerOutcome: 'reset' }],
+  ])('port %i → %j', async (port, expected) => {
+    const r = await tcp(port, 600);
+    expect(r.result.attempts[0]).toMatchObject(expected);
+  });
+
+  it('a dropped SYN is a timeout bounded by our timer, not the OS', async () => {
+    const r = await tcp(2298, 700);
+    expect(r.result.attempts[0]).toMatchObject({ outcome: 'timeout' });
+    expect(r.ms).toBeGreaterThanOrEqual(650);
+    expect(r.ms).toBeLessThan(1500);
+  });
+
+  it('finds sshd on another port when the asked one refuses', async () => {
+    const r = await probe<AltPortResult[]>(lab, 'probeAltPorts', { address: '127.0.0.1', ports: [2222, 2200, 22222, 8022, 2294], timeoutMs: 1000 });
+    expect(r.result.find((p) => p.port === 2222)).toMatchObject({ outcome: 'connected', bannerOutcome: 'ssh' });
+    expect(r.result.find((p) => p.port === 2200)).toMatchObject({ outcome: 'refused' });
+    expect(r.result.find((p) => p.port === 2294)).toMatchObject({ bannerOutcome: 'other' });
+    expect(r.ms).toBeLessThan(500);
+  });
+});
