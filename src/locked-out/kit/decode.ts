@@ -67,7 +67,7 @@ export function parseSections(raw: string): Section[] {
 /** Sections written by the kit's r() helper, whose first argument is an exit status. */
 const STATUS_SECTIONS = new Set(['pkg', 'pgrep', 'en', 't', 'T', 'ss', 'ns', 'ipt', 'ip6', 'nft', 'ufw', 'fwd', 'fwl', 'pw', 'gr', 'sh', 'grp', 'keys']);
 
-function firewallLayer(s: Section | undefined, name: FirewallLayer['name'], port: number, decide: (body: string) => FirewallLayer): FirewallLayer | undefined {
+function firewallLayer(s: Section | undefined, name: FirewallLayer['name'], decide: (body: string) => FirewallLayer): FirewallLayer | undefined {
   if (!s) return undefined;
   if (s.status === 127) return { name, state: 'absent', detail: `${name === 'nftables' ? 'nft' : name} is not installed` };
   if (s.status !== 0) {
@@ -125,13 +125,13 @@ export function kitFacts(sections: Section[], today = Math.floor(Date.now() / 86
 
   const fwd = get('fwd');
   facts.firewall = [
-    firewallLayer(get('ipt'), 'iptables', port, (b) => iptablesLayer('iptables', parseIptablesS(b), port)),
-    firewallLayer(get('ip6'), 'ip6tables', port, (b) => iptablesLayer('ip6tables', parseIptablesS(b), port)),
-    firewallLayer(get('nft'), 'nftables', port, (b) => nftLayer(parseNftJson(b), port)),
-    firewallLayer(get('ufw'), 'ufw', port, (b) => ufwLayer(b, port)),
+    firewallLayer(get('ipt'), 'iptables', (b) => iptablesLayer('iptables', parseIptablesS(b), port)),
+    firewallLayer(get('ip6'), 'ip6tables', (b) => iptablesLayer('ip6tables', parseIptablesS(b), port)),
+    firewallLayer(get('nft'), 'nftables', (b) => nftLayer(parseNftJson(b), port)),
+    firewallLayer(get('ufw'), 'ufw', (b) => ufwLayer(b, port)),
     fwd && fwd.status !== 127 && fwd.status !== 0
       ? ({ name: 'firewalld', state: 'inactive', detail: fwd.body.trim() || 'not running' } as FirewallLayer)
-      : firewallLayer(fwd && fwd.status === 0 ? get('fwl') : fwd, 'firewalld', port, (b) => firewalldLayer(b, port)),
+      : firewallLayer(fwd && fwd.status === 0 ? get('fwl') : fwd, 'firewalld', (b) => firewalldLayer(b, port)),
   ].filter((l): l is FirewallLayer => l !== undefined);
 
   facts.privsepDir = stat(PRIVSEP_DIR);
