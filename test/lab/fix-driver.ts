@@ -24,6 +24,8 @@ const wanted = only ? new Set(only.split(',')) : undefined;
 const applied = [];
 for (const f of findings) {
   if (!f.fix || (wanted && !wanted.has(f.id))) continue;
-  applied.push({ finding: f.id, fix: f.fix, result: await runFix(f.fix, { dryRun: flag === '--dry-run' }) });
+  const rollbackSeconds = process.env.LAB_ROLLBACK_SECONDS ? Number(process.env.LAB_ROLLBACK_SECONDS) : undefined;
+  const result = await runFix(f.fix, { dryRun: flag === '--dry-run', rollbackSeconds, cliPath: process.env.LAB_CLI });
+  applied.push({ finding: f.id, fix: f.fix, result });
 }
 process.stdout.write(JSON.stringify({ findings, applied }, null, 2) + '\n');

@@ -3,7 +3,7 @@ import { build } from 'esbuild';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO, type Lab } from './lab.js';
+import { CLI, REPO, type Lab } from './lab.js';
 
 let bundled: Promise<string> | undefined;
 
@@ -23,18 +23,18 @@ export function driverBundle(): Promise<string> {
 
 export interface DriverOutput {
   findings: { id: string; fix?: { id: string; commands: string[][]; undo: unknown } }[];
-  applied: { finding: string; fix: { id: string; commands: string[][] }; result: { ok: boolean; log: string[]; journalId?: string } }[];
+  applied: { finding: string; fix: { id: string; commands: string[][] }; result: { ok: boolean; log: string[]; journalId?: string; pending?: { deadline: string; confirm: string } } }[];
 }
 
 export const STATE = { SSH_DOCTOR_STATE_DIR: '/root/.ssh-doctor-state' };
 
-export function fixInLab(lab: Lab, port: number, findingIds: string[], extra: string[] = []): Promise<DriverOutput> {
-  return driver(lab, ['alice', String(port), findingIds.join(','), ...extra]);
+export function fixInLab(lab: Lab, port: number, findingIds: string[], extra: string[] = [], env: Record<string, string> = {}): Promise<DriverOutput> {
+  return driver(lab, ['alice', String(port), findingIds.join(','), ...extra], env);
 }
 
-export async function driver(lab: Lab, args: string[]): Promise<DriverOutput> {
+export async function driver(lab: Lab, args: string[], env: Record<string, string> = {}): Promise<DriverOutput> {
   const r = await lab.exec(['node', await driverBundle(), ...args], {
-    timeoutMs: 60_000, env: STATE,
+    timeoutMs: 60_000, env: { ...STATE, LAB_CLI: CLI, ...env },
   });
   try {
     return JSON.parse(r.stdout) as DriverOutput;

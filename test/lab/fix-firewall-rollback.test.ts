@@ -1,0 +1,48 @@
+// A firewall change made over SSH is rolled back unless confirmed from a NEW connection.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, requireLab, startLab, SERVER_SETUP, type Lab } from './lab.js';
+import { fixInLab, STATE } from './fix-lab.js';
+
+const PORT = 2315;
+const OVER_SSH = { SSH_CONNECTION: `127.0.0.1 50123 127.0.0.1 ${PORT}`, LAB_ROLLBACK_SECONDS: '3' };
+const accepts = async (lab: Lab) => (await lab.sh('iptables -S INPUT')).stdout.includes('--comment ssh-doctor -j ACCEPT');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe.runIf(requireLab())('fix: firewall change over SSH, with automatic rollback', () => {
+  let lab: Lab;
+  beforeAll(async () => {
+    lab = await startLab();
+    await lab.sh(`${SERVER_SETUP(PORT)}
+cat /root/.ssh/id_ed25519.pub >> /root/.ssh/authorized_keys
+iptables -A INPUT -p tcp --dport ${PORT} -j REJECT`);
+  });
+  afterAll(() => lab?.close());
+
+  it('unconfirmed: the detached timer removes the rule after N seconds and journals the rollback', async () => {
+    const out = await fixInLab(lab, PORT, ['firewall-blocks-ssh'], [], OVER_SSH);
+    const r = out.applied[0]!.result;
+    expect(r.ok).toBe(true);
+    expect(r.pending?.confirm).toBe(`ssh-doctor undo --confirm ${r.journalId}`);
+    expect(r.log[0]).toMatch(/^rollback armed \(pid \d+\): \$ \S+node \S+ssh-doctor\.mjs undo --rollback-after 3 /);
+    expect(await accepts(lab)).toBe(true);
+    await sleep(5000);
+    expect(await accepts(lab)).toBe(false);
+    expect((await lab.sh('iptables -S INPUT')).stdout).toContain(`--dport ${PORT} -j REJECT`);
+    const journal = (await lab.sh('cat /root/.ssh-doctor-state/journal.jsonl')).stdout;
+    expect(journal).toContain(`"status":"rolled-back","undoes":"${r.journalId}"`);
+  });
+
+  it('confirmed from a new ssh connection: the rule stays; the old connection cannot confirm', async () => {
+    const out = await fixInLab(lab, PORT, ['firewall-blocks-ssh'], [], { ...OVER_SSH, LAB_ROLLBACK_SECONDS: '6' });
+    const id = out.applied[0]!.result.journalId!;
+    const same = await lab.cli(['undo', '--confirm', id], { env: { ...STATE, SSH_CONNECTION: OVER_SSH.SSH_CONNECTION } });
+    expect(same.exitCode).toBe(2);
+    expect(same.stderr).toMatch(/NEW ssh connection/);
+    // A real new connection through the new rule: sshd sets a fresh SSH_CONNECTION.
+    const fresh = await lab.exec(['ssh', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=accept-new', '-p', String(PORT), 'root@127.0.0.1',
+      `SSH_DOCTOR_STATE_DIR=${STATE.SSH_DOCTOR_STATE_DIR} node ${CLI} undo --confirm ${id}`]);
+    expect(fresh.stdout).toContain(`Kept ${id}`);
+    await sleep(8000);
+    expect(await accepts(lab)).toBe(true);
+  });
+});
