@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import type { ServerFacts } from '../../../src/server/facts.js';
+import { proposeFix } from '../../../src/server/fixes/propose.js';
+import type { ConfigSource } from '../../../src/server/fixes/sshd-config.js';
+
+const now = new Date('2026-11-25T12:00:00Z');
+const base: ServerFacts = {
+  target: { user: 'alice', port: 22 },
+  root: true,
+  sshd: { path: '/usr/sbin/sshd', version: 'OpenSSH_9.2', package: { manager: 'dpkg', name: 'openssh-server', version: '1:9.2p1-2' } },
+  processes: { pids: [321], commands: ['sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups'] },
+  init: { system: 'none' },
+  privsepDir: { path: '/run/sshd', exists: true },
+};
+const MAIN: ConfigSource = { path: '/etc/ssh/sshd_config', text: 'Include /etc/ssh/sshd_config.d/*.conf\nUsePAM yes\n' };
+const src = (...more: ConfigSource[]) => () => [MAIN, ...more];
+
+describe('proposeFix: starting sshd with what manages services here', () => {
+  it.each([
+    ['systemd, disabled', { system: 'systemd', service: 'ssh', enabled: false }, [['/usr/sbin/sshd', '-t'], ['systemctl', 'start', 'ssh'], ['systemctl', 'enable', 'ssh']], [['systemctl', 'stop', 'ssh'], ['systemctl', 'disable', 'ssh']]],
+    ['sysvinit, enabled', { system: 'sysvinit', service: 'ssh', enabled: true }, [['/usr/sbin/sshd', '-t'], ['service', 'ssh', 'start']], [['service', 'ssh', 'stop']]],
+    ['OpenRC, disabled', { system: 'openrc', service: 'sshd', enabled: false }, [['/usr/sbin/sshd', '-t'], ['rc-service', 'sshd', 'start'], ['rc-update', 'add', 'sshd', 'default']], [['rc-service', 'sshd', 'stop'], ['rc-update', 'del', 'sshd', 'default']]],
+    ['no init system', { system: 'none' }, [['/usr/sbin/sshd', '-t'], ['/usr/sbin/sshd']], [['pkill', '-TERM', '--pidfile', '/run/sshd.pid', '-x', 'sshd']]],
+  ] as const)('%s', (_n, init, commands, undo) => {
+    const fix = proposeFix('sshd-not-running', { ...base, init: init as ServerFacts['init'], processes: { pids: [], commands: [] } })!;
+    expect(fix.commands).toEqual(commands);
+    expect(fix.undo).toEqual(undo);
+  });
+});
+
+describe('proposeFix: config edits land in the file the value comes from', () => {
+  it('PubkeyAuthentication no in a drop-in: that drop-in, line 2; reload by SIGHUP to the listener', () => {
+    const fix = proposeFix('pubkey-auth-disabled', base, src({ path: '/etc/ssh/sshd_config.d/50-x.conf', text: '# x\nPubkeyAuthentication no\n' }), now)!;
+    expect(fix.commands[2]).toEqual(['sed', '-i', '-e', '2c PubkeyAuthentication yes', '/etc/ssh/sshd_config.d/.50-x.conf.ssh-doctor-tmp']);
+    expect(fix.commands.at(-1)).toEqual(['kill', '-HUP', '321']);
+  });
+
+  it('with systemd the reload is systemctl reload, never restart', () => {
+    const fix = proposeFix('usedns-enabled', { ...base, init: { system: 'systemd', service: 'ssh' } }, src({ path: '/etc/ssh/sshd_config.d/9.conf', text: 'UseDNS yes\n' }), now)!;
+    expect(fix.commands.at(-1)).toEqual(['systemctl', 'reload', 'ssh']);
+    expect(fix.commands.flat()).not.toContain('restart');
+  });
+
+  it('not set anywhere: inserted at the top of sshd_config, which then wins', () => {
+    const fix = proposeFix('pubkey-auth-disabled', base, src(), now)!;
+    expect(fix.commands[2]).toEqual(['sed', '-i', '-e', '1i PubkeyAuthentication yes', '/etc/ssh/.sshd_config.ssh-doctor-tmp']);
+    expect(fix.commands[3]).toEqual(['/usr/sbin/sshd', '-t', '-f', '/etc/ssh/.sshd_config.ssh-doctor-tmp']);
+  });
+
+  it('AllowUsers without alice: alice is appended to the first AllowUsers line', () => {
+    const f = { ...base, effective: { context: { user: 'alice', host: 'h', addr: '1.2.3.4' }, config: { allowusers: ['bob', 'carol'] } } };
+    const fix = proposeFix('user-not-allowed', f, src({ path: '/etc/ssh/sshd_config.d/20-users.conf', text: 'AllowUsers bob carol\n' }), now)!;
+    expect(fix.commands[2]).toEqual(['sed', '-i', '-e', '1c AllowUsers bob carol alice', '/etc/ssh/sshd_config.d/.20-users.conf.ssh-doctor-tmp']);
+  });
+
+  it('DenyUsers alice: the line is disabled when alice was its only entry', () => {
+    const f = { ...base, effective: { context: { user: 'alice', host: 'h', addr: '1.2.3.4' }, config: { denyusers: ['alice'] } } };
+    const fix = proposeFix('user-not-allowed', f, src({ path: '/etc/ssh/sshd_config.d/20-users.conf', text: 'DenyUsers alice\n' }), now)!;
+    expect(fix.commands[2]![3]).toBe('1c # DenyUsers alice  (disabled by ssh-doctor)');
+  });
+
+  it('port mismatch with no Port line: keeps 22 and adds the wanted port', () => {
+    const fix = proposeFix('sshd-port-mismatch', { ...base, target: { user: 'alice', port: 2222 } }, src(), now)!;
+    expect(fix.commands[2]).toEqual(['sed', '-i', '-e', '1i Port 22', '-e', '1i Port 2222', '/etc/ssh/.sshd_config.ssh-doctor-tmp']);
+  });
+});
+
+describe('proposeFix: small file fixes', () => {
+  it('nologin is moved aside with a timestamp, and moved back on undo', () => {
+    const fix = proposeFix('nologin-present', { ...base, nologin: { exists: true, path: '/etc/nologin' } }, src(), now)!;
+    expect(fix.commands).toEqual([['mv', '/etc/nologin', '/etc/nologin.ssh-doctor-20261125T120000Z']]);
+    expect(fix.undo).toEqual([['mv', '/etc/nologin.ssh-doctor-20261125T120000Z', '/etc/nologin']]);
+  });
+
+  it('missing host keys: ssh-keygen -A; the undo removes only the keys that were missing', () => {
+    const fix = proposeFix('host-keys-missing', { ...base, hostKeys: { keys: [{ path: '/etc/ssh/ssh_host_ed25519_key', exists: false }, { path: '/etc/ssh/ssh_host_rsa_key', exists: true }] } })!;
+    expect(fix.commands).toEqual([['ssh-keygen', '-A']]);
+    expect(fix.undo).toEqual([['rm', '-f', '/etc/ssh/ssh_host_ed25519_key', '/etc/ssh/ssh_host_ed25519_key.pub']]);
+  });
+
+  it('a host key readable by others: chmod 0600, undo restores the old mode', () => {
+    const fix = proposeFix('host-key-permissions', { ...base, hostKeys: { keys: [{ path: '/etc/ssh/ssh_host_ed25519_key', exists: true, type: 'file', mode: 0o644, uid: 0, gid: 0, owner: 'root', group: 'root' }] } })!;
+    expect(fix.commands).toEqual([['chmod', '0600', '/etc/ssh/ssh_host_ed25519_key']]);
+    expect(fix.undo).toEqual([['chmod', '0644', '/etc/ssh/ssh_host_ed25519_key']]);
+  });
+
+  it('no fix for what cannot be guessed', () => {
+    expect(proposeFix('sshd-config-invalid', base)).toBeUndefined();
+    expect(proposeFix('authorized-keys-missing', base)).toBeUndefined();
+  });
+});
