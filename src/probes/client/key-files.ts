@@ -1,6 +1,7 @@
 // The user's identity files as ssh will see them: present, modes ssh accepts, a .pub that belongs
 // to the key, and what the agent holds. Private key contents are only ever read by ssh-keygen.
 import { readFile, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { run } from '../../run.js';
 import { expandHome } from './ssh-config.js';
 import type { KeyFile, KeyFilesResult } from './types.js';
@@ -11,6 +12,16 @@ import type { KeyFile, KeyFilesResult } from './types.js';
  */
 export function isTooOpen(mode: number, ownerUid: number, uid: number): boolean {
   return ownerUid === uid && (mode & 0o077) !== 0;
+}
+
+/** The identity files ssh tries when none is configured (ssh -G lists them all, existing or not). */
+const DEFAULT_IDENTITIES = ['id_rsa', 'id_ecdsa', 'id_ecdsa_sk', 'id_ed25519', 'id_ed25519_sk', 'id_xmss', 'id_dsa'];
+
+/** Which of ssh -G's identity files the user named (-i or IdentityFile) rather than ssh's defaults. */
+export function explicitIdentityFiles(identityFiles: readonly string[], sshFlags: readonly string[], home = homedir()): string[] {
+  const fromFlags = sshFlags.flatMap((f, i) => (f === '-i' && sshFlags[i + 1] !== undefined ? [expandHome(sshFlags[i + 1]!, home)] : []));
+  const defaults = new Set(DEFAULT_IDENTITIES.map((n) => `${home}/.ssh/${n}`));
+  return [...new Set([...fromFlags, ...identityFiles.filter((p) => !defaults.has(p))])];
 }
 
 /** `ssh-keygen -l` / `ssh-add -l` lines: "256 SHA256:xxx comment (ED25519)". */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseEtcHosts } from '../../../src/probes/client/dns.js';
 import { hostKeyAlgorithmsFor, hostKeyFromBlob, parseSsh2Debug } from '../../../src/probes/client/handshake.js';
-import { classifyKeygenY, isTooOpen, parseFingerprintLines, publicKeyBlob } from '../../../src/probes/client/key-files.js';
+import { classifyKeygenY, explicitIdentityFiles, isTooOpen, parseFingerprintLines, publicKeyBlob } from '../../../src/probes/client/key-files.js';
 import { compareHostKey, knownHostsName, parseKeygenF } from '../../../src/probes/client/known-hosts.js';
 import { expandHome, parseConfigPorts, parseSshG } from '../../../src/probes/client/ssh-config.js';
 import { altPortCandidates, classifyBanner, classifyErrno } from '../../../src/probes/client/tcp.js';
@@ -149,6 +149,13 @@ describe('key files', () => {
     expect(isTooOpen(0o640, 1000, 1000)).toBe(true);
     expect(isTooOpen(0o604, 1000, 1000)).toBe(true);
     expect(isTooOpen(0o644, 0, 1000)).toBe(false);
+  });
+
+  it('tells named identity files from ssh\'s defaults', () => {
+    const defaults = parseSshG(tool('ssh-G-flags.stdout').replace(/^identityfile .*$/m, ['id_rsa', 'id_ed25519'].map((n) => `identityfile ~/.ssh/${n}`).join('\n')), 'x', '/root').identityFiles;
+    expect(explicitIdentityFiles(defaults, [], '/root')).toEqual([]);
+    expect(explicitIdentityFiles(parseSshG(tool('ssh-G-alias.stdout'), 'web', '/root').identityFiles, [], '/root')).toEqual(['/root/.ssh/k1']);
+    expect(explicitIdentityFiles(['/root/.ssh/id_rsa'], ['-p', '22', '-i', '~/.ssh/id_rsa'], '/root')).toEqual(['/root/.ssh/id_rsa']);
   });
 
   it('parses ssh-keygen -l and ssh-add -l lines', () => {
