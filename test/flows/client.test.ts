@@ -82,7 +82,7 @@ async function drive(input: ClientInput, steps: { event: AnyEventObject }[]) {
   const actor = createActor(clientFlow.provide({ actors: actors as any }), { input });
   actor.subscribe((s) => {
     if ((s.matches('report') || s.matches('confirming')) && Object.keys(s.children).length === 0 && user.length) {
-      queueMicrotask(() => actor.send(user.shift()!));
+      queueMicrotask(() => actor.send(user.shift() as any));
     }
   });
   actor.start();

@@ -1,0 +1,182 @@
+// One real breakage per client verdict, diagnosed by the built CLI against a real sshd.
+import { afterEach, describe, expect, it } from 'vitest';
+import { requireLab, startLab, SERVER_SETUP, type Lab } from './lab.js';
+
+const labs: Lab[] = [];
+async function lab(setup: string): Promise<Lab> {
+  const l = await startLab();
+  labs.push(l);
+  const r = await l.sh(setup);
+  if (r.exitCode !== 0) throw new Error(`setup failed: ${r.stderr}`);
+  return l;
+}
+afterEach(async () => {
+  await Promise.all(labs.splice(0).map((l) => l.close()));
+});
+
+/** A background process inside the lab that outlives the setup shell. */
+const background = (cmd: string) => `setsid ${cmd} >/dev/null 2>&1 < /dev/null &\nsleep 0.3\n`;
+const ids = (report: any) => report.findings.map((f: any) => f.id);
+const evidence = (report: any) => report.findings.flatMap((f: any) => f.evidence).join('\n');
+
+describe.runIf(requireLab())('client verdicts against a real sshd', () => {
+  it('ok: login works, and known_hosts is left untouched', async () => {
+    const l = await lab(SERVER_SETUP(22));
+    const { exitCode, report } = await l.json(['alice@127.0.0.1']);
+    expect(report.verdict.id).toBe('ok');
+    expect(exitCode).toBe(0);
+    expect(report.schema).toBe('ssh-doctor/report@1');
+    expect(report.target).toEqual({ user: 'alice', host: '127.0.0.1', port: 22 });
+    expect(ids(report)).toContain('host-key-unknown');
+    expect(report.probes.map((p: any) => p.id)).toEqual(expect.arrayContaining(['config', 'dns', 'tcp', 'handshake', 'login']));
+    expect((await l.sh('test -e /root/.ssh/known_hosts && echo present || echo absent')).stdout.trim()).toBe('absent');
+  });
+
+  it('dns-unresolved: a name nothing resolves', async () => {
+    const l = await lab('true');
+    const { exitCode, report } = await l.json(['alice@no-such-host.invalid', '--timeout', '2000']);
+    expect(report.verdict.id).toBe('dns-unresolved');
+    expect(exitCode).toBe(1);
+    expect(report.verdict.summary).toContain('no-such-host.invalid');
+  });
+
+  it('no-route: the kernel answers "host unreachable"', async () => {
+    const l = await lab('iptables -A OUTPUT -d 127.0.0.2 -j REJECT --reject-with icmp-host-unreachable');
+    const { report } = await l.json(['alice@127.0.0.2']);
+    expect(report.verdict.id).toBe('no-route');
+    expect(evidence(report)).toMatch(/127\.0\.0\.2:22 unreachable/);
+  });
+
+  it('connection-refused, and sshd found on port 2222', async () => {
+    const l = await lab(SERVER_SETUP(2222));
+    const { exitCode, report } = await l.json(['alice@127.0.0.1']);
+    expect(report.verdict.id).toBe('connection-refused');
+    expect(exitCode).toBe(1);
+    expect(evidence(report)).toContain('127.0.0.1:22 refused (ECONNREFUSED)');
+    const other = report.findings.find((f: any) => f.id === 'ssh-found-on-other-port');
+    expect(other.summary).toContain('2222');
+    expect(other.evidence.join('\n')).toMatch(/SSH-2\.0-OpenSSH/);
+  });
+
+  it('connection-timeout: an iptables DROP, bounded by --timeout, not by the OS', async () => {
+    const l = await lab(SERVER_SETUP(22) + 'iptables -A INPUT -p tcp --dport 22 -j DROP\n');
+    const started = Date.now();
+    const { report } = await l.json(['alice@127.0.0.1', '--timeout', '1500']);
+    const took = Date.now() - started;
+    expect(report.verdict.id).toBe('connection-timeout');
+    expect(report.verdict.summary).toContain('1500 ms');
+    expect(took).toBeLessThan(6000);
+    expect(report.findings[0].next.join('\n')).toMatch(/security group/);
+  });
+
+  it('not-ssh-service: a mail server on the port', async () => {
+    const l = await lab(background(`node -e "require('net').createServer(s=>s.end('220 mail.lab ESMTP Postfix\\r\\n')).listen(2525,'127.0.0.1')"`));
+    const { report } = await l.json(['-p', '2525', 'alice@127.0.0.1']);
+    expect(report.verdict.id).toBe('not-ssh-service');
+    expect(report.verdict.summary).toContain('220 mail.lab ESMTP Postfix');
+  });
+
+  it('banner-exchange-failed: sshd past MaxStartups drops the connection before its banner', async () => {
+    const l = await lab(
+      SERVER_SETUP(22).replace('-E /var/log/auth.log', '-E /var/log/auth.log -o MaxStartups=1') +
+        background(`node -e "require('net').connect(22,'127.0.0.1'); setInterval(()=>{},1e6)"`),
+    );
+    const { report } = await l.json(['alice@127.0.0.1']);
+    expect(report.verdict.id).toBe('banner-exchange-failed');
+    expect(report.findings[0].next.join('\n')).toMatch(/MaxStartups/);
+    expect((await l.sh('cat /var/log/auth.log')).stdout).toMatch(/past MaxStartups/);
+  });
+
+  it('algorithm-mismatch: a server that only offers ssh-rsa host keys', async () => {
+    const l = await lab(SERVER_SETUP(22).replace('-E /var/log/auth.log', '-E /var/log/auth.log -o HostKeyAlgorithms=ssh-rsa'));
+    const { report } = await l.json(['alice@127.0.0.1']);
+    expect(report.verdict.id).toBe('algorithm-mismatch');
+    expect(report.verdict.summary).toContain('ssh-rsa');
+    expect(report.findings[0].next.join('\n')).toContain('HostKeyAlgorithms=+ssh-rsa');
+  });
+
+  it('host-key-changed: hashed stale entry, then --yes removes it with a backup', async () => {
+    const l = await lab(
+      SERVER_SETUP(22) +
+        `ssh-keygen -q -t ed25519 -N '' -f /tmp/other
+echo "127.0.0.1 $(cut -d' ' -f1,2 /tmp/other.pub)" > /root/.ssh/known_hosts
+ssh-keygen -q -H -f /root/.ssh/known_hosts && rm -f /root/.ssh/known_hosts.old
+`,
+    );
+    const { report } = await l.json(['alice@127.0.0.1']);
+    expect(report.verdict.id).toBe('host-key-changed');
+    expect(report.verdict.summary).toMatch(/man-in-the-middle/);
+    expect(evidence(report)).toContain('/root/.ssh/known_hosts:1 stores a ssh-ed25519 key for 127.0.0.1 (hashed entry)');
+    const fix = report.findings[0].fix;
+    expect(fix.commands).toContainEqual(['ssh-keygen', '-R', '127.0.0.1', '-f', '/root/.ssh/known_hosts']);
+    expect(report.probes.map((p: any) => p.id)).not.toContain('login'); // no login attempt against a changed key
+
+    const fixed = await l.json(['alice@127.0.0.1', '--yes'], { env: { SSH_DOCTOR_STATE_DIR: '/root/state' } });
+    expect(fixed.report.applied).toEqual([expect.objectContaining({ fixId: 'remove-stale-host-key', ok: true })]);
+    const after = await l.sh('ssh-keygen -F 127.0.0.1 -f /root/.ssh/known_hosts | grep -c ssh-ed25519 || true; ls /root/.ssh/ | grep -c ssh-doctor-');
+    expect(after.stdout.split('\n').slice(0, 2)).toEqual(['0', '1']);
+    const again = await l.json(['alice@127.0.0.1']);
+    expect(again.report.verdict.id).toBe('ok');
+  });
+
+  it('private-key-permissions: a 0644 key is ignored; --yes makes it 0600 and login works', async () => {
+    const l = await lab(SERVER_SETUP(22) + 'chmod 0644 /root/.ssh/id_ed25519\n');
+    const { report } = await l.json(['alice@127.0.0.1']);
+    expect(report.verdict.id).toBe('private-key-permissions');
+    expect(evidence(report)).toContain('/root/.ssh/id_ed25519 has mode 0644');
+    expect(report.findings[0].fix).toMatchObject({ commands: [['chmod', '0600', '/root/.ssh/id_ed25519']], undo: [['chmod', '0644', '/root/.ssh/id_ed25519']] });
+
+    const fixed = await l.json(['alice@127.0.0.1', '--yes'], { env: { SSH_DOCTOR_STATE_DIR: '/root/state' } });
+    expect(fixed.report.applied[0]).toMatchObject({ fixId: 'chmod-private-key', ok: true });
+    expect((await l.sh('stat -c %a /root/.ssh/id_ed25519')).stdout.trim()).toBe('600');
+    expect((await l.sh('grep -c chmod-private-key /root/state/journal.jsonl')).stdout.trim()).toBe('1');
+    expect((await l.json(['alice@127.0.0.1'])).report.verdict.id).toBe('ok');
+  });
+
+  it('too-many-auth-failures: more wrong keys than MaxAuthTries', async () => {
+    const l = await lab(
+      SERVER_SETUP(22).replace('-E /var/log/auth.log', '-E /var/log/auth.log -o MaxAuthTries=2') +
+        `for k in a b c; do ssh-keygen -q -t ed25519 -N '' -f /root/.ssh/wrong_$k; done\n`,
+    );
+    const { report } = await l.json(['-i', '/root/.ssh/wrong_a', '-i', '/root/.ssh/wrong_b', '-i', '/root/.ssh/wrong_c', 'alice@127.0.0.1']);
+    expect(report.verdict.id).toBe('too-many-auth-failures');
+    expect(report.findings[0].next.join('\n')).toContain('IdentitiesOnly=yes');
+  });
+
+  it('auth-publickey-denied: the key is not in authorized_keys', async () => {
+    const l = await lab(SERVER_SETUP(22) + 'rm /home/alice/.ssh/authorized_keys\n');
+    const { report } = await l.json(['alice@127.0.0.1']);
+    expect(report.verdict.id).toBe('auth-publickey-denied');
+    expect(evidence(report)).toMatch(/offered and refused: .*id_ed25519/);
+    expect(evidence(report)).toMatch(/server accepts: publickey/);
+  });
+
+  it('auth-password-denied: the server only takes passwords', async () => {
+    const l = await lab(SERVER_SETUP(22).replace('-E /var/log/auth.log', '-E /var/log/auth.log -o PubkeyAuthentication=no -o PasswordAuthentication=yes'));
+    const { report } = await l.json(['alice@127.0.0.1']);
+    expect(report.verdict.id).toBe('auth-password-denied');
+    expect(evidence(report)).toMatch(/server accepts: .*password/);
+  });
+});
+
+describe.runIf(requireLab())('bad input: one sentence, exit 2, no stack trace', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['a host starting with "-" after user@', ['alice@-oProxyCommand=touch /tmp/pwned'], /may not start with "-"/],
+    ['a leading dash host', ['-evil'], /may not start with "-"/],
+    ['a bad port', ['-p', '99999', 'alice@127.0.0.1'], /from 1 to 65535/],
+    ['a control character', ['alice@127.0.0.1\u001b[2J'], /control character/],
+    ['an unreadable ssh config', ['-F', '/nonexistent/config', 'alice@127.0.0.1'], /config/i],
+    ['no host with --json', ['--json'], /Name the host/],
+  ];
+  for (const [what, args, message] of cases) {
+    it(what, async () => {
+      const l = await lab('true');
+      const r = await l.cli(args);
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect((await l.sh('test -e /tmp/pwned && echo yes || echo no')).stdout.trim()).toBe('no');
+    });
+  }
+});
