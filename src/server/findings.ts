@@ -49,7 +49,7 @@ function daemon(facts: ServerFacts, add: Add): void {
   if (running === false) {
     const init = known(facts.init);
     add('sshd-not-running', 'error', 'sshd is not running, so nothing answers on the SSH port.', [
-      'no sshd listener process (pgrep -x sshd, /proc)',
+      'no live sshd listener process (ps -C sshd)',
       ...(init ? [`service manager: ${init.system}${init.service ? ` (service "${init.service}")` : ''}`] : []),
     ]);
   }

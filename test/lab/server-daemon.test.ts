@@ -1,0 +1,84 @@
+// Server diagnosis scenarios about the daemon itself: each breaks a real sshd in the lab and
+// asserts the finding id and its evidence in `ssh-doctor server --json`.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { requireLab, startLab, type Lab } from './lab.js';
+import { diagnose, finding, PORT, SETUP, sh, STOP_SSHD } from '../server/lab-helpers.js';
+
+describe.runIf(requireLab())('server diagnosis: daemon', () => {
+  let lab: Lab;
+  beforeEach(async () => {
+    lab = await startLab();
+  });
+  afterEach(() => lab?.close());
+
+  it('healthy server: no finding, exit 0', async () => {
+    await sh(lab, SETUP);
+    const { exitCode, report } = await diagnose(lab);
+    expect(report.mode).toBe('server');
+    expect(report.findings).toEqual([]);
+    expect(report.verdict.id).toBe('server-ok');
+    expect(exitCode).toBe(0);
+  });
+
+  it('sshd-not-installed: /usr/sbin/sshd hidden by a bind mount', async () => {
+    await sh(lab, `${SETUP}\n${STOP_SSHD}\ntouch /root/empty; mount --bind /root/empty /usr/sbin/sshd`);
+    const { exitCode, report, ids } = await diagnose(lab);
+    expect(ids).toEqual(['sshd-not-installed']);
+    expect(exitCode).toBe(1);
+    expect(finding(report, 'sshd-not-installed').severity).toBe('error');
+  });
+
+  it('sshd-not-running, and the no-init case is recognised', async () => {
+    await sh(lab, `${SETUP}\n${STOP_SSHD}`);
+    const { report, ids } = await diagnose(lab);
+    expect(ids).toContain('sshd-not-running');
+    expect(finding(report, 'sshd-not-running').evidence.join('\n')).toMatch(/service manager: none/);
+  });
+
+  it('sshd-config-invalid names the file and line', async () => {
+    await sh(lab, `${SETUP}\nmkdir -p /etc/ssh/sshd_config.d; printf 'Port 2201\\nBogusOption yes\\n' > /etc/ssh/sshd_config.d/50-bad.conf`);
+    const { report } = await diagnose(lab);
+    const f = finding(report, 'sshd-config-invalid');
+    expect(f.summary).toContain('/etc/ssh/sshd_config.d/50-bad.conf line 2');
+    expect(f.evidence[0]).toMatch(/50-bad\.conf:2: Bad configuration option: BogusOption/);
+  });
+
+  it('sshd-port-mismatch says where sshd listens', async () => {
+    await sh(lab, SETUP);
+    const r = await diagnose(lab, ['--port', '22']);
+    const f = finding(r.report, 'sshd-port-mismatch');
+    expect(f.evidence[0]).toBe(`sshd listens on 0.0.0.0:${PORT}, [::]:${PORT}`);
+  });
+
+  it('sshd-listen-address: bound to loopback only', async () => {
+    await sh(lab, `${SETUP}\n${STOP_SSHD}\n/usr/sbin/sshd -p ${PORT} -o ListenAddress=127.0.0.1 -E /var/log/auth.log`);
+    const { report } = await diagnose(lab);
+    expect(finding(report, 'sshd-listen-address').evidence[0]).toBe(`sshd listens on 127.0.0.1:${PORT}`);
+  });
+
+  it('privsep-dir-missing: /run/sshd gone', async () => {
+    await sh(lab, `${SETUP}\nrmdir /run/sshd`);
+    const { report } = await diagnose(lab);
+    expect(finding(report, 'privsep-dir-missing').evidence[0]).toBe('Missing privilege separation directory: /run/sshd');
+  });
+
+  it('host-key-permissions: 0640 keys (even root:ssh_keys) are refused by this sshd', async () => {
+    await sh(lab, `${SETUP}\n${STOP_SSHD}\ngroupadd -r ssh_keys; chgrp ssh_keys /etc/ssh/ssh_host_*_key; chmod 0640 /etc/ssh/ssh_host_*_key`);
+    // The real sshd agrees: it will not start.
+    const start = await lab.exec(['/usr/sbin/sshd', '-p', String(PORT)]);
+    expect(start.exitCode).not.toBe(0);
+    expect(start.stderr).toContain('no hostkeys available');
+    const { report } = await diagnose(lab);
+    const f = finding(report, 'host-key-permissions');
+    expect(f.severity).toBe('error');
+    expect(f.evidence.join('\n')).toMatch(/ssh_host_ed25519_key: mode 0640 owner root:ssh_keys/);
+  });
+
+  it('host-keys-missing: no host key at all', async () => {
+    await sh(lab, `${SETUP}\n${STOP_SSHD}\nrm -f /etc/ssh/ssh_host_*`);
+    const { report } = await diagnose(lab);
+    const f = finding(report, 'host-keys-missing');
+    expect(f.summary).toBe('No host key exists: sshd refuses to start.');
+    expect(f.evidence).toContain('/etc/ssh/ssh_host_ed25519_key does not exist');
+  });
+});
