@@ -52,6 +52,8 @@ export function proposeFix(
       return allowUserFix(facts, sources(), now);
     case 'sshd-port-mismatch':
       return addPortFix(facts, sources(), now);
+    case 'sshd-listen-address':
+      return listenAddressFix(facts, sources(), now);
     case 'firewall-blocks-ssh':
       return firewallFix(facts);
     default:
@@ -231,6 +233,25 @@ function addPortFix(f: ServerFacts, sources: ConfigSource[], now: Date): Fix | u
     id: 'add-port',
     title: `Make sshd also listen on port ${port}`,
     risk: `Low: the ports sshd listens on now stay; port ${port} is added (a firewall may still need opening).`,
+  });
+}
+
+const LOOPBACK = /^(\[?::1\]?|127\.[\d.]+|localhost)(:\d+)?$/;
+
+/**
+ * sshd bound to loopback only: when every ListenAddress line names a loopback address and they
+ * sit in one file, those lines are disabled so sshd listens on all addresses (its default).
+ * A ListenAddress given on sshd's command line is not in any file: no fix then.
+ */
+function listenAddressFix(f: ServerFacts, sources: ConfigSource[], now: Date): Fix | undefined {
+  const lines = allSet(readingOrder(MAIN_CONFIG, sources), 'ListenAddress');
+  if (!lines.length || !lines.every((l) => LOOPBACK.test(l.args[0] ?? '')) || new Set(lines.map((l) => l.file)).size > 1) return undefined;
+  const file = lines[0]!.file;
+  const changes: LineChange[] = lines.map((l) => ({ line: l.line, action: 'replace', text: `# ListenAddress ${l.args.join(' ')}  (disabled by ssh-doctor)` }));
+  return configFix(f, { file, isMain: file === MAIN_CONFIG, changes }, now, {
+    id: 'listen-all-addresses',
+    title: 'Make sshd listen on all addresses, not only loopback',
+    risk: 'Medium: sshd becomes reachable on every network this host is on; a firewall decides who gets through.',
   });
 }
 

@@ -65,6 +65,18 @@ describe('proposeFix: config edits land in the file the value comes from', () =>
   });
 });
 
+describe('proposeFix: loopback-only ListenAddress', () => {
+  it('disables the loopback ListenAddress lines of the file that has them', () => {
+    const fix = proposeFix('sshd-listen-address', base, src({ path: '/etc/ssh/sshd_config.d/10-l.conf', text: 'ListenAddress 127.0.0.1\nListenAddress [::1]:22\n' }), now)!;
+    expect(fix.commands[2]).toEqual(['sed', '-i', '-e', '1c # ListenAddress 127.0.0.1  (disabled by ssh-doctor)', '-e', '2c # ListenAddress [::1]:22  (disabled by ssh-doctor)', '/etc/ssh/sshd_config.d/.10-l.conf.ssh-doctor-tmp']);
+  });
+
+  it('no fix when a line names a real address, or the address came from the command line', () => {
+    expect(proposeFix('sshd-listen-address', base, src({ path: '/etc/ssh/sshd_config.d/10-l.conf', text: 'ListenAddress 127.0.0.1\nListenAddress 10.0.0.5\n' }), now)).toBeUndefined();
+    expect(proposeFix('sshd-listen-address', base, src(), now)).toBeUndefined();
+  });
+});
+
 describe('proposeFix: small file fixes', () => {
   it('nologin is moved aside with a timestamp, and moved back on undo', () => {
     const fix = proposeFix('nologin-present', { ...base, nologin: { exists: true, path: '/etc/nologin' } }, src(), now)!;
