@@ -1,0 +1,60 @@
+// The built CLI in a real terminal: the wizard shows the verdict, proposes the exact command,
+// and changes nothing unless the user picks "Yes".
+import { afterEach, describe, expect, it } from 'vitest';
+import { requireLab, startLab, SERVER_SETUP, type Lab } from './lab.js';
+import { openTerminal } from './tmux.js';
+
+let lab: Lab | undefined;
+afterEach(async () => {
+  await lab?.close();
+  lab = undefined;
+});
+
+const mode = async () => (await lab!.sh('stat -c %a /root/.ssh/id_ed25519')).stdout.trim();
+
+describe.runIf(requireLab())('client wizard in tmux', () => {
+  it('declining the fix leaves the key as it was', async () => {
+    lab = await startLab();
+    await lab.sh(SERVER_SETUP(22) + 'chmod 0644 /root/.ssh/id_ed25519\n');
+    const term = await openTerminal(lab, ['alice@127.0.0.1'], { SSH_DOCTOR_STATE_DIR: '/root/state' });
+    const first = await term.waitFor(/❯ Fix: Make \/root\/.ssh\/id_ed25519 readable by you only/);
+    expect(first).toMatch(/✔ tcp .*SSH-2\.0-OpenSSH/);
+    expect(first).toMatch(/\[private-key-permissions\]/);
+    await term.keys('Enter');
+    const preview = await term.waitFor(/Run these commands now\?/);
+    expect(preview).toContain('$ chmod 0600 /root/.ssh/id_ed25519');
+    expect(preview).toContain('Undo: chmod 0644 /root/.ssh/id_ed25519');
+    await term.keys('Enter'); // the first choice is "No"
+    await term.waitFor(/❯ Fix: Make/);
+    expect(await mode()).toBe('644');
+    await term.keys('Down', 'Enter'); // Quit
+    await term.waitFor(/\[exited 1\]/);
+    expect(await mode()).toBe('644');
+  });
+
+  it('confirming runs the command, verifies it, and journals it', async () => {
+    lab = await startLab();
+    await lab.sh(SERVER_SETUP(22) + 'chmod 0644 /root/.ssh/id_ed25519\n');
+    const term = await openTerminal(lab, ['alice@127.0.0.1'], { SSH_DOCTOR_STATE_DIR: '/root/state' });
+    await term.waitFor(/❯ Fix: Make/);
+    await term.keys('Enter');
+    await term.waitFor(/Run these commands now\?/);
+    await term.keys('Down', 'Enter');
+    const after = await term.waitFor(/is now 0600: ssh will offer it/);
+    expect(after).toContain('$ chmod 0600 /root/.ssh/id_ed25519');
+    expect(after).not.toMatch(/❯ Fix: Make/); // offered once
+    expect(await mode()).toBe('600');
+    expect((await lab.sh('cat /root/state/journal.jsonl')).stdout).toContain('"fixId":"chmod-private-key"');
+  });
+
+  it('with no host, it asks, offering localhost', async () => {
+    lab = await startLab();
+    await lab.sh(SERVER_SETUP(22));
+    const term = await openTerminal(lab, []);
+    await term.waitFor(/❯ localhost \(this machine\)/);
+    await term.keys('Down', 'Enter');
+    await term.waitFor(/Host to diagnose/);
+    await term.keys('alice@127.0.0.1', 'Enter');
+    await term.waitFor(/Login works: alice@127\.0\.0\.1:22/);
+  });
+});

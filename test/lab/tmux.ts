@@ -1,0 +1,41 @@
+// A real terminal inside the lab: tmux runs the built CLI, tests type keys and read the screen.
+import { CLI, type Lab } from './lab.js';
+
+const SOCKET = '/run/ssh-doctor-test.tmux';
+
+export interface Terminal {
+  keys(...keys: string[]): Promise<void>;
+  screen(): Promise<string>;
+  /** Polls the screen until it matches (Ink draws asynchronously). */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
+}
+
+export async function openTerminal(lab: Lab, args: string[], env: Record<string, string> = {}): Promise<Terminal> {
+  const envArgs = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+  // CI=true makes Ink print only at exit; a person's terminal has no CI variable.
+  // The shell wrapper keeps the pane open after the CLI exits, showing its exit status.
+  const cmd = ['bash', '-c', '"$@"; echo "[exited $?]"; sleep 600', '_', 'env', '-u', 'CI', 'TERM=xterm-256color', ...envArgs, 'node', CLI, ...args];
+  const r = await lab.exec(['tmux', '-S', SOCKET, '-f', '/dev/null', 'new-session', '-d', '-s', 't', '-x', '110', '-y', '60', '--', ...cmd]);
+  if (r.exitCode !== 0) throw new Error(`tmux did not start: ${r.stderr}`);
+  const screen = async () => (await lab.exec(['tmux', '-S', SOCKET, 'capture-pane', '-p', '-t', 't'])).stdout;
+  return {
+    screen,
+    async keys(...keys) {
+      for (const k of keys) {
+        await lab.exec(['tmux', '-S', SOCKET, 'send-keys', '-t', 't', k]);
+        // Ink acts on a key with the screen it has drawn; let it draw before the next one.
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    },
+    async waitFor(pattern, timeoutMs = 10_000) {
+      const until = Date.now() + timeoutMs;
+      let last = '';
+      while (Date.now() < until) {
+        last = await screen();
+        if (pattern.test(last)) return last;
+        await new Promise((r) => setTimeout(r, 150));
+      }
+      throw new Error(`screen never matched ${pattern}:\n${last}`);
+    },
+  };
+}
