@@ -18,6 +18,8 @@ export interface ExecResult {
 export interface Lab {
   /** Host directory holding the private /etc, /home and /root. */
   dir: string;
+  /** Host pid of the lab's first process (for nsenter -t when a test must stream output). */
+  pid: number;
   /** Run a test-authored bash script inside the namespaces. */
   sh(script: string, timeoutMs?: number): Promise<ExecResult>;
   /** Run an argument vector inside the namespaces. */
@@ -112,6 +114,7 @@ export async function startLab(): Promise<Lab> {
 
   return {
     dir,
+    pid,
     exec,
     cli,
     sh: (script, timeoutMs) => exec(['bash', '-euo', 'pipefail', '-c', script], { timeoutMs }),
