@@ -30,6 +30,7 @@ export function UndoApp({ entries, revert, onExit }: {
       <Box flexDirection="column">
         <Text bold>Which change should be undone?</Text>
         <Choice
+          key="pick"
           items={[...entries.map((e) => ({ label: `${e.id}  ${e.at.slice(0, 19).replace('T', ' ')}  ${e.title}`, value: e.id })), { label: 'Cancel', value: '' }]}
           onSelect={(v) => {
             const entry = entries.find((e) => e.id === v);
@@ -55,7 +56,9 @@ export function UndoApp({ entries, revert, onExit }: {
         {screen.at === 'running' ? (
           <Text>Undoing…</Text>
         ) : (
+          // A key of its own: otherwise React reuses the picker's menu and its cursor position.
           <Choice
+            key={`confirm-${e.id}`}
             items={[{ label: 'Yes, undo it', value: 'yes' }, { label: 'No, leave it', value: 'no' }]}
             onSelect={(v) => {
               if (v !== 'yes') return finish(0, { at: 'done', entry: e });
