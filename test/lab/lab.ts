@@ -6,7 +6,11 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export const REPO = resolve(import.meta.dirname, '../..');
+/** The checkout this file lives in (also when bundled into .bench/ by scripts/bench.mjs). */
+function findRepo(dir: string): string {
+  return existsSync(join(dir, 'package.json')) || dir === '/' ? dir : findRepo(resolve(dir, '..'));
+}
+export const REPO = findRepo(import.meta.dirname);
 export const CLI = join(REPO, 'dist/ssh-doctor.mjs');
 
 export interface ExecResult {
