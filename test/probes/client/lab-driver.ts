@@ -7,13 +7,15 @@ const OUT = join(REPO, 'node_modules/.cache/ssh-doctor-client-probes.mjs');
 
 export async function buildDriver(): Promise<void> {
   await build({
-    entryPoints: [join(import.meta.dirname, 'driver.ts')],
+    entryPoints: [join(REPO, 'test/probes/client/driver.ts')],
     outfile: OUT,
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    packages: 'external',
+    // Bundled like the CLI (scripts/build.mjs), so probe timings don't include cold module loads.
+    external: ['*.node', 'cpu-features'],
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
     logLevel: 'warning',
   });
 }
