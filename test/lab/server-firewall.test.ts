@@ -1,0 +1,62 @@
+// Firewall layers in the lab (iptables-nft and nftables are real here; ufw and firewalld are not
+// installed, their parsers are tested on captured text), and broken tools degrading one probe.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { requireLab, startLab, type Lab } from './lab.js';
+import { diagnose, finding, PORT, SETUP, sh } from '../server/lab-helpers.js';
+
+describe.runIf(requireLab())('server diagnosis: firewall and broken tools', () => {
+  let lab: Lab;
+  beforeEach(async () => {
+    lab = await startLab();
+    await sh(lab, SETUP);
+  });
+  afterEach(() => lab?.close());
+
+  it('iptables: the first matching rule decides, not a later ACCEPT', async () => {
+    await sh(lab, `iptables -A INPUT -i lo -p tcp --dport 80 -j ACCEPT
+iptables -A INPUT -p tcp --dport ${PORT} -j DROP
+iptables -A INPUT -p tcp --dport ${PORT} -j ACCEPT`);
+    const { report } = await diagnose(lab);
+    const f = finding(report, 'firewall-blocks-ssh');
+    expect(f.evidence[0]).toBe(`iptables: -A INPUT -p tcp -m tcp --dport ${PORT} -j DROP — table filter, chain INPUT, rule 2`);
+  });
+
+  it('iptables: policy DROP with an ACCEPT only for 10.0.0.0/8 blocks everyone else', async () => {
+    await sh(lab, `iptables -A INPUT -s 10.0.0.0/8 -p tcp --dport ${PORT} -j ACCEPT; iptables -P INPUT DROP`);
+    const { report } = await diagnose(lab);
+    const f = finding(report, 'firewall-blocks-ssh');
+    expect(f.evidence[0]).toBe('iptables: policy DROP — table filter, chain INPUT');
+    expect(f.evidence[1]).toContain('allowed only for: -A INPUT -s 10.0.0.0/8');
+  });
+
+  it('iptables: an ACCEPT before the DROP means no finding', async () => {
+    await sh(lab, `iptables -A INPUT -p tcp --dport ${PORT} -j ACCEPT; iptables -A INPUT -j DROP`);
+    expect((await diagnose(lab)).ids).not.toContain('firewall-blocks-ssh');
+  });
+
+  it('nftables: a drop rule in an inet input chain, with its handle', async () => {
+    await sh(lab, `nft add table inet filter
+nft add chain inet filter input '{ type filter hook input priority 0; policy accept; }'
+nft add rule inet filter input ct state established,related accept
+nft add rule inet filter input tcp dport '{ 22, ${PORT} }' drop`);
+    const { report } = await diagnose(lab);
+    const f = finding(report, 'firewall-blocks-ssh');
+    expect(f.evidence[0]).toMatch(new RegExp(`^nftables: tcp dport \\{ 22, ${PORT} \\} drop — table inet filter, chain input, handle \\d+$`));
+  });
+
+  it('a systemctl that hangs and an iptables that is missing degrade their probes only, quickly', async () => {
+    await sh(lab, `mkdir -p /root/shim; printf '#!/bin/sh\\nexec sleep 60\\n' > /root/shim/systemctl; chmod +x /root/shim/systemctl`);
+    const env = { PATH: '/root/shim:/usr/local/bin:/usr/bin:/bin' };
+    // Without /usr/sbin on PATH iptables is "missing"; sshd is found by its absolute path.
+    const t0 = Date.now();
+    const { report, exitCode } = await diagnose(lab, [], env);
+    expect(Date.now() - t0).toBeLessThan(12_000);
+    expect(exitCode).toBe(0);
+    const probe = (id: string) => report.probes.find((p: { id: string }) => p.id === id);
+    expect(probe('init').status).toBe('unknown');
+    expect(probe('init').detail).toMatch(/systemctl is-enabled ssh.service did not answer within \d s/);
+    expect(probe('firewall').detail).toMatch(/iptables absent/);
+    expect(probe('running').status).toBe('ok');
+    expect(report.findings).toEqual([]);
+  });
+});
