@@ -1,0 +1,222 @@
+// "I'm locked out": where the host lives → cloud checks where a CLI can answer → the ways in that
+// bypass SSH → the console kit and its pasted-back result → repair commands → prevention.
+// Everything that touches the system is an actor provided by src/commands/locked-out.ts.
+import { assign, fromPromise, setup } from 'xstate';
+import type { Finding, Fix, ProbeRecord } from '../src/report.js';
+import type { CloudCheck, CloudTarget } from '../src/locked-out/cloud/types.js';
+import { providerById, type ProviderId } from '../src/locked-out/providers.js';
+import { preventionAdvice } from '../src/locked-out/prevention.js';
+
+export interface LockedOutInput {
+  /** Chosen on the command line (--provider); else asked. */
+  provider?: ProviderId;
+  /** Identifiers from the command line; with instance and myIp the cloud check starts at once. */
+  target?: Partial<CloudTarget>;
+  user: string;
+  port: number;
+  /** --yes: apply proposed cloud fixes without asking. */
+  autoApply: boolean;
+  backupKeyPath: string;
+  backupKeyExists: boolean;
+  /** The providers a CLI check exists for (from src/locked-out/cloud/check.ts). */
+  checkable: ProviderId[];
+}
+
+export interface FixOutcome {
+  fixId: string;
+  ok: boolean;
+  log: string[];
+}
+
+export interface KitResult {
+  findings: Finding[];
+  /** The commands to paste back into the console. */
+  repair: string;
+}
+
+export interface LockedOutContext {
+  input: LockedOutInput;
+  provider?: ProviderId;
+  target?: CloudTarget;
+  check?: CloudCheck;
+  findings: Finding[];
+  probes: ProbeRecord[];
+  /** Fixes still to offer, in order; the first is the one being asked about. */
+  queue: Fix[];
+  fixOutcomes: FixOutcome[];
+  kitPath?: string;
+  kit?: KitResult;
+  prevention: Finding[];
+  error?: string;
+}
+
+export type LockedOutEvent =
+  | { type: 'CHOOSE'; provider: ProviderId }
+  | { type: 'TARGET'; target: Omit<CloudTarget, 'provider' | 'port'> }
+  | { type: 'SKIP' }
+  | { type: 'CONFIRM' }
+  | { type: 'DECLINE' }
+  | { type: 'KIT' }
+  | { type: 'PASTE'; text: string }
+  | { type: 'NEXT' }
+  | { type: 'APPLY'; fixId: string }
+  | { type: 'DONE' };
+
+const notProvided = (name: string) =>
+  fromPromise<never, unknown>(async () => {
+    throw new Error(`actor ${name} not provided`);
+  });
+
+type Actor<O, I> = ReturnType<typeof fromPromise<O, I>>;
+
+export const lockedOutFlow = setup({
+  types: {} as { context: LockedOutContext; events: LockedOutEvent; input: LockedOutInput },
+  actors: {
+    cloudCheck: notProvided('cloudCheck') as unknown as Actor<CloudCheck, CloudTarget>,
+    applyFix: notProvided('applyFix') as unknown as Actor<FixOutcome, { fix: Fix }>,
+    saveKit: notProvided('saveKit') as unknown as Actor<string, { user: string; port: number }>,
+    decodeKit: notProvided('decodeKit') as unknown as Actor<KitResult, { text: string }>,
+  },
+  guards: {
+    hasProvider: ({ context }) => context.provider !== undefined,
+    checkable: ({ context }) => context.provider !== undefined && context.input.checkable.includes(context.provider),
+    targetGiven: ({ context }) => context.input.target?.instance !== undefined && context.input.target.myIp !== undefined,
+    fixPending: ({ context }) => context.queue.length > 0,
+    autoApply: ({ context }) => context.input.autoApply,
+    preventionFix: ({ context }, p: { fixId: string }) => context.prevention.some((f) => f.fix?.id === p.fixId),
+  },
+  actions: {
+    chooseProvider: assign({ provider: (_, p: { provider: ProviderId }) => p.provider }),
+    setTarget: assign({
+      target: ({ context }, p: { target: Omit<CloudTarget, 'provider' | 'port'> }) => ({ ...p.target, provider: context.provider!, port: context.input.port }),
+    }),
+    targetFromInput: assign({
+      target: ({ context }) => ({ ...(context.input.target as Omit<CloudTarget, 'provider' | 'port'>), provider: context.provider!, port: context.input.port }),
+    }),
+    recordCheck: assign(({ context }, p: { check: CloudCheck }) => ({
+      check: p.check,
+      findings: [...context.findings, ...p.check.findings],
+      probes: [...context.probes, ...p.check.probes],
+      queue: p.check.findings.flatMap((f) => (f.fix ? [f.fix] : [])),
+    })),
+    recordError: assign({ error: (_, p: { error: unknown }) => (p.error instanceof Error ? p.error.message : String(p.error)) }),
+    dropFix: assign({ queue: ({ context }) => context.queue.slice(1) }),
+    recordOutcome: assign({ fixOutcomes: ({ context }, p: { outcome: FixOutcome }) => [...context.fixOutcomes, p.outcome] }),
+    recordKitPath: assign({ kitPath: (_, p: { path: string }) => p.path }),
+    recordKit: assign({ kit: (_, p: { kit: KitResult }) => p.kit, error: undefined }),
+    setPrevention: assign({
+      prevention: ({ context }) =>
+        preventionAdvice({ user: context.input.user, port: context.input.port, backupKeyPath: context.input.backupKeyPath, backupKeyExists: context.input.backupKeyExists }),
+    }),
+    backupKeyMade: assign({
+      prevention: ({ context }) =>
+        preventionAdvice({ user: context.input.user, port: context.input.port, backupKeyPath: context.input.backupKeyPath, backupKeyExists: true }),
+    }),
+  },
+}).createMachine({
+  id: 'lockedOut',
+  context: ({ input }) => ({ input, provider: input.provider, findings: [], probes: [], queue: [], fixOutcomes: [], prevention: [] }),
+  initial: 'start',
+  states: {
+    start: {
+      always: [{ guard: 'hasProvider', target: 'routing' }, { target: 'chooseProvider' }],
+    },
+    chooseProvider: {
+      on: { CHOOSE: { target: 'routing', actions: { type: 'chooseProvider', params: ({ event }) => ({ provider: event.provider }) } } },
+    },
+    routing: {
+      always: [
+        { guard: 'checkable', target: 'askTarget' },
+        { target: 'steps' },
+      ],
+    },
+    askTarget: {
+      always: { guard: 'targetGiven', target: 'checking', actions: 'targetFromInput' },
+      on: {
+        TARGET: { target: 'checking', actions: { type: 'setTarget', params: ({ event }) => ({ target: event.target }) } },
+        SKIP: 'steps',
+      },
+    },
+    checking: {
+      invoke: {
+        id: 'cloudCheck',
+        src: 'cloudCheck',
+        input: ({ context }) => context.target!,
+        onDone: { target: 'reviewFixes', actions: { type: 'recordCheck', params: ({ event }) => ({ check: event.output }) } },
+        onError: { target: 'steps', actions: { type: 'recordError', params: ({ event }) => ({ error: event.error }) } },
+      },
+    },
+    reviewFixes: {
+      always: [
+        { guard: { type: 'fixPending' }, target: 'offerFix' },
+        { target: 'steps' },
+      ],
+    },
+    offerFix: {
+      always: { guard: 'autoApply', target: 'applying' },
+      on: { CONFIRM: 'applying', DECLINE: { target: 'reviewFixes', actions: 'dropFix' } },
+    },
+    applying: {
+      invoke: {
+        id: 'applyFix',
+        src: 'applyFix',
+        input: ({ context }) => ({ fix: context.queue[0]! }),
+        onDone: { target: 'reviewFixes', actions: [{ type: 'recordOutcome', params: ({ event }) => ({ outcome: event.output }) }, 'dropFix'] },
+        onError: { target: 'reviewFixes', actions: [{ type: 'recordError', params: ({ event }) => ({ error: event.error }) }, 'dropFix'] },
+      },
+    },
+    steps: {
+      // PASTE: a kit block the user already has (the kit can also come from --kit earlier).
+      on: { KIT: 'savingKit', PASTE: 'decoding', NEXT: 'prevention' },
+    },
+    savingKit: {
+      invoke: {
+        id: 'saveKit',
+        src: 'saveKit',
+        input: ({ context }) => ({ user: context.input.user, port: context.input.port }),
+        onDone: { target: 'awaitResult', actions: { type: 'recordKitPath', params: ({ event }) => ({ path: event.output }) } },
+        onError: { target: 'awaitResult', actions: { type: 'recordError', params: ({ event }) => ({ error: event.error }) } },
+      },
+    },
+    awaitResult: {
+      on: { PASTE: 'decoding', SKIP: 'prevention' },
+    },
+    decoding: {
+      invoke: {
+        id: 'decodeKit',
+        src: 'decodeKit',
+        input: ({ event }) => ({ text: (event as { text?: string }).text ?? '' }),
+        onDone: { target: 'repair', actions: { type: 'recordKit', params: ({ event }) => ({ kit: event.output }) } },
+        onError: { target: 'awaitResult', actions: { type: 'recordError', params: ({ event }) => ({ error: event.error }) } },
+      },
+    },
+    repair: {
+      on: { NEXT: 'prevention' },
+    },
+    prevention: {
+      entry: 'setPrevention',
+      on: {
+        APPLY: { guard: { type: 'preventionFix', params: ({ event }) => ({ fixId: event.fixId }) }, target: 'applyingPrevention' },
+        DONE: 'done',
+      },
+    },
+    applyingPrevention: {
+      invoke: {
+        id: 'applyPrevention',
+        src: 'applyFix',
+        input: ({ context }) => ({ fix: context.prevention.find((f) => f.fix)!.fix! }),
+        onDone: { target: 'preventionShown', actions: [{ type: 'recordOutcome', params: ({ event }) => ({ outcome: event.output }) }, 'backupKeyMade'] },
+        onError: { target: 'preventionShown', actions: { type: 'recordError', params: ({ event }) => ({ error: event.error }) } },
+      },
+    },
+    preventionShown: {
+      on: { DONE: 'done' },
+    },
+    done: { type: 'final' },
+  },
+});
+
+/** Steps to show for the chosen provider, if any (a pure lookup the UI and text output share). */
+export function stepsFor(context: LockedOutContext) {
+  return context.provider ? providerById(context.provider) : undefined;
+}
