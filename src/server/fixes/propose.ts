@@ -164,9 +164,9 @@ function configFix(f: ServerFacts, edit: ConfigEdit, now: Date, meta: { id: stri
   }
   return {
     id: meta.id,
-    title: `${meta.title} (${edit.file}, checked with sshd -t before it replaces the original; backup ${planned.backup})`,
+    title: `${meta.title} (in ${edit.file})`,
     commands: planned.commands,
-    risk: `${meta.risk} sshd is reloaded, not restarted: open sessions stay.`,
+    risk: `${meta.risk} The edited copy must pass sshd -t before it replaces the original (backup kept); sshd is reloaded, not restarted: open sessions stay.`,
     undo: planned.undo,
   };
 }
