@@ -15,7 +15,9 @@ export async function buildDriver(): Promise<void> {
     target: 'node20',
     // Bundled like the CLI (scripts/build.mjs), so probe timings don't include cold module loads.
     external: ['*.node', 'cpu-features'],
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __cr } from 'node:module'; import { fileURLToPath as __fu } from 'node:url'; import { dirname as __dn } from 'node:path';\nconst require = __cr(import.meta.url); const __filename = __fu(import.meta.url); const __dirname = __dn(__filename);",
+    },
     logLevel: 'warning',
   });
 }

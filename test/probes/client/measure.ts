@@ -32,7 +32,11 @@ printf 'Host web\\n  HostName 127.0.0.1\\n  Port 2201\\n  User alice\\n' > /root
   console.log('probe                     median ms (in-process)  min  max');
   for (const [label, name, opts] of cases) {
     const ms: number[] = [];
-    for (let i = 0; i < 5; i++) ms.push((await probe(lab, name, opts)).ms);
+    for (let i = 0; i < 5; i++) {
+      const r = await probe(lab, name, opts);
+      if (r.error) throw new Error(`${name}: ${r.error.message}`);
+      ms.push(r.ms);
+    }
     console.log(`${label.padEnd(26)}${String(median(ms)).padStart(8)}${String(Math.min(...ms)).padStart(22)}${String(Math.max(...ms)).padStart(5)}`);
   }
   // Baseline: plain ssh doing the same login, timed inside the lab.
