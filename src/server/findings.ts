@@ -26,7 +26,7 @@ export function serverFindings(facts: ServerFacts, opts: FindingOptions = {}): F
   const sshd = known(facts.sshd);
   if (sshd && !sshd.path) {
     add('sshd-not-installed', 'error', 'The OpenSSH server (sshd) is not installed.', ['no sshd binary in /usr/sbin, /usr/local/sbin or PATH']);
-    return out.concat(); // nothing else about sshd can be known
+    return out; // nothing else about sshd can be known
   }
   daemon(facts, add);
   network(facts, add);

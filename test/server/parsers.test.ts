@@ -1,0 +1,119 @@
+// Pure parsers on output captured from the real tools in the lab (test/fixtures/server).
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseSshdTest } from '../../src/server/probes/sshd-test.js';
+import { parseSshdT } from '../../src/server/probes/effective.js';
+import { parseNetstatOutput, parseSsOutput } from '../../src/server/probes/listeners.js';
+import { parsePs } from '../../src/server/probes/processes.js';
+import { decideIptables, iptablesLayer, parseIptablesS } from '../../src/server/probes/firewall/iptables.js';
+import { nftLayer, parseNftJson } from '../../src/server/probes/firewall/nftables.js';
+import { parseShadow } from '../../src/server/probes/user.js';
+import { decideInit } from '../../src/server/probes/init.js';
+import { shellCommand, shellQuote } from '../../src/server/shell-quote.js';
+import { authorizedKeysPaths } from '../../src/server/probes/auth-files.js';
+
+const fx = (name: string) => readFileSync(new URL(`../fixtures/server/${name}`, import.meta.url), 'utf8');
+
+describe('sshd -t', () => {
+  it('bad option: file and line', () => {
+    const t = parseSshdTest(fx('sshd-t-bad-option.txt'), 255);
+    expect(t.errors).toEqual([{ file: '/etc/ssh/sshd_config', line: 123, message: 'Bad configuration option: Bogus' }]);
+  });
+  it('missing privsep dir is not a config error', () => {
+    const t = parseSshdTest(fx('sshd-t-privsep.txt'), 255);
+    expect(t.privsepMissing).toBe('Missing privilege separation directory: /run/sshd');
+    expect(t.errors).toEqual([]);
+  });
+  it('host keys too open are listed per file, banner lines dropped', () => {
+    const t = parseSshdTest(fx('sshd-t-hostkey-perms.txt'), 1);
+    expect(t.hostKeyErrors.map((e) => e.path)).toEqual(['/etc/ssh/ssh_host_rsa_key', '/etc/ssh/ssh_host_ecdsa_key', '/etc/ssh/ssh_host_ed25519_key']);
+    expect(t.errors).toEqual([]);
+  });
+});
+
+describe('sshd -T', () => {
+  it('keeps repeated keywords in order', () => {
+    const c = parseSshdT(fx('sshd-T.txt'));
+    expect(c.allowusers).toEqual(['bob', 'carol@10.0.0.1']);
+    expect(c.hostkey).toEqual(['/etc/ssh/ssh_host_rsa_key', '/etc/ssh/ssh_host_ecdsa_key', '/etc/ssh/ssh_host_ed25519_key']);
+    expect(c.usepam).toEqual(['yes']);
+  });
+});
+
+describe('listeners and processes', () => {
+  it('ss -tlnpH', () => {
+    expect(parseSsOutput(fx('ss-tlnpH.txt'))).toEqual([
+      { address: '127.0.0.1', port: 2201, process: 'sshd', pid: 34 },
+      { address: '0.0.0.0', port: 2202, process: 'sshd', pid: 36 },
+      { address: '::1', port: 2201, process: 'sshd', pid: 34 },
+      { address: '::', port: 2202, process: 'sshd', pid: 36 },
+    ]);
+  });
+  it('netstat -tlnp gives the same sockets', () => {
+    const n = parseNetstatOutput(fx('netstat-tlnp.txt'));
+    expect(n.map((s) => `${s.address}:${s.port}/${s.pid}`)).toEqual(['127.0.0.1:2201/34', '0.0.0.0:2202/36', '::1:2201/34', ':::2202/36']);
+  });
+  it('ps: listeners kept, zombies and session processes dropped', () => {
+    expect(parsePs(fx('ps-sshd.txt')).pids).toEqual([34, 36]);
+    expect(parsePs('  90 Z    [sshd] <defunct>\n  91 Ss   sshd: alice [priv]\n').pids).toEqual([]);
+  });
+});
+
+describe('iptables', () => {
+  const rs = parseIptablesS(fx('iptables-S-chain.txt'));
+  it('jumps into a user chain; a REJECT there decides for port 22', () => {
+    const d = decideIptables(rs, 22);
+    expect(d.verdict).toBe('REJECT');
+    expect(d.rule?.chain).toBe('SSHCHK');
+    expect(d.rule?.position).toBe(2);
+    expect(d.exceptions.map((r) => r.text)).toEqual(['-A SSHCHK -s 10.0.0.0/8 -j ACCEPT']);
+  });
+  it('port 2222 falls through to the DROP policy', () => {
+    expect(iptablesLayer('iptables', rs, 2222)).toMatchObject({ state: 'blocks', rule: 'policy DROP' });
+  });
+  it('empty ruleset is inactive', () => {
+    expect(iptablesLayer('iptables', parseIptablesS('-P INPUT ACCEPT\n-P FORWARD ACCEPT\n-P OUTPUT ACCEPT\n'), 22).state).toBe('inactive');
+  });
+});
+
+describe('nftables', () => {
+  const rs = parseNftJson(fx('nft-drop.json'));
+  it('set match drops 22 with the rule handle', () => {
+    expect(nftLayer(rs, 22)).toMatchObject({ state: 'blocks', rule: 'tcp dport { 22, 2222 } drop', where: { family: 'inet', table: 'filter', chain: 'input', handle: 5 } });
+  });
+  it('another port meets the drop policy (the lo accept does not apply to remote clients)', () => {
+    expect(nftLayer(rs, 80)).toMatchObject({ state: 'blocks', rule: 'policy drop' });
+  });
+});
+
+describe('account and init', () => {
+  it('useradd leaves "!" in shadow: locked password, not an expired account', () => {
+    const s = parseShadow(fx('shadow-alice.txt'), 20_000);
+    expect(s).toEqual({ passwordStatus: 'L', lockedWithBang: true });
+  });
+  it('expiry day passed', () => {
+    expect(parseShadow('alice:!:20000:0:99999:7::1:', 20_000).accountExpired).toBe(true);
+  });
+  it('init: containers have no manager even with /etc/init.d/ssh present', () => {
+    expect(decideInit({ pid1: 'sleep', present: ['/usr/sbin/service', '/etc/init.d/ssh'] })).toEqual({ system: 'none' });
+    expect(decideInit({ pid1: 'systemd', present: ['/run/systemd/system'], enabled: 'enabled' })).toEqual({ system: 'systemd', service: 'ssh', enabled: true });
+    expect(decideInit({ pid1: 'init', present: ['/usr/sbin/service', '/etc/init.d/ssh'] })).toEqual({ system: 'sysvinit', service: 'ssh' });
+  });
+  it('AuthorizedKeysFile tokens', () => {
+    const eff = { context: { user: 'a', host: 'h', addr: '1' }, config: { authorizedkeysfile: ['.ssh/authorized_keys /etc/ssh/keys/%u %h/k%%'] } };
+    expect(authorizedKeysPaths(eff, { name: 'alice', exists: true, home: '/home/alice/', uid: 1001 })).toEqual(['/home/alice/.ssh/authorized_keys', '/etc/ssh/keys/alice', '/home/alice/k%']);
+  });
+});
+
+describe('shell quoting for --via', () => {
+  it('single-quotes every argument, including quotes inside', () => {
+    expect(shellQuote("it's")).toBe(`'it'\\''s'`);
+    expect(shellCommand(['sshd', '-T', '-C', 'user=a b,host=$(x)'])).toBe(`'sshd' '-T' '-C' 'user=a b,host=$(x)'`);
+  });
+  it('round-trips through a real sh', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const args = ['a b', "c'd", '$HOME', '`id`', '*', '\\n', ''];
+    const out = execFileSync('sh', ['-c', `printf '%s\\n' ${shellCommand(args)}`], { encoding: 'utf8' });
+    expect(out).toBe(args.map((a) => a + '\n').join(''));
+  });
+});
