@@ -53,6 +53,14 @@ describe.runIf(requireLab())('console kit in the lab', () => {
         });
       }
 
+      it('finds the same ids as ssh-doctor server --json on the same machine', async () => {
+        const kit = await lab.exec(['dash'], { input: kitScript('alice', PORT) });
+        const server = await lab.json(['server', '--user', 'alice', '--port', String(PORT)]);
+        const serverIds = server.report.findings.map((f: { id: string }) => f.id).sort();
+        expect(kitFindings(decodeKit(kit.stdout)).map((f) => f.id).sort()).toEqual(serverIds);
+        expect(serverIds).toEqual([...sc.ids].sort());
+      });
+
       it('the plain-text fallback (no gzip) decodes the same', async () => {
         const r = await lab.exec(['dash'], { input: kitScript('alice', PORT).replace('if h gzip&&h base64', 'if false') });
         expect(r.stdout).toContain(`${KIT_BEGIN}\nt\n`);

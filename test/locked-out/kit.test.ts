@@ -52,7 +52,7 @@ describe('decoding a pasted block', () => {
 
   it('turns a recorded result into the server findings and a repair block to paste back', () => {
     const raw = [
-      ':::v 1', ':::u alice', ':::p 22', ':::id 0', ':::sshd /usr/sbin/sshd', ':::pgrep 1', ':::pid1 systemd',
+      ':::v 1', ':::u alice', ':::p 22', ':::id 0', ':::sshd /usr/sbin/sshd', ':::ps 1', ':::pid1 systemd',
       ':::t 255', 'Missing privilege separation directory: /run/sshd',
       ':::pw 0', 'alice:x:1001:1001::/home/alice:/bin/bash',
       ':::stat', 'directory|755|0|0|root|root|/run/systemd/system',

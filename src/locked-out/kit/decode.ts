@@ -13,7 +13,7 @@ import { DEFAULT_HOST_KEYS, NOLOGIN_FILES, PRIVSEP_DIR } from '../../server/prob
 import { decideInit, INIT_PATHS } from '../../server/probes/init.js';
 import { parseNetstatOutput, parseSsOutput } from '../../server/probes/listeners.js';
 import { explainingLines } from '../../server/probes/logs.js';
-import { parsePgrep } from '../../server/probes/processes.js';
+import { parsePs } from '../../server/probes/processes.js';
 import { parseDpkgQuery } from '../../server/probes/sshd-binary.js';
 import { parseSshdTest } from '../../server/probes/sshd-test.js';
 import { parseStat } from '../../server/probes/stat.js';
@@ -65,7 +65,7 @@ export function parseSections(raw: string): Section[] {
 }
 
 /** Sections written by the kit's r() helper, whose first argument is an exit status. */
-const STATUS_SECTIONS = new Set(['pkg', 'pgrep', 'en', 't', 'T', 'ss', 'ns', 'ipt', 'ip6', 'nft', 'ufw', 'fwd', 'fwl', 'pw', 'gr', 'sh', 'grp', 'keys']);
+const STATUS_SECTIONS = new Set(['pkg', 'ps', 'en', 't', 'T', 'ss', 'ns', 'ipt', 'ip6', 'nft', 'ufw', 'fwd', 'fwl', 'pw', 'gr', 'sh', 'grp', 'keys']);
 
 function firewallLayer(s: Section | undefined, name: FirewallLayer['name'], decide: (body: string) => FirewallLayer): FirewallLayer | undefined {
   if (!s) return undefined;
@@ -98,9 +98,8 @@ export function kitFacts(sections: Section[], today = Math.floor(Date.now() / 86
   const pkg = get('pkg');
   facts.sshd = sshdPath ? { path: sshdPath, ...(pkg?.status === 0 ? { package: parseDpkgQuery(pkg.body) } : {}) } : {};
 
-  const pg = get('pgrep');
-  // A killed daemon nobody reaped shows as "[sshd] <defunct>": it serves nothing.
-  facts.processes = !pg || pg.status === 127 ? { unknown: 'pgrep is not installed' } : parsePgrep(pg.body.replace(/^.*<defunct>.*$/gm, ''));
+  const ps = get('ps');
+  facts.processes = !ps || ps.status === 127 ? { unknown: 'ps is not installed' } : ps.status === 0 || !ps.body.trim() ? parsePs(ps.body) : { unknown: `ps -C failed: ${ps.body.trim().split('\n')[0]}` };
   const en = get('en');
   facts.init = decideInit({
     pid1: get('pid1')?.args[0] ?? '',

@@ -25,7 +25,7 @@ s v 1;s u $U;s p $P;s id $(id -u)
 S=;for x in /usr/sbin/sshd /usr/local/sbin/sshd /sbin/sshd /usr/bin/sshd;do [ -x $x ]&&{ S=$x;break;};done
 s sshd $S
 h dpkg-query&&r pkg dpkg-query -W -f '$${"{"}Package} $${"{"}Version}' openssh-server
-r pgrep pgrep -a -x sshd
+r ps ps -C sshd -o pid=,stat=,args=
 s pid1 $(cat /proc/1/comm 2>/dev/null)
 h systemctl&&r en systemctl is-enabled ssh.service
 A=;K=;if [ -n "$S" ];then r t $S -t
