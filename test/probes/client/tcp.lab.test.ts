@@ -21,10 +21,9 @@ describe.runIf(requireLab())('client TCP and banner probe (lab)', () => {
 
   const tcp = (port: number, timeoutMs = 1000) => probe<TcpResult>(lab, 'probeTcp', { addresses: ['127.0.0.1'], port, timeoutMs });
 
-  it('reads the SSH identification from sshd on the same connection, fast', async () => {
+  it('reads the SSH identification from sshd on the same connection', async () => {
     const r = await tcp(2201);
     expect(r.result.attempts).toEqual([expect.objectContaining({ address: '127.0.0.1', port: 2201, outcome: 'connected', bannerOutcome: 'ssh', banner: expect.stringMatching(/^SSH-2\.0-OpenSSH_/) })]);
-    expect(r.ms).toBeLessThan(500);
   });
 
   it.each([
@@ -43,7 +42,7 @@ describe.runIf(requireLab())('client TCP and banner probe (lab)', () => {
     const r = await tcp(2298, 700);
     expect(r.result.attempts[0]).toMatchObject({ outcome: 'timeout' });
     expect(r.ms).toBeGreaterThanOrEqual(650);
-    expect(r.ms).toBeLessThan(1500);
+    expect(r.ms).toBeLessThan(3000); // the OS would wait ~2 minutes
   });
 
   it('finds sshd on another port when the asked one refuses', async () => {
@@ -51,6 +50,5 @@ describe.runIf(requireLab())('client TCP and banner probe (lab)', () => {
     expect(r.result.find((p) => p.port === 2222)).toMatchObject({ outcome: 'connected', bannerOutcome: 'ssh' });
     expect(r.result.find((p) => p.port === 2200)).toMatchObject({ outcome: 'refused' });
     expect(r.result.find((p) => p.port === 2294)).toMatchObject({ bannerOutcome: 'other' });
-    expect(r.ms).toBeLessThan(500);
   });
 });
