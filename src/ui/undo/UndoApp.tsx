@@ -1,7 +1,7 @@
 // Pick a journaled change, see exactly what its undo runs, confirm, watch it run. The revert
 // itself is passed in (revertEntry in the command; a fake in tests).
 import { Box, Text, useApp } from 'ink';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { formatUndo } from '../../report.js';
 import type { JournalEntry } from '../../fixes/journal.js';
 import type { RevertResult } from '../../fixes/revert.js';
@@ -21,10 +21,13 @@ export function UndoApp({ entries, revert, onExit }: {
   const { exit } = useApp();
   const [screen, setScreen] = useState<Screen>(entries.length === 1 ? { at: 'confirm', entry: entries[0]! } : { at: 'pick' });
   const finish = (code: number, s: Screen) => {
-    setScreen(s);
     onExit(code);
-    setTimeout(() => exit(), 0);
+    setScreen(s);
   };
+  // Exit only after the last screen has been drawn.
+  useEffect(() => {
+    if (screen.at === 'done') exit();
+  }, [screen, exit]);
   if (screen.at === 'pick') {
     return (
       <Box flexDirection="column">

@@ -9,6 +9,9 @@ const entry = (id: string, title: string): JournalEntry => ({
 });
 const DOWN = '\u001B[B';
 const ENTER = '\r';
+// A frame can be drawn before Ink re-subscribes the input handler that goes with it (an effect):
+// give it a moment, or a key acts on the menu's previous cursor.
+const settle = () => new Promise((r) => setTimeout(r, 100));
 
 describe('undo screen', () => {
   it('picks a change, shows its exact undo commands, and reverts only after "Yes"', async () => {
@@ -16,12 +19,15 @@ describe('undo screen', () => {
     const onExit = vi.fn();
     const { lastFrame, stdin } = render(<UndoApp entries={[entry('aa11', 'first'), entry('bb22', 'Set ~/.ssh to 0700')]} revert={revert} onExit={onExit} />);
     await vi.waitFor(() => expect(lastFrame()).toContain('Which change should be undone?'));
+    await settle();
     stdin.write(DOWN);
     await vi.waitFor(() => expect(lastFrame()).toMatch(/❯ bb22/));
+    await settle();
     stdin.write(ENTER);
     await vi.waitFor(() => expect(lastFrame()).toContain('Undo bb22: Set ~/.ssh to 0700'));
     expect(lastFrame()).toContain('$ chmod 0777 /home/alice/.ssh');
     expect(revert).not.toHaveBeenCalled();
+    await settle();
     stdin.write(ENTER);
     await vi.waitFor(() => expect(lastFrame()).toContain('Undone: Set ~/.ssh to 0700'));
     expect(revert).toHaveBeenCalledWith(expect.objectContaining({ id: 'bb22' }));
@@ -32,8 +38,10 @@ describe('undo screen', () => {
     const revert = vi.fn(async () => ({ ok: true, log: [] }));
     const { lastFrame, stdin } = render(<UndoApp entries={[entry('aa11', 'first')]} revert={revert} onExit={() => {}} />);
     await vi.waitFor(() => expect(lastFrame()).toContain('Yes, undo it'));
+    await settle();
     stdin.write(DOWN);
     await vi.waitFor(() => expect(lastFrame()).toMatch(/❯ No, leave it/));
+    await settle();
     stdin.write(ENTER);
     await vi.waitFor(() => expect(lastFrame()).toContain('Nothing was changed.'));
     expect(revert).not.toHaveBeenCalled();
