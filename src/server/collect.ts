@@ -56,8 +56,11 @@ export async function collectFacts(exec: Exec, target: { user: string; port: num
     timed('logs', () => probeLogs(exec), (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.lines.length} explaining lines in ${x.source}` })),
   ]);
   Object.assign(facts, { processes, init, listeners, firewall, privsepDir: privsep, user, nologin, logs });
-  if (configTest) facts.configTest = configTest;
-  if (effective) facts.effective = effective;
+  // sshd -t / -T read the host keys: as a normal user they fail for that reason alone.
+  const asUser = <T,>(x: Maybe<T> | undefined): Maybe<T> | undefined =>
+    !facts.root && x && (isUnknown(x) || (x as { ok?: boolean }).ok === false) ? { unknown: 'sshd must read its host keys: run as root', needsRoot: true } : x;
+  if (configTest) facts.configTest = asUser(configTest);
+  if (effective) facts.effective = asUser(effective);
 
   const eff = known(facts.effective);
   const test = known(facts.configTest);

@@ -53,7 +53,26 @@ export async function connectVia(via: { user?: string; host: string; port: numbe
     }
     throw new UsageError(`Cannot connect to ${via.host}:${via.port} over SSH: ${msg}.`);
   }
+  // sshd allows MaxSessions (default 10) channels per connection; the probes run in parallel.
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  const slot = async () => {
+    while (active >= 4) await new Promise<void>((r) => waiting.push(r));
+    active++;
+  };
+  const release = () => {
+    active--;
+    waiting.shift()?.();
+  };
   const exec: Exec = async (cmd, opts = {}) => {
+    await slot();
+    try {
+      return await execOne(cmd, opts);
+    } finally {
+      release();
+    }
+  };
+  const execOne: Exec = async (cmd, opts = {}) => {
     const started = Date.now();
     const timeoutMs = opts.timeoutMs ?? PROBE_TIMEOUT_MS;
     // `timeout` on the far side bounds a hung tool there; exit 127 from `command -v` means missing.
