@@ -9,13 +9,17 @@ export type BannerEnd = 'line' | 'limit' | 'fin' | 'reset' | 'timeout';
 /** RFC 4253 caps the identification line at 255 bytes including CR LF. */
 const BANNER_LIMIT = 255;
 
+/** What we send to a silent server, and after how long (sshd sends its banner on accept). */
+const NUDGE = 'SSH-2.0-ssh_doctor_probe\r\n';
+const NUDGE_AFTER_MS = 500;
+
 /** Common places sshd is moved to, tried when the asked-for port refuses. */
 export const ALT_PORTS = [2222, 2200, 22222, 8022];
 
 export function classifyBanner(data: Buffer | string, end: BannerEnd): { outcome: BannerOutcome; banner?: string } {
   const text = Buffer.isBuffer(data) ? data.toString('latin1') : data;
   if (text.length === 0) {
-    // An HTTP server also waits for the client to speak first: that is "silent", not "not ssh".
+    // Nothing at all, even after our identification: "silent" (a tarpit, a stuck service).
     const outcome: BannerOutcome = end === 'reset' ? 'reset' : end === 'timeout' ? 'silent' : 'closed';
     return { outcome };
   }
@@ -53,18 +57,29 @@ export function connectAndReadBanner(address: string, port: number, timeoutMs: n
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      clearTimeout(nudge);
       sock.destroy();
       done({ address, port, ms: Math.round(connectedMs ?? performance.now() - started), ...attempt });
     };
     const bannerDone = (end: BannerEnd) => {
       const { outcome, banner } = classifyBanner(Buffer.concat(chunks).subarray(0, BANNER_LIMIT), end);
-      finish({ outcome: 'connected', bannerOutcome: outcome, ...(banner !== undefined ? { banner } : {}) });
+      finish({ outcome: 'connected', bannerOutcome: outcome, ...(banner !== undefined ? { banner } : {}), ...(nudged ? { nudged } : {}) });
     };
     let timer = setTimeout(() => finish({ outcome: 'timeout' }), timeoutMs);
+    let nudged = false;
+    let nudge: NodeJS.Timeout | undefined;
     sock.once('connect', () => {
       connectedMs = performance.now() - started;
       clearTimeout(timer);
       timer = setTimeout(() => bannerDone('timeout'), timeoutMs);
+      // sshd speaks first, at once. Silence means something else, maybe a web server waiting for
+      // the client: send our identification, as ssh itself does on connect, to hear what it is.
+      nudge = setTimeout(() => {
+        if (chunks.length === 0 && !settled) {
+          nudged = true;
+          sock.write(NUDGE);
+        }
+      }, Math.min(NUDGE_AFTER_MS, timeoutMs / 4));
     });
     sock.on('data', (d: Buffer) => {
       chunks.push(d);
@@ -76,7 +91,7 @@ export function connectAndReadBanner(address: string, port: number, timeoutMs: n
     sock.on('end', () => bannerDone('fin'));
     sock.on('error', (e: NodeJS.ErrnoException) => {
       if (connectedMs === undefined) finish({ outcome: classifyErrno(e.code), ...(e.code ? { errno: e.code } : {}) });
-      else bannerDone(e.code === 'ECONNRESET' ? 'reset' : 'fin');
+      else bannerDone(e.code === 'ECONNRESET' || e.code === 'EPIPE' ? 'reset' : 'fin');
     });
     sock.on('close', () => (connectedMs === undefined ? finish({ outcome: 'error' }) : bannerDone('fin')));
     sock.connect({ host: address, port });

@@ -41,6 +41,11 @@ export interface TcpAttempt {
   bannerOutcome?: BannerOutcome;
   /** The first line the server sent (SSH-2.0-..., 220 smtp ..., HTTP/1.1 ...), printable only. */
   banner?: string;
+  /**
+   * The server said nothing at first, so we sent our SSH identification (as ssh does); the banner
+   * is its answer to that (e.g. "HTTP/1.1 400 Bad Request" from a web server).
+   */
+  nudged?: boolean;
 }
 
 export interface TcpResult {

@@ -14,6 +14,7 @@ describe.runIf(requireLab())('client TCP and banner probe (lab)', () => {
     await startResponder(lab, 2294, `s.write('220 mail.example ESMTP Postfix\\r\\n')`);
     await startResponder(lab, 2293, `s.once('data', () => s.end('HTTP/1.1 400 Bad Request\\r\\n\\r\\n'))`);
     await startResponder(lab, 2296, 's.end()');
+    await startResponder(lab, 2292, '');
     await startResponder(lab, 2291, 'setTimeout(() => s.resetAndDestroy(), 100)');
     await lab.sh('iptables -A INPUT -p tcp --dport 2298 -j DROP; iptables -A OUTPUT -p tcp --dport 2297 -j REJECT --reject-with icmp-host-unreachable');
   }, 60_000);
@@ -30,7 +31,9 @@ describe.runIf(requireLab())('client TCP and banner probe (lab)', () => {
     [2299, { outcome: 'refused', errno: 'ECONNREFUSED' }],
     [2297, { outcome: 'unreachable', errno: 'EHOSTUNREACH' }],
     [2294, { outcome: 'connected', bannerOutcome: 'other', banner: '220 mail.example ESMTP Postfix' }],
-    [2293, { outcome: 'connected', bannerOutcome: 'silent' }], // a web server waits for the client to speak
+    // A web server waits for the client to speak: our SSH identification draws its answer.
+    [2293, { outcome: 'connected', bannerOutcome: 'other', banner: 'HTTP/1.1 400 Bad Request', nudged: true }],
+    [2292, { outcome: 'connected', bannerOutcome: 'silent', nudged: true }],
     [2296, { outcome: 'connected', bannerOutcome: 'closed' }],
     [2291, { outcome: 'connected', bannerOutcome: 'reset' }],
   ])('port %i → %j', async (port, expected) => {
