@@ -12,8 +12,9 @@
 // already happened (recoveryFor below), so a rejected edit leaves FILE byte-for-byte as it was.
 // Relative Include paths resolve against /etc/ssh whatever -f names, so `sshd -t -f TMP` of the
 // main file reads exactly the drop-ins the real one does.
+import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import type { Command } from '../../report.js';
+import type { Command, Fix } from '../../report.js';
 
 export const TMP_SUFFIX = '.ssh-doctor-tmp';
 export const BACKUP_INFIX = '.ssh-doctor-';
@@ -97,4 +98,26 @@ export function recoveryFor(commands: readonly Command[], failedAt: number): Com
 /** Backups a fix keeps: timestamped copies and files moved aside (what the journal lists). */
 export function backupsOf(commands: readonly Command[]): string[] {
   return commands.filter((c) => (c[0] === 'cp' || c[0] === 'mv') && isBackup(c.at(-1))).map((c) => c.at(-1)!);
+}
+
+// The sed line numbers were computed from the file as it was read during diagnosis. If it
+// changed before the user said yes, they could name other lines: the fix is then refused.
+const readAt = new WeakMap<Fix, { file: string; text: string }>();
+
+export function rememberSource(fix: Fix, file: string, text: string): Fix {
+  readAt.set(fix, { file, text });
+  return fix;
+}
+
+/** Why a config fix must not run now (its file changed since diagnosis), or undefined. */
+export function staleSource(fix: Fix, read: (path: string) => string = (p) => readFileSync(p, 'utf8')): string | undefined {
+  const was = readAt.get(fix);
+  if (!was) return undefined;
+  let now: string;
+  try {
+    now = read(was.file);
+  } catch {
+    return `${was.file} can no longer be read`;
+  }
+  return now === was.text ? undefined : `${was.file} changed since it was checked; run ssh-doctor server again`;
 }

@@ -3,7 +3,7 @@
 import type { Command, Fix } from '../../report.js';
 import { known, type ServerFacts } from '../facts.js';
 import { readConfigSources, MAIN_CONFIG } from './config-sources.js';
-import { editCommands, stamp, type ConfigEdit, type LineChange, type Reload } from './config-edit.js';
+import { editCommands, rememberSource, stamp, type ConfigEdit, type LineChange, type Reload } from './config-edit.js';
 import { allowRule } from './firewall.js';
 import { modeChange, octal, type LoginUser, type ModeChange } from './modes.js';
 import { groupWriteRuleFor, walkedDirs } from '../strict-modes.js';
@@ -155,20 +155,22 @@ function reloadOf(f: ServerFacts): Reload | undefined {
   return { apply: ['kill', '-HUP', String(pids[0])], undo: ['pkill', '-HUP', '--pidfile', pidFile(f), '-x', 'sshd'] };
 }
 
-function configFix(f: ServerFacts, edit: ConfigEdit, now: Date, meta: { id: string; title: string; risk: string }): Fix | undefined {
+function configFix(f: ServerFacts, sources: ConfigSource[], edit: ConfigEdit, now: Date, meta: { id: string; title: string; risk: string }): Fix | undefined {
+  const source = sources.find((x) => x.path === edit.file);
+  if (!source) return undefined;
   let planned;
   try {
     planned = editCommands(edit, sshdPath(f), reloadOf(f), now);
   } catch {
     return undefined;
   }
-  return {
+  return rememberSource({
     id: meta.id,
     title: `${meta.title} (in ${edit.file})`,
     commands: planned.commands,
     risk: `${meta.risk} The edited copy must pass sshd -t before it replaces the original (backup kept); sshd is reloaded, not restarted: open sessions stay.`,
     undo: planned.undo,
-  };
+  }, edit.file, source.text);
 }
 
 /** Where to add a line when no file sets the keyword: the top of the main file, so it wins. */
@@ -188,7 +190,7 @@ function setKeywordFix(f: ServerFacts, sources: ConfigSource[], now: Date, keywo
   const target = global && wrong(global) ? global : lines.find((l) => l.inMatch && wrong(l));
   const text = `${keyword} ${value}`;
   const edit = target ? editAt(target, text) : topOfMain(text);
-  return configFix(f, edit, now, meta);
+  return configFix(f, sources, edit, now, meta);
 }
 
 const listOf = (v: string[] | undefined): string[] => (v ?? []).flatMap((s) => s.split(/\s+/)).filter(Boolean);
@@ -202,13 +204,13 @@ function allowUserFix(f: ServerFacts, sources: ConfigSource[], now: Date): Fix |
   if (deny) {
     const rest = deny.args.filter((a) => a !== user);
     const text = rest.length ? `DenyUsers ${rest.join(' ')}` : `# DenyUsers ${user}  (disabled by ssh-doctor)`;
-    return configFix(f, editAt(deny, text), now, { ...meta, title: `Remove ${user} from DenyUsers` });
+    return configFix(f, sources, editAt(deny, text), now, { ...meta, title: `Remove ${user} from DenyUsers` });
   }
   const allowed = listOf(eff.allowusers);
   if (allowed.length && !allowed.some((p) => globToRegExp(p.split('@')[0]!).test(user))) {
     const first = allSet(lines, 'AllowUsers')[0];
     if (!first) return undefined;
-    return configFix(f, editAt(first, `AllowUsers ${[...first.args, user].join(' ')}`), now, { ...meta, title: `Add ${user} to AllowUsers` });
+    return configFix(f, sources, editAt(first, `AllowUsers ${[...first.args, user].join(' ')}`), now, { ...meta, title: `Add ${user} to AllowUsers` });
   }
   if (user === 'root' && (eff.permitrootlogin?.[0] ?? '') === 'no') {
     return setKeywordFix(f, sources, now, 'PermitRootLogin', 'prohibit-password', {
@@ -229,7 +231,7 @@ function addPortFix(f: ServerFacts, sources: ConfigSource[], now: Date): Fix | u
     ? [{ line: ports[0]!.line, action: 'insert', text: `Port ${port}` }]
     : [{ line: 1, action: 'insert', text: 'Port 22' }, { line: 1, action: 'insert', text: `Port ${port}` }];
   const file = ports.length ? ports[0]!.file : MAIN_CONFIG;
-  return configFix(f, { file, isMain: file === MAIN_CONFIG, changes: change }, now, {
+  return configFix(f, sources, { file, isMain: file === MAIN_CONFIG, changes: change }, now, {
     id: 'add-port',
     title: `Make sshd also listen on port ${port}`,
     risk: `Low: the ports sshd listens on now stay; port ${port} is added (a firewall may still need opening).`,
@@ -248,7 +250,7 @@ function listenAddressFix(f: ServerFacts, sources: ConfigSource[], now: Date): F
   if (!lines.length || !lines.every((l) => LOOPBACK.test(l.args[0] ?? '')) || new Set(lines.map((l) => l.file)).size > 1) return undefined;
   const file = lines[0]!.file;
   const changes: LineChange[] = lines.map((l) => ({ line: l.line, action: 'replace', text: `# ListenAddress ${l.args.join(' ')}  (disabled by ssh-doctor)` }));
-  return configFix(f, { file, isMain: file === MAIN_CONFIG, changes }, now, {
+  return configFix(f, sources, { file, isMain: file === MAIN_CONFIG, changes }, now, {
     id: 'listen-all-addresses',
     title: 'Make sshd listen on all addresses, not only loopback',
     risk: 'Medium: sshd becomes reachable on every network this host is on; a firewall decides who gets through.',

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { formatCommand, type Fix } from '../../report.js';
 import { applyFix } from '../../fixes/apply.js';
 import { spawnDetached } from '../../run.js';
-import { backupsOf, recoveryFor } from './config-edit.js';
+import { backupsOf, recoveryFor, staleSource } from './config-edit.js';
 import { nftUndo, parseNftHandle } from './firewall.js';
 import { DEFAULT_ROLLBACK_SECONDS, needsRollbackGuard } from './rollback.js';
 
@@ -36,6 +36,8 @@ export async function runFix(fix: Fix, opts: RunFixOptions = {}): Promise<RunFix
     if (guarded) r.log.push(`(dry run) over SSH this change would be rolled back after ${seconds} s unless confirmed from a new connection`);
     return { ok: true, log: r.log };
   }
+  const stale = staleSource(fix);
+  if (stale) return { ok: false, log: [`refused: ${stale}`] };
   const id = randomUUID().slice(0, 8);
   const nft = fix.commands.find((c) => c[0] === 'nft');
   let pending: RunFixResult['pending'];
