@@ -1,5 +1,164 @@
+// `ssh-doctor locked-out`: the way back in when SSH itself is gone. Parses arguments first; the
+// flow (flows/locked-out.ts) decides, the actors below touch the system.
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createActor, fromPromise, toPromise } from 'xstate';
+import { lockedOutFlow, type LockedOutContext, type LockedOutInput } from '../../flows/locked-out.js';
 import { UsageError } from '../errors.js';
+import { applyFix } from '../fixes/apply.js';
+import { LOCKED_OUT_HELP, parseLockedOutArgs, type LockedOutArgs } from '../locked-out/args.js';
+import { checkCloud, hasCloudCheck } from '../locked-out/cloud/check.js';
+import { decodeKit } from '../locked-out/kit/decode.js';
+import { kitFindings, repairScript } from '../locked-out/kit/repair.js';
+import { kitScript } from '../locked-out/kit/script.js';
+import { PROVIDERS, providerById, renderSteps } from '../locked-out/providers.js';
+import { exitCodeFor, formatCommand, renderText, SCHEMA, worstSeverity, type Finding, type Report, type Verdict } from '../report.js';
 
-export async function main(_argv: string[]): Promise<number> {
-  throw new UsageError('"locked-out" is not built yet.');
+export async function main(argv: string[]): Promise<number> {
+  const args = parseLockedOutArgs(argv, process.env);
+  if (args.help) {
+    process.stdout.write(LOCKED_OUT_HELP);
+    return 0;
+  }
+  const started = Date.now();
+  if (args.decode !== undefined) return decodeMode(args, started);
+  if (args.kit !== undefined) return kitMode(args);
+
+  const interactive = !args.json && process.stdin.isTTY === true && process.stdout.isTTY === true;
+  if (!interactive && !args.provider) throw new UsageError('Without a terminal, say where the host lives with --provider (see ssh-doctor locked-out --help).');
+  const backupKeyPath = join(homedir(), '.ssh', 'id_ed25519_rescue');
+  const input: LockedOutInput = {
+    provider: args.provider,
+    target: args.instance || args.myIp ? { instance: args.instance, myIp: args.myIp, region: args.region, zone: args.zone, project: args.project, resourceGroup: args.resourceGroup } : undefined,
+    user: args.user,
+    port: args.port,
+    autoApply: args.yes,
+    backupKeyPath,
+    backupKeyExists: existsSync(backupKeyPath),
+    checkable: PROVIDERS.map((p) => p.id).filter(hasCloudCheck),
+  };
+  const machine = provide(args);
+  if (interactive) {
+    const { runLockedOutWizard } = await import('../ui/locked-out/run.js');
+    const ctx = await runLockedOutWizard(machine, input);
+    return exitCodeFor(reportFor(ctx, started));
+  }
+  const say = (s: string) => (args.json ? process.stderr : process.stdout).write(s + '\n');
+  const actor = createActor(machine, { input });
+  // Headless: no questions. Missing identifiers skip the check; unconfirmed fixes are declined
+  // (--yes applies them, printing each); the kit is not generated; prevention is listed.
+  let shown = 0;
+  actor.subscribe((s) => {
+    for (const o of s.context.fixOutcomes.slice(shown)) {
+      say(`Applied ${o.fixId}: ${o.ok ? 'ok' : 'failed'}`);
+      for (const l of o.log) say(`  ${l}`);
+    }
+    shown = s.context.fixOutcomes.length;
+    if (s.status !== 'active' || Object.keys(s.children).length) return;
+    const send = (e: Parameters<typeof actor.send>[0]) => queueMicrotask(() => actor.send(e));
+    if (s.matches('askTarget')) send({ type: 'SKIP' });
+    else if (s.matches('offerFix')) send({ type: 'DECLINE' });
+    else if (s.matches('steps')) send({ type: 'NEXT' });
+    else if (s.matches('prevention')) send({ type: 'DONE' });
+  });
+  actor.start();
+  await toPromise(actor);
+  const ctx = actor.getSnapshot().context;
+  const report = reportFor(ctx, started);
+  if (args.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  else {
+    process.stdout.write(renderText(report));
+    const p = providerById(ctx.provider!);
+    if (p) process.stdout.write('\n' + renderSteps(p));
+  }
+  return exitCodeFor(report);
+}
+
+function provide(args: LockedOutArgs) {
+  return lockedOutFlow.provide({
+    actors: {
+      cloudCheck: fromPromise(({ input }) => checkCloud(input)),
+      applyFix: fromPromise(async ({ input }) => {
+        const r = await applyFix(input.fix);
+        return { fixId: input.fix.id, ok: r.ok, log: r.log };
+      }),
+      saveKit: fromPromise(async ({ input }) => {
+        const path = resolve(args.kit ?? 'ssh-doctor-kit.sh');
+        await writeFile(path, kitScript(input.user, input.port), { mode: 0o644 });
+        return path;
+      }),
+      decodeKit: fromPromise(async ({ input }) => {
+        const findings = kitFindings(decodeKit(input.text));
+        return { findings, repair: repairScript(findings) };
+      }),
+    },
+  });
+}
+
+function verdictOf(findings: readonly Finding[], fallback: string): Verdict {
+  const worst = findings.find((f) => f.severity === 'error');
+  if (worst) return { id: worst.id, severity: 'error', summary: worst.summary };
+  return { id: 'console-route', severity: 'info', summary: fallback };
+}
+
+export function reportFor(ctx: LockedOutContext, started: number): Report {
+  const findings = [...ctx.findings, ...(ctx.kit?.findings ?? []), ...ctx.prevention];
+  const fallback = ctx.check && ctx.check.status !== 'ok'
+    ? ctx.check.detail
+    : 'Get in through a console route that bypasses SSH (the steps for your provider), then run the console kit.';
+  return {
+    schema: SCHEMA,
+    mode: 'locked-out',
+    verdict: verdictOf(findings, fallback),
+    findings,
+    probes: ctx.probes,
+    durationMs: Date.now() - started,
+  };
+}
+
+async function decodeMode(args: LockedOutArgs, started: number): Promise<number> {
+  let text: string;
+  try {
+    text = args.decode === '-' ? await readStdin() : await readFile(args.decode!, 'utf8');
+  } catch {
+    throw new UsageError(`Cannot read ${args.decode}.`);
+  }
+  const findings = kitFindings(decodeKit(text));
+  const worst = worstSeverity(findings);
+  const report: Report = {
+    schema: SCHEMA,
+    mode: 'locked-out',
+    verdict: findings.length && worst !== 'info'
+      ? verdictOf(findings, findings[0]!.summary)
+      : { id: 'server-ok', severity: 'ok', summary: 'The console kit found nothing that stops sshd from letting you in.' },
+    findings,
+    probes: [],
+    durationMs: Date.now() - started,
+  };
+  if (args.json) {
+    process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    return exitCodeFor(report);
+  }
+  process.stdout.write(renderText(report));
+  const repair = repairScript(findings);
+  if (repair) process.stdout.write(`\nPaste these commands into the console (as root) to repair:\n\n${repair}`);
+  for (const f of findings) for (const u of f.fix ? [f.fix.undo] : []) if (typeof u !== 'string' && u.length) process.stdout.write(`# undo ${f.id}: ${u.map(formatCommand).join(' && ')}\n`);
+  return exitCodeFor(report);
+}
+
+async function kitMode(args: LockedOutArgs): Promise<number> {
+  const script = kitScript(args.user, args.port);
+  const path = resolve(args.kit!);
+  await writeFile(path, script, { mode: 0o644 });
+  process.stdout.write(script);
+  process.stderr.write(`\nSaved to ${path} (${Buffer.byteLength(script)} bytes). Paste it into the console as root, then paste the block it prints into: ssh-doctor locked-out --decode -\n`);
+  return 0;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }

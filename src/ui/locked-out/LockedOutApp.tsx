@@ -1,0 +1,207 @@
+// Presentation only: renders the locked-out flow's state and turns choices and typing into events.
+import { useState } from 'react';
+import { Box, Text, useInput } from 'ink';
+import Spinner from 'ink-spinner';
+import { useSelector } from '@xstate/react';
+import type { Actor } from 'xstate';
+import type { lockedOutFlow } from '../../../flows/locked-out.js';
+import { parseAddress } from '../../locked-out/cloud/cidr.js';
+import { KIT_END, kitScript } from '../../locked-out/kit/script.js';
+import { PROVIDERS, providerById, type Provider, type ProviderId } from '../../locked-out/providers.js';
+import { Choice, FindingView, FixPreview, ProbeList, useInteractive } from '../components.js';
+
+type FlowActor = Actor<typeof lockedOutFlow>;
+
+export function LockedOutApp({ actor }: { actor: FlowActor }) {
+  const state = useSelector(actor, (s) => s);
+  const ctx = state.context;
+  const provider = ctx.provider ? providerById(ctx.provider) : undefined;
+  const busy = (label: string) => (
+    <Text color="cyan">
+      <Spinner type="dots" /> {label}
+    </Text>
+  );
+  return (
+    <Box flexDirection="column">
+      <Text bold>ssh-doctor: locked out{provider ? ` (${provider.label})` : ''}</Text>
+      {state.matches('chooseProvider') && (
+        <Box flexDirection="column">
+          <Text>Where does the host live?</Text>
+          <Choice<ProviderId> items={PROVIDERS.map((p) => ({ label: p.label, value: p.id }))} onSelect={(id) => actor.send({ type: 'CHOOSE', provider: id })} />
+        </Box>
+      )}
+      {state.matches('askTarget') && provider && <TargetForm provider={provider} initial={ctx.input.target ?? {}} actor={actor} />}
+      {state.matches('checking') && busy(`Asking ${provider?.cli} about the instance (read-only)…`)}
+      {ctx.check && <Text>{ctx.check.detail}</Text>}
+      {ctx.probes.length > 0 && <ProbeList probes={ctx.probes} />}
+      {ctx.fixOutcomes.map((o, i) => (
+        <Text key={i} color={o.ok ? 'green' : 'red'}>
+          {o.fixId}: {o.ok ? 'applied' : 'failed'} {o.log.at(-1) ?? ''}
+        </Text>
+      ))}
+      {ctx.error && <Text color="yellow">{ctx.error}</Text>}
+      {state.matches('offerFix') && ctx.queue[0] && (
+        <Box flexDirection="column">
+          {ctx.findings.filter((f) => f.fix?.id === ctx.queue[0]!.id).map((f) => <FindingView key={f.id} finding={f} />)}
+          <FixPreview fix={ctx.queue[0]} />
+          <Text>Run this command now?</Text>
+          <Choice items={[{ label: 'Yes, run it', value: 'yes' }, { label: 'No', value: 'no' }]} onSelect={(v) => actor.send({ type: v === 'yes' ? 'CONFIRM' : 'DECLINE' })} />
+        </Box>
+      )}
+      {state.matches('steps') && provider && <StepsMenu provider={provider} actor={actor} />}
+      {(state.matches('savingKit') || state.matches('decoding')) && busy(state.matches('savingKit') ? 'Writing the console kit…' : 'Reading the result…')}
+      {state.matches('awaitResult') && (
+        <Box flexDirection="column">
+          <Text bold>Console kit — paste this into the console as root:</Text>
+          <Text dimColor>{kitScript(ctx.input.user, ctx.input.port)}</Text>
+          {ctx.kitPath && <Text>Saved to {ctx.kitPath}</Text>}
+          <PasteBox onPaste={(text) => actor.send({ type: 'PASTE', text })} onSkip={() => actor.send({ type: 'SKIP' })} />
+        </Box>
+      )}
+      {state.matches('repair') && ctx.kit && (
+        <Box flexDirection="column">
+          {ctx.kit.findings.length === 0 && <Text color="green">✔ The kit found nothing on the server that stops sshd from letting you in.</Text>}
+          {ctx.kit.findings.map((f) => <FindingView key={f.id} finding={f} />)}
+          {ctx.kit.repair && (
+            <Box flexDirection="column" marginTop={1} borderStyle="round" paddingX={1}>
+              <Text bold>Paste these into the console (as root) to repair:</Text>
+              <Text color="cyan">{ctx.kit.repair}</Text>
+            </Box>
+          )}
+          <Choice items={[{ label: 'Next: how not to be locked out again', value: 'next' }]} onSelect={() => actor.send({ type: 'NEXT' })} />
+        </Box>
+      )}
+      {(state.matches('prevention') || state.matches('preventionShown')) && (
+        <Box flexDirection="column">
+          <Text bold>Next time:</Text>
+          {ctx.prevention.map((f) => (
+            <Box key={f.id} flexDirection="column">
+              <FindingView finding={f} />
+              {f.fix && state.matches('prevention') && <FixPreview fix={f.fix} />}
+            </Box>
+          ))}
+          <Choice
+            items={[
+              ...(state.matches('prevention') ? ctx.prevention.flatMap((f) => (f.fix ? [{ label: f.fix.title, value: f.fix.id }] : [])) : []),
+              { label: 'Done', value: 'done' },
+            ]}
+            onSelect={(v) => actor.send(v === 'done' ? { type: 'DONE' } : { type: 'APPLY', fixId: v })}
+          />
+        </Box>
+      )}
+    </Box>
+  );
+}
+
+function StepsMenu({ provider, actor }: { provider: Provider; actor: FlowActor }) {
+  const [pasting, setPasting] = useState(false);
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      <Text bold>Ways into {provider.label} without SSH:</Text>
+      {provider.routes.map((r, i) => (
+        <Box key={r.id} flexDirection="column" marginTop={1}>
+          <Text bold>
+            {i + 1}. {r.title}
+          </Text>
+          <Text dimColor>   Needs: {r.needs}</Text>
+          {r.steps.map((s, j) => (
+            <Box key={j} flexDirection="column">
+              {s.text && (
+                <Text>
+                  {'   '}
+                  {i + 1}.{j + 1} {s.text}
+                </Text>
+              )}
+              {s.command && <Text color="cyan">{'       $ '}{s.command}</Text>}
+            </Box>
+          ))}
+        </Box>
+      ))}
+      {pasting ? (
+        <PasteBox onPaste={(text) => actor.send({ type: 'PASTE', text })} onSkip={() => setPasting(false)} />
+      ) : (
+        <Choice
+          items={[
+            { label: 'Show the console kit to paste once you are in', value: 'kit' },
+            { label: 'I already have a kit result to paste', value: 'paste' },
+            { label: 'Next: how not to be locked out again', value: 'next' },
+          ]}
+          onSelect={(v) => (v === 'paste' ? setPasting(true) : actor.send({ type: v === 'kit' ? 'KIT' : 'NEXT' }))}
+        />
+      )}
+    </Box>
+  );
+}
+
+/** Collects a pasted block (it arrives in pieces) until the kit's END line. */
+function PasteBox({ onPaste, onSkip }: { onPaste: (text: string) => void; onSkip: () => void }) {
+  const [text, setText] = useState('');
+  useInput(
+    (input, key) => {
+      if (key.escape) return onSkip();
+      const next = text + (key.return ? '\n' : input.replace(/\r/g, '\n'));
+      setText(next);
+      if (next.includes(KIT_END)) onPaste(next);
+    },
+    { isActive: useInteractive() },
+  );
+  const lines = text.split('\n').filter(Boolean).length;
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      <Text>Paste the block the kit printed (from BEGIN to END); Esc to skip.</Text>
+      <Text color="cyan">{lines ? `${lines} lines received…` : '›'}</Text>
+    </Box>
+  );
+}
+
+const FIELDS: Record<string, { key: 'instance' | 'region' | 'zone' | 'project' | 'resourceGroup'; label: string; optional?: boolean }[]> = {
+  aws: [{ key: 'instance', label: 'Instance id (i-…)' }, { key: 'region', label: 'Region (empty: the CLI default)', optional: true }],
+  gcp: [{ key: 'instance', label: 'VM name' }, { key: 'zone', label: 'Zone (empty: the gcloud default)', optional: true }, { key: 'project', label: 'Project (empty: the gcloud default)', optional: true }],
+  azure: [{ key: 'resourceGroup', label: 'Resource group' }, { key: 'instance', label: 'VM name' }],
+  digitalocean: [{ key: 'instance', label: 'Droplet id' }],
+  hetzner: [{ key: 'instance', label: 'Server name or id' }],
+};
+
+/** One question at a time; an empty required answer skips the CLI check. */
+function TargetForm({ provider, initial, actor }: { provider: Provider; initial: Record<string, string | number | undefined>; actor: FlowActor }) {
+  const fields = [...(FIELDS[provider.id] ?? []), { key: 'myIp' as const, label: 'Your public IP address (as your browser or router shows it)' }];
+  const [i, setI] = useState(0);
+  const [answers, setAnswers] = useState<Record<string, string>>(() => Object.fromEntries(Object.entries(initial).filter(([, v]) => typeof v === 'string')) as Record<string, string>);
+  const [text, setText] = useState('');
+  const [problem, setProblem] = useState('');
+  const field = fields[i]!;
+  useInput(
+    (input, key) => {
+      if (key.escape) return actor.send({ type: 'SKIP' });
+      if (key.backspace || key.delete) return setText((t) => t.slice(0, -1));
+      if (!key.return) return setText((t) => t + input.replace(/[^\x20-\x7e]/g, ''));
+      const v = text.trim() || answers[field.key] || '';
+      if (!v && !('optional' in field && field.optional)) return actor.send({ type: 'SKIP' });
+      if (field.key === 'myIp' && !parseAddress(v)) return setProblem(`"${v}" is not an IPv4 or IPv6 address.`);
+      if (v && field.key !== 'myIp' && !/^[\w.:/-]+$/.test(v)) return setProblem(`"${v}" has characters no ${field.label.toLowerCase()} has.`);
+      const next = { ...answers, [field.key]: v };
+      setAnswers(next);
+      setText('');
+      setProblem('');
+      if (i + 1 < fields.length) setI(i + 1);
+      else {
+        const clean = Object.fromEntries(Object.entries(next).filter(([, x]) => x)) as { instance: string; myIp: string };
+        actor.send({ type: 'TARGET', target: clean });
+      }
+    },
+    { isActive: useInteractive() },
+  );
+  return (
+    <Box flexDirection="column">
+      <Text>
+        {provider.cli} can check the instance and its firewall (read-only). Empty answer or Esc: skip to the console steps.
+      </Text>
+      <Text>
+        {field.label}
+        {answers[field.key] ? ` [${answers[field.key]}]` : ''}:
+      </Text>
+      <Text color="cyan">› {text}</Text>
+      {problem && <Text color="yellow">{problem}</Text>}
+    </Box>
+  );
+}

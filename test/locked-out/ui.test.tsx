@@ -1,0 +1,104 @@
+import { render } from 'ink-testing-library';
+import { describe, expect, it, vi } from 'vitest';
+import { createActor, fromPromise } from 'xstate';
+import { lockedOutFlow, type LockedOutInput } from '../../flows/locked-out.js';
+import type { CloudCheck } from '../../src/locked-out/cloud/types.js';
+import { KIT_BEGIN, KIT_END } from '../../src/locked-out/kit/script.js';
+import { LockedOutApp } from '../../src/ui/locked-out/LockedOutApp.js';
+
+const DOWN = '\u001B[B';
+const ENTER = '\r';
+const settle = () => new Promise((r) => setTimeout(r, 100));
+
+const input: LockedOutInput = {
+  user: 'alice', port: 22, autoApply: false, backupKeyPath: '/root/.ssh/id_ed25519_rescue', backupKeyExists: false,
+  checkable: ['aws', 'gcp', 'azure', 'digitalocean', 'hetzner'],
+};
+
+const missing: CloudCheck = {
+  cli: 'aws', status: 'missing', detail: 'The aws command is not installed here, so here are the console steps instead.',
+  findings: [{ id: 'cloud-cli-missing', severity: 'info', summary: 's', evidence: [] }], probes: [],
+};
+
+function start(actors: Record<string, unknown> = {}) {
+  const actor = createActor(lockedOutFlow.provide({ actors: actors as any }), { input }).start();
+  return { actor, ...render(<LockedOutApp actor={actor} />) };
+}
+
+describe('locked-out wizard screen', () => {
+  it('choosing "A physical server" shows its numbered ways in', async () => {
+    const { lastFrame, stdin } = start();
+    await vi.waitFor(() => expect(lastFrame()).toContain('Where does the host live?'));
+    for (let i = 0; i < 10; i++) {
+      await settle();
+      stdin.write(DOWN);
+    }
+    await vi.waitFor(() => expect(lastFrame()).toMatch(/❯ A physical server/));
+    await settle();
+    stdin.write(ENTER);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Ways into A physical server without SSH:'));
+    expect(lastFrame()).toContain('1. Local console or BMC');
+    expect(lastFrame()).toContain('$ ipmitool -I lanplus -H <bmc-address> -U <bmc-user> -E sol activate');
+    expect(lastFrame()).toContain('2. Live USB');
+  });
+
+  it('AWS: asks for the instance and address, says the CLI is missing in one sentence, then shows EC2 steps', async () => {
+    const check = vi.fn(async () => missing);
+    const { lastFrame, stdin } = start({ cloudCheck: fromPromise(check) });
+    await vi.waitFor(() => expect(lastFrame()).toContain('Where does the host live?'));
+    await settle();
+    stdin.write(ENTER); // AWS EC2 is first
+    await vi.waitFor(() => expect(lastFrame()).toContain('Instance id (i-…)'));
+    await settle();
+    stdin.write('i-0abc');
+    await settle();
+    stdin.write(ENTER);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Region'));
+    await settle();
+    stdin.write(ENTER); // default region
+    await vi.waitFor(() => expect(lastFrame()).toContain('Your public IP address'));
+    await settle();
+    stdin.write('not-an-ip');
+    await settle();
+    stdin.write(ENTER);
+    await vi.waitFor(() => expect(lastFrame()).toContain('"not-an-ip" is not an IPv4 or IPv6 address.'));
+    for (let i = 0; i < 9; i++) stdin.write('\u007F');
+    await settle();
+    stdin.write('203.0.113.7');
+    await settle();
+    stdin.write(ENTER);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Ways into AWS EC2 without SSH:'));
+    expect(check).toHaveBeenCalledWith(expect.objectContaining({ input: expect.objectContaining({ provider: 'aws', instance: 'i-0abc', myIp: '203.0.113.7', port: 22 }) }));
+    expect(lastFrame()).toContain('The aws command is not installed here, so here are the console steps instead.');
+    expect(lastFrame()).toContain('1. EC2 Serial Console');
+    expect(lastFrame()).toContain('$ aws ec2 get-serial-console-access-status');
+  });
+
+  it('a pasted kit block shows findings and the repair commands', async () => {
+    const decode = vi.fn(async () => ({
+      findings: [{ id: 'nologin-present', severity: 'error' as const, summary: '/etc/nologin exists: only root may log in.', evidence: [] }],
+      repair: '# nologin-present: Move /etc/nologin aside\nmv /etc/nologin /etc/nologin.ssh-doctor-1\n',
+    }));
+    const { lastFrame, stdin } = start({ decodeKit: fromPromise(decode) });
+    await vi.waitFor(() => expect(lastFrame()).toContain('Where does the host live?'));
+    for (let i = 0; i < 10; i++) {
+      await settle();
+      stdin.write(DOWN);
+    }
+    await settle();
+    stdin.write(ENTER);
+    await vi.waitFor(() => expect(lastFrame()).toContain('I already have a kit result to paste'));
+    await settle();
+    stdin.write(DOWN);
+    await settle();
+    stdin.write(ENTER);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Paste the block the kit printed'));
+    await settle();
+    stdin.write(`${KIT_BEGIN}\rz\rH4sI\r`);
+    await settle();
+    stdin.write(`${KIT_END}\r`);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Paste these into the console (as root) to repair:'));
+    expect(decode).toHaveBeenCalledWith(expect.objectContaining({ input: { text: `${KIT_BEGIN}\nz\nH4sI\n${KIT_END}\n` } }));
+    expect(lastFrame()).toContain('mv /etc/nologin /etc/nologin.ssh-doctor-1');
+  });
+});
