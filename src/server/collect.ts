@@ -81,7 +81,22 @@ function unk(x: { unknown: string; needsRoot?: boolean }): { status: ProbeStatus
 }
 
 async function probeFirewalls(exec: Exec, port: number): Promise<FirewallLayer[]> {
-  return Promise.all([probeUfw(exec, port), probeFirewalld(exec, port), probeIptables(exec, 'iptables', port), probeIptables(exec, 'ip6tables', port), probeNftables(exec, port)]);
+  const layers = await Promise.all([probeUfw(exec, port), probeFirewalld(exec, port), probeIptables(exec, 'iptables', port), probeIptables(exec, 'ip6tables', port), probeNftables(exec, port)]);
+  return attributeManaged(layers);
+}
+
+/**
+ * ufw and firewalld keep their rules in iptables/nftables; when one of them is active and the
+ * raw layer's decision comes from its chains (or the policy it set), the manager's layer speaks.
+ */
+export function attributeManaged(layers: FirewallLayer[]): FirewallLayer[] {
+  const active = (n: string) => layers.some((l) => l.name === n && (l.state === 'accepts' || l.state === 'blocks'));
+  return layers.map((l) => {
+    const chain = l.where?.chain ?? '';
+    if ((l.name === 'iptables' || l.name === 'ip6tables') && active('ufw') && (chain.startsWith('ufw') || l.rule?.startsWith('policy'))) return { ...l, managedBy: 'ufw' };
+    if (active('firewalld') && ((l.name === 'nftables' && l.where?.table === 'firewalld') || ((l.name === 'iptables' || l.name === 'ip6tables') && l.rule?.startsWith('policy')))) return { ...l, managedBy: 'firewalld' };
+    return l;
+  });
 }
 
 /** Which parts were unknown because we are not root. */

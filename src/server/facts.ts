@@ -140,6 +140,11 @@ export interface FirewallLayer {
   verdict?: string;
   detail?: string;
   needsRoot?: boolean;
+  /**
+   * The deciding rule belongs to a firewall manager's own chains (ufw's ufw-* chains, firewalld's
+   * nft table): that manager's layer is the one to report and change, not this raw one.
+   */
+  managedBy?: 'ufw' | 'firewalld';
 }
 
 export interface HostKeyFacts {

@@ -120,7 +120,7 @@ function network(facts: ServerFacts, add: Add): void {
     }
   }
   for (const fw of facts.firewall ?? []) {
-    if (fw.state !== 'blocks') continue;
+    if (fw.state !== 'blocks' || fw.managedBy) continue;
     add('firewall-blocks-ssh', 'error', `${fw.name} blocks TCP port ${port}${fw.rule ? ` (${fw.rule})` : ''}.`, [
       `${fw.name}: ${fw.rule ?? fw.verdict ?? 'blocks'}${fw.where ? ` — ${fmtWhere(fw.where)}` : ''}`,
       ...(fw.detail ? [fw.detail] : []),

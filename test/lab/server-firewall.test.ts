@@ -1,5 +1,6 @@
-// Firewall layers in the lab (iptables-nft and nftables are real here; ufw and firewalld are not
-// installed, their parsers are tested on captured text), and broken tools degrading one probe.
+// Firewall layers in the lab (iptables-nft, nftables and ufw are real here; firewalld needs D-Bus
+// and is not, its parser is tested on text), and broken tools degrading one probe.
+import { existsSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { requireLab, startLab, type Lab } from './lab.js';
 import { diagnose, finding, PORT, SETUP, sh } from '../server/lab-helpers.js';
@@ -42,6 +43,29 @@ nft add rule inet filter input tcp dport '{ 22, ${PORT} }' drop`);
     const { report } = await diagnose(lab);
     const f = finding(report, 'firewall-blocks-ssh');
     expect(f.evidence[0]).toMatch(new RegExp(`^nftables: tcp dport \\{ 22, ${PORT} \\} drop — table inet filter, chain input, handle \\d+$`));
+  });
+
+  const hasUfw = existsSync('/usr/sbin/ufw');
+  if (!hasUfw) console.warn('\n*** ufw scenarios skipped: apt-get install ufw ***\n');
+
+  it.runIf(hasUfw)('ufw: a DENY listed before an ALLOW for the same port wins; the raw iptables layer defers to ufw', async () => {
+    await sh(lab, `ufw --force enable >/dev/null; ufw deny ${PORT}/tcp >/dev/null; ufw allow ${PORT} >/dev/null`);
+    const { report } = await diagnose(lab);
+    const fw = report.findings.filter((f: { id: string }) => f.id === 'firewall-blocks-ssh');
+    expect(fw.map((f: { evidence: string[] }) => f.evidence[0])).toEqual([`ufw: ${PORT}/tcp                   DENY IN     Anywhere`]);
+  });
+
+  it.runIf(hasUfw)('ufw: default deny when only 10.0.0.0/8 is allowed', async () => {
+    await sh(lab, `ufw --force enable >/dev/null; ufw allow from 10.0.0.0/8 to any port ${PORT} proto tcp >/dev/null`);
+    const { report } = await diagnose(lab);
+    const f = finding(report, 'firewall-blocks-ssh');
+    expect(f.evidence[0]).toBe('ufw: Default: deny (incoming), allow (outgoing), disabled (routed)');
+    expect(f.evidence[1]).toMatch(/^allowed only for: .*10\.0\.0\.0\/8/);
+  });
+
+  it.runIf(hasUfw)('ufw: allowed port, no finding', async () => {
+    await sh(lab, `ufw --force enable >/dev/null; ufw allow ${PORT}/tcp >/dev/null`);
+    expect((await diagnose(lab)).ids).not.toContain('firewall-blocks-ssh');
   });
 
   it('a systemctl that hangs and an iptables that is missing degrade their probes only, quickly', async () => {

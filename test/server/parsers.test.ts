@@ -9,6 +9,9 @@ import { decideIptables, iptablesLayer, parseIptablesS } from '../../src/server/
 import { nftLayer, parseNftJson } from '../../src/server/probes/firewall/nftables.js';
 import { parseShadow } from '../../src/server/probes/user.js';
 import { decideInit } from '../../src/server/probes/init.js';
+import { ufwLayer } from '../../src/server/probes/firewall/ufw.js';
+import { firewalldLayer } from '../../src/server/probes/firewall/firewalld.js';
+import { attributeManaged } from '../../src/server/collect.js';
 import { shellCommand, shellQuote } from '../../src/server/shell-quote.js';
 import { authorizedKeysPaths } from '../../src/server/probes/auth-files.js';
 
@@ -84,6 +87,34 @@ describe('nftables', () => {
   it('another port meets the drop policy (the lo accept does not apply to remote clients)', () => {
     expect(nftLayer(rs, 80)).toMatchObject({ state: 'blocks', rule: 'policy drop' });
   });
+});
+
+describe('ufw', () => {
+  it('inactive', () => expect(ufwLayer(fx('ufw-inactive.txt'), 22).state).toBe('inactive'));
+  it('first matching rule wins (DENY listed before ALLOW)', () => {
+    expect(ufwLayer(fx('ufw-deny-first.txt'), 2201)).toMatchObject({ state: 'blocks', verdict: 'DENY', rule: '2201/tcp                   DENY IN     Anywhere' });
+  });
+  it('a source-limited ALLOW is an exception, the default policy decides', () => {
+    const l = ufwLayer(fx('ufw-deny-first.txt'), 22);
+    expect(l).toMatchObject({ state: 'blocks', rule: 'Default: deny (incoming), allow (outgoing), disabled (routed)' });
+    expect(l.detail).toMatch(/^allowed only for: 22\/tcp +ALLOW IN +10\.0\.0\.0\/8$/);
+  });
+  it("ufw's iptables chains are attributed to ufw, so the block is reported once", () => {
+    const ipt = iptablesLayer('iptables', parseIptablesS(fx('iptables-S-ufw.txt')), 2201);
+    expect(ipt.state).toBe('blocks');
+    expect(ipt.where?.chain).toMatch(/^ufw-/);
+    const [, out] = attributeManaged([ufwLayer(fx('ufw-deny-first.txt'), 2201), ipt]);
+    expect(out!.managedBy).toBe('ufw');
+  });
+});
+
+describe('firewalld (text as firewall-cmd --list-all prints it; not runnable in the lab)', () => {
+  const zone = (services: string, ports: string) => `public (active)\n  target: default\n  icmp-block-inversion: no\n  interfaces: eth0\n  sources: \n  services: ${services}\n  ports: ${ports}\n  protocols: \n  forward: yes\n  masquerade: no\n  forward-ports: \n  source-ports: \n  icmp-blocks: \n  rich rules: \n`;
+  it('service ssh allows 22 only', () => {
+    expect(firewalldLayer(zone('dhcpv6-client ssh', ''), 22).state).toBe('accepts');
+    expect(firewalldLayer(zone('dhcpv6-client ssh', ''), 2222)).toMatchObject({ state: 'blocks', where: { zone: 'public' } });
+  });
+  it('a port range allows', () => expect(firewalldLayer(zone('', '2200-2300/tcp'), 2222).state).toBe('accepts'));
 });
 
 describe('account and init', () => {

@@ -74,9 +74,19 @@ export function ruleMatches(args: readonly string[], port: number): Match {
         i++;
         apply(v!.split(',').includes('NEW') ? 'yes' : 'no');
         break;
+      case '--dst-type':
+        // Our packet is addressed to this host.
+        i++;
+        apply(v === 'LOCAL' ? 'yes' : 'no');
+        break;
+      case '--limit':
+      case '--limit-burst':
+        // A rate limit lets the first connection through.
+        i++;
+        break;
       case '-m':
         i++;
-        if (!['tcp', 'multiport', 'conntrack', 'state', 'comment'].includes(v!)) apply('maybe');
+        if (!['tcp', 'multiport', 'conntrack', 'state', 'comment', 'addrtype', 'limit'].includes(v!)) apply('maybe');
         break;
       case '--comment':
         i++;
