@@ -90,6 +90,9 @@ export function connectAndReadBanner(address: string, port: number, timeoutMs: n
     });
     sock.on('end', () => bannerDone('fin'));
     sock.on('error', (e: NodeJS.ErrnoException) => {
+      // A SYN answered by RST is ECONNREFUSED; ECONNRESET here means the server accepted and then
+      // reset before we saw the connect (ssh too reports it at connect, see fixture banner-reset-at-accept).
+      if (connectedMs === undefined && e.code === 'ECONNRESET') connectedMs = performance.now() - started;
       if (connectedMs === undefined) finish({ outcome: classifyErrno(e.code), ...(e.code ? { errno: e.code } : {}) });
       else bannerDone(e.code === 'ECONNRESET' || e.code === 'EPIPE' ? 'reset' : 'fin');
     });

@@ -1,14 +1,17 @@
 // Shared by the client-probe lab tests: bundles driver.ts once and runs a probe in the lab.
 import { build } from 'esbuild';
+import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { REPO, type Lab } from '../../lab/lab.js';
 
 const OUT = join(REPO, 'node_modules/.cache/ssh-doctor-client-probes.mjs');
 
 export async function buildDriver(): Promise<void> {
+  // Lab suites run in parallel: write aside, then rename, so nobody runs a half-written bundle.
+  const tmp = `${OUT}.${process.pid}`;
   await build({
     entryPoints: [join(REPO, 'test/probes/client/driver.ts')],
-    outfile: OUT,
+    outfile: tmp,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -20,6 +23,7 @@ export async function buildDriver(): Promise<void> {
     },
     logLevel: 'warning',
   });
+  await rename(tmp, OUT);
 }
 
 export async function probe<T = any>(lab: Lab, name: string, opts: object): Promise<{ ms: number; result: T; error?: { name: string; message: string } }> {

@@ -90,6 +90,15 @@ ssh-keygen -q -t ed25519 -N secret -f enc`);
     expect(r.result.debug).toMatchObject({ outcome: 'auth-denied', methodsLeft: ['publickey'], keysOffered: expect.arrayContaining(['/root/.ssh/id_ed25519']) });
   });
 
+  it('a dropped SYN ends at our timeout, a closed port at once', async () => {
+    await lab.sh('iptables -A INPUT -p tcp --dport 2298 -j DROP');
+    const t = await probe<LoginResult>(lab, 'attemptLogin', { destination: '127.0.0.1', sshFlags: ['-p', '2298'], knownHostsFiles: [], timeoutMs: 1000 });
+    expect(t.result.debug).toMatchObject({ outcome: 'connection-timeout', evidence: ['ssh: connect to host 127.0.0.1 port 2298: Connection timed out'] });
+    expect(t.ms).toBeLessThan(4000); // ConnectTimeout=1, not the OS's two minutes
+    const r = await probe<LoginResult>(lab, 'attemptLogin', { destination: '127.0.0.1', sshFlags: ['-p', '2299'], knownHostsFiles: [], timeoutMs: 1000 });
+    expect(r.result.debug.outcome).toBe('connection-refused');
+  });
+
   it('user flags cannot switch our safety options off (first value wins)', async () => {
     await lab.sh(`{ echo "[127.0.0.1]:2201 $(cut -d' ' -f1,2 /root/fake.pub)"; } > /root/.ssh/known_hosts`);
     const r = await login('web', ['-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null']);

@@ -41,6 +41,14 @@ describe.runIf(requireLab())('client TCP and banner probe (lab)', () => {
     expect(r.result.attempts[0]).toMatchObject(expected);
   });
 
+  it('tries every address in parallel: sshd on 127.0.0.1 only, so ::1 refuses', async () => {
+    const r = await probe<TcpResult>(lab, 'probeTcp', { addresses: ['::1', '127.0.0.1'], port: 2201, timeoutMs: 1000 });
+    expect(r.result.attempts).toEqual([
+      expect.objectContaining({ address: '::1', outcome: 'refused' }),
+      expect.objectContaining({ address: '127.0.0.1', outcome: 'connected', bannerOutcome: 'ssh' }),
+    ]);
+  });
+
   it('a dropped SYN is a timeout bounded by our timer, not the OS', async () => {
     const r = await tcp(2298, 700);
     expect(r.result.attempts[0]).toMatchObject({ outcome: 'timeout' });
