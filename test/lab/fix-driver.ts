@@ -18,7 +18,7 @@ if (process.argv[2] === '--edit') {
   process.exit(0);
 }
 const [user, port, only, flag] = process.argv.slice(2);
-const { facts } = await collectFacts(localExec, { user: user!, port: Number(port) });
+const { facts, probes } = await collectFacts(localExec, { user: user!, port: Number(port) });
 const findings = serverFindings(facts, { proposeFix: (id, f) => proposeFix(id, f) });
 const wanted = only ? new Set(only.split(',')) : undefined;
 const applied = [];
@@ -28,4 +28,4 @@ for (const f of findings) {
   const result = await runFix(f.fix, { dryRun: flag === '--dry-run', rollbackSeconds, cliPath: process.env.LAB_CLI });
   applied.push({ finding: f.id, fix: f.fix, result });
 }
-process.stdout.write(JSON.stringify({ findings, applied }, null, 2) + '\n');
+process.stdout.write(JSON.stringify({ findings, applied, probes }, null, 2) + '\n');

@@ -67,12 +67,14 @@ const pidFile = (f: ServerFacts): string => known(f.effective)?.config.pidfile?.
 
 function startFix(f: ServerFacts): Fix {
   const privsep = known(f.privsepDir);
-  const plan = startSshd(known(f.init), sshdPath(f), pidFile(f), privsep !== undefined && !privsep.exists);
+  const keys = known(f.hostKeys)?.keys;
+  const noHostKey = keys !== undefined && keys.length > 0 && keys.every((k) => !k.exists);
+  const plan = startSshd(known(f.init), sshdPath(f), pidFile(f), { privsepMissing: privsep !== undefined && !privsep.exists, noHostKey });
   return {
     id: 'start-sshd',
     title: `Start sshd (${plan.how})`,
     commands: plan.commands,
-    risk: 'Low: sshd starts with the configuration it already has; sshd -t checks it first and nothing starts if it fails.',
+    risk: `Low: sshd starts with the configuration it already has; sshd -t checks it first and nothing starts if it fails.${noHostKey ? ' New host keys are generated first (clients that knew old ones will warn).' : ''}`,
     undo: plan.undo,
   };
 }

@@ -28,6 +28,14 @@ describe('proposeFix: starting sshd with what manages services here', () => {
   });
 });
 
+describe('proposeFix: start brings what sshd cannot start without', () => {
+  it('no host key and no /run/sshd: install -d, ssh-keygen -A, then sshd -t, then sshd', () => {
+    const fix = proposeFix('sshd-not-running', { ...base, processes: { pids: [], commands: [] }, privsepDir: { path: '/run/sshd', exists: false },
+      hostKeys: { keys: [{ path: '/etc/ssh/ssh_host_ed25519_key', exists: false }] } })!;
+    expect(fix.commands.map((c) => c[0])).toEqual(['install', 'ssh-keygen', '/usr/sbin/sshd', '/usr/sbin/sshd']);
+  });
+});
+
 describe('proposeFix: config edits land in the file the value comes from', () => {
   it('PubkeyAuthentication no in a drop-in: that drop-in, line 2; reload by SIGHUP to the listener', () => {
     const fix = proposeFix('pubkey-auth-disabled', base, src({ path: '/etc/ssh/sshd_config.d/50-x.conf', text: '# x\nPubkeyAuthentication no\n' }), now)!;
