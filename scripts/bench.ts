@@ -1,0 +1,132 @@
+// Time to verdict and cold start, measured against a real sshd in the lab (not a test: numbers).
+// Usage: npm run bench [-- --runs N]
+import { execa } from 'execa';
+import { CLI, labUnavailableReason, SERVER_SETUP, startLab, type Lab } from '../test/lab/lab.js';
+
+const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 5;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+interface Scenario {
+  name: string;
+  setup: string;
+  args: string[];
+  expect: string;
+  /** The plain-ssh command a user would have run. */
+  ssh: string[];
+}
+
+const SSH = ['ssh', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', '-o', 'ConnectTimeout=5'];
+const scenarios: Scenario[] = [
+  { name: 'refused', setup: SERVER_SETUP(2222), args: ['alice@127.0.0.1'], expect: 'connection-refused', ssh: [...SSH, 'alice@127.0.0.1', 'true'] },
+  {
+    name: 'auth denied',
+    setup: SERVER_SETUP(22) + 'rm /home/alice/.ssh/authorized_keys\nssh-keyscan -t ed25519 127.0.0.1 > /root/.ssh/known_hosts 2>/dev/null\n',
+    args: ['alice@127.0.0.1'],
+    expect: 'auth-publickey-denied',
+    ssh: [...SSH, 'alice@127.0.0.1', 'true'],
+  },
+  {
+    name: 'host key changed',
+    setup: SERVER_SETUP(22) + `ssh-keygen -q -t ed25519 -N '' -f /tmp/bench-other\necho "127.0.0.1 $(cut -d' ' -f1,2 /tmp/bench-other.pub)" > /root/.ssh/known_hosts\n`,
+    args: ['alice@127.0.0.1'],
+    expect: 'host-key-changed',
+    ssh: [...SSH, 'alice@127.0.0.1', 'true'],
+  },
+  {
+    name: 'not ssh',
+    setup: `setsid node -e "require('net').createServer(s=>s.end('220 mail.lab ESMTP\\r\\n')).listen(2525,'127.0.0.1')" >/dev/null 2>&1 </dev/null &\nsleep 0.3\n`,
+    args: ['-p', '2525', 'alice@127.0.0.1'],
+    expect: 'not-ssh-service',
+    ssh: [...SSH, '-p', '2525', 'alice@127.0.0.1', 'true'],
+  },
+  {
+    name: 'login ok',
+    setup: SERVER_SETUP(22) + 'ssh-keyscan -t ed25519 127.0.0.1 > /root/.ssh/known_hosts 2>/dev/null\n',
+    args: ['alice@127.0.0.1'],
+    expect: 'ok',
+    ssh: [...SSH, 'alice@127.0.0.1', 'true'],
+  },
+  {
+    name: 'timeout (--timeout 1000)',
+    setup: SERVER_SETUP(22) + 'iptables -A INPUT -p tcp --dport 22 -j DROP\n',
+    args: ['--timeout', '1000', 'alice@127.0.0.1'],
+    expect: 'connection-timeout',
+    ssh: [...SSH.slice(0, -2), '-o', 'ConnectTimeout=1', 'alice@127.0.0.1', 'true'],
+  },
+];
+
+async function timed(lab: Lab, cmd: string[]): Promise<{ ms: number; stdout: string }> {
+  const t = process.hrtime.bigint();
+  const r = await lab.exec(cmd, { timeoutMs: 60_000 });
+  return { ms: Number(process.hrtime.bigint() - t) / 1e6, stdout: r.stdout };
+}
+
+/** Milliseconds from spawn to the first byte the wizard draws on a pseudo-terminal. */
+async function firstFrame(lab: Lab, args: string[]): Promise<number> {
+  const t = process.hrtime.bigint();
+  const child = execa('nsenter', ['-t', String(lab.pid), '-m', '-n', '-p', '--', 'script', '-qfec', `node ${CLI} ${args.join(' ')}`, '/dev/null'], {
+    reject: false,
+    env: { TERM: 'xterm-256color', HOME: '/root' },
+    extendEnv: false,
+    stdin: 'pipe',
+  });
+  const ms = await new Promise<number>((resolve) => {
+    child.stdout!.once('data', () => resolve(Number(process.hrtime.bigint() - t) / 1e6));
+  });
+  child.kill('SIGKILL');
+  await child;
+  return ms;
+}
+
+async function main() {
+  const why = labUnavailableReason();
+  if (why) {
+    console.error(`bench: ${why}`);
+    process.exit(2);
+  }
+  console.log(`ssh-doctor benchmark: median of ${runs} runs each, loopback lab, ${new Date().toISOString()}`);
+  console.log('| scenario | verdict | ssh-doctor (ms) | plain ssh -o BatchMode=yes (ms) | ratio |');
+  console.log('|---|---|---:|---:|---:|');
+  for (const s of scenarios) {
+    const lab = await startLab();
+    try {
+      await lab.sh(s.setup);
+      const doctor: number[] = [];
+      const plain: number[] = [];
+      let verdict = '';
+      for (let i = 0; i < runs; i++) {
+        const r = await timed(lab, ['node', CLI, '--json', ...s.args]);
+        verdict = JSON.parse(r.stdout).verdict.id;
+        doctor.push(r.ms);
+        plain.push((await timed(lab, s.ssh)).ms);
+      }
+      const d = median(doctor);
+      const p = median(plain);
+      console.log(`| ${s.name} | ${verdict}${verdict === s.expect ? '' : ` (expected ${s.expect})`} | ${d.toFixed(0)} | ${p.toFixed(0)} | ${(d / p).toFixed(1)}x |`);
+    } finally {
+      await lab.close();
+    }
+  }
+  const lab = await startLab();
+  try {
+    await lab.sh(SERVER_SETUP(22));
+    const version: number[] = [];
+    const frame: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      version.push((await timed(lab, ['node', CLI, '--version'])).ms);
+      frame.push(await firstFrame(lab, ['alice@127.0.0.1']));
+    }
+    const node0: number[] = [];
+    for (let i = 0; i < runs; i++) node0.push((await timed(lab, ['node', '-e', '0'])).ms);
+    console.log('');
+    console.log('| cold start | median (ms) |');
+    console.log('|---|---:|');
+    console.log(`| node -e 0 (floor) | ${median(node0).toFixed(0)} |`);
+    console.log(`| ssh-doctor --version | ${median(version).toFixed(0)} |`);
+    console.log(`| ssh-doctor: first frame of the wizard on a pty | ${median(frame).toFixed(0)} |`);
+  } finally {
+    await lab.close();
+  }
+}
+
+await main();
