@@ -16,6 +16,7 @@ import { probeLogs } from './probes/logs.js';
 import { probeProcesses } from './probes/processes.js';
 import { probeSshdBinary } from './probes/sshd-binary.js';
 import { probeConfigTest } from './probes/sshd-test.js';
+import { statPaths } from './probes/stat.js';
 import { probeUser } from './probes/user.js';
 
 export interface Collected {
@@ -41,10 +42,10 @@ export async function collectFacts(exec: Exec, target: { user: string; port: num
   const [processes, init, configTest, effective, listeners, firewall, privsep, user, nologin, logs] = await Promise.all([
     timed('running', () => probeProcesses(exec), (x) => (isUnknown(x) ? unk(x) : x.pids.length ? { status: 'ok', detail: `sshd pid ${x.pids.join(', ')}` } : { status: 'fail', detail: 'no sshd process' })),
     timed('init', () => probeInit(exec), (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.system}${x.service ? ` (${x.service})` : ''}` })),
-    sshdPath ? timed('config-test', () => probeConfigTest(exec, sshdPath), (x) => (isUnknown(x) ? unk(x) : x.ok ? { status: 'ok', detail: 'sshd -t: configuration loads' } : { status: 'fail', detail: x.raw[0] ?? 'sshd -t failed' })) : undefined,
-    sshdPath ? timed('effective', () => probeEffective(exec, sshdPath, target.user), (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `sshd -T: port ${(x.config.port ?? []).join(',')}` })) : undefined,
+    sshdPath ? timed('config-test', () => asUser(facts.root, probeConfigTest(exec, sshdPath)), (x) => (isUnknown(x) ? unk(x) : x.ok ? { status: 'ok', detail: 'sshd -t: configuration loads' } : { status: 'fail', detail: x.raw[0] ?? 'sshd -t failed' })) : undefined,
+    sshdPath ? timed('effective', () => asUser(facts.root, probeEffective(exec, sshdPath, target.user)), (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `sshd -T: port ${(x.config.port ?? []).join(',')}` })) : undefined,
     timed('listeners', () => probeListeners(exec), (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.sockets.length} listening TCP sockets (${x.source})` })),
-    timed('firewall', () => probeFirewalls(exec, target.port), (x) => {
+    timed('firewall', () => probeFirewalls(exec, target.port, facts.root), (x) => {
       const b = x.find((l) => l.state === 'blocks');
       if (b) return { status: 'fail', detail: `${b.name} blocks port ${target.port}` };
       const u = x.filter((l) => l.state === 'unknown');
@@ -56,11 +57,8 @@ export async function collectFacts(exec: Exec, target: { user: string; port: num
     timed('logs', () => probeLogs(exec), (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.lines.length} explaining lines in ${x.source}` })),
   ]);
   Object.assign(facts, { processes, init, listeners, firewall, privsepDir: privsep, user, nologin, logs });
-  // sshd -t / -T read the host keys: as a normal user they fail for that reason alone.
-  const asUser = <T,>(x: Maybe<T> | undefined): Maybe<T> | undefined =>
-    !facts.root && x && (isUnknown(x) || (x as { ok?: boolean }).ok === false) ? { unknown: 'sshd must read its host keys: run as root', needsRoot: true } : x;
-  if (configTest) facts.configTest = asUser(configTest);
-  if (effective) facts.effective = asUser(effective);
+  if (configTest) facts.configTest = configTest;
+  if (effective) facts.effective = effective;
 
   const eff = known(facts.effective);
   const test = known(facts.configTest);
@@ -76,12 +74,30 @@ export async function collectFacts(exec: Exec, target: { user: string; port: num
   return { facts, probes };
 }
 
+/** sshd -t / -T read the host keys: as a normal user they fail for that reason alone. */
+async function asUser<T>(root: boolean, p: Promise<Maybe<T>>): Promise<Maybe<T>> {
+  const x = await p;
+  if (root || !(isUnknown(x) || (x as { ok?: boolean }).ok === false)) return x;
+  return { unknown: 'sshd must read its host keys: run as root', needsRoot: true };
+}
+
 function unk(x: { unknown: string; needsRoot?: boolean }): { status: ProbeStatus; detail: string } {
   return { status: 'unknown', detail: x.needsRoot ? `${x.unknown} (needs root)` : x.unknown };
 }
 
-async function probeFirewalls(exec: Exec, port: number): Promise<FirewallLayer[]> {
+const FIREWALL_TOOLS: Record<FirewallLayer['name'], string> = { ufw: 'ufw', firewalld: 'firewall-cmd', iptables: 'iptables', ip6tables: 'ip6tables', nftables: 'nft' };
+
+async function probeFirewalls(exec: Exec, port: number, root: boolean): Promise<FirewallLayer[]> {
   const layers = await Promise.all([probeUfw(exec, port), probeFirewalld(exec, port), probeIptables(exec, 'iptables', port), probeIptables(exec, 'ip6tables', port), probeNftables(exec, port)]);
+  if (!root) {
+    // A normal user's PATH often lacks /usr/sbin: "not installed" may only mean "not on PATH".
+    const absent = layers.filter((l) => l.state === 'absent');
+    const st = await statPaths(exec, absent.flatMap((l) => [`/usr/sbin/${FIREWALL_TOOLS[l.name]}`, `/sbin/${FIREWALL_TOOLS[l.name]}`]));
+    const there = typeof st === 'string' ? [] : st.filter((s) => s.exists).map((s) => s.path.slice(s.path.lastIndexOf('/') + 1));
+    for (const l of absent) {
+      if (there.includes(FIREWALL_TOOLS[l.name])) Object.assign(l, { state: 'unknown', detail: `${FIREWALL_TOOLS[l.name]} needs root`, needsRoot: true });
+    }
+  }
   return attributeManaged(layers);
 }
 
@@ -106,5 +122,7 @@ export function needsRoot(facts: ServerFacts): string[] {
   ];
   const out = parts.filter(([, v]) => isUnknown(v) && v.needsRoot).map(([k]) => k);
   for (const l of facts.firewall ?? []) if (l.needsRoot) out.push(l.name);
+  const user = known(facts.user);
+  if (!facts.root && user?.exists && user.passwordStatus === undefined) out.push('shadow (account lock and expiry)');
   return out;
 }

@@ -4,7 +4,10 @@ import { SCHEMA, formatCommand, worstSeverity, type Finding, type Report, type V
 export function serverVerdict(findings: readonly Finding[]): Verdict {
   const sev = worstSeverity(findings);
   const worst = findings.find((f) => f.severity === sev && sev !== 'ok' && sev !== 'info');
-  if (!worst) return { id: 'server-ok', severity: 'ok', summary: 'Nothing on this server stops a key login.' };
+  if (!worst) {
+    const partial = findings.some((f) => f.id === 'needs-root');
+    return { id: 'server-ok', severity: 'ok', summary: partial ? 'Nothing found by the checks a normal user can run; the rest need root.' : 'Nothing on this server stops a key login.' };
+  }
   const n = findings.filter((f) => f.severity === 'error').length;
   return { id: worst.id, severity: sev, summary: n > 1 ? `${worst.summary} (and ${n - 1} more problem${n > 2 ? 's' : ''})` : worst.summary };
 }
