@@ -17,6 +17,7 @@ printf 'Port 2311\\nListenAddress 127.0.0.1\\n' >/etc/ssh/sshd_config.d/10-lab.c
   it('proposes install -d + sshd -t + sshd, applies it, and the real ssh client logs in', async () => {
     expect((await login(lab, 2311)).exitCode).not.toBe(0);
     const out = await fixInLab(lab, 2311, ['sshd-not-running', 'privsep-dir-missing']);
+    expect(out.findings.map((f) => f.id)).toContain('sshd-not-running');
     const start = out.applied.find((a) => a.finding === 'sshd-not-running')!;
     expect(start.fix.commands).toEqual([
       ['install', '-d', '-m', '0755', '-o', 'root', '-g', 'root', '/run/sshd'],
