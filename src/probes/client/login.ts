@@ -13,7 +13,7 @@ const OUTCOMES: [LoginOutcome, RegExp][] = [
   ['connection-timeout', /^ssh: connect to host .* port \d+: (Connection|Operation) timed out$/],
   ['no-route', /^ssh: connect to host .* port \d+: (No route to host|Network is unreachable)$/],
   // TCP was accepted, then closed, reset or silent before an SSH identification came back.
-  ['banner-exchange-failed', /^(kex_exchange_identification|ssh_exchange_identification): |^Connection timed out during banner exchange$|^ssh: connect to host .* port \d+: Connection reset by peer$/],
+  ['banner-exchange-failed', /^(debug1: )?(kex_exchange_identification|ssh_exchange_identification): (?!banner line)|^Connection timed out during banner exchange$|^ssh: connect to host .* port \d+: Connection reset by peer$|^Connection reset by .* port -?\d+$/],
   ['algorithm-mismatch', /^Unable to negotiate with .*: no matching .* found\. Their offer: /],
   ['host-key-changed', /REMOTE HOST IDENTIFICATION HAS CHANGED|^Offending .* key in |^Host key for .* has changed and you have requested strict checking\.$/],
   ['host-key-unknown', /^No \S+ host key is known for .* and you have requested strict checking\.$/],
@@ -64,6 +64,13 @@ export function parseSshDebug(stderr: string, exitCode: number | undefined): Ssh
     // The "Permission denied (a,b)" list is the server's final word on what it accepts.
     const m = /: Permission denied \((.*)\)\.$/.exec(debug.evidence.at(-1)!);
     if (m) debug.methodsLeft = m[1]!.split(',').filter(Boolean);
+  }
+  // A revoked key (@revoked in known_hosts) has no outcome of its own: it is not "changed" (no
+  // ssh-keygen -R fixes it) but ssh refuses it; say so and keep ssh's words.
+  const revoked = lines.filter((l) => /REVOKED HOST KEY DETECTED|^\S+ host key for .* was revoked and you have requested strict checking\.$/.test(l));
+  if (revoked.length && debug.outcome === 'other') {
+    debug.hostKeyRevoked = true;
+    debug.evidence.push(...revoked.map((l) => l.replace(/^@\s*|\s*@$/g, '')));
   }
   if (debug.outcome === 'banner-exchange-failed' && preBanner.length) debug.evidence.unshift(...preBanner.map((b) => `server said: ${b}`));
   for (const k of debug.keysIgnored) debug.evidence.push(`Permissions ${k.mode} for '${k.path}' are too open.`);

@@ -153,6 +153,8 @@ export interface SshDebug {
    * StrictHostKeyChecking=accept-new there): the host is not in the user's known_hosts.
    */
   hostKeyAdded?: boolean;
+  /** The key the server presented is marked @revoked in known_hosts (outcome stays 'other'). */
+  hostKeyRevoked?: boolean;
 }
 
 export interface LoginResult {

@@ -15,6 +15,7 @@ const cases: [string, Partial<SshDebug>, RegExp][] = [
   ['unknown-host-strict', { outcome: 'host-key-unknown' }, /^No ED25519 host key is known for \[127\.0\.0\.1\]:2201/],
   ['other-type-known', { outcome: 'host-key-unknown' }, /^No ED25519 host key is known/],
   ['host-key-changed', { outcome: 'host-key-changed', offendingKey: { file: '/root/kh-known', line: 33 } }, /REMOTE HOST IDENTIFICATION HAS CHANGED/],
+  ['host-key-revoked', { outcome: 'other', hostKeyRevoked: true }, /^ED25519 host key for \[127\.0\.0\.1\]:2201 was revoked/],
   ['denied-publickey', { outcome: 'auth-denied', methodsLeft: ['publickey'], keysOffered: ['/root/.ssh/id_ed25519'] }, /^bob@127\.0\.0\.1: Permission denied \(publickey\)\.$/],
   ['denied-publickey-password', { outcome: 'auth-denied', methodsLeft: ['publickey', 'password'] }, /Permission denied \(publickey,password\)/],
   ['denied-password-only', { outcome: 'auth-denied', methodsLeft: ['password'], keysOffered: [] }, /^alice@127\.0\.0\.1: Permission denied \(password\)\.$/],
@@ -33,6 +34,8 @@ const cases: [string, Partial<SshDebug>, RegExp][] = [
   ['banner-closed', { outcome: 'banner-exchange-failed' }, /^kex_exchange_identification: Connection closed by remote host$/],
   ['banner-reset', { outcome: 'banner-exchange-failed' }, /^kex_exchange_identification: read: Connection reset by peer$/],
   ['banner-reset-at-accept', { outcome: 'banner-exchange-failed' }, /Connection reset by peer$/],
+  // Same responder, another timing (kept from a capture run: the reset races ssh's first write).
+  ['banner-reset-write', { outcome: 'banner-exchange-failed' }, /^Connection reset by UNKNOWN port -1$/],
   ['banner-silent', { outcome: 'banner-exchange-failed' }, /^Connection timed out during banner exchange$/],
   ['not-ssh-smtp', { outcome: 'banner-exchange-failed', preBanner: ['220 mail.example ESMTP Postfix', '421 timeout'] }, /^server said: 220 mail\.example ESMTP Postfix$/],
   ['not-ssh-http', { outcome: 'banner-exchange-failed' }, /^server said: HTTP\/1\.1 400 Bad Request$/],
