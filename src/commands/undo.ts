@@ -1,7 +1,8 @@
 // `ssh-doctor undo`: list the journal of applied changes and revert one, journaling the undo.
 //   undo                     pick a change interactively (terminal), confirm, revert
 //   undo --list [--json]     the changes that can still be undone
-//   undo ID --yes            revert ID without a prompt; --dry-run shows the commands only
+//   undo ID --yes            revert ID without a prompt; --dry-run shows the commands only;
+//                            --force even when a file it wrote was changed since
 //   undo --confirm ID        keep a firewall change made over SSH (from a NEW connection)
 //   undo --rollback-after N ID   the detached timer run-fixes arms; not for people
 import { assertClean, UsageError } from '../errors.js';
@@ -16,18 +17,20 @@ interface UndoArgs {
   json: boolean;
   yes: boolean;
   dryRun: boolean;
+  force: boolean;
   confirm?: string;
   rollbackAfter?: number;
 }
 
 export function parseUndoArgs(argv: readonly string[]): UndoArgs {
-  const out: UndoArgs = { list: false, json: false, yes: false, dryRun: false };
+  const out: UndoArgs = { list: false, json: false, yes: false, dryRun: false, force: false };
   for (let i = 0; i < argv.length; i++) {
     const a = assertClean('An argument', argv[i]!);
     if (a === '--list') out.list = true;
     else if (a === '--json') out.json = true;
     else if (a === '--yes' || a === '-y') out.yes = true;
     else if (a === '--dry-run') out.dryRun = true;
+    else if (a === '--force') out.force = true;
     else if (a === '--confirm') out.confirm = needId(argv[++i], '--confirm');
     else if (a === '--rollback-after') {
       const v = argv[++i];
@@ -68,7 +71,7 @@ export async function main(argv: string[]): Promise<number> {
     return runUndoUi([entry], false);
   }
   process.stdout.write(`Undo ${entry.id}: ${entry.title}\n`);
-  const r = await revertEntry(entry, { dryRun: args.dryRun });
+  const r = await revertEntry(entry, { dryRun: args.dryRun, force: args.force });
   process.stdout.write(r.log.map((l) => `  ${l}\n`).join(''));
   process.stdout.write(r.ok ? (args.dryRun ? 'Nothing was changed (dry run).\n' : 'Undone.\n') : 'The undo did not complete; see above.\n');
   return r.ok ? 0 : 1;

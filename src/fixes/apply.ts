@@ -24,6 +24,8 @@ export interface ApplyOptions {
   backups?: string[];
   /** More journal fields (e.g. a pending automatic rollback). */
   journal?: Partial<JournalEntry>;
+  /** Journal fields only known once the change is made (e.g. hashes of the files it wrote). */
+  journalAfter?: () => Promise<Partial<JournalEntry>>;
 }
 
 export async function applyFix(fix: Fix, opts: ApplyOptions = {}): Promise<ApplyResult> {
@@ -58,6 +60,7 @@ export async function applyFix(fix: Fix, opts: ApplyOptions = {}): Promise<Apply
     commands: fix.commands, undo: (ok && opts.undoAfter?.(stdouts)) || fix.undo, backups, status: ok ? 'applied' : 'failed',
     ...(recovered.length ? { recovered } : {}),
     ...opts.journal,
+    ...(ok && opts.journalAfter ? await opts.journalAfter() : {}),
   });
   return { ok, log, journalId: id };
 }

@@ -19,6 +19,8 @@ export interface JournalEntry {
   undoes?: string;
   /** Commands run after a failed step to put things back as they were. */
   recovered?: Command[];
+  /** Files as this change left them: an undo that would overwrite later edits refuses. */
+  results?: { path: string; sha256: string }[];
   /** A change made over SSH that is reverted at `deadline` unless confirmed from a new connection. */
   rollback?: { deadline: string; sshConnection: string; command: Command };
 }

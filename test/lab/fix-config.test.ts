@@ -56,3 +56,31 @@ ${SERVER_SETUP(2313)}`);
     expect(again.map((x) => x.id)).not.toContain(e.id);
   });
 });
+
+describe.runIf(requireLab())('fix: two edits of one drop-in, undone in reverse order', () => {
+  let lab: Lab;
+  const FILE = '/etc/ssh/sshd_config.d/60-two.conf';
+  beforeAll(async () => {
+    lab = await startLab();
+    await lab.sh(`printf 'UseDNS yes\\nPubkeyAuthentication no\\n' > ${FILE}
+${SERVER_SETUP(2321)}`);
+  });
+  afterAll(() => lab?.close());
+
+  it('server --yes applies both; undoing the older one first is refused; in reverse order the original comes back', async () => {
+    const original = await sha(lab, FILE);
+    const r = await lab.json(['server', '--yes', '--user', 'alice', '--port', '2321'], { env: STATE });
+    expect(r.report.findings.map((f: { id: string }) => f.id)).not.toContain('pubkey-auth-disabled');
+    expect((await lab.sh(`cat ${FILE}`)).stdout).toBe('UseDNS no\nPubkeyAuthentication yes');
+    expect((await login(lab, 2321)).stdout.trim()).toBe('alice');
+    const entries = JSON.parse((await lab.cli(['undo', '--list', '--json'], { env: STATE })).stdout).entries as { id: string; fixId: string }[];
+    expect(entries.map((e) => e.fixId).sort()).toEqual(['disable-usedns', 'enable-pubkey-auth']);
+    const [older, newer] = entries as [{ id: string }, { id: string }];
+    const refused = await lab.cli(['undo', older.id, '--yes'], { env: STATE });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stdout).toContain(`${FILE} changed after this change was made`);
+    expect((await lab.cli(['undo', newer.id, '--yes'], { env: STATE })).exitCode).toBe(0);
+    expect((await lab.cli(['undo', older.id, '--yes'], { env: STATE })).exitCode).toBe(0);
+    expect(await sha(lab, FILE)).toBe(original);
+  });
+});

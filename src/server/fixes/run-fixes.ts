@@ -4,8 +4,9 @@
 import { randomUUID } from 'node:crypto';
 import { formatCommand, type Fix } from '../../report.js';
 import { applyFix } from '../../fixes/apply.js';
+import { sha256File } from '../../fixes/revert.js';
 import { spawnDetached } from '../../run.js';
-import { backupsOf, recoveryFor, staleSource } from './config-edit.js';
+import { backupsOf, recoveryFor, staleSource, TMP_SUFFIX } from './config-edit.js';
 import { nftUndo, parseNftHandle } from './firewall.js';
 import { DEFAULT_ROLLBACK_SECONDS, needsRollbackGuard } from './rollback.js';
 
@@ -61,6 +62,16 @@ export async function runFix(fix: Fix, opts: RunFixOptions = {}): Promise<RunFix
       return handle === undefined ? undefined : nftUndo(nft, handle);
     } : undefined,
     journal: rollback ? { rollback } : undefined,
+    journalAfter: async () => {
+      // The files a config fix replaced (`mv TMP FILE`), as it left them.
+      const written = fix.commands.filter((c) => c[0] === 'mv' && c[1]?.endsWith(TMP_SUFFIX)).map((c) => c[2]!);
+      const results = [];
+      for (const path of written) {
+        const sha256 = await sha256File(path);
+        if (sha256) results.push({ path, sha256 });
+      }
+      return results.length ? { results } : {};
+    },
   });
   log.push(...r.log);
   if (r.ok && pending) {
