@@ -27,7 +27,7 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'host key changed',
-    setup: SERVER_SETUP(22) + `ssh-keygen -q -t ed25519 -N '' -f /tmp/bench-other\necho "127.0.0.1 $(cut -d' ' -f1,2 /tmp/bench-other.pub)" > /root/.ssh/known_hosts\n`,
+    setup: SERVER_SETUP(22) + `ssh-keygen -q -t ed25519 -N '' -f /root/bench-other\necho "127.0.0.1 $(cut -d' ' -f1,2 /root/bench-other.pub)" > /root/.ssh/known_hosts\n`,
     args: ['alice@127.0.0.1'],
     expect: 'host-key-changed',
     ssh: [...SSH, 'alice@127.0.0.1', 'true'],
@@ -66,12 +66,16 @@ async function firstFrame(lab: Lab, args: string[]): Promise<number> {
   const t = process.hrtime.bigint();
   const child = execa('nsenter', ['-t', String(lab.pid), '-m', '-n', '-p', '--', 'script', '-qfec', `node ${CLI} ${args.join(' ')}`, '/dev/null'], {
     reject: false,
-    env: { TERM: 'xterm-256color', HOME: '/root' },
+    env: { TERM: 'xterm-256color', HOME: '/root', PATH: process.env.PATH },
     extendEnv: false,
     stdin: 'pipe',
   });
-  const ms = await new Promise<number>((resolve) => {
-    child.stdout!.once('data', () => resolve(Number(process.hrtime.bigint() - t) / 1e6));
+  const ms = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no frame within 10 s')), 10_000);
+    child.stdout!.once('data', () => {
+      clearTimeout(timer);
+      resolve(Number(process.hrtime.bigint() - t) / 1e6);
+    });
   });
   child.kill('SIGKILL');
   await child;

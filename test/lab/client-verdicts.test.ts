@@ -98,8 +98,8 @@ describe.runIf(requireLab())('client verdicts against a real sshd', () => {
   it('host-key-changed: hashed stale entry, then --yes removes it with a backup', async () => {
     const l = await lab(
       SERVER_SETUP(22) +
-        `ssh-keygen -q -t ed25519 -N '' -f /tmp/other
-echo "127.0.0.1 $(cut -d' ' -f1,2 /tmp/other.pub)" > /root/.ssh/known_hosts
+        `ssh-keygen -q -t ed25519 -N '' -f /root/other
+echo "127.0.0.1 $(cut -d' ' -f1,2 /root/other.pub)" > /root/.ssh/known_hosts
 ssh-keygen -q -H -f /root/.ssh/known_hosts && rm -f /root/.ssh/known_hosts.old
 `,
     );
