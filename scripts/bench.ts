@@ -94,7 +94,8 @@ async function main() {
   for (const s of scenarios) {
     const lab = await startLab();
     try {
-      await lab.sh(s.setup);
+      const setup = await lab.sh(s.setup);
+      if (setup.exitCode !== 0) throw new Error(`${s.name}: setup failed: ${setup.stderr}`);
       const doctor: number[] = [];
       const plain: number[] = [];
       let verdict = '';
