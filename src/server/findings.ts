@@ -97,27 +97,25 @@ function network(facts: ServerFacts, add: Add): void {
   const ls = known(facts.listeners);
   const procs = known(facts.processes);
   const eff = known(facts.effective);
-  if (ls) {
-    const sshdSockets = ls.sockets.filter((s) => s.process === 'sshd' || (s.pid !== undefined && procs?.pids.includes(s.pid)));
-    const onPort = sshdSockets.filter((s) => s.port === port);
-    if (sshdSockets.length > 0 && onPort.length === 0) {
-      const where = sshdSockets.map((s) => `${fmtAddr(s.address)}:${s.port}`);
-      add('sshd-port-mismatch', 'error', `sshd listens on ${unique(sshdSockets.map((s) => s.port)).join(', ')}, not on port ${port}.`,
-        [`sshd listens on ${where.join(', ')}`, ...(eff ? [`sshd -T: port ${(eff.config.port ?? []).join(', ')}`] : [])]);
-    } else if (onPort.length > 0 && onPort.every((s) => LOOPBACK.test(s.address))) {
-      add('sshd-listen-address', 'error', `sshd listens on port ${port} only on a loopback address: other machines cannot reach it.`,
-        [`sshd listens on ${onPort.map((s) => `${fmtAddr(s.address)}:${s.port}`).join(', ')}`,
-          ...(eff ? [`sshd -T: listenaddress ${(eff.config.listenaddress ?? []).join(', ')}`] : [])]);
-    }
-    const other = ls.sockets.find((s) => s.port === port && s.process !== undefined && s.process !== 'sshd');
-    if (other && onPort.length === 0) {
-      add('sshd-port-mismatch', 'error', `Port ${port} is taken by ${other.process}, not sshd.`, [`${other.process} (pid ${other.pid ?? '?'}) listens on ${fmtAddr(other.address)}:${port}`]);
-    }
-  } else if (eff && procs?.pids.length === 0) {
-    const ports = (eff.config.port ?? []).map(Number);
-    if (ports.length > 0 && !ports.includes(port)) {
-      add('sshd-port-mismatch', 'error', `sshd is configured for port ${ports.join(', ')}, not ${port}.`, [`sshd -T: port ${ports.join(', ')}`]);
-    }
+  const sshdSockets = ls?.sockets.filter((s) => s.process === 'sshd' || (s.pid !== undefined && procs?.pids.includes(s.pid))) ?? [];
+  const onPort = sshdSockets.filter((s) => s.port === port);
+  const other = ls?.sockets.find((s) => s.port === port && s.process !== undefined && s.process !== 'sshd');
+  const configured = (eff?.config.port ?? []).map(Number);
+  if (onPort.length === 0) {
+    const evidence: string[] = [];
+    if (sshdSockets.length > 0) evidence.push(`sshd listens on ${sshdSockets.map((s) => `${fmtAddr(s.address)}:${s.port}`).join(', ')}`);
+    if (configured.length > 0 && (sshdSockets.length > 0 || !configured.includes(port))) evidence.push(`sshd -T: port ${configured.join(', ')}`);
+    if (other) evidence.push(`${other.process} (pid ${other.pid ?? '?'}) listens on ${fmtAddr(other.address)}:${port}`);
+    const summary = other
+      ? `Port ${port} is taken by ${other.process}, not sshd.`
+      : sshdSockets.length > 0
+        ? `sshd listens on ${unique(sshdSockets.map((s) => s.port)).join(', ')}, not on port ${port}.`
+        : `sshd is configured for port ${configured.join(', ')}, not ${port}.`;
+    if (other || sshdSockets.length > 0 || (configured.length > 0 && !configured.includes(port))) add('sshd-port-mismatch', 'error', summary, evidence);
+  } else if (onPort.every((s) => LOOPBACK.test(s.address))) {
+    add('sshd-listen-address', 'error', `sshd listens on port ${port} only on a loopback address: other machines cannot reach it.`,
+      [`sshd listens on ${onPort.map((s) => `${fmtAddr(s.address)}:${s.port}`).join(', ')}`,
+        ...(eff ? [`sshd -T: listenaddress ${(eff.config.listenaddress ?? []).join(', ')}`] : [])]);
   }
   for (const fw of facts.firewall ?? []) {
     if (fw.state !== 'blocks' || fw.managedBy) continue;

@@ -1,0 +1,102 @@
+// serverFindings on hand-built facts: the rules that the lab scenarios exercise end to end, here
+// pinned down case by case (including the ones the lab cannot stage, like RPM's group rule).
+import { describe, expect, it } from 'vitest';
+import { serverFindings } from '../../src/server/findings.js';
+import { insecureReason, walkedDirs } from '../../src/server/strict-modes.js';
+import type { AuthFilesFacts, EffectiveConfig, FileStat, GroupFacts, ServerFacts, UserFacts } from '../../src/server/facts.js';
+
+const alice: UserFacts = { name: 'alice', exists: true, uid: 1001, gid: 1001, home: '/home/alice', shell: '/bin/bash', groups: ['alice'], passwordStatus: 'L', lockedWithBang: true };
+const aliceGroup: GroupFacts = { gid: 1001, name: 'alice', members: [], primaryOf: [{ name: 'alice', uid: 1001 }] };
+const st = (path: string, mode: number, type: FileStat['type'] = 'dir', uid = 1001, gid = 1001): FileStat => ({ path, exists: true, type, mode, uid, gid, owner: uid === 0 ? 'root' : 'alice', group: gid === 0 ? 'root' : 'alice' });
+const eff = (config: Record<string, string[]> = {}): EffectiveConfig => ({ context: { user: 'alice', host: 'client.invalid', addr: '203.0.113.10' }, config: { port: ['22'], usepam: ['yes'], strictmodes: ['yes'], pubkeyauthentication: ['yes'], usedns: ['no'], passwordauthentication: ['no'], ...config } });
+const files = (over: Partial<Record<'home' | 'ssh' | 'ak', number>> = {}): AuthFilesFacts => ({
+  authorizedKeys: [st('/home/alice/.ssh/authorized_keys', over.ak ?? 0o600, 'file'), { path: '/home/alice/.ssh/authorized_keys2', exists: false }],
+  keyCounts: { '/home/alice/.ssh/authorized_keys': 1 },
+  dirs: [st('/home/alice/.ssh', over.ssh ?? 0o700), st('/home/alice', over.home ?? 0o755), st('/home', 0o755, 'dir', 0, 0), st('/', 0o755, 'dir', 0, 0)],
+  groups: [aliceGroup],
+});
+const healthy = (over: Partial<ServerFacts> = {}): ServerFacts => ({
+  target: { user: 'alice', port: 22 }, root: true,
+  sshd: { path: '/usr/sbin/sshd', version: 'OpenSSH_9.2', package: { manager: 'dpkg', name: 'openssh-server', version: '1:9.2p1-2+deb12u7' } },
+  processes: { pids: [10], commands: ['sshd: /usr/sbin/sshd -D [listener]'] },
+  init: { system: 'systemd', service: 'ssh', enabled: true },
+  configTest: { ok: true, errors: [], hostKeyErrors: [], raw: [] },
+  effective: eff(),
+  listeners: { source: 'ss', sockets: [{ address: '0.0.0.0', port: 22, process: 'sshd', pid: 10 }] },
+  firewall: [{ name: 'iptables', state: 'inactive' }],
+  privsepDir: st('/run/sshd', 0o755, 'dir', 0, 0),
+  hostKeys: { keys: [st('/etc/ssh/ssh_host_ed25519_key', 0o600, 'file', 0, 0)] },
+  user: alice, authFiles: files(), nologin: { exists: false, path: '/etc/nologin' },
+  ...over,
+});
+const ids = (f: ServerFacts) => serverFindings(f).map((x) => x.id);
+
+describe('serverFindings', () => {
+  it('healthy: nothing', () => expect(ids(healthy())).toEqual([]));
+  it('unknown parts produce no finding', () => {
+    expect(ids(healthy({ processes: { unknown: 'ps hung' }, effective: { unknown: 'needs root', needsRoot: true }, authFiles: { unknown: 'x' } }))).toEqual([]);
+  });
+  it('not installed stops there', () => expect(ids(healthy({ sshd: {} }))).toEqual(['sshd-not-installed']));
+
+  const cases: [string, Partial<ServerFacts>, string[]][] = [
+    ['not running', { processes: { pids: [], commands: [] }, listeners: { source: 'ss', sockets: [] } }, ['sshd-not-running']],
+    ['config invalid', { configTest: { ok: false, errors: [{ file: '/etc/ssh/sshd_config', line: 3, message: 'Bad configuration option: X' }], hostKeyErrors: [], raw: [] } }, ['sshd-config-invalid']],
+    ['other port', { listeners: { source: 'ss', sockets: [{ address: '0.0.0.0', port: 2222, process: 'sshd', pid: 10 }] } }, ['sshd-port-mismatch']],
+    ['port taken by nginx', { processes: { pids: [], commands: [] }, listeners: { source: 'ss', sockets: [{ address: '0.0.0.0', port: 22, process: 'nginx', pid: 5 }] } }, ['sshd-not-running', 'sshd-port-mismatch']],
+    ['loopback only', { listeners: { source: 'ss', sockets: [{ address: '127.0.0.1', port: 22, process: 'sshd', pid: 10 }, { address: '::1', port: 22, process: 'sshd', pid: 10 }] } }, ['sshd-listen-address']],
+    ['privsep', { privsepDir: { path: '/run/sshd', exists: false } }, ['privsep-dir-missing']],
+    ['host key 0640', { hostKeys: { keys: [st('/etc/ssh/ssh_host_ed25519_key', 0o640, 'file', 0, 0)] } }, ['host-key-permissions']],
+    ['host key of another owner is not checked by sshd', { hostKeys: { keys: [st('/etc/ssh/ssh_host_ed25519_key', 0o644, 'file', 1001, 0)] } }, []],
+    ['no host key', { hostKeys: { keys: [{ path: '/etc/ssh/ssh_host_ed25519_key', exists: false }] } }, ['host-keys-missing']],
+    ['firewall', { firewall: [{ name: 'nftables', state: 'blocks', rule: 'tcp dport 22 drop', where: { family: 'inet', table: 'filter', chain: 'input', handle: 4 } }] }, ['firewall-blocks-ssh']],
+    ['firewall managed by ufw reported once', { firewall: [{ name: 'ufw', state: 'blocks', rule: 'Default: deny (incoming)' }, { name: 'iptables', state: 'blocks', rule: 'policy DROP', managedBy: 'ufw' }] }, ['firewall-blocks-ssh']],
+    ['no keys', { authFiles: { ...files(), keyCounts: { '/home/alice/.ssh/authorized_keys': 0 } } }, ['authorized-keys-missing']],
+    ['ak 0646', { authFiles: files({ ak: 0o646 }) }, ['authorized-keys-permissions']],
+    ['ak 0664 private group (Debian)', { authFiles: files({ ak: 0o664 }) }, []],
+    ['ak 0664 on an RPM sshd', { authFiles: files({ ak: 0o664 }), sshd: { path: '/usr/sbin/sshd', package: { manager: 'rpm', name: 'openssh-server', version: '9.2' } } }, ['authorized-keys-permissions']],
+    ['.ssh 0777', { authFiles: files({ ssh: 0o777 }) }, ['ssh-dir-permissions']],
+    ['home 0757', { authFiles: files({ home: 0o757 }) }, ['home-permissions']],
+    ['home 0757 but StrictModes no', { authFiles: files({ home: 0o757 }), effective: eff({ strictmodes: ['no'] }) }, []],
+    ['no such user', { user: { name: 'alice', exists: false } }, ['user-not-allowed']],
+    ['AllowUsers', { effective: eff({ allowusers: ['bob', 'carol@10.0.0.1'] }) }, ['user-not-allowed']],
+    ['AllowUsers with user@host pattern for alice', { effective: eff({ allowusers: ['alice@10.0.0.0/8'] }) }, []],
+    ['DenyUsers glob', { effective: eff({ denyusers: ['al*'] }) }, ['user-not-allowed']],
+    ['AllowGroups without hers', { effective: eff({ allowgroups: ['wheel'] }) }, ['user-not-allowed']],
+    ['root and PermitRootLogin no', { target: { user: 'root', port: 22 }, user: { ...alice, name: 'root', uid: 0 }, effective: eff({ permitrootlogin: ['no'] }), authFiles: undefined }, ['user-not-allowed']],
+    ['"!" with UsePAM yes is fine', {}, []],
+    ['"!" with UsePAM no', { effective: eff({ usepam: ['no'] }) }, ['account-locked']],
+    ['expired', { user: { ...alice, accountExpired: true, expiryDetail: 'account expired on 2020-01-01' } }, ['account-locked']],
+    ['nologin', { nologin: { exists: true, path: '/etc/nologin', text: 'later\n' } }, ['nologin-present']],
+    ['nologin does not stop root', { target: { user: 'root', port: 22 }, user: { ...alice, name: 'root', uid: 0 }, nologin: { exists: true, path: '/etc/nologin' }, authFiles: undefined }, []],
+    ['pubkey off', { effective: eff({ pubkeyauthentication: ['no'] }) }, ['pubkey-auth-disabled']],
+    ['usedns', { effective: eff({ usedns: ['yes'] }) }, ['usedns-enabled']],
+    ['log lines', { logs: { source: '/var/log/auth.log', lines: ['sshd[5]: Authentication refused: bad ownership or modes for directory /home/alice'] } }, ['sshd-log-refusal']],
+  ];
+  for (const [name, over, expected] of cases) it(name, () => expect(ids(healthy(over))).toEqual(expected));
+
+  it('attaches the proposed fix when a proposer is given', () => {
+    const fix = { id: 'x', title: 't', commands: [['true']], risk: 'none', undo: 'nothing' };
+    const f = serverFindings(healthy({ privsepDir: { path: '/run/sshd', exists: false } }), { proposeFix: (id) => (id === 'privsep-dir-missing' ? fix : undefined) });
+    expect(f[0]!.fix).toBe(fix);
+  });
+  it('facts survive JSON (the console kit decodes them from text)', () => {
+    const facts = healthy({ authFiles: files({ home: 0o757 }) });
+    expect(serverFindings(JSON.parse(JSON.stringify(facts)))).toEqual(serverFindings(facts));
+  });
+});
+
+describe('StrictModes rule', () => {
+  it('Debian: group-writable is fine only for a one-member private group', () => {
+    const d = st('/home/alice', 0o775);
+    expect(insecureReason(d, 1001, [aliceGroup], 'debian')).toBeUndefined();
+    expect(insecureReason(d, 1001, [{ ...aliceGroup, members: ['bob'] }], 'debian')).toMatch(/other members/);
+    expect(insecureReason(d, 1001, [{ ...aliceGroup, members: ['alice'] }], 'debian')).toBeUndefined();
+    expect(insecureReason(d, 1001, [{ ...aliceGroup, primaryOf: [...aliceGroup.primaryOf, { name: 'bob', uid: 1002 }] }], 'debian')).toMatch(/primary group of another account/);
+    expect(insecureReason(d, 1001, [{ ...aliceGroup, primaryOf: [] }], 'debian')).toMatch(/no members/);
+    expect(insecureReason(d, 1001, [aliceGroup], 'upstream')).toMatch(/writable by group alice/);
+  });
+  it('walks up to the home directory, or to / for files outside it', () => {
+    expect(walkedDirs('/home/alice/.ssh/authorized_keys', '/home/alice/')).toEqual(['/home/alice/.ssh', '/home/alice']);
+    expect(walkedDirs('/etc/ssh/keys/alice', '/home/alice')).toEqual(['/etc/ssh/keys', '/etc/ssh', '/etc', '/']);
+  });
+});
