@@ -1,0 +1,64 @@
+// The Ink wizard renders the flow's state: findings, the fix preview with commands/risk/undo, and
+// a yes/no menu whose answer is the only thing that starts a fix.
+import { render } from 'ink-testing-library';
+import { describe, expect, it, vi } from 'vitest';
+import { createActor, fromPromise } from 'xstate';
+import { serverMachine, type Gathered } from '../../flows/server.js';
+import { ServerWizard } from '../../src/ui/server/ServerWizard.js';
+import type { Fix } from '../../src/report.js';
+import type { ServerFacts } from '../../src/server/facts.js';
+
+const DOWN = '\u001B[B';
+const ENTER = '\r';
+const settle = () => new Promise((r) => setTimeout(r, 100));
+const broken: ServerFacts = { target: { user: 'alice', port: 22 }, root: true, privsepDir: { path: '/run/sshd', exists: false } };
+const healed: ServerFacts = { ...broken, privsepDir: { path: '/run/sshd', exists: true } };
+const fix: Fix = { id: 'create-privsep-dir', title: 'Create /run/sshd', commands: [['install', '-d', '-m', '0755', '/run/sshd']], risk: 'None: an empty directory.', undo: [['rmdir', '/run/sshd']] };
+
+function start() {
+  let n = 0;
+  const applyFix = vi.fn(async () => ({ ok: true, log: ['$ install -d -m 0755 /run/sshd'] }));
+  const actor = createActor(
+    serverMachine.provide({
+      actors: {
+        gather: fromPromise(async (): Promise<Gathered> => ({ facts: n++ === 0 ? broken : healed, probes: [{ id: 'privsep', status: 'fail', durationMs: 3, detail: '/run/sshd is missing' }] })),
+        applyFix: fromPromise(applyFix),
+      },
+    }),
+    { input: { mode: 'ask', proposeFix: (id) => (id === 'privsep-dir-missing' ? fix : undefined) } },
+  );
+  actor.start();
+  return { actor, applyFix, ...render(<ServerWizard actor={actor} />) };
+}
+
+describe('server wizard', () => {
+  it('shows the fix with commands, risk and undo, and applies it only after "Yes"', async () => {
+    const { lastFrame, stdin, applyFix, actor } = start();
+    await vi.waitFor(() => expect(lastFrame()).toContain('Apply this fix?'));
+    const f = lastFrame()!;
+    expect(f).toContain('privsep-dir-missing');
+    expect(f).toContain('Proposed fix: Create /run/sshd');
+    expect(f).toContain('$ install -d -m 0755 /run/sshd');
+    expect(f).toContain('None: an empty directory.');
+    expect(f).toContain('rmdir /run/sshd');
+    expect(applyFix).not.toHaveBeenCalled();
+    await settle();
+    stdin.write(ENTER);
+    await vi.waitFor(() => expect(actor.getSnapshot().status).toBe('done'));
+    expect(applyFix).toHaveBeenCalledTimes(1);
+    await vi.waitFor(() => expect(lastFrame()).toContain('privsep-dir-missing: applied'));
+  });
+
+  it('"No, leave it" records a decline and applies nothing', async () => {
+    const { lastFrame, stdin, applyFix, actor } = start();
+    await vi.waitFor(() => expect(lastFrame()).toContain('Apply this fix?'));
+    await settle();
+    stdin.write(DOWN);
+    await vi.waitFor(() => expect(lastFrame()).toMatch(/❯ No, leave it/));
+    await settle();
+    stdin.write(ENTER);
+    await vi.waitFor(() => expect(actor.getSnapshot().status).toBe('done'));
+    expect(applyFix).not.toHaveBeenCalled();
+    await vi.waitFor(() => expect(lastFrame()).toContain('privsep-dir-missing: declined'));
+  });
+});
