@@ -108,11 +108,11 @@ export async function attemptLogin(opts: {
   try {
     const copies = new Map<string, string>();
     for (const [i, file] of opts.knownHostsFiles.entries()) {
-      const copy = join(dir, `known_hosts_${i}`);
+      const copy = join(dir, `known_hosts_${i}.copy`);
       if (await copyFile(file, copy).then(() => true, () => false)) copies.set(copy, file);
     }
     if (copies.size === 0) {
-      const empty = join(dir, 'known_hosts_0');
+      const empty = join(dir, 'known_hosts_0.copy');
       await writeFile(empty, '');
       copies.set(empty, opts.knownHostsFiles[0] ?? empty);
     }

@@ -68,13 +68,13 @@ export async function resolveTarget(opts: {
   if (r.exitCode !== 0) {
     // ssh's own complaint is one line ("Can't open user config file ...", "Bad configuration option: ...").
     const msg = r.stderr.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('Pseudo-terminal'));
-    throw new UsageError(`ssh rejects these settings: ${msg.at(-1) ?? (r.timedOut ? 'ssh -G timed out' : `exit ${r.exitCode}`)}`);
+    const why = msg.at(-1) ?? (r.timedOut ? 'ssh -G timed out' : `ssh -G exited with ${r.exitCode}`);
+    throw new UsageError(`ssh rejects these settings: ${why.replace(/\.?$/, '.')}`);
   }
   const target = parseSshG(r.stdout, opts.destination);
-  // ssh -G silently drops an -i file that does not exist; keep it so the key probe can say so.
-  for (const i of flagValues(opts.sshFlags, '-i').map((p) => expandHome(p))) {
-    if (!target.identityFiles.includes(i)) target.identityFiles.unshift(i);
-  }
+  // ssh -G drops an -i file that does not exist (with a warning); keep it so the key probe can say so.
+  const missing = flagValues(opts.sshFlags, '-i').map((p) => expandHome(p)).filter((p) => !target.identityFiles.includes(p));
+  target.identityFiles.unshift(...new Set(missing));
   const configFile = flagValues(opts.sshFlags, '-F').at(-1) ?? `${homedir()}/.ssh/config`;
   const text = await readFile(expandHome(configFile), 'utf8').catch(() => '');
   target.configPorts = parseConfigPorts(text);
