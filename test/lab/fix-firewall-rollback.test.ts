@@ -46,3 +46,27 @@ iptables -A INPUT -p tcp --dport ${PORT} -j REJECT`);
     expect(await accepts(lab)).toBe(true);
   });
 });
+
+describe.runIf(requireLab())('firewall change over SSH through ssh-doctor server --yes', () => {
+  let lab: Lab;
+  beforeAll(async () => {
+    lab = await startLab();
+    await lab.sh(`${SERVER_SETUP(2326)}
+iptables -A INPUT -p tcp --dport 2326 -j DROP`);
+  });
+  afterAll(() => lab?.close());
+
+  it('arms the rollback, tells how to confirm, and the journal holds the rollback command', async () => {
+    const r = await lab.json(['server', '--yes', '--user', 'alice', '--port', '2326'], {
+      env: { ...STATE, SSH_CONNECTION: '127.0.0.1 50999 127.0.0.1 2326' },
+    });
+    expect(r.stderr).toMatch(/rollback armed \(pid \d+\)/);
+    const m = /run: ssh-doctor undo --confirm (\w+)/.exec(r.stderr);
+    expect(m).not.toBeNull();
+    expect(await accepts(lab)).toBe(true);
+    const entry = JSON.parse((await lab.sh('grep firewall-allow-ssh /root/.ssh-doctor-state/journal.jsonl')).stdout.split('\n')[0]!);
+    expect(entry.rollback.command.slice(-4)).toEqual(['undo', '--rollback-after', '60', m![1]]);
+    const ok = await lab.cli(['undo', '--confirm', m![1]!], { env: { ...STATE, SSH_CONNECTION: '127.0.0.1 51000 127.0.0.1 2326' } });
+    expect(ok.stdout).toContain(`Kept ${m![1]}`);
+  });
+});
