@@ -18,6 +18,7 @@ import { compareHostKey } from '../src/probes/client/known-hosts.js';
 import { altPortCandidates } from '../src/probes/client/tcp.js';
 import { clientFindings, type ClientFacts, type ClientVerdictId } from '../src/client/findings.js';
 import { describeProbe } from '../src/client/probe-details.js';
+import { networkEndpoint } from '../src/client/endpoint.js';
 
 export interface ClientInput {
   destination: string;
@@ -133,6 +134,7 @@ export const clientFlow = setup({
     noAddresses: (_, p: { dns: DnsResult }) => p.dns.addresses.length === 0,
     tcpIs: (_, p: { tcp: TcpResult; is: ReturnType<typeof tcpVerdict> }) => tcpVerdict(p.tcp) === p.is,
     networkDecided: ({ context }) => context.verdictId !== undefined,
+    viaJumpHost: ({ context }) => !!context.target?.proxyJump,
     hostKeyChanged: ({ context }, p: { handshake: HandshakeResult }) =>
       !!p.handshake.hostKey && !!context.knownHosts && compareHostKey(context.knownHosts.entries, p.handshake.hostKey) === 'changed',
     canAutoApply: ({ context }) => context.input.autoApply && context.findings.some((f) => f.fix),
@@ -207,7 +209,7 @@ export const clientFlow = setup({
               invoke: {
                 id: 'dns',
                 src: 'dns',
-                input: ({ context }) => ({ host: context.target!.host, family: context.target!.addressFamily, timeoutMs: context.input.timeoutMs }),
+                input: ({ context }) => ({ host: networkEndpoint(context.target!).host, family: context.target!.addressFamily, timeoutMs: context.input.timeoutMs }),
                 onDone: [
                   {
                     guard: { type: 'noAddresses', params: ({ event }) => ({ dns: event.output }) },
@@ -224,7 +226,7 @@ export const clientFlow = setup({
               invoke: {
                 id: 'tcp',
                 src: 'tcp',
-                input: ({ context }) => ({ addresses: context.dns!.addresses.map((a) => a.address), port: context.target!.port, timeoutMs: context.input.timeoutMs }),
+                input: ({ context }) => ({ addresses: context.dns!.addresses.map((a) => a.address), port: networkEndpoint(context.target!).port, timeoutMs: context.input.timeoutMs }),
                 onDone: [
                   { guard: { type: 'tcpIs', params: ({ event }) => ({ tcp: event.output, is: 'ssh' }) }, target: 'done', actions: { type: 'recordProbe', params: { id: 'tcp', key: 'tcp' } } },
                   { guard: { type: 'tcpIs', params: ({ event }) => ({ tcp: event.output, is: 'refused' }) }, target: 'otherPorts', actions: { type: 'recordProbe', params: { id: 'tcp', key: 'tcp' } } },
@@ -256,7 +258,7 @@ export const clientFlow = setup({
                 src: 'altPorts',
                 input: ({ context }) => ({
                   address: context.tcp!.attempts[0]!.address,
-                  ports: altPortCandidates(context.target!.port, context.target!.configPorts),
+                  ports: altPortCandidates(networkEndpoint(context.target!).port, context.target!.configPorts),
                   timeoutMs: Math.min(context.input.timeoutMs, 2000),
                 }),
                 onDone: { target: 'done', actions: { type: 'recordProbe', params: { id: 'other-ports', key: 'altPorts' } } },
@@ -269,7 +271,8 @@ export const clientFlow = setup({
       },
     },
     routing: {
-      always: [{ guard: 'networkDecided', target: 'concluding' }, { target: 'handshake' }],
+      // Through a jump host, only ssh itself can reach the target: no direct handshake.
+      always: [{ guard: 'networkDecided', target: 'concluding' }, { guard: 'viaJumpHost', target: 'login' }, { target: 'handshake' }],
     },
     handshake: {
       entry: { type: 'startProbe', params: { id: 'handshake' } },

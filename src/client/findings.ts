@@ -13,6 +13,7 @@ import type {
 } from '../probes/client/types.js';
 import { compareHostKey } from '../probes/client/known-hosts.js';
 import { chmodKeyFix, removeKnownHostFix } from './fixes.js';
+import { describeEndpoint, networkEndpoint } from './endpoint.js';
 
 export interface ClientFacts {
   target?: ResolvedTarget;
@@ -48,8 +49,7 @@ const SERVER_CHECK = (f: ClientFacts) =>
   `On the server (console or another session): ssh-doctor server --port ${f.target?.port ?? 22}${f.target ? ` --user ${f.target.user}` : ''}`;
 
 function endpoint(f: ClientFacts): string {
-  const t = f.target;
-  return t ? `${t.host}:${t.port}` : 'the host';
+  return f.target ? describeEndpoint(networkEndpoint(f.target)) : 'the host';
 }
 
 function tcpEvidence(f: ClientFacts): string[] {
@@ -67,6 +67,7 @@ function loginEvidence(f: ClientFacts): string[] {
 function primary(verdict: ClientVerdictId, f: ClientFacts, timeoutMs: number): Finding {
   const t = f.target;
   const at = endpoint(f);
+  const host = t ? networkEndpoint(t).host : '';
   switch (verdict) {
     case 'ok':
       return { id: 'ok', severity: 'ok', summary: `Login works: ${t?.user}@${at} accepted the connection.`, evidence: loginEvidence(f) };
@@ -74,18 +75,19 @@ function primary(verdict: ClientVerdictId, f: ClientFacts, timeoutMs: number): F
       return {
         id: verdict,
         severity: 'error',
-        summary: `"${t?.host}" does not resolve to any address${f.dns?.error ? ` (${f.dns.error})` : ''}.`,
+        summary: `"${host}" does not resolve to any address${f.dns?.error ? ` (${f.dns.error})` : ''}.`,
         evidence: [
           ...(t && t.alias !== t.host ? [`ssh config maps "${t.alias}" to HostName ${t.host}`] : []),
-          `lookup of ${t?.host} (${t?.addressFamily === 'any' ? 'IPv4 and IPv6' : t?.addressFamily}) returned nothing`,
+          ...(t?.proxyJump ? [`ssh connects first to the jump host ${t.proxyJump}`] : []),
+          `lookup of ${host} (${t?.addressFamily === 'any' ? 'IPv4 and IPv6' : t?.addressFamily}) returned nothing`,
         ],
-        next: [`Check the spelling, and your DNS: getent ahosts ${t?.host}`, 'If it is a new name, its DNS record may not have propagated yet; try the IP address.'],
+        next: [`Check the spelling, and your DNS: getent ahosts ${host}`, 'If it is a new name, its DNS record may not have propagated yet; try the IP address.'],
       };
     case 'no-route':
       return {
         id: verdict,
         severity: 'error',
-        summary: `No route to ${t?.host}: the network cannot reach that address at all.`,
+        summary: `No route to ${at}: the network cannot reach that address at all.`,
         evidence: tcpEvidence(f),
         next: ['Is the machine up? A stopped cloud instance or a down VPN gives exactly this.', `Check your route: ip route get ${f.tcp?.attempts[0]?.address ?? t?.host}`],
       };

@@ -89,8 +89,10 @@ async function drive(input: ClientInput, steps: { event: AnyEventObject }[]) {
   return (await waitFor(actor, (s) => s.status === 'done', { timeout: 2000 })).context;
 }
 
+const headless: ClientInput = { destination: 'box', sshFlags: [], timeoutMs: 5000, interactive: false, autoApply: false };
+
 describe('client flow: every path', () => {
-  const headless: ClientInput = { destination: 'box', sshFlags: [], timeoutMs: 5000, interactive: false, autoApply: false };
+
   const wizard: ClientInput = { ...headless, interactive: true };
   const auto: ClientInput = { ...headless, autoApply: true };
 
@@ -161,5 +163,35 @@ describe('client flow: every path', () => {
     expect(actor.getSnapshot().matches('report')).toBe(true);
     actor.send({ type: 'QUIT' });
     expect(actor.getSnapshot().status).toBe('done');
+  });
+
+  it('through a jump host, probes go to the jump host and the target is reached only by ssh', async () => {
+    const ran: string[] = [];
+    const outputs: Record<string, unknown> = {
+      sshConfig: { ...fx.target, proxyJump: 'bob@jump.lab:2200' },
+      keyFiles: fx.keyFiles.good,
+      knownHosts: fx.knownHosts.empty,
+      dns: fx.dns.ok,
+      tcp: fx.tcp.ssh,
+      handshake: fx.handshake.newKey,
+      login: fx.login.ok,
+    };
+    const inputs: Record<string, any> = {};
+    const actors = Object.fromEntries(
+      Object.entries(outputs).map(([id, out]) => [
+        id,
+        fromPromise(async ({ input }: any) => {
+          ran.push(id);
+          inputs[id] = input;
+          return out;
+        }),
+      ]),
+    );
+    const actor = createActor(clientFlow.provide({ actors: actors as any }), { input: headless }).start();
+    const ctx = (await waitFor(actor, (s) => s.status === 'done')).context;
+    expect(inputs.dns.host).toBe('jump.lab');
+    expect(inputs.tcp.port).toBe(2200);
+    expect(ran).not.toContain('handshake');
+    expect(ctx.verdictId).toBe('ok');
   });
 });

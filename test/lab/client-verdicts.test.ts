@@ -159,6 +159,23 @@ ssh-keygen -q -H -f /root/.ssh/known_hosts && rm -f /root/.ssh/known_hosts.old
   });
 });
 
+describe.runIf(requireLab())('through a jump host (-J)', () => {
+  it('a refusing jump host is named as such', async () => {
+    const l = await lab(SERVER_SETUP(22));
+    const { report } = await l.json(['-J', 'alice@127.0.0.1:2200', 'alice@127.0.0.1']);
+    expect(report.verdict.id).toBe('connection-refused');
+    expect(report.verdict.summary).toContain('jump host 127.0.0.1:2200 refused');
+  });
+
+  it('a working jump host: the login goes through it', async () => {
+    // ssh refuses a jump to the very same name ("jumphost loop"): jump via "localhost".
+    const l = await lab(SERVER_SETUP(22) + 'ssh-keyscan -t ed25519 127.0.0.1 localhost > /root/.ssh/known_hosts 2>/dev/null\n');
+    const { report } = await l.json(['-J', 'alice@localhost', 'alice@127.0.0.1']);
+    expect(report.verdict.id).toBe('ok');
+    expect(report.probes.map((p: any) => p.id)).not.toContain('handshake');
+  });
+});
+
 describe.runIf(requireLab())('bad input: one sentence, exit 2, no stack trace', () => {
   const cases: [string, string[], RegExp][] = [
     ['a host starting with "-" after user@', ['alice@-oProxyCommand=touch /tmp/pwned'], /may not start with "-"/],
