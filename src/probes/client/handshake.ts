@@ -57,9 +57,32 @@ export async function probeHandshake(opts: {
   const lines: string[] = [];
   let hostKey: HostKey | undefined;
   let noneAccepted = false;
-  const preferred = hostKeyAlgorithmsFor(opts.preferredHostKeyTypes ?? []);
+  // As exact-match patterns: ssh2 throws on a listed name it does not implement (sk-*, certs),
+  // but skips patterns that match nothing.
+  const preferred = hostKeyAlgorithmsFor(opts.preferredHostKeyTypes ?? []).map((a) => new RegExp(`^${a.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
   const all = /./; // everything ssh2 implements: this probe wants to learn, not to be strict
   const client = new Client();
+  const config = {
+    host: opts.address,
+    port: opts.port,
+    username: opts.user,
+    readyTimeout: opts.timeoutMs,
+    tryKeyboard: false,
+    debug: (line: string) => lines.push(line),
+    algorithms: {
+      kex: { append: all },
+      cipher: { append: all },
+      hmac: { append: all },
+      serverHostKey: { remove: preferred, prepend: preferred, append: all },
+    },
+    // Return a plain boolean synchronously: ssh2 accepts any truthy value (a Promise too).
+    hostVerifier: (key: Buffer): boolean => {
+      hostKey = hostKeyFromBlob(key);
+      return true;
+    },
+    // "none" first and only: the failure lists the methods; then give up. Never a password or key.
+    authHandler: (methodsLeft: string[] | null) => (methodsLeft === null ? { type: 'none', username: opts.user } : false),
+  };
   return new Promise<HandshakeResult>((done) => {
     let settled = false;
     const finish = (error?: { level?: string; message: string }) => {
@@ -91,26 +114,11 @@ export async function probeHandshake(opts: {
       else finish({ ...(e.level ? { level: e.level } : {}), message: e.message });
     });
     client.on('close', () => finish());
-    client.connect({
-      host: opts.address,
-      port: opts.port,
-      username: opts.user,
-      readyTimeout: opts.timeoutMs,
-      tryKeyboard: false,
-      debug: (line: string) => lines.push(line),
-      algorithms: {
-        kex: { append: all },
-        cipher: { append: all },
-        hmac: { append: all },
-        serverHostKey: { remove: preferred, prepend: preferred, append: all },
-      } as never,
-      // Return a plain boolean synchronously: ssh2 accepts any truthy value (a Promise too).
-      hostVerifier: (key: Buffer): boolean => {
-        hostKey = hostKeyFromBlob(key);
-        return true;
-      },
-      // "none" first and only: the failure lists the methods; then give up. Never a password or key.
-      authHandler: (methodsLeft: string[] | null) => (methodsLeft === null ? { type: 'none', username: opts.user } : false),
-    } as never);
+    try {
+      client.connect(config as never);
+    } catch (e) {
+      // ssh2 validates the config synchronously.
+      finish({ message: (e as Error).message });
+    }
   });
 }

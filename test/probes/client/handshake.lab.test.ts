@@ -35,6 +35,13 @@ describe.runIf(requireLab())('client handshake and known_hosts probes (lab)', ()
   it('asks for the key type already in known_hosts first, as OpenSSH does', async () => {
     const r = await handshake(2201, { preferredHostKeyTypes: ['ecdsa-sha2-nistp256'] });
     expect(r.result.hostKey).toMatchObject({ type: 'ecdsa-sha2-nistp256', fingerprint: await fingerprint('ecdsa') });
+    const rsa = await handshake(2201, { preferredHostKeyTypes: ['ssh-rsa'] });
+    expect(rsa.result.hostKey).toMatchObject({ type: 'ssh-rsa', fingerprint: await fingerprint('rsa') });
+  });
+
+  it('skips known key types ssh2 cannot verify (security keys) instead of failing', async () => {
+    const r = await handshake(2201, { preferredHostKeyTypes: ['sk-ssh-ed25519@openssh.com', 'ssh-ed25519'] });
+    expect(r.result).toMatchObject({ ok: true, hostKey: { type: 'ssh-ed25519' } });
   });
 
   it('lists password as the only method of a password-only server', async () => {
