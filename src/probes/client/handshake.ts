@@ -1,7 +1,7 @@
 // An SSH handshake of our own (ssh2), to learn what the server offers: its identification, its
 // KEXINIT proposal, its host key, and the auth methods it lists after an auth "none" request.
 // No credential is ever sent on this connection.
-import { createHash } from 'node:crypto';
+import { publicKeyFromBlob } from './ssh-key.js';
 import type { HandshakeResult, HostKey } from './types.js';
 
 type Algorithms = NonNullable<HandshakeResult['serverAlgorithms']>;
@@ -28,16 +28,6 @@ export function parseSsh2Debug(lines: readonly string[]): {
   // ssh2 prints the lists one by one and stops at the first one with no match, so keep what came.
   if (algos.kex) out.serverAlgorithms = { kex: algos.kex, hostKey: algos.hostKey ?? [], cipher: algos.cipher ?? [], mac: algos.mac ?? [] };
   return out;
-}
-
-/** The host key as known_hosts stores it, and its fingerprint as ssh prints it. */
-export function hostKeyFromBlob(blob: Buffer): HostKey {
-  const typeLen = blob.length >= 4 ? blob.readUInt32BE(0) : 0;
-  return {
-    type: blob.subarray(4, 4 + typeLen).toString('latin1'),
-    key: blob.toString('base64'),
-    fingerprint: 'SHA256:' + createHash('sha256').update(blob).digest('base64').replace(/=+$/, ''),
-  };
 }
 
 /** known_hosts key types → the host key algorithms that present them (RSA keys sign three ways). */
@@ -77,7 +67,7 @@ export async function probeHandshake(opts: {
     },
     // Return a plain boolean synchronously: ssh2 accepts any truthy value (a Promise too).
     hostVerifier: (key: Buffer): boolean => {
-      hostKey = hostKeyFromBlob(key);
+      hostKey = publicKeyFromBlob(key);
       return true;
     },
     // "none" first and only: the failure lists the methods; then give up. Never a password or key.

@@ -4,6 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { run } from '../../run.js';
 import { expandHome } from './ssh-config.js';
+import { keyTypeLabel, publicKeyFromBlob } from './ssh-key.js';
 import type { KeyFile, KeyFilesResult } from './types.js';
 
 /**
@@ -51,13 +52,13 @@ async function inspectOne(path: string, explicit: boolean, timeoutMs: number): P
   const base: KeyFile = { path, exists: !!st, pubPath, pubExists: pubText !== undefined, explicit };
   if (!st) return base;
   const mode = st.mode & 0o777;
-  const [fp, y] = await Promise.all([
-    run(['ssh-keygen', '-l', '-f', path], { timeoutMs }),
-    run(['ssh-keygen', '-y', '-P', '', '-f', path], { timeoutMs }),
-  ]);
-  const loaded = classifyKeygenY(y);
+  const loaded = classifyKeygenY(await run(['ssh-keygen', '-y', '-P', '', '-f', path], { timeoutMs }));
   const theirBlob = pubText !== undefined ? publicKeyBlob(pubText) : undefined;
-  const print = parseFingerprintLines(fp.stdout)[0];
+  // Fingerprint the key ssh will use; ask ssh-keygen -l only when neither -y nor a .pub gave it.
+  const blob = loaded.blob ?? theirBlob;
+  const print = blob
+    ? (({ type, fingerprint }) => ({ type: keyTypeLabel(type), fingerprint }))(publicKeyFromBlob(Buffer.from(blob, 'base64')))
+    : parseFingerprintLines((await run(['ssh-keygen', '-l', '-f', path], { timeoutMs })).stdout)[0];
   return {
     ...base,
     mode,

@@ -57,9 +57,12 @@ ssh-keygen -q -t ed25519 -N secret -f enc`);
     });
     const byName = Object.fromEntries(r.result.files.map((f) => [f.path.split('/').pop(), f]));
     expect(byName.id_ed25519).toMatchObject({ exists: true, mode: 0o600, ownerUid: 0, tooOpen: false, pubExists: true, pubMatches: true, type: 'ED25519', explicit: false, fingerprint: expect.stringMatching(/^SHA256:/) });
-    expect(byName.open).toMatchObject({ mode: 0o644, tooOpen: true, explicit: true });
+    expect(byName.id_ed25519!.fingerprint).toBe((await lab.sh('ssh-keygen -l -f /root/.ssh/id_ed25519')).stdout.split(' ')[1]);
+    expect(byName.open).toMatchObject({ mode: 0o644, tooOpen: true, explicit: true, type: 'ED25519', fingerprint: byName.id_ed25519!.fingerprint });
+    // ssh would use the private key, so that is the fingerprint shown, not the stray .pub's.
+    expect(byName.swapped!.fingerprint).toBe(byName.id_ed25519!.fingerprint);
     expect(byName.swapped).toMatchObject({ tooOpen: false, pubMatches: false });
-    expect(byName.enc).toMatchObject({ encrypted: true, pubExists: true });
+    expect(byName.enc).toMatchObject({ encrypted: true, pubExists: true, fingerprint: expect.stringMatching(/^SHA256:/) });
     expect(byName.enc!.pubMatches).toBeUndefined();
     expect(byName.id_rsa).toMatchObject({ exists: false, pubExists: false });
     expect(r.result.agent).toEqual({ available: false, fingerprints: [] });

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseEtcHosts } from '../../../src/probes/client/dns.js';
-import { hostKeyAlgorithmsFor, hostKeyFromBlob, parseSsh2Debug } from '../../../src/probes/client/handshake.js';
+import { hostKeyAlgorithmsFor, parseSsh2Debug } from '../../../src/probes/client/handshake.js';
+import { keyTypeLabel, publicKeyFromBlob } from '../../../src/probes/client/ssh-key.js';
 import { classifyKeygenY, explicitIdentityFiles, isTooOpen, parseFingerprintLines, publicKeyBlob } from '../../../src/probes/client/key-files.js';
 import { compareHostKey, knownHostsName, parseKeygenF } from '../../../src/probes/client/known-hosts.js';
 import { expandHome, parseConfigPorts, parseSshG } from '../../../src/probes/client/ssh-config.js';
@@ -129,11 +130,17 @@ describe('ssh2 handshake debug', () => {
 
   it('fingerprints a host key blob like ssh-keygen -l', () => {
     const [type, b64] = readFileSync(join(FIX, 'keygen-F', 'keys.txt'), 'utf8').split('\n')[0]!.split(' ');
-    const k = hostKeyFromBlob(Buffer.from(b64!, 'base64'));
+    const k = publicKeyFromBlob(Buffer.from(b64!, 'base64'));
     expect(k.type).toBe(type);
     expect(k.key).toBe(b64);
     // ssh-keygen -l -f k1.pub, captured next to the key.
     expect(k.fingerprint).toBe(readFileSync(join(FIX, 'keygen-F', 'k1.fingerprint'), 'utf8').split(' ')[1]);
+  });
+
+  it('labels key types as ssh-keygen -l does', () => {
+    const label = readFileSync(join(FIX, 'keygen-F', 'k1.fingerprint'), 'utf8').match(/\((\S+)\)/)![1];
+    expect(keyTypeLabel('ssh-ed25519')).toBe(label);
+    expect(['ssh-rsa', 'ecdsa-sha2-nistp384', 'sk-ssh-ed25519@openssh.com'].map(keyTypeLabel)).toEqual(['RSA', 'ECDSA', 'ED25519-SK']);
   });
 
   it('asks for known key types first, RSA in its three signature forms', () => {
