@@ -46,6 +46,8 @@ describe.runIf(requireLab())('server diagnosis: as a normal user, and --via', ()
     const remote = JSON.parse(r.stdout);
     expect(r.exitCode).toBe(1);
     expect(remote.target.host).toBe('127.0.0.1');
+    // Our own SSH session's sshd processes are not mistaken for daemons.
+    expect(remote.probes.find((p: { id: string }) => p.id === 'running').detail).toMatch(/^sshd pid \d+$/);
     expect(remote.findings.map((f: { id: string }) => f.id)).toEqual(local.ids);
     expect(finding(remote, 'nologin-present').evidence).toEqual(['/etc/nologin exists: "back at 5"']);
     // Fixes would run on this machine, so over --via none is proposed.

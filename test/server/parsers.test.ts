@@ -57,8 +57,12 @@ describe('listeners and processes', () => {
     expect(n.map((s) => `${s.address}:${s.port}/${s.pid}`)).toEqual(['127.0.0.1:2201/34', '0.0.0.0:2202/36', '::1:2201/34', ':::2202/36']);
   });
   it('ps: listeners kept, zombies and session processes dropped', () => {
-    expect(parsePs(fx('ps-sshd.txt')).pids).toEqual([34, 36]);
-    expect(parsePs('  90 Z    [sshd] <defunct>\n  91 Ss   sshd: alice [priv]\n').pids).toEqual([]);
+    const p = parsePs(fx('ps-sshd.txt'));
+    expect(p.pids).toEqual([24]);
+    expect(p.commands).toEqual(['sshd: /usr/sbin/sshd -p 2201 -E /var/log/auth.log [listener] 0 of 10-100 startups']);
+    expect(parsePs('     90       1 Z    [sshd] <defunct>\n').pids).toEqual([]);
+    // An sshd without the [listener] title: ancestry decides.
+    expect(parsePs('  5  1 Ss /usr/sbin/sshd -D\n  9  5 Ss sshd: alice [priv]\n 11  9 S sshd: alice@pts/0\n').pids).toEqual([5]);
   });
 });
 
