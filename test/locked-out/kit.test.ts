@@ -71,3 +71,23 @@ describe('decoding a pasted block', () => {
     expect(s[1]).toMatchObject({ name: 'log', status: undefined, args: ['/var/log/auth.log'], body: 'line\n\n' });
   });
 });
+
+describe('the kit asks the same questions as the server probes', () => {
+  // Each probe is run with an exec that records its argv: the kit must carry the same command,
+  // or its output would not parse the same way.
+  it.each([
+    ['processes', async (exec: any) => (await import('../../src/server/probes/processes.js')).probeProcesses(exec)],
+    ['iptables', async (exec: any) => (await import('../../src/server/probes/firewall/iptables.js')).probeIptables(exec, 'iptables', 22)],
+    ['ip6tables', async (exec: any) => (await import('../../src/server/probes/firewall/iptables.js')).probeIptables(exec, 'ip6tables', 22)],
+    ['nftables', async (exec: any) => (await import('../../src/server/probes/firewall/nftables.js')).probeNftables(exec, 22)],
+    ['ufw', async (exec: any) => (await import('../../src/server/probes/firewall/ufw.js')).probeUfw(exec, 22)],
+  ])('%s', async (_name, probe) => {
+    const seen: string[][] = [];
+    await probe(async (cmd: string[]) => {
+      seen.push([...cmd]);
+      return { exitCode: 1, stdout: '', stderr: '', timedOut: false, missing: true, durationMs: 0 };
+    });
+    expect(seen.length).toBeGreaterThan(0);
+    for (const cmd of seen) expect(kit).toContain(` ${cmd.join(' ')}`);
+  });
+});

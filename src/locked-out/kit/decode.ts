@@ -2,9 +2,10 @@
 // server probes' own pure parsers, so serverFindings() gives the same ids as `ssh-doctor server`.
 import { gunzipSync } from 'node:zlib';
 import { UsageError } from '../../errors.js';
+import { attributeManaged } from '../../server/collect.js';
 import type { FileStat, FirewallLayer, Maybe, ServerFacts, UserFacts } from '../../server/facts.js';
 import { authorizedKeysPaths, parseGroupLine } from '../../server/probes/auth-files.js';
-import { parseSshdT } from '../../server/probes/effective.js';
+import { parseSshdT, SAMPLE_CLIENT } from '../../server/probes/effective.js';
 import { firewalldLayer } from '../../server/probes/firewall/firewalld.js';
 import { iptablesLayer, parseIptablesS } from '../../server/probes/firewall/iptables.js';
 import { nftLayer, parseNftJson } from '../../server/probes/firewall/nftables.js';
@@ -113,7 +114,7 @@ export function kitFacts(sections: Section[], today = Math.floor(Date.now() / 86
     facts.configTest = !test.ok && /Permission denied/.test(t.body) ? { unknown: 'sshd -t could not read its files (run the kit as root)', needsRoot: true } : test;
   }
   const T = get('T');
-  const eff = T?.status === 0 ? { context: { user, host: 'client.invalid', addr: '203.0.113.10' }, config: parseSshdT(T.body) } : undefined;
+  const eff = T?.status === 0 ? { context: { user, ...SAMPLE_CLIENT }, config: parseSshdT(T.body) } : undefined;
   if (T) facts.effective = eff ?? { unknown: `sshd -T failed: ${T.body.trim().split('\n').find((l) => !/^@|WARNING|It is required|This private key/.test(l)) ?? `exit ${T.status}`}` };
 
   const ss = get('ss');
@@ -123,7 +124,7 @@ export function kitFacts(sections: Section[], today = Math.floor(Date.now() / 86
     : { unknown: 'neither ss nor netstat answered on the host' };
 
   const fwd = get('fwd');
-  facts.firewall = [
+  facts.firewall = attributeManaged([
     firewallLayer(get('ipt'), 'iptables', (b) => iptablesLayer('iptables', parseIptablesS(b), port)),
     firewallLayer(get('ip6'), 'ip6tables', (b) => iptablesLayer('ip6tables', parseIptablesS(b), port)),
     firewallLayer(get('nft'), 'nftables', (b) => nftLayer(parseNftJson(b), port)),
@@ -131,7 +132,7 @@ export function kitFacts(sections: Section[], today = Math.floor(Date.now() / 86
     fwd && fwd.status !== 127 && fwd.status !== 0
       ? ({ name: 'firewalld', state: 'inactive', detail: fwd.body.trim() || 'not running' } as FirewallLayer)
       : firewallLayer(fwd && fwd.status === 0 ? get('fwl') : fwd, 'firewalld', (b) => firewalldLayer(b, port)),
-  ].filter((l): l is FirewallLayer => l !== undefined);
+  ].filter((l): l is FirewallLayer => l !== undefined));
 
   facts.privsepDir = stat(PRIVSEP_DIR);
   const hostKeyPaths = eff?.config.hostkey?.length ? eff.config.hostkey : DEFAULT_HOST_KEYS;

@@ -8,13 +8,14 @@
 // - the output is ASCII with short lines: gzip | base64 when both exist, else filtered text.
 // Sections are ":::name [status] [args]" followed by a command's raw output.
 import { UsageError } from '../../errors.js';
+import { SAMPLE_CLIENT } from '../../server/probes/effective.js';
 
 export const KIT_BEGIN = '-----BEGIN SSH-DOCTOR KIT-----';
 export const KIT_END = '-----END SSH-DOCTOR KIT-----';
 /** stat format with "|" instead of tabs: tabs do not survive terminal copy and paste. */
 export const KIT_STAT_FORMAT = '%F|%a|%u|%g|%U|%G|%n';
 /** The same sample client the server probe hands to `sshd -T -C`. */
-export const KIT_CLIENT = 'host=client.invalid,addr=203.0.113.10';
+export const KIT_CLIENT = `host=${SAMPLE_CLIENT.host},addr=${SAMPLE_CLIENT.addr}`;
 
 const BODY = String.raw`h(){ command -v "$1" >/dev/null 2>&1;}
 s(){ echo ":::$*";}
@@ -25,7 +26,7 @@ s v 1;s u $U;s p $P;s id $(id -u)
 S=;for x in /usr/sbin/sshd /usr/local/sbin/sshd /sbin/sshd /usr/bin/sshd;do [ -x $x ]&&{ S=$x;break;};done
 s sshd $S
 h dpkg-query&&r pkg dpkg-query -W -f '$${"{"}Package} $${"{"}Version}' openssh-server
-r ps ps -C sshd -o pid=,stat=,args=
+r ps ps -C sshd -o pid=,ppid=,stat=,args=
 s pid1 $(cat /proc/1/comm 2>/dev/null)
 h systemctl&&r en systemctl is-enabled ssh.service
 A=;K=;if [ -n "$S" ];then r t $S -t
