@@ -25,8 +25,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     const interactive = !args.json && process.stdin.isTTY === true && process.stdout.isTTY === true;
-    // Fixes run on this machine, so over --via they are shown, never applied.
-    const mode: FixMode = args.dryRun || (args.via && (args.yes || interactive)) ? 'dry-run' : args.yes ? 'yes' : interactive ? 'ask' : 'report';
+    // Fixes run on this machine, so over --via none is proposed (the report says what is wrong).
+    const mode: FixMode = args.dryRun ? 'dry-run' : args.yes ? 'yes' : interactive ? 'ask' : 'report';
     const machine = await provide(exec, args);
     if (interactive) {
       const { runWizard } = await import('../ui/server/wizard.js');

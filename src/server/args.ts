@@ -36,6 +36,7 @@ export function parseServerArgs(argv: readonly string[], env: Record<string, str
     } else throw new UsageError(`Unknown option ${a} for "server" (see ssh-doctor server --help).`);
   }
   if (out.yes && out.dryRun) throw new UsageError('--yes and --dry-run contradict each other: choose one.');
+  if (out.yes && out.via) throw new UsageError('--yes cannot be used with --via yet: fixes would run on this machine, not on the remote host.');
   return out;
 }
 

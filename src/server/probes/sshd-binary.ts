@@ -1,7 +1,7 @@
 // Is sshd installed, where, which version, from which package.
 import type { Maybe, SshdBinary } from '../facts.js';
 import { failure, type Exec } from '../exec.js';
-import { parseStat } from './stat.js';
+import { parseStat, STAT_FORMAT } from './stat.js';
 
 export const SSHD_CANDIDATES = ['/usr/sbin/sshd', '/usr/local/sbin/sshd', '/sbin/sshd', '/usr/bin/sshd'];
 
@@ -11,8 +11,15 @@ export function parseDpkgQuery(stdout: string): SshdBinary['package'] {
   return m ? { manager: 'dpkg', name: m[1]!, version: m[2]! } : undefined;
 }
 
+/** The usual places, then every directory on PATH (like `command -v sshd`, without a shell). */
+export function sshdCandidates(path: string | undefined): string[] {
+  const fromPath = (path ?? '').split(':').filter((d) => d.startsWith('/')).map((d) => `${d.replace(/\/+$/, '')}/sshd`);
+  return [...new Set([...SSHD_CANDIDATES, ...fromPath])];
+}
+
 export async function probeSshdBinary(exec: Exec): Promise<Maybe<SshdBinary>> {
-  const statCmd = ['stat', '-L', '-c', '%F\t%a\t%u\t%g\t%U\t%G\t%n', ...SSHD_CANDIDATES];
+  const env = await exec(['printenv', 'PATH']);
+  const statCmd = ['stat', '-L', '-c', STAT_FORMAT, '--', ...sshdCandidates(env.exitCode === 0 ? env.stdout.trim() : undefined)];
   const st = await exec(statCmd);
   const why = failure(st, statCmd);
   if (why) return { unknown: why };

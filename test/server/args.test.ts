@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { parseServerArgs, sudoCommand } from '../../src/server/args.js';
+import { sshdCandidates } from '../../src/server/probes/sshd-binary.js';
+
+describe('ssh-doctor server arguments', () => {
+  const env = { USER: 'root', SUDO_USER: 'alice' };
+  it('defaults: the sudo user, port 22', () => expect(parseServerArgs([], env)).toMatchObject({ user: 'alice', port: 22, json: false }));
+  it('all options', () => {
+    expect(parseServerArgs(['--user', 'bob', '--port=2222', '--json', '--dry-run', '--via', 'root@host.example:2200'], env)).toMatchObject({
+      user: 'bob', port: 2222, json: true, dryRun: true, via: { user: 'root', host: 'host.example', port: 2200 },
+    });
+  });
+  it.each([
+    [['--port', '0'], '--port must be a number from 1 to 65535, not "0".'],
+    [['--user', '-rf'], '"-rf" is not a user name.'],
+    [['--user'], '--user needs a value.'],
+    [['--yes', '--dry-run'], '--yes and --dry-run contradict each other: choose one.'],
+    [['--yes', '--via', 'h'], '--yes cannot be used with --via yet: fixes would run on this machine, not on the remote host.'],
+    [['--via', '-oProxyCommand=x'], 'Refusing "-oProxyCommand=x": a host may not start with "-" (it would be read as an option).'],
+    [['--frobnicate'], 'Unknown option --frobnicate for "server" (see ssh-doctor server --help).'],
+  ])('%j → usage error', (argv, msg) => expect(() => parseServerArgs(argv, env)).toThrow(msg));
+  it('the sudo rerun command repeats what matters', () => {
+    expect(sudoCommand(parseServerArgs(['--user', 'bob', '--port', '2222', '--json'], env))).toEqual(['sudo', 'ssh-doctor', 'server', '--user', 'bob', '--port', '2222', '--json']);
+  });
+  it('sshd is also looked for on PATH', () => {
+    expect(sshdCandidates('/opt/openssh/sbin:/usr/sbin:relative')).toEqual(['/usr/sbin/sshd', '/usr/local/sbin/sshd', '/sbin/sshd', '/usr/bin/sshd', '/opt/openssh/sbin/sshd']);
+  });
+});
