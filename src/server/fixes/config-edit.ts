@@ -3,7 +3,7 @@
 //   cp -p FILE TMP                     a temporary copy in the same directory (same filesystem,
 //                                      so the rename below is atomic); TMP does not end in .conf,
 //                                      so an "Include sshd_config.d/*.conf" never picks it up
-//   sed -i 'Nc Keyword value' TMP      the edit: replace line N (or 'Ni' to insert before it)
+//   sed -i -e 'Nc Keyword value' TMP   the edit: replace line N (or 'Ni …' to insert before it)
 //   sshd -t -f TMP                     sshd itself validates the edited file
 //   mv TMP FILE                        atomic replace
 //   sshd -t                            (drop-ins only) the whole configuration still loads

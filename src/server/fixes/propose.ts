@@ -6,9 +6,10 @@ import { readConfigSources, MAIN_CONFIG } from './config-sources.js';
 import { editCommands, rememberSource, stamp, type ConfigEdit, type LineChange, type Reload } from './config-edit.js';
 import { allowRule } from './firewall.js';
 import { modeChange, octal, type LoginUser, type ModeChange } from './modes.js';
+import { globMatch } from '../findings.js';
 import { groupWriteRuleFor, walkedDirs } from '../strict-modes.js';
 import { startSshd } from './service.js';
-import { allSet, globToRegExp, readingOrder, whereSet, type ConfigLine, type ConfigSource } from './sshd-config.js';
+import { allSet, readingOrder, whereSet, type ConfigLine, type ConfigSource } from './sshd-config.js';
 
 export function proposeFix(
   findingId: string,
@@ -191,6 +192,8 @@ function setKeywordFix(f: ServerFacts, sources: ConfigSource[], now: Date, keywo
   const global = whereSet(lines, keyword);
   const target = global && wrong(global) ? global : lines.find((l) => l.inMatch && wrong(l));
   const text = `${keyword} ${value}`;
+  // Set right in every file: the value comes from sshd's command line, which no edit here fixes.
+  if (!target && global) return undefined;
   const edit = target ? editAt(target, text) : topOfMain(text);
   return configFix(f, sources, edit, now, meta);
 }
@@ -209,7 +212,7 @@ function allowUserFix(f: ServerFacts, sources: ConfigSource[], now: Date): Fix |
     return configFix(f, sources, editAt(deny, text), now, { ...meta, title: `Remove ${user} from DenyUsers` });
   }
   const allowed = listOf(eff.allowusers);
-  if (allowed.length && !allowed.some((p) => globToRegExp(p.split('@')[0]!).test(user))) {
+  if (allowed.length && !allowed.some((p) => globMatch(p.split('@')[0]!, user))) {
     const first = allSet(lines, 'AllowUsers')[0];
     if (!first) return undefined;
     return configFix(f, sources, editAt(first, `AllowUsers ${[...first.args, user].join(' ')}`), now, { ...meta, title: `Add ${user} to AllowUsers` });

@@ -49,8 +49,9 @@ export async function runFix(fix: Fix, opts: RunFixOptions = {}): Promise<RunFix
     const command = [process.execPath, opts.cliPath ?? process.argv[1] ?? 'ssh-doctor', 'undo', '--rollback-after', String(seconds), id];
     const deadline = new Date(Date.now() + seconds * 1000).toISOString();
     const pid = await spawnDetached(command);
+    if (pid === undefined) return { ok: false, log: ['refused: the rollback timer did not start, and a firewall change over SSH is not made without one'] };
     rollback = { deadline, sshConnection: env.SSH_CONNECTION!.trim(), command };
-    log.push(`rollback armed (pid ${pid ?? '?'}): $ ${formatCommand(command)}`);
+    log.push(`rollback armed (pid ${pid}): $ ${formatCommand(command)}`);
     pending = { deadline, confirm: `ssh-doctor undo --confirm ${id}` };
   }
   const r = await applyFix(fix, {

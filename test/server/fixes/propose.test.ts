@@ -55,6 +55,10 @@ describe('proposeFix: config edits land in the file the value comes from', () =>
     expect(fix.commands[3]).toEqual(['/usr/sbin/sshd', '-t', '-f', '/etc/ssh/.sshd_config.ssh-doctor-tmp']);
   });
 
+  it('no fix when every file already says yes (the value comes from sshd\'s command line)', () => {
+    expect(proposeFix('pubkey-auth-disabled', base, src({ path: '/etc/ssh/sshd_config.d/50-x.conf', text: 'PubkeyAuthentication yes\n' }), now)).toBeUndefined();
+  });
+
   it('AllowUsers without alice: alice is appended to the first AllowUsers line', () => {
     const f = { ...base, effective: { context: { user: 'alice', host: 'h', addr: '1.2.3.4' }, config: { allowusers: ['bob', 'carol'] } } };
     const fix = proposeFix('user-not-allowed', f, src({ path: '/etc/ssh/sshd_config.d/20-users.conf', text: 'AllowUsers bob carol\n' }), now)!;
