@@ -38,6 +38,8 @@ export interface LoginUser {
  */
 export function modeChange(stat: FileStat, role: PathRole, user: LoginUser, groups: readonly GroupFacts[], rule: GroupWriteRule): ModeChange | undefined {
   if (!stat.exists || stat.mode === undefined || stat.uid === undefined) return undefined;
+  // A chmod cannot make a directory (or device) named authorized_keys into a key file.
+  if ((role === 'authorized-keys' || role === 'host-key') && stat.type !== undefined && stat.type !== 'file') return undefined;
   const old = stat.mode & 0o7777;
   const out: ModeChange = { path: stat.path, oldMode: old, oldOwner: ownerOf(stat) };
   if (role === 'host-key') {

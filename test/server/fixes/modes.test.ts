@@ -24,6 +24,10 @@ describe('mode arithmetic: only what StrictModes refuses', () => {
     expect(c.owner).toBeUndefined();
   });
 
+  it('does not chmod a directory that stands where authorized_keys should be', () => {
+    expect(modeChange(st('/home/alice/.ssh/authorized_keys', 0o777), 'authorized-keys', alice, upg, 'debian')).toBeUndefined();
+  });
+
   it('leaves an acceptable path alone', () => {
     expect(modeChange(st('/home/alice', 0o775), 'home', alice, upg, 'debian')).toBeUndefined();
     expect(modeChange(st('/home/alice', 0o755, { uid: 0, owner: 'root' }), 'home', alice, upg, 'upstream')).toBeUndefined();
