@@ -36,9 +36,12 @@ id bob >/dev/null 2>&1 || useradd -m -s /bin/bash bob`);
   });
 
   it('resolves names and says where the answer came from', async () => {
-    await lab.sh(`echo '127.0.0.1 web.lab' >> /etc/hosts`);
+    await lab.sh(`printf '127.0.0.1 web.lab\\n::1 web.lab\\n' >> /etc/hosts`);
     const hosts = await probe<DnsResult>(lab, 'resolveHost', { host: 'web.lab', family: 'any', timeoutMs: 2000 });
-    expect(hosts.result).toEqual({ addresses: [{ address: '127.0.0.1', family: 4 }], source: 'hosts' });
+    expect(hosts.result.source).toBe('hosts');
+    expect(hosts.result.addresses).toEqual(expect.arrayContaining([{ address: '127.0.0.1', family: 4 }, { address: '::1', family: 6 }]));
+    const v6 = await probe<DnsResult>(lab, 'resolveHost', { host: 'web.lab', family: 'inet6', timeoutMs: 2000 });
+    expect(v6.result.addresses).toEqual([{ address: '::1', family: 6 }]);
     const literal = await probe<DnsResult>(lab, 'resolveHost', { host: '::1', family: 'any', timeoutMs: 2000 });
     expect(literal.result).toEqual({ addresses: [{ address: '::1', family: 6 }], source: 'literal' });
     const missing = await probe<DnsResult>(lab, 'resolveHost', { host: 'no-such-host.invalid', family: 'any', timeoutMs: 2000 });
