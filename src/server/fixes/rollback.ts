@@ -3,7 +3,7 @@
 // survives this SSH session dying) that, after N seconds, reverts the change unless it was
 // confirmed meanwhile with `ssh-doctor undo --confirm ID` from a NEW connection: one that
 // got through the new rules. The journal is the only channel between them. Pure decisions here.
-import type { Fix } from '../../report.js';
+import type { Command, Fix } from '../../report.js';
 import type { JournalEntry } from '../../fixes/journal.js';
 
 export const DEFAULT_ROLLBACK_SECONDS = 60;
@@ -37,4 +37,27 @@ export function confirmationRefusal(entry: JournalEntry | undefined, env: Record
     return 'confirm from a NEW ssh connection: this is the session the change was made over, so it proves nothing about the new rules.';
   }
   return undefined;
+}
+
+/**
+ * How the timer is started. Under systemd a process started from an SSH session lives in that
+ * session's scope, which logind kills with the session when KillUserProcesses=yes; a transient
+ * systemd timer (systemd-run) lives outside it. Elsewhere a detached process (own session) is
+ * enough. Either way the timer runs `ssh-doctor undo --rollback-after S ID`.
+ */
+export function rollbackTimer(
+  id: string,
+  seconds: number,
+  how: { systemd: boolean; node: string; cli: string; stateDir?: string },
+): { command: Command; detached: boolean } {
+  const undo = (after: number): Command => [how.node, how.cli, 'undo', '--rollback-after', String(after), id];
+  if (!how.systemd) return { command: undo(seconds), detached: true };
+  return {
+    command: [
+      'systemd-run', '--quiet', `--unit=ssh-doctor-rollback-${id}`, `--on-active=${seconds}`, '--timer-property=AccuracySec=1s',
+      ...(how.stateDir ? [`--setenv=SSH_DOCTOR_STATE_DIR=${how.stateDir}`] : []),
+      ...undo(0),
+    ],
+    detached: false,
+  };
 }

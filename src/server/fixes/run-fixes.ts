@@ -5,16 +5,19 @@ import { randomUUID } from 'node:crypto';
 import { formatCommand, type Fix } from '../../report.js';
 import { applyFix } from '../../fixes/apply.js';
 import { sha256File } from '../../fixes/revert.js';
-import { spawnDetached } from '../../run.js';
+import { existsSync } from 'node:fs';
+import { run, spawnDetached } from '../../run.js';
 import { backupsOf, recoveryFor, staleSource, TMP_SUFFIX } from './config-edit.js';
 import { nftUndo, parseNftHandle } from './firewall.js';
-import { DEFAULT_ROLLBACK_SECONDS, needsRollbackGuard } from './rollback.js';
+import { DEFAULT_ROLLBACK_SECONDS, needsRollbackGuard, rollbackTimer } from './rollback.js';
 
 export interface RunFixOptions {
   dryRun?: boolean;
   /** Environment to judge "running over SSH" by (default process.env). */
   env?: Record<string, string | undefined>;
   rollbackSeconds?: number;
+  /** Whether systemd runs this host (default: /run/systemd/system exists). */
+  systemd?: boolean;
   /** The ssh-doctor entry script the rollback timer runs (default: this process's). */
   cliPath?: string;
 }
@@ -46,12 +49,23 @@ export async function runFix(fix: Fix, opts: RunFixOptions = {}): Promise<RunFix
   const log: string[] = [];
   if (guarded) {
     // Armed before the change, so a session that dies mid-change is still covered.
-    const command = [process.execPath, opts.cliPath ?? process.argv[1] ?? 'ssh-doctor', 'undo', '--rollback-after', String(seconds), id];
+    const timer = rollbackTimer(id, seconds, {
+      systemd: opts.systemd ?? existsSync('/run/systemd/system'),
+      node: process.execPath, cli: opts.cliPath ?? process.argv[1] ?? 'ssh-doctor', stateDir: env.SSH_DOCTOR_STATE_DIR,
+    });
+    const command = timer.command;
     const deadline = new Date(Date.now() + seconds * 1000).toISOString();
-    const pid = await spawnDetached(command);
-    if (pid === undefined) return { ok: false, log: ['refused: the rollback timer did not start, and a firewall change over SSH is not made without one'] };
+    let armed: string | undefined;
+    if (timer.detached) {
+      const pid = await spawnDetached(command);
+      if (pid !== undefined) armed = `pid ${pid}`;
+    } else {
+      const r = await run(command, { timeoutMs: 15_000 });
+      if (r.exitCode === 0) armed = `systemd timer ssh-doctor-rollback-${id}`;
+    }
+    if (!armed) return { ok: false, log: ['refused: the rollback timer did not start, and a firewall change over SSH is not made without one'] };
     rollback = { deadline, sshConnection: env.SSH_CONNECTION!.trim(), command };
-    log.push(`rollback armed (pid ${pid}): $ ${formatCommand(command)}`);
+    log.push(`rollback armed (${armed}): $ ${formatCommand(command)}`);
     pending = { deadline, confirm: `ssh-doctor undo --confirm ${id}` };
   }
   const r = await applyFix(fix, {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JournalEntry } from '../../../src/fixes/journal.js';
-import { confirmationRefusal, needsRollbackGuard, rollbackDecision } from '../../../src/server/fixes/rollback.js';
+import { confirmationRefusal, needsRollbackGuard, rollbackDecision, rollbackTimer } from '../../../src/server/fixes/rollback.js';
 
 const applied: JournalEntry = {
   id: 'ab12', at: '2026-01-01T00:00:00Z', fixId: 'firewall-allow-ssh', title: 'Allow 22', commands: [['iptables']],
@@ -30,5 +30,21 @@ describe('the rollback decision, from the journal', () => {
     expect(confirmationRefusal(applied, { SSH_CONNECTION: '10.0.0.5 51000 10.0.0.1 22' }, before)).toMatch(/NEW ssh connection/);
     expect(confirmationRefusal(applied, { SSH_CONNECTION: '10.0.0.5 51002 10.0.0.1 22' }, before)).toBeUndefined();
     expect(confirmationRefusal(applied, { SSH_CONNECTION: '10.0.0.5 51002 10.0.0.1 22' }, new Date('2026-01-01T00:02:00Z'))).toMatch(/too late/);
+  });
+});
+
+describe('how the rollback timer is started', () => {
+  const how = { node: '/usr/bin/node', cli: '/usr/lib/ssh-doctor.mjs', stateDir: '/var/lib/x' };
+  it('without systemd: a detached ssh-doctor process that sleeps first', () => {
+    expect(rollbackTimer('ab12', 60, { ...how, systemd: false })).toEqual({
+      command: ['/usr/bin/node', '/usr/lib/ssh-doctor.mjs', 'undo', '--rollback-after', '60', 'ab12'], detached: true,
+    });
+  });
+  it('under systemd: a transient timer outside the SSH session\'s scope, with the journal location', () => {
+    expect(rollbackTimer('ab12', 60, { ...how, systemd: true })).toEqual({
+      command: ['systemd-run', '--quiet', '--unit=ssh-doctor-rollback-ab12', '--on-active=60', '--timer-property=AccuracySec=1s',
+        '--setenv=SSH_DOCTOR_STATE_DIR=/var/lib/x', '/usr/bin/node', '/usr/lib/ssh-doctor.mjs', 'undo', '--rollback-after', '0', 'ab12'],
+      detached: false,
+    });
   });
 });
