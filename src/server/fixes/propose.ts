@@ -229,6 +229,10 @@ function allowUserFix(f: ServerFacts, sources: ConfigSource[], now: Date): Fix |
 
 function addPortFix(f: ServerFacts, sources: ConfigSource[], now: Date): Fix | undefined {
   const port = f.target.port;
+  // Another program holds the port: sshd could not bind it. Ports given with -p on sshd's
+  // command line override every Port line: an edit would change nothing.
+  if (known(f.listeners)?.sockets.some((s) => s.port === port && s.process !== undefined && s.process !== 'sshd')) return undefined;
+  if (known(f.processes)?.commands.some((c) => /\s-p\s*\d/.test(c))) return undefined;
   const lines = readingOrder(MAIN_CONFIG, sources);
   const ports = allSet(lines, 'Port');
   // Port lines add up; when there is none sshd uses 22, which must be kept when adding another.

@@ -71,6 +71,13 @@ describe('proposeFix: config edits land in the file the value comes from', () =>
     expect(fix.commands[2]![3]).toBe('1c # DenyUsers alice  (disabled by ssh-doctor)');
   });
 
+  it('no Port fix when another program holds the port, or sshd runs with -p', () => {
+    const taken = { ...base, target: { user: 'alice', port: 8080 }, listeners: { source: 'ss' as const, sockets: [{ address: '0.0.0.0', port: 8080, process: 'nginx' }] } };
+    expect(proposeFix('sshd-port-mismatch', taken, src(), now)).toBeUndefined();
+    const dashP = { ...base, target: { user: 'alice', port: 2222 }, processes: { pids: [9], commands: ['sshd: /usr/sbin/sshd -p 2201 [listener] 0 of 10-100 startups'] } };
+    expect(proposeFix('sshd-port-mismatch', dashP, src(), now)).toBeUndefined();
+  });
+
   it('port mismatch with no Port line: keeps 22 and adds the wanted port', () => {
     const fix = proposeFix('sshd-port-mismatch', { ...base, target: { user: 'alice', port: 2222 } }, src(), now)!;
     expect(fix.commands[2]).toEqual(['sed', '-i', '-e', '1i Port 22', '-e', '1i Port 2222', '/etc/ssh/.sshd_config.ssh-doctor-tmp']);
