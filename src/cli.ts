@@ -39,6 +39,8 @@ const SUBCOMMANDS: Record<string, () => Promise<{ main(argv: string[]): Promise<
 };
 
 async function main(argv: string[]): Promise<number> {
+  // chalk (under Ink) reads FORCE_COLOR, not the NO_COLOR convention: translate before it loads.
+  if (process.env.NO_COLOR && process.env.FORCE_COLOR === undefined) process.env.FORCE_COLOR = '0';
   const sub = argv[0] !== undefined ? SUBCOMMANDS[argv[0]] : undefined;
   if (sub) return (await sub()).main(argv.slice(1));
   const { parseClientArgs } = await import('./args.js');

@@ -6,16 +6,11 @@ import { applyFix } from '../fixes/apply.js';
 import { resolveTarget } from '../probes/client/ssh-config.js';
 import { resolveHost } from '../probes/client/dns.js';
 import { probeAltPorts, probeTcp } from '../probes/client/tcp.js';
-import { inspectKeyFiles } from '../probes/client/key-files.js';
+import { explicitIdentityFiles, inspectKeyFiles } from '../probes/client/key-files.js';
 import { lookupKnownHosts } from '../probes/client/known-hosts.js';
 import { probeHandshake } from '../probes/client/handshake.js';
 import { attemptLogin } from '../probes/client/login.js';
 import type { ResolvedTarget } from '../probes/client/types.js';
-
-/** -i values as typed: ssh -G also lists its defaults, which are not the user's choice. */
-export function explicitIdentities(sshFlags: readonly string[]): string[] {
-  return sshFlags.flatMap((f, i) => (f === '-i' && sshFlags[i + 1] ? [sshFlags[i + 1]!] : []));
-}
 
 async function verifyFix(fix: Fix, target: ResolvedTarget | undefined, timeoutMs: number): Promise<string | undefined> {
   if (fix.id === 'chmod-private-key') {
@@ -38,14 +33,15 @@ export function clientActors() {
     tcp: fromPromise(({ input }: { input: { addresses: string[]; port: number; timeoutMs: number } }) => probeTcp(input)),
     altPorts: fromPromise(({ input }: { input: { address: string; ports: number[]; timeoutMs: number } }) => probeAltPorts(input)),
     keyFiles: fromPromise(({ input }: { input: { target: ResolvedTarget; sshFlags: string[]; timeoutMs: number } }) =>
-      inspectKeyFiles({ identityFiles: input.target.identityFiles, explicit: explicitIdentities(input.sshFlags), timeoutMs: input.timeoutMs }),
+      inspectKeyFiles({ identityFiles: input.target.identityFiles, explicit: explicitIdentityFiles(input.target.identityFiles, input.sshFlags), timeoutMs: input.timeoutMs }),
     ),
     knownHosts: fromPromise(({ input }: { input: { target: ResolvedTarget; timeoutMs: number } }) =>
       lookupKnownHosts({
         host: input.target.host,
         port: input.target.port,
         hostKeyAlias: input.target.hostKeyAlias,
-        files: input.target.userKnownHostsFiles,
+        // ssh trusts both: a key in the global file is as known as one in the user's.
+        files: [...input.target.userKnownHostsFiles, ...input.target.globalKnownHostsFiles],
         timeoutMs: input.timeoutMs,
       }),
     ),

@@ -61,7 +61,8 @@ function tcpEvidence(f: ClientFacts): string[] {
 }
 
 function loginEvidence(f: ClientFacts): string[] {
-  return f.login?.debug.evidence ?? [];
+  // "Permanently added" refers to the probe's temporary copy of known_hosts, not the user's file.
+  return (f.login?.debug.evidence ?? []).filter((l) => !/^Warning: Permanently added /.test(l));
 }
 
 function primary(verdict: ClientVerdictId, f: ClientFacts, timeoutMs: number): Finding {

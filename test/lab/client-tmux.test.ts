@@ -57,4 +57,16 @@ describe.runIf(requireLab())('client wizard in tmux', () => {
     await term.keys('alice@127.0.0.1', 'Enter');
     await term.waitFor(/Login works: alice@127\.0\.0\.1:22/);
   });
+
+  it('colours by default, none with NO_COLOR', async () => {
+    lab = await startLab();
+    await lab.sh(SERVER_SETUP(22));
+    const plain = await openTerminal(lab, [], { NO_COLOR: '1' });
+    await plain.waitFor(/localhost \(this machine\)/);
+    expect(await plain.rawScreen()).not.toMatch(/\u001b\[3\dm/);
+    await lab.exec(['tmux', '-S', '/run/ssh-doctor-test.tmux', 'kill-server']);
+    const coloured = await openTerminal(lab, []);
+    await coloured.waitFor(/localhost \(this machine\)/);
+    expect(await coloured.rawScreen()).toMatch(/\u001b\[3\dm/);
+  });
 });

@@ -6,20 +6,24 @@ const SOCKET = '/run/ssh-doctor-test.tmux';
 export interface Terminal {
   keys(...keys: string[]): Promise<void>;
   screen(): Promise<string>;
+  /** The screen with its colour/attribute escape sequences. */
+  rawScreen(): Promise<string>;
   /** Polls the screen until it matches (Ink draws asynchronously). */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
 }
 
 export async function openTerminal(lab: Lab, args: string[], env: Record<string, string> = {}): Promise<Terminal> {
   const envArgs = Object.entries(env).map(([k, v]) => `${k}=${v}`);
-  // CI=true makes Ink print only at exit; a person's terminal has no CI variable.
+  // CI=true makes Ink print only at exit; a person's terminal has no CI variable (nor, by
+  // default, NO_COLOR, which the lab sets for the non-terminal runs).
   // The shell wrapper keeps the pane open after the CLI exits, showing its exit status.
-  const cmd = ['bash', '-c', '"$@"; echo "[exited $?]"; sleep 600', '_', 'env', '-u', 'CI', 'TERM=xterm-256color', ...envArgs, 'node', CLI, ...args];
+  const cmd = ['bash', '-c', '"$@"; echo "[exited $?]"; sleep 600', '_', 'env', '-u', 'CI', '-u', 'NO_COLOR', 'TERM=xterm-256color', ...envArgs, 'node', CLI, ...args];
   const r = await lab.exec(['tmux', '-S', SOCKET, '-f', '/dev/null', 'new-session', '-d', '-s', 't', '-x', '110', '-y', '60', '--', ...cmd]);
   if (r.exitCode !== 0) throw new Error(`tmux did not start: ${r.stderr}`);
   const screen = async () => (await lab.exec(['tmux', '-S', SOCKET, 'capture-pane', '-p', '-t', 't'])).stdout;
   return {
     screen,
+    rawScreen: async () => (await lab.exec(['tmux', '-S', SOCKET, 'capture-pane', '-e', '-p', '-t', 't'])).stdout,
     async keys(...keys) {
       for (const k of keys) {
         await lab.exec(['tmux', '-S', SOCKET, 'send-keys', '-t', 't', k]);
