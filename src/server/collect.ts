@@ -38,9 +38,10 @@ export async function collectFacts(exec: Exec, target: { user: string; port: num
   facts.sshd = await timed('sshd', () => probeSshdBinary(exec), (x) =>
     isUnknown(x) ? unk(x) : x.path ? { status: 'ok', detail: `${x.path}${x.version ? ` (${x.version.split(',')[0]})` : ''}` } : { status: 'fail', detail: 'sshd is not installed' });
   const sshdPath = known(facts.sshd)?.path;
+  // Before sshd -t/-T run: they are sshd processes too, for a moment.
+  const processes = await timed('running', () => probeProcesses(exec), (x) => (isUnknown(x) ? unk(x) : x.pids.length ? { status: 'ok', detail: `sshd pid ${x.pids.join(', ')}` } : { status: 'fail', detail: 'no sshd process' }));
 
-  const [processes, init, configTest, effective, listeners, firewall, privsep, user, nologin, logs] = await Promise.all([
-    timed('running', () => probeProcesses(exec), (x) => (isUnknown(x) ? unk(x) : x.pids.length ? { status: 'ok', detail: `sshd pid ${x.pids.join(', ')}` } : { status: 'fail', detail: 'no sshd process' })),
+  const [init, configTest, effective, listeners, firewall, privsep, user, nologin, logs] = await Promise.all([
     timed('init', () => probeInit(exec), (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.system}${x.service ? ` (${x.service})` : ''}` })),
     sshdPath ? timed('config-test', () => asUser(facts.root, probeConfigTest(exec, sshdPath)), (x) => (isUnknown(x) ? unk(x) : x.ok ? { status: 'ok', detail: 'sshd -t: configuration loads' } : { status: 'fail', detail: x.raw[0] ?? 'sshd -t failed' })) : undefined,
     sshdPath ? timed('effective', () => asUser(facts.root, probeEffective(exec, sshdPath, target.user)), (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `sshd -T: port ${(x.config.port ?? []).join(',')}` })) : undefined,

@@ -31,7 +31,7 @@ describe.runIf(requireLab())('server diagnosis: daemon', () => {
   it('sshd-not-running, and the no-init case is recognised', async () => {
     await sh(lab, `${SETUP}\n${STOP_SSHD}`);
     const { report, ids } = await diagnose(lab);
-    expect(ids).toContain('sshd-not-running');
+    expect(ids, JSON.stringify(report.probes)).toContain('sshd-not-running');
     expect(finding(report, 'sshd-not-running').evidence.join('\n')).toMatch(/service manager: none/);
   });
 

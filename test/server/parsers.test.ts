@@ -63,6 +63,8 @@ describe('listeners and processes', () => {
     expect(parsePs('     90       1 Z    [sshd] <defunct>\n').pids).toEqual([]);
     // An sshd without the [listener] title: ancestry decides.
     expect(parsePs('  5  1 Ss /usr/sbin/sshd -D\n  9  5 Ss sshd: alice [priv]\n 11  9 S sshd: alice@pts/0\n').pids).toEqual([5]);
+    // A config test running at the same moment is not a daemon.
+    expect(parsePs('  50  40 R /usr/sbin/sshd -T -C user=alice,host=h,addr=203.0.113.10\n  51 40 R /usr/sbin/sshd -t\n').pids).toEqual([]);
   });
 });
 

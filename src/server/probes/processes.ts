@@ -17,7 +17,8 @@ export function parsePs(stdout: string): SshdProcesses {
   // custom titles) fall back to ancestry.
   const pids = new Set(rows.map((r) => r.pid));
   const titled = rows.filter((r) => r.args.includes('[listener]'));
-  const listeners = titled.length > 0 ? titled : rows.filter((r) => !pids.has(r.ppid));
+  // `sshd -t` / `sshd -T` (ours or an admin's) test the config and exit: not a daemon.
+  const listeners = titled.length > 0 ? titled : rows.filter((r) => !pids.has(r.ppid) && !/(^|\s)-[tTV](\s|$)/.test(r.args));
   return { pids: listeners.map((r) => r.pid), commands: listeners.map((r) => r.args) };
 }
 
