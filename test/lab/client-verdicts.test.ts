@@ -32,6 +32,15 @@ describe.runIf(requireLab())('client verdicts against a real sshd', () => {
     expect((await l.sh('test -e /root/.ssh/known_hosts && echo present || echo absent')).stdout.trim()).toBe('absent');
   });
 
+  it('without a terminal and without --json: a plain-text report', async () => {
+    const l = await lab(SERVER_SETUP(2222));
+    const r = await l.cli(['alice@127.0.0.1']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toMatch(/^Verdict: connection-refused \(error\)/m);
+    expect(r.stdout).toMatch(/WARNING ssh-found-on-other-port: SSH answers on port 2222 instead\./);
+    expect(r.stdout).not.toMatch(/\u001b\[/);
+  });
+
   it('dns-unresolved: a name nothing resolves', async () => {
     const l = await lab('true');
     const { exitCode, report } = await l.json(['alice@no-such-host.invalid', '--timeout', '2000']);
