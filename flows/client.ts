@@ -56,12 +56,26 @@ export type ClientEvent =
   | { type: 'CONFIRM' }
   | { type: 'DECLINE' }
   | { type: 'LOCKED_OUT' }
+  /** Diagnose again on the port where SSH was found answering. */
+  | { type: 'RETRY_PORT'; port: number }
   | { type: 'QUIT' };
 
 const notProvided = (name: string) =>
   fromPromise<never, unknown>(async () => {
     throw new Error(`actor ${name} not provided`);
   });
+
+const FACT_KEYS = ['target', 'dns', 'tcp', 'altPorts', 'keys', 'knownHosts', 'handshake', 'login'] as const satisfies readonly (keyof ClientFacts)[];
+
+/** The same ssh flags with the port replaced. */
+export function withPort(sshFlags: readonly string[], port: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < sshFlags.length; i++) {
+    if (sshFlags[i] === '-p') i++;
+    else out.push(sshFlags[i]!);
+  }
+  return ['-p', String(port), ...out];
+}
 
 function connected(tcp: TcpResult | undefined): TcpAttempt | undefined {
   return tcp?.attempts.find((a) => a.outcome === 'connected' && a.bannerOutcome === 'ssh') ?? tcp?.attempts.find((a) => a.outcome === 'connected');
@@ -140,6 +154,7 @@ export const clientFlow = setup({
     canAutoApply: ({ context }) => context.input.autoApply && context.findings.some((f) => f.fix),
     interactive: ({ context }) => context.input.interactive,
     hasFix: ({ context }, p: { fixId: string }) => context.findings.some((f) => f.fix?.id === p.fixId),
+    sshFoundOn: ({ context }, p: { port: number }) => (context.altPorts ?? []).some((a) => a.port === p.port && a.bannerOutcome === 'ssh'),
   },
   actions: {
     startProbe: assign(({ context }, p: { id: string }) => ({ started: { ...context.started, [p.id]: Date.now() } })),
@@ -328,6 +343,19 @@ export const clientFlow = setup({
           actions: assign({ pendingFix: ({ context, event }) => context.findings.find((f) => f.fix?.id === event.fixId)!.fix }),
         },
         LOCKED_OUT: { target: 'done', actions: assign({ next: 'locked-out' as const }) },
+        RETRY_PORT: {
+          guard: { type: 'sshFoundOn', params: ({ event }) => ({ port: event.port }) },
+          target: 'resolving',
+          actions: assign(({ context, event }) => ({
+            input: { ...context.input, sshFlags: withPort(context.input.sshFlags, event.port) },
+            probes: [],
+            started: {},
+            findings: [],
+            fixOutcomes: [],
+            verdictId: undefined,
+            ...Object.fromEntries(FACT_KEYS.map((k) => [k, undefined])),
+          })),
+        },
         QUIT: 'done',
       },
     },

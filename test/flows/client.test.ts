@@ -194,4 +194,34 @@ describe('client flow: every path', () => {
     expect(ran).not.toContain('handshake');
     expect(ctx.verdictId).toBe('ok');
   });
+
+  it('refused, SSH found on 2222: "diagnose port 2222" starts over there, with the same flags', async () => {
+    const seen: any[] = [];
+    const actors = {
+      sshConfig: fromPromise(async ({ input }: any) => {
+        seen.push(input.sshFlags);
+        const p = input.sshFlags.indexOf('-p');
+        return { ...fx.target, port: p >= 0 ? Number(input.sshFlags[p + 1]) : 22 };
+      }),
+      keyFiles: fromPromise(async () => fx.keyFiles.good),
+      knownHosts: fromPromise(async () => fx.knownHosts.empty),
+      dns: fromPromise(async () => fx.dns.ok),
+      tcp: fromPromise(async ({ input }: any) => (input.port === 2222 ? fx.tcp.ssh : fx.tcp.refused)),
+      altPorts: fromPromise(async () => fx.altPorts.found),
+      handshake: fromPromise(async () => fx.handshake.newKey),
+      login: fromPromise(async () => fx.login.ok),
+    };
+    const input = { ...headless, interactive: true, sshFlags: ['-p', '22', '-i', 'k'] };
+    const actor = createActor(clientFlow.provide({ actors: actors as any }), { input }).start();
+    await waitFor(actor, (s) => s.matches('report'));
+    expect(actor.getSnapshot().context.verdictId).toBe('connection-refused');
+    actor.send({ type: 'RETRY_PORT', port: 2200 }); // nothing SSH there: ignored
+    expect(actor.getSnapshot().matches('report')).toBe(true);
+    actor.send({ type: 'RETRY_PORT', port: 2222 });
+    await waitFor(actor, (s) => s.matches('report'));
+    const ctx = actor.getSnapshot().context;
+    expect(seen).toEqual([['-p', '22', '-i', 'k'], ['-p', '2222', '-i', 'k']]);
+    expect(ctx.verdictId).toBe('ok');
+    expect(ctx.probes.filter((p) => p.id === 'tcp')).toHaveLength(1);
+  });
 });

@@ -69,4 +69,14 @@ describe.runIf(requireLab())('client wizard in tmux', () => {
     await coloured.waitFor(/localhost \(this machine\)/);
     expect(await coloured.rawScreen()).toMatch(/\u001b\[3\dm/);
   });
+
+  it('refused on 22: the menu offers the port where SSH answers, and diagnoses it', async () => {
+    lab = await startLab();
+    await lab.sh(SERVER_SETUP(2222));
+    const term = await openTerminal(lab, ['alice@127.0.0.1']);
+    const first = await term.waitFor(/❯ Diagnose port 2222 instead/);
+    expect(first).toContain('[connection-refused]');
+    await term.keys('Enter');
+    await term.waitFor(/Login works: alice@127\.0\.0\.1:2222/);
+  });
 });

@@ -34,9 +34,12 @@ export function ClientApp({ actor }: { actor: Actor<ClientFlow> }) {
   const concluded = ctx.findings.length > 0;
   const t = ctx.target;
 
-  type Action = 'quit' | 'locked-out' | `fix:${string}`;
+  type Action = 'quit' | 'locked-out' | `fix:${string}` | `port:${number}`;
   const menu: { label: string; value: Action }[] = [
     ...ctx.findings.flatMap((f) => (f.fix ? [{ label: `Fix: ${f.fix.title}`, value: `fix:${f.fix.id}` as Action }] : [])),
+    ...(ctx.altPorts ?? [])
+      .filter((a) => a.bannerOutcome === 'ssh')
+      .map((a) => ({ label: `Diagnose port ${a.port} instead (SSH answers there)`, value: `port:${a.port}` as Action })),
     ...(NETWORK_TROUBLE.has(ctx.verdictId ?? '') ? [{ label: "I'm locked out: show the ways in that bypass SSH", value: 'locked-out' as Action }] : []),
     { label: 'Quit', value: 'quit' },
   ];
@@ -76,6 +79,7 @@ export function ClientApp({ actor }: { actor: Actor<ClientFlow> }) {
           onSelect={(v) => {
             if (v === 'quit') actor.send({ type: 'QUIT' });
             else if (v === 'locked-out') actor.send({ type: 'LOCKED_OUT' });
+            else if (v.startsWith('port:')) actor.send({ type: 'RETRY_PORT', port: Number(v.slice(5)) });
             else actor.send({ type: 'FIX', fixId: v.slice(4) });
           }}
         />
