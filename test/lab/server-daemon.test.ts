@@ -35,6 +35,15 @@ describe.runIf(requireLab())('server diagnosis: daemon', () => {
     expect(finding(report, 'sshd-not-running').evidence.join('\n')).toMatch(/service manager: none/);
   });
 
+  it('without a usable ps (hidden by a bind mount), /proc tells running from not running', async () => {
+    await sh(lab, `${SETUP}\ntouch /root/empty; mount --bind /root/empty /usr/bin/ps`);
+    const up = await diagnose(lab);
+    expect(up.ids).not.toContain('sshd-not-running');
+    expect(up.report.probes.find((p: { id: string }) => p.id === 'running').detail).toMatch(/^sshd pid \d+$/);
+    await sh(lab, 'pkill -x sshd; sleep 0.5');
+    expect((await diagnose(lab)).ids).toContain('sshd-not-running');
+  });
+
   it('sshd-config-invalid names the file and line', async () => {
     await sh(lab, `${SETUP}\nmkdir -p /etc/ssh/sshd_config.d; printf 'Port 2201\\nBogusOption yes\\n' > /etc/ssh/sshd_config.d/50-bad.conf`);
     const { report } = await diagnose(lab);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseSshdTest } from '../../src/server/probes/sshd-test.js';
 import { parseSshdT } from '../../src/server/probes/effective.js';
 import { parseNetstatOutput, parseSsOutput } from '../../src/server/probes/listeners.js';
-import { parsePs } from '../../src/server/probes/processes.js';
+import { parseProcStat, parsePs } from '../../src/server/probes/processes.js';
 import { decideIptables, iptablesLayer, parseIptablesS } from '../../src/server/probes/firewall/iptables.js';
 import { nftLayer, parseNftJson } from '../../src/server/probes/firewall/nftables.js';
 import { parseShadow } from '../../src/server/probes/user.js';
@@ -65,6 +65,15 @@ describe('listeners and processes', () => {
     expect(parsePs('  5  1 Ss /usr/sbin/sshd -D\n  9  5 Ss sshd: alice [priv]\n 11  9 S sshd: alice@pts/0\n').pids).toEqual([5]);
     // A config test running at the same moment is not a daemon.
     expect(parsePs('  50  40 R /usr/sbin/sshd -T -C user=alice,host=h,addr=203.0.113.10\n  51 40 R /usr/sbin/sshd -t\n').pids).toEqual([]);
+  });
+});
+
+describe('/proc fallback', () => {
+  it('stat with a name holding ") " and a NUL-separated cmdline', () => {
+    expect(parseProcStat(24, '24 (sshd) S 1 24 24 0 -1 4194560', 'sshd: /usr/sbin/sshd -p 2201 [listener] 0 of 10-100 startups\0\0')).toEqual({
+      pid: 24, state: 'S', ppid: 1, args: 'sshd: /usr/sbin/sshd -p 2201 [listener] 0 of 10-100 startups',
+    });
+    expect(parseProcStat(7, '7 (a) b) Z 3 7', '')).toMatchObject({ state: 'Z', ppid: 3 });
   });
 });
 

@@ -4,15 +4,34 @@ import { failure, lines, type Exec } from '../exec.js';
 
 /**
  * `ps -C sshd -o pid=,ppid=,stat=,args=` lines ("54 1 Ss sshd: /usr/sbin/sshd -D [listener] …").
- * A listener is titled "[listener]", or else is an sshd whose parent is not an sshd: per-connection processes ("sshd: alice
- * [priv]", "sshd: alice@notty", a just-forked child still titled like its parent) descend from
- * one. Zombies (stat Z: a killed daemon nobody reaped, common in containers) are not running.
+ * A listener is titled "[listener]", or else is an sshd whose parent is not an sshd: per-connection
+ * processes ("sshd: alice [priv]", "sshd: alice@notty", a just-forked child still titled like its
+ * parent) descend from one. Zombies (stat Z: a killed daemon nobody reaped, common in containers)
+ * are not running.
  */
 export function parsePs(stdout: string): SshdProcesses {
-  const rows = lines(stdout).flatMap((l) => {
+  return pickListeners(lines(stdout).flatMap((l) => {
     const m = /^\s*(\d+)\s+(\d+)\s+(\S+)\s+(.*)$/.exec(l);
-    return m && !m[3]!.startsWith('Z') ? [{ pid: Number(m[1]), ppid: Number(m[2]), args: m[4]! }] : [];
-  });
+    return m ? [{ pid: Number(m[1]), ppid: Number(m[2]), state: m[3]!, args: m[4]! }] : [];
+  }));
+}
+
+interface ProcRow {
+  pid: number;
+  ppid: number;
+  state: string;
+  args: string;
+}
+
+/** /proc/PID/stat: "24 (sshd) S 1 …" (the name may hold spaces and parentheses: split at the last ")"). */
+export function parseProcStat(pid: number, stat: string, cmdline: string): ProcRow | undefined {
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  if (rest.length < 2) return undefined;
+  return { pid, state: rest[0]!, ppid: Number(rest[1]), args: cmdline.replace(/\0+$/, '').replace(/\0/g, ' ') };
+}
+
+function pickListeners(all: ProcRow[]): SshdProcesses {
+  const rows = all.filter((r) => !r.state.startsWith('Z'));
   // OpenSSH 7.9+ titles its daemon "[listener]": trust that when present. Otherwise (older sshd,
   // custom titles) fall back to ancestry.
   const pids = new Set(rows.map((r) => r.pid));
@@ -25,7 +44,22 @@ export function parsePs(stdout: string): SshdProcesses {
 export async function probeProcesses(exec: Exec): Promise<Maybe<SshdProcesses>> {
   const cmd = ['ps', '-C', 'sshd', '-o', 'pid=,ppid=,stat=,args='];
   const r = await exec(cmd);
-  const why = failure(r, cmd);
-  if (why) return { unknown: why };
-  return parsePs(r.stdout);
+  // ps exits 1 when nothing matched; anything else (missing, busybox's ps without -C) → /proc.
+  if (!r.timedOut && (r.exitCode === 0 || (r.exitCode === 1 && r.stderr.trim() === ''))) return parsePs(r.stdout);
+  return probeProcFs(exec, failure(r, cmd) ?? `ps failed: ${r.stderr.trim().split('\n')[0] ?? r.exitCode}`);
+}
+
+/** Without a usable ps (minimal containers): read /proc directly. */
+async function probeProcFs(exec: Exec, psProblem: string): Promise<Maybe<SshdProcesses>> {
+  const cmd = ['find', '/proc', '-mindepth', '2', '-maxdepth', '2', '-name', 'comm', '-exec', 'grep', '-H', '-x', '-s', 'sshd', '{}', '+'];
+  const f = await exec(cmd);
+  const why = failure(f, cmd);
+  if (why) return { unknown: `${psProblem}; ${why}` };
+  const rows: ProcRow[] = [];
+  for (const pid of lines(f.stdout).flatMap((l) => /^\/proc\/(\d+)\/comm:/.exec(l)?.[1] ?? []).map(Number)) {
+    const [st, cl] = await Promise.all([exec(['cat', `/proc/${pid}/stat`]), exec(['cat', `/proc/${pid}/cmdline`])]);
+    const row = st.exitCode === 0 ? parseProcStat(pid, st.stdout.trim(), cl.stdout) : undefined;
+    if (row) rows.push(row);
+  }
+  return pickListeners(rows);
 }
