@@ -69,6 +69,13 @@ describe.runIf(requireLab())('console kit in the lab', () => {
         expect(JSON.parse(decoded.stdout).findings.map((f: { id: string }) => f.id).sort()).toEqual(serverIds);
       });
 
+      it('pasted into an interactive bash, dash or busybox sh (as on a console) it prints the same block', async () => {
+        for (const shell of [['bash', '--norc', '-i'], ['dash', '-i'], ['busybox', 'sh', '-i']]) {
+          const r = await lab.exec(shell, { input: kitScript('alice', PORT) + 'exit\n' });
+          expect(kitFindings(decodeKit(r.stdout + r.stderr)).map((f) => f.id).sort(), shell.join(' ')).toEqual([...sc.ids].sort());
+        }
+      });
+
       it('the plain-text fallback (no gzip) decodes the same', async () => {
         const r = await lab.exec(['dash'], { input: kitScript('alice', PORT).replace('if h gzip&&h base64', 'if false') });
         expect(r.stdout).toContain(`${KIT_BEGIN}\nt\n`);

@@ -13,6 +13,7 @@ const kit = kitScript('alice', 2222);
 describe('console kit script', () => {
   it('is under 4096 bytes, ASCII, without tabs or "!" (interactive shells would complete or expand them)', () => {
     expect(Buffer.byteLength(kit)).toBeLessThan(4096);
+    expect(Buffer.byteLength(kitScript('a'.repeat(32), 65535))).toBeLessThan(4096);
     expect(kit).toMatch(/^[\x20-\x7e\n]*$/);
     expect(kit).not.toContain('!');
   });
@@ -46,7 +47,10 @@ describe('decoding a pasted block', () => {
 
   it('survives prompts, CRLF and re-wrapped lines around and inside the block', () => {
     const raw = ':::v 1\n:::u alice\n:::p 22\n:::id 0\n:::sshd\n';
-    const pasted = `root@web:~# sh kit.sh\r\n${wrap(raw).replace(/\n/g, '\r\n').replace(/(.{30})/, '$1  \r\n')}root@web:~# `;
+    // A prompt before BEGIN (busybox sh prints it on stdout), a console's CRLF, a line re-wrapped
+    // with trailing spaces inside the base64, and the echoed script line that quotes the marker.
+    const block = wrap(raw).replace(/(\nz\n.{20})/, '$1  \n');
+    const pasted = `root@web:~# echo '${KIT_BEGIN}'\n/ # ${block}root@web:~# `.replace(/\n/g, '\r\n');
     expect(decodeKit(pasted).target).toEqual({ user: 'alice', port: 22 });
   });
 

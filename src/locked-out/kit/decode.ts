@@ -32,14 +32,18 @@ export interface Section {
 
 /** The text between the markers, unpacked: gzip+base64 ("z") or filtered plain text ("t"). */
 export function unpackBlock(pasted: string): string {
-  const text = pasted.replace(/\r/g, '');
-  const a = text.indexOf(KIT_BEGIN);
-  const b = text.indexOf(KIT_END, a + 1);
-  if (a < 0 || b < 0) throw new UsageError(`No console kit block found: paste everything from ${KIT_BEGIN} to ${KIT_END}.`);
-  const inner = text.slice(a + KIT_BEGIN.length, b).replace(/^\s*\n/, '');
-  const nl = inner.indexOf('\n');
-  const kind = inner.slice(0, nl).trim();
-  const rest = inner.slice(nl + 1);
+  // A console echoes the pasted script, whose echo commands hold the markers in quotes: those
+  // do not count. A prompt may sit before BEGIN or after END. The last complete block wins.
+  const lines = pasted.replace(/\r/g, '').split('\n');
+  const lastStarting = (upTo: number, marker: string) => {
+    for (let i = upTo - 1; i >= 0; i--) if (lines[i]!.includes(marker) && !lines[i]!.includes(`'${marker}`)) return i;
+    return -1;
+  };
+  const end = lastStarting(lines.length, KIT_END);
+  const begin = end < 0 ? -1 : lastStarting(end, KIT_BEGIN);
+  if (begin < 0) throw new UsageError(`No console kit block found: paste everything from ${KIT_BEGIN} to ${KIT_END}.`);
+  const kind = lines[begin + 1]?.trim();
+  const rest = lines.slice(begin + 2, end).join('\n') + '\n';
   if (kind === 't') return rest;
   if (kind !== 'z') throw new UsageError('The console kit block is damaged (its first line should be "z" or "t"): copy it again.');
   try {

@@ -6,6 +6,7 @@
 // - no tab characters (an interactive shell would complete on them) and no "!" (bash history);
 // - POSIX sh only: runs under dash and busybox sh; every optional tool guarded by `command -v`;
 // - the output is ASCII with short lines: gzip | base64 when both exist, else filtered text.
+// - the block is printed by one command (o), so an interactive shell's prompts cannot land inside it.
 // Sections are ":::name [status] [args]" followed by a command's raw output.
 import { UsageError } from '../../errors.js';
 import { SAMPLE_CLIENT } from '../../server/probes/effective.js';
@@ -58,9 +59,10 @@ E='refused|not allowed|Invalid user|Access denied|Bind to port|bind any|host key
 if [ -n "$L" ];then s log $L;tail -n 500 $L|grep -E "$E"|tail -n 20
 elif h journalctl;then s log journalctl;journalctl -u ssh -u sshd -n 300 --no-pager -q -o short|grep -E "$E"|tail -n 20;fi
 }
-echo '${KIT_BEGIN}'
+o(){ echo '${KIT_BEGIN}'
 if h gzip&&h base64;then echo z;c 2>&1|gzip -9|base64;else echo t;c 2>&1|LC_ALL=C tr -cd '\12\40-\176';fi
-echo '${KIT_END}'
+echo '${KIT_END}';}
+o
 `;
 
 const USER_RE = /^[a-z_][a-z0-9_.-]{0,31}$/i;
