@@ -39,7 +39,7 @@ export async function main(argv: string[]): Promise<number> {
     backupKeyExists: existsSync(backupKeyPath),
     checkable: PROVIDERS.map((p) => p.id).filter(hasCloudCheck),
   };
-  const machine = provide(args);
+  const machine = provide();
   if (interactive) {
     const { runLockedOutWizard } = await import('../ui/locked-out/run.js');
     const ctx = await runLockedOutWizard(machine, input);
@@ -76,7 +76,7 @@ export async function main(argv: string[]): Promise<number> {
   return exitCodeFor(report);
 }
 
-function provide(args: LockedOutArgs) {
+function provide() {
   return lockedOutFlow.provide({
     actors: {
       cloudCheck: fromPromise(({ input }) => checkCloud(input)),
@@ -85,7 +85,7 @@ function provide(args: LockedOutArgs) {
         return { fixId: input.fix.id, ok: r.ok, log: r.log };
       }),
       saveKit: fromPromise(async ({ input }) => {
-        const path = resolve(args.kit ?? 'ssh-doctor-kit.sh');
+        const path = join(homedir(), 'ssh-doctor-kit.sh');
         await writeFile(path, kitScript(input.user, input.port), { mode: 0o644 });
         return path;
       }),

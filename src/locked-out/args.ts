@@ -1,4 +1,6 @@
-// `ssh-doctor locked-out` command line. Pure: no I/O.
+// `ssh-doctor locked-out` command line. Pure: no I/O (the home directory is only a default).
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { assertClean, parsePort, UsageError } from '../errors.js';
 import { parseAddress } from './cloud/cidr.js';
 import { PROVIDERS, type ProviderId } from './providers.js';
@@ -33,7 +35,7 @@ provider's CLI when it is installed and logged in, and a console kit to paste in
   --my-ip ADDR          your public address (type it; ssh-doctor never asks the internet)
   --user NAME           the account to check on the server (default: your user name)
   --port N              the SSH port (default 22)
-  --kit [FILE]          print the console kit and save it (default ./ssh-doctor-kit.sh)
+  --kit [FILE]          print the console kit and save it (default ~/ssh-doctor-kit.sh; the wizard saves there too)
   --decode FILE|-       read the block the kit printed; show findings and repair commands
   --json                one JSON report on stdout, no questions
   --yes                 apply the proposed cloud fixes without asking (each is printed)
@@ -54,7 +56,7 @@ export function parseLockedOutArgs(argv: readonly string[], env: Record<string, 
     else if (flag === '--help' || flag === '-h') out.help = true;
     else if (flag === '--kit') {
       const next = inline ?? (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('-') ? argv[++i] : undefined);
-      out.kit = next ?? 'ssh-doctor-kit.sh';
+      out.kit = next ?? join(env.HOME || homedir(), 'ssh-doctor-kit.sh');
     } else if (flag in WITH_VALUE) {
       const v = inline ?? argv[++i];
       if (v === undefined) throw new UsageError(`${flag} needs a value.`);
