@@ -11,7 +11,7 @@ import { probeNftables } from './probes/firewall/nftables.js';
 import { probeUfw } from './probes/firewall/ufw.js';
 import { DEFAULT_HOST_KEYS, probeHostKeys, probeNologin, probePrivsep } from './probes/host-files.js';
 import { probeInit } from './probes/init.js';
-import { probeListeners } from './probes/listeners.js';
+import { probeListeners, probeLocalAddresses } from './probes/listeners.js';
 import { probeLogs } from './probes/logs.js';
 import { probeProcesses } from './probes/processes.js';
 import { probeSshdBinary } from './probes/sshd-binary.js';
@@ -41,11 +41,12 @@ export async function collectFacts(exec: Exec, target: { user: string; port: num
   // Before sshd -t/-T run: they are sshd processes too, for a moment.
   const processes = await timed('running', () => probeProcesses(exec), (x) => (isUnknown(x) ? unk(x) : x.pids.length ? { status: 'ok', detail: `sshd pid ${x.pids.join(', ')}` } : { status: 'fail', detail: 'no sshd process' }));
 
-  const [init, configTest, effective, listeners, firewall, privsep, user, nologin, logs] = await Promise.all([
+  const [init, configTest, effective, listeners, localAddresses, firewall, privsep, user, nologin, logs] = await Promise.all([
     timed('init', () => probeInit(exec), (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.system}${x.service ? ` (${x.service})` : ''}` })),
     sshdPath ? timed('config-test', () => asUser(facts.root, probeConfigTest(exec, sshdPath)), (x) => (isUnknown(x) ? unk(x) : x.ok ? { status: 'ok', detail: 'sshd -t: configuration loads' } : { status: 'fail', detail: x.raw[0] ?? 'sshd -t failed' })) : undefined,
     sshdPath ? timed('effective', () => asUser(facts.root, probeEffective(exec, sshdPath, target.user)), (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `sshd -T: port ${(x.config.port ?? []).join(',')}` })) : undefined,
     timed('listeners', () => probeListeners(exec), (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.sockets.length} listening TCP sockets (${x.source})` })),
+    timed('addresses', () => probeLocalAddresses(exec), (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: x.join(', ') })),
     timed('firewall', () => probeFirewalls(exec, target.port, facts.root), (x) => {
       const b = x.find((l) => l.state === 'blocks');
       if (b) return { status: 'fail', detail: `${b.name} blocks port ${target.port}` };
@@ -57,7 +58,7 @@ export async function collectFacts(exec: Exec, target: { user: string; port: num
     timed('nologin', () => probeNologin(exec), (x) => (isUnknown(x) ? unk(x) : x.exists ? { status: 'fail', detail: `${x.path} exists` } : { status: 'ok', detail: 'no /etc/nologin' })),
     timed('logs', () => probeLogs(exec), (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.lines.length} explaining lines in ${x.source}` })),
   ]);
-  Object.assign(facts, { processes, init, listeners, firewall, privsepDir: privsep, user, nologin, logs });
+  Object.assign(facts, { processes, init, listeners, localAddresses, firewall, privsepDir: privsep, user, nologin, logs });
   if (configTest) facts.configTest = configTest;
   if (effective) facts.effective = effective;
 

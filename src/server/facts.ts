@@ -214,6 +214,8 @@ export interface ServerFacts {
   configTest?: Maybe<ConfigTest>;
   effective?: Maybe<EffectiveConfig>;
   listeners?: Maybe<ListenerFacts>;
+  /** Addresses assigned to this host's interfaces (`ip -o addr show`), without prefix length. */
+  localAddresses?: Maybe<string[]>;
   firewall?: FirewallLayer[];
   privsepDir?: Maybe<FileStat>;
   hostKeys?: Maybe<HostKeyFacts>;

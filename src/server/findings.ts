@@ -91,6 +91,13 @@ function hostKeys(facts: ServerFacts, add: Add): void {
 }
 
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
+const WILDCARD = new Set(['0.0.0.0', '::', '*']);
+
+/** sshd -T prints "listenaddress 0.0.0.0:22" and "listenaddress [::]:22". */
+function splitListen(s: string): { address: string; port: number } {
+  const m = /^\[([^\]]+)\]:(\d+)$/.exec(s) ?? /^([^:]+):(\d+)$/.exec(s);
+  return m ? { address: m[1]!, port: Number(m[2]) } : { address: s, port: 22 };
+}
 
 function network(facts: ServerFacts, add: Add): void {
   const port = facts.target.port;
@@ -116,6 +123,16 @@ function network(facts: ServerFacts, add: Add): void {
     add('sshd-listen-address', 'error', `sshd listens on port ${port} only on a loopback address: other machines cannot reach it.`,
       [`sshd listens on ${onPort.map((s) => `${fmtAddr(s.address)}:${s.port}`).join(', ')}`,
         ...(eff ? [`sshd -T: listenaddress ${(eff.config.listenaddress ?? []).join(', ')}`] : [])]);
+  }
+  // Every ListenAddress for the port names an address this host does not have (a cloned VM,
+  // a changed IP): sshd cannot bind and exits ("Cannot bind any address").
+  const local = known(facts.localAddresses);
+  const forPort = (eff?.config.listenaddress ?? []).map(splitListen).filter((a) => a.port === port);
+  if (onPort.length === 0 && local && forPort.length > 0 && forPort.every((a) => !WILDCARD.has(a.address) && !local.includes(a.address))) {
+    add('sshd-listen-address', 'error', `sshd is told to listen on ${forPort.map((a) => a.address).join(', ')}, which this host does not have: it cannot bind.`, [
+      `sshd -T: listenaddress ${(eff?.config.listenaddress ?? []).join(', ')}`,
+      `addresses here: ${local.join(', ')}`,
+    ]);
   }
   for (const fw of facts.firewall ?? []) {
     if (fw.state !== 'blocks' || fw.managedBy) continue;

@@ -65,6 +65,20 @@ describe.runIf(requireLab())('server diagnosis: daemon', () => {
     expect(finding(report, 'sshd-listen-address').evidence[0]).toBe(`sshd listens on 127.0.0.1:${PORT}`);
   });
 
+  it('sshd-listen-address: ListenAddress names an address this host does not have, so sshd cannot start', async () => {
+    // 198.51.100.7 is documentation space (never assigned); only bind(2) is attempted, nothing is sent.
+    await sh(lab, `${SETUP}\n${STOP_SSHD}\nsed -i '1i ListenAddress 198.51.100.7' /etc/ssh/sshd_config`);
+    // It daemonizes before it binds, so it "starts" (exit 0) and then dies.
+    await lab.exec(['/usr/sbin/sshd', '-E', '/var/log/auth.log']);
+    await lab.sh('sleep 0.5');
+    const r = await diagnose(lab, ['--port', '22']);
+    expect(r.ids).toContain('sshd-not-running');
+    const f = finding(r.report, 'sshd-listen-address');
+    expect(f.summary).toBe('sshd is told to listen on 198.51.100.7, which this host does not have: it cannot bind.');
+    expect(f.evidence).toEqual(['sshd -T: listenaddress 198.51.100.7:22', 'addresses here: 127.0.0.1, ::1']);
+    expect(finding(r.report, 'sshd-log-refusal').evidence.join('\n')).toMatch(/Bind to port 22 on 198\.51\.100\.7 failed: Cannot assign requested address/);
+  });
+
   it('privsep-dir-missing: /run/sshd gone', async () => {
     await sh(lab, `${SETUP}\nrmdir /run/sshd`);
     const { report } = await diagnose(lab);

@@ -44,6 +44,8 @@ describe('serverFindings', () => {
     ['other port', { listeners: { source: 'ss', sockets: [{ address: '0.0.0.0', port: 2222, process: 'sshd', pid: 10 }] } }, ['sshd-port-mismatch']],
     ['port taken by nginx', { processes: { pids: [], commands: [] }, listeners: { source: 'ss', sockets: [{ address: '0.0.0.0', port: 22, process: 'nginx', pid: 5 }] } }, ['sshd-not-running', 'sshd-port-mismatch']],
     ['loopback only', { listeners: { source: 'ss', sockets: [{ address: '127.0.0.1', port: 22, process: 'sshd', pid: 10 }, { address: '::1', port: 22, process: 'sshd', pid: 10 }] } }, ['sshd-listen-address']],
+    ['ListenAddress of another host', { processes: { pids: [], commands: [] }, listeners: { source: 'ss', sockets: [] }, localAddresses: ['127.0.0.1', '::1', '10.0.0.5'], effective: eff({ listenaddress: ['198.51.100.7:22'] }) }, ['sshd-not-running', 'sshd-listen-address']],
+    ['ListenAddress of this host, not running', { processes: { pids: [], commands: [] }, listeners: { source: 'ss', sockets: [] }, localAddresses: ['127.0.0.1', '10.0.0.5'], effective: eff({ listenaddress: ['10.0.0.5:22'] }) }, ['sshd-not-running']],
     ['privsep', { privsepDir: { path: '/run/sshd', exists: false } }, ['privsep-dir-missing']],
     ['host key 0640', { hostKeys: { keys: [st('/etc/ssh/ssh_host_ed25519_key', 0o640, 'file', 0, 0)] } }, ['host-key-permissions']],
     ['host key of another owner is not checked by sshd', { hostKeys: { keys: [st('/etc/ssh/ssh_host_ed25519_key', 0o644, 'file', 1001, 0)] } }, []],

@@ -44,3 +44,16 @@ export async function probeListeners(exec: Exec): Promise<Maybe<ListenerFacts>> 
   if (why || ns.exitCode !== 0) return { unknown: `neither ss nor netstat answered (${failure(ss, ['ss']) ?? 'ss failed'}; ${why ?? 'netstat failed'})` };
   return { source: 'netstat', sockets: parseNetstatOutput(ns.stdout) };
 }
+
+/** `ip -o addr show`: "1: lo    inet 127.0.0.1/8 scope host lo …" → ["127.0.0.1", "::1", …]. */
+export function parseIpAddr(stdout: string): string[] {
+  return lines(stdout).flatMap((l) => /\sinet6?\s+([^/\s]+)/.exec(l)?.[1] ?? []);
+}
+
+export async function probeLocalAddresses(exec: Exec): Promise<Maybe<string[]>> {
+  const cmd = ['ip', '-o', 'addr', 'show'];
+  const r = await exec(cmd);
+  const why = failure(r, cmd);
+  if (why || r.exitCode !== 0) return { unknown: why ?? `ip addr failed: ${r.stderr.trim()}` };
+  return parseIpAddr(r.stdout);
+}
