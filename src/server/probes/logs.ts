@@ -9,7 +9,7 @@ const EXPLAINS = [
   /not allowed because/,
   /Invalid user /,
   /Access denied for user .* by PAM account configuration/,
-  /error: Bind to port \d+ on \S+ failed/,
+  /Bind to port \d+ on \S+ failed/,
   /Cannot bind any address/,
   /Unable to load host key/,
   /no hostkeys available/,
