@@ -56,7 +56,7 @@ export async function collectFacts(exec: Exec, target: { user: string; port: num
     timed('privsep', () => probePrivsep(exec), (x) => (isUnknown(x) ? unk(x) : x.exists ? { status: 'ok', detail: `${x.path} exists` } : { status: 'fail', detail: `${x.path} is missing` })),
     timed('user', () => probeUser(exec, target.user), (x) => (isUnknown(x) ? unk(x) : x.exists ? { status: 'ok', detail: `${x.name} uid ${x.uid} home ${x.home}` } : { status: 'fail', detail: `no account ${x.name}` })),
     timed('nologin', () => probeNologin(exec), (x) => (isUnknown(x) ? unk(x) : x.exists ? { status: 'fail', detail: `${x.path} exists` } : { status: 'ok', detail: 'no /etc/nologin' })),
-    timed('logs', () => probeLogs(exec), (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.lines.length} explaining lines in ${x.source}` })),
+    timed('logs', () => probeLogs(exec, target.user), (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.lines.length} explaining lines in ${x.source}` })),
   ]);
   Object.assign(facts, { processes, init, listeners, localAddresses, firewall, privsepDir: privsep, user, nologin, logs });
   if (configTest) facts.configTest = configTest;

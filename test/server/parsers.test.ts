@@ -7,6 +7,7 @@ import { parseNetstatOutput, parseSsOutput } from '../../src/server/probes/liste
 import { parseProcStat, parsePs } from '../../src/server/probes/processes.js';
 import { decideIptables, iptablesLayer, parseIptablesS } from '../../src/server/probes/firewall/iptables.js';
 import { nftLayer, parseNftJson } from '../../src/server/probes/firewall/nftables.js';
+import { explainingLines } from '../../src/server/probes/logs.js';
 import { parseShadow } from '../../src/server/probes/user.js';
 import { decideInit } from '../../src/server/probes/init.js';
 import { ufwLayer } from '../../src/server/probes/firewall/ufw.js';
@@ -65,6 +66,20 @@ describe('listeners and processes', () => {
     expect(parsePs('  5  1 Ss /usr/sbin/sshd -D\n  9  5 Ss sshd: alice [priv]\n 11  9 S sshd: alice@pts/0\n').pids).toEqual([5]);
     // A config test running at the same moment is not a daemon.
     expect(parsePs('  50  40 R /usr/sbin/sshd -T -C user=alice,host=h,addr=203.0.113.10\n  51 40 R /usr/sbin/sshd -t\n').pids).toEqual([]);
+  });
+});
+
+describe('sshd log lines (captured /var/log/auth.log)', () => {
+  it('keeps the refusals about alice, drops successes and other users', () => {
+    expect(explainingLines(fx('auth-log.txt'), 'alice')).toEqual([
+      'Authentication refused: bad ownership or modes for directory /home/alice',
+      'Connection closed by authenticating user alice 127.0.0.1 port 55694 [preauth]',
+      'Access denied for user alice by PAM account configuration [preauth]',
+      'User alice from 127.0.0.1 not allowed because not listed in AllowUsers',
+    ]);
+  });
+  it('journalctl prefixes do not matter', () => {
+    expect(explainingLines('Nov 25 12:00:01 vm sshd[812]: Authentication refused: bad ownership or modes for file /home/alice/.ssh/authorized_keys\n', 'alice')).toHaveLength(1);
   });
 });
 

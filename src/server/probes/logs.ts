@@ -23,21 +23,30 @@ const EXPLAINS = [
   /Permissions \d+ for '.+' are too open/,
 ];
 
-/** Keep the lines that explain a refusal, most recent last, at most `max`. */
-export function explainingLines(text: string, max = 20): string[] {
-  return lines(text).filter((l) => EXPLAINS.some((re) => re.test(l))).slice(-max);
+/**
+ * Keep the lines that explain a refusal, most recent last, at most `max`; lines naming another
+ * user ("Invalid user bob …") are about someone else and are dropped.
+ */
+export function explainingLines(text: string, user?: string, max = 20): string[] {
+  return lines(text)
+    .filter((l) => EXPLAINS.some((re) => re.test(l)))
+    .filter((l) => {
+      const named = /\buser (\S+)/i.exec(l)?.[1];
+      return user === undefined || named === undefined || named === user;
+    })
+    .slice(-max);
 }
 
 const FILES = ['/var/log/auth.log', '/var/log/secure'];
 
-export async function probeLogs(exec: Exec): Promise<Maybe<LogFacts>> {
+export async function probeLogs(exec: Exec, user?: string): Promise<Maybe<LogFacts>> {
   const jcmd = ['journalctl', '-u', 'ssh', '-u', 'sshd', '-n', '300', '--no-pager', '-q', '-o', 'short'];
   const j = await exec(jcmd);
-  if (!failure(j, jcmd) && j.exitCode === 0 && j.stdout.trim()) return { source: 'journalctl', lines: explainingLines(j.stdout) };
+  if (!failure(j, jcmd) && j.exitCode === 0 && j.stdout.trim()) return { source: 'journalctl', lines: explainingLines(j.stdout, user) };
   for (const f of FILES) {
     const r = await exec(['tail', '-n', '500', '--', f]);
     if (failure(r, ['tail'])) return { unknown: failure(r, ['tail'])! };
-    if (r.exitCode === 0) return { source: f, lines: explainingLines(r.stdout) };
+    if (r.exitCode === 0) return { source: f, lines: explainingLines(r.stdout, user) };
     if (/Permission denied/.test(r.stderr)) return { unknown: `cannot read ${f} (run as root)`, needsRoot: true };
   }
   return { unknown: 'no sshd log found (journalctl, /var/log/auth.log, /var/log/secure)' };
