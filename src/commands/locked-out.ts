@@ -14,7 +14,9 @@ import { decodeKit } from '../locked-out/kit/decode.js';
 import { kitFindings, repairScript } from '../locked-out/kit/repair.js';
 import { kitScript } from '../locked-out/kit/script.js';
 import { PROVIDERS, providerById, renderSteps } from '../locked-out/providers.js';
-import { exitCodeFor, formatCommand, renderText, SCHEMA, worstSeverity, type Finding, type Report, type Verdict } from '../report.js';
+import { exitCodeFor, formatCommand, renderText, SCHEMA, type Finding, type Report, type Verdict } from '../report.js';
+import { needsRoot } from '../server/collect.js';
+import { needsRootFinding, serverVerdict } from '../server/server-report.js';
 
 export async function main(argv: string[]): Promise<number> {
   const args = parseLockedOutArgs(argv, process.env);
@@ -125,18 +127,12 @@ async function decodeMode(args: LockedOutArgs, started: number): Promise<number>
   } catch {
     throw new UsageError(`Cannot read ${args.decode}.`);
   }
-  const findings = kitFindings(decodeKit(text));
-  const worst = worstSeverity(findings);
-  const report: Report = {
-    schema: SCHEMA,
-    mode: 'locked-out',
-    verdict: findings.length && worst !== 'info'
-      ? verdictOf(findings, findings[0]!.summary)
-      : { id: 'server-ok', severity: 'ok', summary: 'The console kit found nothing that stops sshd from letting you in.' },
-    findings,
-    probes: [],
-    durationMs: Date.now() - started,
-  };
+  const facts = decodeKit(text);
+  const findings = kitFindings(facts);
+  // The same verdict and "needs root" note as ssh-doctor server, worded for the kit.
+  const missing = needsRoot(facts);
+  if (missing.length) findings.push(needsRootFinding(missing, ['sudo', 'sh', 'ssh-doctor-kit.sh']));
+  const report: Report = { schema: SCHEMA, mode: 'locked-out', verdict: serverVerdict(findings), findings, probes: [], durationMs: Date.now() - started };
   if (args.json) {
     process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     return exitCodeFor(report);

@@ -84,6 +84,21 @@ describe.runIf(requireLab())('console kit in the lab', () => {
     });
   }
 
+  it('run as a normal user, the decoded report says which checks need root', async () => {
+    const lab = await startLab();
+    try {
+      await lab.sh(SERVER_SETUP(PORT));
+      const kit = await lab.exec(['runuser', '-u', 'alice', '--', 'dash'], { input: kitScript('alice', PORT) });
+      const r = await lab.cli(['locked-out', '--decode', '-', '--json'], { input: kit.stdout });
+      const report = JSON.parse(r.stdout);
+      const note = report.findings.find((f: { id: string }) => f.id === 'needs-root');
+      expect(note.summary).toMatch(/^Some checks need root \(.*sshd -T.*logs.*\); rerun with sudo to see them\.$/);
+      expect(note.evidence).toEqual(['rerun: sudo sh ssh-doctor-kit.sh']);
+    } finally {
+      await lab.close();
+    }
+  }, 60_000);
+
   it('the repair commands it prints, pasted back into the console, fix the server', async () => {
     const lab = await startLab();
     try {

@@ -119,7 +119,10 @@ export function kitFacts(sections: Section[], today = Math.floor(Date.now() / 86
   }
   const T = get('T');
   const eff = T?.status === 0 ? { context: { user, ...SAMPLE_CLIENT }, config: parseSshdT(T.body) } : undefined;
-  if (T) facts.effective = eff ?? { unknown: `sshd -T failed: ${T.body.trim().split('\n').find((l) => !/^@|WARNING|It is required|This private key/.test(l)) ?? `exit ${T.status}`}` };
+  if (T && !eff) {
+    const first = T.body.trim().split('\n').find((l) => !/^@|WARNING|It is required|This private key/.test(l)) || `exit ${T.status}`;
+    facts.effective = { unknown: `sshd -T failed: ${first}`, ...(!facts.root && /Permission denied|must be run as root|hostkeys/.test(T.body) ? { needsRoot: true } : {}) };
+  } else if (eff) facts.effective = eff;
 
   const ss = get('ss');
   const ns = get('ns');
@@ -164,7 +167,9 @@ export function kitFacts(sections: Section[], today = Math.floor(Date.now() / 86
   }
 
   const log = get('log');
-  facts.logs = log ? { source: log.args.join(' '), lines: explainingLines(log.body) } : { unknown: 'no sshd log found (journalctl, /var/log/auth.log, /var/log/secure)' };
+  facts.logs = !log ? { unknown: 'no sshd log found (journalctl, /var/log/auth.log, /var/log/secure)' }
+    : log.args[0] === '-' ? { unknown: `cannot read ${log.args[1]} (run as root)`, needsRoot: true }
+    : { source: log.args.join(' '), lines: explainingLines(log.body) };
   return facts;
 }
 

@@ -31,7 +31,8 @@ r ps ps -C sshd -o pid=,ppid=,stat=,args=
 s pid1 $(cat /proc/1/comm 2>/dev/null)
 h systemctl&&r en systemctl is-enabled ssh.service
 A=;K=;if [ -n "$S" ];then r t $S -t
-T=$($S -T -C user=$U,${KIT_CLIENT} 2>&1);s T $?
+T=$($S -T -C user=$U,${KIT_CLIENT} 2>&1);e=$?;s T $e
+[ $e = 0 ]||printf '%s\n' "$T"|head -n 3
 printf '%s\n' "$T"|grep -Ei '^(port|listenaddress|hostkey|authorizedkeysfile|pubkeyauthentication|passwordauthentication|kbdinteractiveauthentication|usepam|strictmodes|permitrootlogin|(allow|deny)(users|groups)|usedns|pidfile) '
 A=$(printf '%s\n' "$T"|sed -n 's/^authorizedkeysfile //p');K=$(printf '%s\n' "$T"|sed -n 's/^hostkey //p');fi
 h ss&&r ss ss -tlnpH||r ns netstat -tlnp
@@ -54,9 +55,9 @@ G=$(echo $(t $F $D|cut -d'|' -f4|sort -u))
 for g in $G;do r grp getent group $g;done
 s pwg;getent passwd|while IFS=: read a b i g e;do case " $G " in *" $g "*)echo "$a:$b:$i:$g:$e";;esac;done
 for f in /etc/nologin /run/nologin;do [ -f $f ]&&{ s nl $f;head -c 200 $f;echo;};done
-L=;for f in /var/log/auth.log /var/log/secure;do [ -r $f ]&&{ L=$f;break;};done
+L=;for f in /var/log/auth.log /var/log/secure;do [ -f $f ]&&{ L=$f;break;};done
 E='refused|not allowed|Invalid user|Access denied|Bind to port|bind any|host key|hostkeys|privilege separation|Could not open|ROOT LOGIN|fatal: |too open|closed by authenticating'
-if [ -n "$L" ];then s log $L;tail -n 500 $L|grep -E "$E"|tail -n 20
+if [ -n "$L" ];then [ -r $L ]||{ s log - $L;return;};s log $L;tail -n 500 $L|grep -E "$E"|tail -n 20
 elif h journalctl;then s log journalctl;journalctl -u ssh -u sshd -n 300 --no-pager -q -o short|grep -E "$E"|tail -n 20;fi
 }
 o(){ echo '${KIT_BEGIN}'
