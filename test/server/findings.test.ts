@@ -1,7 +1,7 @@
 // serverFindings on hand-built facts: the rules that the lab scenarios exercise end to end, here
 // pinned down case by case (including the ones the lab cannot stage, like RPM's group rule).
 import { describe, expect, it } from 'vitest';
-import { serverFindings } from '../../src/server/findings.js';
+import { SERVER_FINDING_IDS, serverFindings } from '../../src/server/findings.js';
 import { insecureReason, walkedDirs } from '../../src/server/strict-modes.js';
 import type { AuthFilesFacts, EffectiveConfig, FileStat, GroupFacts, ServerFacts, UserFacts } from '../../src/server/facts.js';
 
@@ -75,6 +75,11 @@ describe('serverFindings', () => {
     ['log lines', { logs: { source: '/var/log/auth.log', lines: ['sshd[5]: Authentication refused: bad ownership or modes for directory /home/alice'] } }, ['sshd-log-refusal']],
   ];
   for (const [name, over, expected] of cases) it(name, () => expect(ids(healthy(over))).toEqual(expected));
+
+  it('the documented ids are exactly the ids these cases reach', () => {
+    const reached = new Set([...cases.flatMap(([, over]) => ids(healthy(over))), ...ids(healthy({ sshd: {} }))]);
+    expect([...reached].sort()).toEqual([...SERVER_FINDING_IDS].sort());
+  });
 
   it('attaches the proposed fix when a proposer is given', () => {
     const fix = { id: 'x', title: 't', commands: [['true']], risk: 'none', undo: 'nothing' };
