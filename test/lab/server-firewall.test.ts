@@ -35,6 +35,13 @@ iptables -A INPUT -p tcp --dport ${PORT} -j ACCEPT`);
     expect((await diagnose(lab)).ids).not.toContain('firewall-blocks-ssh');
   });
 
+  it('ip6tables is its own layer: a REJECT there is reported as ip6tables', async () => {
+    await sh(lab, `ip6tables -A INPUT -p tcp --dport ${PORT} -j REJECT`);
+    const { report } = await diagnose(lab);
+    const fw = report.findings.filter((f: { id: string }) => f.id === 'firewall-blocks-ssh');
+    expect(fw.map((f: { evidence: string[] }) => f.evidence[0])).toEqual([`ip6tables: -A INPUT -p tcp -m tcp --dport ${PORT} -j REJECT --reject-with icmp6-port-unreachable — table filter, chain INPUT, rule 1`]);
+  });
+
   it('nftables: a drop rule in an inet input chain, with its handle', async () => {
     await sh(lab, `nft add table inet filter
 nft add chain inet filter input '{ type filter hook input priority 0; policy accept; }'
