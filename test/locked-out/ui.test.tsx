@@ -9,6 +9,17 @@ import { LockedOutApp } from '../../src/ui/locked-out/LockedOutApp.js';
 const DOWN = '\u001B[B';
 const ENTER = '\r';
 const settle = () => new Promise((r) => setTimeout(r, 100));
+// Ink may draw slowly on a loaded machine: generous waits, and move the cursor until it is there.
+const until = (check: () => void) => vi.waitFor(check, { timeout: 5000 });
+async function select(frame: () => string | undefined, write: (s: string) => void, label: string) {
+  for (let i = 0; i < 20 && !frame()?.includes(`❯ ${label}`); i++) {
+    write(DOWN);
+    await settle();
+  }
+  await until(() => expect(frame()).toContain(`❯ ${label}`));
+  await settle();
+  write(ENTER);
+}
 
 const input: LockedOutInput = {
   user: 'alice', port: 22, autoApply: false, backupKeyPath: '/root/.ssh/id_ed25519_rescue', backupKeyExists: false,
@@ -28,15 +39,9 @@ function start(actors: Record<string, unknown> = {}) {
 describe('locked-out wizard screen', () => {
   it('choosing "A physical server" shows its numbered ways in', async () => {
     const { lastFrame, stdin } = start();
-    await vi.waitFor(() => expect(lastFrame()).toContain('Where does the host live?'));
-    for (let i = 0; i < 10; i++) {
-      await settle();
-      stdin.write(DOWN);
-    }
-    await vi.waitFor(() => expect(lastFrame()).toMatch(/❯ A physical server/));
-    await settle();
-    stdin.write(ENTER);
-    await vi.waitFor(() => expect(lastFrame()).toContain('Ways into A physical server without SSH:'));
+    await until(() => expect(lastFrame()).toContain('Where does the host live?'));
+    await select(lastFrame, (k) => stdin.write(k), 'A physical server');
+    await until(() => expect(lastFrame()).toContain('Ways into A physical server without SSH:'));
     expect(lastFrame()).toContain('1. Local console or BMC');
     expect(lastFrame()).toContain('$ ipmitool -I lanplus -H <bmc-address> -U <bmc-user> -E sol activate');
     expect(lastFrame()).toContain('2. Live USB');
@@ -45,29 +50,29 @@ describe('locked-out wizard screen', () => {
   it('AWS: asks for the instance and address, says the CLI is missing in one sentence, then shows EC2 steps', async () => {
     const check = vi.fn(async () => missing);
     const { lastFrame, stdin } = start({ cloudCheck: fromPromise(check) });
-    await vi.waitFor(() => expect(lastFrame()).toContain('Where does the host live?'));
+    await until(() => expect(lastFrame()).toContain('Where does the host live?'));
     await settle();
     stdin.write(ENTER); // AWS EC2 is first
-    await vi.waitFor(() => expect(lastFrame()).toContain('Instance id (i-…)'));
+    await until(() => expect(lastFrame()).toContain('Instance id (i-…)'));
     await settle();
     stdin.write('i-0abc');
     await settle();
     stdin.write(ENTER);
-    await vi.waitFor(() => expect(lastFrame()).toContain('Region'));
+    await until(() => expect(lastFrame()).toContain('Region'));
     await settle();
     stdin.write(ENTER); // default region
-    await vi.waitFor(() => expect(lastFrame()).toContain('Your public IP address'));
+    await until(() => expect(lastFrame()).toContain('Your public IP address'));
     await settle();
     stdin.write('not-an-ip');
     await settle();
     stdin.write(ENTER);
-    await vi.waitFor(() => expect(lastFrame()).toContain('"not-an-ip" is not an IPv4 or IPv6 address.'));
+    await until(() => expect(lastFrame()).toContain('"not-an-ip" is not an IPv4 or IPv6 address.'));
     for (let i = 0; i < 9; i++) stdin.write('\u007F');
     await settle();
     stdin.write('203.0.113.7');
     await settle();
     stdin.write(ENTER);
-    await vi.waitFor(() => expect(lastFrame()).toContain('Ways into AWS EC2 without SSH:'));
+    await until(() => expect(lastFrame()).toContain('Ways into AWS EC2 without SSH:'));
     expect(check).toHaveBeenCalledWith(expect.objectContaining({ input: expect.objectContaining({ provider: 'aws', instance: 'i-0abc', myIp: '203.0.113.7', port: 22 }) }));
     expect(lastFrame()).toContain('The aws command is not installed here, so here are the console steps instead.');
     expect(lastFrame()).toContain('1. EC2 Serial Console');
@@ -80,24 +85,17 @@ describe('locked-out wizard screen', () => {
       repair: '# nologin-present: Move /etc/nologin aside\nmv /etc/nologin /etc/nologin.ssh-doctor-1\n',
     }));
     const { lastFrame, stdin } = start({ decodeKit: fromPromise(decode) });
-    await vi.waitFor(() => expect(lastFrame()).toContain('Where does the host live?'));
-    for (let i = 0; i < 10; i++) {
-      await settle();
-      stdin.write(DOWN);
-    }
+    await until(() => expect(lastFrame()).toContain('Where does the host live?'));
+    await select(lastFrame, (k) => stdin.write(k), 'A physical server');
+    await until(() => expect(lastFrame()).toContain('I already have a kit result to paste'));
     await settle();
-    stdin.write(ENTER);
-    await vi.waitFor(() => expect(lastFrame()).toContain('I already have a kit result to paste'));
-    await settle();
-    stdin.write(DOWN);
-    await settle();
-    stdin.write(ENTER);
-    await vi.waitFor(() => expect(lastFrame()).toContain('Paste the block the kit printed'));
+    await select(lastFrame, (k) => stdin.write(k), 'I already have a kit result to paste');
+    await until(() => expect(lastFrame()).toContain('Paste the block the kit printed'));
     await settle();
     stdin.write(`${KIT_BEGIN}\rz\rH4sI\r`);
     await settle();
     stdin.write(`${KIT_END}\r`);
-    await vi.waitFor(() => expect(lastFrame()).toContain('Paste these into the console (as root) to repair:'));
+    await until(() => expect(lastFrame()).toContain('Paste these into the console (as root) to repair:'));
     expect(decode).toHaveBeenCalledWith(expect.objectContaining({ input: { text: `${KIT_BEGIN}\nz\nH4sI\n${KIT_END}\n` } }));
     expect(lastFrame()).toContain('mv /etc/nologin /etc/nologin.ssh-doctor-1');
   });
