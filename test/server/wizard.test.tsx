@@ -43,18 +43,19 @@ describe('server wizard', () => {
     expect(f).toContain('rmdir /run/sshd');
     expect(applyFix).not.toHaveBeenCalled();
     await settle();
+    stdin.write(DOWN);
+    await vi.waitFor(() => expect(lastFrame()).toMatch(/❯ Yes, apply it/));
+    await settle();
     stdin.write(ENTER);
     await vi.waitFor(() => expect(actor.getSnapshot().status).toBe('done'));
     expect(applyFix).toHaveBeenCalledTimes(1);
     await vi.waitFor(() => expect(lastFrame()).toContain('privsep-dir-missing: applied'));
   });
 
-  it('"No, leave it" records a decline and applies nothing', async () => {
+  it('"No, leave it" is the default: Enter records a decline and applies nothing', async () => {
     const { lastFrame, stdin, applyFix, actor } = start();
     await vi.waitFor(() => expect(lastFrame()).toContain('Apply this fix?'));
-    await settle();
-    stdin.write(DOWN);
-    await vi.waitFor(() => expect(lastFrame()).toMatch(/❯ No, leave it/));
+    expect(lastFrame()).toMatch(/❯ No, leave it/);
     await settle();
     stdin.write(ENTER);
     await vi.waitFor(() => expect(actor.getSnapshot().status).toBe('done'));

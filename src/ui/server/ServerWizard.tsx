@@ -26,8 +26,10 @@ export function ServerWizard({ actor }: { actor: Actor<typeof serverMachine> }) 
           <FindingView finding={current} />
           <FixPreview fix={current.fix} />
           <Text>Apply this fix?</Text>
+          {/* "No" first: Enter pressed in haste changes nothing. A new key per fix resets the cursor. */}
           <Choice
-            items={[{ label: 'Yes, apply it', value: 'yes' }, { label: 'No, leave it', value: 'no' }, { label: 'Quit', value: 'quit' }]}
+            key={current.id}
+            items={[{ label: 'No, leave it', value: 'no' }, { label: 'Yes, apply it', value: 'yes' }, { label: 'Quit', value: 'quit' }]}
             onSelect={(v) => actor.send({ type: v === 'yes' ? 'CONFIRM' : v === 'no' ? 'DECLINE' : 'QUIT' })}
           />
         </Box>
