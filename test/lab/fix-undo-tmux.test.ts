@@ -45,6 +45,8 @@ chmod 777 /home/alice/.ssh; touch /etc/nologin`);
     const confirm = await waitFor(/Yes, undo it/);
     expect(confirm).toContain('$ chmod 0777 /home/alice/.ssh');
     await sleep(200);
+    await tmux('send-keys', '-t', 'u', 'Down');
+    await waitFor(/❯ Yes, undo it/);
     await tmux('send-keys', '-t', 'u', 'Enter');
     const end = await waitFor(/EXIT=\d/);
     expect(end).toMatch(/Undone: .*\/home\/alice\/\.ssh/);

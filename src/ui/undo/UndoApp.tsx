@@ -62,7 +62,7 @@ export function UndoApp({ entries, revert, onExit }: {
           // A key of its own: otherwise React reuses the picker's menu and its cursor position.
           <Choice
             key={`confirm-${e.id}`}
-            items={[{ label: 'Yes, undo it', value: 'yes' }, { label: 'No, leave it', value: 'no' }]}
+            items={[{ label: 'No, leave it', value: 'no' }, { label: 'Yes, undo it', value: 'yes' }]}
             onSelect={(v) => {
               if (v !== 'yes') return finish(0, { at: 'done', entry: e });
               setScreen({ at: 'running', entry: e });

@@ -28,19 +28,20 @@ describe('undo screen', () => {
     expect(lastFrame()).toContain('$ chmod 0777 /home/alice/.ssh');
     expect(revert).not.toHaveBeenCalled();
     await settle();
+    stdin.write(DOWN);
+    await vi.waitFor(() => expect(lastFrame()).toMatch(/❯ Yes, undo it/));
+    await settle();
     stdin.write(ENTER);
     await vi.waitFor(() => expect(lastFrame()).toContain('Undone: Set ~/.ssh to 0700'));
     expect(revert).toHaveBeenCalledWith(expect.objectContaining({ id: 'bb22' }));
     expect(onExit).toHaveBeenCalledWith(0);
   });
 
-  it('"No" changes nothing', async () => {
+  it('"No" is the default and changes nothing', async () => {
     const revert = vi.fn(async () => ({ ok: true, log: [] }));
     const { lastFrame, stdin } = render(<UndoApp entries={[entry('aa11', 'first')]} revert={revert} onExit={() => {}} />);
     await vi.waitFor(() => expect(lastFrame()).toContain('Yes, undo it'));
-    await settle();
-    stdin.write(DOWN);
-    await vi.waitFor(() => expect(lastFrame()).toMatch(/❯ No, leave it/));
+    expect(lastFrame()).toMatch(/❯ No, leave it/);
     await settle();
     stdin.write(ENTER);
     await vi.waitFor(() => expect(lastFrame()).toContain('Nothing was changed.'));
