@@ -4,7 +4,8 @@
 import { assign, fromPromise, setup } from 'xstate';
 import type { Finding, Fix, ProbeRecord } from '../src/report.js';
 import type { CloudCheck, CloudTarget } from '../src/locked-out/cloud/types.js';
-import { providerById, type ProviderId } from '../src/locked-out/providers.js';
+import { providerById, type CliName, type ProviderId } from '../src/locked-out/providers.js';
+import { fallback } from '../src/locked-out/cloud/findings.js';
 import { preventionAdvice } from '../src/locked-out/prevention.js';
 
 export interface LockedOutInput {
@@ -20,6 +21,8 @@ export interface LockedOutInput {
   backupKeyExists: boolean;
   /** The providers a CLI check exists for (from src/locked-out/cloud/check.ts). */
   checkable: ProviderId[];
+  /** Provider CLIs found on PATH: without one, no questions for a check that cannot run. */
+  installedClis: CliName[];
 }
 
 export interface FixOutcome {
@@ -80,6 +83,11 @@ export const lockedOutFlow = setup({
   guards: {
     hasProvider: ({ context }) => context.provider !== undefined,
     checkable: ({ context }) => context.provider !== undefined && context.input.checkable.includes(context.provider),
+    /** A check exists for this provider, but its CLI is not on PATH. */
+    cliMissing: ({ context }) => {
+      const cli = context.provider && context.input.checkable.includes(context.provider) ? providerById(context.provider)?.cli : undefined;
+      return cli !== undefined && !context.input.installedClis.includes(cli);
+    },
     targetGiven: ({ context }) => context.input.target?.instance !== undefined && context.input.target.myIp !== undefined,
     fixPending: ({ context }) => context.queue.length > 0,
     autoApply: ({ context }) => context.input.autoApply,
@@ -99,6 +107,11 @@ export const lockedOutFlow = setup({
       probes: [...context.probes, ...p.check.probes],
       queue: p.check.findings.flatMap((f) => (f.fix ? [f.fix] : [])),
     })),
+    recordMissingCli: assign(({ context }) => {
+      const cli = providerById(context.provider!)!.cli!;
+      const check = fallback(cli, { ok: false, status: 'missing', detail: `${cli} is not installed (not on PATH)`, ms: 0 });
+      return { check, findings: [...context.findings, ...check.findings], probes: [...context.probes, ...check.probes] };
+    }),
     recordError: assign({ error: (_, p: { error: unknown }) => (p.error instanceof Error ? p.error.message : String(p.error)) }),
     dropFix: assign({ queue: ({ context }) => context.queue.slice(1) }),
     recordOutcome: assign({ fixOutcomes: ({ context }, p: { outcome: FixOutcome }) => [...context.fixOutcomes, p.outcome] }),
@@ -126,6 +139,7 @@ export const lockedOutFlow = setup({
     },
     routing: {
       always: [
+        { guard: 'cliMissing', target: 'steps', actions: 'recordMissingCli' },
         { guard: 'checkable', target: 'askTarget' },
         { target: 'steps' },
       ],

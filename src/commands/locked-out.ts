@@ -1,9 +1,9 @@
 // `ssh-doctor locked-out`: the way back in when SSH itself is gone. Parses arguments first; the
 // flow (flows/locked-out.ts) decides, the actors below touch the system.
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { createActor, fromPromise, toPromise } from 'xstate';
 import { lockedOutFlow, type LockedOutContext, type LockedOutInput } from '../../flows/locked-out.js';
 import { UsageError } from '../errors.js';
@@ -40,6 +40,7 @@ export async function main(argv: string[]): Promise<number> {
     backupKeyPath,
     backupKeyExists: existsSync(backupKeyPath),
     checkable: PROVIDERS.map((p) => p.id).filter(hasCloudCheck),
+    installedClis: (['aws', 'gcloud', 'az', 'doctl', 'hcloud'] as const).filter(onPath),
   };
   const machine = provide();
   if (interactive) {
@@ -151,6 +152,18 @@ async function kitMode(args: LockedOutArgs): Promise<number> {
   process.stdout.write(script);
   process.stderr.write(`\nSaved to ${path} (${Buffer.byteLength(script)} bytes). Paste it into the console as root, then paste the block it prints into: ssh-doctor locked-out --decode -\n`);
   return 0;
+}
+
+/** Is this program on PATH? (A lookup only: nothing is run.) */
+function onPath(name: string): boolean {
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => {
+    try {
+      accessSync(join(dir || '.', name), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 async function readStdin(): Promise<string> {

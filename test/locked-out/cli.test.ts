@@ -11,12 +11,12 @@ const REPO = resolve(import.meta.dirname, '../..');
 const CLI = join(REPO, 'dist/ssh-doctor.mjs');
 const FIX = join(REPO, 'test/fixtures/cloud');
 
-async function cli(args: string[], scenario = 'aws-blocked', input?: string) {
+async function cli(args: string[], scenario = 'aws-blocked', input?: string, path = `${FIX}/bin:/usr/bin:/bin`) {
   const dir = await mkdtemp(join(tmpdir(), 'locked-out-'));
   const log = join(dir, 'calls');
   const r = await execa('node', [CLI, 'locked-out', ...args], {
     reject: false, cwd: dir, input, stdin: input === undefined ? 'ignore' : undefined,
-    env: { PATH: `${FIX}/bin:/usr/bin:/bin`, CLOUD_FIXTURE: join(FIX, 'scenarios', scenario), CLOUD_FIXTURE_LOG: log, SSH_DOCTOR_STATE_DIR: dir, USER: 'alice', HOME: dir },
+    env: { PATH: path, CLOUD_FIXTURE: join(FIX, 'scenarios', scenario), CLOUD_FIXTURE_LOG: log, SSH_DOCTOR_STATE_DIR: dir, USER: 'alice', HOME: dir },
     extendEnv: false,
   });
   const calls = existsSync(log) ? (await readFile(log, 'utf8')).trim().split('\n') : [];
@@ -48,6 +48,14 @@ describe.runIf(existsSync(CLI))('ssh-doctor locked-out (built CLI)', () => {
     expect(r.stdout).toContain('gcloud is installed but not logged in, so here are the console steps instead.');
     expect(r.stdout).toContain('Ways into Google Cloud (Compute Engine) without SSH:');
     expect(r.stdout).toContain('$ gcloud compute instances add-metadata <vm> --zone <zone> --metadata serial-port-enable=TRUE');
+  });
+
+  it('without doctl on PATH: no check runs, one sentence, then the DigitalOcean steps', async () => {
+    const r = await cli(['--provider', 'digitalocean', '--instance', '386734086', '--my-ip', '203.0.113.7', '--json'], 'do-blocked', undefined, '/usr/bin:/bin');
+    const report = JSON.parse(r.stdout);
+    expect(report.verdict).toEqual({ id: 'console-route', severity: 'info', summary: 'The doctl command is not installed here, so here are the console steps instead.' });
+    expect(report.findings[0].id).toBe('cloud-cli-missing');
+    expect(r.calls).toEqual([]);
   });
 
   it('a provider without a CLI check prints its steps', async () => {

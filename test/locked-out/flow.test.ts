@@ -54,6 +54,7 @@ const serializeState = (s: any) =>
 const base: LockedOutInput = {
   user: 'alice', port: 22, autoApply: false, backupKeyPath: '/root/.ssh/id_ed25519_rescue', backupKeyExists: false,
   checkable: ['aws', 'gcp', 'azure', 'digitalocean', 'hetzner'],
+  installedClis: ['aws', 'gcloud', 'az', 'doctl', 'hcloud'],
 };
 
 const pathsFor = (input: LockedOutInput) =>
@@ -133,6 +134,16 @@ describe('locked-out flow: every path', () => {
     await waitFor(actor, (s) => s.matches('steps'));
     expect(applied).toEqual(['cloud-allow-my-ip', 'cloud-enable-serial-console']);
     expect(actor.getSnapshot().context.target).toMatchObject({ provider: 'aws', instance: 'i-1', myIp: '203.0.113.7', port: 22 });
+  });
+
+  it('a provider whose CLI is not installed asks nothing and says so before the steps', () => {
+    const aws = pathsFor({ ...base, provider: 'aws', installedClis: ['gcloud', 'az', 'doctl', 'hcloud'] });
+    expect(aws.length).toBeGreaterThan(0);
+    for (const p of aws) {
+      expect(p.steps.some((s: any) => s.event.type === 'TARGET' || s.event.type.includes('cloudCheck'))).toBe(false);
+      expect((p.state as any).context.check).toMatchObject({ status: 'missing', detail: 'The aws command is not installed here, so here are the console steps instead.' });
+      expect((p.state as any).context.findings[0].id).toBe('cloud-cli-missing');
+    }
   });
 
   it('a declined fix runs nothing', async () => {
