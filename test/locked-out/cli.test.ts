@@ -29,7 +29,7 @@ describe.runIf(existsSync(CLI))('ssh-doctor locked-out (built CLI)', () => {
     expect(r.exitCode).toBe(1);
     const report = JSON.parse(r.stdout);
     expect(report).toMatchObject({ schema: 'ssh-doctor/report@1', mode: 'locked-out', verdict: { id: 'cloud-firewall-blocks-ssh', severity: 'error' } });
-    expect(report.findings.map((f: any) => f.id)).toEqual(['cloud-firewall-blocks-ssh', 'cloud-serial-console-disabled', 'prevent-second-sshd', 'prevent-backup-key', 'prevent-keep-session']);
+    expect(report.findings.map((f: any) => f.id)).toEqual(['cloud-firewall-blocks-ssh', 'cloud-session-manager-ready', 'cloud-serial-console-disabled', 'prevent-second-sshd', 'prevent-backup-key', 'prevent-keep-session']);
     expect(report.findings[0].fix.commands).toEqual([['aws', 'ec2', 'authorize-security-group-ingress', '--group-id', 'sg-0abc1234def567890', '--protocol', 'tcp', '--port', '22', '--cidr', '203.0.113.7/32']]);
     expect(r.calls.every((c) => / describe-| get-/.test(c))).toBe(true);
   });

@@ -54,7 +54,7 @@ interface Case {
 const cases: Case[] = [
   {
     scenario: 'aws-blocked', target: { provider: 'aws', instance: 'i-1234567890abcdef0', region: 'us-east-2' }, status: 'ok',
-    ids: ['cloud-firewall-blocks-ssh', 'cloud-serial-console-disabled'],
+    ids: ['cloud-firewall-blocks-ssh', 'cloud-serial-console-disabled', 'cloud-session-manager-ready'],
     fix: `aws ec2 authorize-security-group-ingress --group-id sg-0abc1234def567890 --protocol tcp --port 22 --cidr ${ME}/32 --region us-east-2`,
   },
   { scenario: 'aws-open', target: { provider: 'aws', instance: 'i-1234567890abcdef0' }, status: 'ok', ids: [] },

@@ -1,5 +1,6 @@
-// AWS: instance state, its security groups for the SSH port, account serial-console access.
-// Response shapes: EC2 API DescribeInstances / DescribeSecurityGroups / GetSerialConsoleAccessStatus.
+// AWS: instance state, its security groups for the SSH port, Session Manager, serial-console access.
+// Response shapes: EC2 API DescribeInstances / DescribeSecurityGroups / GetSerialConsoleAccessStatus,
+// SSM API DescribeInstanceInformation.
 import type { Command, Finding, ProbeRecord } from '../../report.js';
 import { hostCidr, parseAddress, type IngressRule } from './cidr.js';
 import { cliJson } from './cli.js';
@@ -75,6 +76,21 @@ export async function checkAws(t: CloudTarget, exec: Exec): Promise<CloudCheck> 
     probes.push(probe('aws-security-groups', sg, fw.evidence));
     if (fw.finding) findings.push(fw.finding);
   } else probes.push(probe('aws-security-groups', sg, sg.detail));
+
+  // Session Manager needs no open port: an Online agent is a way in right now.
+  const ssm = await cliJson(exec, 'aws', withRegion(t, ['aws', 'ssm', 'describe-instance-information', '--filters', `Key=InstanceIds,Values=${t.instance}`, '--output', 'json']));
+  if (ssm.ok) {
+    const ping = (ssm.json as any)?.InstanceInformationList?.[0]?.PingStatus as string | undefined;
+    probes.push(probe('aws-ssm', ssm, ping ? `Systems Manager agent ${ping}` : 'not managed by Systems Manager (no agent registered)'));
+    if (ping === 'Online') {
+      findings.push({
+        id: 'cloud-session-manager-ready',
+        severity: 'info',
+        summary: 'Session Manager can open a shell on this instance now, without SSH.',
+        evidence: [`Systems Manager agent: ${ping}`, `aws ssm start-session --target ${t.instance}${t.region ? ` --region ${t.region}` : ''} (needs the session-manager-plugin)`],
+      });
+    }
+  } else probes.push(probe('aws-ssm', ssm, ssm.detail));
 
   const sc = await cliJson(exec, 'aws', withRegion(t, ['aws', 'ec2', 'get-serial-console-access-status', '--output', 'json']));
   if (sc.ok) {
