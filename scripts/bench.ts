@@ -69,6 +69,9 @@ async function firstFrame(lab: Lab, args: string[]): Promise<number> {
     env: { TERM: 'xterm-256color', HOME: '/root', PATH: process.env.PATH },
     extendEnv: false,
     stdin: 'pipe',
+    // Its own process group, so the kill below reaches nsenter, script and the wizard alike.
+    detached: true,
+    buffer: false,
   });
   const ms = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('no frame within 10 s')), 10_000);
@@ -77,7 +80,7 @@ async function firstFrame(lab: Lab, args: string[]): Promise<number> {
       resolve(Number(process.hrtime.bigint() - t) / 1e6);
     });
   });
-  child.kill('SIGKILL');
+  process.kill(-child.pid!, 'SIGKILL');
   await child;
   return ms;
 }

@@ -1,17 +1,21 @@
-// One ESM bundle: importing ink unbundled costs ~400 ms of cold start (see STACK-NOTES).
+// Bundled ESM: importing ink unbundled costs ~400 ms of cold start (see STACK-NOTES). Split into
+// chunks so a run parses only what its mode imports (--version, --json never load Ink).
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
+rmSync('dist', { recursive: true, force: true });
 await build({
-  entryPoints: ['src/cli.ts'],
-  outfile: 'dist/ssh-doctor.mjs',
+  entryPoints: { 'ssh-doctor': 'src/cli.ts' },
+  outdir: 'dist',
+  outExtension: { '.js': '.mjs' },
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   platform: 'node',
   format: 'esm', // yoga-layout uses top-level await
   target: 'node20',
-  splitting: false,
+  splitting: true,
   minify: false,
   sourcemap: false,
   legalComments: 'none',

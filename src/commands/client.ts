@@ -40,6 +40,10 @@ export async function main(args: ClientArgs): Promise<number> {
   const report = toClientReport(ctx, Date.now() - startedAt);
   if (args.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   else if (!input.interactive) process.stdout.write(renderText(report));
-  if (ctx.next === 'locked-out') return (await import('./locked-out.js')).main([]);
+  if (ctx.next === 'locked-out') {
+    // The console kit should check the account and port this diagnosis was about.
+    const t = ctx.target;
+    return (await import('./locked-out.js')).main(t ? ['--user', t.user, '--port', String(t.port)] : []);
+  }
   return exitCodeFor(report);
 }
