@@ -8,9 +8,11 @@ export const HELP = `ssh-doctor ${VERSION} — finds out why ssh will not connec
 
 Usage:
   ssh-doctor [ssh options] [user@]host[:port]   diagnose a connection (replace "ssh" by "ssh-doctor")
-  ssh-doctor server [--user NAME] [--port N]    on the server itself: why does sshd refuse people?
-  ssh-doctor locked-out                         no SSH at all: the way back in, per provider
-  ssh-doctor undo                               list changes ssh-doctor made and revert one
+  ssh-doctor server [--user NAME] [--port N] [--dry-run] [--via [user@]host[:port]]
+                                                on the server itself: why does sshd refuse people?
+  ssh-doctor locked-out [--kit | --decode FILE] no SSH at all: the way back in, per provider
+  ssh-doctor undo [--list | ID]                 list changes ssh-doctor made and revert one
+  (each subcommand has its own --help)
 
 ssh options understood: -p PORT  -l USER  -i FILE  -F CONFIG  -o Key=Value  -J JUMP  -4  -6
 Settings are resolved the way ssh does (ssh -G): Host aliases, HostName, Port, User, IdentityFile.
