@@ -49,7 +49,13 @@ export function clientActors() {
       ({ input }: { input: { address: string; port: number; user: string; timeoutMs: number; preferredHostKeyTypes: string[] } }) => probeHandshake(input),
     ),
     login: fromPromise(({ input }: { input: { destination: string; sshFlags: string[]; target: ResolvedTarget; timeoutMs: number } }) =>
-      attemptLogin({ destination: input.destination, sshFlags: input.sshFlags, knownHostsFiles: input.target.userKnownHostsFiles, timeoutMs: input.timeoutMs }),
+      attemptLogin({
+        destination: input.destination,
+        sshFlags: input.sshFlags,
+        knownHostsFiles: input.target.userKnownHostsFiles,
+        timeoutMs: input.timeoutMs,
+        proxyJump: input.target.proxyJump,
+      }),
     ),
     applyFix: fromPromise(async ({ input }: { input: { fix: Fix; target?: ResolvedTarget } }): Promise<FixOutcome> => {
       const r = await applyFix(input.fix);

@@ -183,6 +183,13 @@ describe.runIf(requireLab())('through a jump host (-J)', () => {
     expect(report.verdict.id).toBe('ok');
     expect(report.probes.map((p: any) => p.id)).not.toContain('handshake');
   });
+
+  it('an unknown jump host: BatchMode and the temporary known_hosts reach the hop, the user’s file is untouched', async () => {
+    const l = await lab(SERVER_SETUP(22));
+    const { report } = await l.json(['-J', 'alice@localhost', 'alice@127.0.0.1']);
+    expect(report.verdict.id).toBe('ok');
+    expect((await l.sh('test -e /root/.ssh/known_hosts && echo present || echo absent')).stdout.trim()).toBe('absent');
+  });
 });
 
 describe.runIf(requireLab())('bad input: one sentence, exit 2, no stack trace', () => {

@@ -1,7 +1,7 @@
 // One real `ssh -v` login attempt, in batch mode, and what its debug output says. The user's
 // known_hosts files are copied first: ssh only ever writes to our copies.
 import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../run.js';
 import type { LoginOutcome, LoginResult, SshDebug } from './types.js';
@@ -78,24 +78,49 @@ export function parseSshDebug(stderr: string, exitCode: number | undefined): Ssh
   return debug;
 }
 
-/** Options that come before the user's: ssh keeps the first value it sees for each. */
-export function loginArgs(opts: { knownHosts: readonly string[]; timeoutMs: number; sshFlags: readonly string[]; destination: string }): string[] {
-  const o = (kv: string) => ['-o', kv];
+/** Our options, as Key=Value. They come before the user's: ssh keeps the first value it sees. */
+function safetyOptions(knownHosts: readonly string[], timeoutMs: number): string[] {
   return [
-    'ssh', '-v',
-    ...o('BatchMode=yes'),
+    'BatchMode=yes',
     // Unknown keys go into our temporary copy so authentication can still be tested.
-    ...o('StrictHostKeyChecking=accept-new'),
-    ...o(`UserKnownHostsFile=${opts.knownHosts.join(' ')}`),
-    ...o('UpdateHostKeys=no'),
-    ...o('ControlMaster=no'), ...o('ControlPath=none'),
-    ...o(`ConnectTimeout=${Math.max(1, Math.ceil(opts.timeoutMs / 1000))}`),
-    ...o('ConnectionAttempts=1'),
+    'StrictHostKeyChecking=accept-new',
+    `UserKnownHostsFile=${knownHosts.join(' ')}`,
+    'UpdateHostKeys=no',
+    'ControlMaster=no', 'ControlPath=none',
+    `ConnectTimeout=${Math.max(1, Math.ceil(timeoutMs / 1000))}`,
+    'ConnectionAttempts=1',
     // The host may be unverified: forward nothing to it and run nothing locally.
-    ...o('ForwardAgent=no'), ...o('ForwardX11=no'), ...o('ClearAllForwardings=yes'), ...o('PermitLocalCommand=no'), ...o('RequestTTY=no'),
-    ...opts.sshFlags,
-    '--', opts.destination, 'true',
+    'ForwardAgent=no', 'ForwardX11=no', 'ClearAllForwardings=yes', 'PermitLocalCommand=no', 'RequestTTY=no',
   ];
+}
+
+export function loginArgs(opts: { knownHosts: readonly string[]; timeoutMs: number; sshFlags: readonly string[]; destination: string }): string[] {
+  return ['ssh', '-v', ...safetyOptions(opts.knownHosts, opts.timeoutMs).flatMap((kv) => ['-o', kv]), ...opts.sshFlags, '--', opts.destination, 'true'];
+}
+
+/**
+ * Through a jump host, ssh starts a second ssh for the hop and hands it -F, but no -o. So our
+ * options go into a config file that includes the user's (and the system's, which -F skips).
+ */
+export function jumpConfig(opts: { knownHosts: readonly string[]; timeoutMs: number; userConfig: string }): string {
+  return [
+    '# written by ssh-doctor for one diagnosis; removed afterwards',
+    ...safetyOptions(opts.knownHosts, opts.timeoutMs),
+    `Include ${opts.userConfig}`,
+    'Include /etc/ssh/ssh_config',
+    '',
+  ].join('\n');
+}
+
+/** The user's -F file (or ~/.ssh/config), and the flags without it. */
+export function splitConfigFlag(sshFlags: readonly string[], home = homedir()): { userConfig: string; rest: string[] } {
+  let userConfig = join(home, '.ssh/config');
+  const rest: string[] = [];
+  for (let i = 0; i < sshFlags.length; i++) {
+    if (sshFlags[i] === '-F' && sshFlags[i + 1] !== undefined) userConfig = sshFlags[++i]!;
+    else rest.push(sshFlags[i]!);
+  }
+  return { userConfig, rest };
 }
 
 export async function attemptLogin(opts: {
@@ -103,6 +128,8 @@ export async function attemptLogin(opts: {
   sshFlags: readonly string[];
   knownHostsFiles: readonly string[];
   timeoutMs: number;
+  /** ProxyJump in effect (from -J or the user's config). */
+  proxyJump?: string;
 }): Promise<LoginResult> {
   const dir = await mkdtemp(join(tmpdir(), 'ssh-doctor-kh-'));
   try {
@@ -116,7 +143,14 @@ export async function attemptLogin(opts: {
       await writeFile(empty, '');
       copies.set(empty, opts.knownHostsFiles[0] ?? empty);
     }
-    const argv = loginArgs({ knownHosts: [...copies.keys()], timeoutMs: opts.timeoutMs, sshFlags: opts.sshFlags, destination: opts.destination });
+    const knownHosts = [...copies.keys()];
+    let argv = loginArgs({ knownHosts, timeoutMs: opts.timeoutMs, sshFlags: opts.sshFlags, destination: opts.destination });
+    if (opts.proxyJump) {
+      const { userConfig, rest } = splitConfigFlag(opts.sshFlags);
+      const config = join(dir, 'config');
+      await writeFile(config, jumpConfig({ knownHosts, timeoutMs: opts.timeoutMs, userConfig }), { mode: 0o600 });
+      argv = ['ssh', '-v', '-F', config, ...rest, '--', opts.destination, 'true'];
+    }
     // Grace beyond ConnectTimeout, which does not bound authentication.
     const r = await run(argv, { timeoutMs: opts.timeoutMs + 3000 });
     if (r.missing) return { exitCode: undefined, timedOut: false, debug: { ...parseSshDebug('', undefined), evidence: ['ssh is not installed'] } };

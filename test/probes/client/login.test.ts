@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loginArgs, parseSshDebug } from '../../../src/probes/client/login.js';
+import { jumpConfig, loginArgs, parseSshDebug, splitConfigFlag } from '../../../src/probes/client/login.js';
 import type { SshDebug } from '../../../src/probes/client/types.js';
 
 const DIR = join(import.meta.dirname, '../../fixtures/client/ssh-v');
@@ -67,5 +67,20 @@ describe('loginArgs', () => {
     expect(argv).toContain('UserKnownHostsFile=/tmp/x/known_hosts_0 /tmp/x/known_hosts_1');
     expect(argv).toContain('ConnectTimeout=3');
     expect(argv.slice(-3)).toEqual(['--', 'web', 'true']);
+  });
+});
+
+describe('through a jump host: our options reach the hop too (ssh hands it -F, never -o)', () => {
+  it('puts them first in a config that includes the user’s file and the system’s', () => {
+    const text = jumpConfig({ knownHosts: ['/tmp/d/known_hosts_0.copy'], timeoutMs: 2500, userConfig: '/home/u/.ssh/config' });
+    const lines = text.trim().split('\n').filter((l) => !l.startsWith('#'));
+    expect(lines.slice(0, 3)).toEqual(['BatchMode=yes', 'StrictHostKeyChecking=accept-new', 'UserKnownHostsFile=/tmp/d/known_hosts_0.copy']);
+    expect(lines).toContain('ConnectTimeout=3');
+    expect(lines.slice(-2)).toEqual(['Include /home/u/.ssh/config', 'Include /etc/ssh/ssh_config']);
+  });
+
+  it('takes the user’s -F out of the flags and includes it instead', () => {
+    expect(splitConfigFlag(['-J', 'j', '-F', '/cfg', '-p', '22'], '/home/u')).toEqual({ userConfig: '/cfg', rest: ['-J', 'j', '-p', '22'] });
+    expect(splitConfigFlag(['-J', 'j'], '/home/u').userConfig).toBe('/home/u/.ssh/config');
   });
 });
