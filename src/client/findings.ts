@@ -232,7 +232,11 @@ function hostKeyChanged(f: ClientFacts): Finding {
   const entries = f.knownHosts?.entries ?? [];
   const stale = hk ? entries.filter((e) => e.keyType === hk.type && e.key !== hk.key) : entries;
   const offending = f.login?.debug.offendingKey;
-  const files = [...new Set([...stale.map((e) => e.file), ...(offending ? [offending.file] : [])])];
+  const all = [...new Set([...stale.map((e) => e.file), ...(offending ? [offending.file] : [])])];
+  // Only the user's own files are fixed from here; the system-wide file belongs to an admin.
+  const own = new Set(f.target?.userKnownHostsFiles ?? all);
+  const files = all.filter((file) => own.has(file));
+  const global = all.filter((file) => !own.has(file));
   const name = f.knownHosts?.lookupName ?? f.target?.host ?? '';
   return {
     id: 'host-key-changed',
@@ -245,6 +249,7 @@ function hostKeyChanged(f: ClientFacts): Finding {
       'Compare it on the server (console): ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub',
     ],
     fix: files.length ? removeKnownHostFix(name, files, hk?.fingerprint) : undefined,
+    ...(global.length ? { next: global.map((file) => `The stale key is in the system-wide ${file}: an admin removes it with sudo ssh-keygen -R ${name} -f ${file}`) } : {}),
   };
 }
 
