@@ -32,3 +32,8 @@ export function removeKnownHostFix(name: string, files: readonly string[], newFi
     undo: files.map((f, i) => ['cp', '-p', backups[i]!, f]),
   };
 }
+
+/** Files whose content a client fix rewrites (`ssh-keygen -R … -f FILE`). */
+export function rewrittenFiles(fix: Fix): string[] {
+  return fix.commands.filter((c) => c[0] === 'ssh-keygen' && c[1] === '-R').map((c) => c[c.length - 1]!);
+}

@@ -11,7 +11,18 @@ import { revertEntry, undoable } from '../fixes/revert.js';
 import { formatUndo } from '../report.js';
 import { confirmationRefusal, rollbackDecision } from '../server/fixes/rollback.js';
 
+const UNDO_HELP = `Usage: ssh-doctor undo [ID] [options]
+
+Lists the changes ssh-doctor made (the journal) and reverts the one you choose.
+  (no ID)          pick a change in the terminal, see its undo commands, confirm
+  --list [--json]  the changes that can still be undone
+  ID --yes         revert ID without a prompt (--dry-run: show the commands only)
+  --force          revert even when a file the change wrote was modified since
+  --confirm ID     keep a firewall change made over SSH (run it from a NEW connection)
+`;
+
 interface UndoArgs {
+  help: boolean;
   id?: string;
   list: boolean;
   json: boolean;
@@ -23,10 +34,11 @@ interface UndoArgs {
 }
 
 export function parseUndoArgs(argv: readonly string[]): UndoArgs {
-  const out: UndoArgs = { list: false, json: false, yes: false, dryRun: false, force: false };
+  const out: UndoArgs = { help: false, list: false, json: false, yes: false, dryRun: false, force: false };
   for (let i = 0; i < argv.length; i++) {
     const a = assertClean('An argument', argv[i]!);
-    if (a === '--list') out.list = true;
+    if (a === '--help' || a === '-h') out.help = true;
+    else if (a === '--list') out.list = true;
     else if (a === '--json') out.json = true;
     else if (a === '--yes' || a === '-y') out.yes = true;
     else if (a === '--dry-run') out.dryRun = true;
@@ -36,7 +48,7 @@ export function parseUndoArgs(argv: readonly string[]): UndoArgs {
       const v = argv[++i];
       if (!v || !/^\d{1,5}$/.test(v)) throw new UsageError(`--rollback-after takes seconds, not "${v ?? ''}".`);
       out.rollbackAfter = Number(v);
-    } else if (a.startsWith('-')) throw new UsageError(`Unknown option ${a} for undo (see ssh-doctor --help).`);
+    } else if (a.startsWith('-')) throw new UsageError(`Unknown option ${a} for undo (see ssh-doctor undo --help).`);
     else if (out.id === undefined) out.id = needId(a, 'undo');
     else throw new UsageError(`undo takes one change id, not also "${a}".`);
   }
@@ -50,6 +62,10 @@ function needId(v: string | undefined, what: string): string {
 
 export async function main(argv: string[]): Promise<number> {
   const args = parseUndoArgs(argv);
+  if (args.help) {
+    process.stdout.write(UNDO_HELP);
+    return 0;
+  }
   if (args.rollbackAfter !== undefined) return rollbackTimer(args.rollbackAfter, needId(args.id, '--rollback-after'));
   if (args.confirm) return confirm(args.confirm);
   const entries = await readJournal();

@@ -126,6 +126,15 @@ ssh-keygen -q -H -f /root/.ssh/known_hosts && rm -f /root/.ssh/known_hosts.old
     expect(after.stdout.split('\n').slice(0, 2)).toEqual(['0', '1']);
     const again = await l.json(['alice@127.0.0.1']);
     expect(again.report.verdict.id).toBe('ok');
+
+    // The user then accepts the new key; undo must not silently throw that away.
+    await l.sh('ssh-keyscan -t ed25519 127.0.0.1 >> /root/.ssh/known_hosts 2>/dev/null');
+    const state = { env: { SSH_DOCTOR_STATE_DIR: '/root/state' } };
+    const [entry] = JSON.parse((await l.cli(['undo', '--list', '--json'], state)).stdout).entries;
+    const refused = await l.cli(['undo', entry.id, '--yes'], state);
+    expect(refused.exitCode).not.toBe(0);
+    expect(refused.stdout + refused.stderr).toMatch(/changed since|--force/);
+    expect((await l.sh('ssh-keygen -F 127.0.0.1 -f /root/.ssh/known_hosts | grep -c ssh-ed25519')).stdout.trim()).toBe('1');
   });
 
   it('private-key-permissions: a 0644 key is ignored; --yes makes it 0600 and login works', async () => {
