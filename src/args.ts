@@ -38,6 +38,8 @@ export function parseClientArgs(argv: readonly string[]): ClientArgs {
       if (v === undefined) throw new UsageError(`${flag} needs a value.`);
       assertClean(`The value of ${flag}`, v);
       if (flag === '-p') port = String(parsePort(v));
+      // Each jump hop is a destination of its own: the same refusals apply.
+      else if (flag === '-J') v.split(',').forEach((hop) => splitDestination(hop));
       else if (flag === '-o' && !/^\s*[A-Za-z]+\s*[= ]/.test(v)) throw new UsageError(`-o takes Key=Value, not "${v}".`);
       else if (v.startsWith('-')) throw new UsageError(`The value of ${flag} may not start with "-": "${v}".`);
       if (flag !== '-p') out.sshFlags.push(flag, v);
@@ -50,7 +52,11 @@ export function parseClientArgs(argv: readonly string[]): ClientArgs {
     else throw new UsageError(`Unexpected argument "${a}": ssh-doctor diagnoses a connection, it does not run remote commands.`);
   }
   if (out.help || out.version) return out;
-  if (destination === undefined) return out;
+  if (destination === undefined) {
+    // No host yet (the wizard asks for one): keep -p for when it comes.
+    if (port !== undefined) out.sshFlags.unshift('-p', port);
+    return out;
+  }
   const d = splitDestination(destination);
   if (d.port !== undefined && port === undefined) port = d.port;
   if (port !== undefined) out.sshFlags.unshift('-p', port);

@@ -16,7 +16,8 @@ export async function main(args: ClientArgs): Promise<number> {
     if (answer === 'locked-out') return (await import('./locked-out.js')).main([]);
     if (!answer) return 2;
     const { parseClientArgs } = await import('../args.js');
-    args = { ...args, ...parseClientArgs([...args.sshFlags, answer]), json: false };
+    const withHost = parseClientArgs([...args.sshFlags, answer]);
+    args = { ...args, destination: withHost.destination, sshFlags: withHost.sshFlags };
   }
   const input: ClientInput = {
     destination: args.destination,

@@ -47,15 +47,15 @@ describe.runIf(requireLab())('client wizard in tmux', () => {
     expect((await lab.sh('cat /root/state/journal.jsonl')).stdout).toContain('"fixId":"chmod-private-key"');
   });
 
-  it('with no host, it asks, offering localhost', async () => {
+  it('with no host, it asks, offering localhost, and keeps the flags given', async () => {
     lab = await startLab();
-    await lab.sh(SERVER_SETUP(22));
-    const term = await openTerminal(lab, []);
+    await lab.sh(SERVER_SETUP(2222));
+    const term = await openTerminal(lab, ['-p', '2222']);
     await term.waitFor(/❯ localhost \(this machine\)/);
     await term.keys('Down', 'Enter');
     await term.waitFor(/Host to diagnose/);
     await term.keys('alice@127.0.0.1', 'Enter');
-    await term.waitFor(/Login works: alice@127\.0\.0\.1:22/);
+    await term.waitFor(/Login works: alice@127\.0\.0\.1:2222/);
   });
 
   it('colours by default, none with NO_COLOR', async () => {
