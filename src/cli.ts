@@ -27,10 +27,11 @@ Options:
 Exit status: 0 the login works (or nothing error-level found), 1 a problem was found, 2 usage error.
 
 Gentle on the server: fail2ban, sshguard and sshd's PerSourcePenalties count connections and
-failed logins against you. ssh-doctor opens at most three connections to the SSH port (one TCP
-and banner read, one handshake that asks which methods are accepted, and exactly one real login
-attempt with "ssh -v -o BatchMode=yes"); when the port refuses, it tries only 2222, 2200, 22222,
-8022 and ports named in your ssh config. It never writes to your known_hosts while diagnosing.
+failed logins against you. ssh-doctor connects to the SSH port once per address the host
+resolves to (to read the banner), then twice more at most: one handshake that asks which methods
+are accepted (no credentials), and exactly one real login attempt with "ssh -v -o BatchMode=yes".
+When the port refuses, it tries only 2222, 2200, 22222, 8022 and ports named in your ssh config.
+It never sends a password and never writes to your known_hosts while diagnosing.
 NO_COLOR is honoured.
 `;
 
