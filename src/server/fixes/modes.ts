@@ -43,11 +43,12 @@ export function modeChange(stat: FileStat, role: PathRole, user: LoginUser, grou
   const old = stat.mode & 0o7777;
   const out: ModeChange = { path: stat.path, oldMode: old, oldOwner: ownerOf(stat) };
   if (role === 'host-key') {
-    // Fedora/RHEL ship host keys 0640 root:ssh_keys and their sshd accepts that; keep it.
+    // Upstream and Debian's sshd refuse any group/other access (the finding's rule, checked in the
+    // lab by starting sshd); 0600 is also accepted by Fedora's patched sshd, so it is safe everywhere.
+    // An ssh_keys group is kept: only the bits change.
     const sshKeys = stat.group === 'ssh_keys';
     if (stat.uid !== 0) out.owner = sshKeys ? 'root:ssh_keys' : 'root:root';
-    const allowed = sshKeys ? 0o7740 : 0o7700;
-    if (old & ~allowed) out.mode = old & allowed;
+    if (old & ~0o7700) out.mode = old & 0o7700;
   } else {
     if (insecureReason(stat, user.uid, groups, rule) === undefined) return undefined;
     // sshd reads authorized_keys as the user, so ~/.ssh and the file must be the user's;

@@ -41,8 +41,8 @@ describe('mode arithmetic: only what StrictModes refuses', () => {
 
   it.each([
     ['0644 root:root host key → 0600', { mode: 0o644, uid: 0, gid: 0, owner: 'root', group: 'root' }, 0o600, undefined],
-    ['0640 root:ssh_keys (Fedora) is kept', { mode: 0o640, uid: 0, gid: 995, owner: 'root', group: 'ssh_keys' }, undefined, undefined],
-    ['0644 root:ssh_keys → 0640', { mode: 0o644, uid: 0, gid: 995, owner: 'root', group: 'ssh_keys' }, 0o640, undefined],
+    ['0640 root:ssh_keys → 0600, group kept (this sshd refuses group-readable keys)', { mode: 0o640, uid: 0, gid: 995, owner: 'root', group: 'ssh_keys' }, 0o600, undefined],
+    ['0644 root:ssh_keys → 0600', { mode: 0o644, uid: 0, gid: 995, owner: 'root', group: 'ssh_keys' }, 0o600, undefined],
     ['0600 owned by a user → root:root', { mode: 0o600, uid: 1000, gid: 1000, owner: 'alice', group: 'alice' }, undefined, 'root:root'],
   ])('%s', (_n, extra, mode, owner) => {
     const c = modeChange(st('/etc/ssh/ssh_host_ed25519_key', 0, { type: 'file', ...extra }), 'host-key', { uid: 0, gid: 0, name: 'root', group: 'root' }, [], 'debian');
