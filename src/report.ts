@@ -78,6 +78,11 @@ export function exitCodeFor(report: Report): number {
   return report.verdict.severity === 'error' || worstSeverity(report.findings) === 'error' ? 1 : 0;
 }
 
+/** File permission bits as people write them: 0600, 0755, 4755. */
+export function formatMode(mode: number): string {
+  return (mode & 0o7777).toString(8).padStart(4, '0');
+}
+
 /** How a command is shown to a person: quoted only where the shell would need it. */
 export function formatCommand(cmd: Command): string {
   return cmd.map((a) => (/^[\w@%+=:,./~-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');

@@ -1,7 +1,7 @@
 // The real probes and fixes behind the client flow's actor names.
 import { fromPromise } from 'xstate';
 import type { FixOutcome } from '../../flows/client.js';
-import type { Fix } from '../report.js';
+import { formatMode, type Fix } from '../report.js';
 import { applyFix } from '../fixes/apply.js';
 import { sha256File } from '../fixes/revert.js';
 import { rewrittenFiles } from './fixes.js';
@@ -19,7 +19,7 @@ async function verifyFix(fix: Fix, target: ResolvedTarget | undefined, timeoutMs
     const path = fix.commands[0]![2]!;
     const r = await inspectKeyFiles({ identityFiles: [path], explicit: [path], timeoutMs });
     const k = r.files[0];
-    return k?.tooOpen === false ? `${path} is now ${(k.mode ?? 0).toString(8).padStart(4, '0')}: ssh will offer it.` : `${path} is still too open.`;
+    return k?.tooOpen === false ? `${path} is now ${formatMode(k.mode ?? 0)}: ssh will offer it.` : `${path} is still too open.`;
   }
   if (fix.id === 'remove-stale-host-key' && target) {
     const r = await lookupKnownHosts({ host: target.host, port: target.port, hostKeyAlias: target.hostKeyAlias, files: target.userKnownHostsFiles, timeoutMs });

@@ -1,6 +1,6 @@
 // From what the client probes learned to what a person reads: the verdict's finding, its
 // evidence, the fix or the next steps, plus side findings. Pure.
-import type { Finding, Verdict } from '../report.js';
+import { formatMode, type Finding, type Verdict } from '../report.js';
 import type {
   AltPortResult,
   DnsResult,
@@ -162,7 +162,7 @@ function primary(verdict: ClientVerdictId, f: ClientFacts, timeoutMs: number): F
         severity: 'error',
         summary: `ssh ignores ${paths.join(', ')}: its permissions let others read it, so the key is never offered.`,
         evidence: [
-          ...ignored.map((k) => `${k.path} has mode ${(k.mode ?? 0).toString(8).padStart(4, '0')}; ssh requires no group/other access (0600)`),
+          ...ignored.map((k) => `${k.path} has mode ${formatMode(k.mode ?? 0)}; ssh requires no group/other access (0600)`),
           ...loginEvidence(f),
         ],
         fix: first ? chmodKeyFix(first.path, first.mode ?? 0o644) : undefined,

@@ -1,7 +1,6 @@
 // The client-side fixes: small, local, each with its exact commands and its undo.
-import type { Fix } from '../report.js';
+import { formatMode, type Fix } from '../report.js';
 
-const octal = (mode: number) => (mode & 0o7777).toString(8).padStart(4, '0');
 
 export function chmodKeyFix(path: string, oldMode: number): Fix {
   return {
@@ -9,7 +8,7 @@ export function chmodKeyFix(path: string, oldMode: number): Fix {
     title: `Make ${path} readable by you only (0600)`,
     commands: [['chmod', '0600', path]],
     risk: 'Low: only the permission bits of your own key file change.',
-    undo: [['chmod', octal(oldMode), path]],
+    undo: [['chmod', formatMode(oldMode), path]],
   };
 }
 

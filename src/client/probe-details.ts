@@ -1,5 +1,5 @@
 // One line per probe for the live list and the report: what it found, and whether that is good.
-import type { ProbeStatus } from '../report.js';
+import { formatMode, type ProbeStatus } from '../report.js';
 import type {
   AltPortResult,
   DnsResult,
@@ -11,7 +11,7 @@ import type {
   TcpResult,
 } from '../probes/client/types.js';
 
-const octal = (m?: number) => (m === undefined ? '?' : (m & 0o777).toString(8).padStart(4, '0'));
+const octal = (m?: number) => (m === undefined ? '?' : formatMode(m));
 const hostPort = (address: string, port: number) => `${address.includes(':') ? `[${address}]` : address}:${port}`;
 
 type Detail = { status: ProbeStatus; detail: string };

@@ -1,7 +1,8 @@
 // Facts → findings. Pure: no I/O, no clock. The locked-out console kit calls this too.
 import type { Finding, Fix, Severity } from '../report.js';
 import { known, type EffectiveConfig, type FileStat, type ServerFacts, type UserFacts } from './facts.js';
-import { groupWriteRuleFor, insecureReason, octal, walkedDirs } from './strict-modes.js';
+import { groupWriteRuleFor, insecureReason, walkedDirs } from './strict-modes.js';
+import { formatMode as octal } from '../report.js';
 
 export interface FindingOptions {
   /** Attach a fix to a finding (the fixes side's proposeFix); none when absent. */

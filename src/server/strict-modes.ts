@@ -8,6 +8,7 @@
 // account whose primary group it is must be the logging-in user, and the supplementary member
 // list must be empty or name only the path's owner.
 import type { FileStat, GroupFacts, SshdBinary } from './facts.js';
+import { formatMode } from '../report.js';
 
 export type GroupWriteRule = 'upstream' | 'debian';
 
@@ -25,9 +26,9 @@ export function insecureReason(
 ): string | undefined {
   if (st.uid === undefined || st.mode === undefined) return undefined;
   if (st.uid !== 0 && st.uid !== loginUid) return `owned by ${st.owner ?? st.uid}, not by the user or root`;
-  if (st.mode & 0o002) return `writable by everyone (mode ${octal(st.mode)})`;
+  if (st.mode & 0o002) return `writable by everyone (mode ${formatMode(st.mode)})`;
   if (!(st.mode & 0o020)) return undefined;
-  const why = `writable by group ${st.group ?? st.gid} (mode ${octal(st.mode)})`;
+  const why = `writable by group ${st.group ?? st.gid} (mode ${formatMode(st.mode)})`;
   if (rule === 'upstream') return why;
   const g = groups.find((x) => x.gid === st.gid);
   if (!g) return why;
@@ -38,10 +39,6 @@ export function insecureReason(
     if (g.members[0] !== st.owner || g.members.length > 1) return `${why}, which has other members`;
   }
   return members === 0 ? `${why}, which has no members` : undefined;
-}
-
-export function octal(mode: number): string {
-  return mode.toString(8).padStart(4, '0');
 }
 
 /** Parent directories of `path` (absolute, already canonical), nearest first, ending with "/". */

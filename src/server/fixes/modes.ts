@@ -16,7 +16,6 @@ export interface ModeChange {
   oldOwner: string;
 }
 
-export const octal = (mode: number): string => `0${(mode & 0o7777).toString(8).padStart(3, '0')}`;
 
 function ownerOf(s: FileStat): string {
   return `${s.owner ?? s.uid}:${s.group ?? s.gid}`;
