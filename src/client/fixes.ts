@@ -1,5 +1,6 @@
 // The client-side fixes: small, local, each with its exact commands and its undo.
 import { formatMode, type Fix } from '../report.js';
+import { backupStamp } from '../fixes/backup.js';
 
 
 export function chmodKeyFix(path: string, oldMode: number): Fix {
@@ -10,11 +11,6 @@ export function chmodKeyFix(path: string, oldMode: number): Fix {
     risk: 'Low: only the permission bits of your own key file change.',
     undo: [['chmod', formatMode(oldMode), path]],
   };
-}
-
-/** Timestamp for backup names: sortable, no characters a shell or a filesystem dislikes. */
-export function backupStamp(now = new Date()): string {
-  return now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
 }
 
 export function removeKnownHostFix(name: string, files: readonly string[], newFingerprint?: string, now = new Date()): Fix {

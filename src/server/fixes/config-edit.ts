@@ -12,6 +12,7 @@
 // already happened (recoveryFor below), so a rejected edit leaves FILE byte-for-byte as it was.
 // Relative Include paths resolve against /etc/ssh whatever -f names, so `sshd -t -f TMP` of the
 // main file reads exactly the drop-ins the real one does.
+import { backupStamp } from '../../fixes/backup.js';
 import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Command, Fix } from '../../report.js';
@@ -41,12 +42,8 @@ export function safeLineText(text: string): boolean {
   return /^[A-Za-z#][^\\\u0000-\u001f\u007f]*$/.test(text);
 }
 
-export function stamp(now: Date): string {
-  return now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-}
-
 export function backupPath(file: string, now: Date): string {
-  return `${file}${BACKUP_INFIX}${stamp(now)}`;
+  return `${file}${BACKUP_INFIX}${backupStamp(now)}`;
 }
 
 export function tmpPath(file: string): string {

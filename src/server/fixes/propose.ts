@@ -3,7 +3,8 @@
 import type { Command, Fix } from '../../report.js';
 import { known, type ServerFacts } from '../facts.js';
 import { readConfigSources, MAIN_CONFIG } from './config-sources.js';
-import { editCommands, rememberSource, stamp, type ConfigEdit, type LineChange, type Reload } from './config-edit.js';
+import { editCommands, rememberSource, type ConfigEdit, type LineChange, type Reload } from './config-edit.js';
+import { backupStamp } from '../../fixes/backup.js';
 import { allowRule } from './firewall.js';
 import { modeChange, type LoginUser, type ModeChange } from './modes.js';
 import { formatMode as octal } from '../../report.js';
@@ -137,7 +138,7 @@ function permissionsFix(findingId: string, f: ServerFacts): Fix | undefined {
 
 function nologinFix(f: ServerFacts, now: Date): Fix {
   const path = known(f.nologin)?.path ?? '/etc/nologin';
-  const aside = `${path}.ssh-doctor-${stamp(now)}`;
+  const aside = `${path}.ssh-doctor-${backupStamp(now)}`;
   return {
     id: 'move-nologin',
     title: `Move ${path} aside so non-root users may log in again`,
