@@ -68,7 +68,7 @@ const notProvided = (name: string) =>
 const FACT_KEYS = ['target', 'dns', 'tcp', 'altPorts', 'keys', 'knownHosts', 'handshake', 'login'] as const satisfies readonly (keyof ClientFacts)[];
 
 /** The same ssh flags with the port replaced. */
-export function withPort(sshFlags: readonly string[], port: number): string[] {
+function withPort(sshFlags: readonly string[], port: number): string[] {
   const out: string[] = [];
   for (let i = 0; i < sshFlags.length; i++) {
     if (sshFlags[i] === '-p') i++;
