@@ -121,9 +121,10 @@ export const lockedOutFlow = setup({
       prevention: ({ context }) =>
         preventionAdvice({ user: context.input.user, port: context.input.port, backupKeyPath: context.input.backupKeyPath, backupKeyExists: context.input.backupKeyExists }),
     }),
+    /** Only a key that was really made turns the advice into "You have a backup key". */
     backupKeyMade: assign({
-      prevention: ({ context }) =>
-        preventionAdvice({ user: context.input.user, port: context.input.port, backupKeyPath: context.input.backupKeyPath, backupKeyExists: true }),
+      prevention: ({ context }, p: { ok: boolean }) =>
+        p.ok ? preventionAdvice({ user: context.input.user, port: context.input.port, backupKeyPath: context.input.backupKeyPath, backupKeyExists: true }) : context.prevention,
     }),
   },
 }).createMachine({
@@ -219,7 +220,7 @@ export const lockedOutFlow = setup({
         id: 'applyPrevention',
         src: 'applyFix',
         input: ({ context }) => ({ fix: context.prevention.find((f) => f.fix)!.fix! }),
-        onDone: { target: 'preventionShown', actions: [{ type: 'recordOutcome', params: ({ event }) => ({ outcome: event.output }) }, 'backupKeyMade'] },
+        onDone: { target: 'preventionShown', actions: [{ type: 'recordOutcome', params: ({ event }) => ({ outcome: event.output }) }, { type: 'backupKeyMade', params: ({ event }) => ({ ok: event.output.ok }) }] },
         onError: { target: 'preventionShown', actions: { type: 'recordError', params: ({ event }) => ({ error: event.error }) } },
       },
     },
@@ -229,8 +230,3 @@ export const lockedOutFlow = setup({
     done: { type: 'final' },
   },
 });
-
-/** Steps to show for the chosen provider, if any (a pure lookup the UI and text output share). */
-export function stepsFor(context: LockedOutContext) {
-  return context.provider ? providerById(context.provider) : undefined;
-}

@@ -117,6 +117,7 @@ export function reportFor(ctx: LockedOutContext, started: number): Report {
     verdict: verdictOf(findings, fallback),
     findings,
     probes: ctx.probes,
+    ...(ctx.fixOutcomes.length ? { applied: ctx.fixOutcomes.map((o) => ({ fixId: o.fixId, ok: o.ok, log: o.log })) } : {}),
     durationMs: Date.now() - started,
   };
 }

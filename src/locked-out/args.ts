@@ -3,7 +3,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { assertClean, parsePort, UsageError } from '../errors.js';
 import { parseAddress } from './cloud/cidr.js';
+import { kitUserProblem } from './kit/script.js';
 import { PROVIDERS, type ProviderId } from './providers.js';
+import { targetValueProblem } from './target-values.js';
 
 export interface LockedOutArgs {
   provider?: ProviderId;
@@ -55,7 +57,7 @@ export function parseLockedOutArgs(argv: readonly string[], env: Record<string, 
     else if (flag === '--yes' || flag === '-y') out.yes = true;
     else if (flag === '--help' || flag === '-h') out.help = true;
     else if (flag === '--kit') {
-      const next = inline ?? (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('-') ? argv[++i] : undefined);
+      const next = inline ?? (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('-') ? assertClean('The value of --kit', argv[++i]!) : undefined);
       out.kit = next ?? join(env.HOME || homedir(), 'ssh-doctor-kit.sh');
     } else if (flag in WITH_VALUE) {
       const v = inline ?? argv[++i];
@@ -71,10 +73,13 @@ export function parseLockedOutArgs(argv: readonly string[], env: Record<string, 
     throw new UsageError(`Unknown provider "${out.provider}": use one of ${PROVIDERS.map((p) => p.id).join(', ')}.`);
   }
   if (out.myIp !== undefined && !parseAddress(out.myIp)) throw new UsageError(`--my-ip takes an IPv4 or IPv6 address, not "${out.myIp}".`);
-  if (out.instance !== undefined && !/^[\w.:/-]+$/.test(out.instance)) throw new UsageError(`"${out.instance}" is not an instance id or name.`);
-  for (const k of ['region', 'zone', 'project', 'resourceGroup'] as const) {
-    const v = out[k];
-    if (v !== undefined && !/^[\w.-]+$/.test(v)) throw new UsageError(`"${v}" is not a valid ${k === 'resourceGroup' ? 'resource group' : k}.`);
+  for (const k of ['instance', 'region', 'zone', 'project', 'resourceGroup'] as const) {
+    const problem = out[k] === undefined ? undefined : targetValueProblem(k, out[k]);
+    if (problem) throw new UsageError(problem);
   }
+  // The user (also from SUDO_USER or USER) goes into the console kit: checked by the kit's own
+  // rule here, so a bad name is one sentence before anything starts. The port: parsePort above.
+  const userProblem = kitUserProblem(out.user);
+  if (userProblem && !out.help) throw new UsageError(`${userProblem}${argv.some((a) => a === '--user' || a.startsWith('--user=')) ? '' : ' (give one with --user NAME)'}.`);
   return out;
 }

@@ -119,3 +119,25 @@ describe.runIf(requireLab())('console kit in the lab', () => {
     }
   }, 60_000);
 });
+
+describe.runIf(requireLab())('console kit logs', () => {
+  it('reads journalctl before the log file, like the server probe, and keeps only lines about the user', async () => {
+    const lab = await startLab();
+    try {
+      await lab.sh(SERVER_SETUP(PORT));
+      await lab.sh(TRY_LOGIN); // /var/log/auth.log now exists and holds sshd's lines
+      // A journal with one line about alice and one about someone else.
+      await lab.sh([
+        'mkdir -p /run/stub',
+        `printf '%s\\n' '#!/bin/sh' 'echo "Nov 25 13:00:01 web sshd[7]: Invalid user mallory from 127.0.0.1 port 5000"' 'echo "Nov 25 13:00:02 web sshd[8]: User alice from 127.0.0.1 not allowed because not listed in AllowUsers"' > /run/stub/journalctl`,
+        'chmod 755 /run/stub/journalctl',
+      ].join('\n'));
+      const r = await lab.exec(['env', 'PATH=/run/stub:/usr/sbin:/usr/bin:/sbin:/bin', 'dash'], { input: kitScript('alice', PORT) });
+      const logs = decodeKit(r.stdout).logs as { source: string; lines: string[] };
+      expect(logs.source).toBe('journalctl');
+      expect(logs.lines).toEqual(['Nov 25 13:00:02 web sshd[8]: User alice from 127.0.0.1 not allowed because not listed in AllowUsers']);
+    } finally {
+      await lab.close();
+    }
+  }, 60_000);
+});

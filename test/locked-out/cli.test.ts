@@ -43,6 +43,21 @@ describe.runIf(existsSync(CLI))('ssh-doctor locked-out (built CLI)', () => {
     expect(journal).toContain('"fixId":"cloud-allow-my-ip"');
   });
 
+  it('--yes --json: the applied fixes are in the report, with their outcome and log', async () => {
+    const r = await cli(['--provider', 'aws', '--instance', 'i-1', '--my-ip', '203.0.113.7', '--yes', '--json']);
+    const report = JSON.parse(r.stdout);
+    expect(report.applied.map((a: any) => [a.fixId, a.ok])).toEqual([['cloud-allow-my-ip', true], ['cloud-enable-serial-console', true]]);
+    expect(report.applied[0].log.length).toBeGreaterThan(0);
+  });
+
+  it('a user name the kit cannot carry (e.g. from the client) is one sentence and exit 2', async () => {
+    for (const args of [['--user', 'alice@corp', '--port', '22'], ['--kit', 'k.sh', '--user', 'alice@corp']]) {
+      const r = await cli(args);
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr.trim()).toBe('ssh-doctor: "alice@corp" is not a user name the console kit can check.');
+    }
+  });
+
   it('without the CLI: one sentence, then the console steps', async () => {
     const r = await cli(['--provider', 'gcp', '--instance', 'web-1', '--my-ip', '203.0.113.7'], 'gcp-not-logged-in');
     expect(r.stdout).toContain('gcloud is installed but not logged in, so here are the console steps instead.');

@@ -21,7 +21,7 @@ const checks: Record<string, CloudCheck> = {
 const samples: Record<string, Record<string, unknown>> = {
   cloudCheck: checks,
   applyFix: { ok: { fixId: 'x', ok: true, log: [] } },
-  applyPrevention: { ok: { fixId: 'create-backup-key', ok: true, log: [] } },
+  applyPrevention: { ok: { fixId: 'create-backup-key', ok: true, log: [] }, failed: { fixId: 'create-backup-key', ok: false, log: ['ssh-keygen: exit 1'] } },
   saveKit: { saved: '/tmp/ssh-doctor-kit.sh' },
   decodeKit: { nologin: { findings: [{ id: 'nologin-present', severity: 'error', summary: 's', evidence: [] }], repair: 'mv /etc/nologin /etc/nologin.bak\n' } },
 };
@@ -143,6 +143,21 @@ describe('locked-out flow: every path', () => {
       expect(p.steps.some((s: any) => s.event.type === 'TARGET' || s.event.type.includes('cloudCheck'))).toBe(false);
       expect((p.state as any).context.check).toMatchObject({ status: 'missing', detail: 'The aws command is not installed here, so here are the console steps instead.' });
       expect((p.state as any).context.findings[0].id).toBe('cloud-cli-missing');
+    }
+  });
+
+  it('a backup key that failed to be made is still advised; one that was made is not offered again', async () => {
+    for (const ok of [false, true]) {
+      const actor = createActor(
+        lockedOutFlow.provide({ actors: { applyFix: fromPromise(async () => ({ fixId: 'create-backup-key', ok, log: [] })) } as any }),
+        { input: { ...base, provider: 'physical' } },
+      ).start();
+      actor.send({ type: 'NEXT' });
+      actor.send({ type: 'APPLY', fixId: 'create-backup-key' });
+      await waitFor(actor, (s) => s.matches('preventionShown'));
+      const advice = actor.getSnapshot().context.prevention.find((f) => f.id === 'prevent-backup-key')!;
+      expect(advice.summary.startsWith('You have a backup key')).toBe(ok);
+      expect(advice.fix?.id).toBe(ok ? undefined : 'create-backup-key');
     }
   });
 

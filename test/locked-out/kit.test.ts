@@ -69,6 +69,19 @@ describe('decoding a pasted block', () => {
     expect(repair).toContain('install -d -m 0755 -o root -g root /run/sshd');
   });
 
+  it('keeps only the log lines about the kit\'s user, as the server probe does', () => {
+    const raw = [
+      ':::v 1', ':::u alice', ':::p 22', ':::id 0', ':::sshd /usr/sbin/sshd',
+      ':::log journalctl',
+      'Nov 25 13:00:01 web sshd[7]: Invalid user mallory from 203.0.113.9 port 5000',
+      'Nov 25 13:00:02 web sshd[8]: User alice from 203.0.113.7 not allowed because not listed in AllowUsers',
+    ].join('\n');
+    expect(decodeKit(wrap(raw)).logs).toEqual({
+      source: 'journalctl',
+      lines: ['Nov 25 13:00:02 web sshd[8]: User alice from 203.0.113.7 not allowed because not listed in AllowUsers'],
+    });
+  });
+
   it('keeps the exit status of tool sections apart from their arguments', () => {
     const s = parseSections(':::keys 3 /home/a b/.ssh/authorized_keys\n:::log /var/log/auth.log\nline\n');
     expect(s[0]).toMatchObject({ name: 'keys', status: 3, args: ['/home/a', 'b/.ssh/authorized_keys'] });

@@ -32,8 +32,8 @@ const missing: CloudCheck = {
   findings: [{ id: 'cloud-cli-missing', severity: 'info', summary: 's', evidence: [] }], probes: [],
 };
 
-function start(actors: Record<string, unknown> = {}) {
-  const actor = createActor(lockedOutFlow.provide({ actors: actors as any }), { input }).start();
+function start(actors: Record<string, unknown> = {}, given: Partial<LockedOutInput> = {}) {
+  const actor = createActor(lockedOutFlow.provide({ actors: actors as any }), { input: { ...input, ...given } }).start();
   return { actor, ...render(<LockedOutApp actor={actor} />) };
 }
 
@@ -78,6 +78,27 @@ describe('locked-out wizard screen', () => {
     expect(lastFrame()).toContain('The aws command is not installed here, so here are the console steps instead.');
     expect(lastFrame()).toContain('1. EC2 Serial Console');
     expect(lastFrame()).toContain('$ aws ec2 get-serial-console-access-status');
+  });
+
+  it('refuses an instance id starting with "-" (it would reach the CLI as an option)', async () => {
+    const check = vi.fn(async () => missing);
+    const { lastFrame, stdin } = start({ cloudCheck: fromPromise(check) }, { provider: 'aws' });
+    await until(() => expect(lastFrame()).toContain('Instance id (i-…)'));
+    await settle();
+    stdin.write('--profile=x');
+    await settle();
+    stdin.write(ENTER);
+    await until(() => expect(lastFrame()).toContain('"--profile=x" is not a valid instance id or name: it may not start with "-".'));
+    expect(lastFrame()).toContain('Instance id (i-…)');
+    expect(check).not.toHaveBeenCalled();
+  });
+
+  it('a user name the kit refuses is shown as one sentence, not thrown while drawing', async () => {
+    const save = fromPromise(async () => '/root/ssh-doctor-kit.sh');
+    const { lastFrame, actor } = start({ saveKit: save }, { provider: 'physical', user: 'alice@corp' });
+    actor.send({ type: 'KIT' });
+    await until(() => expect(lastFrame()).toContain('"alice@corp" is not a user name the console kit can check.'));
+    expect(lastFrame()).toContain('Paste the block the kit printed');
   });
 
   it('a pasted kit block shows findings and the repair commands', async () => {

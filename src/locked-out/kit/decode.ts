@@ -169,7 +169,7 @@ export function kitFacts(sections: Section[], today = Math.floor(Date.now() / 86
   const log = get('log');
   facts.logs = !log ? { unknown: 'no sshd log found (journalctl, /var/log/auth.log, /var/log/secure)' }
     : log.args[0] === '-' ? { unknown: `cannot read ${log.args[1]} (run as root)`, needsRoot: true }
-    : { source: log.args.join(' '), lines: explainingLines(log.body) };
+    : { source: log.args.join(' '), lines: explainingLines(log.body, user) };
   return facts;
 }
 

@@ -5,8 +5,9 @@ import { serverFindings } from '../../server/findings.js';
 import { proposeFix } from '../../server/fixes/propose.js';
 
 /**
- * The server's findings and fixes. The host's sshd_config files are not here, so a config fix
- * inserts its line at the top of the main file (the first value sshd reads wins).
+ * The server's findings and fixes. The kit collects `sshd -T` but not the sshd_config files, so
+ * fixes that edit them are not proposed (pubkey-auth-disabled, usedns-enabled, user-not-allowed,
+ * sshd-port-mismatch, sshd-listen-address): those findings come without repair commands.
  */
 export function kitFindings(facts: ServerFacts, now = new Date()): Finding[] {
   return serverFindings(facts, { proposeFix: (id, f) => proposeFix(id, f, () => [], now) });

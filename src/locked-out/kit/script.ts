@@ -8,7 +8,7 @@
 // - the output is ASCII with short lines: gzip | base64 when both exist, else filtered text.
 // - the block is printed by one command (o), so an interactive shell's prompts cannot land inside it.
 // Sections are ":::name [status] [args]" followed by a command's raw output.
-import { UsageError } from '../../errors.js';
+import { parsePort, UsageError } from '../../errors.js';
 import { SAMPLE_CLIENT } from '../../server/probes/effective.js';
 
 export const KIT_BEGIN = '-----BEGIN SSH-DOCTOR KIT-----';
@@ -55,10 +55,10 @@ G=$(echo $(t $F $D|cut -d'|' -f4|sort -u))
 for g in $G;do r grp getent group $g;done
 s pwg;getent passwd|while IFS=: read a b i g e;do case " $G " in *" $g "*)echo "$a:$b:$i:$g:$e";;esac;done
 for f in /etc/nologin /run/nologin;do [ -f $f ]&&{ s nl $f;head -c 200 $f;echo;};done
-L=;for f in /var/log/auth.log /var/log/secure;do [ -f $f ]&&{ L=$f;break;};done
 E='refused|not allowed|Invalid user|Access denied|Bind to port|bind any|host key|hostkeys|privilege separation|Could not open|ROOT LOGIN|fatal: |too open|closed by authenticating'
-if [ -n "$L" ];then [ -r $L ]||{ s log - $L;return;};s log $L;tail -n 500 $L|grep -E "$E"|tail -n 20
-elif h journalctl;then s log journalctl;journalctl -u ssh -u sshd -n 300 --no-pager -q -o short|grep -E "$E"|tail -n 20;fi
+J=;h journalctl&&J=$(journalctl -u ssh -u sshd -n 300 --no-pager -q -o short 2>/dev/null)||J=
+if [ -n "$J" ];then s log journalctl;printf '%s\n' "$J"|grep -E "$E"|tail -n 20;return;fi
+for f in /var/log/auth.log /var/log/secure;do [ -f $f ]&&{ [ -r $f ]||{ s log - $f;return;};s log $f;tail -n 500 $f|grep -E "$E"|tail -n 20;return;};done
 }
 o(){ echo '${KIT_BEGIN}'
 if h gzip&&h base64;then echo z;c 2>&1|gzip -9|base64;else echo t;c 2>&1|LC_ALL=C tr -cd '\12\40-\176';fi
@@ -68,9 +68,15 @@ o
 
 const USER_RE = /^[a-z_][a-z0-9_.-]{0,31}$/i;
 
+/** User names the kit can carry unquoted in sh; `ssh-doctor locked-out` checks --user with this too. */
+export function kitUserProblem(user: string): string | undefined {
+  return USER_RE.test(user) ? undefined : `"${user}" is not a user name the console kit can check`;
+}
+
 /** The kit for one user and port: the values are checked so they can sit unquoted in sh. */
 export function kitScript(user: string, port: number): string {
-  if (!USER_RE.test(user)) throw new UsageError(`"${user}" is not a user name the console kit can check.`);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`port must be a number from 1 to 65535, not "${port}".`);
+  const problem = kitUserProblem(user);
+  if (problem) throw new UsageError(`${problem}.`);
+  parsePort(String(port));
   return `# ssh-doctor console kit: read-only checks of sshd for ${user}, port ${port}.\n# Paste all of it into a root shell; copy the block it prints back to ssh-doctor.\nU=${user} P=${port}\n${BODY}`;
 }

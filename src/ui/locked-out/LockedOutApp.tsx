@@ -8,6 +8,7 @@ import type { lockedOutFlow } from '../../../flows/locked-out.js';
 import { parseAddress } from '../../locked-out/cloud/cidr.js';
 import { KIT_END, kitScript } from '../../locked-out/kit/script.js';
 import { PROVIDERS, providerById, type Provider, type ProviderId } from '../../locked-out/providers.js';
+import { targetValueProblem } from '../../locked-out/target-values.js';
 import { Choice, FindingView, FixPreview, ProbeList, useInteractive } from '../components.js';
 
 type FlowActor = Actor<typeof lockedOutFlow>;
@@ -53,7 +54,7 @@ export function LockedOutApp({ actor }: { actor: FlowActor }) {
       {state.matches('awaitResult') && (
         <Box flexDirection="column">
           <Text bold>Console kit — paste this into the console as root:</Text>
-          <Text dimColor>{kitScript(ctx.input.user, ctx.input.port)}</Text>
+          <KitText user={ctx.input.user} port={ctx.input.port} />
           {ctx.kitPath && <Text>Saved to {ctx.kitPath}</Text>}
           <PasteBox onPaste={(text) => actor.send({ type: 'PASTE', text })} onSkip={() => actor.send({ type: 'SKIP' })} />
         </Box>
@@ -91,6 +92,15 @@ export function LockedOutApp({ actor }: { actor: FlowActor }) {
       )}
     </Box>
   );
+}
+
+/** The kit's text; a value the kit refuses is shown as its one sentence (render must not throw). */
+function KitText({ user, port }: { user: string; port: number }) {
+  try {
+    return <Text dimColor>{kitScript(user, port)}</Text>;
+  } catch (e) {
+    return <Text color="yellow">{(e as Error).message}</Text>;
+  }
 }
 
 function StepsMenu({ provider, actor }: { provider: Provider; actor: FlowActor }) {
@@ -178,7 +188,8 @@ function TargetForm({ provider, initial, actor }: { provider: Provider; initial:
       const v = text.trim() || answers[field.key] || '';
       if (!v && !('optional' in field && field.optional)) return actor.send({ type: 'SKIP' });
       if (field.key === 'myIp' && !parseAddress(v)) return setProblem(`"${v}" is not an IPv4 or IPv6 address.`);
-      if (v && field.key !== 'myIp' && !/^[\w.:/-]+$/.test(v)) return setProblem(`"${v}" has characters no ${field.label.toLowerCase()} has.`);
+      const problem = v && field.key !== 'myIp' ? targetValueProblem(field.key, v) : undefined;
+      if (problem) return setProblem(problem);
       const next = { ...answers, [field.key]: v };
       setAnswers(next);
       setText('');
