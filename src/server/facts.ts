@@ -145,6 +145,24 @@ export interface FirewallLayer {
    * nft table): that manager's layer is the one to report and change, not this raw one.
    */
   managedBy?: 'ufw' | 'firewalld';
+  /** ufw only: its rules as `ufw status numbered` numbers them (its fix inserts by number). */
+  ufwRules?: UfwRule[];
+}
+
+/** One line of `ufw status numbered`; IPv4 rules are numbered first, their (v6) twins after. */
+export interface UfwRule {
+  n: number;
+  /** "2201/tcp", "2201/tcp (v6)", "OpenSSH", "22/tcp on eth0". */
+  to: string;
+  /** "DENY IN", "ALLOW IN", "REJECT OUT"… */
+  action: string;
+  /** "Anywhere", "Anywhere (v6)", "10.0.0.0/8". */
+  from: string;
+  v6: boolean;
+  /** What follows From: " (log)", "# comment", or "". */
+  extra: string;
+  /** The line after its "[ n]" prefix, trimmed: the same text `ufw status verbose` prints. */
+  text: string;
 }
 
 export interface HostKeyFacts {

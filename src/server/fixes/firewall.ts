@@ -2,7 +2,7 @@
 // (or at the end of the chain when its policy decides), tagged "ssh-doctor" so its undo removes
 // exactly that rule. Never a flush, never a policy change. Pure.
 import type { Command, Fix } from '../../report.js';
-import type { FirewallLayer } from '../facts.js';
+import type { FirewallLayer, UfwRule } from '../facts.js';
 
 export const TAG = 'ssh-doctor';
 
@@ -39,14 +39,8 @@ export function allowRule(layer: FirewallLayer, port: number): FirewallPlan | un
         where: w.handle !== undefined ? `${w.family} ${w.table} ${w.chain}, before handle ${w.handle}` : `end of ${w.family} ${w.table} ${w.chain}`,
       };
     }
-    case 'ufw': {
-      const add = w?.position !== undefined ? ['insert', String(w.position), 'allow', `${p}/tcp`] : ['allow', `${p}/tcp`];
-      return {
-        commands: [['ufw', ...add]],
-        undo: [['ufw', 'delete', 'allow', `${p}/tcp`]],
-        where: w?.position !== undefined ? `ufw, before rule ${w.position}` : 'ufw user rules',
-      };
-    }
+    case 'ufw':
+      return ufwPlan(layer, port).plan;
     case 'firewalld': {
       const zone = w?.zone ? [`--zone=${w.zone}`] : [];
       const what = port === 22 ? '--add-service=ssh' : `--add-port=${p}/tcp`;
@@ -71,4 +65,53 @@ export function nftUndo(addCommand: Command, handle: number): Command[] {
   const i = addCommand.findIndex((a) => a === 'rule');
   const [family, table, chain] = addCommand.slice(i + 1, i + 4);
   return [['nft', 'delete', 'rule', family!, table!, chain!, 'handle', String(handle)]];
+}
+
+const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+/**
+ * ufw: `ufw insert N allow P/tcp`, N the blocking rule's number, so the allow comes first (a plain
+ * `ufw allow` appends and an earlier DENY still wins); given a v4 number, ufw itself puts the (v6)
+ * twin before the blocking rule's (v6) twin. ufw will not insert a rule whose spec already exists
+ * under another action ("Skipping inserting existing rule"; a plain allow would turn `deny P/tcp`
+ * into ALLOW, and its undo would then delete the original): that rule is deleted and the allow
+ * inserted, and the undo deletes the allow and re-inserts that rule at its old number. When that
+ * cannot be exact, no plan, and `refused` says why in one sentence.
+ */
+export function ufwPlan(layer: FirewallLayer, port: number): { plan?: FirewallPlan; refused?: string } {
+  const spec = `${port}/tcp`;
+  const rules = layer.ufwRules;
+  const isDefault = !layer.rule || layer.rule.startsWith('Default:') || layer.rule.startsWith('default:');
+  if (isDefault) {
+    // Only the policy blocks: appending is enough, and no v4 rule shares the spec (it would decide).
+    return { plan: { commands: [['ufw', 'allow', spec]], undo: [['ufw', 'delete', 'allow', spec]], where: 'ufw, after its rules (the default policy blocks)' } };
+  }
+  const blocker = rules?.find((r) => squash(r.text) === squash(layer.rule!));
+  if (!rules || !blocker) return { refused: `ufw status numbered did not show the blocking rule's number, so an allow could not be placed before it.` };
+  const n = blocker.n;
+  const v4 = rules.filter((r) => !r.v6);
+  const v6 = rules.filter((r) => r.v6);
+  const same = (r: UfwRule, six: boolean) => r.to === (six ? `${spec} (v6)` : spec) && r.from === (six ? 'Anywhere (v6)' : 'Anywhere') && / IN$|^\w+$/.test(r.action);
+  const clash = v4.find((r) => same(r, false));
+  if (!clash) {
+    return { plan: { commands: [['ufw', 'insert', String(n), 'allow', spec]], undo: [['ufw', 'delete', 'allow', spec]], where: `ufw, before rule ${n}` } };
+  }
+  const m = clash.n;
+  const what = `ufw rule ${m} (${squash(clash.text)})`;
+  if (blocker.v6) return { refused: `${what} has the same spec as the allow, and the blocking rule ${n} is an IPv6 one, so ssh-doctor cannot swap them exactly; reorder them by hand.` };
+  if (clash.extra) return { refused: `${what} has the same spec as the allow and carries a log or comment setting that its undo could not restore exactly; reorder the rules by hand.` };
+  const twin = v6.find((r) => same(r, true) && r.action === clash.action);
+  if (v6.length && !twin) return { refused: `${what} has the same spec as the allow but no (v6) twin, so deleting and re-adding it would not be exact; reorder the rules by hand.` };
+  const lastV4 = m === v4.length;
+  if (lastV4 && twin && twin !== v6[v6.length - 1]) return { refused: `${what} is the last IPv4 rule but its (v6) twin is not the last IPv6 rule, so re-adding it on undo would not be exact; reorder the rules by hand.` };
+  const act = clash.action.replace(/ IN$/, '').toLowerCase();
+  // After deleting rule m, number n is past the end only when m was the last rule and n === m.
+  const put = (verb: string, at: number, last: boolean) => (last ? ['ufw', verb, spec] : ['ufw', 'insert', String(at), verb, spec]);
+  return {
+    plan: {
+      commands: [['ufw', 'delete', act, spec], put('allow', n, lastV4 && n === m)],
+      undo: [['ufw', 'delete', 'allow', spec], put(act, m, lastV4)],
+      where: m === n ? `ufw, replacing rule ${n} (${squash(clash.text)}); undo puts it back` : `ufw, before rule ${n}, moving rule ${m} (${squash(clash.text)}) there; undo puts it back`,
+    },
+  };
 }

@@ -21,7 +21,7 @@ describe('firewall allow rule: in the blocking layer, right before the blocking 
   });
 
   it('ufw and firewalld: their own allow commands, firewalld runtime and permanent', () => {
-    expect(allowRule({ name: 'ufw', state: 'blocks', where: { chain: 'ufw-user-input', position: 2 } }, 22)!.commands).toEqual([['ufw', 'insert', '2', 'allow', '22/tcp']]);
+    expect(allowRule({ name: 'ufw', state: 'blocks', rule: 'Default: deny (incoming)' }, 22)!.commands).toEqual([['ufw', 'allow', '22/tcp']]);
     expect(allowRule({ name: 'firewalld', state: 'blocks', where: { chain: 'public', zone: 'public' } }, 2222)!.commands).toEqual([
       ['firewall-cmd', '--zone=public', '--add-port=2222/tcp'],
       ['firewall-cmd', '--permanent', '--zone=public', '--add-port=2222/tcp'],

@@ -1,12 +1,30 @@
 // ufw: `ufw status verbose`. Rules are tried in order, first match wins, then the default policy.
-import type { FirewallLayer } from '../../facts.js';
+// `ufw status numbered` gives each rule the number its fix must insert before.
+import type { FirewallLayer, UfwRule } from '../../facts.js';
 import { failure, lines, type Exec } from '../../exec.js';
 import { portIn } from './verdict.js';
 
 /** ufw application profiles that mean the SSH port (only for port 22). */
 const SSH_APPS = /^(OpenSSH|SSH)\b/i;
 
-export function ufwLayer(stdout: string, port: number): FirewallLayer {
+/** `ufw status numbered`: every rule with its number, IPv4 rules first, then the (v6) ones. */
+export function parseUfwNumbered(stdout: string): UfwRule[] {
+  const out: UfwRule[] = [];
+  for (const l of lines(stdout)) {
+    const m = /^\[\s*(\d+)\]\s+(.+?)\s{2,}((?:ALLOW|DENY|REJECT|LIMIT)(?: IN| OUT| FWD)?)\s{2,}(.+?)(?:\s{2,}(\((?:log|log-all|out)\)|#.*))?\s*$/.exec(l);
+    if (!m) continue;
+    const to = m[2]!.trim();
+    out.push({ n: Number(m[1]), to, action: m[3]!, from: m[4]!.trim(), v6: / \(v6\)/.test(to), extra: m[5] ?? '', text: l.replace(/^\[\s*\d+\]\s/, '').trim() });
+  }
+  return out;
+}
+
+export function ufwLayer(stdout: string, port: number, numbered?: UfwRule[]): FirewallLayer {
+  const layer = ufwVerdict(stdout, port);
+  return numbered && layer.state === 'blocks' ? { ...layer, ufwRules: numbered } : layer;
+}
+
+function ufwVerdict(stdout: string, port: number): FirewallLayer {
   const ls = lines(stdout);
   if (ls.some((l) => /^Status: inactive/.test(l))) return { name: 'ufw', state: 'inactive', detail: 'Status: inactive' };
   const def = ls.find((l) => l.startsWith('Default:'));
@@ -41,5 +59,9 @@ export async function probeUfw(exec: Exec, port: number): Promise<FirewallLayer>
   const why = failure(r, cmd);
   if (why) return { name: 'ufw', state: 'unknown', detail: why };
   if (r.exitCode !== 0) return { name: 'ufw', state: 'unknown', detail: (r.stderr.trim().split('\n')[0] ?? '') || `exit ${r.exitCode}`, ...(/root/.test(r.stderr) ? { needsRoot: true } : {}) };
-  return ufwLayer(r.stdout, port);
+  const layer = ufwLayer(r.stdout, port);
+  if (layer.state !== 'blocks') return layer;
+  // The fix inserts the allow before the blocking rule by its number (an appended allow loses).
+  const n = await exec(['ufw', 'status', 'numbered']);
+  return n.exitCode === 0 && !failure(n, ['ufw', 'status', 'numbered']) ? { ...layer, ufwRules: parseUfwNumbered(n.stdout) } : layer;
 }
