@@ -6,7 +6,7 @@ import { formatCommand, renderText, exitCodeFor, type Report } from '../report.j
 import { parseServerArgs, SERVER_HELP, sudoCommand, type ServerArgs } from '../server/args.js';
 import { collectFacts, needsRoot } from '../server/collect.js';
 import { localExec, type Exec } from '../server/exec.js';
-import { buildServerReport, needsRootFinding } from '../server/server-report.js';
+import { buildServerReport, needsRootFinding, needsRootViaFinding } from '../server/server-report.js';
 import { serverMachine, type FixMode, type ServerContext } from '../../flows/server.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -57,11 +57,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 async function proposer() {
-  try {
-    return (await import('../server/fixes/propose.js')).proposeFix;
-  } catch {
-    return undefined;
-  }
+  return (await import('../server/fixes/propose.js')).proposeFix;
 }
 
 async function provide(exec: Exec, args: ServerArgs) {
@@ -79,13 +75,20 @@ export function reportFor(ctx: ServerContext, args: ServerArgs, started: number)
   if (ctx.error) throw new Error(ctx.error);
   const findings = [...ctx.findings];
   const parts = ctx.facts && !ctx.facts.root ? needsRoot(ctx.facts) : [];
-  if (parts.length > 0) findings.push(needsRootFinding(parts, sudoCommand(args)));
+  if (parts.length > 0) findings.push(args.via ? needsRootViaFinding(parts, args.via.host, sudoCommand(args), viaRootCommand(args, args.via)) : needsRootFinding(parts, sudoCommand(args)));
   return buildServerReport({
     findings,
     probes: ctx.probes,
     target: { user: args.user, host: args.via?.host ?? hostname(), port: args.port },
     durationMs: Date.now() - started,
+    outcomes: ctx.outcomes,
   });
+}
+
+/** The same run, connecting as root to the --via host. */
+function viaRootCommand(args: ServerArgs, via: NonNullable<ServerArgs['via']>): string[] {
+  const host = via.host.includes(':') ? `[${via.host}]` : via.host;
+  return ['ssh-doctor', 'server', '--via', `root@${host}${via.port === 22 ? '' : `:${via.port}`}`, '--user', args.user, '--port', String(args.port), ...(args.json ? ['--json'] : [])];
 }
 
 function finish(ctx: ServerContext, args: ServerArgs, started: number, as: 'json' | 'text'): number {

@@ -1,9 +1,12 @@
 // --via: the same probes on another host over SSH. The host key must already be in the user's
-// known_hosts (never accepted silently); authentication uses the agent or the default keys.
-import { existsSync, readFileSync } from 'node:fs';
+// known_hosts (never accepted silently); authentication uses the ssh agent only, because
+// ssh-doctor never reads private key files.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { ClientChannel } from 'ssh2';
 import { UsageError } from '../errors.js';
+import type { RunResult } from '../run.js';
+import { hostKeyAlgorithmsFor } from '../probes/client/handshake.js';
 import { compareHostKey, lookupKnownHosts } from '../probes/client/known-hosts.js';
 import type { Exec } from './exec.js';
 import { PROBE_TIMEOUT_MS } from './exec.js';
@@ -14,10 +17,22 @@ export interface Remote {
   close(): void;
 }
 
+export const NO_AGENT = 'No ssh agent is running (SSH_AUTH_SOCK is unset): start one with eval "$(ssh-agent)", add your key with ssh-add, and rerun.';
+
+/** Extra time the local timer gives a remote command beyond its own bound (network round trips). */
+const LOCAL_GRACE_MS = 2000;
+
 /** The key type named inside an SSH public key blob (first length-prefixed string). */
 export function blobKeyType(blob: Buffer): string {
   const n = blob.readUInt32BE(0);
   return blob.subarray(4, 4 + n).toString('latin1');
+}
+
+/** The shell line run on the far side; without a `timeout` binary only the local timer bounds it. */
+export function remoteLine(cmd: readonly string[], timeoutMs: number, hasTimeout: boolean): string {
+  // Exit 127 from `command -v` means the tool is missing.
+  const prefix = `LC_ALL=C; export LC_ALL; command -v ${shellCommand([cmd[0]!])} >/dev/null 2>&1 || exit 127; exec `;
+  return prefix + (hasTimeout ? `timeout -k 1 ${Math.ceil(timeoutMs / 1000)} ` : '') + shellCommand([...cmd]);
 }
 
 export async function connectVia(via: { user?: string; host: string; port: number }): Promise<Remote> {
@@ -28,18 +43,24 @@ export async function connectVia(via: { user?: string; host: string; port: numbe
   if (known.entries.length === 0) {
     throw new UsageError(`${known.lookupName} is not in your known_hosts: connect once with ssh and check its fingerprint first.`);
   }
+  const agent = process.env.SSH_AUTH_SOCK;
+  if (!agent) throw new UsageError(NO_AGENT);
+  // Ask first for the key types already known, as OpenSSH does, so the presented key can compare.
+  const preferred = hostKeyAlgorithmsFor(known.entries.filter((e) => e.marker === undefined).map((e) => e.keyType))
+    .map((a) => new RegExp(`^${a.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
   let verdict = 'unknown';
   const { NodeSSH } = await import('node-ssh');
   const ssh = new NodeSSH();
-  const keys = ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((k) => join(home, '.ssh', k)).filter(existsSync);
   try {
     await ssh.connect({
       host: via.host,
       port: via.port,
       username: via.user ?? process.env.USER ?? 'root',
-      agent: process.env.SSH_AUTH_SOCK,
-      ...(keys[0] ? { privateKey: readFileSync(keys[0], 'utf8') } : {}),
+      agent,
       readyTimeout: 10_000,
+      // RegExps match only algorithms ssh2 implements (an exact list throws on any other); the
+      // typings list names only.
+      algorithms: { serverHostKey: { remove: preferred, prepend: preferred } as never },
       // Synchronous boolean only: ssh2 treats any truthy value (even a Promise) as "accept".
       hostVerifier: (key: Buffer): boolean => {
         verdict = compareHostKey(known.entries, { type: blobKeyType(key), key: key.toString('base64') });
@@ -53,6 +74,31 @@ export async function connectVia(via: { user?: string; host: string; port: numbe
     }
     throw new UsageError(`Cannot connect to ${via.host}:${via.port} over SSH: ${msg}.`);
   }
+
+  /** One command on the far side, cut off locally if it outlives its bound (a hung channel). */
+  const runRemote = async (line: string, timeoutMs: number, input?: string): Promise<RunResult> => {
+    const started = Date.now();
+    let channel: ClientChannel | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const running = ssh.execCommand(line, { stdin: input, onChannel: (c) => (channel = c) });
+    const expired = new Promise<undefined>((r) => (timer = setTimeout(r, timeoutMs + LOCAL_GRACE_MS, undefined)));
+    const r = await Promise.race([running, expired]).finally(() => clearTimeout(timer));
+    if (!r) {
+      running.catch(() => {}); // settles when the channel closes; nothing is waiting for it any more
+      channel?.close();
+      return { exitCode: undefined, stdout: '', stderr: '', timedOut: true, missing: false, durationMs: Date.now() - started };
+    }
+    const exitCode = r.code ?? undefined;
+    return {
+      exitCode, stdout: r.stdout + (r.stdout ? '\n' : ''), stderr: r.stderr,
+      timedOut: exitCode === 124, missing: exitCode === 127, durationMs: Date.now() - started,
+    };
+  };
+  // Some hosts (minimal images) have no working `timeout`: asked once, shared by every probe. Run
+  // rather than `command -v`, which in bash also names a file that is not executable.
+  let hasTimeout: Promise<boolean> | undefined;
+  const timeoutThere = () => (hasTimeout ??= runRemote('timeout 5 true >/dev/null 2>&1', PROBE_TIMEOUT_MS).then((r) => r.exitCode === 0));
+
   // sshd allows MaxSessions (default 10) channels per connection; the probes run in parallel.
   let active = 0;
   const waiting: (() => void)[] = [];
@@ -65,24 +111,14 @@ export async function connectVia(via: { user?: string; host: string; port: numbe
     waiting.shift()?.();
   };
   const exec: Exec = async (cmd, opts = {}) => {
+    const timeoutMs = opts.timeoutMs ?? PROBE_TIMEOUT_MS;
+    const has = await timeoutThere();
     await slot();
     try {
-      return await execOne(cmd, opts);
+      return await runRemote(remoteLine(cmd, timeoutMs, has), timeoutMs, opts.input);
     } finally {
       release();
     }
-  };
-  const execOne: Exec = async (cmd, opts = {}) => {
-    const started = Date.now();
-    const timeoutMs = opts.timeoutMs ?? PROBE_TIMEOUT_MS;
-    // `timeout` on the far side bounds a hung tool there; exit 127 from `command -v` means missing.
-    const line = `LC_ALL=C; export LC_ALL; command -v ${shellCommand([cmd[0]!])} >/dev/null 2>&1 || exit 127; exec timeout -k 1 ${Math.ceil(timeoutMs / 1000)} ${shellCommand(cmd)}`;
-    const r = await ssh.execCommand(line, { stdin: opts.input });
-    const exitCode = r.code ?? undefined;
-    return {
-      exitCode, stdout: r.stdout + (r.stdout ? '\n' : ''), stderr: r.stderr,
-      timedOut: exitCode === 124, missing: exitCode === 127, durationMs: Date.now() - started,
-    };
   };
   return { exec, close: () => ssh.dispose() };
 }

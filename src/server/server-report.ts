@@ -1,5 +1,6 @@
 // Facts, findings and probe records → the public Report (mode "server"). Pure.
-import { SCHEMA, formatCommand, worstSeverity, type Finding, type Report, type Verdict } from '../report.js';
+import { SCHEMA, formatCommand, worstSeverity, type AppliedFix, type Finding, type Report, type Verdict } from '../report.js';
+import type { FixOutcome } from '../../flows/server.js';
 
 export function serverVerdict(findings: readonly Finding[]): Verdict {
   const sev = worstSeverity(findings);
@@ -22,12 +23,36 @@ export function needsRootFinding(parts: readonly string[], sudo: readonly string
   };
 }
 
+/**
+ * Under --via the checks ran on another host: a local sudo would check this machine instead, so
+ * the advice is to run there as root, or to connect as root.
+ */
+export function needsRootViaFinding(parts: readonly string[], host: string, onHost: readonly string[], asRoot: readonly string[]): Finding {
+  return {
+    id: 'needs-root',
+    severity: 'info',
+    summary: `Some checks need root on ${host} (${parts.join(', ')}); run ssh-doctor there as root, or connect as root with --via.`,
+    evidence: [`on ${host}: ${formatCommand(onHost)}`, `or here: ${formatCommand(asRoot)}`],
+  };
+}
+
+/** Fixes that ran (declined and dry-run ones did not): a fix that ran but left its finding in place is not ok. */
+export function appliedFixes(outcomes: readonly FixOutcome[]): AppliedFix[] {
+  return outcomes.flatMap((o): AppliedFix[] =>
+    o.status === 'applied' ? [{ fixId: o.fixId, ok: true, log: o.log }]
+    : o.status === 'failed' ? [{ fixId: o.fixId, ok: false, log: o.log }]
+    : o.status === 'not-resolved' ? [{ fixId: o.fixId, ok: false, log: [...o.log, `${o.findingId} is still there after the fix`] }]
+    : []);
+}
+
 export function buildServerReport(args: {
   findings: Finding[];
   probes: Report['probes'];
   target: NonNullable<Report['target']>;
   durationMs: number;
+  outcomes?: readonly FixOutcome[];
 }): Report {
+  const applied = appliedFixes(args.outcomes ?? []);
   return {
     schema: SCHEMA,
     mode: 'server',
@@ -35,6 +60,7 @@ export function buildServerReport(args: {
     verdict: serverVerdict(args.findings),
     findings: args.findings,
     probes: args.probes,
+    ...(applied.length ? { applied } : {}),
     durationMs: args.durationMs,
   };
 }

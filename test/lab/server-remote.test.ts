@@ -23,7 +23,12 @@ describe.runIf(requireLab())('server diagnosis: as a normal user, and --via', ()
     expect(report.probes.find((p: { id: string }) => p.id === 'effective')).toMatchObject({ status: 'unknown', detail: 'sshd must read its host keys: run as root (needs root)' });
   });
 
-  const viaSetup = `cat /root/.ssh/id_ed25519.pub > /root/.ssh/authorized_keys; chmod 600 /root/.ssh/authorized_keys`;
+  // ssh-doctor authenticates with the agent only (it never reads private keys): one runs in the lab.
+  const viaSetup = `cat /root/.ssh/id_ed25519.pub > /root/.ssh/authorized_keys; chmod 600 /root/.ssh/authorized_keys
+ssh-agent -a /root/agent.sock >/dev/null; SSH_AUTH_SOCK=/root/agent.sock ssh-add -q`;
+  const agent = { env: { SSH_AUTH_SOCK: '/root/agent.sock' } };
+  const knowHost = `ssh-keyscan -p ${PORT} 127.0.0.1 2>/dev/null > /root/.ssh/known_hosts`;
+  const via = ['server', '--json', '--via', `root@127.0.0.1:${PORT}`, '--user', 'alice', '--port', String(PORT)];
 
   it('--via refuses a host that is not in known_hosts, before any probe', async () => {
     await sh(lab, viaSetup);
@@ -34,15 +39,15 @@ describe.runIf(requireLab())('server diagnosis: as a normal user, and --via', ()
 
   it('--via refuses a host whose key changed', async () => {
     await sh(lab, `${viaSetup}; ssh-keygen -q -t ed25519 -N '' -f /root/other; echo "[127.0.0.1]:${PORT} $(cut -d' ' -f1,2 /root/other.pub)" > /root/.ssh/known_hosts`);
-    const r = await lab.cli(['server', '--json', '--via', `root@127.0.0.1:${PORT}`, '--user', 'alice', '--port', String(PORT)]);
+    const r = await lab.cli(via, agent);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/does not match your known_hosts \(changed\): refusing to connect/);
   });
 
   it('--via runs the same probes over SSH and finds the same problem', async () => {
-    await sh(lab, `${viaSetup}; ssh-keyscan -p ${PORT} 127.0.0.1 2>/dev/null > /root/.ssh/known_hosts; echo "back at 5" > /etc/nologin`);
+    await sh(lab, `${viaSetup}; ${knowHost}; echo "back at 5" > /etc/nologin`);
     const local = await diagnose(lab);
-    const r = await lab.cli(['server', '--json', '--via', `root@127.0.0.1:${PORT}`, '--user', 'alice', '--port', String(PORT)]);
+    const r = await lab.cli(via, agent);
     const remote = JSON.parse(r.stdout);
     expect(r.exitCode).toBe(1);
     expect(remote.target.host).toBe('127.0.0.1');
@@ -53,4 +58,33 @@ describe.runIf(requireLab())('server diagnosis: as a normal user, and --via', ()
     // Fixes would run on this machine, so over --via none is proposed.
     expect(remote.findings.every((f: { fix?: unknown }) => f.fix === undefined)).toBe(true);
   });
+
+  it('--via without an ssh agent: says to start one, and never reads a private key itself', async () => {
+    await sh(lab, `${viaSetup}; ${knowHost}`);
+    const r = await lab.cli(via);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.trim()).toBe('ssh-doctor: No ssh agent is running (SSH_AUTH_SOCK is unset): start one with eval "$(ssh-agent)", add your key with ssh-add, and rerun.');
+  });
+
+  it('--via asks for the host key type already in known_hosts (only RSA known, sshd also has ed25519 and ECDSA)', async () => {
+    await sh(lab, `${viaSetup}; ssh-keyscan -t rsa -p ${PORT} 127.0.0.1 2>/dev/null > /root/.ssh/known_hosts; grep -q ssh-rsa /root/.ssh/known_hosts`);
+    const r = await lab.cli(via, agent);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout).probes.find((p: { id: string }) => p.id === 'sshd').status).toBe('ok');
+  });
+
+  it('--via on a host without `timeout`: probes still run, and a hung tool is cut off here', async () => {
+    // Inside the lab's mount namespace only: `timeout` is not executable, and ss and netstat hang.
+    await sh(lab, `${viaSetup}; ${knowHost}
+install -m 644 /dev/null /root/not-a-program; mount --bind /root/not-a-program /usr/bin/timeout
+printf '#!/bin/sh\nexec sleep 300\n' > /root/hang; chmod 755 /root/hang; mount --bind /root/hang /usr/bin/ss; mount --bind /root/hang "$(command -v netstat)"`);
+    const t0 = Date.now();
+    const r = await lab.cli(via, { ...agent, timeoutMs: 40_000 });
+    const report = JSON.parse(r.stdout);
+    expect(Date.now() - t0).toBeLessThan(25_000);
+    const probe = (id: string) => report.probes.find((p: { id: string }) => p.id === id);
+    expect(probe('sshd')).toMatchObject({ status: 'ok', detail: expect.stringMatching(/^\/usr\/sbin\/sshd/) });
+    expect(probe('running').detail).toMatch(/^sshd pid \d+$/);
+    expect(probe('listeners')).toMatchObject({ status: 'unknown', detail: expect.stringMatching(/^neither ss nor netstat answered \(ss did not answer within \d+ s; netstat did not answer within \d+ s\)$/) });
+  }, 60_000);
 });
