@@ -277,7 +277,11 @@ function firewallFix(f: ServerFacts): Fix | undefined {
     id: 'firewall-allow-ssh',
     title: `Allow TCP port ${f.target.port} in ${layer.name} (${plan.where})`,
     commands: plan.commands,
-    risk: `Medium: opens port ${f.target.port} to every address the blocking rule covered; no rule is removed or flushed. Over SSH it is rolled back automatically unless confirmed from a new connection.`,
+    risk: `Medium: opens port ${f.target.port} to every address the blocking rule covered; ${
+      plan.commands.some((c) => c[0] === 'ufw' && c[1] === 'delete')
+        ? 'the ufw rule with the same spec is replaced, and put back at its number on undo'
+        : 'no rule is removed or flushed'
+    }. Over SSH it is rolled back automatically unless confirmed from a new connection.`,
     undo: plan.undo,
   };
 }
