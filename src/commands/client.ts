@@ -3,7 +3,7 @@ import { createActor, waitFor } from 'xstate';
 import type { ClientArgs } from '../args.js';
 import { UsageError } from '../errors.js';
 import { exitCodeFor, renderText } from '../report.js';
-import { clientFlow, type ClientInput } from '../../flows/client.js';
+import { clientFlow, type ClientContext, type ClientInput } from '../../flows/client.js';
 import { clientActors } from '../client/actors.js';
 import { toClientReport } from '../client/report.js';
 
@@ -27,17 +27,16 @@ export async function main(args: ClientArgs): Promise<number> {
     autoApply: args.yes,
   };
   const startedAt = Date.now();
-  const actor = createActor(clientFlow.provide({ actors: clientActors() }), { input });
-
+  const machine = clientFlow.provide({ actors: clientActors() });
+  let ctx: ClientContext;
   if (input.interactive) {
-    const { runClientUi } = await import('../ui/client/run.js');
-    await runClientUi(actor);
+    const [{ runMachineUi }, { ClientApp }] = await Promise.all([import('../ui/run-machine.js'), import('../ui/client/ClientApp.js')]);
+    ctx = await runMachineUi(machine, input, ClientApp);
   } else {
-    actor.start();
+    ctx = (await waitFor(createActor(machine, { input }).start(), (s) => s.status === 'done', { timeout: Infinity })).context;
   }
-  const final = await waitFor(actor, (s) => s.status === 'done', { timeout: Infinity });
-  const ctx = final.context;
-  if (final.value === 'failed') throw new UsageError(ctx.error ?? 'could not resolve the ssh settings.');
+  // Only the "could not read the ssh settings" ending sets an error.
+  if (ctx.error !== undefined) throw new UsageError(ctx.error);
   const report = toClientReport(ctx, Date.now() - startedAt);
   if (args.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   else if (!input.interactive) process.stdout.write(renderText(report));

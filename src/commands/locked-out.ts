@@ -44,8 +44,8 @@ export async function main(argv: string[]): Promise<number> {
   };
   const machine = provide();
   if (interactive) {
-    const { runLockedOutWizard } = await import('../ui/locked-out/run.js');
-    const ctx = await runLockedOutWizard(machine, input);
+    const [{ runMachineUi }, { LockedOutApp }] = await Promise.all([import('../ui/run-machine.js'), import('../ui/locked-out/LockedOutApp.js')]);
+    const ctx = await runMachineUi(machine, input, LockedOutApp);
     return exitCodeFor(reportFor(ctx, started));
   }
   const say = (s: string) => (args.json ? process.stderr : process.stdout).write(s + '\n');

@@ -29,8 +29,8 @@ export async function main(argv: string[]): Promise<number> {
     const mode: FixMode = args.dryRun ? 'dry-run' : args.yes ? 'yes' : interactive ? 'ask' : 'report';
     const machine = await provide(exec, args);
     if (interactive) {
-      const { runWizard } = await import('../ui/server/wizard.js');
-      const ctx = await runWizard(machine, { mode, proposeFix: args.via ? undefined : await proposer() });
+      const [{ runMachineUi }, { ServerWizard }] = await Promise.all([import('../ui/run-machine.js'), import('../ui/server/ServerWizard.js')]);
+      const ctx = await runMachineUi(machine, { mode, proposeFix: args.via ? undefined : await proposer() }, ServerWizard);
       return finish(ctx, args, started, 'text');
     }
     const actor = createActor(machine, { input: { mode, proposeFix: args.via ? undefined : await proposer() } });
