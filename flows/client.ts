@@ -85,9 +85,7 @@ function tcpVerdict(tcp: TcpResult): ClientVerdictId | 'ssh' | 'refused' {
   const first = connected(tcp);
   if (first) {
     if (first.bannerOutcome === 'ssh') return 'ssh';
-    // sshd itself says "Exceeded MaxStartups" and hangs up before its banner when it is throttling.
-    if (first.bannerOutcome === 'other' && !/MaxStartups/i.test(first.banner ?? '')) return 'not-ssh-service';
-    return 'banner-exchange-failed';
+    return first.bannerOutcome === 'other' ? 'not-ssh-service' : 'banner-exchange-failed';
   }
   const outcomes = new Set(tcp.attempts.map((a) => a.outcome));
   if (outcomes.has('refused')) return 'refused';

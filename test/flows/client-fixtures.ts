@@ -63,7 +63,7 @@ export const tcp: Record<string, TcpResult> = {
   ssh: attempt('connected', { bannerOutcome: 'ssh', banner: 'SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10' }),
   other: attempt('connected', { bannerOutcome: 'other', banner: '220 mail ESMTP' }),
   closed: attempt('connected', { bannerOutcome: 'closed' }),
-  throttled: attempt('connected', { bannerOutcome: 'other', banner: 'Exceeded MaxStartups' }),
+  throttled: attempt('connected', { bannerOutcome: 'closed', banner: 'Exceeded MaxStartups' }),
   refused: attempt('refused', { errno: 'ECONNREFUSED' }),
   timeout: attempt('timeout'),
   unreachable: attempt('unreachable', { errno: 'EHOSTUNREACH' }),

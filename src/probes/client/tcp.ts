@@ -26,6 +26,8 @@ export function classifyBanner(data: Buffer | string, end: BannerEnd): { outcome
   // Printable only: the line ends up in a terminal and in JSON evidence.
   // eslint-disable-next-line no-control-regex
   const banner = text.split('\n')[0]!.replace(/[^\x20-\x7e]/g, '').trim();
+  // sshd past MaxStartups says this instead of its banner and hangs up: sshd refusing, not another service.
+  if (banner === 'Exceeded MaxStartups') return { outcome: 'closed', banner };
   return { outcome: text.startsWith('SSH-') ? 'ssh' : 'other', banner };
 }
 

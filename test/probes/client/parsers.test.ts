@@ -62,6 +62,7 @@ describe('classifyBanner', () => {
     ['220 mail.example ESMTP Postfix\r\n', 'line', 'other', '220 mail.example ESMTP Postfix'],
     ['HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n', 'line', 'other', 'HTTP/1.1 400 Bad Request'],
     ['\x1b[31mSSH', 'fin', 'other', '[31mSSH'],
+    ['Exceeded MaxStartups\r\n', 'fin', 'closed', 'Exceeded MaxStartups'],
     ['', 'fin', 'closed', undefined],
     ['', 'reset', 'reset', undefined],
     ['', 'timeout', 'silent', undefined],
