@@ -1,7 +1,8 @@
 // The client decision tree: from "ssh won't connect" to one verdict with evidence, then the
 // user's choice of next step. Probes and fixes are actors provided by src/commands/client.ts
 // (tests provide fakes); this file never touches the system.
-import { assign, fromPromise, setup } from 'xstate';
+import { assign, setup } from 'xstate';
+import { notProvided } from './actors.js';
 import type { Finding, Fix, ProbeRecord, ProbeStatus } from '../src/report.js';
 import type {
   AltPortResult,
@@ -59,11 +60,6 @@ export type ClientEvent =
   /** Diagnose again on the port where SSH was found answering. */
   | { type: 'RETRY_PORT'; port: number }
   | { type: 'QUIT' };
-
-const notProvided = (name: string) =>
-  fromPromise<never, unknown>(async () => {
-    throw new Error(`actor ${name} not provided`);
-  });
 
 const FACT_KEYS = ['target', 'dns', 'tcp', 'altPorts', 'keys', 'knownHosts', 'handshake', 'login'] as const satisfies readonly (keyof ClientFacts)[];
 
@@ -132,15 +128,15 @@ export const clientFlow = setup({
     input: {} as ClientInput,
   },
   actors: {
-    sshConfig: notProvided('sshConfig') as unknown as ReturnType<typeof fromPromise<ResolvedTarget, { destination: string; sshFlags: string[]; timeoutMs: number }>>,
-    dns: notProvided('dns') as unknown as ReturnType<typeof fromPromise<DnsResult, { host: string; family: ResolvedTarget['addressFamily']; timeoutMs: number }>>,
-    tcp: notProvided('tcp') as unknown as ReturnType<typeof fromPromise<TcpResult, { addresses: string[]; port: number; timeoutMs: number }>>,
-    altPorts: notProvided('altPorts') as unknown as ReturnType<typeof fromPromise<AltPortResult[], { address: string; ports: number[]; timeoutMs: number }>>,
-    keyFiles: notProvided('keyFiles') as unknown as ReturnType<typeof fromPromise<KeyFilesResult, { target: ResolvedTarget; sshFlags: string[]; timeoutMs: number }>>,
-    knownHosts: notProvided('knownHosts') as unknown as ReturnType<typeof fromPromise<KnownHostsResult, { target: ResolvedTarget; timeoutMs: number }>>,
-    handshake: notProvided('handshake') as unknown as ReturnType<typeof fromPromise<HandshakeResult, { address: string; port: number; user: string; timeoutMs: number; preferredHostKeyTypes: string[] }>>,
-    login: notProvided('login') as unknown as ReturnType<typeof fromPromise<LoginResult, { destination: string; sshFlags: string[]; target: ResolvedTarget; timeoutMs: number }>>,
-    applyFix: notProvided('applyFix') as unknown as ReturnType<typeof fromPromise<FixOutcome, { fix: Fix; target?: ResolvedTarget }>>,
+    sshConfig: notProvided<ResolvedTarget, { destination: string; sshFlags: string[]; timeoutMs: number }>('sshConfig'),
+    dns: notProvided<DnsResult, { host: string; family: ResolvedTarget['addressFamily']; timeoutMs: number }>('dns'),
+    tcp: notProvided<TcpResult, { addresses: string[]; port: number; timeoutMs: number }>('tcp'),
+    altPorts: notProvided<AltPortResult[], { address: string; ports: number[]; timeoutMs: number }>('altPorts'),
+    keyFiles: notProvided<KeyFilesResult, { target: ResolvedTarget; sshFlags: string[]; timeoutMs: number }>('keyFiles'),
+    knownHosts: notProvided<KnownHostsResult, { target: ResolvedTarget; timeoutMs: number }>('knownHosts'),
+    handshake: notProvided<HandshakeResult, { address: string; port: number; user: string; timeoutMs: number; preferredHostKeyTypes: string[] }>('handshake'),
+    login: notProvided<LoginResult, { destination: string; sshFlags: string[]; target: ResolvedTarget; timeoutMs: number }>('login'),
+    applyFix: notProvided<FixOutcome, { fix: Fix; target?: ResolvedTarget }>('applyFix'),
   },
   guards: {
     noAddresses: (_, p: { dns: DnsResult }) => p.dns.addresses.length === 0,

@@ -1,7 +1,8 @@
 // "I'm locked out": where the host lives → cloud checks where a CLI can answer → the ways in that
 // bypass SSH → the console kit and its pasted-back result → repair commands → prevention.
 // Everything that touches the system is an actor provided by src/commands/locked-out.ts.
-import { assign, fromPromise, setup } from 'xstate';
+import { assign, setup } from 'xstate';
+import { notProvided } from './actors.js';
 import type { Finding, Fix, ProbeRecord } from '../src/report.js';
 import type { CloudCheck, CloudTarget } from '../src/locked-out/cloud/types.js';
 import { providerById, type CliName, type ProviderId } from '../src/locked-out/providers.js';
@@ -65,20 +66,14 @@ export type LockedOutEvent =
   | { type: 'APPLY'; fixId: string }
   | { type: 'DONE' };
 
-const notProvided = (name: string) =>
-  fromPromise<never, unknown>(async () => {
-    throw new Error(`actor ${name} not provided`);
-  });
-
-type Actor<O, I> = ReturnType<typeof fromPromise<O, I>>;
 
 export const lockedOutFlow = setup({
   types: {} as { context: LockedOutContext; events: LockedOutEvent; input: LockedOutInput },
   actors: {
-    cloudCheck: notProvided('cloudCheck') as unknown as Actor<CloudCheck, CloudTarget>,
-    applyFix: notProvided('applyFix') as unknown as Actor<FixOutcome, { fix: Fix }>,
-    saveKit: notProvided('saveKit') as unknown as Actor<string, { user: string; port: number }>,
-    decodeKit: notProvided('decodeKit') as unknown as Actor<KitResult, { text: string }>,
+    cloudCheck: notProvided<CloudCheck, CloudTarget>('cloudCheck'),
+    applyFix: notProvided<FixOutcome, { fix: Fix }>('applyFix'),
+    saveKit: notProvided<string, { user: string; port: number }>('saveKit'),
+    decodeKit: notProvided<KitResult, { text: string }>('decodeKit'),
   },
   guards: {
     hasProvider: ({ context }) => context.provider !== undefined,

@@ -1,7 +1,8 @@
 // The server wizard: probe everything, turn facts into findings, then walk through each proposed
 // fix — ask (interactive), apply on yes, re-probe to verify. Probes and fixes are actors that
 // src/commands/server.ts provides (tests provide fakes); this file never touches the system.
-import { assign, fromPromise, setup } from 'xstate';
+import { assign, setup } from 'xstate';
+import { notProvided } from './actors.js';
 import type { Finding, Fix, ProbeRecord } from '../src/report.js';
 import type { ServerFacts } from '../src/server/facts.js';
 import { serverFindings } from '../src/server/findings.js';
@@ -41,11 +42,6 @@ export interface ServerContext {
 
 export type ServerEvent = { type: 'CONFIRM' } | { type: 'DECLINE' } | { type: 'QUIT' };
 
-const notProvided = (name: string) =>
-  fromPromise<never, unknown>(async () => {
-    throw new Error(`actor ${name} not provided`);
-  });
-
 function nextFixable(ctx: ServerContext): Finding | undefined {
   return ctx.findings.find((f) => f.fix && !ctx.handled.includes(f.id));
 }
@@ -57,8 +53,8 @@ export const serverMachine = setup({
     input: {} as ServerInput,
   },
   actors: {
-    gather: notProvided('gather') as unknown as ReturnType<typeof fromPromise<Gathered, void>>,
-    applyFix: notProvided('applyFix') as unknown as ReturnType<typeof fromPromise<{ ok: boolean; log: string[] }, { fix: Fix }>>,
+    gather: notProvided<Gathered, void>('gather'),
+    applyFix: notProvided<{ ok: boolean; log: string[] }, { fix: Fix }>('applyFix'),
   },
   guards: {
     hasNextFix: ({ context }) => nextFixable(context) !== undefined,
