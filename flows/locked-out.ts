@@ -66,7 +66,6 @@ export type LockedOutEvent =
   | { type: 'APPLY'; fixId: string }
   | { type: 'DONE' };
 
-
 export const lockedOutFlow = setup({
   types: {} as { context: LockedOutContext; events: LockedOutEvent; input: LockedOutInput },
   actors: {
