@@ -87,7 +87,7 @@ describe.runIf(requireLab())('client verdicts against a real sshd', () => {
 
   it('banner-exchange-failed: sshd past MaxStartups drops the connection before its banner', async () => {
     const l = await lab(
-      SERVER_SETUP(22).replace('-E /var/log/auth.log', '-E /var/log/auth.log -o MaxStartups=1') +
+      SERVER_SETUP(22, ['MaxStartups=1']) +
         background(`node -e "require('net').connect(22,'127.0.0.1'); setInterval(()=>{},1e6)"`),
     );
     const { report } = await l.json(['alice@127.0.0.1']);
@@ -97,7 +97,7 @@ describe.runIf(requireLab())('client verdicts against a real sshd', () => {
   });
 
   it('algorithm-mismatch: a server that only offers ssh-rsa host keys', async () => {
-    const l = await lab(SERVER_SETUP(22).replace('-E /var/log/auth.log', '-E /var/log/auth.log -o HostKeyAlgorithms=ssh-rsa'));
+    const l = await lab(SERVER_SETUP(22, ['HostKeyAlgorithms=ssh-rsa']));
     const { report } = await l.json(['alice@127.0.0.1']);
     expect(report.verdict.id).toBe('algorithm-mismatch');
     expect(report.verdict.summary).toContain('ssh-rsa');
@@ -153,7 +153,7 @@ ssh-keygen -q -H -f /root/.ssh/known_hosts && rm -f /root/.ssh/known_hosts.old
 
   it('too-many-auth-failures: more wrong keys than MaxAuthTries', async () => {
     const l = await lab(
-      SERVER_SETUP(22).replace('-E /var/log/auth.log', '-E /var/log/auth.log -o MaxAuthTries=2') +
+      SERVER_SETUP(22, ['MaxAuthTries=2']) +
         `for k in a b c; do ssh-keygen -q -t ed25519 -N '' -f /root/.ssh/wrong_$k; done\n`,
     );
     const { report } = await l.json(['-i', '/root/.ssh/wrong_a', '-i', '/root/.ssh/wrong_b', '-i', '/root/.ssh/wrong_c', 'alice@127.0.0.1']);
@@ -170,7 +170,7 @@ ssh-keygen -q -H -f /root/.ssh/known_hosts && rm -f /root/.ssh/known_hosts.old
   });
 
   it('auth-password-denied: the server only takes passwords', async () => {
-    const l = await lab(SERVER_SETUP(22).replace('-E /var/log/auth.log', '-E /var/log/auth.log -o PubkeyAuthentication=no -o PasswordAuthentication=yes'));
+    const l = await lab(SERVER_SETUP(22, ['PubkeyAuthentication=no', 'PasswordAuthentication=yes']));
     const { report } = await l.json(['alice@127.0.0.1']);
     expect(report.verdict.id).toBe('auth-password-denied');
     expect(evidence(report)).toMatch(/server accepts: .*password/);

@@ -142,9 +142,9 @@ export async function startLab(): Promise<Lab> {
 
 /**
  * The usual server: user alice with a key for root's client, sshd on 127.0.0.1:PORT logging to
- * /var/log/auth.log (there is no syslog daemon or systemd in the lab).
+ * /var/log/auth.log (there is no syslog daemon or systemd in the lab). sshdOptions are -o values.
  */
-export const SERVER_SETUP = (port = 22) => `
+export const SERVER_SETUP = (port = 22, sshdOptions: string[] = []) => `
 id alice >/dev/null 2>&1 || useradd -m -s /bin/bash alice
 mkdir -p /root/.ssh && chmod 700 /root/.ssh
 [ -f /root/.ssh/id_ed25519 ] || ssh-keygen -q -t ed25519 -N '' -f /root/.ssh/id_ed25519
@@ -152,5 +152,5 @@ install -d -m 700 -o alice -g alice /home/alice/.ssh
 install -m 600 -o alice -g alice /root/.ssh/id_ed25519.pub /home/alice/.ssh/authorized_keys
 mkdir -p /run/sshd
 ssh-keygen -A >/dev/null
-/usr/sbin/sshd -p ${port} -o ListenAddress=127.0.0.1 -E /var/log/auth.log
+/usr/sbin/sshd -p ${port} -o ListenAddress=127.0.0.1 -E /var/log/auth.log${sshdOptions.map((o) => ` -o ${o}`).join('')}
 `;
