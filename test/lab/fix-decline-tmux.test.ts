@@ -1,7 +1,8 @@
 // The interactive wizard in a real terminal (tmux): declining every fix changes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, requireLab, startLab, SERVER_SETUP, type Lab } from './lab.js';
+import { requireLab, startLab, SERVER_SETUP, type Lab } from './lab.js';
 import { STATE } from './fix-lab.js';
+import { openTerminal } from './tmux.js';
 
 const PORT = 2318;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -9,45 +10,37 @@ const snapshot = (lab: Lab) => lab.sh('stat -c "%n %a %U" /home/alice /home/alic
 
 describe.runIf(requireLab())('interactive: declining a fix', () => {
   let lab: Lab;
-  let sock: string;
   beforeAll(async () => {
     lab = await startLab();
-    sock = `${lab.dir}/tmux.sock`;
     await lab.sh(`printf 'UseDNS yes\\n' > /etc/ssh/sshd_config.d/30-dns.conf
 ${SERVER_SETUP(PORT)}
 chmod 777 /home/alice/.ssh
 touch /etc/nologin`);
   });
-  afterAll(async () => {
-    await lab?.exec(['tmux', '-S', sock, 'kill-server']);
-    await lab?.close();
-  });
+  afterAll(() => lab?.close());
 
   it('answers "No, leave it" to every proposed fix, and the files, modes and journal are as before', async () => {
     const before = (await snapshot(lab)).stdout;
-    const tmux = (...a: string[]) => lab.exec(['tmux', '-S', sock, ...a]);
-    const screen = async () => (await tmux('capture-pane', '-p', '-t', 'w')).stdout;
-    const cmd = `env -u CI SSH_DOCTOR_STATE_DIR=${STATE.SSH_DOCTOR_STATE_DIR} node ${CLI} server --user alice --port ${PORT}; echo "EXIT=$?"; sleep 600`;
-    await tmux('new-session', '-d', '-s', 'w', '-x', '160', '-y', '60', 'bash', '-c', cmd);
+    const term = await openTerminal(lab, ['server', '--user', 'alice', '--port', String(PORT)], STATE);
     const declined: string[] = [];
     for (let i = 0; i < 200; i++) {
-      const s = await screen();
-      if (/EXIT=\d/.test(s)) break;
+      const s = await term.screen();
+      if (/\[exited \d+\]/.test(s)) break;
       if (s.includes('Apply this fix?')) {
         if (/❯ No, leave it/.test(s)) {
           declined.push(/Proposed fix: (.*)/.exec(s)?.[1] ?? '?');
-          await tmux('send-keys', '-t', 'w', 'Enter');
+          await term.keys('Enter');
           // Wait for this prompt to go (the next one, or the end).
-          for (let j = 0; j < 50 && (await screen()) === s; j++) await sleep(100);
+          for (let j = 0; j < 50 && (await term.screen()) === s; j++) await sleep(100);
         } else {
-          await tmux('send-keys', '-t', 'w', s.includes('❯ Quit') ? 'Up' : 'Down');
+          await term.keys(s.includes('❯ Quit') ? 'Up' : 'Down');
         }
       }
       await sleep(150);
     }
     // With scrollback: the final report is longer than the pane.
-    const end = (await tmux('capture-pane', '-p', '-t', 'w', '-S', '-300')).stdout;
-    expect(end).toMatch(/EXIT=1/);
+    const end = await term.screen(300);
+    expect(end).toMatch(/\[exited 1\]/);
     expect(declined.length).toBeGreaterThanOrEqual(3);
     expect(declined.join('\n')).toMatch(/StrictModes/);
     expect(declined.join('\n')).toMatch(/UseDNS no/);

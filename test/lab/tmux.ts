@@ -5,7 +5,8 @@ const SOCKET = '/run/ssh-doctor-test.tmux';
 
 export interface Terminal {
   keys(...keys: string[]): Promise<void>;
-  screen(): Promise<string>;
+  /** The visible screen; with scrollback, that many lines above it too. */
+  screen(scrollback?: number): Promise<string>;
   /** The screen with its colour/attribute escape sequences. */
   rawScreen(): Promise<string>;
   /** Polls the screen until it matches (Ink draws asynchronously). */
@@ -20,7 +21,8 @@ export async function openTerminal(lab: Lab, args: string[], env: Record<string,
   const cmd = ['bash', '-c', '"$@"; echo "[exited $?]"; sleep 600', '_', 'env', '-u', 'CI', '-u', 'NO_COLOR', 'TERM=xterm-256color', ...envArgs, 'node', CLI, ...args];
   const r = await lab.exec(['tmux', '-S', SOCKET, '-f', '/dev/null', 'new-session', '-d', '-s', 't', '-x', '110', '-y', '60', '--', ...cmd]);
   if (r.exitCode !== 0) throw new Error(`tmux did not start: ${r.stderr}`);
-  const screen = async () => (await lab.exec(['tmux', '-S', SOCKET, 'capture-pane', '-p', '-t', 't'])).stdout;
+  const screen = async (scrollback = 0) =>
+    (await lab.exec(['tmux', '-S', SOCKET, 'capture-pane', '-p', '-t', 't', ...(scrollback ? ['-S', String(-scrollback)] : [])])).stdout;
   return {
     screen,
     rawScreen: async () => (await lab.exec(['tmux', '-S', SOCKET, 'capture-pane', '-e', '-p', '-t', 't'])).stdout,
