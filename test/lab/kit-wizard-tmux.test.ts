@@ -6,7 +6,6 @@ import { requireLab, startLab, SERVER_SETUP, type Lab } from './lab.js';
 import { openTerminal } from './tmux.js';
 
 const PORT = 2241;
-const SOCKET = '/run/ssh-doctor-test.tmux';
 
 describe.runIf(requireLab())('locked-out wizard in tmux', () => {
   let lab: Lab;
@@ -33,8 +32,7 @@ describe.runIf(requireLab())('locked-out wizard in tmux', () => {
     // The "console": run the saved kit on the server, copy what it printed.
     const run = await lab.sh('dash /root/ssh-doctor-kit.sh');
     expect(run.stdout).toContain('-----END SSH-DOCTOR KIT-----');
-    await lab.exec(['tmux', '-S', SOCKET, 'load-buffer', '-'], { input: run.stdout });
-    await lab.exec(['tmux', '-S', SOCKET, 'paste-buffer', '-t', 't']);
+    await t.paste(run.stdout);
 
     screen = await t.waitFor(/Paste these into the console \(as root\) to repair:/);
     expect(screen).toContain('[authorized-keys-permissions]');

@@ -5,6 +5,8 @@ const SOCKET = '/run/ssh-doctor-test.tmux';
 
 export interface Terminal {
   keys(...keys: string[]): Promise<void>;
+  /** Pastes text the way a terminal paste does (one burst, not key by key). */
+  paste(text: string): Promise<void>;
   /** The visible screen; with scrollback, that many lines above it too. */
   screen(scrollback?: number): Promise<string>;
   /** The screen with its colour/attribute escape sequences. */
@@ -26,6 +28,10 @@ export async function openTerminal(lab: Lab, args: string[], env: Record<string,
   return {
     screen,
     rawScreen: async () => (await lab.exec(['tmux', '-S', SOCKET, 'capture-pane', '-e', '-p', '-t', 't'])).stdout,
+    async paste(text) {
+      await lab.exec(['tmux', '-S', SOCKET, 'load-buffer', '-'], { input: text });
+      await lab.exec(['tmux', '-S', SOCKET, 'paste-buffer', '-t', 't']);
+    },
     async keys(...keys) {
       for (const k of keys) {
         await lab.exec(['tmux', '-S', SOCKET, 'send-keys', '-t', 't', k]);
