@@ -8,8 +8,8 @@ import { UsageError } from '../errors.js';
 import type { RunResult } from '../run.js';
 import { hostKeyAlgorithmsFor } from '../probes/client/handshake.js';
 import { compareHostKey, lookupKnownHosts } from '../probes/client/known-hosts.js';
-import type { Exec } from './exec.js';
-import { PROBE_TIMEOUT_MS } from './exec.js';
+import { publicKeyFromBlob } from '../probes/client/ssh-key.js';
+import { PROBE_TIMEOUT_MS, type Exec } from './exec.js';
 import { shellCommand } from './shell-quote.js';
 
 export interface Remote {
@@ -21,12 +21,6 @@ export const NO_AGENT = 'No ssh agent is running (SSH_AUTH_SOCK is unset): start
 
 /** Extra time the local timer gives a remote command beyond its own bound (network round trips). */
 const LOCAL_GRACE_MS = 2000;
-
-/** The key type named inside an SSH public key blob (first length-prefixed string). */
-export function blobKeyType(blob: Buffer): string {
-  const n = blob.readUInt32BE(0);
-  return blob.subarray(4, 4 + n).toString('latin1');
-}
 
 /** The shell line run on the far side; without a `timeout` binary only the local timer bounds it. */
 export function remoteLine(cmd: readonly string[], timeoutMs: number, hasTimeout: boolean): string {
@@ -63,7 +57,7 @@ export async function connectVia(via: { user?: string; host: string; port: numbe
       algorithms: { serverHostKey: { remove: preferred, prepend: preferred } as never },
       // Synchronous boolean only: ssh2 treats any truthy value (even a Promise) as "accept".
       hostVerifier: (key: Buffer): boolean => {
-        verdict = compareHostKey(known.entries, { type: blobKeyType(key), key: key.toString('base64') });
+        verdict = compareHostKey(known.entries, publicKeyFromBlob(key));
         return verdict === 'match';
       },
     });
