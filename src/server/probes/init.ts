@@ -15,9 +15,14 @@ export interface InitClues {
 
 export const INIT_PATHS = ['/run/systemd/system', '/run/openrc', '/sbin/openrc-run', '/usr/sbin/service', '/etc/init.d/ssh', '/etc/init.d/sshd'];
 
+/** Debian and Ubuntu call the unit ssh; an sshd init script with no ssh one means sshd. */
+function serviceName(present: readonly string[]): 'ssh' | 'sshd' {
+  return present.includes('/etc/init.d/sshd') && !present.includes('/etc/init.d/ssh') ? 'sshd' : 'ssh';
+}
+
 export function decideInit(c: InitClues): InitFacts {
   const has = (p: string) => c.present.includes(p);
-  const service = has('/etc/init.d/sshd') && !has('/etc/init.d/ssh') ? 'sshd' : 'ssh';
+  const service = serviceName(c.present);
   const enabled = c.enabled === undefined ? undefined : c.enabled.trim() === 'enabled';
   if (c.pid1 === 'systemd' || has('/run/systemd/system')) return { system: 'systemd', service, ...(enabled !== undefined ? { enabled } : {}) };
   if (has('/run/openrc') || (c.pid1 === 'init' && has('/sbin/openrc-run'))) return { system: 'openrc', service: has('/etc/init.d/sshd') ? 'sshd' : service };
@@ -33,8 +38,7 @@ export async function probeInit(exec: Exec): Promise<Maybe<InitFacts>> {
   if (typeof st === 'string') return { unknown: st };
   const present = st.filter((s) => s.exists).map((s) => s.path);
   const clues: InitClues = { pid1: comm.stdout.trim(), present };
-  const service = present.includes('/etc/init.d/sshd') && !present.includes('/etc/init.d/ssh') ? 'sshd' : 'ssh';
-  const cmd = ['systemctl', 'is-enabled', `${service}.service`];
+  const cmd = ['systemctl', 'is-enabled', `${serviceName(present)}.service`];
   const en = await exec(cmd, { timeoutMs: 3000 });
   if (en.timedOut) return { unknown: failure(en, cmd)! };
   if (!en.missing && en.stdout.trim()) clues.enabled = en.stdout.split('\n')[0];
