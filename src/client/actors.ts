@@ -3,7 +3,7 @@ import { fromPromise } from 'xstate';
 import type { FixOutcome } from '../../flows/client.js';
 import { formatMode, type Fix } from '../report.js';
 import { applyFix } from '../fixes/apply.js';
-import { sha256File } from '../fixes/revert.js';
+import { resultsOf } from '../fixes/revert.js';
 import { rewrittenFiles } from './fixes.js';
 import { resolveTarget } from '../probes/client/ssh-config.js';
 import { resolveHost } from '../probes/client/dns.js';
@@ -62,14 +62,7 @@ export function clientActors() {
     applyFix: fromPromise(async ({ input }: { input: { fix: Fix; target?: ResolvedTarget } }): Promise<FixOutcome> => {
       const r = await applyFix(input.fix, {
         // What the fix left in each file it rewrote: undo then refuses to clobber later changes.
-        journalAfter: async () => {
-          const results = [];
-          for (const path of rewrittenFiles(input.fix)) {
-            const sha256 = await sha256File(path);
-            if (sha256) results.push({ path, sha256 });
-          }
-          return results.length ? { results } : {};
-        },
+        journalAfter: () => resultsOf(rewrittenFiles(input.fix)),
       });
       const verified = r.ok ? await verifyFix(input.fix, input.target, 5000) : undefined;
       return { fixId: input.fix.id, ok: r.ok, log: r.log, ...(verified ? { verified } : {}) };

@@ -1,11 +1,13 @@
 // `ssh-doctor server`: probes this host (or --via another), reports findings, and applies the
-// fixes the user confirms. Arguments are parsed before anything heavy is imported.
+// fixes the user confirms on that same host. Arguments are parsed before anything heavy is imported.
 import { hostname } from 'node:os';
 import { createActor, fromPromise, toPromise } from 'xstate';
 import { formatCommand, renderText, exitCodeFor, type Report } from '../report.js';
 import { parseServerArgs, SERVER_HELP, sudoCommand, type ServerArgs } from '../server/args.js';
 import { collectFacts, needsRoot } from '../server/collect.js';
-import { localExec, type Exec } from '../server/exec.js';
+import type { ServerFacts } from '../server/facts.js';
+import type { ConfigSource } from '../server/fixes/sshd-config.js';
+import { localHost, viaName, type Host, type Via } from '../server/host.js';
 import { buildServerReport, needsRootFinding, needsRootViaFinding } from '../server/server-report.js';
 import { serverMachine, type FixMode, type ServerContext } from '../../flows/server.js';
 
@@ -16,24 +18,18 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const started = Date.now();
-  let exec: Exec = localExec;
-  let close = () => {};
-  if (args.via) {
-    const remote = await (await import('../server/remote.js')).connectVia(args.via);
-    exec = remote.exec;
-    close = remote.close;
-  }
+  const remote = args.via ? await (await import('../server/remote.js')).connectVia(args.via) : undefined;
+  const host: Host = remote ?? localHost;
   try {
     const interactive = !args.json && process.stdin.isTTY === true && process.stdout.isTTY === true;
-    // Fixes run on this machine, so over --via none is proposed (the report says what is wrong).
     const mode: FixMode = args.dryRun ? 'dry-run' : args.yes ? 'yes' : interactive ? 'ask' : 'report';
-    const machine = await provide(exec, args);
+    const { machine, proposeFix } = await provide(host, args);
     if (interactive) {
       const [{ runMachineUi }, { ServerWizard }] = await Promise.all([import('../ui/run-machine.js'), import('../ui/server/ServerWizard.js')]);
-      const ctx = await runMachineUi(machine, { mode, proposeFix: args.via ? undefined : await proposer() }, ServerWizard);
+      const ctx = await runMachineUi(machine, { mode, proposeFix }, ServerWizard);
       return finish(ctx, args, started, 'text');
     }
-    const actor = createActor(machine, { input: { mode, proposeFix: args.via ? undefined : await proposer() } });
+    const actor = createActor(machine, { input: { mode, proposeFix } });
     if (mode === 'yes' || mode === 'dry-run') {
       // --yes still prints each fix as it goes (stderr under --json, which owns stdout).
       const say = (s: string) => (args.json ? process.stderr : process.stdout).write(s + '\n');
@@ -52,23 +48,30 @@ export async function main(argv: string[]): Promise<number> {
     const ctx = (await toPromise(actor), actor.getSnapshot().context);
     return finish(ctx, args, started, args.json ? 'json' : 'text');
   } finally {
-    close();
+    remote?.close();
   }
 }
 
-async function proposer() {
-  return (await import('../server/fixes/propose.js')).proposeFix;
-}
-
-async function provide(exec: Exec, args: ServerArgs) {
+/** The flow with its actors, all working on `host`; fixes are drawn from the config as last read there. */
+async function provide(host: Host, args: ServerArgs) {
   const target = { user: args.user, port: args.port };
-  const { runFix } = await import('../server/fixes/run-fixes.js');
-  return serverMachine.provide({
+  const [{ runFix }, { proposeFix }, { readConfigSources }] = await Promise.all([
+    import('../server/fixes/run-fixes.js'), import('../server/fixes/propose.js'), import('../server/fixes/config-sources.js'),
+  ]);
+  const via = args.via;
+  const reconnect = via ? async () => (await import('../server/remote.js')).connectVia(via) : undefined;
+  let sources: ConfigSource[] = [];
+  const machine = serverMachine.provide({
     actors: {
-      gather: fromPromise(() => collectFacts(exec, target)),
-      applyFix: fromPromise(({ input }) => runFix(input.fix)),
+      gather: fromPromise(async () => {
+        const [gathered, read] = await Promise.all([collectFacts(host.exec, target), readConfigSources(host)]);
+        sources = read;
+        return gathered;
+      }),
+      applyFix: fromPromise(({ input }) => runFix(input.fix, { host, reconnect })),
     },
   });
+  return { machine, proposeFix: (id: string, facts: ServerFacts) => proposeFix(id, facts, sources) };
 }
 
 export function reportFor(ctx: ServerContext, args: ServerArgs, started: number): Report {
@@ -86,9 +89,8 @@ export function reportFor(ctx: ServerContext, args: ServerArgs, started: number)
 }
 
 /** The same run, connecting as root to the --via host. */
-function viaRootCommand(args: ServerArgs, via: NonNullable<ServerArgs['via']>): string[] {
-  const host = via.host.includes(':') ? `[${via.host}]` : via.host;
-  return ['ssh-doctor', 'server', '--via', `root@${host}${via.port === 22 ? '' : `:${via.port}`}`, '--user', args.user, '--port', String(args.port), ...(args.json ? ['--json'] : [])];
+function viaRootCommand(args: ServerArgs, via: Via): string[] {
+  return ['ssh-doctor', 'server', '--via', viaName({ ...via, user: 'root' }), '--user', args.user, '--port', String(args.port), ...(args.json ? ['--json'] : [])];
 }
 
 function finish(ctx: ServerContext, args: ServerArgs, started: number, as: 'json' | 'text'): number {

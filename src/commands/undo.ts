@@ -6,8 +6,9 @@
 //   undo --confirm ID        keep a firewall change made over SSH (from a NEW connection)
 //   undo --rollback-after N ID   the detached timer run-fixes arms; not for people
 import { assertClean, UsageError } from '../errors.js';
-import { appendJournal, journalPath, readJournal, type JournalEntry } from '../fixes/journal.js';
-import { revertEntry, undoable } from '../fixes/revert.js';
+import { appendJournal, confirmationOf, journalPath, readJournal, type JournalEntry } from '../fixes/journal.js';
+import { revertEntry, revertWhereMade, undoable } from '../fixes/revert.js';
+import { viaName } from '../server/host.js';
 import { formatUndo } from '../report.js';
 import { confirmationRefusal, rollbackDecision } from '../server/fixes/rollback.js';
 
@@ -86,8 +87,8 @@ export async function main(argv: string[]): Promise<number> {
     const { runUndoUi } = await import('../ui/undo/run-undo-ui.js');
     return runUndoUi([entry], false);
   }
-  process.stdout.write(`Undo ${entry.id}: ${entry.title}\n`);
-  const r = await revertEntry(entry, { dryRun: args.dryRun, force: args.force });
+  process.stdout.write(`Undo ${entry.id}: ${entry.title}${entry.via ? ` (on ${viaName(entry.via)}, over SSH)` : ''}\n`);
+  const r = await revertWhereMade(entry, { dryRun: args.dryRun, force: args.force });
   process.stdout.write(r.log.map((l) => `  ${l}\n`).join(''));
   process.stdout.write(r.ok ? (args.dryRun ? 'Nothing was changed (dry run).\n' : 'Undone.\n') : 'The undo did not complete; see above.\n');
   return r.ok ? 0 : 1;
@@ -103,7 +104,7 @@ function list(open: JournalEntry[], json: boolean): number {
     return 0;
   }
   for (const e of open) {
-    process.stdout.write(`${e.id}  ${e.at}  ${e.title}\n`);
+    process.stdout.write(`${e.id}  ${e.at}  ${e.title}${e.via ? `  (on ${viaName(e.via)})` : ''}\n`);
     for (const u of formatUndo(e.undo)) process.stdout.write(`    undo: ${u}\n`);
     if (e.backups.length) process.stdout.write(`    backup: ${e.backups.join(', ')}\n`);
   }
@@ -113,14 +114,13 @@ function list(open: JournalEntry[], json: boolean): number {
 async function confirm(id: string): Promise<number> {
   const entries = await readJournal();
   const entry = entries.find((e) => e.id === id && !e.undoes);
+  // Over --via, ssh-doctor opened the new connection itself and kept or reverted the change then.
+  if (entry?.via) throw new UsageError(`Cannot confirm ${id}: it was made on ${viaName(entry.via)} with --via, where ssh-doctor already checked a new connection.`);
   const why = confirmationRefusal(entry, process.env, new Date());
   if (why) throw new UsageError(`Cannot confirm ${id}: ${why}`);
   const d = rollbackDecision(entries, id);
   if (d.action !== 'roll-back') throw new UsageError(`Cannot confirm ${id}: ${d.why}.`);
-  await appendJournal({
-    id: `${id}-c`, at: new Date().toISOString(), fixId: entry!.fixId, title: `Confirmed: ${entry!.title}`,
-    commands: [], undo: entry!.undo, backups: [], status: 'confirmed', undoes: id,
-  });
+  await appendJournal(confirmationOf(entry!));
   process.stdout.write(`Kept ${id}: ${entry!.title}. The automatic rollback will not run.\n`);
   return 0;
 }

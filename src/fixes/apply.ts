@@ -1,7 +1,7 @@
 // Runs a confirmed fix: its commands in order, stopping at the first failure, then journals it.
 import { randomUUID } from 'node:crypto';
 import { formatCommand, type Command, type Fix } from '../report.js';
-import { run } from '../run.js';
+import { localExec, type Exec } from '../server/exec.js';
 import { appendJournal, type JournalEntry } from './journal.js';
 
 export interface ApplyResult {
@@ -13,6 +13,8 @@ export interface ApplyResult {
 
 export interface ApplyOptions {
   dryRun?: boolean;
+  /** Where the commands run (default this machine; the --via host's exec for remote fixes). */
+  exec?: Exec;
   timeoutMs?: number;
   /** Journal id to use: a rollback scheduled before the change needs to know it. */
   journalId?: string;
@@ -37,16 +39,17 @@ export async function applyFix(fix: Fix, opts: ApplyOptions = {}): Promise<Apply
   let ok = true;
   const stdouts: string[] = [];
   const recovered: Command[] = [];
+  const exec = opts.exec ?? localExec;
   for (const [i, c] of fix.commands.entries()) {
     log.push(`$ ${formatCommand(c)}`);
-    const r = await run(c, { timeoutMs: opts.timeoutMs ?? 30_000 });
+    const r = await exec(c, { timeoutMs: opts.timeoutMs ?? 30_000 });
     stdouts.push(r.stdout);
     if (r.exitCode !== 0) {
       ok = false;
       const why = r.missing ? `${c[0]} is not installed` : r.timedOut ? 'timed out' : (r.stderr.trim() || `exit ${r.exitCode}`);
       log.push(`  failed: ${why}`);
       for (const rc of opts.recover?.(i) ?? []) {
-        const rr = await run(rc, { timeoutMs: opts.timeoutMs ?? 30_000 });
+        const rr = await exec(rc, { timeoutMs: opts.timeoutMs ?? 30_000 });
         log.push(`  put back: $ ${formatCommand(rc)}${rr.exitCode === 0 ? '' : `  (failed: ${rr.stderr.trim() || `exit ${rr.exitCode}`})`}`);
         recovered.push(rc);
       }

@@ -3,6 +3,7 @@ import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Command, Fix } from '../report.js';
+import type { Via } from '../server/host.js';
 
 export interface JournalEntry {
   id: string;
@@ -23,6 +24,16 @@ export interface JournalEntry {
   results?: { path: string; sha256: string }[];
   /** A change made over SSH that is reverted at `deadline` unless confirmed from a new connection. */
   rollback?: { deadline: string; sshConnection: string; command: Command };
+  /** The host the change was made on over SSH (server --via); its undo runs there too. */
+  via?: Via;
+}
+
+/** The entry that keeps a change armed with an automatic rollback (confirmed from a new connection). */
+export function confirmationOf(entry: JournalEntry, at = new Date()): JournalEntry {
+  return {
+    id: `${entry.id}-c`, at: at.toISOString(), fixId: entry.fixId, title: `Confirmed: ${entry.title}`,
+    commands: [], undo: entry.undo, backups: [], status: 'confirmed', undoes: entry.id, ...(entry.via ? { via: entry.via } : {}),
+  };
 }
 
 export function journalPath(): string {

@@ -1,8 +1,6 @@
 // Reverting a journaled change: run its undo commands in order, then journal the undo itself.
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { formatCommand } from '../report.js';
-import { run } from '../run.js';
+import { localHost, viaName, type Host } from '../server/host.js';
 import { appendJournal, type JournalEntry } from './journal.js';
 
 export interface RevertResult {
@@ -16,30 +14,34 @@ export function undoable(entries: readonly JournalEntry[]): JournalEntry[] {
   return entries.filter((e) => e.status === 'applied' && !reverted.has(e.id));
 }
 
-export async function sha256File(path: string): Promise<string | undefined> {
-  try {
-    return createHash('sha256').update(await readFile(path)).digest('hex');
-  } catch {
-    return undefined;
+/** The files a change wrote, as it left them (journaled as `results`, checked by changedSince). */
+export async function resultsOf(paths: readonly string[], host: Host = localHost): Promise<Pick<JournalEntry, 'results'>> {
+  const results = [];
+  for (const path of paths) {
+    const sha256 = await host.sha256(path);
+    if (sha256) results.push({ path, sha256 });
   }
+  return results.length ? { results } : {};
 }
 
 /** Files the change wrote that have changed since (by hand, or a later fix): undo would lose that. */
-export async function changedSince(entry: JournalEntry): Promise<string[]> {
+export async function changedSince(entry: JournalEntry, host: Host = localHost): Promise<string[]> {
   const out: string[] = [];
-  for (const r of entry.results ?? []) if ((await sha256File(r.path)) !== r.sha256) out.push(r.path);
+  for (const r of entry.results ?? []) if ((await host.sha256(r.path)) !== r.sha256) out.push(r.path);
   return out;
 }
 
 export async function revertEntry(
   entry: JournalEntry,
-  opts: { dryRun?: boolean; as?: 'undone' | 'rolled-back'; timeoutMs?: number; force?: boolean } = {},
+  /** host: where the change was made (the --via host for entry.via). */
+  opts: { dryRun?: boolean; as?: 'undone' | 'rolled-back'; timeoutMs?: number; force?: boolean; host?: Host } = {},
 ): Promise<RevertResult> {
   const log: string[] = [];
   if (typeof entry.undo === 'string') {
     return { ok: false, log: [`This change has no automatic undo. By hand: ${entry.undo}`] };
   }
-  const changed = opts.force ? [] : await changedSince(entry);
+  const host = opts.host ?? localHost;
+  const changed = opts.force ? [] : await changedSince(entry, host);
   if (changed.length) {
     return { ok: false, log: [`${changed.join(', ')} changed after this change was made; undoing it would discard that. Undo later changes first, or add --force.`] };
   }
@@ -47,7 +49,7 @@ export async function revertEntry(
   let ok = true;
   for (const c of entry.undo) {
     log.push(`$ ${formatCommand(c)}`);
-    const r = await run(c, { timeoutMs: opts.timeoutMs ?? 30_000 });
+    const r = await host.exec(c, { timeoutMs: opts.timeoutMs ?? 30_000 });
     if (r.exitCode !== 0) {
       ok = false;
       log.push(`  failed: ${r.missing ? `${c[0]} is not installed` : r.timedOut ? 'timed out' : r.stderr.trim() || `exit ${r.exitCode}`}`);
@@ -57,6 +59,24 @@ export async function revertEntry(
   await appendJournal({
     id: `${entry.id}-u`, at: new Date().toISOString(), fixId: entry.fixId, title: `Undo: ${entry.title}`,
     commands: entry.undo, undo: entry.commands.slice(), backups: [], status: ok ? (opts.as ?? 'undone') : 'failed', undoes: entry.id,
+    ...(entry.via ? { via: entry.via } : {}),
   });
   return { ok, log };
+}
+
+/** revertEntry on the host the change was made on: over SSH again for a change made with --via. */
+export async function revertWhereMade(entry: JournalEntry, opts: Omit<Parameters<typeof revertEntry>[1], 'host'> = {}): Promise<RevertResult> {
+  if (!entry.via) return revertEntry(entry, opts);
+  let remote;
+  try {
+    remote = await (await import('../server/remote.js')).connectVia(entry.via);
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    return { ok: false, log: [`This change was made on ${viaName(entry.via)}, and connecting there failed: ${why}`] };
+  }
+  try {
+    return await revertEntry(entry, { ...opts, host: remote });
+  } finally {
+    remote.close();
+  }
 }

@@ -1,6 +1,7 @@
 // `ssh-doctor server` command line. Pure: no I/O.
 import { assertClean, parsePort, UsageError } from '../errors.js';
 import { splitDestination } from '../args.js';
+import type { Via } from './host.js';
 
 export interface ServerArgs {
   user: string;
@@ -8,7 +9,7 @@ export interface ServerArgs {
   json: boolean;
   yes: boolean;
   dryRun: boolean;
-  via?: { user?: string; host: string; port: number };
+  via?: Via;
   help: boolean;
 }
 
@@ -36,7 +37,6 @@ export function parseServerArgs(argv: readonly string[], env: Record<string, str
     } else throw new UsageError(`Unknown option ${a} for "server" (see ssh-doctor server --help).`);
   }
   if (out.yes && out.dryRun) throw new UsageError('--yes and --dry-run contradict each other: choose one.');
-  if (out.yes && out.via) throw new UsageError('--yes cannot be used with --via yet: fixes would run on this machine, not on the remote host.');
   return out;
 }
 
@@ -48,7 +48,8 @@ On the server itself: finds why sshd refuses people, and fixes it after you say 
   --json        no prompts; print one JSON report (mode "server") on stdout
   --yes         apply every proposed fix without asking (each is still printed)
   --dry-run     show what would run; change nothing
-  --via DEST    run the same checks on another host over SSH (its host key must be known)
+  --via DEST    run the same checks, and the fixes you confirm, on another host over SSH
+                (its host key must be known; logs in with your ssh agent)
 Exit status: 0 no error-level finding, 1 an error-level finding, 2 usage error.
 `;
 

@@ -10,10 +10,10 @@ import { hostKeyAlgorithmsFor } from '../probes/client/handshake.js';
 import { compareHostKey, lookupKnownHosts } from '../probes/client/known-hosts.js';
 import { publicKeyFromBlob } from '../probes/client/ssh-key.js';
 import { PROBE_TIMEOUT_MS, type Exec } from './exec.js';
+import { remoteHost, type Host, type Via } from './host.js';
 import { shellCommand } from './shell-quote.js';
 
-export interface Remote {
-  exec: Exec;
+export interface Remote extends Host {
   close(): void;
 }
 
@@ -29,7 +29,7 @@ export function remoteLine(cmd: readonly string[], timeoutMs: number, hasTimeout
   return prefix + (hasTimeout ? `timeout -k 1 ${Math.ceil(timeoutMs / 1000)} ` : '') + shellCommand([...cmd]);
 }
 
-export async function connectVia(via: { user?: string; host: string; port: number }): Promise<Remote> {
+export async function connectVia(via: Via): Promise<Remote> {
   const home = homedir();
   const known = await lookupKnownHosts({
     host: via.host, port: via.port, files: [join(home, '.ssh/known_hosts'), '/etc/ssh/ssh_known_hosts'], timeoutMs: 5000,
@@ -74,7 +74,8 @@ export async function connectVia(via: { user?: string; host: string; port: numbe
     const started = Date.now();
     let channel: ClientChannel | undefined;
     let timer: NodeJS.Timeout | undefined;
-    const running = ssh.execCommand(line, { stdin: input, onChannel: (c) => (channel = c) });
+    // Untrimmed: files read this way must keep their exact bytes (sed line numbers, hashes).
+    const running = ssh.execCommand(line, { stdin: input, noTrim: true, onChannel: (c) => (channel = c) });
     const expired = new Promise<undefined>((r) => (timer = setTimeout(r, timeoutMs + LOCAL_GRACE_MS, undefined)));
     const r = await Promise.race([running, expired]).finally(() => clearTimeout(timer));
     if (!r) {
@@ -84,7 +85,7 @@ export async function connectVia(via: { user?: string; host: string; port: numbe
     }
     const exitCode = r.code ?? undefined;
     return {
-      exitCode, stdout: r.stdout + (r.stdout ? '\n' : ''), stderr: r.stderr,
+      exitCode, stdout: r.stdout, stderr: r.stderr,
       timedOut: exitCode === 124, missing: exitCode === 127, durationMs: Date.now() - started,
     };
   };
@@ -114,5 +115,5 @@ export async function connectVia(via: { user?: string; host: string; port: numbe
       release();
     }
   };
-  return { exec, close: () => ssh.dispose() };
+  return { ...remoteHost(exec, via), close: () => ssh.dispose() };
 }

@@ -6,6 +6,8 @@
 import { editCommands } from '../../src/server/fixes/config-edit.js';
 import { collectFacts } from '../../src/server/collect.js';
 import { localExec } from '../../src/server/exec.js';
+import { readConfigSources } from '../../src/server/fixes/config-sources.js';
+import { localHost } from '../../src/server/host.js';
 import { serverFindings } from '../../src/server/findings.js';
 import { proposeFix } from '../../src/server/fixes/propose.js';
 import { runFix } from '../../src/server/fixes/run-fixes.js';
@@ -19,7 +21,8 @@ if (process.argv[2] === '--edit') {
 }
 const [user, port, only, flag] = process.argv.slice(2);
 const { facts, probes } = await collectFacts(localExec, { user: user!, port: Number(port) });
-const findings = serverFindings(facts, { proposeFix: (id, f) => proposeFix(id, f) });
+const sources = await readConfigSources(localHost);
+const findings = serverFindings(facts, { proposeFix: (id, f) => proposeFix(id, f, sources) });
 const wanted = only ? new Set(only.split(',')) : undefined;
 const applied = [];
 for (const f of findings) {

@@ -10,12 +10,14 @@ describe('ssh-doctor server arguments', () => {
       user: 'bob', port: 2222, json: true, dryRun: true, via: { user: 'root', host: 'host.example', port: 2200 },
     });
   });
+  it('--yes with --via: fixes run on the --via host', () => {
+    expect(parseServerArgs(['--yes', '--via', 'h'], env)).toMatchObject({ yes: true, via: { host: 'h', port: 22 } });
+  });
   it.each([
     [['--port', '0'], '--port must be a number from 1 to 65535, not "0".'],
     [['--user', '-rf'], '"-rf" is not a user name.'],
     [['--user'], '--user needs a value.'],
     [['--yes', '--dry-run'], '--yes and --dry-run contradict each other: choose one.'],
-    [['--yes', '--via', 'h'], '--yes cannot be used with --via yet: fixes would run on this machine, not on the remote host.'],
     [['--via', '-oProxyCommand=x'], 'Refusing "-oProxyCommand=x": a host may not start with "-" (it would be read as an option).'],
     [['--frobnicate'], 'Unknown option --frobnicate for "server" (see ssh-doctor server --help).'],
   ])('%j → usage error', (argv, msg) => expect(() => parseServerArgs(argv, env)).toThrow(msg));

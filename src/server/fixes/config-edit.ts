@@ -13,7 +13,6 @@
 // Relative Include paths resolve against /etc/ssh whatever -f names, so `sshd -t -f TMP` of the
 // main file reads exactly the drop-ins the real one does.
 import { backupStamp } from '../../fixes/backup.js';
-import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Command, Fix } from '../../report.js';
 
@@ -107,14 +106,10 @@ export function rememberSource(fix: Fix, file: string, text: string): Fix {
 }
 
 /** Why a config fix must not run now (its file changed since diagnosis), or undefined. */
-export function staleSource(fix: Fix, read: (path: string) => string = (p) => readFileSync(p, 'utf8')): string | undefined {
+export async function staleSource(fix: Fix, read: (path: string) => Promise<string | undefined>): Promise<string | undefined> {
   const was = readAt.get(fix);
   if (!was) return undefined;
-  let now: string;
-  try {
-    now = read(was.file);
-  } catch {
-    return `${was.file} can no longer be read`;
-  }
+  const now = await read(was.file);
+  if (now === undefined) return `${was.file} can no longer be read`;
   return now === was.text ? undefined : `${was.file} changed since it was checked; run ssh-doctor server again`;
 }

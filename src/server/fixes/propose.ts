@@ -2,7 +2,7 @@
 // Nothing here runs anything; run-fixes.ts applies a fix only after the user said yes.
 import type { Command, Fix } from '../../report.js';
 import { known, type ServerFacts } from '../facts.js';
-import { readConfigSources, MAIN_CONFIG } from './config-sources.js';
+import { MAIN_CONFIG } from './config-sources.js';
 import { editCommands, rememberSource, type ConfigEdit, type LineChange, type Reload } from './config-edit.js';
 import { backupStamp } from '../../fixes/backup.js';
 import { allowRule } from './firewall.js';
@@ -13,10 +13,11 @@ import { groupWriteRuleFor, walkedDirs } from '../strict-modes.js';
 import { startSshd } from './service.js';
 import { allSet, readingOrder, whereSet, type ConfigLine, type ConfigSource } from './sshd-config.js';
 
+/** `sources`: sshd_config and its includes as read on the host being fixed (config-sources.ts). */
 export function proposeFix(
   findingId: string,
   facts: ServerFacts,
-  sources: () => ConfigSource[] = readConfigSources,
+  sources: readonly ConfigSource[] = [],
   now: Date = new Date(),
 ): Fix | undefined {
   switch (findingId) {
@@ -40,23 +41,23 @@ export function proposeFix(
     case 'nologin-present':
       return nologinFix(facts, now);
     case 'pubkey-auth-disabled':
-      return setKeywordFix(facts, sources(), now, 'PubkeyAuthentication', 'yes', {
+      return setKeywordFix(facts, sources, now, 'PubkeyAuthentication', 'yes', {
         id: 'enable-pubkey-auth',
         title: 'Turn public key authentication back on',
         risk: 'Low: key logins become possible again; password settings are not touched.',
       });
     case 'usedns-enabled':
-      return setKeywordFix(facts, sources(), now, 'UseDNS', 'no', {
+      return setKeywordFix(facts, sources, now, 'UseDNS', 'no', {
         id: 'disable-usedns',
         title: 'Stop sshd from looking up client names (UseDNS no)',
         risk: 'Low: logins stop waiting for DNS; "from" patterns with host names in authorized_keys or Match stop matching.',
       });
     case 'user-not-allowed':
-      return allowUserFix(facts, sources(), now);
+      return allowUserFix(facts, sources, now);
     case 'sshd-port-mismatch':
-      return addPortFix(facts, sources(), now);
+      return addPortFix(facts, sources, now);
     case 'sshd-listen-address':
-      return listenAddressFix(facts, sources(), now);
+      return listenAddressFix(facts, sources, now);
     case 'firewall-blocks-ssh':
       return firewallFix(facts);
     default:
@@ -160,7 +161,7 @@ function reloadOf(f: ServerFacts): Reload | undefined {
   return { apply: ['kill', '-HUP', String(pids[0])], undo: ['pkill', '-HUP', '--pidfile', pidFile(f), '-x', 'sshd'] };
 }
 
-function configFix(f: ServerFacts, sources: ConfigSource[], edit: ConfigEdit, now: Date, meta: { id: string; title: string; risk: string }): Fix | undefined {
+function configFix(f: ServerFacts, sources: readonly ConfigSource[], edit: ConfigEdit, now: Date, meta: { id: string; title: string; risk: string }): Fix | undefined {
   const source = sources.find((x) => x.path === edit.file);
   if (!source) return undefined;
   let planned;
@@ -187,7 +188,7 @@ function editAt(l: ConfigLine, text: string): ConfigEdit {
   return { file: l.file, isMain: l.file === MAIN_CONFIG, changes: [{ line: l.line, action: 'replace', text }] };
 }
 
-function setKeywordFix(f: ServerFacts, sources: ConfigSource[], now: Date, keyword: string, value: string, meta: { id: string; title: string; risk: string }): Fix | undefined {
+function setKeywordFix(f: ServerFacts, sources: readonly ConfigSource[], now: Date, keyword: string, value: string, meta: { id: string; title: string; risk: string }): Fix | undefined {
   const lines = readingOrder(MAIN_CONFIG, sources);
   const wrong = (l: ConfigLine) => l.keyword === keyword.toLowerCase() && l.args[0]?.toLowerCase() !== value;
   // The first global line decides for everyone; failing that, a Match block overrides it.
@@ -202,7 +203,7 @@ function setKeywordFix(f: ServerFacts, sources: ConfigSource[], now: Date, keywo
 
 const listOf = (v: string[] | undefined): string[] => (v ?? []).flatMap((s) => s.split(/\s+/)).filter(Boolean);
 
-function allowUserFix(f: ServerFacts, sources: ConfigSource[], now: Date): Fix | undefined {
+function allowUserFix(f: ServerFacts, sources: readonly ConfigSource[], now: Date): Fix | undefined {
   const user = f.target.user;
   const eff = known(f.effective)?.config ?? {};
   const lines = readingOrder(MAIN_CONFIG, sources);
@@ -229,7 +230,7 @@ function allowUserFix(f: ServerFacts, sources: ConfigSource[], now: Date): Fix |
   return undefined;
 }
 
-function addPortFix(f: ServerFacts, sources: ConfigSource[], now: Date): Fix | undefined {
+function addPortFix(f: ServerFacts, sources: readonly ConfigSource[], now: Date): Fix | undefined {
   const port = f.target.port;
   // Another program holds the port: sshd could not bind it. Ports given with -p on sshd's
   // command line override every Port line: an edit would change nothing.
@@ -256,7 +257,7 @@ const LOOPBACK = /^(\[?::1\]?|127\.[\d.]+|localhost)(:\d+)?$/;
  * sit in one file, those lines are disabled so sshd listens on all addresses (its default).
  * A ListenAddress given on sshd's command line is not in any file: no fix then.
  */
-function listenAddressFix(f: ServerFacts, sources: ConfigSource[], now: Date): Fix | undefined {
+function listenAddressFix(f: ServerFacts, sources: readonly ConfigSource[], now: Date): Fix | undefined {
   const lines = allSet(readingOrder(MAIN_CONFIG, sources), 'ListenAddress');
   if (!lines.length || !lines.every((l) => LOOPBACK.test(l.args[0] ?? '')) || new Set(lines.map((l) => l.file)).size > 1) return undefined;
   const file = lines[0]!.file;

@@ -5,6 +5,7 @@
 // got through the new rules. The journal is the only channel between them. Pure decisions here.
 import type { Command, Fix } from '../../report.js';
 import type { JournalEntry } from '../../fixes/journal.js';
+import { shellCommand, shellQuote } from '../shell-quote.js';
 
 export const DEFAULT_ROLLBACK_SECONDS = 60;
 
@@ -60,4 +61,23 @@ export function rollbackTimer(
     ],
     detached: false,
   };
+}
+
+/** The file that tells a --via host's timer the change was settled (kept, or already reverted). */
+export const settledMarker = (id: string): string => `/run/ssh-doctor-rollback-${id}.settled`;
+
+/**
+ * Over --via, ssh-doctor is not installed on the far host, so its timer is plain sh: after N
+ * seconds it runs the undo commands (stopping at the first failure, like `ssh-doctor undo`) unless
+ * the marker exists. Under systemd a transient timer (outside the SSH session's scope, which
+ * logind may kill with the session); elsewhere `setsid -f`, a process in its own session whose
+ * output is closed at once, so the exec channel ends while it sleeps.
+ */
+export function remoteRollbackTimer(id: string, seconds: number, undo: readonly Command[], systemd: boolean): Command {
+  const marker = shellQuote(settledMarker(id));
+  const script = `if [ -e ${marker} ]; then rm -f ${marker}; else ${undo.map(shellCommand).join(' && ')}; fi`;
+  if (systemd) {
+    return ['systemd-run', '--quiet', `--unit=ssh-doctor-rollback-${id}`, `--on-active=${seconds}`, '--timer-property=AccuracySec=1s', 'sh', '-c', script];
+  }
+  return ['setsid', '-f', 'sh', '-c', `exec </dev/null >/dev/null 2>&1; sleep ${seconds}; ${script}`];
 }

@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import { formatUndo } from '../../report.js';
 import type { JournalEntry } from '../../fixes/journal.js';
 import type { RevertResult } from '../../fixes/revert.js';
+import { viaName } from '../../server/host.js';
 import { Choice } from '../components.js';
 
 type Screen =
@@ -34,7 +35,7 @@ export function UndoApp({ entries, revert, onExit }: {
         <Text bold>Which change should be undone?</Text>
         <Choice
           key="pick"
-          items={[...entries.map((e) => ({ label: `${e.id}  ${e.at.slice(0, 19).replace('T', ' ')}  ${e.title}`, value: e.id })), { label: 'Cancel', value: '' }]}
+          items={[...entries.map((e) => ({ label: `${e.id}  ${e.at.slice(0, 19).replace('T', ' ')}  ${e.title}${e.via ? `  (on ${viaName(e.via)})` : ''}`, value: e.id })), { label: 'Cancel', value: '' }]}
           onSelect={(v) => {
             const entry = entries.find((e) => e.id === v);
             if (entry) setScreen({ at: 'confirm', entry });
@@ -50,7 +51,7 @@ export function UndoApp({ entries, revert, onExit }: {
       <Box flexDirection="column">
         <Box flexDirection="column" borderStyle="round" paddingX={1}>
           <Text bold>Undo {e.id}: {e.title}</Text>
-          <Text dimColor>applied {e.at}</Text>
+          <Text dimColor>applied {e.at}{e.via ? ` on ${viaName(e.via)}, where the undo runs (over SSH)` : ''}</Text>
           {formatUndo(e.undo).map((u, i) => (
             <Text key={i} color="cyan">$ {u}</Text>
           ))}

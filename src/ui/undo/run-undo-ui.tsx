@@ -1,6 +1,6 @@
 import { render } from 'ink';
 import type { JournalEntry } from '../../fixes/journal.js';
-import { revertEntry } from '../../fixes/revert.js';
+import { revertWhereMade } from '../../fixes/revert.js';
 import { UndoApp } from './UndoApp.js';
 
 export async function runUndoUi(entries: JournalEntry[], dryRun: boolean): Promise<number> {
@@ -9,7 +9,7 @@ export async function runUndoUi(entries: JournalEntry[], dryRun: boolean): Promi
     return 0;
   }
   let code = 0;
-  const app = render(<UndoApp entries={entries} revert={(e) => revertEntry(e, { dryRun })} onExit={(c) => (code = c)} />);
+  const app = render(<UndoApp entries={entries} revert={(e) => revertWhereMade(e, { dryRun })} onExit={(c) => (code = c)} />);
   await app.waitUntilExit();
   return code;
 }

@@ -13,7 +13,7 @@ const base: ServerFacts = {
   privsepDir: { path: '/run/sshd', exists: true },
 };
 const MAIN: ConfigSource = { path: '/etc/ssh/sshd_config', text: 'Include /etc/ssh/sshd_config.d/*.conf\nUsePAM yes\n' };
-const src = (...more: ConfigSource[]) => () => [MAIN, ...more];
+const src = (...more: ConfigSource[]) => [MAIN, ...more];
 
 describe('proposeFix: starting sshd with what manages services here', () => {
   it.each([

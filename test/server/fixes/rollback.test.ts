@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JournalEntry } from '../../../src/fixes/journal.js';
-import { confirmationRefusal, needsRollbackGuard, rollbackDecision, rollbackTimer } from '../../../src/server/fixes/rollback.js';
+import { confirmationRefusal, needsRollbackGuard, remoteRollbackTimer, rollbackDecision, rollbackTimer } from '../../../src/server/fixes/rollback.js';
 
 const applied: JournalEntry = {
   id: 'ab12', at: '2026-01-01T00:00:00Z', fixId: 'firewall-allow-ssh', title: 'Allow 22', commands: [['iptables']],
@@ -46,5 +46,17 @@ describe('how the rollback timer is started', () => {
         '--setenv=SSH_DOCTOR_STATE_DIR=/var/lib/x', '/usr/bin/node', '/usr/lib/ssh-doctor.mjs', 'undo', '--rollback-after', '0', 'ab12'],
       detached: false,
     });
+  });
+});
+
+describe('the rollback timer on a --via host (plain sh: ssh-doctor is not installed there)', () => {
+  const undo = [['iptables', '-t', 'filter', '-D', 'INPUT', '-p', 'tcp', '--dport', '2222', '-m', 'comment', '--comment', 'ssh-doctor', '-j', 'ACCEPT'], ['echo', "it's"]];
+  const script = "if [ -e '/run/ssh-doctor-rollback-ab12.settled' ]; then rm -f '/run/ssh-doctor-rollback-ab12.settled'; else "
+    + "'iptables' '-t' 'filter' '-D' 'INPUT' '-p' 'tcp' '--dport' '2222' '-m' 'comment' '--comment' 'ssh-doctor' '-j' 'ACCEPT' && 'echo' 'it'\\''s'; fi";
+  it('without systemd: setsid -f, output closed at once, sleeps, then undoes unless settled', () => {
+    expect(remoteRollbackTimer('ab12', 60, undo, false)).toEqual(['setsid', '-f', 'sh', '-c', `exec </dev/null >/dev/null 2>&1; sleep 60; ${script}`]);
+  });
+  it('under systemd: a transient timer running the same script', () => {
+    expect(remoteRollbackTimer('ab12', 60, undo, true)).toEqual(['systemd-run', '--quiet', '--unit=ssh-doctor-rollback-ab12', '--on-active=60', '--timer-property=AccuracySec=1s', 'sh', '-c', script]);
   });
 });

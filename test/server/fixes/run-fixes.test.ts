@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rememberSource } from '../../../src/server/fixes/config-edit.js';
 import { runFix } from '../../../src/server/fixes/run-fixes.js';
+import type { Command } from '../../../src/report.js';
+import type { Exec } from '../../../src/server/exec.js';
+import type { Host } from '../../../src/server/host.js';
 
 describe('runFix', () => {
   let dir: string;
@@ -43,5 +46,78 @@ describe('runFix', () => {
     const r = await runFix({ id: 'firewall-allow-ssh', title: 't', commands: [['touch', marker]], risk: '', undo: [] }, { dryRun: true, env: { SSH_CONNECTION: '1.2.3.4 5 6.7.8.9 22' } });
     expect(r.log).toEqual([`(dry run) $ touch ${marker}`, '(dry run) over SSH this change would be rolled back after 60 s unless confirmed from a new connection']);
     expect(existsSync(marker)).toBe(false);
+  });
+});
+
+describe('runFix on a --via host', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ssh-doctor-runfix-via-'));
+    process.env.SSH_DOCTOR_STATE_DIR = dir;
+  });
+  afterEach(() => {
+    delete process.env.SSH_DOCTOR_STATE_DIR;
+  });
+  const via = { user: 'root', host: 'h.example', port: 2200 };
+  /** A remote host whose commands are recorded (and succeed unless `fails` says otherwise). */
+  function fakeHost(files: Record<string, string> = {}, fails: (c: Command) => boolean = () => false) {
+    const ran: Command[] = [];
+    const exec: Exec = async (c) => {
+      ran.push(c);
+      const bad = fails(c);
+      return { exitCode: bad ? 1 : 0, stdout: '', stderr: bad ? 'nope' : '', timedOut: false, missing: false, durationMs: 1 };
+    };
+    const host: Host = { exec, via, readFile: async (p) => files[p], listDir: async () => [], sha256: async (p) => (p in files ? 'abc' : undefined) };
+    return { host, ran };
+  }
+  const journal = () => readFileSync(join(dir, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const allow = ['iptables', '-t', 'filter', '-I', 'INPUT', '1', '-p', 'tcp', '--dport', '2222', '-j', 'ACCEPT'];
+  const remove = ['iptables', '-t', 'filter', '-D', 'INPUT', '-p', 'tcp', '--dport', '2222', '-j', 'ACCEPT'];
+  const firewall = { id: 'firewall-allow-ssh', title: 'Allow 2222', commands: [allow], risk: '', undo: [remove] };
+
+  it('runs the commands there, checks staleness there, and journals the host for undo', async () => {
+    const { host, ran } = fakeHost({ '/etc/ssh/sshd_config': 'UseDNS yes\n' });
+    const fix = rememberSource({ id: 'disable-usedns', title: 't', commands: [['mv', '/etc/ssh/.sshd_config.ssh-doctor-tmp', '/etc/ssh/sshd_config']], risk: '', undo: [['true']] }, '/etc/ssh/sshd_config', 'UseDNS yes\n');
+    const r = await runFix(fix, { host, env: { SSH_CONNECTION: '1 2 3 4' } });
+    expect(r.ok).toBe(true);
+    expect(ran).toEqual([['mv', '/etc/ssh/.sshd_config.ssh-doctor-tmp', '/etc/ssh/sshd_config']]);
+    expect(journal()).toEqual([expect.objectContaining({ id: r.journalId, status: 'applied', via, results: [{ path: '/etc/ssh/sshd_config', sha256: 'abc' }] })]);
+  });
+
+  it('a config file changed there since diagnosis: refused, nothing run', async () => {
+    const { host, ran } = fakeHost({ '/etc/ssh/sshd_config': '# edited\nUseDNS yes\n' });
+    const fix = rememberSource({ id: 'disable-usedns', title: 't', commands: [['true']], risk: '', undo: [] }, '/etc/ssh/sshd_config', 'UseDNS yes\n');
+    expect(await runFix(fix, { host })).toEqual({ ok: false, log: ['refused: /etc/ssh/sshd_config changed since it was checked; run ssh-doctor server again'] });
+    expect(ran).toEqual([]);
+  });
+
+  it('firewall: timer armed there first; a NEW connection that gets in keeps the change', async () => {
+    const { host, ran } = fakeHost({}, (c) => c[0] === 'test');
+    const fresh = fakeHost();
+    const r = await runFix(firewall, { host, reconnect: async () => ({ ...fresh.host, close: () => {} }), rollbackSeconds: 30 });
+    expect(r.ok).toBe(true);
+    expect(ran.map((c) => c.slice(0, 2))).toEqual([['test', '-d'], ['setsid', '-f'], allow.slice(0, 2)]);
+    expect(ran[1]![4]).toMatch(/^exec <\/dev\/null >\/dev\/null 2>&1; sleep 30; if \[ -e '\/run\/ssh-doctor-rollback-\w+\.settled' \]/);
+    expect(fresh.ran).toEqual([['touch', `/run/ssh-doctor-rollback-${r.journalId}.settled`]]);
+    expect(r.log.at(-1)).toBe('A new SSH connection to root@h.example:2200 got in after the change: kept, and its rollback timer disarmed.');
+    expect(journal().map((e) => [e.status, e.undoes, e.via])).toEqual([['applied', undefined, via], ['confirmed', r.journalId, via]]);
+  });
+
+  it('firewall: no new connection gets in, so it is reverted through this one and the timer told', async () => {
+    const { host, ran } = fakeHost();
+    const r = await runFix(firewall, { host, systemd: true, reconnect: async () => { throw new Error('connect ETIMEDOUT'); } });
+    expect(r.ok).toBe(false);
+    expect(ran.map((c) => c[0])).toEqual(['systemd-run', 'iptables', 'iptables', 'touch']);
+    expect(ran[2]).toEqual(remove);
+    expect(r.log).toContain('A new SSH connection to root@h.example:2200 failed (connect ETIMEDOUT), so the change was rolled back:');
+    expect(journal().map((e) => e.status)).toEqual(['applied', 'rolled-back']);
+  });
+
+  it('firewall whose undo is only known afterwards (nft handle): refused over --via', async () => {
+    const { host, ran } = fakeHost();
+    const r = await runFix({ ...firewall, undo: 'nft delete rule inet filter input handle <the handle printed when the rule was added>' }, { host });
+    expect(r.ok).toBe(false);
+    expect(r.log[0]).toMatch(/^refused: over --via this change needs an automatic rollback, and its undo is only known once made/);
+    expect(ran).toEqual([]);
   });
 });

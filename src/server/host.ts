@@ -1,0 +1,53 @@
+// Where the server side reads files and runs commands: this machine, or the --via host over SSH.
+// Fixes, their staleness check and their undo use the same Host, so a change made on a remote
+// host is checked, made and undone there.
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { localExec, type Exec } from './exec.js';
+
+/** An --via destination, as the journal remembers it for undo. */
+export interface Via {
+  user?: string;
+  host: string;
+  port: number;
+}
+
+export interface Host {
+  exec: Exec;
+  /** A file's exact text, or undefined when it cannot be read. */
+  readFile(path: string): Promise<string | undefined>;
+  /** Entry names in a directory, or undefined when it cannot be listed. */
+  listDir(dir: string): Promise<string[] | undefined>;
+  sha256(path: string): Promise<string | undefined>;
+  /** Absent on this machine. */
+  via?: Via;
+}
+
+const orUndefined = <T>(p: Promise<T>): Promise<T | undefined> => p.catch(() => undefined);
+
+export const localHost: Host = {
+  exec: localExec,
+  readFile: (path) => orUndefined(readFile(path, 'utf8')),
+  listDir: (dir) => orUndefined(readdir(dir)),
+  sha256: async (path) => orUndefined(readFile(path).then((b) => createHash('sha256').update(b).digest('hex'))),
+};
+
+/** The same reads done with commands on the other side (its exec returns output untrimmed). */
+export function remoteHost(exec: Exec, via: Via): Host {
+  const out = async (cmd: string[]) => {
+    const r = await exec(cmd);
+    return r.exitCode === 0 ? r.stdout : undefined;
+  };
+  return {
+    exec,
+    via,
+    readFile: (path) => out(['cat', '--', path]),
+    listDir: async (dir) => (await out(['ls', '-1A', '--', dir]))?.split('\n').filter(Boolean),
+    sha256: async (path) => (await out(['sha256sum', '--', path]))?.split(/\s/)[0] || undefined,
+  };
+}
+
+export function viaName(via: Via): string {
+  const host = via.host.includes(':') ? `[${via.host}]` : via.host;
+  return `${via.user ? `${via.user}@` : ''}${host}${via.port === 22 ? '' : `:${via.port}`}`;
+}

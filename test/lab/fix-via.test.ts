@@ -1,0 +1,81 @@
+// `server --via --yes`: fixes applied on the --via host over SSH, and undone there. In the lab this
+// machine and the --via host share one filesystem, so ssh-doctor runs as `ops`, an unprivileged
+// user with root's key in its own agent: it cannot chmod alice's files or touch iptables itself,
+// so every change that lands was made by root on the far side of the SSH connection.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CLI, requireLab, startLab, type Lab } from './lab.js';
+import { canLogin, PORT, SETUP, sh } from '../server/lab-helpers.js';
+
+const OPS_SETUP = `cat /root/.ssh/id_ed25519.pub > /root/.ssh/authorized_keys; chmod 600 /root/.ssh/authorized_keys
+useradd -m ops; install -d -m 700 -o ops -g ops /home/ops/.ssh
+install -m 600 -o ops -g ops /root/.ssh/id_ed25519 /home/ops/.ssh/root_key
+ssh-keyscan -p ${PORT} 127.0.0.1 2>/dev/null > /home/ops/.ssh/known_hosts; chown ops: /home/ops/.ssh/known_hosts
+runuser -u ops -- ssh-agent -a /home/ops/agent.sock >/dev/null
+runuser -u ops -- env SSH_AUTH_SOCK=/home/ops/agent.sock ssh-add -q /home/ops/.ssh/root_key`;
+
+/** ssh-doctor as ops. */
+function asOps(lab: Lab, args: string[], timeoutMs = 60_000) {
+  return lab.exec(['runuser', '-u', 'ops', '--', 'env', 'HOME=/home/ops', 'USER=ops', 'SSH_AUTH_SOCK=/home/ops/agent.sock', 'PATH=/usr/local/bin:/usr/bin:/bin', 'node', CLI, ...args], { timeoutMs });
+}
+
+const VIA = ['--via', `root@127.0.0.1:${PORT}`];
+
+async function fixVia(lab: Lab, extra: string[] = []) {
+  const r = await asOps(lab, ['server', '--json', '--yes', ...VIA, '--user', 'alice', '--port', String(PORT), ...extra]);
+  try {
+    return { ...r, report: JSON.parse(r.stdout) };
+  } catch {
+    throw new Error(`no JSON report (exit ${r.exitCode}):\n${r.stdout}\n${r.stderr}`);
+  }
+}
+
+async function journal(lab: Lab) {
+  const r = await asOps(lab, ['undo', '--list', '--json']);
+  return JSON.parse(r.stdout) as { journal: string; entries: { id: string; fixId: string; via?: unknown; results?: unknown[] }[] };
+}
+
+describe.runIf(requireLab())('fixes over --via, made and undone on the remote host', () => {
+  let lab: Lab;
+  beforeEach(async () => {
+    lab = await startLab();
+    await sh(lab, `${SETUP}\n${OPS_SETUP}`);
+  });
+  afterEach(() => lab?.close());
+
+  it('ssh-dir-permissions: chmod runs there (ops could not), alice logs in, undo over --via puts the mode back', async () => {
+    await sh(lab, 'chmod 777 /home/alice/.ssh');
+    expect(await canLogin(lab)).toBe(false);
+    // ops itself cannot change the mode: the fix below has to happen as root on the far side.
+    expect((await lab.exec(['runuser', '-u', 'ops', '--', 'chmod', '0700', '/home/alice/.ssh'])).exitCode).not.toBe(0);
+
+    const { exitCode, report, stderr } = await fixVia(lab);
+    expect(report.applied).toEqual([expect.objectContaining({ fixId: 'fix-ssh-dir-permissions', ok: true })]);
+    expect(stderr).toContain('Fix for ssh-dir-permissions: Set the modes sshd\'s StrictModes requires: /home/alice/.ssh 0777 → 0700 [applied]');
+    expect(exitCode).toBe(0);
+    expect((await sh(lab, 'stat -c %a /home/alice/.ssh')).trim()).toBe('700');
+    expect(await canLogin(lab)).toBe(true);
+
+    const { journal: path, entries } = await journal(lab);
+    expect(path).toBe('/home/ops/.local/state/ssh-doctor/journal.jsonl');
+    expect(entries).toEqual([expect.objectContaining({ fixId: 'fix-ssh-dir-permissions', via: { user: 'root', host: '127.0.0.1', port: PORT } })]);
+    const undo = await asOps(lab, ['undo', entries[0]!.id, '--yes']);
+    expect(undo.stdout).toContain(`(on root@127.0.0.1:${PORT}, over SSH)`);
+    expect(undo.exitCode).toBe(0);
+    expect((await sh(lab, 'stat -c %a /home/alice/.ssh')).trim()).toBe('777');
+  }, 90_000);
+
+  it('pubkey-auth-disabled in a Match block of a drop-in: edited there through a validated copy, backup kept', async () => {
+    await sh(lab, `printf '# ops test\\nMatch User alice\\n    PubkeyAuthentication no\\n' > /etc/ssh/sshd_config.d/50-alice.conf; pkill -HUP -x -o sshd; sleep 0.5`);
+    expect(await canLogin(lab)).toBe(false);
+
+    const { exitCode, report } = await fixVia(lab);
+    expect(report.applied).toEqual([expect.objectContaining({ fixId: 'enable-pubkey-auth', ok: true })]);
+    expect(exitCode).toBe(0);
+    expect(await sh(lab, 'cat /etc/ssh/sshd_config.d/50-alice.conf')).toBe('# ops test\nMatch User alice\nPubkeyAuthentication yes');
+    expect(await sh(lab, 'cat /etc/ssh/sshd_config.d/50-alice.conf.ssh-doctor-*')).toBe('# ops test\nMatch User alice\n    PubkeyAuthentication no');
+    expect(await canLogin(lab)).toBe(true);
+    // The hash undo checks against was taken there, of the file as the fix left it.
+    const { entries } = await journal(lab);
+    expect(entries[0]).toMatchObject({ fixId: 'enable-pubkey-auth', results: [{ path: '/etc/ssh/sshd_config.d/50-alice.conf', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }] });
+  }, 90_000);
+});
