@@ -68,7 +68,7 @@ async function provide(host: Host, args: ServerArgs) {
         sources = read;
         return gathered;
       }),
-      applyFix: fromPromise(({ input }) => runFix(input.fix, { host, reconnect })),
+      applyFix: fromPromise(({ input }) => runFix(input.fix, { host, reconnect, rollbackSeconds: args.rollbackSeconds })),
     },
   });
   return { machine, proposeFix: (id: string, facts: ServerFacts) => proposeFix(id, facts, sources) };

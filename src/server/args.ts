@@ -2,6 +2,7 @@
 import { assertClean, parsePort, UsageError } from '../errors.js';
 import { splitDestination } from '../args.js';
 import type { Via } from './host.js';
+import { DEFAULT_ROLLBACK_SECONDS } from './fixes/rollback.js';
 
 export interface ServerArgs {
   user: string;
@@ -10,11 +11,13 @@ export interface ServerArgs {
   yes: boolean;
   dryRun: boolean;
   via?: Via;
+  /** Seconds before a firewall change made over SSH is rolled back unless confirmed. */
+  rollbackSeconds: number;
   help: boolean;
 }
 
 export function parseServerArgs(argv: readonly string[], env: Record<string, string | undefined>): ServerArgs {
-  const out: ServerArgs = { user: env.SUDO_USER || env.USER || 'root', port: 22, json: false, yes: false, dryRun: false, help: false };
+  const out: ServerArgs = { user: env.SUDO_USER || env.USER || 'root', port: 22, json: false, yes: false, dryRun: false, rollbackSeconds: DEFAULT_ROLLBACK_SECONDS, help: false };
   for (let i = 0; i < argv.length; i++) {
     const a = assertClean('An argument', argv[i]!);
     const value = (flag: string) => {
@@ -31,7 +34,11 @@ export function parseServerArgs(argv: readonly string[], env: Record<string, str
       if (!/^[a-z_][a-z0-9_.-]*\$?$/i.test(u)) throw new UsageError(`"${u}" is not a user name.`);
       out.user = u;
     } else if (a === '--port' || a.startsWith('--port=')) out.port = parsePort(value('--port'), '--port');
-    else if (a === '--via' || a.startsWith('--via=')) {
+    else if (a === '--rollback-seconds' || a.startsWith('--rollback-seconds=')) {
+      const v = value('--rollback-seconds');
+      if (!/^\d{1,4}$/.test(v) || Number(v) < 5) throw new UsageError(`--rollback-seconds takes 5 to 9999 seconds, not "${v}".`);
+      out.rollbackSeconds = Number(v);
+    } else if (a === '--via' || a.startsWith('--via=')) {
       const d = splitDestination(value('--via'));
       out.via = { ...(d.user ? { user: d.user } : {}), host: d.host, port: d.port ? Number(d.port) : 22 };
     } else throw new UsageError(`Unknown option ${a} for "server" (see ssh-doctor server --help).`);
@@ -50,6 +57,9 @@ On the server itself: finds why sshd refuses people, and fixes it after you say 
   --dry-run     show what would run; change nothing
   --via DEST    run the same checks, and the fixes you confirm, on another host over SSH
                 (its host key must be known; logs in with your ssh agent)
+  --rollback-seconds N
+                a firewall change made over SSH is undone after N seconds (default ${DEFAULT_ROLLBACK_SECONDS})
+                unless a new connection is confirmed (over --via ssh-doctor opens it itself)
 Exit status: 0 no error-level finding, 1 an error-level finding, 2 usage error.
 `;
 

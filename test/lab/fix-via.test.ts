@@ -78,4 +78,58 @@ describe.runIf(requireLab())('fixes over --via, made and undone on the remote ho
     const { entries } = await journal(lab);
     expect(entries[0]).toMatchObject({ fixId: 'enable-pubkey-auth', results: [{ path: '/etc/ssh/sshd_config.d/50-alice.conf', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }] });
   }, 90_000);
+
+  describe('firewall-blocks-ssh on a second port, with the way in (--via port) open', () => {
+    const PORT2 = PORT + 1;
+    const BLOCK = `iptables -A INPUT -p tcp --dport ${PORT2} -j DROP`;
+    // New connections to the --via port dropped, established ones kept: the way in just got cut.
+    const CUT_NEW = `iptables -I INPUT 1 -p tcp --dport ${PORT} -m conntrack --ctstate NEW -j DROP`;
+    const ALLOW = `-A INPUT -p tcp -m tcp --dport ${PORT2} -m comment --comment ssh-doctor -j ACCEPT`;
+    const rules = async () => (await sh(lab, 'iptables -S INPUT')).split('\n').filter((l) => l.startsWith('-A'));
+    const login2 = () => lab.exec(['ssh', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'ConnectTimeout=3', '-p', String(PORT2), 'alice@127.0.0.1', 'id', '-un']);
+    const run = (extra: string[] = []) => asOps(lab, ['server', '--json', '--yes', ...VIA, '--user', 'alice', '--port', String(PORT2), ...extra]);
+    /** Once ssh-doctor's own connection is up, block new ones (as a fix gone wrong would). */
+    async function cutNewConnectionsOnceConnected() {
+      await sh(lab, `for i in $(seq 100); do ss -Htn state established '( dport = :${PORT} )' | grep -q . && break; sleep 0.1; done; ${CUT_NEW}`);
+    }
+    beforeEach(async () => {
+      await sh(lab, `pkill -x sshd; sleep 0.3; /usr/sbin/sshd -p ${PORT} -p ${PORT2} -E /var/log/auth.log; ${BLOCK}`);
+    });
+
+    it('allowed before the DROP; a new connection gets in, so the change is kept and its timer disarmed', async () => {
+      const r = await run(['--rollback-seconds', '5']);
+      expect(r.stderr).toContain(`A new SSH connection to root@127.0.0.1:${PORT} got in after the change: kept, and its rollback timer disarmed.`);
+      expect(r.stderr).toMatch(/rollback armed on 127\.0\.0\.1: \$ setsid -f sh -c 'exec <\/dev\/null >\/dev\/null 2>&1; sleep 5; /);
+      expect(r.exitCode).toBe(0);
+      expect(await rules()).toEqual([ALLOW, `-A INPUT -p tcp -m tcp --dport ${PORT2} -j DROP`]);
+      expect((await login2()).stdout.trim()).toBe('alice');
+      expect((await journal(lab)).entries.map((e) => e.fixId)).toEqual(['firewall-allow-ssh']);
+      // The timer fires, finds the change settled, and leaves it (removing its marker).
+      await sh(lab, 'for i in $(seq 100); do ls /run/ssh-doctor-rollback-*.settled >/dev/null 2>&1 || break; sleep 0.1; done');
+      expect(await sh(lab, 'ls /run | grep ssh-doctor || true')).toBe('');
+      expect(await rules()).toContain(ALLOW);
+    }, 90_000);
+
+    it('no new connection gets in after the change: reverted at once through the open session', async () => {
+      const running = run();
+      await cutNewConnectionsOnceConnected();
+      const r = await running;
+      expect(r.stderr).toMatch(new RegExp(`A new SSH connection to root@127\\.0\\.0\\.1:${PORT} failed \\(.+\\), so the change was rolled back:`));
+      expect(r.exitCode).toBe(1);
+      expect(await rules()).not.toContain(ALLOW);
+      expect((await journal(lab)).entries).toEqual([]);
+    }, 90_000);
+
+    it('the session dies right after the change: the timer on the host reverts it after --rollback-seconds', async () => {
+      const running = run(['--rollback-seconds', '6']);
+      await cutNewConnectionsOnceConnected();
+      // The allow is in, ssh-doctor is waiting for its new connection: kill it and its SSH session.
+      await sh(lab, `for i in $(seq 100); do iptables -S INPUT | grep -q -- '--comment ssh-doctor' && break; sleep 0.1; done; pkill -KILL -u ops -f ssh-doctor.mjs`);
+      await running;
+      expect(await rules()).toContain(ALLOW);
+      await sh(lab, `for i in $(seq 150); do iptables -S INPUT | grep -q -- '--comment ssh-doctor' || break; sleep 0.1; done`);
+      expect(await rules()).toEqual([`-A INPUT -p tcp -m tcp --dport ${PORT} -m conntrack --ctstate NEW -j DROP`, `-A INPUT -p tcp -m tcp --dport ${PORT2} -j DROP`]);
+    }, 90_000);
+  });
 });
+
