@@ -14,6 +14,8 @@ export interface ServerInput {
   mode: FixMode;
   /** The fixes side's proposer; absent means findings carry no fix. */
   proposeFix?: (findingId: string, facts: ServerFacts) => Fix | undefined;
+  /** The --via host ("root@db1:2200") the checks and fixes run on; absent for this machine. */
+  via?: string;
 }
 
 export interface Gathered {

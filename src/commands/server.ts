@@ -24,12 +24,13 @@ export async function main(argv: string[]): Promise<number> {
     const interactive = !args.json && process.stdin.isTTY === true && process.stdout.isTTY === true;
     const mode: FixMode = args.dryRun ? 'dry-run' : args.yes ? 'yes' : interactive ? 'ask' : 'report';
     const { machine, proposeFix } = await provide(host, args);
+    const input = { mode, proposeFix, ...(args.via ? { via: viaName(args.via) } : {}) };
     if (interactive) {
       const [{ runMachineUi }, { ServerWizard }] = await Promise.all([import('../ui/run-machine.js'), import('../ui/server/ServerWizard.js')]);
-      const ctx = await runMachineUi(machine, { mode, proposeFix }, ServerWizard);
+      const ctx = await runMachineUi(machine, input, ServerWizard);
       return finish(ctx, args, started, 'text');
     }
-    const actor = createActor(machine, { input: { mode, proposeFix } });
+    const actor = createActor(machine, { input });
     if (mode === 'yes' || mode === 'dry-run') {
       // --yes still prints each fix as it goes (stderr under --json, which owns stdout).
       const say = (s: string) => (args.json ? process.stderr : process.stdout).write(s + '\n');

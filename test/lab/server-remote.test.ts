@@ -55,8 +55,8 @@ ssh-agent -a /root/agent.sock >/dev/null; SSH_AUTH_SOCK=/root/agent.sock ssh-add
     expect(remote.probes.find((p: { id: string }) => p.id === 'running').detail).toMatch(/^sshd pid \d+$/);
     expect(remote.findings.map((f: { id: string }) => f.id)).toEqual(local.ids);
     expect(finding(remote, 'nologin-present').evidence).toEqual(['/etc/nologin exists: "back at 5"']);
-    // Fixes would run on this machine, so over --via none is proposed.
-    expect(remote.findings.every((f: { fix?: unknown }) => f.fix === undefined)).toBe(true);
+    // The fix proposed is the one for that host (its commands run there, over SSH).
+    expect(finding(remote, 'nologin-present')).toMatchObject({ fix: { id: 'move-nologin', commands: [['mv', '/etc/nologin', expect.stringMatching(/^\/etc\/nologin\.ssh-doctor-\d{8}T\d{6}Z$/)]] } });
   });
 
   it('--via without an ssh agent: says to start one, and never reads a private key itself', async () => {

@@ -15,7 +15,7 @@ const broken: ServerFacts = { target: { user: 'alice', port: 22 }, root: true, p
 const healed: ServerFacts = { ...broken, privsepDir: { path: '/run/sshd', exists: true } };
 const fix: Fix = { id: 'create-privsep-dir', title: 'Create /run/sshd', commands: [['install', '-d', '-m', '0755', '/run/sshd']], risk: 'None: an empty directory.', undo: [['rmdir', '/run/sshd']] };
 
-function start() {
+function start(via?: string) {
   let n = 0;
   const applyFix = vi.fn(async () => ({ ok: true, log: ['$ install -d -m 0755 /run/sshd'] }));
   const actor = createActor(
@@ -25,7 +25,7 @@ function start() {
         applyFix: fromPromise(applyFix),
       },
     }),
-    { input: { mode: 'ask', proposeFix: (id) => (id === 'privsep-dir-missing' ? fix : undefined) } },
+    { input: { mode: 'ask', proposeFix: (id) => (id === 'privsep-dir-missing' ? fix : undefined), ...(via ? { via } : {}) } },
   );
   actor.start();
   return { actor, applyFix, ...render(<ServerWizard actor={actor} />) };
@@ -50,6 +50,12 @@ describe('server wizard', () => {
     await vi.waitFor(() => expect(actor.getSnapshot().status).toBe('done'));
     expect(applyFix).toHaveBeenCalledTimes(1);
     await vi.waitFor(() => expect(lastFrame()).toContain('privsep-dir-missing: applied'));
+  });
+
+  it('over --via, says on which host the fix would run', async () => {
+    const { lastFrame } = start('root@db1:2200');
+    await vi.waitFor(() => expect(lastFrame()).toContain('Apply this fix on root@db1:2200?'));
+    expect(lastFrame()).toContain('ssh-doctor server on root@db1:2200 (over SSH)');
   });
 
   it('"No, leave it" is the default: Enter records a decline and applies nothing', async () => {

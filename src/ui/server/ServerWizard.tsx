@@ -7,11 +7,11 @@ import { Choice, FindingView, FixPreview, ProbeList } from '../components.js';
 
 export function ServerWizard({ actor }: { actor: Actor<typeof serverMachine> }) {
   const state = useSelector(actor, (s) => s);
-  const { probes, findings, current, outcomes } = state.context;
+  const { probes, findings, current, outcomes, input } = state.context;
   const probing = state.matches('probing');
   return (
     <Box flexDirection="column">
-      <Text bold>ssh-doctor server</Text>
+      <Text bold>ssh-doctor server{input.via ? ` on ${input.via} (over SSH)` : ''}</Text>
       <ProbeList probes={probes} running={probing ? [{ id: 'gather', label: 'checking sshd, firewall, account and files…' }] : []} />
       {!probing && findings.length === 0 && <Text color="green">✔ Nothing on this server stops a key login.</Text>}
       {!probing && findings.filter((f) => f.id !== current?.id || !state.matches('asking')).map((f) => <FindingView key={f.id} finding={f} />)}
@@ -25,7 +25,7 @@ export function ServerWizard({ actor }: { actor: Actor<typeof serverMachine> }) 
         <Box flexDirection="column">
           <FindingView finding={current} />
           <FixPreview fix={current.fix} />
-          <Text>Apply this fix?</Text>
+          <Text>{input.via ? `Apply this fix on ${input.via}?` : 'Apply this fix?'}</Text>
           {/* "No" first: Enter pressed in haste changes nothing. A new key per fix resets the cursor. */}
           <Choice
             key={current.id}
