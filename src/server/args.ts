@@ -61,6 +61,8 @@ On the server itself: finds why sshd refuses people, and fixes it after you say 
                 a firewall change made over SSH is undone after N seconds (default ${DEFAULT_ROLLBACK_SECONDS})
                 unless a new connection is confirmed (over --via ssh-doctor opens it itself)
 Exit status: 0 no error-level finding, 1 an error-level finding, 2 usage error.
+--via logs in once for the whole run (agent only); a firewall fix adds one new connection, the
+proof that the way in still works.
 `;
 
 /** The exact command to rerun as root (shown when checks needed root; sudo asks for the password itself). */

@@ -14,6 +14,8 @@ export function driverBundle(): Promise<string> {
     await build({
       entryPoints: [join(REPO, 'test/lab/fix-driver.ts')], outfile: out, bundle: true, platform: 'node',
       format: 'esm', target: 'node20', logLevel: 'warning',
+      // As in scripts/build.mjs: ssh2 (reached by undo over --via) falls back to pure JS without them.
+      external: ['*.node', 'cpu-features'],
       banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
     });
     return out;

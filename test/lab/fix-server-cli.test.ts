@@ -34,7 +34,7 @@ echo 'maintenance until noon' > /etc/nologin`);
     expect(left).not.toContain('home-permissions');
     expect(left).not.toContain('pubkey-auth-disabled');
     expect((await lab.sh('stat -c "%n %a" /home/alice')).stdout.trim()).toBe('/home/alice 755');
-    expect((await lab.sh('ls /etc/nologin*')).stdout.trim()).toMatch(/^\/etc\/nologin\.ssh-doctor-\d{8}T\d{6}Z$/);
+    expect((await lab.sh('ls /etc/nologin*')).stdout.trim()).toMatch(/^\/etc\/nologin\.ssh-doctor-\d{8}T\d{6}\.\d{3}Z$/);
     expect((await lab.sh('cat /etc/ssh/sshd_config.d/40-off.conf')).stdout.trim()).toBe('PubkeyAuthentication yes');
     expect((await login(lab, PORT)).stdout.trim()).toBe('alice');
     const list = JSON.parse((await lab.cli(['undo', '--list', '--json'], { env: STATE })).stdout).entries as { fixId: string }[];

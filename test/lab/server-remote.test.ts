@@ -56,7 +56,7 @@ ssh-agent -a /root/agent.sock >/dev/null; SSH_AUTH_SOCK=/root/agent.sock ssh-add
     expect(remote.findings.map((f: { id: string }) => f.id)).toEqual(local.ids);
     expect(finding(remote, 'nologin-present').evidence).toEqual(['/etc/nologin exists: "back at 5"']);
     // The fix proposed is the one for that host (its commands run there, over SSH).
-    expect(finding(remote, 'nologin-present')).toMatchObject({ fix: { id: 'move-nologin', commands: [['mv', '/etc/nologin', expect.stringMatching(/^\/etc\/nologin\.ssh-doctor-\d{8}T\d{6}Z$/)]] } });
+    expect(finding(remote, 'nologin-present')).toMatchObject({ fix: { id: 'move-nologin', commands: [['mv', '/etc/nologin', expect.stringMatching(/^\/etc\/nologin\.ssh-doctor-\d{8}T\d{6}\.\d{3}Z$/)]] } });
   });
 
   it('--via without an ssh agent: says to start one, and never reads a private key itself', async () => {

@@ -12,7 +12,7 @@ describe('config edit commands', () => {
   const tmp = '/etc/ssh/sshd_config.d/.50-x.conf.ssh-doctor-tmp';
 
   it('shows every step that really runs: backup, copy, edit, validate, rename, validate all, reload', () => {
-    expect(backup).toBe(`${dropIn}.ssh-doctor-20261125T120000Z`);
+    expect(backup).toBe(`${dropIn}.ssh-doctor-20261125T120000.000Z`);
     expect(commands).toEqual([
       ['cp', '-p', dropIn, backup],
       ['cp', '-p', dropIn, tmp],

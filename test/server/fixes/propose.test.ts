@@ -99,8 +99,8 @@ describe('proposeFix: loopback-only ListenAddress', () => {
 describe('proposeFix: small file fixes', () => {
   it('nologin is moved aside with a timestamp, and moved back on undo', () => {
     const fix = proposeFix('nologin-present', { ...base, nologin: { exists: true, path: '/etc/nologin' } }, src(), now)!;
-    expect(fix.commands).toEqual([['mv', '/etc/nologin', '/etc/nologin.ssh-doctor-20261125T120000Z']]);
-    expect(fix.undo).toEqual([['mv', '/etc/nologin.ssh-doctor-20261125T120000Z', '/etc/nologin']]);
+    expect(fix.commands).toEqual([['mv', '/etc/nologin', '/etc/nologin.ssh-doctor-20261125T120000.000Z']]);
+    expect(fix.undo).toEqual([['mv', '/etc/nologin.ssh-doctor-20261125T120000.000Z', '/etc/nologin']]);
   });
 
   it('missing host keys: ssh-keygen -A; the undo removes only the keys that were missing', () => {

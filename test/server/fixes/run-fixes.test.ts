@@ -33,7 +33,7 @@ describe('runFix', () => {
   it('runs an unchanged one, and journals it with its undo and backups', async () => {
     const file = join(dir, 'f');
     writeFileSync(file, 'x\n');
-    const backup = `${file}.ssh-doctor-20261125T120000Z`;
+    const backup = `${file}.ssh-doctor-20261125T120000.000Z`;
     const fix = rememberSource({ id: 'k', title: 't', commands: [['cp', '-p', file, backup]], risk: '', undo: [['rm', backup]] }, file, 'x\n');
     const r = await runFix(fix, { env: {} });
     expect(r.ok).toBe(true);
