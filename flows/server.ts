@@ -1,11 +1,12 @@
 // The server wizard: probe everything, turn facts into findings, then walk through each proposed
-// fix — ask (interactive), apply on yes, re-probe to verify. Probes and fixes are actors that
+// fix — ask (interactive), apply on yes, re-probe to verify; when checks needed root, offer the
+// rerun with sudo last. Probes and fixes are actors that
 // src/commands/server.ts provides (tests provide fakes); this file never touches the system.
 import { assign, setup } from 'xstate';
 import { notProvided } from './actors.js';
-import type { Finding, Fix, ProbeRecord } from '../src/report.js';
+import type { Command, Finding, Fix, ProbeRecord } from '../src/report.js';
 import type { ServerFacts } from '../src/server/facts.js';
-import { serverFindings } from '../src/server/findings.js';
+import { needsRoot, serverFindings } from '../src/server/findings.js';
 
 /** report: --json without --yes; ask: the interactive wizard; yes: --yes; dry-run: show only. */
 export type FixMode = 'report' | 'ask' | 'yes' | 'dry-run';
@@ -16,6 +17,8 @@ export interface ServerInput {
   proposeFix?: (findingId: string, facts: ServerFacts) => Fix | undefined;
   /** The --via host ("root@db1:2200") the checks and fixes run on; absent for this machine. */
   via?: string;
+  /** The rerun as root, offered at the end when checks needed root (sudo asks for the password itself). */
+  sudo?: Command;
 }
 
 export interface Gathered {
@@ -39,6 +42,8 @@ export interface ServerContext {
   handled: string[];
   current?: Finding;
   outcomes: FixOutcome[];
+  /** The user accepted the offer to rerun with input.sudo. */
+  rerunWithSudo?: boolean;
   error?: string;
 }
 
@@ -60,6 +65,8 @@ export const serverMachine = setup({
   },
   guards: {
     hasNextFix: ({ context }) => nextFixable(context) !== undefined,
+    rootWouldSeeMore: ({ context }) =>
+      context.input.mode === 'ask' && context.input.sudo !== undefined && context.facts !== undefined && !context.facts.root && needsRoot(context.facts).length > 0,
     modeIs: ({ context }, params: { mode: FixMode }) => context.input.mode === params.mode,
     resolved: ({ context }, params: { gathered: Gathered }) => {
       const id = context.current?.id;
@@ -97,8 +104,16 @@ export const serverMachine = setup({
       always: [
         { guard: { type: 'modeIs', params: { mode: 'report' } }, target: 'done' },
         { guard: 'hasNextFix', target: 'offering', actions: 'pick' },
+        { guard: 'rootWouldSeeMore', target: 'offeringSudo' },
         { target: 'done' },
       ],
+    },
+    offeringSudo: {
+      on: {
+        CONFIRM: { target: 'done', actions: assign({ rerunWithSudo: true }) },
+        DECLINE: 'done',
+        QUIT: 'done',
+      },
     },
     offering: {
       always: [

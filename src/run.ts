@@ -57,3 +57,17 @@ export async function spawnDetached(cmd: Command): Promise<number | undefined> {
   child.unref();
   return child.pid;
 }
+
+/**
+ * Hands this terminal to a program (sudo, which asks for the password itself) until it exits,
+ * however long the person takes. Synchronous on purpose: nothing else runs meanwhile, and with
+ * an asynchronous wait the exited sudo was sometimes never reaped after an Ink screen (seen in
+ * 2 of 3 lab runs under tmux), leaving ssh-doctor waiting forever.
+ */
+export async function runOnTerminal(cmd: Command): Promise<{ exitCode: number | undefined; missing: boolean }> {
+  const [file, ...args] = cmd;
+  if (!file) throw new Error('runOnTerminal: empty command');
+  const { execaSync } = await import('execa');
+  const r = execaSync(file, args, { stdio: 'inherit', reject: false });
+  return { exitCode: r.exitCode, missing: (r as { code?: string }).code === 'ENOENT' };
+}

@@ -15,7 +15,7 @@ import { kitFindings, repairScript } from '../locked-out/kit/repair.js';
 import { kitScript } from '../locked-out/kit/script.js';
 import { PROVIDERS, providerById, renderSteps } from '../locked-out/providers.js';
 import { exitCodeFor, formatCommand, renderText, SCHEMA, type Finding, type Report, type Verdict } from '../report.js';
-import { needsRoot } from '../server/collect.js';
+import { needsRoot } from '../server/findings.js';
 import { needsRootFinding, serverVerdict } from '../server/server-report.js';
 
 export async function main(argv: string[]): Promise<number> {

@@ -2,9 +2,11 @@
 // fixes the user confirms on that same host. Arguments are parsed before anything heavy is imported.
 import { hostname } from 'node:os';
 import { createActor, fromPromise, toPromise } from 'xstate';
+import { UsageError } from '../errors.js';
 import { formatCommand, renderText, exitCodeFor, type Report } from '../report.js';
 import { parseServerArgs, SERVER_HELP, sudoCommand, type ServerArgs } from '../server/args.js';
-import { collectFacts, needsRoot } from '../server/collect.js';
+import { collectFacts } from '../server/collect.js';
+import { needsRoot } from '../server/findings.js';
 import type { ServerFacts } from '../server/facts.js';
 import type { ConfigSource } from '../server/fixes/sshd-config.js';
 import { localHost, viaName, type Host, type Via } from '../server/host.js';
@@ -27,8 +29,11 @@ export async function main(argv: string[]): Promise<number> {
     const input = { mode, proposeFix, ...(args.via ? { via: viaName(args.via) } : {}) };
     if (interactive) {
       const [{ runMachineUi }, { ServerWizard }] = await Promise.all([import('../ui/run-machine.js'), import('../ui/server/ServerWizard.js')]);
-      const ctx = await runMachineUi(machine, input, ServerWizard);
-      return finish(ctx, args, started, 'text');
+      // This very program again, as root: sudo's secure_path may not hold ssh-doctor.
+      const sudo = args.via ? undefined : ['sudo', '--', process.execPath, process.argv[1]!, ...sudoCommand(args).slice(2)];
+      const ctx = await runMachineUi(machine, { ...input, ...(sudo ? { sudo } : {}) }, ServerWizard);
+      const code = finish(ctx, args, started, 'text');
+      return ctx.rerunWithSudo && sudo ? rerun(sudo) : code;
     }
     const actor = createActor(machine, { input });
     if (mode === 'yes' || mode === 'dry-run') {
@@ -51,6 +56,14 @@ export async function main(argv: string[]): Promise<number> {
   } finally {
     remote?.close();
   }
+}
+
+/** The same checks as root; sudo talks to the terminal itself (ssh-doctor never sees the password). */
+async function rerun(sudo: string[]): Promise<number> {
+  process.stdout.write(`\n$ ${formatCommand(sudo)}\n`);
+  const r = await (await import('../run.js')).runOnTerminal(sudo);
+  if (r.missing) throw new UsageError('sudo is not installed here: run ssh-doctor server as root (for example from a root console).');
+  return r.exitCode ?? 1;
 }
 
 /** The flow with its actors, all working on `host`; fixes are drawn from the config as last read there. */

@@ -117,14 +117,3 @@ export function attributeManaged(layers: FirewallLayer[]): FirewallLayer[] {
   });
 }
 
-/** Which parts were unknown because we are not root. */
-export function needsRoot(facts: ServerFacts): string[] {
-  const parts: [string, Maybe<unknown> | undefined][] = [
-    ['sshd -t', facts.configTest], ['sshd -T', facts.effective], ['authorized_keys', facts.authFiles], ['logs', facts.logs],
-  ];
-  const out = parts.filter(([, v]) => isUnknown(v) && v.needsRoot).map(([k]) => k);
-  for (const l of facts.firewall ?? []) if (l.needsRoot) out.push(l.name);
-  const user = known(facts.user);
-  if (!facts.root && user?.exists && user.passwordStatus === undefined) out.push('shadow (account lock and expiry)');
-  return out;
-}

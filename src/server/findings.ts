@@ -1,6 +1,6 @@
 // Facts → findings. Pure: no I/O, no clock. The locked-out console kit calls this too.
 import type { Finding, Fix, Severity } from '../report.js';
-import { known, type EffectiveConfig, type FileStat, type ServerFacts, type UserFacts } from './facts.js';
+import { isUnknown, known, type EffectiveConfig, type FileStat, type Maybe, type ServerFacts, type UserFacts } from './facts.js';
 import { groupWriteRuleFor, insecureReason, walkedDirs } from './strict-modes.js';
 import { formatMode as octal } from '../report.js';
 
@@ -279,4 +279,16 @@ function fmtWhere(w: NonNullable<ServerFacts['firewall']>[number]['where'] & obj
 
 function unique<T>(xs: T[]): T[] {
   return [...new Set(xs)];
+}
+
+/** Which parts were unknown because we are not root. */
+export function needsRoot(facts: ServerFacts): string[] {
+  const parts: [string, Maybe<unknown> | undefined][] = [
+    ['sshd -t', facts.configTest], ['sshd -T', facts.effective], ['authorized_keys', facts.authFiles], ['logs', facts.logs],
+  ];
+  const out = parts.filter(([, v]) => isUnknown(v) && v.needsRoot).map(([k]) => k);
+  for (const l of facts.firewall ?? []) if (l.needsRoot) out.push(l.name);
+  const user = known(facts.user);
+  if (!facts.root && user?.exists && user.passwordStatus === undefined) out.push('shadow (account lock and expiry)');
+  return out;
 }

@@ -36,21 +36,23 @@ export interface Lab {
 }
 
 /** Why the lab cannot run here, or undefined when it can. */
-export function labUnavailableReason(): string | undefined {
+export function labUnavailableReason(extraBins: readonly string[] = []): string | undefined {
   if (process.getuid?.() !== 0) return 'the lab needs root (unshare of mount/net/pid namespaces)';
   for (const bin of ['/usr/sbin/sshd', '/usr/bin/ssh', '/usr/bin/unshare', '/usr/bin/nsenter']) {
     if (!existsSync(bin)) return `${bin} is missing (apt-get install -y openssh-server openssh-client util-linux)`;
   }
+  for (const bin of extraBins) if (!existsSync(bin)) return `${bin} is missing (.ci/run lists the Debian packages the lab uses)`;
   if (!existsSync(CLI)) return `${CLI} is missing: run npm run build first`;
   return undefined;
 }
 
 /**
- * Lab suites call this at module level: outside CI a missing prerequisite skips loudly;
+ * Lab suites call this at module level (with any program only they need): outside CI a missing
+ * prerequisite skips loudly;
  * under CI it is a failure, because lab tests must run there.
  */
-export function requireLab(): boolean {
-  const why = labUnavailableReason();
+export function requireLab(extraBins: readonly string[] = []): boolean {
+  const why = labUnavailableReason(extraBins);
   if (!why) return true;
   if (process.env.CI) throw new Error(`LAB TESTS CANNOT RUN IN CI: ${why}`);
   console.warn(`\n*** LAB TESTS SKIPPED: ${why} ***\n`);

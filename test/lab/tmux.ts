@@ -15,12 +15,13 @@ export interface Terminal {
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
 }
 
-export async function openTerminal(lab: Lab, args: string[], env: Record<string, string> = {}): Promise<Terminal> {
-  const envArgs = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+/** `user`: run the CLI as that account (runuser), as a person logged in as them would. */
+export async function openTerminal(lab: Lab, args: string[], env: Record<string, string> = {}, user?: string): Promise<Terminal> {
+  const envArgs = Object.entries({ ...(user ? { HOME: `/home/${user}`, USER: user, LOGNAME: user } : {}), ...env }).map(([k, v]) => `${k}=${v}`);
   // CI=true makes Ink print only at exit; a person's terminal has no CI variable (nor, by
   // default, NO_COLOR, which the lab sets for the non-terminal runs).
   // The shell wrapper keeps the pane open after the CLI exits, showing its exit status.
-  const cmd = ['bash', '-c', '"$@"; echo "[exited $?]"; sleep 600', '_', 'env', '-u', 'CI', '-u', 'NO_COLOR', 'TERM=xterm-256color', ...envArgs, 'node', CLI, ...args];
+  const cmd = ['bash', '-c', '"$@"; echo "[exited $?]"; sleep 600', '_', ...(user ? ['runuser', '-u', user, '--'] : []), 'env', '-u', 'CI', '-u', 'NO_COLOR', 'TERM=xterm-256color', ...envArgs, 'node', CLI, ...args];
   const r = await lab.exec(['tmux', '-S', SOCKET, '-f', '/dev/null', 'new-session', '-d', '-s', 't', '-x', '110', '-y', '60', '--', ...cmd]);
   if (r.exitCode !== 0) throw new Error(`tmux did not start: ${r.stderr}`);
   const screen = async (scrollback = 0) =>

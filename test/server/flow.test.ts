@@ -86,4 +86,44 @@ describe('server flow', () => {
     expect(applied).toEqual([]);
     expect(ctx.outcomes.map((o) => o.status)).toEqual(['dry-run']);
   });
+
+  describe('as a normal user: the rerun with sudo is offered last, in the wizard only', () => {
+    // sshd -T could not run: root would see more.
+    const asUser: ServerFacts = { ...broken, root: false, effective: { unknown: 'sshd must read its host keys', needsRoot: true } };
+    const sudo = ['sudo', '--', '/usr/bin/node', '/opt/ssh-doctor.mjs', 'server', '--user', 'alice', '--port', '22'];
+    const start = (mode: FixMode, answer: 'CONFIRM' | 'DECLINE', facts = asUser) => {
+      const actor = createActor(
+        serverMachine.provide({ actors: { gather: fromPromise(async () => g(facts)), applyFix: fromPromise(async () => ({ ok: true, log: [] as string[] }) as { ok: boolean; log: string[] }) } }),
+        { input: { mode, proposeFix: () => undefined, sudo } },
+      );
+      const seen: string[] = [];
+      actor.subscribe((s) => {
+        seen.push(String(s.value));
+        if (s.matches('offeringSudo')) actor.send({ type: answer });
+      });
+      actor.start();
+      return toPromise(actor).then(() => ({ ctx: actor.getSnapshot().context, seen }));
+    };
+    it('yes: the flow ends asking for the rerun', async () => {
+      const { ctx, seen } = await start('ask', 'CONFIRM');
+      expect(seen).toContain('offeringSudo');
+      expect(ctx.rerunWithSudo).toBe(true);
+    });
+    it('no: ends without it', async () => expect((await start('ask', 'DECLINE')).ctx.rerunWithSudo).toBeUndefined());
+    it('--json or --yes never ask', async () => {
+      for (const mode of ['report', 'yes', 'dry-run'] as const) expect((await start(mode, 'CONFIRM')).seen).not.toContain('offeringSudo');
+    });
+    it('as root, or when nothing needed root: not offered', async () => {
+      expect((await start('ask', 'CONFIRM', { ...asUser, root: true, effective: { context: { user: 'alice', host: 'h', addr: '127.0.0.1' }, config: {} } })).seen).not.toContain('offeringSudo');
+      expect((await start('ask', 'CONFIRM', { ...asUser, effective: { context: { user: 'alice', host: 'h', addr: '127.0.0.1' }, config: {} } })).seen).not.toContain('offeringSudo');
+    });
+    it('every simple path ends in a state the UI knows', () => {
+      const paths = getSimplePaths(serverMachine, {
+        input: { mode: 'ask', proposeFix: () => undefined, sudo },
+        events: [{ type: 'xstate.done.actor.gather', output: g(asUser) } as any, { type: 'CONFIRM' }, { type: 'DECLINE' }, { type: 'QUIT' }],
+      });
+      expect(new Set(paths.map((p) => String(p.state.value)))).toEqual(new Set(['probing', 'offeringSudo', 'done']));
+    });
+  });
 });
+

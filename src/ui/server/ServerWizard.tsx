@@ -3,6 +3,7 @@ import { Box, Text } from 'ink';
 import { useSelector } from '@xstate/react';
 import type { Actor } from 'xstate';
 import type { serverMachine } from '../../../flows/server.js';
+import { formatCommand } from '../../report.js';
 import { Choice, FindingView, FixPreview, ProbeList } from '../components.js';
 
 export function ServerWizard({ actor }: { actor: Actor<typeof serverMachine> }) {
@@ -31,6 +32,16 @@ export function ServerWizard({ actor }: { actor: Actor<typeof serverMachine> }) 
             key={current.id}
             items={[{ label: 'No, leave it', value: 'no' }, { label: 'Yes, apply it', value: 'yes' }, { label: 'Quit', value: 'quit' }]}
             onSelect={(v) => actor.send({ type: v === 'yes' ? 'CONFIRM' : v === 'no' ? 'DECLINE' : 'QUIT' })}
+          />
+        </Box>
+      )}
+      {state.matches('offeringSudo') && input.sudo && (
+        <Box flexDirection="column">
+          <Text>Rerun the checks that need root with sudo? sudo asks for your password itself; ssh-doctor never sees or keeps it.</Text>
+          <Text color="cyan">$ {formatCommand(input.sudo)}</Text>
+          <Choice
+            items={[{ label: 'No, stop here', value: 'no' }, { label: 'Yes, rerun with sudo', value: 'yes' }]}
+            onSelect={(v) => actor.send({ type: v === 'yes' ? 'CONFIRM' : 'DECLINE' })}
           />
         </Box>
       )}
