@@ -11,6 +11,7 @@ import { revertEntry, revertWhereMade, undoable } from '../fixes/revert.js';
 import { viaName } from '../server/host.js';
 import { formatUndo } from '../report.js';
 import { confirmationRefusal, rollbackDecision } from '../server/fixes/rollback.js';
+import { currentSshSession } from '../server/fixes/ssh-session.js';
 
 const UNDO_HELP = `Usage: ssh-doctor undo [ID] [options]
 
@@ -116,7 +117,7 @@ async function confirm(id: string): Promise<number> {
   const entry = entries.find((e) => e.id === id && !e.undoes);
   // Over --via, ssh-doctor opened the new connection itself and kept or reverted the change then.
   if (entry?.via) throw new UsageError(`Cannot confirm ${id}: it was made on ${viaName(entry.via)} with --via, where ssh-doctor already checked a new connection.`);
-  const why = confirmationRefusal(entry, process.env, new Date());
+  const why = confirmationRefusal(entry, await currentSshSession(), new Date());
   if (why) throw new UsageError(`Cannot confirm ${id}: ${why}`);
   const d = rollbackDecision(entries, id);
   if (d.action !== 'roll-back') throw new UsageError(`Cannot confirm ${id}: ${d.why}.`);

@@ -22,8 +22,12 @@ export interface JournalEntry {
   recovered?: Command[];
   /** Files as this change left them: an undo that would overwrite later edits refuses. */
   results?: { path: string; sha256: string }[];
-  /** A change made over SSH that is reverted at `deadline` unless confirmed from a new connection. */
-  rollback?: { deadline: string; sshConnection: string; command: Command };
+  /**
+   * A change made over SSH that is reverted at `deadline` unless confirmed from a new connection:
+   * the session it was made over (SSH_CONNECTION, the serving sshd's pid), and the timer's command.
+   * Over --via the timer runs on that host and ssh-doctor settles it itself (no session here).
+   */
+  rollback?: { deadline: string; sshConnection?: string; sshdPid?: number; command: Command };
   /** The host the change was made on over SSH (server --via); its undo runs there too. */
   via?: Via;
 }

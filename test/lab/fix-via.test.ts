@@ -97,15 +97,15 @@ describe.runIf(requireLab())('fixes over --via, made and undone on the remote ho
     });
 
     it('allowed before the DROP; a new connection gets in, so the change is kept and its timer disarmed', async () => {
-      const r = await run(['--rollback-seconds', '5']);
+      const r = await run(['--rollback-seconds', '8']);
       expect(r.stderr).toContain(`A new SSH connection to root@127.0.0.1:${PORT} got in after the change: kept, and its rollback timer disarmed.`);
-      expect(r.stderr).toMatch(/rollback armed on 127\.0\.0\.1: \$ setsid -f sh -c 'exec <\/dev\/null >\/dev\/null 2>&1; sleep 5; /);
+      expect(r.stderr).toMatch(/rollback armed on 127\.0\.0\.1 \(\/run\/ssh-doctor-rollback-\w+\.sh\): \$ sh -c 'setsid sh -c '\\''sleep 8; exec sh /);
       expect(r.exitCode).toBe(0);
       expect(await rules()).toEqual([ALLOW, `-A INPUT -p tcp -m tcp --dport ${PORT2} -j DROP`]);
       expect((await login2()).stdout.trim()).toBe('alice');
       expect((await journal(lab)).entries.map((e) => e.fixId)).toEqual(['firewall-allow-ssh']);
-      // The timer fires, finds the change settled, and leaves it (removing its marker).
-      await sh(lab, 'for i in $(seq 100); do ls /run/ssh-doctor-rollback-*.settled >/dev/null 2>&1 || break; sleep 0.1; done');
+      // The timer fires, finds its token claimed, leaves the change, and removes its script.
+      await sh(lab, 'for i in $(seq 150); do ls /run/ssh-doctor-rollback-* >/dev/null 2>&1 || break; sleep 0.1; done');
       expect(await sh(lab, 'ls /run | grep ssh-doctor || true')).toBe('');
       expect(await rules()).toContain(ALLOW);
     }, 90_000);
@@ -129,6 +129,21 @@ describe.runIf(requireLab())('fixes over --via, made and undone on the remote ho
       expect(await rules()).toContain(ALLOW);
       await sh(lab, `for i in $(seq 150); do iptables -S INPUT | grep -q -- '--comment ssh-doctor' || break; sleep 0.1; done`);
       expect(await rules()).toEqual([`-A INPUT -p tcp -m tcp --dport ${PORT} -m conntrack --ctstate NEW -j DROP`, `-A INPUT -p tcp -m tcp --dport ${PORT2} -j DROP`]);
+    }, 90_000);
+
+    it('nftables, session dies: the timer deletes only the rule this change added (its handle was unknown when armed)', async () => {
+      // The block moves to nftables; an older ssh-doctor rule in the same chain must survive.
+      await sh(lab, `iptables -F INPUT
+nft add table inet lab; nft add chain inet lab input '{ type filter hook input priority 0; }'
+nft add rule inet lab input tcp dport 2299 accept comment '"ssh-doctor"'; nft add rule inet lab input tcp dport ${PORT2} drop`);
+      const nftRules = async () => (await sh(lab, 'nft list chain inet lab input')).split('\n').map((l) => l.trim()).filter((l) => l.startsWith('tcp'));
+      const running = run(['--rollback-seconds', '6']);
+      await cutNewConnectionsOnceConnected();
+      await sh(lab, `for i in $(seq 100); do nft list chain inet lab input | grep -q 'dport ${PORT2} accept' && break; sleep 0.1; done; pkill -KILL -u ops -f ssh-doctor.mjs`);
+      await running;
+      expect(await nftRules()).toEqual(['tcp dport 2299 accept comment "ssh-doctor"', `tcp dport ${PORT2} accept comment "ssh-doctor"`, `tcp dport ${PORT2} drop`]);
+      await sh(lab, `for i in $(seq 150); do nft list chain inet lab input | grep -q 'dport ${PORT2} accept' || break; sleep 0.1; done`);
+      expect(await nftRules()).toEqual(['tcp dport 2299 accept comment "ssh-doctor"', `tcp dport ${PORT2} drop`]);
     }, 90_000);
   });
 });

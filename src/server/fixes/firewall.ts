@@ -54,17 +54,36 @@ export function allowRule(layer: FirewallLayer, port: number): FirewallPlan | un
   }
 }
 
+/**
+ * What puts the firewall back when step `failedAt` of a two-step firewall fix failed: the undo of
+ * the step that ran. ufw's swap deleted the same-spec rule first (its undo re-inserts it, last);
+ * firewalld added the runtime rule first (its undo removes it, first).
+ */
+export function firewallRecovery(fix: Fix, failedAt: number): Command[] {
+  if (fix.id !== 'firewall-allow-ssh' || failedAt !== 1 || typeof fix.undo === 'string') return [];
+  const first = fix.commands[0]!;
+  if (first[0] === 'ufw' && first[1] === 'delete') return fix.undo.slice(1, 2);
+  if (first[0] === 'firewall-cmd') return fix.undo.slice(0, 1);
+  return [];
+}
+
 /** The handle nft prints with --echo --handle ("… # handle 7"). */
 export function parseNftHandle(stdout: string): number | undefined {
   const m = /#\s*handle\s+(\d+)/.exec(stdout);
   return m ? Number(m[1]) : undefined;
 }
 
-/** The nft undo, once the new rule's handle is known. */
-export function nftUndo(addCommand: Command, handle: number): Command[] {
+/** The chain an `nft … add|insert rule FAMILY TABLE CHAIN …` command changes. */
+export function nftChainOf(addCommand: Command): { family: string; table: string; chain: string } | undefined {
   const i = addCommand.findIndex((a) => a === 'rule');
   const [family, table, chain] = addCommand.slice(i + 1, i + 4);
-  return [['nft', 'delete', 'rule', family!, table!, chain!, 'handle', String(handle)]];
+  return i < 0 || !family || !table || !chain ? undefined : { family, table, chain };
+}
+
+/** The nft undo, once the new rule's handle is known. */
+export function nftUndo(addCommand: Command, handle: number): Command[] | undefined {
+  const at = nftChainOf(addCommand);
+  return at && [['nft', 'delete', 'rule', at.family, at.table, at.chain, 'handle', String(handle)]];
 }
 
 const squash = (s: string) => s.replace(/\s+/g, ' ').trim();

@@ -6,12 +6,14 @@
 import type { Command, Fix } from '../../report.js';
 import type { JournalEntry } from '../../fixes/journal.js';
 import { shellCommand, shellQuote } from '../shell-quote.js';
+import { TAG } from './firewall.js';
+import { sameSession, type SshSession } from './ssh-session.js';
 
 export const DEFAULT_ROLLBACK_SECONDS = 60;
 
 /** Fixes that can cut off the connection the wizard runs over. */
-export function needsRollbackGuard(fix: Fix, env: Record<string, string | undefined>): boolean {
-  return fix.id === 'firewall-allow-ssh' && Boolean(env.SSH_CONNECTION?.trim());
+export function needsRollbackGuard(fix: Fix, session: SshSession | undefined): boolean {
+  return fix.id === 'firewall-allow-ssh' && session !== undefined;
 }
 
 export type RollbackAction =
@@ -26,15 +28,17 @@ export function rollbackDecision(entries: readonly JournalEntry[], id: string): 
   const entry = entries.find((e) => e.id === id && !e.undoes);
   if (!entry) return { action: 'wait', why: 'the change is not journaled yet' };
   if (entry.status !== 'applied') return { action: 'nothing', why: 'the change did not apply' };
+  // Its undo runs on that host; the timer armed there decides.
+  if (entry.via) return { action: 'nothing', why: 'the change was made on another host (--via)' };
   return { action: 'roll-back', entry };
 }
 
 /** A confirmation counts only from another connection than the one the change was made over. */
-export function confirmationRefusal(entry: JournalEntry | undefined, env: Record<string, string | undefined>, now: Date): string | undefined {
+export function confirmationRefusal(entry: JournalEntry | undefined, here: SshSession | undefined, now: Date): string | undefined {
   if (!entry?.rollback) return 'that change is not waiting for a confirmation.';
   if (now.getTime() > Date.parse(entry.rollback.deadline)) return 'too late: the confirmation window has passed, so the change was rolled back.';
-  const here = env.SSH_CONNECTION?.trim() ?? '';
-  if (here && here === entry.rollback.sshConnection) {
+  const made = { connection: entry.rollback.sshConnection, ...(entry.rollback.sshdPid ? { sshdPid: entry.rollback.sshdPid } : {}) };
+  if (sameSession(made, here)) {
     return 'confirm from a NEW ssh connection: this is the session the change was made over, so it proves nothing about the new rules.';
   }
   return undefined;
@@ -63,21 +67,68 @@ export function rollbackTimer(
   };
 }
 
-/** The file that tells a --via host's timer the change was settled (kept, or already reverted). */
-export const settledMarker = (id: string): string => `/run/ssh-doctor-rollback-${id}.settled`;
+/**
+ * A --via host's timer (ssh-doctor is not installed there) is a sh script in /run plus a token
+ * file. Whoever removes the token first decides, so the timer and ssh-doctor never both act: the
+ * timer runs the undo; ssh-doctor keeps the change (a new connection got in) or reverts it itself.
+ */
+export function remoteTimerFiles(id: string): { script: string; token: string } {
+  return { script: `/run/ssh-doctor-rollback-${id}.sh`, token: `/run/ssh-doctor-rollback-${id}.armed` };
+}
+
+/** Writes the script (from stdin) and the token; nothing is started yet. */
+export function remoteTimerWrite(id: string): Command {
+  const { script, token } = remoteTimerFiles(id);
+  return ['sh', '-c', 'umask 077 && cat > "$1" && : > "$2"', 'sh', script, token];
+}
 
 /**
- * Over --via, ssh-doctor is not installed on the far host, so its timer is plain sh: after N
- * seconds it runs the undo commands (stopping at the first failure, like `ssh-doctor undo`) unless
- * the marker exists. Under systemd a transient timer (outside the SSH session's scope, which
- * logind may kill with the session); elsewhere `setsid -f`, a process in its own session whose
- * output is closed at once, so the exec channel ends while it sleeps.
+ * The script. `undo` is sh from undoScript or nftTaggedUndoScript; `$t` bounds each command when
+ * the host has `timeout`. PATH is set because a setsid'd process keeps the SSH session's, which for
+ * a normal user lacks the sbin directories.
  */
-export function remoteRollbackTimer(id: string, seconds: number, undo: readonly Command[], systemd: boolean): Command {
-  const marker = shellQuote(settledMarker(id));
-  const script = `if [ -e ${marker} ]; then rm -f ${marker}; else ${undo.map(shellCommand).join(' && ')}; fi`;
+export function remoteTimerScript(id: string, undo: string): string {
+  const { script, token } = remoteTimerFiles(id);
+  return [
+    'PATH=/usr/sbin:/usr/bin:/sbin:/bin',
+    't=; command -v timeout >/dev/null 2>&1 && t="timeout 30"',
+    `if rm ${shellQuote(token)} 2>/dev/null; then ${undo}; fi`,
+    `rm -f ${shellQuote(script)}`,
+  ].join('\n') + '\n';
+}
+
+/**
+ * Starts the script after `seconds`. Under systemd a transient timer (outside the SSH session's
+ * scope, which logind may kill with the session); the script is a file because systemd-run
+ * expands "$" in its arguments since v254. Elsewhere a background sh that setsid moves into its
+ * own session (not a group leader, so no -f needed, which busybox lacks), all output closed so the
+ * exec channel ends while it sleeps.
+ */
+export function remoteTimerStart(id: string, seconds: number, systemd: boolean): Command {
+  const { script } = remoteTimerFiles(id);
   if (systemd) {
-    return ['systemd-run', '--quiet', `--unit=ssh-doctor-rollback-${id}`, `--on-active=${seconds}`, '--timer-property=AccuracySec=1s', 'sh', '-c', script];
+    return ['systemd-run', '--quiet', `--unit=ssh-doctor-rollback-${id}`, `--on-active=${seconds}`, '--timer-property=AccuracySec=1s', 'sh', script];
   }
-  return ['setsid', '-f', 'sh', '-c', `exec </dev/null >/dev/null 2>&1; sleep ${seconds}; ${script}`];
+  return ['sh', '-c', `setsid sh -c ${shellQuote(`sleep ${seconds}; exec sh ${shellQuote(script)}`)} </dev/null >/dev/null 2>&1 &`];
+}
+
+/** Undo commands as sh, in order, stopping at the first failure (as `ssh-doctor undo`). */
+export function undoScript(undo: readonly Command[]): string {
+  return undo.length ? undo.map((c) => `$t ${shellCommand(c)}`).join(' && ') : ':';
+}
+
+/**
+ * Deletes the rules tagged "ssh-doctor" in one nft chain, except the handles in `keep` (tagged
+ * rules that existed before this change): nft names the new rule's handle only once it is added,
+ * after the timer must already be armed.
+ */
+export function nftTaggedUndoScript(family: string, table: string, chain: string, keep: readonly number[]): string {
+  const where = [family, table, chain].map(shellQuote).join(' ');
+  const handles = `$t nft -a list chain ${where} | sed -n ${shellQuote(String.raw`s/.* comment "${TAG}" # handle \([0-9][0-9]*\)$/\1/p`)}`;
+  return `for h in $(${handles}); do case ' ${keep.join(' ')} ' in *" $h "*) ;; *) $t nft delete rule ${where} handle "$h" ;; esac; done`;
+}
+
+/** Handles of the rules tagged "ssh-doctor" in `nft -a list chain` output. */
+export function taggedHandles(listing: string): number[] {
+  return [...listing.matchAll(new RegExp(` comment "${TAG}" # handle (\\d+)$`, 'gm'))].map((m) => Number(m[1]));
 }

@@ -14,8 +14,12 @@ import { resultsOf, revertEntry } from '../../fixes/revert.js';
 import { run, spawnDetached } from '../../run.js';
 import { localHost, viaName, type Host, type Via } from '../host.js';
 import { backupsOf, recoveryFor, staleSource, TMP_SUFFIX } from './config-edit.js';
-import { nftUndo, parseNftHandle } from './firewall.js';
-import { DEFAULT_ROLLBACK_SECONDS, needsRollbackGuard, remoteRollbackTimer, rollbackTimer, settledMarker } from './rollback.js';
+import { firewallRecovery, nftChainOf, nftUndo, parseNftHandle } from './firewall.js';
+import {
+  DEFAULT_ROLLBACK_SECONDS, needsRollbackGuard, nftTaggedUndoScript, remoteTimerFiles, remoteTimerScript, remoteTimerStart, remoteTimerWrite,
+  rollbackTimer, taggedHandles, undoScript,
+} from './rollback.js';
+import { currentSshSession, sessionFromEnv, type SshSession } from './ssh-session.js';
 
 export interface RunFixOptions {
   dryRun?: boolean;
@@ -23,7 +27,7 @@ export interface RunFixOptions {
   host?: Host;
   /** A NEW connection to host.via: the proof that a firewall change left the way in open. */
   reconnect?: () => Promise<Host & { close(): void }>;
-  /** Environment to judge "running over SSH" by (default process.env). */
+  /** Environment to judge "running over SSH" by alone (default: process.env and our sshd ancestor). */
   env?: Record<string, string | undefined>;
   rollbackSeconds?: number;
   /** Whether systemd runs the host (default: /run/systemd/system exists there). */
@@ -46,7 +50,8 @@ type Armed = { rollback: NonNullable<JournalEntry['rollback']>; log: string } | 
 export async function runFix(fix: Fix, opts: RunFixOptions = {}): Promise<RunFixResult> {
   const host = opts.host ?? localHost;
   const env = opts.env ?? process.env;
-  const guarded = host.via ? fix.id === 'firewall-allow-ssh' : needsRollbackGuard(fix, env);
+  const session = host.via ? undefined : opts.env ? sessionFromEnv(opts.env) : await currentSshSession();
+  const guarded = host.via ? fix.id === 'firewall-allow-ssh' : needsRollbackGuard(fix, session);
   const seconds = opts.rollbackSeconds ?? DEFAULT_ROLLBACK_SECONDS;
   if (opts.dryRun) {
     const r = await applyFix(fix, { dryRun: true });
@@ -65,7 +70,7 @@ export async function runFix(fix: Fix, opts: RunFixOptions = {}): Promise<RunFix
   let armed: Armed | undefined;
   if (guarded) {
     // Armed before the change, so a session that dies mid-change is still covered.
-    armed = host.via ? await armOnVia(host, host.via, id, fix, seconds, opts.systemd) : await armHere(id, seconds, opts, env);
+    armed = host.via ? await armOnVia(host, host.via, id, fix, seconds, opts.systemd) : await armHere(id, seconds, opts, env, session!);
     if ('refused' in armed) return { ok: false, log: [`refused: ${armed.refused}`] };
     log.push(armed.log);
   }
@@ -74,7 +79,7 @@ export async function runFix(fix: Fix, opts: RunFixOptions = {}): Promise<RunFix
     exec: host.exec,
     journalId: id,
     backups: backupsOf(fix.commands),
-    recover: (failedAt) => recoveryFor(fix.commands, failedAt),
+    recover: (failedAt) => [...recoveryFor(fix.commands, failedAt), ...firewallRecovery(fix, failedAt)],
     undoAfter: nft ? (stdouts) => {
       const handle = parseNftHandle(stdouts[fix.commands.indexOf(nft)] ?? '');
       return handle === undefined ? undefined : nftUndo(nft, handle);
@@ -96,7 +101,7 @@ export async function runFix(fix: Fix, opts: RunFixOptions = {}): Promise<RunFix
 }
 
 /** This machine, over SSH: `ssh-doctor undo --rollback-after`, confirmed later by the user. */
-async function armHere(id: string, seconds: number, opts: RunFixOptions, env: Record<string, string | undefined>): Promise<Armed> {
+async function armHere(id: string, seconds: number, opts: RunFixOptions, env: Record<string, string | undefined>, session: SshSession): Promise<Armed> {
   const timer = rollbackTimer(id, seconds, {
     systemd: opts.systemd ?? existsSync('/run/systemd/system'),
     node: process.execPath, cli: opts.cliPath ?? process.argv[1] ?? 'ssh-doctor', stateDir: env.SSH_DOCTOR_STATE_DIR,
@@ -108,59 +113,95 @@ async function armHere(id: string, seconds: number, opts: RunFixOptions, env: Re
   } else if ((await run(timer.command, { timeoutMs: 15_000 })).exitCode === 0) how = `systemd timer ssh-doctor-rollback-${id}`;
   if (!how) return { refused: 'the rollback timer did not start, and a firewall change over SSH is not made without one' };
   return {
-    rollback: { deadline: deadlineIn(seconds), sshConnection: env.SSH_CONNECTION!.trim(), command: timer.command },
+    rollback: {
+      deadline: deadlineIn(seconds), command: timer.command,
+      ...(session.connection ? { sshConnection: session.connection } : {}), ...(session.sshdPid ? { sshdPid: session.sshdPid } : {}),
+    },
     log: `rollback armed (${how}): $ ${formatCommand(timer.command)}`,
   };
 }
 
-/** The --via host: a plain sh timer there (ssh-doctor is not installed on it). */
+/** The --via host: a plain sh timer there (ssh-doctor is not installed on it), see rollback.ts. */
 async function armOnVia(host: Host, via: Via, id: string, fix: Fix, seconds: number, systemd?: boolean): Promise<Armed> {
-  // nft's undo names the handle the new rule gets, unknown before the timer must be armed.
-  if (typeof fix.undo === 'string') return { refused: `over --via this change needs an automatic rollback, and its undo is only known once made (${fix.undo}); run ssh-doctor server on ${via.host} itself` };
+  const undo = await undoOnVia(host, fix);
+  if (typeof undo !== 'string') return { refused: `over --via this change needs an automatic rollback, and ${undo.why}; run ssh-doctor server on ${via.host} itself` };
+  const failed = (r: { exitCode?: number; stderr: string }) => r.stderr.trim().split('\n')[0] || `exit ${r.exitCode}`;
+  const write = await host.exec(remoteTimerWrite(id), { input: remoteTimerScript(id, undo) });
+  if (write.exitCode !== 0) return { refused: `the rollback timer could not be written to /run on ${via.host} (${failed(write)}), and a firewall change is not made there without one` };
   const onSystemd = systemd ?? (await host.exec(['test', '-d', '/run/systemd/system'])).exitCode === 0;
-  const command = remoteRollbackTimer(id, seconds, fix.undo, onSystemd);
+  const command = remoteTimerStart(id, seconds, onSystemd);
   const r = await host.exec(command, { timeoutMs: 15_000 });
-  if (r.exitCode !== 0) return { refused: `the rollback timer did not start on ${via.host} (${r.stderr.trim() || `exit ${r.exitCode}`}), and a firewall change is not made there without one` };
+  if (r.exitCode !== 0) {
+    const { script, token } = remoteTimerFiles(id);
+    await host.exec(['rm', '-f', script, token]);
+    return { refused: `the rollback timer did not start on ${via.host} (${failed(r)}), and a firewall change is not made there without one` };
+  }
   return {
-    rollback: { deadline: deadlineIn(seconds), sshConnection: `via ${viaName(via)}`, command },
-    log: `rollback armed on ${via.host}: $ ${formatCommand(command)}`,
+    rollback: { deadline: deadlineIn(seconds), command },
+    log: `rollback armed on ${via.host} (${remoteTimerFiles(id).script}): $ ${formatCommand(command)}`,
   };
+}
+
+/**
+ * The timer's undo as sh. nft names the new rule's handle only once it is added, so for nft the
+ * timer deletes the tagged rules of that chain that are not there now.
+ */
+async function undoOnVia(host: Host, fix: Fix): Promise<string | { why: string }> {
+  if (typeof fix.undo !== 'string') return undoScript(fix.undo);
+  const nft = fix.commands.find((c) => c[0] === 'nft');
+  const at = nft ? nftChainOf(nft) : undefined;
+  if (!at) return { why: `its undo is only known once made (${fix.undo})` };
+  const listing = await host.exec(['nft', '-a', 'list', 'chain', at.family, at.table, at.chain]);
+  if (listing.exitCode !== 0) return { why: `nft could not list ${at.family} ${at.table} ${at.chain} (${listing.stderr.trim() || `exit ${listing.exitCode}`})` };
+  return nftTaggedUndoScript(at.family, at.table, at.chain, taggedHandles(listing.stdout));
 }
 
 /**
  * After a firewall change on the --via host: a NEW connection that gets in keeps it (as the user
  * would confirm by hand); otherwise it is reverted now through this connection, or failing that
- * by the timer. Either way the marker tells the timer it has nothing left to do.
+ * by the timer. Removing the timer's token is the claim: only one side ever acts.
  */
 async function settleOnVia(host: Host, via: Via, id: string, applied: boolean, reconnect: RunFixOptions['reconnect'], deadline: string): Promise<{ kept: boolean; log: string[] }> {
   const where = viaName(via);
-  const settle = (on: Host) => on.exec(['touch', settledMarker(id)]);
-  // A change that did not apply is not rolled back (the local timer does the same).
-  if (!applied) return { kept: false, log: (await settle(host)).exitCode === 0 ? [] : [`The rollback timer on ${where} may still run this change's undo at ${deadline}.`] };
+  const claim = async (on: Host) => (await on.exec(['rm', remoteTimerFiles(id).token])).exitCode === 0;
+  // A change that did not apply was put back by its recovery; the timer must not undo it again.
+  if (!applied) return { kept: false, log: (await claim(host)) ? [] : [`The rollback timer on ${where} may still run this change's undo at ${deadline}.`] };
   const entry = (await readJournal()).find((e) => e.id === id && !e.undoes)!;
   let why = 'no way to open one';
   if (reconnect) {
     try {
       const fresh = await reconnect();
       try {
-        const r = await settle(fresh);
-        if (r.exitCode === 0) {
+        if (await claim(fresh)) {
           await appendJournal(confirmationOf(entry));
           return { kept: true, log: [`A new SSH connection to ${where} got in after the change: kept, and its rollback timer disarmed.`] };
         }
-        why = r.stderr.trim() || `touch failed with exit ${r.exitCode}`;
       } finally {
         fresh.close();
       }
+      await journalRolledBack(entry, where);
+      return { kept: false, log: [`A new SSH connection to ${where} got in, but only after its rollback timer had started reverting the change (raise --rollback-seconds).`] };
     } catch (e) {
       why = e instanceof Error ? e.message : String(e);
     }
   }
+  // Reverted first, claimed after: if this session is gone midway, the timer is still armed. Were
+  // both to run, the second undo finds nothing to remove and stops at its first step.
   const back = await revertEntry(entry, { as: 'rolled-back', host, force: true });
-  if (back.ok && (await settle(host)).exitCode === 0) {
+  if (back.ok) {
+    await claim(host);
     return { kept: false, log: [`A new SSH connection to ${where} failed (${why}), so the change was rolled back:`, ...back.log.map((l) => `  ${l}`)] };
   }
   return { kept: false, log: [`A new SSH connection to ${where} failed (${why}), and reverting through this one failed too: the timer on ${where} reverts the change at ${deadline}.`] };
+}
+
+/** The timer on the host took the change back: journaled so undo no longer offers it. */
+async function journalRolledBack(entry: JournalEntry, where: string): Promise<void> {
+  await appendJournal({
+    id: `${entry.id}-u`, at: new Date().toISOString(), fixId: entry.fixId, title: `Rolled back by its timer on ${where}: ${entry.title}`,
+    commands: typeof entry.undo === 'string' ? [] : entry.undo, undo: entry.commands.slice(), backups: [], status: 'rolled-back', undoes: entry.id,
+    ...(entry.via ? { via: entry.via } : {}),
+  });
 }
 
 const deadlineIn = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString();

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { JournalEntry } from '../../../src/fixes/journal.js';
-import { confirmationRefusal, needsRollbackGuard, remoteRollbackTimer, rollbackDecision, rollbackTimer } from '../../../src/server/fixes/rollback.js';
+import {
+  confirmationRefusal, needsRollbackGuard, nftTaggedUndoScript, remoteTimerScript, remoteTimerStart, remoteTimerWrite, rollbackDecision, rollbackTimer,
+  taggedHandles, undoScript,
+} from '../../../src/server/fixes/rollback.js';
 
 const applied: JournalEntry = {
   id: 'ab12', at: '2026-01-01T00:00:00Z', fixId: 'firewall-allow-ssh', title: 'Allow 22', commands: [['iptables']],
@@ -20,16 +23,23 @@ describe('the rollback decision, from the journal', () => {
 
   it('is armed only for firewall fixes made over SSH', () => {
     const fix = { id: 'firewall-allow-ssh', title: '', commands: [], risk: '', undo: [] };
-    expect(needsRollbackGuard(fix, { SSH_CONNECTION: '10.0.0.5 51000 10.0.0.1 22' })).toBe(true);
-    expect(needsRollbackGuard(fix, {})).toBe(false);
-    expect(needsRollbackGuard({ ...fix, id: 'start-sshd' }, { SSH_CONNECTION: '1 2 3 4' })).toBe(false);
+    expect(needsRollbackGuard(fix, { connection: '10.0.0.5 51000 10.0.0.1 22' })).toBe(true);
+    expect(needsRollbackGuard(fix, undefined)).toBe(false);
+    expect(needsRollbackGuard({ ...fix, id: 'start-sshd' }, { sshdPid: 812 })).toBe(false);
+  });
+
+  it('the same session is told by its sshd, which survives sudo dropping SSH_CONNECTION', () => {
+    const withPid: JournalEntry = { ...applied, rollback: { ...applied.rollback!, sshdPid: 812 } };
+    const before = new Date('2026-01-01T00:00:30Z');
+    expect(confirmationRefusal(withPid, { sshdPid: 812 }, before)).toMatch(/NEW ssh connection/);
+    expect(confirmationRefusal(withPid, { sshdPid: 977 }, before)).toBeUndefined();
   });
 
   it('accepts a confirmation only from a new connection and before the deadline', () => {
     const before = new Date('2026-01-01T00:00:30Z');
-    expect(confirmationRefusal(applied, { SSH_CONNECTION: '10.0.0.5 51000 10.0.0.1 22' }, before)).toMatch(/NEW ssh connection/);
-    expect(confirmationRefusal(applied, { SSH_CONNECTION: '10.0.0.5 51002 10.0.0.1 22' }, before)).toBeUndefined();
-    expect(confirmationRefusal(applied, { SSH_CONNECTION: '10.0.0.5 51002 10.0.0.1 22' }, new Date('2026-01-01T00:02:00Z'))).toMatch(/too late/);
+    expect(confirmationRefusal(applied, { connection: '10.0.0.5 51000 10.0.0.1 22' }, before)).toMatch(/NEW ssh connection/);
+    expect(confirmationRefusal(applied, { connection: '10.0.0.5 51002 10.0.0.1 22' }, before)).toBeUndefined();
+    expect(confirmationRefusal(applied, { connection: '10.0.0.5 51002 10.0.0.1 22' }, new Date('2026-01-01T00:02:00Z'))).toMatch(/too late/);
   });
 });
 
@@ -50,13 +60,43 @@ describe('how the rollback timer is started', () => {
 });
 
 describe('the rollback timer on a --via host (plain sh: ssh-doctor is not installed there)', () => {
-  const undo = [['iptables', '-t', 'filter', '-D', 'INPUT', '-p', 'tcp', '--dport', '2222', '-m', 'comment', '--comment', 'ssh-doctor', '-j', 'ACCEPT'], ['echo', "it's"]];
-  const script = "if [ -e '/run/ssh-doctor-rollback-ab12.settled' ]; then rm -f '/run/ssh-doctor-rollback-ab12.settled'; else "
-    + "'iptables' '-t' 'filter' '-D' 'INPUT' '-p' 'tcp' '--dport' '2222' '-m' 'comment' '--comment' 'ssh-doctor' '-j' 'ACCEPT' && 'echo' 'it'\\''s'; fi";
-  it('without systemd: setsid -f, output closed at once, sleeps, then undoes unless settled', () => {
-    expect(remoteRollbackTimer('ab12', 60, undo, false)).toEqual(['setsid', '-f', 'sh', '-c', `exec </dev/null >/dev/null 2>&1; sleep 60; ${script}`]);
+  const undo = [['iptables', '-t', 'filter', '-D', 'INPUT', '-p', 'tcp', '--dport', '2222', '-j', 'ACCEPT'], ['echo', "it's"]];
+  it('the undo: each command bounded by $t, stopping at the first failure', () => {
+    expect(undoScript(undo)).toBe("$t 'iptables' '-t' 'filter' '-D' 'INPUT' '-p' 'tcp' '--dport' '2222' '-j' 'ACCEPT' && $t 'echo' 'it'\\''s'");
+    expect(undoScript([])).toBe(':');
   });
-  it('under systemd: a transient timer running the same script', () => {
-    expect(remoteRollbackTimer('ab12', 60, undo, true)).toEqual(['systemd-run', '--quiet', '--unit=ssh-doctor-rollback-ab12', '--on-active=60', '--timer-property=AccuracySec=1s', 'sh', '-c', script]);
+  it('the script runs the undo only if it removes the token first, then removes itself', () => {
+    expect(remoteTimerScript('ab12', ':').split('\n')).toEqual([
+      'PATH=/usr/sbin:/usr/bin:/sbin:/bin',
+      't=; command -v timeout >/dev/null 2>&1 && t="timeout 30"',
+      "if rm '/run/ssh-doctor-rollback-ab12.armed' 2>/dev/null; then :; fi",
+      "rm -f '/run/ssh-doctor-rollback-ab12.sh'",
+      '',
+    ]);
+    expect(remoteTimerWrite('ab12')).toEqual(['sh', '-c', 'umask 077 && cat > "$1" && : > "$2"', 'sh', '/run/ssh-doctor-rollback-ab12.sh', '/run/ssh-doctor-rollback-ab12.armed']);
+  });
+  it('without systemd: a background sh that setsid detaches (no -f: busybox has none)', () => {
+    expect(remoteTimerStart('ab12', 60, false)).toEqual(['sh', '-c', `setsid sh -c 'sleep 60; exec sh '\\''/run/ssh-doctor-rollback-ab12.sh'\\''' </dev/null >/dev/null 2>&1 &`]);
+  });
+  it('under systemd: a transient timer running the script file (no "$" for systemd-run to expand)', () => {
+    expect(remoteTimerStart('ab12', 60, true)).toEqual(['systemd-run', '--quiet', '--unit=ssh-doctor-rollback-ab12', '--on-active=60', '--timer-property=AccuracySec=1s', 'sh', '/run/ssh-doctor-rollback-ab12.sh']);
+  });
+  it('a change made with --via is never rolled back by this machine\'s timer', () => {
+    expect(rollbackDecision([{ ...applied, via: { host: 'db1', port: 22 } }], 'ab12')).toMatchObject({ action: 'nothing' });
+  });
+});
+
+describe('nft over --via: the timer deletes the tagged rules that were not there before', () => {
+  // `nft -a list chain inet t input` after the fix added handle 3 (captured on Debian 12, nft 1.0.6).
+  const listing = 'table inet t {\n\tchain input { # handle 1\n\t\ttype filter hook input priority filter; policy accept;\n'
+    + '\t\ttcp dport 2202 accept comment "ssh-doctor" # handle 3\n\t\ttcp dport 2200 accept comment "ssh-doctor" # handle 5\n\t\ttcp dport 2202 drop # handle 2\n\t}\n}\n';
+  it('finds the tagged handles', () => expect(taggedHandles(listing)).toEqual([3, 5]));
+  it('run by sh against that listing, deletes exactly the new one', async () => {
+    const { execa } = await import('execa');
+    const script = nftTaggedUndoScript('inet', 't', 'input', [5]);
+    // A stand-in nft: prints the listing, and echoes what it would delete.
+    const fake = `t=; nft() { if [ "$1" = -a ]; then printf '%s' "$LISTING"; else echo "nft $*"; fi; }; ${script}`;
+    const r = await execa('sh', ['-c', fake], { env: { LISTING: listing } });
+    expect(r.stdout).toBe('nft delete rule inet t input handle 3');
   });
 });

@@ -91,29 +91,50 @@ describe('runFix on a --via host', () => {
     expect(ran).toEqual([]);
   });
 
-  it('firewall: timer armed there first; a NEW connection that gets in keeps the change', async () => {
+  it('firewall: timer written and armed there first; a NEW connection that claims its token keeps the change', async () => {
     const { host, ran } = fakeHost({}, (c) => c[0] === 'test');
     const fresh = fakeHost();
     const r = await runFix(firewall, { host, reconnect: async () => ({ ...fresh.host, close: () => {} }), rollbackSeconds: 30 });
     expect(r.ok).toBe(true);
-    expect(ran.map((c) => c.slice(0, 2))).toEqual([['test', '-d'], ['setsid', '-f'], allow.slice(0, 2)]);
-    expect(ran[1]![4]).toMatch(/^exec <\/dev\/null >\/dev\/null 2>&1; sleep 30; if \[ -e '\/run\/ssh-doctor-rollback-\w+\.settled' \]/);
-    expect(fresh.ran).toEqual([['touch', `/run/ssh-doctor-rollback-${r.journalId}.settled`]]);
+    const id = r.journalId!;
+    expect(ran).toEqual([
+      ['sh', '-c', 'umask 077 && cat > "$1" && : > "$2"', 'sh', `/run/ssh-doctor-rollback-${id}.sh`, `/run/ssh-doctor-rollback-${id}.armed`],
+      ['test', '-d', '/run/systemd/system'],
+      ['sh', '-c', `setsid sh -c 'sleep 30; exec sh '\\''/run/ssh-doctor-rollback-${id}.sh'\\''' </dev/null >/dev/null 2>&1 &`],
+      allow,
+    ]);
+    expect(fresh.ran).toEqual([['rm', `/run/ssh-doctor-rollback-${id}.armed`]]);
     expect(r.log.at(-1)).toBe('A new SSH connection to root@h.example:2200 got in after the change: kept, and its rollback timer disarmed.');
-    expect(journal().map((e) => [e.status, e.undoes, e.via])).toEqual([['applied', undefined, via], ['confirmed', r.journalId, via]]);
+    expect(journal().map((e) => [e.status, e.undoes, e.via])).toEqual([['applied', undefined, via], ['confirmed', id, via]]);
   });
 
-  it('firewall: no new connection gets in, so it is reverted through this one and the timer told', async () => {
+  it('firewall: the new connection gets in only after the timer claimed the token: reported, not kept', async () => {
+    const { host } = fakeHost();
+    const fresh = fakeHost({}, (c) => c[0] === 'rm');
+    const r = await runFix(firewall, { host, systemd: true, reconnect: async () => ({ ...fresh.host, close: () => {} }) });
+    expect(r.ok).toBe(false);
+    expect(r.log.at(-1)).toMatch(/only after its rollback timer had started reverting the change/);
+    expect(journal().map((e) => e.status)).toEqual(['applied', 'rolled-back']);
+  });
+
+  it('firewall: no new connection gets in, so it is reverted through this one, then the token claimed', async () => {
     const { host, ran } = fakeHost();
     const r = await runFix(firewall, { host, systemd: true, reconnect: async () => { throw new Error('connect ETIMEDOUT'); } });
     expect(r.ok).toBe(false);
-    expect(ran.map((c) => c[0])).toEqual(['systemd-run', 'iptables', 'iptables', 'touch']);
-    expect(ran[2]).toEqual(remove);
+    expect(ran.map((c) => c[0])).toEqual(['sh', 'systemd-run', 'iptables', 'iptables', 'rm']);
+    expect(ran[3]).toEqual(remove);
     expect(r.log).toContain('A new SSH connection to root@h.example:2200 failed (connect ETIMEDOUT), so the change was rolled back:');
     expect(journal().map((e) => e.status)).toEqual(['applied', 'rolled-back']);
   });
 
-  it('firewall whose undo is only known afterwards (nft handle): refused over --via', async () => {
+  it('firewall: the timer cannot be written (/run not writable, not root): refused before any change', async () => {
+    const { host, ran } = fakeHost({}, (c) => c[0] === 'sh');
+    const r = await runFix(firewall, { host });
+    expect(r.log).toEqual(['refused: the rollback timer could not be written to /run on h.example (nope), and a firewall change is not made there without one']);
+    expect(ran.map((c) => c[0])).toEqual(['sh']);
+  });
+
+  it('firewall whose undo is only known afterwards, with no nft chain to list: refused over --via', async () => {
     const { host, ran } = fakeHost();
     const r = await runFix({ ...firewall, undo: 'nft delete rule inet filter input handle <the handle printed when the rule was added>' }, { host });
     expect(r.ok).toBe(false);
