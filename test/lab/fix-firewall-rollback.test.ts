@@ -70,3 +70,38 @@ iptables -A INPUT -p tcp --dport 2326 -j DROP`);
     expect(ok.stdout).toContain(`Kept ${m![1]}`);
   });
 });
+
+describe.runIf(requireLab(['/usr/bin/sudo']))('firewall change from a real SSH session through sudo (which drops SSH_CONNECTION)', () => {
+  let lab: Lab;
+  const BLOCKED = 2327;
+  const WAY_IN = 2328;
+  beforeAll(async () => {
+    lab = await startLab();
+    await lab.sh(`${SERVER_SETUP(BLOCKED)}
+/usr/sbin/sshd -p ${WAY_IN} -o PidFile=/run/sshd-way-in.pid -E /var/log/auth.log
+printf 'alice ALL=(ALL:ALL) NOPASSWD: ALL\\n' > /etc/sudoers.d/alice; chmod 440 /etc/sudoers.d/alice
+iptables -A INPUT -p tcp --dport ${BLOCKED} -j DROP`);
+  });
+  afterAll(() => lab?.close());
+  const asAliceOverSsh = (script: string) =>
+    lab.exec(['ssh', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=accept-new', '-p', String(WAY_IN), 'alice@127.0.0.1', script], { timeoutMs: 60_000 });
+  const doctor = `sudo -n env SSH_DOCTOR_STATE_DIR=${STATE.SSH_DOCTOR_STATE_DIR} ${process.execPath} ${CLI}`;
+
+  it('the session is still recognised (its sshd), so the rollback is armed and the same session cannot confirm', async () => {
+    const r = await asAliceOverSsh(`${doctor} server --yes --json --user alice --port ${BLOCKED} >/tmp/report.json 2>/tmp/log.txt
+sudo -n sh -c 'echo "SSH_CONNECTION under sudo: [$SSH_CONNECTION]"'
+cat /tmp/log.txt
+id=$(sed -n 's/.*undo --confirm \\([0-9a-f]*\\).*/\\1/p' /tmp/log.txt | head -n 1)
+${doctor} undo --confirm "$id"; echo "same-session confirm exit $?"`);
+    expect(r.stdout).toContain('SSH_CONNECTION under sudo: []');
+    expect(r.stdout).toMatch(/rollback armed \(pid \d+\)/);
+    expect(r.stdout).toContain('same-session confirm exit 2');
+    expect(r.stderr).toMatch(/confirm from a NEW ssh connection/);
+    const id = /undo --confirm (\w+)/.exec(r.stdout)![1]!;
+    const entry = JSON.parse((await lab.sh(`grep '"id":"${id}"' ${STATE.SSH_DOCTOR_STATE_DIR}/journal.jsonl`)).stdout);
+    expect(entry.rollback.sshdPid).toEqual(expect.any(Number));
+    // A new connection may confirm.
+    const fresh = await asAliceOverSsh(`${doctor} undo --confirm ${id}`);
+    expect(fresh.stdout).toContain(`Kept ${id}`);
+  }, 90_000);
+});
