@@ -59,8 +59,8 @@ export async function spawnDetached(cmd: Command): Promise<number | undefined> {
 }
 
 /**
- * Hands this terminal to a program (sudo, which asks for the password itself) until it exits,
- * however long the person takes. Synchronous on purpose: nothing else runs meanwhile, and with
+ * Hands this terminal to a program (sudo, which asks for the password itself) until it exits.
+ * The one command without a timeout: a person is typing a password. Synchronous on purpose: nothing else runs meanwhile, and with
  * an asynchronous wait the exited sudo was sometimes never reaped after an Ink screen (seen in
  * 2 of 3 lab runs under tmux), leaving ssh-doctor waiting forever.
  */

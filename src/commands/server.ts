@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { createActor, fromPromise, toPromise } from 'xstate';
 import { UsageError } from '../errors.js';
 import { formatCommand, renderText, exitCodeFor, type Report } from '../report.js';
-import { parseServerArgs, SERVER_HELP, sudoCommand, type ServerArgs } from '../server/args.js';
+import { parseServerArgs, SERVER_HELP, serverArgv, sudoCommand, type ServerArgs } from '../server/args.js';
 import { collectFacts } from '../server/collect.js';
 import { needsRoot } from '../server/findings.js';
 import type { ServerFacts } from '../server/facts.js';
@@ -30,7 +30,7 @@ export async function main(argv: string[]): Promise<number> {
     if (interactive) {
       const [{ runMachineUi }, { ServerWizard }] = await Promise.all([import('../ui/run-machine.js'), import('../ui/server/ServerWizard.js')]);
       // This very program again, as root: sudo's secure_path may not hold ssh-doctor.
-      const sudo = args.via ? undefined : ['sudo', '--', process.execPath, process.argv[1]!, ...sudoCommand(args).slice(2)];
+      const sudo = args.via ? undefined : ['sudo', '--', process.execPath, process.argv[1]!, ...serverArgv(args)];
       const ctx = await runMachineUi(machine, { ...input, ...(sudo ? { sudo } : {}) }, ServerWizard);
       const code = finish(ctx, args, started, 'text');
       return ctx.rerunWithSudo && sudo ? rerun(sudo) : code;
@@ -104,7 +104,7 @@ export function reportFor(ctx: ServerContext, args: ServerArgs, started: number)
 
 /** The same run, connecting as root to the --via host. */
 function viaRootCommand(args: ServerArgs, via: Via): string[] {
-  return ['ssh-doctor', 'server', '--via', viaName({ ...via, user: 'root' }), '--user', args.user, '--port', String(args.port), ...(args.json ? ['--json'] : [])];
+  return ['ssh-doctor', ...serverArgv(args), '--via', viaName({ ...via, user: 'root' })];
 }
 
 function finish(ctx: ServerContext, args: ServerArgs, started: number, as: 'json' | 'text'): number {

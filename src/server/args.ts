@@ -67,5 +67,13 @@ proof that the way in still works.
 
 /** The exact command to rerun as root (shown when checks needed root; sudo asks for the password itself). */
 export function sudoCommand(a: ServerArgs): string[] {
-  return ['sudo', 'ssh-doctor', 'server', '--user', a.user, '--port', String(a.port), ...(a.json ? ['--json'] : []), ...(a.dryRun ? ['--dry-run'] : [])];
+  return ['sudo', 'ssh-doctor', ...serverArgv(a)];
+}
+
+/** The `server …` arguments that reproduce this run (less --via and --yes, which a rerun must not assume). */
+export function serverArgv(a: ServerArgs): string[] {
+  return [
+    'server', '--user', a.user, '--port', String(a.port), ...(a.json ? ['--json'] : []), ...(a.dryRun ? ['--dry-run'] : []),
+    ...(a.rollbackSeconds !== DEFAULT_ROLLBACK_SECONDS ? ['--rollback-seconds', String(a.rollbackSeconds)] : []),
+  ];
 }

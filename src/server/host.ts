@@ -29,7 +29,7 @@ export const localHost: Host = {
   exec: localExec,
   readFile: (path) => orUndefined(readFile(path, 'utf8')),
   listDir: (dir) => orUndefined(readdir(dir)),
-  sha256: async (path) => orUndefined(readFile(path).then((b) => createHash('sha256').update(b).digest('hex'))),
+  sha256: (path) => orUndefined(readFile(path).then((b) => createHash('sha256').update(b).digest('hex'))),
 };
 
 /** The same reads done with commands on the other side (its exec returns output untrimmed). */

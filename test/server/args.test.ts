@@ -28,3 +28,12 @@ describe('ssh-doctor server arguments', () => {
     expect(sshdCandidates('/opt/openssh/sbin:/usr/sbin:relative')).toEqual(['/usr/sbin/sshd', '/usr/local/sbin/sshd', '/sbin/sshd', '/usr/bin/sshd', '/opt/openssh/sbin/sshd']);
   });
 });
+
+describe('the rerun command', () => {
+  it('keeps a non-default --rollback-seconds, never --yes', () => {
+    expect(sudoCommand(parseServerArgs(['--yes', '--rollback-seconds', '30', '--port', '2222'], { USER: 'bob' }))).toEqual(['sudo', 'ssh-doctor', 'server', '--user', 'bob', '--port', '2222', '--rollback-seconds', '30']);
+  });
+  it.each([['4'], ['abc'], ['99999']])('--rollback-seconds %s is refused', (v) => {
+    expect(() => parseServerArgs(['--rollback-seconds', v], {})).toThrow(`--rollback-seconds takes 5 to 9999 seconds, not "${v}".`);
+  });
+});

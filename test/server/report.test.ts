@@ -70,7 +70,7 @@ describe('server report: needs root', () => {
     expect(f.summary).toBe('Some checks need root on db1.example (sshd -T); run ssh-doctor there as root, or connect as root with --via.');
     expect(f.evidence).toEqual([
       'on db1.example: sudo ssh-doctor server --user alice --port 2201 --json',
-      'or here: ssh-doctor server --via root@db1.example:2222 --user alice --port 2201 --json',
+      'or here: ssh-doctor server --user alice --port 2201 --json --via root@db1.example:2222',
     ]);
   });
 });
