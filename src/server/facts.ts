@@ -64,6 +64,11 @@ export interface InitFacts {
   service?: string;
   /** Whether that service is enabled at boot, when the manager can say. */
   enabled?: boolean;
+  /**
+   * systemd socket activation (Ubuntu 22.10+): <service>.socket is listening, so systemd holds the
+   * port and starts sshd on the first connection; no sshd process is needed until then.
+   */
+  socket?: boolean;
 }
 
 export interface ConfigError {

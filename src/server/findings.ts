@@ -1,6 +1,6 @@
 // Facts → findings. Pure: no I/O, no clock. The locked-out console kit calls this too.
 import type { Finding, Fix, Severity } from '../report.js';
-import { isUnknown, known, type EffectiveConfig, type FileStat, type Maybe, type ServerFacts, type UserFacts } from './facts.js';
+import { isUnknown, known, type EffectiveConfig, type FileStat, type Listener, type Maybe, type ServerFacts, type UserFacts } from './facts.js';
 import { groupWriteRuleFor, insecureReason, walkedDirs } from './strict-modes.js';
 import { formatMode as octal } from '../report.js';
 
@@ -47,8 +47,9 @@ function daemon(facts: ServerFacts, add: Add): void {
   const test = known(facts.configTest);
   const priv = known(facts.privsepDir);
   const running = procs ? procs.pids.length > 0 : undefined;
-  if (running === false) {
-    const init = known(facts.init);
+  const init = known(facts.init);
+  // Socket activation: systemd listens and starts sshd on the first connection.
+  if (running === false && !init?.socket) {
     add('sshd-not-running', 'error', 'sshd is not running, so nothing answers on the SSH port.', [
       'no live sshd listener process (ps -C sshd)',
       ...(init ? [`service manager: ${init.system}${init.service ? ` (service "${init.service}")` : ''}`] : []),
@@ -105,9 +106,12 @@ function network(facts: ServerFacts, add: Add): void {
   const ls = known(facts.listeners);
   const procs = known(facts.processes);
   const eff = known(facts.effective);
-  const sshdSockets = ls?.sockets.filter((s) => s.process === 'sshd' || (s.pid !== undefined && procs?.pids.includes(s.pid))) ?? [];
+  // Under socket activation the listening socket is systemd's (pid 1), on sshd's behalf.
+  const socketActivated = known(facts.init)?.socket === true;
+  const forSshd = (s: Listener) => s.process === 'sshd' || (s.pid !== undefined && procs?.pids.includes(s.pid)) || (socketActivated && s.process === 'systemd');
+  const sshdSockets = ls?.sockets.filter(forSshd) ?? [];
   const onPort = sshdSockets.filter((s) => s.port === port);
-  const other = ls?.sockets.find((s) => s.port === port && s.process !== undefined && s.process !== 'sshd');
+  const other = ls?.sockets.find((s) => s.port === port && s.process !== undefined && !forSshd(s));
   const configured = (eff?.config.port ?? []).map(Number);
   if (onPort.length === 0) {
     const evidence: string[] = [];
@@ -119,6 +123,7 @@ function network(facts: ServerFacts, add: Add): void {
       : sshdSockets.length > 0
         ? `sshd listens on ${unique(sshdSockets.map((s) => s.port)).join(', ')}, not on port ${port}.`
         : `sshd is configured for port ${configured.join(', ')}, not ${port}.`;
+    if (socketActivated) evidence.push(`${known(facts.init)?.service ?? 'ssh'}.socket (systemd socket activation) listens for sshd: Port and ListenAddress take effect after systemctl daemon-reload and a restart of that socket`);
     if (other || sshdSockets.length > 0 || (configured.length > 0 && !configured.includes(port))) add('sshd-port-mismatch', 'error', summary, evidence);
   } else if (onPort.every((s) => LOOPBACK.test(s.address))) {
     add('sshd-listen-address', 'error', `sshd listens on port ${port} only on a loopback address: other machines cannot reach it.`,

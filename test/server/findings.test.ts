@@ -92,6 +92,22 @@ describe('serverFindings', () => {
   });
 });
 
+describe('systemd socket activation (Ubuntu 22.10+)', () => {
+  const socket = { init: { system: 'systemd' as const, service: 'ssh', enabled: false, socket: true } };
+  const idle = { processes: { pids: [], commands: [] }, listeners: { source: 'ss' as const, sockets: [{ address: '*', port: 22, process: 'systemd', pid: 1 }] } };
+  it('no sshd process yet and systemd holding port 22: nothing wrong (sshd starts on the first connection)', () => {
+    expect(ids(healthy({ ...socket, ...idle }))).toEqual([]);
+  });
+  it('without socket activation the same facts mean sshd is down and systemd has the port', () => {
+    expect(ids(healthy(idle))).toEqual(['sshd-not-running', 'sshd-port-mismatch']);
+  });
+  it('a Port change that did not reach ssh.socket: the evidence says how it takes effect', () => {
+    const f = serverFindings(healthy({ ...socket, ...idle, target: { user: 'alice', port: 2222 }, effective: eff({ port: ['2222'] }) }));
+    expect(f.map((x) => x.id)).toEqual(['sshd-port-mismatch']);
+    expect(f[0]!.evidence.at(-1)).toBe('ssh.socket (systemd socket activation) listens for sshd: Port and ListenAddress take effect after systemctl daemon-reload and a restart of that socket');
+  });
+});
+
 describe('StrictModes rule', () => {
   it('Debian: group-writable is fine only for a one-member private group', () => {
     const d = st('/home/alice', 0o775);

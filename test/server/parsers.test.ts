@@ -147,6 +147,13 @@ describe('firewalld (text as firewall-cmd --list-all prints it; not runnable in 
   it('a port range allows', () => expect(firewalldLayer(zone('', '2200-2300/tcp'), 2222).state).toBe('accepts'));
 });
 
+describe('ss under systemd socket activation', () => {
+  it('the listener is systemd\'s until sshd starts, then both hold it', () => {
+    expect(parseSsOutput('LISTEN 0      4096               *:22              *:*    users:(("systemd",pid=1,fd=99))\n')).toEqual([{ address: '*', port: 22, process: 'systemd', pid: 1 }]);
+    expect(parseSsOutput('LISTEN 0      4096               *:22              *:*    users:(("sshd",pid=1203,fd=3),("systemd",pid=1,fd=99))\n')).toEqual([{ address: '*', port: 22, process: 'sshd', pid: 1203 }]);
+  });
+});
+
 describe('account and init', () => {
   it('useradd leaves "!" in shadow: locked password, not an expired account', () => {
     const s = parseShadow(fx('shadow-alice.txt'), 20_000);
@@ -159,6 +166,10 @@ describe('account and init', () => {
     expect(decideInit({ pid1: 'sleep', present: ['/usr/sbin/service', '/etc/init.d/ssh'] })).toEqual({ system: 'none' });
     expect(decideInit({ pid1: 'systemd', present: ['/run/systemd/system'], enabled: 'enabled' })).toEqual({ system: 'systemd', service: 'ssh', enabled: true });
     expect(decideInit({ pid1: 'init', present: ['/usr/sbin/service', '/etc/init.d/ssh'] })).toEqual({ system: 'sysvinit', service: 'ssh' });
+  });
+  it('init: Ubuntu 22.10+ socket activation ("systemctl is-active ssh.socket" says active)', () => {
+    expect(decideInit({ pid1: 'systemd', present: ['/run/systemd/system'], enabled: 'disabled', socketActive: 'active' })).toEqual({ system: 'systemd', service: 'ssh', enabled: false, socket: true });
+    expect(decideInit({ pid1: 'systemd', present: ['/run/systemd/system'], enabled: 'enabled', socketActive: 'inactive' })).toEqual({ system: 'systemd', service: 'ssh', enabled: true });
   });
   it('AuthorizedKeysFile tokens', () => {
     const eff = { context: { user: 'a', host: 'h', addr: '1' }, config: { authorizedkeysfile: ['.ssh/authorized_keys /etc/ssh/keys/%u %h/k%%'] } };

@@ -7,7 +7,9 @@
 //   sshd -t -f TMP                     sshd itself validates the edited file
 //   mv TMP FILE                        atomic replace
 //   sshd -t                            (drop-ins only) the whole configuration still loads
-//   kill -HUP PID | systemctl reload   reload, never restart: open sessions survive
+//   kill -HUP PID | systemctl reload   reload, never restart: open sessions survive (with systemd
+//                                      socket activation a Port/ListenAddress change instead
+//                                      regenerates and restarts ssh.socket; sessions survive too)
 // A failing step stops the run; run-fixes then removes TMP, or puts BACKUP back if the rename
 // already happened (recoveryFor below), so a rejected edit leaves FILE byte-for-byte as it was.
 // Relative Include paths resolve against /etc/ssh whatever -f names, so `sshd -t -f TMP` of the
@@ -51,8 +53,8 @@ export function tmpPath(file: string): string {
 
 /** How the running sshd picks the change up; the undo form reads the pid at undo time. */
 export interface Reload {
-  apply: Command;
-  undo: Command;
+  apply: Command[];
+  undo: Command[];
 }
 
 export function editCommands(e: ConfigEdit, sshd: string, reload: Reload | undefined, now: Date): { commands: Command[]; undo: Command[]; backup: string } {
@@ -68,9 +70,9 @@ export function editCommands(e: ConfigEdit, sshd: string, reload: Reload | undef
     [sshd, '-t', '-f', tmp],
     ['mv', tmp, e.file],
     ...(e.isMain ? [] : [[sshd, '-t']]),
-    ...(reload ? [reload.apply] : []),
+    ...(reload?.apply ?? []),
   ];
-  const undo: Command[] = [['cp', '-p', backup, e.file], [sshd, '-t'], ...(reload ? [reload.undo] : [])];
+  const undo: Command[] = [['cp', '-p', backup, e.file], [sshd, '-t'], ...(reload?.undo ?? [])];
   return { commands, undo, backup };
 }
 

@@ -149,24 +149,33 @@ function nologinFix(f: ServerFacts, now: Date): Fix {
   };
 }
 
-/** How the running sshd rereads its configuration: a reload, never a restart. */
-function reloadOf(f: ServerFacts): Reload | undefined {
-  const pids = known(f.processes)?.pids ?? [];
-  if (!pids.length) return undefined;
+/**
+ * How sshd takes the change: a reload, never a restart. Under systemd socket activation (Ubuntu
+ * 22.10+) systemd, not sshd, listens: a Port/ListenAddress change regenerates ssh.socket
+ * (daemon-reload) and restarts it; open sessions are separate processes and survive.
+ */
+function reloadOf(f: ServerFacts, listening = false): Reload | undefined {
   const init = known(f.init);
-  if (init?.system === 'systemd' && init.service) {
-    const c = ['systemctl', 'reload', init.service];
+  if (listening && init?.socket && init.service) {
+    const c = [['systemctl', 'daemon-reload'], ['systemctl', 'restart', `${init.service}.socket`]];
     return { apply: c, undo: c };
   }
-  return { apply: ['kill', '-HUP', String(pids[0])], undo: ['pkill', '-HUP', '--pidfile', pidFile(f), '-x', 'sshd'] };
+  const pids = known(f.processes)?.pids ?? [];
+  if (!pids.length) return undefined;
+  if (init?.system === 'systemd' && init.service) {
+    const c = [['systemctl', 'reload', init.service]];
+    return { apply: c, undo: c };
+  }
+  return { apply: [['kill', '-HUP', String(pids[0])]], undo: [['pkill', '-HUP', '--pidfile', pidFile(f), '-x', 'sshd']] };
 }
 
-function configFix(f: ServerFacts, sources: readonly ConfigSource[], edit: ConfigEdit, now: Date, meta: { id: string; title: string; risk: string }): Fix | undefined {
+/** meta.listening: the edit changes where sshd listens (Port, ListenAddress). */
+function configFix(f: ServerFacts, sources: readonly ConfigSource[], edit: ConfigEdit, now: Date, meta: { id: string; title: string; risk: string; listening?: boolean }): Fix | undefined {
   const source = sources.find((x) => x.path === edit.file);
   if (!source) return undefined;
   let planned;
   try {
-    planned = editCommands(edit, sshdPath(f), reloadOf(f), now);
+    planned = editCommands(edit, sshdPath(f), reloadOf(f, meta.listening), now);
   } catch {
     return undefined;
   }
@@ -245,6 +254,7 @@ function addPortFix(f: ServerFacts, sources: readonly ConfigSource[], now: Date)
   const file = ports.length ? ports[0]!.file : MAIN_CONFIG;
   return configFix(f, sources, { file, isMain: file === MAIN_CONFIG, changes: change }, now, {
     id: 'add-port',
+    listening: true,
     title: `Make sshd also listen on port ${port}`,
     risk: `Low: the ports sshd listens on now stay; port ${port} is added (a firewall may still need opening).`,
   });
@@ -264,6 +274,7 @@ function listenAddressFix(f: ServerFacts, sources: readonly ConfigSource[], now:
   const changes: LineChange[] = lines.map((l) => ({ line: l.line, action: 'replace', text: `# ListenAddress ${l.args.join(' ')}  (disabled by ssh-doctor)` }));
   return configFix(f, sources, { file, isMain: file === MAIN_CONFIG, changes }, now, {
     id: 'listen-all-addresses',
+    listening: true,
     title: 'Make sshd listen on all addresses, not only loopback',
     risk: 'Medium: sshd becomes reachable on every network this host is on; a firewall decides who gets through.',
   });

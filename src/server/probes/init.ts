@@ -11,6 +11,8 @@ export interface InitClues {
   present: string[];
   /** `systemctl is-enabled <unit>` first line, when it ran. */
   enabled?: string;
+  /** `systemctl is-active <unit>.socket` first line, when it ran. */
+  socketActive?: string;
 }
 
 export const INIT_PATHS = ['/run/systemd/system', '/run/openrc', '/sbin/openrc-run', '/usr/sbin/service', '/etc/init.d/ssh', '/etc/init.d/sshd'];
@@ -24,7 +26,9 @@ export function decideInit(c: InitClues): InitFacts {
   const has = (p: string) => c.present.includes(p);
   const service = serviceName(c.present);
   const enabled = c.enabled === undefined ? undefined : c.enabled.trim() === 'enabled';
-  if (c.pid1 === 'systemd' || has('/run/systemd/system')) return { system: 'systemd', service, ...(enabled !== undefined ? { enabled } : {}) };
+  if (c.pid1 === 'systemd' || has('/run/systemd/system')) {
+    return { system: 'systemd', service, ...(enabled !== undefined ? { enabled } : {}), ...(c.socketActive?.trim() === 'active' ? { socket: true } : {}) };
+  }
   if (has('/run/openrc') || (c.pid1 === 'init' && has('/sbin/openrc-run'))) return { system: 'openrc', service: has('/etc/init.d/sshd') ? 'sshd' : service };
   // sysvinit only when init really is pid 1; in a container pid 1 is the app, and `service`
   // would run the init script without any manager behind it.
@@ -38,9 +42,14 @@ export async function probeInit(exec: Exec): Promise<Maybe<InitFacts>> {
   if (typeof st === 'string') return { unknown: st };
   const present = st.filter((s) => s.exists).map((s) => s.path);
   const clues: InitClues = { pid1: comm.stdout.trim(), present };
-  const cmd = ['systemctl', 'is-enabled', `${serviceName(present)}.service`];
+  const unit = serviceName(present);
+  const cmd = ['systemctl', 'is-enabled', `${unit}.service`];
   const en = await exec(cmd, { timeoutMs: 3000 });
   if (en.timedOut) return { unknown: failure(en, cmd)! };
   if (!en.missing && en.stdout.trim()) clues.enabled = en.stdout.split('\n')[0];
+  if (clues.pid1 === 'systemd' || present.includes('/run/systemd/system')) {
+    const sock = await exec(['systemctl', 'is-active', `${unit}.socket`], { timeoutMs: 3000 });
+    if (sock.stdout.trim()) clues.socketActive = sock.stdout.split('\n')[0];
+  }
   return decideInit(clues);
 }

@@ -7,7 +7,7 @@ const dropIn = '/etc/ssh/sshd_config.d/50-x.conf';
 describe('config edit commands', () => {
   const { commands, undo, backup } = editCommands(
     { file: dropIn, isMain: false, changes: [{ line: 2, action: 'replace', text: 'PubkeyAuthentication yes' }] },
-    '/usr/sbin/sshd', { apply: ['kill', '-HUP', '42'], undo: ['pkill', '-HUP', '--pidfile', '/run/sshd.pid', '-x', 'sshd'] }, now,
+    '/usr/sbin/sshd', { apply: [['kill', '-HUP', '42']], undo: [['pkill', '-HUP', '--pidfile', '/run/sshd.pid', '-x', 'sshd']] }, now,
   );
   const tmp = '/etc/ssh/sshd_config.d/.50-x.conf.ssh-doctor-tmp';
 

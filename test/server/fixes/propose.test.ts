@@ -78,6 +78,15 @@ describe('proposeFix: config edits land in the file the value comes from', () =>
     expect(proposeFix('sshd-port-mismatch', dashP, src(), now)).toBeUndefined();
   });
 
+  it('under socket activation a Port change regenerates and restarts ssh.socket (reload would not move the listener)', () => {
+    const f = { ...base, target: { user: 'alice', port: 2222 }, init: { system: 'systemd' as const, service: 'ssh', socket: true }, processes: { pids: [], commands: [] } };
+    const fix = proposeFix('sshd-port-mismatch', f, src(), now)!;
+    expect(fix.commands.slice(-2)).toEqual([['systemctl', 'daemon-reload'], ['systemctl', 'restart', 'ssh.socket']]);
+    expect(fix.undo).toEqual([['cp', '-p', '/etc/ssh/sshd_config.ssh-doctor-20261125T120000.000Z', '/etc/ssh/sshd_config'], ['/usr/sbin/sshd', '-t'], ['systemctl', 'daemon-reload'], ['systemctl', 'restart', 'ssh.socket']]);
+    // Other keywords: sshd reads them at each new connection; nothing to restart.
+    expect(proposeFix('pubkey-auth-disabled', f, src({ path: '/etc/ssh/sshd_config.d/50-x.conf', text: 'PubkeyAuthentication no\n' }), now)!.commands.at(-1)![0]).toBe('/usr/sbin/sshd');
+  });
+
   it('port mismatch with no Port line: keeps 22 and adds the wanted port', () => {
     const fix = proposeFix('sshd-port-mismatch', { ...base, target: { user: 'alice', port: 2222 } }, src(), now)!;
     expect(fix.commands[2]).toEqual(['sed', '-i', '-e', '1i Port 22', '-e', '1i Port 2222', '/etc/ssh/.sshd_config.ssh-doctor-tmp']);
