@@ -72,7 +72,7 @@ export async function main(argv: string[]): Promise<number> {
   if (args.confirm) return confirm(args.confirm);
   const entries = await readJournal();
   const open = undoable(entries);
-  if (args.list || (args.json && !args.id)) return list(open, args.json);
+  if (args.list || (args.json && !args.id)) return list(open, entries, args.json);
   if (!args.id) {
     if (!process.stdin.isTTY || !process.stdout.isTTY) throw new UsageError('Say which change to undo: ssh-doctor undo ID --yes (ids: ssh-doctor undo --list).');
     const { runUndoUi } = await import('../ui/undo/run-undo-ui.js');
@@ -95,7 +95,15 @@ export async function main(argv: string[]): Promise<number> {
   return r.ok ? 0 : 1;
 }
 
-function list(open: JournalEntry[], json: boolean): number {
+/**
+ * A --via firewall change neither kept nor reverted on record: ssh-doctor stopped before settling
+ * it, so the timer on that host has most likely reverted it since.
+ */
+function unsettled(e: JournalEntry, entries: readonly JournalEntry[]): boolean {
+  return e.via !== undefined && e.rollback !== undefined && !entries.some((x) => x.undoes === e.id);
+}
+
+function list(open: JournalEntry[], entries: readonly JournalEntry[], json: boolean): number {
   if (json) {
     process.stdout.write(JSON.stringify({ schema: 'ssh-doctor/journal@1', journal: journalPath(), entries: open }, null, 2) + '\n');
     return 0;
@@ -106,6 +114,7 @@ function list(open: JournalEntry[], json: boolean): number {
   }
   for (const e of open) {
     process.stdout.write(`${e.id}  ${e.at}  ${e.title}${e.via ? `  (on ${viaName(e.via)})` : ''}\n`);
+    if (unsettled(e, entries)) process.stdout.write(`    probably already reverted: its rollback timer on ${viaName(e.via!)} was due at ${e.rollback!.deadline} and ssh-doctor never confirmed it\n`);
     for (const u of formatUndo(e.undo)) process.stdout.write(`    undo: ${u}\n`);
     if (e.backups.length) process.stdout.write(`    backup: ${e.backups.join(', ')}\n`);
   }

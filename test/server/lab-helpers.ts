@@ -10,7 +10,7 @@ export const PORT = 2201;
 export const SETUP = SERVER_SETUP(PORT).replace('-o ListenAddress=127.0.0.1 ', '');
 
 /** Stop the lab's sshd and wait until no live sshd is left (zombies stay: pid 1 is `sleep` and never reaps). */
-export const STOP_SSHD = `pkill -x sshd; for i in $(seq 50); do ps -C sshd -o stat= | grep -qv '^Z' || break; sleep 0.1; done; ! ps -C sshd -o stat= | grep -qv '^Z'`;
+export const STOP_SSHD = `pkill -x sshd; for i in $(seq 50); do [ -n "$(ps -C sshd -o stat= | grep -v '^Z')" ] || break; sleep 0.1; done; [ -z "$(ps -C sshd -o stat= | grep -v '^Z')" ]`;
 
 /** `ssh-doctor server --json --user alice --port PORT` inside the lab (lab.json puts --json first). */
 export async function diagnose(lab: Lab, extra: string[] = [], env?: Record<string, string>) {
