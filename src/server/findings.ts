@@ -48,18 +48,19 @@ function daemon(facts: ServerFacts, add: Add): void {
   const priv = known(facts.privsepDir);
   const running = procs ? procs.pids.length > 0 : undefined;
   const init = known(facts.init);
+  if (test && !test.ok && test.errors.length > 0) {
+    const first = test.errors[0]!;
+    const where = first.file ? `${first.file}${first.line ? ` line ${first.line}` : ''}` : 'the configuration';
+    add('sshd-config-invalid', 'error', `sshd -t rejects ${where}: sshd will not start or reload.`,
+      test.errors.map((e) => (e.file ? `${e.file}:${e.line ?? '?'}: ${e.message}` : e.message)));
+  }
+  // After the config error: fixes are offered in this order, and sshd cannot start until it loads.
   // Socket activation: systemd listens and starts sshd on the first connection.
   if (running === false && !init?.socket) {
     add('sshd-not-running', 'error', 'sshd is not running, so nothing answers on the SSH port.', [
       'no live sshd listener process (ps -C sshd)',
       ...(init ? [`service manager: ${init.system}${init.service ? ` (service "${init.service}")` : ''}`] : []),
     ]);
-  }
-  if (test && !test.ok && test.errors.length > 0) {
-    const first = test.errors[0]!;
-    const where = first.file ? `${first.file}${first.line ? ` line ${first.line}` : ''}` : 'the configuration';
-    add('sshd-config-invalid', 'error', `sshd -t rejects ${where}: sshd will not start or reload.`,
-      test.errors.map((e) => (e.file ? `${e.file}:${e.line ?? '?'}: ${e.message}` : e.message)));
   }
   if ((priv && !priv.exists) || test?.privsepMissing) {
     add('privsep-dir-missing', 'error', `The privilege separation directory ${priv?.path ?? '/run/sshd'} is missing: sshd refuses to start.`,

@@ -85,3 +85,27 @@ ${SERVER_SETUP(2321)}`);
     expect(await sha(lab, FILE)).toBe(original);
   });
 });
+
+describe.runIf(requireLab())('fix: an option this sshd does not know', () => {
+  let lab: Lab;
+  const BAD = '/etc/ssh/sshd_config.d/60-new.conf';
+  beforeAll(async () => {
+    lab = await startLab();
+    // sshd started with a good configuration (on every lab address); then someone adds an option it does not know.
+    await lab.sh(`${SERVER_SETUP(2329).replace('-o ListenAddress=127.0.0.1 ', '')}
+printf '# from a newer OpenSSH\\nPerSourcePenalties no\\nX11Forwarding no\\n' > ${BAD}`);
+  });
+  afterAll(() => lab?.close());
+
+  it('server --yes comments out exactly that line, sshd -t passes again, the reload keeps sshd up, login works', async () => {
+    const before = await lab.json(['server', '--user', 'alice', '--port', '2329'], { env: STATE });
+    expect(before.report.findings.map((f: { id: string }) => f.id)).toEqual(['sshd-config-invalid']);
+    expect(before.report.findings[0].fix).toMatchObject({ id: 'disable-unknown-option', title: 'Comment out what this sshd does not understand: line 2 "PerSourcePenalties no" (in /etc/ssh/sshd_config.d/60-new.conf)' });
+    const r = await lab.json(['server', '--yes', '--user', 'alice', '--port', '2329'], { env: STATE });
+    expect(r.report.applied).toEqual([expect.objectContaining({ fixId: 'disable-unknown-option', ok: true })]);
+    expect(r.report.findings).toEqual([]);
+    expect((await lab.sh(`cat ${BAD}`)).stdout).toBe('# from a newer OpenSSH\n# PerSourcePenalties no  (disabled by ssh-doctor: unknown to this sshd)\nX11Forwarding no');
+    expect((await lab.sh('/usr/sbin/sshd -t')).exitCode).toBe(0);
+    expect((await login(lab, 2329)).stdout.trim()).toBe('alice');
+  });
+});

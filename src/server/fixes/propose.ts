@@ -23,6 +23,8 @@ export function proposeFix(
   switch (findingId) {
     case 'sshd-not-running':
       return startFix(facts);
+    case 'sshd-config-invalid':
+      return unknownOptionFix(facts, sources, now);
     case 'privsep-dir-missing':
       return {
         id: 'create-privsep-dir',
@@ -81,6 +83,31 @@ function startFix(f: ServerFacts): Fix {
     risk: `Low: sshd starts with the configuration it already has; sshd -t checks it first and nothing starts if it fails.${noHostKey ? ' New host keys are generated first (clients that knew old ones will warn).' : ''}`,
     undo: plan.undo,
   };
+}
+
+/**
+ * sshd -t fails only on keywords this sshd does not know ("Bad configuration option": a typo, or
+ * an option of a newer or differently built OpenSSH): those lines are commented out, all in one
+ * file. Any other error (a bad value, a broken Match) needs a person; so does a Match line itself,
+ * whose removal would make the lines below it global.
+ */
+function unknownOptionFix(f: ServerFacts, sources: readonly ConfigSource[], now: Date): Fix | undefined {
+  const errors = known(f.configTest)?.errors ?? [];
+  const file = errors[0]?.file;
+  if (!file || errors.some((e) => e.file !== file || e.line === undefined || !/^Bad configuration option: /.test(e.message))) return undefined;
+  const text = sources.find((x) => x.path === file)?.text.split('\n');
+  if (!text) return undefined;
+  const lines = [...new Set(errors.map((e) => e.line!))];
+  const original = lines.map((n) => text[n - 1]?.trim() ?? '');
+  if (original.some((l) => l === '' || /^match\s/i.test(l))) return undefined;
+  return configFix(f, sources, {
+    file, isMain: file === MAIN_CONFIG,
+    changes: lines.map((line, i) => ({ line, action: 'replace', text: `# ${original[i]}  (disabled by ssh-doctor: unknown to this sshd)` })),
+  }, now, {
+    id: 'disable-unknown-option',
+    title: `Comment out what this sshd does not understand: ${original.map((l, i) => `line ${lines[i]} "${l}"`).join(', ')}`,
+    risk: 'Low: sshd rejects the whole configuration because of these lines, so they never took effect; what they meant to set stays unset.',
+  });
 }
 
 function hostKeysFix(f: ServerFacts): Fix {

@@ -124,6 +124,19 @@ describe('proposeFix: small file fixes', () => {
     expect(fix.undo).toEqual([['chmod', '0644', '/etc/ssh/ssh_host_ed25519_key']]);
   });
 
+  it('sshd-config-invalid from unknown keywords: those lines commented out, in their file, validated like any edit', () => {
+    const bad = (errors: { file: string; line: number; message: string }[]) => ({ ...base, configTest: { ok: false, errors, hostKeyErrors: [], raw: [] } });
+    const dropIn = { path: '/etc/ssh/sshd_config.d/60-new.conf', text: '# new\nPerSourcePenalties no\nMatch User bob\n  Frob 1\n' };
+    const fix = proposeFix('sshd-config-invalid', bad([{ file: dropIn.path, line: 2, message: 'Bad configuration option: PerSourcePenalties' }]), src(dropIn), now)!;
+    expect(fix.id).toBe('disable-unknown-option');
+    expect(fix.commands[2]).toEqual(['sed', '-i', '-e', '2c # PerSourcePenalties no  (disabled by ssh-doctor: unknown to this sshd)', '/etc/ssh/sshd_config.d/.60-new.conf.ssh-doctor-tmp']);
+    expect(fix.commands[3]).toEqual(['/usr/sbin/sshd', '-t', '-f', '/etc/ssh/sshd_config.d/.60-new.conf.ssh-doctor-tmp']);
+    // A bad value, a Match line, or errors in two files: a person decides.
+    expect(proposeFix('sshd-config-invalid', bad([{ file: dropIn.path, line: 2, message: 'unsupported option "maybe".' }]), src(dropIn), now)).toBeUndefined();
+    expect(proposeFix('sshd-config-invalid', bad([{ file: dropIn.path, line: 3, message: 'Bad configuration option: Match' }]), src(dropIn), now)).toBeUndefined();
+    expect(proposeFix('sshd-config-invalid', bad([{ file: dropIn.path, line: 2, message: 'Bad configuration option: A' }, { file: '/etc/ssh/sshd_config', line: 1, message: 'Bad configuration option: B' }]), src(dropIn), now)).toBeUndefined();
+  });
+
   it('no fix for what cannot be guessed', () => {
     expect(proposeFix('sshd-config-invalid', base)).toBeUndefined();
     expect(proposeFix('authorized-keys-missing', base)).toBeUndefined();
