@@ -40,6 +40,15 @@ export function confirmationOf(entry: JournalEntry, at = new Date()): JournalEnt
   };
 }
 
+/** The entry recording that a rollback timer took the change back (so undo no longer offers it). */
+export function rolledBackBy(entry: JournalEntry, by: string, at = new Date()): JournalEntry {
+  return {
+    id: `${entry.id}-u`, at: at.toISOString(), fixId: entry.fixId, title: `Rolled back by ${by}: ${entry.title}`,
+    commands: typeof entry.undo === 'string' ? [] : entry.undo, undo: entry.commands.slice(), backups: [], status: 'rolled-back', undoes: entry.id,
+    ...(entry.via ? { via: entry.via } : {}),
+  };
+}
+
 export function journalPath(): string {
   const dir =
     process.env.SSH_DOCTOR_STATE_DIR ??

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { formatCommand, type Fix } from '../../report.js';
 import { applyFix } from '../../fixes/apply.js';
-import { appendJournal, confirmationOf, readJournal, type JournalEntry } from '../../fixes/journal.js';
+import { appendJournal, confirmationOf, readJournal, rolledBackBy, type JournalEntry } from '../../fixes/journal.js';
 import { resultsOf, revertEntry } from '../../fixes/revert.js';
 import { run, spawnDetached } from '../../run.js';
 import { localHost, viaName, type Host, type Via } from '../host.js';
@@ -179,7 +179,7 @@ async function settleOnVia(host: Host, via: Via, id: string, applied: boolean, r
       } finally {
         fresh.close();
       }
-      await journalRolledBack(entry, where);
+      await appendJournal(rolledBackBy(entry, `its timer on ${where}`));
       return { kept: false, log: [`A new SSH connection to ${where} got in, but only after its rollback timer had started reverting the change (raise --rollback-seconds).`] };
     } catch (e) {
       why = e instanceof Error ? e.message : String(e);
@@ -193,15 +193,6 @@ async function settleOnVia(host: Host, via: Via, id: string, applied: boolean, r
     return { kept: false, log: [`A new SSH connection to ${where} failed (${why}), so the change was rolled back:`, ...back.log.map((l) => `  ${l}`)] };
   }
   return { kept: false, log: [`A new SSH connection to ${where} failed (${why}), and reverting through this one failed too: the timer on ${where} reverts the change at ${deadline}.`] };
-}
-
-/** The timer on the host took the change back: journaled so undo no longer offers it. */
-async function journalRolledBack(entry: JournalEntry, where: string): Promise<void> {
-  await appendJournal({
-    id: `${entry.id}-u`, at: new Date().toISOString(), fixId: entry.fixId, title: `Rolled back by its timer on ${where}: ${entry.title}`,
-    commands: typeof entry.undo === 'string' ? [] : entry.undo, undo: entry.commands.slice(), backups: [], status: 'rolled-back', undoes: entry.id,
-    ...(entry.via ? { via: entry.via } : {}),
-  });
 }
 
 const deadlineIn = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString();
