@@ -104,6 +104,7 @@ export function renderText(report: Report): string {
   for (const f of report.findings) {
     lines.push('', `${f.severity.toUpperCase()} ${f.id}: ${f.summary}`);
     for (const e of f.evidence) lines.push(`    ${e}`);
+    for (const n of f.next ?? []) lines.push(`  → ${n}`);
     if (f.fix) {
       lines.push(`  Fix: ${f.fix.title} (risk: ${f.fix.risk})`);
       for (const c of f.fix.commands) lines.push(`    $ ${formatCommand(c)}`);

@@ -3,6 +3,7 @@ import type { Finding, Fix, Severity } from '../report.js';
 import { isUnknown, known, type EffectiveConfig, type FileStat, type Listener, type Maybe, type ServerFacts, type UserFacts } from './facts.js';
 import { groupWriteRuleFor, insecureReason, walkedDirs } from './strict-modes.js';
 import { formatMode as octal } from '../report.js';
+import { shellQuote } from './shell-quote.js';
 
 export interface FindingOptions {
   /** Attach a fix to a finding (the fixes side's proposeFix); none when absent. */
@@ -20,9 +21,9 @@ export const SERVER_FINDING_IDS = [
 
 export function serverFindings(facts: ServerFacts, opts: FindingOptions = {}): Finding[] {
   const out: Finding[] = [];
-  const add = (id: string, severity: Severity, summary: string, evidence: string[]) => {
+  const add: Add = (id, severity, summary, evidence, next) => {
     const fix = opts.proposeFix?.(id, facts);
-    out.push(fix ? { id, severity, summary, evidence, fix } : { id, severity, summary, evidence });
+    out.push({ id, severity, summary, evidence, ...(next?.length ? { next } : {}), ...(fix ? { fix } : {}) });
   };
   const sshd = known(facts.sshd);
   if (sshd && !sshd.path) {
@@ -40,7 +41,8 @@ export function serverFindings(facts: ServerFacts, opts: FindingOptions = {}): F
   return out;
 }
 
-type Add = (id: string, severity: Severity, summary: string, evidence: string[]) => void;
+/** `next`: steps for a person, when the fix depends on something only they have. */
+type Add = (id: string, severity: Severity, summary: string, evidence: string[], next?: string[]) => void;
 
 function daemon(facts: ServerFacts, add: Add): void {
   const procs = known(facts.processes);
@@ -179,6 +181,20 @@ function account(facts: ServerFacts, add: Add): void {
   authFiles(facts, user, eff, add);
 }
 
+/** Only the user has their public key: the exact commands, as root, with a placeholder for it. */
+function addKeySteps(user: UserFacts, file: string | undefined): string[] {
+  const home = user.home?.replace(/\/+$/, '');
+  if (!file || !home || !file.startsWith(`${home}/`)) return [];
+  const dir = shellQuote(file.slice(0, file.lastIndexOf('/')));
+  const f = shellQuote(file);
+  return [
+    `as root, with ${user.name}'s PUBLIC key (one line of their id_ed25519.pub; never the private key):`,
+    `install -d -m 700 ${dir}`,
+    `printf '%s\\n' 'ssh-ed25519 AAAA…paste…' >> ${f}`,
+    `chown ${shellQuote(user.name)}: ${dir} ${f} && chmod 600 ${f}`,
+  ];
+}
+
 function authFiles(facts: ServerFacts, user: UserFacts, eff: EffectiveConfig | undefined, add: Add): void {
   const af = known(facts.authFiles);
   if (!af || user.uid === undefined) return;
@@ -188,7 +204,8 @@ function authFiles(facts: ServerFacts, user: UserFacts, eff: EffectiveConfig | u
     const passwordOk = eff ? first(eff, 'passwordauthentication') === 'yes' || first(eff, 'kbdinteractiveauthentication') === 'yes' : false;
     add('authorized-keys-missing', passwordOk ? 'warning' : 'error',
       `${user.name} has no authorized key, so no key login can succeed${passwordOk ? ' (password login is still enabled)' : ''}.`,
-      af.authorizedKeys.map((f) => (f.exists ? `${f.path} exists but holds no key` : `${f.path} does not exist`)));
+      af.authorizedKeys.map((f) => (f.exists ? `${f.path} exists but holds no key` : `${f.path} does not exist`)),
+      addKeySteps(user, af.authorizedKeys[0]?.path));
   }
   if (eff && first(eff, 'strictmodes') === 'no') return;
   const rule = groupWriteRuleFor(known(facts.sshd));

@@ -59,6 +59,12 @@ export function FindingView({ finding }: { finding: Finding }) {
           {e}
         </Text>
       ))}
+      {(finding.next ?? []).map((n, i) => (
+        <Text key={`next-${i}`}>
+          {'  → '}
+          {n}
+        </Text>
+      ))}
     </Box>
   );
 }

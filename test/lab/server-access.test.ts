@@ -42,8 +42,15 @@ describe.runIf(requireLab())('server diagnosis: access', () => {
   it('authorized-keys-missing', async () => {
     await sh(lab, 'rm /home/alice/.ssh/authorized_keys');
     const { report } = await diagnose(lab);
-    const f = finding(report, 'authorized-keys-missing');
+    const f = finding(report, 'authorized-keys-missing') as ReturnType<typeof finding> & { next: string[] };
     expect(f.evidence).toContain('/home/alice/.ssh/authorized_keys does not exist');
+    // Only alice has her public key, so the steps are for a person: run them as written, with the
+    // placeholder replaced by her key, and she logs in.
+    expect(f.next[0]).toBe("as root, with alice's PUBLIC key (one line of their id_ed25519.pub; never the private key):");
+    const key = (await sh(lab, 'cat /root/.ssh/id_ed25519.pub')).trim();
+    await sh(lab, f.next.slice(1).map((l) => l.replace('ssh-ed25519 AAAA…paste…', key)).join('\n'));
+    expect(await canLogin(lab)).toBe(true);
+    expect((await sh(lab, 'stat -c "%a %U" /home/alice/.ssh/authorized_keys')).trim()).toBe('600 alice');
   });
 
   it('user-not-allowed: AllowUsers without alice (Match and Include are sshd\'s business: read via sshd -T)', async () => {

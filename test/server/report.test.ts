@@ -6,7 +6,8 @@ import { serverMachine, type Gathered, type ServerContext } from '../../flows/se
 import { reportFor } from '../../src/commands/server.js';
 import { parseServerArgs } from '../../src/server/args.js';
 import type { ServerFacts } from '../../src/server/facts.js';
-import type { Fix } from '../../src/report.js';
+import { renderText, type Fix } from '../../src/report.js';
+import { buildServerReport } from '../../src/server/server-report.js';
 
 const broken: ServerFacts = { target: { user: 'alice', port: 22 }, root: true, privsepDir: { path: '/run/sshd', exists: false } };
 const healed: ServerFacts = { ...broken, privsepDir: { path: '/run/sshd', exists: true } };
@@ -72,5 +73,15 @@ describe('server report: needs root', () => {
       'on db1.example: sudo ssh-doctor server --user alice --port 2201 --json',
       'or here: ssh-doctor server --user alice --port 2201 --json --via root@db1.example:2222',
     ]);
+  });
+});
+
+describe('text report', () => {
+  it('shows the steps for a person under their finding', () => {
+    const report = buildServerReport({
+      findings: [{ id: 'authorized-keys-missing', severity: 'error', summary: 'alice has no authorized key.', evidence: ['/home/alice/.ssh/authorized_keys does not exist'], next: ['as root, with the key:', 'install -d -m 700 /home/alice/.ssh'] }],
+      probes: [], target: { user: 'alice', host: 'web1', port: 22 }, durationMs: 5,
+    });
+    expect(renderText(report)).toContain('ERROR authorized-keys-missing: alice has no authorized key.\n    /home/alice/.ssh/authorized_keys does not exist\n  → as root, with the key:\n  → install -d -m 700 /home/alice/.ssh\n');
   });
 });

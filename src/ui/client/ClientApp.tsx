@@ -52,17 +52,7 @@ export function ClientApp({ actor }: { actor: Actor<ClientFlow> }) {
       <ProbeList probes={ctx.probes} running={running} />
       {concluded && <VerdictView verdict={clientVerdict(ctx.findings)} />}
       {concluded &&
-        ctx.findings.map((f, i) => (
-          <Box key={`${f.id}-${i}`} flexDirection="column">
-            <FindingView finding={f} />
-            {(f.next ?? []).map((n, j) => (
-              <Text key={j}>
-                {'  → '}
-                {n}
-              </Text>
-            ))}
-          </Box>
-        ))}
+        ctx.findings.map((f, i) => <FindingView key={`${f.id}-${i}`} finding={f} />)}
       {ctx.fixOutcomes.map((o, i) => (
         <Box key={`fix-${i}`} flexDirection="column" marginTop={1}>
           {o.log.map((l, j) => (
