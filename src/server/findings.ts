@@ -163,7 +163,7 @@ function account(facts: ServerFacts, add: Add): void {
   }
   if (eff) {
     const why = notAllowedBecause(user, eff);
-    if (why) add('user-not-allowed', 'error', `sshd does not allow ${name} to log in: ${why.summary}.`, why.evidence);
+    if (why) add('user-not-allowed', 'error', `sshd does not allow ${name} to log in: ${why.summary}.`, why.evidence, why.next);
   }
   const usePam = eff ? first(eff, 'usepam') !== 'no' : true;
   const locked: string[] = [];
@@ -172,7 +172,13 @@ function account(facts: ServerFacts, add: Add): void {
   // With UsePAM yes, sshd leaves the "!" lock to PAM, and pam_unix's account check ignores it:
   // key logins still work (checked against the real sshd in the lab). Without PAM sshd refuses.
   if (user.lockedWithBang && !usePam) locked.push('password field starts with "!" and UsePAM is no, so sshd treats the account as locked');
-  if (locked.length > 0) add('account-locked', 'error', `The account ${name} is locked: sshd refuses every login, even with a key.`, locked);
+  // Unlocking is an account decision (someone may have locked it on purpose): steps, not a fix.
+  const unlock = [
+    ...(user.accountExpired ? [`chage -E -1 ${shellQuote(name)}    # remove the account expiry date`] : []),
+    ...(user.passwordInactive ? [`chage -I -1 ${shellQuote(name)}    # no inactive period after the password expired (or set a new password: passwd ${shellQuote(name)})`] : []),
+    ...(user.lockedWithBang && !usePam ? [`usermod -p '*' ${shellQuote(name)}    # no usable password but not locked ("!"), so key logins work`] : []),
+  ];
+  if (locked.length > 0) add('account-locked', 'error', `The account ${name} is locked: sshd refuses every login, even with a key.`, locked, ['as root, if the account should be usable:', ...unlock]);
 
   const nl = known(facts.nologin);
   if (nl?.exists && user.uid !== 0) {
@@ -250,7 +256,7 @@ function config(facts: ServerFacts, add: Add): void {
 }
 
 /** sshd's allowed_user() (auth.c), for the checks that depend only on the user. */
-export function notAllowedBecause(user: UserFacts, eff: EffectiveConfig): { summary: string; evidence: string[] } | undefined {
+export function notAllowedBecause(user: UserFacts, eff: EffectiveConfig): { summary: string; evidence: string[]; next?: string[] } | undefined {
   const list = (k: string) => (eff.config[k] ?? []).flatMap((v) => v.split(/\s+/)).filter(Boolean);
   const groups = user.groups ?? [];
   if (user.uid === 0) {
@@ -265,10 +271,21 @@ export function notAllowedBecause(user: UserFacts, eff: EffectiveConfig): { summ
   }
   const dg = list('denygroups');
   const dHit = groups.find((g) => dg.some((p) => globMatch(p, g)));
-  if (dHit) return { summary: `DenyGroups names group ${dHit}`, evidence: [`sshd -T: denygroups ${dg.join(' ')}`, `${user.name} is in groups: ${groups.join(' ')}`] };
+  // Group policy is an access decision for a person (a group may carry other rights): steps, not a fix.
+  const u = shellQuote(user.name);
+  if (dHit) {
+    return {
+      summary: `DenyGroups names group ${dHit}`, evidence: [`sshd -T: denygroups ${dg.join(' ')}`, `${user.name} is in groups: ${groups.join(' ')}`],
+      ...(dHit !== groups[0] ? { next: [`as root, if ${user.name} should not be in ${dHit}:`, `gpasswd -d ${u} ${shellQuote(dHit)}`] } : {}),
+    };
+  }
   const ag = list('allowgroups');
   if (ag.length > 0 && !groups.some((g) => ag.some((p) => globMatch(p, g)))) {
-    return { summary: `AllowGroups does not include any group of ${user.name}`, evidence: [`sshd -T: allowgroups ${ag.join(' ')}`, `${user.name} is in groups: ${groups.join(' ')}`] };
+    const plain = ag.filter((g) => !/[*?!]/.test(g));
+    return {
+      summary: `AllowGroups does not include any group of ${user.name}`, evidence: [`sshd -T: allowgroups ${ag.join(' ')}`, `${user.name} is in groups: ${groups.join(' ')}`],
+      ...(plain.length ? { next: [`as root, if ${user.name} belongs in ${plain[0]} (its members may have other rights too):`, `usermod -aG ${shellQuote(plain[0]!)} ${u}`] } : {}),
+    };
   }
   return undefined;
 }

@@ -65,8 +65,23 @@ describe.runIf(requireLab())('server diagnosis: access', () => {
   it('user-not-allowed: DenyGroups names one of her groups', async () => {
     await sh(lab, `groupadd sshblocked; usermod -aG sshblocked alice; echo 'DenyGroups sshblocked' >> /etc/ssh/sshd_config\n${RESTART}`);
     const { report } = await diagnose(lab);
-    expect(finding(report, 'user-not-allowed').summary).toContain('DenyGroups names group sshblocked');
+    const f = finding(report, 'user-not-allowed') as ReturnType<typeof finding> & { next: string[] };
+    expect(f.summary).toContain('DenyGroups names group sshblocked');
     expect(await canLogin(lab)).toBe(false);
+    expect(f.next).toEqual(['as root, if alice should not be in sshblocked:', "gpasswd -d 'alice' 'sshblocked'"]);
+    await sh(lab, f.next[1]!);
+    expect(await canLogin(lab)).toBe(true);
+  });
+
+  it('user-not-allowed: AllowGroups without any of her groups; the step given, run as written, lets her in', async () => {
+    await sh(lab, `groupadd sshusers; echo 'AllowGroups sshusers' >> /etc/ssh/sshd_config\n${RESTART}`);
+    const { report } = await diagnose(lab);
+    const f = finding(report, 'user-not-allowed') as ReturnType<typeof finding> & { next: string[] };
+    expect(f.summary).toContain('AllowGroups does not include any group of alice');
+    expect(await canLogin(lab)).toBe(false);
+    expect(f.next).toEqual(['as root, if alice belongs in sshusers (its members may have other rights too):', "usermod -aG 'sshusers' 'alice'"]);
+    await sh(lab, f.next[1]!);
+    expect(await canLogin(lab)).toBe(true);
   });
 
   it('account-locked: expired account (PAM refuses even keys); a "!" password alone is NOT a finding with UsePAM yes', async () => {
@@ -74,15 +89,23 @@ describe.runIf(requireLab())('server diagnosis: access', () => {
     expect(await canLogin(lab)).toBe(true);
     await sh(lab, 'usermod -e 1 alice');
     const { report } = await diagnose(lab);
-    expect(finding(report, 'account-locked').evidence[0]).toBe('account expired (account expired on 1970-01-02)');
+    const f = finding(report, 'account-locked') as ReturnType<typeof finding> & { next: string[] };
+    expect(f.evidence[0]).toBe('account expired (account expired on 1970-01-02)');
     expect(await canLogin(lab)).toBe(false);
+    // The steps for a person, run as written, unlock it.
+    expect(f.next).toEqual(['as root, if the account should be usable:', "chage -E -1 'alice'    # remove the account expiry date"]);
+    await sh(lab, f.next[1]!);
+    expect(await canLogin(lab)).toBe(true);
   });
 
   it('account-locked: "!" password with UsePAM no', async () => {
     await sh(lab, `sed -i '1i UsePAM no' /etc/ssh/sshd_config\n${RESTART}`);
     const { report } = await diagnose(lab);
-    expect(finding(report, 'account-locked').evidence[0]).toMatch(/starts with "!" and UsePAM is no/);
+    const f = finding(report, 'account-locked') as ReturnType<typeof finding> & { next: string[] };
+    expect(f.evidence[0]).toMatch(/starts with "!" and UsePAM is no/);
     expect(await canLogin(lab)).toBe(false);
+    await sh(lab, f.next[1]!);
+    expect(await canLogin(lab)).toBe(true);
   });
 
   it('nologin-present', async () => {
