@@ -1,6 +1,8 @@
 // Reverting a journaled change: run its undo commands in order, then journal the undo itself.
 import { formatCommand } from '../report.js';
 import { localHost, viaName, type Host } from '../server/host.js';
+import { undoWouldCut } from '../server/fixes/firewall.js';
+import { currentSshSession } from '../server/fixes/ssh-session.js';
 import { appendJournal, type JournalEntry } from './journal.js';
 
 export interface RevertResult {
@@ -31,10 +33,18 @@ export async function changedSince(entry: JournalEntry, host: Host = localHost):
   return out;
 }
 
+export interface RevertOptions {
+  dryRun?: boolean;
+  as?: 'undone' | 'rolled-back';
+  timeoutMs?: number;
+  force?: boolean;
+  /** Where the change was made (the --via host for entry.via). */
+  host?: Host;
+}
+
 export async function revertEntry(
   entry: JournalEntry,
-  /** host: where the change was made (the --via host for entry.via). */
-  opts: { dryRun?: boolean; as?: 'undone' | 'rolled-back'; timeoutMs?: number; force?: boolean; host?: Host } = {},
+  opts: RevertOptions = {},
 ): Promise<RevertResult> {
   const log: string[] = [];
   if (typeof entry.undo === 'string') {
@@ -64,8 +74,13 @@ export async function revertEntry(
   return { ok, log };
 }
 
-/** revertEntry on the host the change was made on: over SSH again for a change made with --via. */
-export async function revertWhereMade(entry: JournalEntry, opts: Omit<Parameters<typeof revertEntry>[1], 'host'> = {}): Promise<RevertResult> {
+/**
+ * revertEntry on the host the change was made on: over SSH again for a change made with --via.
+ * A person's undo (not the rollback timer) never removes the rule the session itself came in by.
+ */
+export async function revertWhereMade(entry: JournalEntry, opts: Omit<RevertOptions, 'host'> = {}): Promise<RevertResult> {
+  const cut = opts.force || opts.dryRun ? undefined : undoWouldCut(entry.fixId, entry.commands, entry.via ? entry.via.port : await sessionPort());
+  if (cut) return { ok: false, log: [`Refused: ${cut}. Undo it from a console or another route in, or add --force.`] };
   if (!entry.via) return revertEntry(entry, opts);
   let remote;
   try {
@@ -79,4 +94,12 @@ export async function revertWhereMade(entry: JournalEntry, opts: Omit<Parameters
   } finally {
     remote.close();
   }
+}
+
+/** The server port of the SSH session this runs in; 'unknown' when sudo hid SSH_CONNECTION. */
+async function sessionPort(): Promise<number | 'unknown' | undefined> {
+  const session = await currentSshSession();
+  if (!session) return undefined;
+  const port = Number(session.connection?.split(/\s+/)[3]);
+  return Number.isInteger(port) && port > 0 ? port : 'unknown';
 }

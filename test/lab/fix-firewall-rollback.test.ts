@@ -44,6 +44,12 @@ iptables -A INPUT -p tcp --dport ${PORT} -j REJECT`);
     expect(fresh.stdout).toContain(`Kept ${id}`);
     await sleep(8000);
     expect(await accepts(lab)).toBe(true);
+    // Undoing it over a session that came in through that very rule is refused.
+    const undo = await lab.exec(['ssh', '-o', 'BatchMode=yes', '-p', String(PORT), 'root@127.0.0.1',
+      `SSH_DOCTOR_STATE_DIR=${STATE.SSH_DOCTOR_STATE_DIR} node ${CLI} undo ${id} --yes`]);
+    expect(undo.stdout).toContain(`Refused: this SSH session came in on port ${PORT}, and the undo removes the rule that lets that port in. Undo it from a console or another route in, or add --force.`);
+    expect(undo.exitCode).toBe(1);
+    expect(await accepts(lab)).toBe(true);
   });
 });
 

@@ -67,6 +67,33 @@ export function firewallRecovery(fix: Fix, failedAt: number): Command[] {
   return [];
 }
 
+/** The TCP port an allow rule from allowRule opens, read back from its commands. */
+export function allowedPort(commands: readonly Command[]): number | undefined {
+  for (const c of commands) {
+    const at = c.findIndex((a) => a === '--dport' || a === 'dport');
+    if (at >= 0) return Number(c[at + 1]);
+    for (const a of c) {
+      const m = /^(?:--add-port=)?(\d+)\/tcp$/.exec(a);
+      if (m) return Number(m[1]);
+      if (a === '--add-service=ssh') return 22;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Undoing an allow rule removes the way in on its port. Refused (unless forced) when this very
+ * SSH session may have come in that way: its port, or any port when sudo hid SSH_CONNECTION.
+ */
+export function undoWouldCut(fixId: string, commands: readonly Command[], sessionPort: number | 'unknown' | undefined): string | undefined {
+  if (fixId !== 'firewall-allow-ssh' || sessionPort === undefined) return undefined;
+  const port = allowedPort(commands);
+  if (sessionPort !== 'unknown' && port !== sessionPort) return undefined;
+  return sessionPort === 'unknown'
+    ? `this runs over SSH on a port ssh-doctor cannot see (sudo hides SSH_CONNECTION), and the undo removes the rule that lets port ${port ?? '?'} in`
+    : `this SSH session came in on port ${port}, and the undo removes the rule that lets that port in`;
+}
+
 /** The handle nft prints with --echo --handle ("… # handle 7"). */
 export function parseNftHandle(stdout: string): number | undefined {
   const m = /#\s*handle\s+(\d+)/.exec(stdout);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allowRule, nftUndo, parseNftHandle } from '../../../src/server/fixes/firewall.js';
+import { allowedPort, allowRule, nftUndo, parseNftHandle, undoWouldCut } from '../../../src/server/fixes/firewall.js';
 
 describe('firewall allow rule: in the blocking layer, right before the blocking rule', () => {
   it('iptables: inserted at the DROP rule\'s position, deleted by its exact spec', () => {
@@ -26,5 +26,26 @@ describe('firewall allow rule: in the blocking layer, right before the blocking 
       ['firewall-cmd', '--zone=public', '--add-port=2222/tcp'],
       ['firewall-cmd', '--permanent', '--zone=public', '--add-port=2222/tcp'],
     ]);
+  });
+});
+
+describe('undo of an allow rule never cuts the session it runs in', () => {
+  it.each([
+    [[['iptables', '-t', 'filter', '-I', 'INPUT', '3', '-p', 'tcp', '--dport', '2222', '-m', 'comment', '--comment', 'ssh-doctor', '-j', 'ACCEPT']], 2222],
+    [[['nft', '--echo', '--handle', 'insert', 'rule', 'inet', 'f', 'input', 'position', '4', 'tcp', 'dport', '2222', 'accept', 'comment', '"ssh-doctor"']], 2222],
+    [[['ufw', 'delete', 'deny', '2222/tcp'], ['ufw', 'insert', '1', 'allow', '2222/tcp']], 2222],
+    [[['firewall-cmd', '--zone=public', '--add-port=2222/tcp'], ['firewall-cmd', '--permanent', '--zone=public', '--add-port=2222/tcp']], 2222],
+    [[['firewall-cmd', '--add-service=ssh']], 22],
+  ])('allowedPort(%j)', (commands, port) => expect(allowedPort(commands)).toBe(port));
+
+  const rule = [['iptables', '-t', 'filter', '-A', 'INPUT', '-p', 'tcp', '--dport', '2222', '-j', 'ACCEPT']];
+  it('refused when the session came in on that port, or when sudo hid which port it was', () => {
+    expect(undoWouldCut('firewall-allow-ssh', rule, 2222)).toBe('this SSH session came in on port 2222, and the undo removes the rule that lets that port in');
+    expect(undoWouldCut('firewall-allow-ssh', rule, 'unknown')).toMatch(/sudo hides SSH_CONNECTION/);
+  });
+  it('allowed from a console, over another port, or for any other fix', () => {
+    expect(undoWouldCut('firewall-allow-ssh', rule, undefined)).toBeUndefined();
+    expect(undoWouldCut('firewall-allow-ssh', rule, 22)).toBeUndefined();
+    expect(undoWouldCut('fix-ssh-dir-permissions', [['chmod', '0700', '/home/a/.ssh']], 2222)).toBeUndefined();
   });
 });
