@@ -86,9 +86,10 @@ describe('sshd log lines (captured /var/log/auth.log)', () => {
 describe('/proc fallback', () => {
   it('stat with a name holding ") " and a NUL-separated cmdline', () => {
     expect(parseProcStat(24, '24 (sshd) S 1 24 24 0 -1 4194560', 'sshd: /usr/sbin/sshd -p 2201 [listener] 0 of 10-100 startups\0\0')).toEqual({
-      pid: 24, state: 'S', ppid: 1, args: 'sshd: /usr/sbin/sshd -p 2201 [listener] 0 of 10-100 startups',
+      pid: 24, state: 'S', ppid: 1, comm: 'sshd', args: 'sshd: /usr/sbin/sshd -p 2201 [listener] 0 of 10-100 startups',
     });
-    expect(parseProcStat(7, '7 (a) b) Z 3 7', '')).toMatchObject({ state: 'Z', ppid: 3 });
+    expect(parseProcStat(7, '7 (a) b) Z 3 7', '')).toMatchObject({ state: 'Z', ppid: 3, comm: 'a) b' });
+    expect(parseProcStat(8, '', '')).toBeUndefined();
   });
 });
 

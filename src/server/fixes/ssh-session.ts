@@ -3,6 +3,7 @@
 // serving the connection is also looked for among our ancestors: one per connection, so its pid
 // also tells "the same session" from "a new connection".
 import { readFile } from 'node:fs/promises';
+import { parseProcStat } from '../probes/processes.js';
 
 export interface SshSession {
   /** SSH_CONNECTION ("client port server port"), when the environment still has it. */
@@ -11,18 +12,10 @@ export interface SshSession {
   sshdPid?: number;
 }
 
-/** comm and ppid from /proc/PID/stat ("pid (comm) state ppid …"; comm may hold spaces or parens). */
-export function parseProcStat(text: string): { comm: string; ppid: number } | undefined {
-  const open = text.indexOf('(');
-  const close = text.lastIndexOf(')');
-  const ppid = Number(text.slice(close + 2).split(' ')[1]);
-  return open < 0 || close < open || !Number.isInteger(ppid) ? undefined : { comm: text.slice(open + 1, close), ppid };
-}
-
 export async function sshdAncestor(read = (path: string) => readFile(path, 'utf8'), start = process.ppid): Promise<number | undefined> {
   let pid = start;
   for (let depth = 0; pid > 1 && depth < 64; depth++) {
-    const stat = parseProcStat(await read(`/proc/${pid}/stat`).catch(() => ''));
+    const stat = parseProcStat(pid, await read(`/proc/${pid}/stat`).catch(() => ''), '');
     if (!stat) return undefined;
     if (stat.comm === 'sshd' || stat.comm === 'sshd-session') return pid;
     pid = stat.ppid;

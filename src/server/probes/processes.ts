@@ -20,14 +20,18 @@ interface ProcRow {
   pid: number;
   ppid: number;
   state: string;
+  /** The program name, from /proc/PID/stat (ps rows carry args only). */
+  comm?: string;
   args: string;
 }
 
 /** /proc/PID/stat: "24 (sshd) S 1 …" (the name may hold spaces and parentheses: split at the last ")"). */
 export function parseProcStat(pid: number, stat: string, cmdline: string): ProcRow | undefined {
-  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  if (rest.length < 2) return undefined;
-  return { pid, state: rest[0]!, ppid: Number(rest[1]), args: cmdline.replace(/\0+$/, '').replace(/\0/g, ' ') };
+  const open = stat.indexOf('(');
+  const close = stat.lastIndexOf(')');
+  const rest = stat.slice(close + 2).split(' ');
+  if (open < 0 || close < open || rest.length < 2 || !/^\d+$/.test(rest[1]!)) return undefined;
+  return { pid, state: rest[0]!, ppid: Number(rest[1]), comm: stat.slice(open + 1, close), args: cmdline.replace(/\0+$/, '').replace(/\0/g, ' ') };
 }
 
 function pickListeners(all: ProcRow[]): SshdProcesses {
