@@ -2,7 +2,7 @@
 import { formatCommand } from '../report.js';
 import { localHost, viaName, type Host } from '../server/host.js';
 import { undoWouldCut } from '../server/fixes/firewall.js';
-import { currentSshSession } from '../server/fixes/ssh-session.js';
+import { currentSessionPort } from '../server/fixes/ssh-session.js';
 import { appendJournal, type JournalEntry } from './journal.js';
 
 export interface RevertResult {
@@ -79,7 +79,7 @@ export async function revertEntry(
  * A person's undo (not the rollback timer) never removes the rule the session itself came in by.
  */
 export async function revertWhereMade(entry: JournalEntry, opts: Omit<RevertOptions, 'host'> = {}): Promise<RevertResult> {
-  const cut = opts.force || opts.dryRun ? undefined : undoWouldCut(entry.fixId, entry.commands, entry.via ? entry.via.port : await sessionPort());
+  const cut = opts.force || opts.dryRun ? undefined : undoWouldCut(entry.fixId, entry.commands, entry.via ? entry.via.port : await currentSessionPort());
   if (cut) return { ok: false, log: [`Refused: ${cut}. Undo it from a console or another route in, or add --force.`] };
   if (!entry.via) return revertEntry(entry, opts);
   let remote;
@@ -94,12 +94,4 @@ export async function revertWhereMade(entry: JournalEntry, opts: Omit<RevertOpti
   } finally {
     remote.close();
   }
-}
-
-/** The server port of the SSH session this runs in; 'unknown' when sudo hid SSH_CONNECTION. */
-async function sessionPort(): Promise<number | 'unknown' | undefined> {
-  const session = await currentSshSession();
-  if (!session) return undefined;
-  const port = Number(session.connection?.split(/\s+/)[3]);
-  return Number.isInteger(port) && port > 0 ? port : 'unknown';
 }

@@ -41,3 +41,11 @@ export function sameSession(a: SshSession, b: SshSession | undefined): boolean {
   if (a.sshdPid !== undefined && b.sshdPid !== undefined) return a.sshdPid === b.sshdPid;
   return a.connection !== undefined && a.connection === b.connection;
 }
+
+/** The server port of the SSH session this runs in; 'unknown' when sudo hid SSH_CONNECTION. */
+export async function currentSessionPort(): Promise<number | 'unknown' | undefined> {
+  const session = await currentSshSession();
+  if (!session) return undefined;
+  const port = Number(session.connection?.split(/\s+/)[3]);
+  return Number.isInteger(port) && port > 0 ? port : 'unknown';
+}
