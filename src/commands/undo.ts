@@ -7,7 +7,8 @@
 //   undo --rollback-after N ID   the detached timer run-fixes arms; not for people
 import { assertClean, UsageError } from '../errors.js';
 import { appendJournal, confirmationOf, journalPath, readJournal, type JournalEntry } from '../fixes/journal.js';
-import { revertEntry, revertWhereMade, undoable } from '../fixes/revert.js';
+import { revertEntry, undoable } from '../fixes/revert.js';
+import { revertWhereMade } from '../server/fixes/undo-where-made.js';
 import { viaName } from '../server/host.js';
 import { formatUndo } from '../report.js';
 import { confirmationRefusal, rollbackDecision } from '../server/fixes/rollback.js';

@@ -1,8 +1,6 @@
 // Reverting a journaled change: run its undo commands in order, then journal the undo itself.
 import { formatCommand } from '../report.js';
-import { localHost, viaName, type Host } from '../server/host.js';
-import { undoWouldCut } from '../server/fixes/firewall.js';
-import { currentSessionPort } from '../server/fixes/ssh-session.js';
+import { localHost, type Host } from '../server/host.js';
 import { appendJournal, type JournalEntry } from './journal.js';
 
 export interface RevertResult {
@@ -72,26 +70,4 @@ export async function revertEntry(
     ...(entry.via ? { via: entry.via } : {}),
   });
   return { ok, log };
-}
-
-/**
- * revertEntry on the host the change was made on: over SSH again for a change made with --via.
- * A person's undo (not the rollback timer) never removes the rule the session itself came in by.
- */
-export async function revertWhereMade(entry: JournalEntry, opts: Omit<RevertOptions, 'host'> = {}): Promise<RevertResult> {
-  const cut = opts.force || opts.dryRun ? undefined : undoWouldCut(entry.fixId, entry.commands, entry.via ? entry.via.port : await currentSessionPort());
-  if (cut) return { ok: false, log: [`Refused: ${cut}. Undo it from a console or another route in, or add --force.`] };
-  if (!entry.via) return revertEntry(entry, opts);
-  let remote;
-  try {
-    remote = await (await import('../server/remote.js')).connectVia(entry.via);
-  } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
-    return { ok: false, log: [`This change was made on ${viaName(entry.via)}, and connecting there failed: ${why}`] };
-  }
-  try {
-    return await revertEntry(entry, { ...opts, host: remote });
-  } finally {
-    remote.close();
-  }
 }

@@ -1,6 +1,6 @@
 import { render } from 'ink';
 import type { JournalEntry } from '../../fixes/journal.js';
-import { revertWhereMade } from '../../fixes/revert.js';
+import { revertWhereMade } from '../../server/fixes/undo-where-made.js';
 import { UndoApp } from './UndoApp.js';
 
 export async function runUndoUi(entries: JournalEntry[], dryRun: boolean): Promise<number> {
