@@ -42,13 +42,13 @@ describe.runIf(requireLab())('server diagnosis: access', () => {
   it('authorized-keys-missing', async () => {
     await sh(lab, 'rm /home/alice/.ssh/authorized_keys');
     const { report } = await diagnose(lab);
-    const f = finding(report, 'authorized-keys-missing') as ReturnType<typeof finding> & { next: string[] };
+    const f = finding(report, 'authorized-keys-missing');
     expect(f.evidence).toContain('/home/alice/.ssh/authorized_keys does not exist');
     // Only alice has her public key, so the steps are for a person: run them as written, with the
     // placeholder replaced by her key, and she logs in.
-    expect(f.next[0]).toBe("as root, with alice's PUBLIC key (one line of their id_ed25519.pub; never the private key):");
+    expect(f.next![0]).toBe("as root, with alice's PUBLIC key (one line of their id_ed25519.pub; never the private key):");
     const key = (await sh(lab, 'cat /root/.ssh/id_ed25519.pub')).trim();
-    await sh(lab, f.next.slice(1).map((l) => l.replace('ssh-ed25519 AAAA…paste…', key)).join('\n'));
+    await sh(lab, f.next!.slice(1).map((l) => l.replace('ssh-ed25519 AAAA…paste…', key)).join('\n'));
     expect(await canLogin(lab)).toBe(true);
     expect((await sh(lab, 'stat -c "%a %U" /home/alice/.ssh/authorized_keys')).trim()).toBe('600 alice');
   });
@@ -65,22 +65,22 @@ describe.runIf(requireLab())('server diagnosis: access', () => {
   it('user-not-allowed: DenyGroups names one of her groups', async () => {
     await sh(lab, `groupadd sshblocked; usermod -aG sshblocked alice; echo 'DenyGroups sshblocked' >> /etc/ssh/sshd_config\n${RESTART}`);
     const { report } = await diagnose(lab);
-    const f = finding(report, 'user-not-allowed') as ReturnType<typeof finding> & { next: string[] };
+    const f = finding(report, 'user-not-allowed');
     expect(f.summary).toContain('DenyGroups names group sshblocked');
     expect(await canLogin(lab)).toBe(false);
     expect(f.next).toEqual(['as root, if alice should not be in sshblocked:', "gpasswd -d 'alice' 'sshblocked'"]);
-    await sh(lab, f.next[1]!);
+    await sh(lab, f.next![1]!);
     expect(await canLogin(lab)).toBe(true);
   });
 
   it('user-not-allowed: AllowGroups without any of her groups; the step given, run as written, lets her in', async () => {
     await sh(lab, `groupadd sshusers; echo 'AllowGroups sshusers' >> /etc/ssh/sshd_config\n${RESTART}`);
     const { report } = await diagnose(lab);
-    const f = finding(report, 'user-not-allowed') as ReturnType<typeof finding> & { next: string[] };
+    const f = finding(report, 'user-not-allowed');
     expect(f.summary).toContain('AllowGroups does not include any group of alice');
     expect(await canLogin(lab)).toBe(false);
     expect(f.next).toEqual(['as root, if alice belongs in sshusers (its members may have other rights too):', "usermod -aG 'sshusers' 'alice'"]);
-    await sh(lab, f.next[1]!);
+    await sh(lab, f.next![1]!);
     expect(await canLogin(lab)).toBe(true);
   });
 
@@ -89,22 +89,22 @@ describe.runIf(requireLab())('server diagnosis: access', () => {
     expect(await canLogin(lab)).toBe(true);
     await sh(lab, 'usermod -e 1 alice');
     const { report } = await diagnose(lab);
-    const f = finding(report, 'account-locked') as ReturnType<typeof finding> & { next: string[] };
+    const f = finding(report, 'account-locked');
     expect(f.evidence[0]).toBe('account expired (account expired on 1970-01-02)');
     expect(await canLogin(lab)).toBe(false);
     // The steps for a person, run as written, unlock it.
     expect(f.next).toEqual(['as root, if the account should be usable:', "chage -E -1 'alice'    # remove the account expiry date"]);
-    await sh(lab, f.next[1]!);
+    await sh(lab, f.next![1]!);
     expect(await canLogin(lab)).toBe(true);
   });
 
   it('account-locked: "!" password with UsePAM no', async () => {
     await sh(lab, `sed -i '1i UsePAM no' /etc/ssh/sshd_config\n${RESTART}`);
     const { report } = await diagnose(lab);
-    const f = finding(report, 'account-locked') as ReturnType<typeof finding> & { next: string[] };
+    const f = finding(report, 'account-locked');
     expect(f.evidence[0]).toMatch(/starts with "!" and UsePAM is no/);
     expect(await canLogin(lab)).toBe(false);
-    await sh(lab, f.next[1]!);
+    await sh(lab, f.next![1]!);
     expect(await canLogin(lab)).toBe(true);
   });
 

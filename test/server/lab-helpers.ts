@@ -24,7 +24,7 @@ export async function diagnose(lab: Lab, extra: string[] = [], env?: Record<stri
   return { exitCode: r.exitCode, report, stderr: r.stderr, ids: (report.findings as { id: string }[]).map((f) => f.id) };
 }
 
-export function finding(report: any, id: string): { id: string; severity: string; summary: string; evidence: string[] } {
+export function finding(report: any, id: string): { id: string; severity: string; summary: string; evidence: string[]; next?: string[] } {
   const f = report.findings.find((x: { id: string }) => x.id === id);
   expect(f, `finding ${id} in ${JSON.stringify(report.findings.map((x: { id: string }) => x.id))}`).toBeDefined();
   return f;

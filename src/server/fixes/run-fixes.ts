@@ -67,12 +67,13 @@ export async function runFix(fix: Fix, opts: RunFixOptions = {}): Promise<RunFix
   const id = randomUUID().slice(0, 8);
   const nft = fix.commands.find((c) => c[0] === 'nft');
   const log: string[] = [];
-  let armed: Armed | undefined;
+  let armed: Extract<Armed, { rollback: unknown }> | undefined;
   if (guarded) {
     // Armed before the change, so a session that dies mid-change is still covered.
-    armed = host.via ? await armOnVia(host, host.via, id, fix, seconds, opts.systemd) : await armHere(id, seconds, opts, env, session!);
-    if ('refused' in armed) return { ok: false, log: [`refused: ${armed.refused}`] };
-    log.push(armed.log);
+    const a = host.via ? await armOnVia(host, host.via, id, fix, seconds, opts.systemd) : await armHere(id, seconds, opts, env, session!);
+    if ('refused' in a) return { ok: false, log: [`refused: ${a.refused}`] };
+    armed = a;
+    log.push(a.log);
   }
   const written = fix.commands.filter((c) => c[0] === 'mv' && c[1]?.endsWith(TMP_SUFFIX)).map((c) => c[2]!);
   const r = await applyFix(fix, {
@@ -84,12 +85,12 @@ export async function runFix(fix: Fix, opts: RunFixOptions = {}): Promise<RunFix
       const handle = parseNftHandle(stdouts[fix.commands.indexOf(nft)] ?? '');
       return handle === undefined ? undefined : nftUndo(nft, handle);
     } : undefined,
-    journal: { ...(armed && 'rollback' in armed ? { rollback: armed.rollback } : {}), ...(host.via ? { via: host.via } : {}) },
+    journal: { ...(armed ? { rollback: armed.rollback } : {}), ...(host.via ? { via: host.via } : {}) },
     // The files a config fix replaced (`mv TMP FILE`), as it left them.
     journalAfter: () => resultsOf(written, host),
   });
   log.push(...r.log);
-  if (!armed || !('rollback' in armed)) return { ok: r.ok, log, journalId: r.journalId };
+  if (!armed) return { ok: r.ok, log, journalId: r.journalId };
   if (host.via) {
     const settled = await settleOnVia(host, host.via, id, r.ok, opts.reconnect, armed.rollback.deadline);
     return { ok: r.ok && settled.kept, log: [...log, ...settled.log], journalId: r.journalId };
