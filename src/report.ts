@@ -12,6 +12,34 @@ export interface Fix {
   commands: Command[];
   risk: string;
   undo: Command[] | string;
+  /**
+   * A permission fix on paths users control: `commands` show it as chmod/chown, but on this
+   * machine it is made through descriptors opened without following users' symlinks and checked
+   * first (src/server/fixes/path-changes.ts), never by running those commands on the path.
+   */
+  pathChanges?: PathChange[];
+}
+
+/** One object's ownership/mode change, and what it may be before ssh-doctor touches it. */
+export interface PathChange {
+  path: string;
+  type: 'file' | 'dir';
+  /** New permission bits. */
+  mode?: number;
+  /** New owner. */
+  owner?: { uid: number; gid: number };
+  /** The account whose login this is for: the object must be theirs or root's. */
+  user: { uid: number; gid: number; name: string };
+  /** The object as diagnosed (device, inode, mode, owner): another object there is refused. */
+  was?: ObjectState;
+}
+
+export interface ObjectState {
+  dev: number;
+  ino: number;
+  mode: number;
+  uid: number;
+  gid: number;
 }
 
 export interface Finding {

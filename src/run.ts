@@ -71,3 +71,23 @@ export async function runOnTerminal(cmd: Command): Promise<{ exitCode: number | 
   const r = execaSync(file, args, { stdio: 'inherit', reject: false });
   return { exitCode: r.exitCode, missing: (r as { code?: string }).code === 'ENOENT' };
 }
+
+/**
+ * Runs a program with an open descriptor as its stdin, so it acts on /proc/self/fd/0: exactly the
+ * object that descriptor was opened on, whatever its path names by now. (execa takes only fds 3–9
+ * for its stdio, so node's spawn is used directly.) Bounded like every command.
+ */
+export async function runOnDescriptor(cmd: Command, fd: number, timeoutMs: number): Promise<Pick<RunResult, 'exitCode' | 'stderr' | 'missing'>> {
+  const [file, ...args] = cmd;
+  if (!file) throw new Error('runOnDescriptor: empty command');
+  const { spawn } = await import('node:child_process');
+  return new Promise((resolve) => {
+    const child = spawn(file, args, { stdio: [fd, 'ignore', 'pipe'], timeout: timeoutMs, killSignal: 'SIGKILL' });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => {
+      if (stderr.length < 4096) stderr += d.toString();
+    });
+    child.on('error', (e: NodeJS.ErrnoException) => resolve({ exitCode: undefined, stderr: e.message, missing: e.code === 'ENOENT' }));
+    child.on('close', (code) => resolve({ exitCode: code ?? undefined, stderr, missing: false }));
+  });
+}

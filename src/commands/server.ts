@@ -85,7 +85,7 @@ async function provide(host: Host, args: ServerArgs) {
       applyFix: fromPromise(({ input }) => runFix(input.fix, { host, reconnect, rollbackSeconds: args.rollbackSeconds })),
     },
   });
-  return { machine, proposeFix: (id: string, facts: ServerFacts) => proposeFix(id, facts, sources) };
+  return { machine, proposeFix: (id: string, facts: ServerFacts) => proposeFix(id, facts, sources, new Date(), { remote: via !== undefined }) };
 }
 
 export function reportFor(ctx: ServerContext, args: ServerArgs, started: number): Report {

@@ -115,6 +115,7 @@ function list(open: JournalEntry[], entries: readonly JournalEntry[], json: bool
   }
   for (const e of open) {
     process.stdout.write(`${e.id}  ${e.at}  ${e.title}${e.via ? `  (on ${viaName(e.via)})` : ''}\n`);
+    if (e.status === 'pending') process.stdout.write(`    unfinished: ssh-doctor stopped during this change, so it may or may not have taken effect; undo checks which and reverts only what is there\n`);
     if (unsettled(e, entries)) process.stdout.write(`    probably already reverted: its rollback timer on ${viaName(e.via!)} was due at ${e.rollback!.deadline} and ssh-doctor never confirmed it\n`);
     for (const u of formatUndo(e.undo)) process.stdout.write(`    undo: ${u}\n`);
     if (e.backups.length) process.stdout.write(`    backup: ${e.backups.join(', ')}\n`);

@@ -1,8 +1,10 @@
-// Runs a confirmed fix: its commands in order, stopping at the first failure, then journals it.
+// Runs a confirmed fix: journals it as pending, runs its commands in order, stopping at the first
+// failure, then journals how it ended.
 import { randomUUID } from 'node:crypto';
 import { formatCommand, type Command, type Fix } from '../report.js';
 import { localExec, type Exec } from '../server/exec.js';
 import { appendJournal, type JournalEntry } from './journal.js';
+import { crashPoint } from './crash-point.js';
 
 export interface ApplyResult {
   ok: boolean;
@@ -36,7 +38,17 @@ export async function applyFix(fix: Fix, opts: ApplyOptions = {}): Promise<Apply
     for (const c of fix.commands) log.push(`(dry run) $ ${formatCommand(c)}`);
     return { ok: true, log };
   }
-  let ok = true;
+  const id = opts.journalId ?? randomUUID().slice(0, 8);
+  const backups = opts.backups ?? fix.commands.filter((c) => c[0] === 'cp').map((c) => c[c.length - 1]!);
+  const entry: JournalEntry = {
+    id, at: new Date().toISOString(), fixId: fix.id, title: fix.title, commands: fix.commands, undo: fix.undo, backups, status: 'pending',
+    ...opts.journal,
+  };
+  // Before anything changes: if ssh-doctor is killed from here on, undo and the rollback timer
+  // still know of the change and check whether it happened.
+  await appendJournal(entry);
+  crashPoint('journaled-pending');
+  let status: JournalEntry['status'] = 'applied';
   const stdouts: string[] = [];
   const recovered: Command[] = [];
   const exec = opts.exec ?? localExec;
@@ -44,25 +56,33 @@ export async function applyFix(fix: Fix, opts: ApplyOptions = {}): Promise<Apply
     log.push(`$ ${formatCommand(c)}`);
     const r = await exec(c, { timeoutMs: opts.timeoutMs ?? 30_000 });
     stdouts.push(r.stdout);
-    if (r.exitCode !== 0) {
-      ok = false;
-      const why = r.missing ? `${c[0]} is not installed` : r.timedOut ? 'timed out' : (r.stderr.trim() || `exit ${r.exitCode}`);
-      log.push(`  failed: ${why}`);
-      for (const rc of opts.recover?.(i) ?? []) {
-        const rr = await exec(rc, { timeoutMs: opts.timeoutMs ?? 30_000 });
-        log.push(`  put back: $ ${formatCommand(rc)}${rr.exitCode === 0 ? '' : `  (failed: ${rr.stderr.trim() || `exit ${rr.exitCode}`})`}`);
-        recovered.push(rc);
-      }
+    crashPoint(`ran-${i + 1}`);
+    if (r.exitCode === 0) continue;
+    if (r.timedOut) {
+      // Killed after its deadline, the command may have changed things before: not "failed"
+      // until the state says so. It stays pending, which undo and the rollback timer revert.
+      status = 'pending';
+      log.push('  timed out: it may have taken effect; "ssh-doctor undo" checks and reverts it');
       break;
     }
+    status = 'failed';
+    log.push(`  failed: ${r.missing ? `${c[0]} is not installed` : r.stderr.trim() || `exit ${r.exitCode}`}`);
+    for (const rc of opts.recover?.(i) ?? []) {
+      const rr = await exec(rc, { timeoutMs: opts.timeoutMs ?? 30_000 });
+      log.push(`  put back: $ ${formatCommand(rc)}${rr.exitCode === 0 ? '' : `  (failed: ${rr.stderr.trim() || `exit ${rr.exitCode}`})`}`);
+      recovered.push(rc);
+    }
+    break;
   }
-  const id = opts.journalId ?? randomUUID().slice(0, 8);
-  const backups = opts.backups ?? fix.commands.filter((c) => c[0] === 'cp').map((c) => c[c.length - 1]!);
+  const ok = status === 'applied';
+  // A backup the recovery removed (it was never needed, or was cut short) is not journaled.
+  const removed = new Set(recovered.filter((c) => c[0] === 'rm').flatMap((c) => c.slice(1)));
   await appendJournal({
-    id, at: new Date().toISOString(), fixId: fix.id, title: fix.title,
-    commands: fix.commands, undo: (ok && opts.undoAfter?.(stdouts)) || fix.undo, backups, status: ok ? 'applied' : 'failed',
+    ...entry,
+    undo: (ok && opts.undoAfter?.(stdouts)) || fix.undo,
+    backups: backups.filter((b) => !removed.has(b)),
+    status,
     ...(recovered.length ? { recovered } : {}),
-    ...opts.journal,
     ...(ok && opts.journalAfter ? await opts.journalAfter() : {}),
   });
   return { ok, log, journalId: id };

@@ -1,8 +1,8 @@
 // Every applied change is recorded here, with what undoes it, so `ssh-doctor undo` can revert it.
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { mkdir, open, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { Command, Fix } from '../report.js';
+import type { Command, Fix, ObjectState } from '../report.js';
 import type { Via } from '../server/host.js';
 
 export interface JournalEntry {
@@ -14,8 +14,13 @@ export interface JournalEntry {
   undo: Fix['undo'];
   /** Backup files made before the change (restored by the undo commands). */
   backups: string[];
-  /** 'confirmed': a guarded change was kept from a new connection; 'rolled-back': it was not. */
-  status: 'applied' | 'failed' | 'undone' | 'confirmed' | 'rolled-back';
+  /**
+   * 'pending': written (and fsynced) before the change starts; if ssh-doctor dies before marking
+   * it 'applied' or 'failed', the change may or may not have happened, and undo and the rollback
+   * timer check the real state before reverting it. 'confirmed': a guarded change was kept from a
+   * new connection; 'rolled-back': it was not.
+   */
+  status: 'pending' | 'applied' | 'failed' | 'undone' | 'confirmed' | 'rolled-back';
   /** The entry this one undid (or confirmed), for status 'undone', 'confirmed', 'rolled-back'. */
   undoes?: string;
   /** Commands run after a failed step to put things back as they were. */
@@ -30,6 +35,22 @@ export interface JournalEntry {
   rollback?: { deadline: string; sshConnection?: string; sshdPid?: number; command: Command };
   /** The host the change was made on over SSH (server --via); its undo runs there too. */
   via?: Via;
+  /**
+   * Objects a permission fix changed, by identity: undo acts only on the same device and inode,
+   * reached without following users' symlinks. `after` is what the fix set (planned, while pending).
+   */
+  objects?: JournaledObject[];
+  /** A config edit's file as diagnosed: a pending edit whose file still hashes so did not happen. */
+  original?: { path: string; sha256: string };
+}
+
+export interface JournaledObject {
+  path: string;
+  type: 'file' | 'dir';
+  /** Whose login the fix was for: chmod back runs as them where the object is theirs. */
+  user: { uid: number; gid: number; name: string };
+  before: ObjectState;
+  after: ObjectState;
 }
 
 /** The entry that keeps a change armed with an automatic rollback (confirmed from a new connection). */
@@ -58,9 +79,20 @@ export function journalPath(): string {
   return join(dir, 'journal.jsonl');
 }
 
+/**
+ * One line per write, flushed to disk before returning: a change is journaled 'pending' before it
+ * starts, so a kill at any later point leaves a record of it. A later line with the same id
+ * supersedes the earlier one (pending → applied).
+ */
 export async function appendJournal(entry: JournalEntry, path = journalPath()): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  await appendFile(path, JSON.stringify(entry) + '\n', { mode: 0o600 });
+  const f = await open(path, 'a', 0o600);
+  try {
+    await f.appendFile(JSON.stringify(entry) + '\n');
+    await f.sync();
+  } finally {
+    await f.close();
+  }
 }
 
 export async function readJournal(path = journalPath()): Promise<JournalEntry[]> {
@@ -70,14 +102,15 @@ export async function readJournal(path = journalPath()): Promise<JournalEntry[]>
   } catch {
     return [];
   }
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .flatMap((l) => {
-      try {
-        return [JSON.parse(l) as JournalEntry];
-      } catch {
-        return [];
-      }
-    });
+  // A line cut short by a crash mid-write does not parse and is skipped.
+  const byId = new Map<string, JournalEntry>();
+  for (const l of text.split('\n').filter(Boolean)) {
+    try {
+      const e = JSON.parse(l) as JournalEntry;
+      byId.set(e.id, e); // keeps the first line's place: the list stays in the order changes began
+    } catch {
+      // skipped
+    }
+  }
+  return [...byId.values()];
 }

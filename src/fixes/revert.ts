@@ -1,17 +1,21 @@
 // Reverting a journaled change: run its undo commands in order, then journal the undo itself.
-import { formatCommand } from '../report.js';
+import { formatCommand, formatMode } from '../report.js';
 import { localHost, type Host } from '../server/host.js';
 import { appendJournal, type JournalEntry } from './journal.js';
+import { tmpPath } from '../server/fixes/config-edit.js';
 
 export interface RevertResult {
   ok: boolean;
   log: string[];
 }
 
-/** Entries that can still be undone: applied, and neither undone nor rolled back since. */
+/**
+ * Entries that can still be undone: applied, or pending (ssh-doctor stopped mid-change, so it may
+ * have applied: the undo checks the real state first), and neither undone nor rolled back since.
+ */
 export function undoable(entries: readonly JournalEntry[]): JournalEntry[] {
   const reverted = new Set(entries.filter((e) => e.status === 'undone' || e.status === 'rolled-back').map((e) => e.undoes));
-  return entries.filter((e) => e.status === 'applied' && !reverted.has(e.id));
+  return entries.filter((e) => (e.status === 'applied' || e.status === 'pending') && !e.undoes && !reverted.has(e.id));
 }
 
 /** The files a change wrote, as it left them (journaled as `results`, checked by changedSince). */
@@ -49,7 +53,30 @@ export async function revertEntry(
     return { ok: false, log: [`This change has no automatic undo. By hand: ${entry.undo}`] };
   }
   const host = opts.host ?? localHost;
-  const changed = opts.force ? [] : await changedSince(entry, host);
+  if (entry.objects && !entry.via) {
+    if (opts.dryRun) return { ok: true, log: entry.objects.map((o) => `(dry run) ${o.path}: back to ${formatMode(o.before.mode)} ${o.before.uid}:${o.before.gid}, if it is still inode ${o.before.ino}`) };
+    const { revertObjects } = await import('../server/fixes/path-changes.js');
+    const r = await revertObjects(entry.objects, opts.force === true);
+    // A refusal changed nothing: journal nothing, so the change can still be undone later.
+    if (r.refused) return { ok: false, log: r.log };
+    await journalUndo(entry, r.ok, opts.as);
+    return { ok: r.ok, log: r.log };
+  }
+  if (entry.status === 'pending' && entry.original) {
+    const state = await pendingEdit(entry, entry.original, host);
+    if (state === 'not-made') {
+      // Killed before the rename: the file is as diagnosed; only leftovers to remove.
+      const leftovers = [...entry.backups, tmpPath(entry.original.path)];
+      if (opts.dryRun) return { ok: true, log: [`(dry run) ${entry.original.path} was never replaced; $ ${formatCommand(['rm', '-f', ...leftovers])}`] };
+      const r = await host.exec(['rm', '-f', '--', ...leftovers], { timeoutMs: opts.timeoutMs ?? 30_000 });
+      await journalUndo(entry, r.exitCode === 0, opts.as);
+      return { ok: r.exitCode === 0, log: [`${entry.original.path} was never replaced (ssh-doctor stopped before); removed what it had left: ${leftovers.join(', ')}`] };
+    }
+    if (state === 'unknown') {
+      return { ok: false, log: [`${entry.original.path} is neither as it was diagnosed nor restorable from ${entry.backups[0] ?? 'a backup'}: ssh-doctor stopped mid-change and cannot tell what to put back. Compare them by hand.`] };
+    }
+  }
+  const changed = opts.force || entry.status === 'pending' ? [] : await changedSince(entry, host);
   if (changed.length) {
     return { ok: false, log: [`${changed.join(', ')} changed after this change was made; undoing it would discard that. Undo later changes first, or add --force.`] };
   }
@@ -64,10 +91,25 @@ export async function revertEntry(
       break;
     }
   }
+  await journalUndo(entry, ok, opts.as);
+  return { ok, log };
+}
+
+/**
+ * A config edit journaled pending (ssh-doctor stopped mid-way): 'not-made' when the file is still
+ * as diagnosed (or as its backup), 'made' when it differs and the backup holds the original.
+ */
+async function pendingEdit(entry: JournalEntry, original: NonNullable<JournalEntry['original']>, host: Host): Promise<'not-made' | 'made' | 'unknown'> {
+  const now = await host.sha256(original.path);
+  const backup = entry.backups[0] === undefined ? undefined : await host.sha256(entry.backups[0]);
+  if (now !== undefined && (now === original.sha256 || now === backup)) return 'not-made';
+  return backup === original.sha256 ? 'made' : 'unknown';
+}
+
+async function journalUndo(entry: JournalEntry, ok: boolean, as: RevertOptions['as']): Promise<void> {
   await appendJournal({
     id: `${entry.id}-u`, at: new Date().toISOString(), fixId: entry.fixId, title: `Undo: ${entry.title}`,
-    commands: entry.undo, undo: entry.commands.slice(), backups: [], status: ok ? (opts.as ?? 'undone') : 'failed', undoes: entry.id,
+    commands: typeof entry.undo === 'string' ? [] : entry.undo, undo: entry.commands.slice(), backups: [], status: ok ? (as ?? 'undone') : 'failed', undoes: entry.id,
     ...(entry.via ? { via: entry.via } : {}),
   });
-  return { ok, log };
 }

@@ -35,6 +35,11 @@ export interface FileStat {
   /** Names for uid/gid when they resolve (Debian's group rule compares the owner's name). */
   owner?: string;
   group?: string;
+  /** Which object it was (a fix refuses to act if the path names another one by then). */
+  dev?: number;
+  ino?: number;
+  /** Hard links: a file with more than one may also be another file (a fix refuses it). */
+  nlink?: number;
 }
 
 export interface SshdBinary {
@@ -217,6 +222,12 @@ export interface AuthFilesFacts {
   dirs: FileStat[];
   /** Groups owning any of the paths above (Debian's private-group rule needs members). */
   groups: GroupFacts[];
+  /**
+   * Symlinks owned by someone other than root on the way to the authorized_keys files as
+   * configured (before sshd's realpath): sshd follows them, but ssh-doctor, as root, never acts
+   * through them.
+   */
+  userLinks?: { path: string; owner: string; target: string }[];
 }
 
 export interface LogFacts {

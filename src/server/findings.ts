@@ -4,6 +4,7 @@ import { isUnknown, known, type EffectiveConfig, type FileStat, type Listener, t
 import { groupWriteRuleFor, insecureReason, walkedDirs } from './strict-modes.js';
 import { formatMode as octal } from '../report.js';
 import { shellQuote } from './shell-quote.js';
+import { unsafeTarget } from './fixes/modes.js';
 
 export interface FindingOptions {
   /** Attach a fix to a finding (the fixes side's proposeFix); none when absent. */
@@ -16,7 +17,7 @@ export const SERVER_FINDING_IDS = [
   'sshd-listen-address', 'privsep-dir-missing', 'host-key-permissions', 'host-keys-missing',
   'firewall-blocks-ssh', 'authorized-keys-missing', 'authorized-keys-permissions',
   'ssh-dir-permissions', 'home-permissions', 'user-not-allowed', 'account-locked',
-  'nologin-present', 'pubkey-auth-disabled', 'usedns-enabled', 'sshd-log-refusal',
+  'nologin-present', 'pubkey-auth-disabled', 'usedns-enabled', 'sshd-log-refusal', 'unsafe-path',
 ] as const;
 
 export function serverFindings(facts: ServerFacts, opts: FindingOptions = {}): Finding[] {
@@ -240,6 +241,18 @@ function authFiles(facts: ServerFacts, user: UserFacts, eff: EffectiveConfig | u
   if (bad.file.length) add('authorized-keys-permissions', 'error', `authorized_keys has unsafe ownership or modes: ${tail}.`, bad.file);
   if (bad.sshDir.length) add('ssh-dir-permissions', 'error', `The .ssh directory has unsafe ownership or modes: ${tail}.`, bad.sshDir);
   if (bad.home.length) add('home-permissions', 'error', `The home directory (or a directory above it) has unsafe ownership or modes: ${tail}.`, bad.home);
+  if (bad.file.length + bad.sshDir.length + bad.home.length === 0) return;
+  const walked = [...present, ...[...seen].flatMap((d) => byPath.get(d) ?? [])];
+  const unsafe = [
+    ...(af.userLinks ?? []).map((l) => `${l.path} is a symlink owned by ${l.owner} (to ${l.target})`),
+    ...walked.flatMap((st) => {
+      const why = st.uid === undefined ? undefined : unsafeTarget(st.path, { ...st, uid: st.uid }, st.type === 'dir' ? 'dir' : 'file', { uid: user.uid!, name: user.name });
+      return why ? [why] : [];
+    }),
+  ];
+  if (unsafe.length) {
+    add('unsafe-path', 'warning', `ssh-doctor will not change these permissions as root: a user controls what the path leads to. Check them by hand.`, unsafe);
+  }
 }
 
 function config(facts: ServerFacts, add: Add): void {

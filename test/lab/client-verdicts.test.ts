@@ -147,7 +147,8 @@ ssh-keygen -q -H -f /root/.ssh/known_hosts && rm -f /root/.ssh/known_hosts.old
     const fixed = await l.json(['alice@127.0.0.1', '--yes'], { env: { SSH_DOCTOR_STATE_DIR: '/root/state' } });
     expect(fixed.report.applied[0]).toMatchObject({ fixId: 'chmod-private-key', ok: true });
     expect((await l.sh('stat -c %a /root/.ssh/id_ed25519')).stdout.trim()).toBe('600');
-    expect((await l.sh('grep -c chmod-private-key /root/state/journal.jsonl')).stdout.trim()).toBe('1');
+    // One change in the journal (its pending line superseded by the applied one).
+    expect(JSON.parse((await l.cli(['undo', '--list', '--json'], { env: { SSH_DOCTOR_STATE_DIR: '/root/state' } })).stdout).entries.map((e: { fixId: string; status: string }) => [e.fixId, e.status])).toEqual([['chmod-private-key', 'applied']]);
     expect((await l.json(['alice@127.0.0.1'])).report.verdict.id).toBe('ok');
   });
 

@@ -70,7 +70,7 @@ iptables -A INPUT -p tcp --dport 2326 -j DROP`);
     const m = /run: ssh-doctor undo --confirm (\w+)/.exec(r.stderr);
     expect(m).not.toBeNull();
     expect(await accepts(lab)).toBe(true);
-    const entry = JSON.parse((await lab.sh('grep firewall-allow-ssh /root/.ssh-doctor-state/journal.jsonl')).stdout.split('\n')[0]!);
+    const entry = JSON.parse((await lab.sh('grep firewall-allow-ssh /root/.ssh-doctor-state/journal.jsonl | tail -n 1')).stdout);
     expect(entry.rollback.command.slice(-4)).toEqual(['undo', '--rollback-after', '60', m![1]]);
     const ok = await lab.cli(['undo', '--confirm', m![1]!], { env: { ...STATE, SSH_CONNECTION: '127.0.0.1 51000 127.0.0.1 2326' } });
     expect(ok.stdout).toContain(`Kept ${m![1]}`);
@@ -104,7 +104,7 @@ ${doctor} undo --confirm "$id"; echo "same-session confirm exit $?"`);
     expect(r.stdout).toContain('same-session confirm exit 2');
     expect(r.stderr).toMatch(/confirm from a NEW ssh connection/);
     const id = /undo --confirm (\w+)/.exec(r.stdout)![1]!;
-    const entry = JSON.parse((await lab.sh(`grep '"id":"${id}"' ${STATE.SSH_DOCTOR_STATE_DIR}/journal.jsonl`)).stdout);
+    const entry = JSON.parse((await lab.sh(`grep '"id":"${id}"' ${STATE.SSH_DOCTOR_STATE_DIR}/journal.jsonl | tail -n 1`)).stdout);
     expect(entry.rollback.sshdPid).toEqual(expect.any(Number));
     // A new connection may confirm.
     const fresh = await asAliceOverSsh(`${doctor} undo --confirm ${id}`);

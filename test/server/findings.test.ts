@@ -72,6 +72,12 @@ describe('serverFindings', () => {
     ['nologin does not stop root', { target: { user: 'root', port: 22 }, user: { ...alice, name: 'root', uid: 0 }, nologin: { exists: true, path: '/etc/nologin' }, authFiles: undefined }, []],
     ['pubkey off', { effective: eff({ pubkeyauthentication: ['no'] }) }, ['pubkey-auth-disabled']],
     ['usedns', { effective: eff({ usedns: ['yes'] }) }, ['usedns-enabled']],
+    ['ak a symlink of alice\'s (to bob\'s file): sshd refuses, ssh-doctor will not act through it',
+      { authFiles: { ...files(), authorizedKeys: [st('/home/bob/.bashrc', 0o644, 'file', 1002, 1002)], keyCounts: { '/home/bob/.bashrc': 1 }, userLinks: [{ path: '/home/alice/.ssh/authorized_keys', owner: 'alice', target: '/home/bob/.bashrc' }] } },
+      ['authorized-keys-permissions', 'unsafe-path']],
+    ['ak owned by another account', { authFiles: { ...files(), authorizedKeys: [st('/home/alice/.ssh/authorized_keys', 0o600, 'file', 1002, 1002)] } }, ['authorized-keys-permissions', 'unsafe-path']],
+    ['ak with a second hard link', { authFiles: { ...files({ ak: 0o666 }), authorizedKeys: [{ ...st('/home/alice/.ssh/authorized_keys', 0o666, 'file'), nlink: 2 }] } }, ['authorized-keys-permissions', 'unsafe-path']],
+    ['a user link with nothing to fix is not a finding', { authFiles: { ...files(), userLinks: [{ path: '/home/alice/.ssh/authorized_keys', owner: 'alice', target: '/home/alice/dotfiles/ak' }] } }, []],
     ['log lines', { logs: { source: '/var/log/auth.log', lines: ['sshd[5]: Authentication refused: bad ownership or modes for directory /home/alice'] } }, ['sshd-log-refusal']],
   ];
   for (const [name, over, expected] of cases) it(name, () => expect(ids(healthy(over))).toEqual(expected));

@@ -10,7 +10,7 @@ import { proposeFix } from '../../server/fixes/propose.js';
  * sshd-port-mismatch, sshd-listen-address): those findings come without repair commands.
  */
 export function kitFindings(facts: ServerFacts, now = new Date()): Finding[] {
-  return serverFindings(facts, { proposeFix: (id, f) => proposeFix(id, f, [], now) });
+  return serverFindings(facts, { proposeFix: (id, f) => proposeFix(id, f, [], now, { remote: true }) });
 }
 
 /**

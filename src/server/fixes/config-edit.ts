@@ -107,6 +107,11 @@ export function rememberSource(fix: Fix, file: string, text: string): Fix {
   return fix;
 }
 
+/** The config file a fix edits, as read at diagnosis (for the journal's pending entry). */
+export function sourceOf(fix: Fix): { file: string; text: string } | undefined {
+  return readAt.get(fix);
+}
+
 /** Why a config fix must not run now (its file changed since diagnosis), or undefined. */
 export async function staleSource(fix: Fix, read: (path: string) => Promise<string | undefined>): Promise<string | undefined> {
   const was = readAt.get(fix);

@@ -7,6 +7,8 @@ export type PathRole = 'home' | 'ssh-dir' | 'authorized-keys' | 'host-key';
 
 export interface ModeChange {
   path: string;
+  role: PathRole;
+  stat: FileStat;
   /** New permission bits, or undefined when the mode is already acceptable. */
   mode?: number;
   /** New owner "user:group", or undefined when ownership is acceptable. */
@@ -40,7 +42,7 @@ export function modeChange(stat: FileStat, role: PathRole, user: LoginUser, grou
   // A chmod cannot make a directory (or device) named authorized_keys into a key file.
   if ((role === 'authorized-keys' || role === 'host-key') && stat.type !== undefined && stat.type !== 'file') return undefined;
   const old = stat.mode & 0o7777;
-  const out: ModeChange = { path: stat.path, oldMode: old, oldOwner: ownerOf(stat) };
+  const out: ModeChange = { path: stat.path, role, stat, oldMode: old, oldOwner: ownerOf(stat) };
   if (role === 'host-key') {
     // Upstream and Debian's sshd refuse any group/other access (the finding's rule, checked in the
     // lab by starting sshd); 0600 is also accepted by Fedora's patched sshd, so it is safe everywhere.
@@ -64,4 +66,21 @@ export function modeChange(stat: FileStat, role: PathRole, user: LoginUser, grou
     if (out.mode === old) delete out.mode;
   }
   return out.mode === undefined && out.owner === undefined ? undefined : out;
+}
+
+/**
+ * Why ssh-doctor, as root, must not change this object for `user`, or undefined. The same rule
+ * holds at planning (from stat) and at the change itself (from fstat of the open descriptor).
+ */
+export function unsafeTarget(
+  path: string,
+  st: { uid: number; nlink?: number; type?: 'file' | 'dir' | 'link' | 'other' },
+  want: 'file' | 'dir',
+  user: { uid: number; name: string },
+): string | undefined {
+  if (st.type !== undefined && st.type !== want) return `${path} is not a ${want === 'dir' ? 'directory' : 'regular file'}`;
+  // A hard link to another file (/etc/shadow) would carry the change there; directories cannot be.
+  if (want === 'file' && (st.nlink ?? 1) > 1) return `${path} has ${st.nlink} hard links, so it is also another file`;
+  if (st.uid !== 0 && st.uid !== user.uid) return `${path} is owned by uid ${st.uid}, neither ${user.name} nor root`;
+  return undefined;
 }

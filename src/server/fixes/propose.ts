@@ -1,15 +1,15 @@
 // The fix for a server finding: exact commands, the risk in one sentence, and the exact undo.
 // Nothing here runs anything; run-fixes.ts applies a fix only after the user said yes.
-import type { Command, Fix } from '../../report.js';
+import type { Command, Fix, PathChange } from '../../report.js';
 import { known, type ServerFacts } from '../facts.js';
 import { MAIN_CONFIG } from './config-sources.js';
 import { editCommands, rememberSource, type ConfigEdit, type LineChange, type Reload } from './config-edit.js';
 import { backupStamp } from '../../fixes/backup.js';
 import { allowRule } from './firewall.js';
-import { modeChange, type LoginUser, type ModeChange } from './modes.js';
+import { modeChange, unsafeTarget, type LoginUser, type ModeChange, type PathRole } from './modes.js';
 import { formatMode as octal } from '../../report.js';
 import { globMatch } from '../findings.js';
-import { groupWriteRuleFor, walkedDirs } from '../strict-modes.js';
+import { groupWriteRuleFor, parentDirs, walkedDirs } from '../strict-modes.js';
 import { startSshd } from './service.js';
 import { allSet, readingOrder, whereSet, type ConfigLine, type ConfigSource } from './sshd-config.js';
 
@@ -19,6 +19,8 @@ export function proposeFix(
   facts: ServerFacts,
   sources: readonly ConfigSource[] = [],
   now: Date = new Date(),
+  /** The commands run where ssh-doctor is not (over --via, pasted from the console kit). */
+  where: { remote?: boolean } = {},
 ): Fix | undefined {
   switch (findingId) {
     case 'sshd-not-running':
@@ -39,7 +41,7 @@ export function proposeFix(
     case 'home-permissions':
     case 'ssh-dir-permissions':
     case 'authorized-keys-permissions':
-      return permissionsFix(findingId, facts);
+      return permissionsFix(findingId, facts, where.remote === true);
     case 'nologin-present':
       return nologinFix(facts, now);
     case 'pubkey-auth-disabled':
@@ -121,17 +123,19 @@ function hostKeysFix(f: ServerFacts): Fix {
   };
 }
 
-function permissionsFix(findingId: string, f: ServerFacts): Fix | undefined {
+function permissionsFix(findingId: string, f: ServerFacts, remote: boolean): Fix | undefined {
   const rule = groupWriteRuleFor(known(f.sshd));
   const changes: ModeChange[] = [];
   const add = (c: ModeChange | undefined) => c && changes.push(c);
+  let who = ROOT;
   if (findingId === 'host-key-permissions') {
     for (const k of known(f.hostKeys)?.keys ?? []) add(modeChange(k, 'host-key', ROOT, [], rule));
   } else {
     const user = known(f.user);
     const auth = known(f.authFiles);
-    if (!user?.home || user.uid === undefined || user.gid === undefined || !auth) return undefined;
-    const who: LoginUser = { uid: user.uid, gid: user.gid, name: user.name, group: auth.groups.find((g) => g.gid === user.gid)?.name ?? String(user.gid) };
+    // sshd follows a user's symlink; ssh-doctor, as root, never acts through one (unsafe-path).
+    if (!user?.home || user.uid === undefined || user.gid === undefined || !auth || auth.userLinks?.length) return undefined;
+    who = { uid: user.uid, gid: user.gid, name: user.name, group: auth.groups.find((g) => g.gid === user.gid)?.name ?? String(user.gid) };
     const home = user.home.replace(/\/+$/, '');
     if (findingId === 'authorized-keys-permissions') {
       for (const s of auth.authorizedKeys) add(modeChange(s, 'authorized-keys', who, auth.groups, rule));
@@ -145,7 +149,8 @@ function permissionsFix(findingId: string, f: ServerFacts): Fix | undefined {
       }
     }
   }
-  if (!changes.length) return undefined;
+  if (!changes.length || changes.some((c) => unsafeTarget(c.path, { ...c.stat, uid: c.stat.uid! }, typeOf(c.role), who))) return undefined;
+  if (remote) return remotePermissionsFix(findingId, changes, who, f);
   const commands: Command[] = [];
   const undo: Command[] = [];
   for (const c of changes) {
@@ -154,12 +159,55 @@ function permissionsFix(findingId: string, f: ServerFacts): Fix | undefined {
     if (c.owner) undo.push(['chown', c.oldOwner, c.path]);
     undo.push(['chmod', octal(c.oldMode), c.path]);
   }
-  const what = changes.map((c) => `${c.path} ${octal(c.oldMode)}${c.mode !== undefined ? ` → ${octal(c.mode)}` : ''}${c.owner ? `, owner → ${c.owner}` : ''}`);
   return {
     id: `fix-${findingId}`,
-    title: `Set the modes sshd's StrictModes requires: ${what.join('; ')}`,
+    title: `Set the modes sshd's StrictModes requires: ${describeChanges(changes)}`,
     commands,
-    risk: 'Low: only the write bits (and owner) sshd refuses are changed, on exactly these paths.',
+    risk: 'Low: only the write bits (and owner) sshd refuses are changed, on exactly these objects: each is opened without following users\' symlinks and changed through that open descriptor (chmod as the user where the object is theirs).',
+    undo,
+    pathChanges: changes.map((c) => pathChange(c, who)),
+  };
+}
+
+const typeOf = (role: PathRole): 'file' | 'dir' => (role === 'home' || role === 'ssh-dir' ? 'dir' : 'file');
+
+const describeChanges = (changes: readonly ModeChange[]) =>
+  changes.map((c) => `${c.path} ${octal(c.oldMode)}${c.mode !== undefined ? ` → ${octal(c.mode)}` : ''}${c.owner ? `, owner → ${c.owner}` : ''}`).join('; ');
+
+function pathChange(c: ModeChange, who: LoginUser): PathChange {
+  const st = c.stat;
+  return {
+    path: c.path, type: typeOf(c.role),
+    ...(c.mode !== undefined ? { mode: c.mode } : {}),
+    ...(c.owner ? { owner: c.role === 'host-key' ? { uid: 0, gid: c.owner.endsWith(':root') ? 0 : st.gid! } : { uid: who.uid, gid: who.gid } } : {}),
+    user: { uid: who.uid, gid: who.gid, name: who.name },
+    ...(st.dev !== undefined && st.ino !== undefined ? { was: { dev: st.dev, ino: st.ino, mode: st.mode! & 0o7777, uid: st.uid!, gid: st.gid! } } : {}),
+  };
+}
+
+/**
+ * Where ssh-doctor is not running (--via, the console kit) nothing can hold a checked descriptor,
+ * so the chmod runs as the user (setpriv), who can only change what they already own; a root-owned
+ * object only when no directory above it is writable by anyone but root. A chown needs root on a
+ * path the user controls: that stays a step for a person, and no fix is offered.
+ */
+function remotePermissionsFix(findingId: string, changes: readonly ModeChange[], who: LoginUser, f: ServerFacts): Fix | undefined {
+  if (changes.some((c) => c.owner)) return undefined;
+  const dirs = known(f.authFiles)?.dirs ?? [];
+  const commands: Command[] = [];
+  const undo: Command[] = [];
+  for (const c of changes) {
+    const asUser = c.stat.uid === who.uid && who.uid !== 0;
+    if (!asUser && parentDirs(c.path).some((d) => { const st = dirs.find((x) => x.path === d); return !st || st.uid !== 0 || (st.mode ?? 0) & 0o022; })) return undefined;
+    const wrap = (cmd: Command): Command => (asUser ? ['setpriv', `--reuid=${who.uid}`, `--regid=${who.gid}`, '--clear-groups', ...cmd] : cmd);
+    commands.push(wrap(['chmod', octal(c.mode!), c.path]));
+    undo.push(wrap(['chmod', octal(c.oldMode), c.path]));
+  }
+  return {
+    id: `fix-${findingId}`,
+    title: `Set the modes sshd's StrictModes requires: ${describeChanges(changes)}`,
+    commands,
+    risk: `Low: only the write bits sshd refuses are changed; each chmod runs as ${who.name} where the object is theirs, so it cannot reach anyone else's files.`,
     undo,
   };
 }

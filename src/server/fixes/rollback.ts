@@ -27,7 +27,9 @@ export function rollbackDecision(entries: readonly JournalEntry[], id: string): 
   if (later.some((e) => e.status === 'undone' || e.status === 'rolled-back')) return { action: 'nothing', why: 'already reverted' };
   const entry = entries.find((e) => e.id === id && !e.undoes);
   if (!entry) return { action: 'wait', why: 'the change is not journaled yet' };
-  if (entry.status !== 'applied') return { action: 'nothing', why: 'the change did not apply' };
+  // Pending: ssh-doctor stopped (or a command timed out) mid-change, so it may have applied; the
+  // undo removes only what is there.
+  if (entry.status !== 'applied' && entry.status !== 'pending') return { action: 'nothing', why: 'the change did not apply' };
   // Its undo runs on that host; the timer armed there decides.
   if (entry.via) return { action: 'nothing', why: 'the change was made on another host (--via)' };
   return { action: 'roll-back', entry };

@@ -5,15 +5,16 @@
 // A firewall change that could cut the way in is armed with an automatic rollback first:
 // locally when this session is SSH (rollback.ts: confirmed later from a new connection); over
 // --via always, and ssh-doctor itself then proves a NEW connection still gets in, or reverts.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { formatCommand, type Fix } from '../../report.js';
 import { applyFix } from '../../fixes/apply.js';
+import { applyPathChanges } from './path-changes.js';
 import { appendJournal, confirmationOf, readJournal, rolledBackBy, type JournalEntry } from '../../fixes/journal.js';
 import { resultsOf, revertEntry } from '../../fixes/revert.js';
 import { run, spawnDetached } from '../../run.js';
 import { localHost, viaName, type Host, type Via } from '../host.js';
-import { backupsOf, recoveryFor, staleSource, TMP_SUFFIX } from './config-edit.js';
+import { backupsOf, recoveryFor, sourceOf, staleSource, TMP_SUFFIX } from './config-edit.js';
 import { firewallRecovery, nftChainOf, nftUndo, parseNftHandle } from './firewall.js';
 import {
   DEFAULT_ROLLBACK_SECONDS, needsRollbackGuard, nftTaggedUndoScript, remoteTimerFiles, remoteTimerScript, remoteTimerStart, remoteTimerWrite,
@@ -62,6 +63,11 @@ export async function runFix(fix: Fix, opts: RunFixOptions = {}): Promise<RunFix
     }
     return { ok: true, log: r.log };
   }
+  if (fix.pathChanges) {
+    if (host.via) return { ok: false, log: ['refused: this permission fix was planned for this machine, not for the --via host'] };
+    const r = await applyPathChanges(fix, fix.pathChanges);
+    return { ok: r.ok, log: r.log, journalId: r.journalId };
+  }
   const stale = await staleSource(fix, host.readFile);
   if (stale) return { ok: false, log: [`refused: ${stale}`] };
   const id = randomUUID().slice(0, 8);
@@ -85,7 +91,7 @@ export async function runFix(fix: Fix, opts: RunFixOptions = {}): Promise<RunFix
       const handle = parseNftHandle(stdouts[fix.commands.indexOf(nft)] ?? '');
       return handle === undefined ? undefined : nftUndo(nft, handle);
     } : undefined,
-    journal: { ...(armed ? { rollback: armed.rollback } : {}), ...(host.via ? { via: host.via } : {}) },
+    journal: { ...(armed ? { rollback: armed.rollback } : {}), ...(host.via ? { via: host.via } : {}), ...originalOf(fix) },
     // The files a config fix replaced (`mv TMP FILE`), as it left them.
     journalAfter: () => resultsOf(written, host),
   });
@@ -194,6 +200,12 @@ async function settleOnVia(host: Host, via: Via, id: string, applied: boolean, r
     return { kept: false, log: [`A new SSH connection to ${where} failed (${why}), so the change was rolled back:`, ...back.log.map((l) => `  ${l}`)] };
   }
   return { kept: false, log: [`A new SSH connection to ${where} failed (${why}), and reverting through this one failed too: the timer on ${where} reverts the change at ${deadline}.`] };
+}
+
+/** A config edit's file as diagnosed: after a crash, undo tells from it whether the edit happened. */
+function originalOf(fix: Fix): Pick<JournalEntry, 'original'> {
+  const src = sourceOf(fix);
+  return src ? { original: { path: src.file, sha256: createHash('sha256').update(src.text).digest('hex') } } : {};
 }
 
 const deadlineIn = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString();

@@ -44,6 +44,7 @@ export async function probeAuthFiles(exec: Exec, user: UserFacts, eff: Effective
     if (r.exitCode === 0) keyCounts[f.path] = countKeys(r.stdout);
     else if (/Permission denied/.test(r.stderr)) return { unknown: `cannot read ${f.path} (run as root)`, needsRoot: true };
   }
+  const userLinks = await userLinksOn(exec, wanted);
   const gids = [...new Set([...files, ...dirs].flatMap((s) => (s.gid !== undefined ? [s.gid] : [])))];
   const all = await exec(['getent', 'passwd']);
   const accounts = all.exitCode === 0 ? parsePasswd(all.stdout) : [];
@@ -54,5 +55,24 @@ export async function probeAuthFiles(exec: Exec, user: UserFacts, eff: Effective
     if (!parsed) continue;
     groups.push({ ...parsed, primaryOf: accounts.filter((a) => a.gid === gid).map((a) => ({ name: a.name, uid: a.uid })) });
   }
-  return { authorizedKeys: files, keyCounts, dirs, groups };
+  return { authorizedKeys: files, keyCounts, dirs, groups, ...(userLinks.length ? { userLinks } : {}) };
+}
+
+/** Every prefix of an absolute path, shortest first, without "/" itself. */
+export function prefixes(path: string): string[] {
+  const parts = path.split('/').filter(Boolean);
+  return parts.map((_, i) => `/${parts.slice(0, i + 1).join('/')}`);
+}
+
+/** Symlinks not owned by root on the configured paths (each prefix lstat'ed: stat without -L). */
+async function userLinksOn(exec: Exec, wanted: readonly string[]): Promise<NonNullable<AuthFilesFacts['userLinks']>> {
+  const st = await statPaths(exec, [...new Set(wanted.flatMap(prefixes))], false);
+  if (typeof st === 'string') return [];
+  const links = st.filter((x) => x.type === 'link' && x.uid !== 0);
+  const out = [];
+  for (const l of links) {
+    const r = await exec(['readlink', '--', l.path]);
+    out.push({ path: l.path, owner: l.owner ?? String(l.uid), target: r.exitCode === 0 ? r.stdout.replace(/\n$/, '') : '?' });
+  }
+  return out;
 }

@@ -142,3 +142,45 @@ describe('proposeFix: small file fixes', () => {
     expect(proposeFix('authorized-keys-missing', base)).toBeUndefined();
   });
 });
+
+describe('proposeFix: permissions on paths a user controls', () => {
+  const alice = { name: 'alice', exists: true, uid: 1001, gid: 1001, home: '/home/alice', shell: '/bin/bash', groups: ['alice'] };
+  const dir = (path: string, mode: number, uid = 1001) => ({ path, exists: true, type: 'dir' as const, mode, uid, gid: uid, owner: uid ? 'alice' : 'root', group: uid ? 'alice' : 'root', dev: 65024, ino: path.length, nlink: 2 });
+  const auth = (sshMode: number, over: Partial<{ userLinks: { path: string; owner: string; target: string }[]; sshUid: number }> = {}) => ({
+    authorizedKeys: [{ path: '/home/alice/.ssh/authorized_keys', exists: true, type: 'file' as const, mode: 0o600, uid: 1001, gid: 1001, owner: 'alice', group: 'alice', dev: 65024, ino: 99, nlink: 1 }],
+    keyCounts: { '/home/alice/.ssh/authorized_keys': 1 },
+    dirs: [dir('/home/alice/.ssh', sshMode, over.sshUid ?? 1001), dir('/home/alice', 0o755), dir('/home', 0o755, 0), dir('/', 0o755, 0)],
+    groups: [{ gid: 1001, name: 'alice', members: [], primaryOf: [{ name: 'alice', uid: 1001 }] }],
+    ...(over.userLinks ? { userLinks: over.userLinks } : {}),
+  });
+  const facts = (a: ReturnType<typeof auth>): ServerFacts => ({ ...base, user: alice, authFiles: a });
+
+  it('here: chmod shown, made on the object diagnosed (device, inode, mode, owner)', () => {
+    const fix = proposeFix('ssh-dir-permissions', facts(auth(0o777)))!;
+    expect(fix.commands).toEqual([['chmod', '0700', '/home/alice/.ssh']]);
+    expect(fix.pathChanges).toEqual([{ path: '/home/alice/.ssh', type: 'dir', mode: 0o700, user: { uid: 1001, gid: 1001, name: 'alice' }, was: { dev: 65024, ino: 16, mode: 0o777, uid: 1001, gid: 1001 } }]);
+  });
+  it('a root-owned .ssh is given to the user (fchown by root on the checked descriptor)', () => {
+    const fix = proposeFix('ssh-dir-permissions', facts(auth(0o777, { sshUid: 0 })))!;
+    expect(fix.commands).toEqual([['chown', 'alice:alice', '/home/alice/.ssh'], ['chmod', '0700', '/home/alice/.ssh']]);
+    expect(fix.pathChanges![0]).toMatchObject({ owner: { uid: 1001, gid: 1001 }, mode: 0o700 });
+  });
+  it('no fix through a symlink the user owns, nor on an object of another account', () => {
+    expect(proposeFix('ssh-dir-permissions', facts(auth(0o777, { userLinks: [{ path: '/home/alice/.ssh', owner: 'alice', target: '/var/tmp' }] })))).toBeUndefined();
+    expect(proposeFix('ssh-dir-permissions', facts(auth(0o777, { sshUid: 1002 })))).toBeUndefined();
+  });
+  it('a second hard link: no fix', () => {
+    const a = auth(0o700);
+    a.authorizedKeys[0] = { ...a.authorizedKeys[0]!, mode: 0o666, nlink: 2 };
+    expect(proposeFix('authorized-keys-permissions', facts(a))).toBeUndefined();
+    a.authorizedKeys[0] = { ...a.authorizedKeys[0]!, nlink: 1 };
+    expect(proposeFix('authorized-keys-permissions', facts(a))?.commands).toEqual([['chmod', '0600', '/home/alice/.ssh/authorized_keys']]);
+  });
+  it('remote (--via, the kit): chmod runs as the user; a chown is left to a person', () => {
+    const fix = proposeFix('ssh-dir-permissions', facts(auth(0o777)), [], now, { remote: true })!;
+    expect(fix.commands).toEqual([['setpriv', '--reuid=1001', '--regid=1001', '--clear-groups', 'chmod', '0700', '/home/alice/.ssh']]);
+    expect(fix.undo).toEqual([['setpriv', '--reuid=1001', '--regid=1001', '--clear-groups', 'chmod', '0777', '/home/alice/.ssh']]);
+    expect(fix.pathChanges).toBeUndefined();
+    expect(proposeFix('ssh-dir-permissions', facts(auth(0o777, { sshUid: 0 })), [], now, { remote: true })).toBeUndefined();
+  });
+});

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rememberSource } from '../../../src/server/fixes/config-edit.js';
 import { runFix } from '../../../src/server/fixes/run-fixes.js';
+import { readJournal } from '../../../src/fixes/journal.js';
 import type { Command } from '../../../src/report.js';
 import type { Exec } from '../../../src/server/exec.js';
 import type { Host } from '../../../src/server/host.js';
@@ -37,7 +38,7 @@ describe('runFix', () => {
     const fix = rememberSource({ id: 'k', title: 't', commands: [['cp', '-p', file, backup]], risk: '', undo: [['rm', backup]] }, file, 'x\n');
     const r = await runFix(fix, { env: {} });
     expect(r.ok).toBe(true);
-    const entry = JSON.parse(readFileSync(join(dir, 'journal.jsonl'), 'utf8').trim());
+    const [entry] = await readJournal(join(dir, 'journal.jsonl'));
     expect(entry).toMatchObject({ id: r.journalId, fixId: 'k', status: 'applied', backups: [backup], undo: [['rm', backup]] });
   });
 
@@ -70,7 +71,7 @@ describe('runFix on a --via host', () => {
     const host: Host = { exec, via, readFile: async (p) => files[p], listDir: async () => [], sha256: async (p) => (p in files ? 'abc' : undefined) };
     return { host, ran };
   }
-  const journal = () => readFileSync(join(dir, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const journal = () => readJournal(join(dir, 'journal.jsonl'));
   const allow = ['iptables', '-t', 'filter', '-I', 'INPUT', '1', '-p', 'tcp', '--dport', '2222', '-j', 'ACCEPT'];
   const remove = ['iptables', '-t', 'filter', '-D', 'INPUT', '-p', 'tcp', '--dport', '2222', '-j', 'ACCEPT'];
   const firewall = { id: 'firewall-allow-ssh', title: 'Allow 2222', commands: [allow], risk: '', undo: [remove] };
@@ -81,7 +82,7 @@ describe('runFix on a --via host', () => {
     const r = await runFix(fix, { host, env: { SSH_CONNECTION: '1 2 3 4' } });
     expect(r.ok).toBe(true);
     expect(ran).toEqual([['mv', '/etc/ssh/.sshd_config.ssh-doctor-tmp', '/etc/ssh/sshd_config']]);
-    expect(journal()).toEqual([expect.objectContaining({ id: r.journalId, status: 'applied', via, results: [{ path: '/etc/ssh/sshd_config', sha256: 'abc' }] })]);
+    expect(await journal()).toEqual([expect.objectContaining({ id: r.journalId, status: 'applied', via, results: [{ path: '/etc/ssh/sshd_config', sha256: 'abc' }] })]);
   });
 
   it('a config file changed there since diagnosis: refused, nothing run', async () => {
@@ -105,7 +106,7 @@ describe('runFix on a --via host', () => {
     ]);
     expect(fresh.ran).toEqual([['rm', `/run/ssh-doctor-rollback-${id}.armed`]]);
     expect(r.log.at(-1)).toBe('A new SSH connection to root@h.example:2200 got in after the change: kept, and its rollback timer disarmed.');
-    expect(journal().map((e) => [e.status, e.undoes, e.via])).toEqual([['applied', undefined, via], ['confirmed', id, via]]);
+    expect((await journal()).map((e) => [e.status, e.undoes, e.via])).toEqual([['applied', undefined, via], ['confirmed', id, via]]);
   });
 
   it('firewall: the new connection gets in only after the timer claimed the token: reported, not kept', async () => {
@@ -114,7 +115,7 @@ describe('runFix on a --via host', () => {
     const r = await runFix(firewall, { host, systemd: true, reconnect: async () => ({ ...fresh.host, close: () => {} }) });
     expect(r.ok).toBe(false);
     expect(r.log.at(-1)).toMatch(/only after its rollback timer had started reverting the change/);
-    expect(journal().map((e) => e.status)).toEqual(['applied', 'rolled-back']);
+    expect((await journal()).map((e) => e.status)).toEqual(['applied', 'rolled-back']);
   });
 
   it('firewall: no new connection gets in, so it is reverted through this one, then the token claimed', async () => {
@@ -124,7 +125,7 @@ describe('runFix on a --via host', () => {
     expect(ran.map((c) => c[0])).toEqual(['sh', 'systemd-run', 'iptables', 'iptables', 'rm']);
     expect(ran[3]).toEqual(remove);
     expect(r.log).toContain('A new SSH connection to root@h.example:2200 failed (connect ETIMEDOUT), so the change was rolled back:');
-    expect(journal().map((e) => e.status)).toEqual(['applied', 'rolled-back']);
+    expect((await journal()).map((e) => e.status)).toEqual(['applied', 'rolled-back']);
   });
 
   it('firewall: the timer cannot be written (/run not writable, not root): refused before any change', async () => {
