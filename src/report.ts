@@ -37,6 +37,8 @@ export interface PathChange {
 export interface ObjectState {
   dev: number;
   ino: number;
+  /** Birth time (ms), where the filesystem records it: a reused inode number is another file. */
+  born?: number;
   mode: number;
   uid: number;
   gid: number;

@@ -74,11 +74,15 @@ export function openNoUserLinks(path: string, names: (uid: number) => string | u
   }
 }
 
-/** Device and inode: which object a path named when it was checked. */
+/**
+ * Which object a path named when it was checked: device and inode, and its birth time where the
+ * filesystem keeps one, because a freed inode number is handed to the next new file at once.
+ */
 export interface ObjectId {
   dev: number;
   ino: number;
+  born?: number;
 }
 
-export const objectId = (st: Stats): ObjectId => ({ dev: st.dev, ino: st.ino });
-export const sameObject = (a: ObjectId, b: ObjectId): boolean => a.dev === b.dev && a.ino === b.ino;
+export const sameObject = (a: ObjectId, b: ObjectId): boolean =>
+  a.dev === b.dev && a.ino === b.ino && (!a.born || !b.born || a.born === b.born);

@@ -1,8 +1,10 @@
 // Stand-in for `ssh-doctor server --json --yes` while that command is being written: inside the
 // lab it collects the real facts, draws the findings with proposeFix attached, and applies the
 // fixes for the finding ids given (or all with a fix), printing one JSON object.
-// Usage: node fix-driver.mjs USER PORT [FINDING_ID,...] [--dry-run]
+// Usage: node fix-driver.mjs USER PORT [FINDING_ID,...] [--dry-run]   (LAB_BETWEEN: a bash script
+//        run after diagnosis, before the fixes)
 //        node fix-driver.mjs --edit FILE LINE TEXT   (a config edit that may be refused)
+import { execFileSync } from 'node:child_process';
 import { editCommands } from '../../src/server/fixes/config-edit.js';
 import { collectFacts } from '../../src/server/collect.js';
 import { localExec } from '../../src/server/exec.js';
@@ -24,6 +26,8 @@ const { facts, probes } = await collectFacts(localExec, { user: user!, port: Num
 const sources = await readConfigSources(localHost);
 const findings = serverFindings(facts, { proposeFix: (id, f) => proposeFix(id, f, sources) });
 const wanted = only ? new Set(only.split(',')) : undefined;
+// What a hostile user does while the person reads the prompt: between diagnosis and the fix.
+if (process.env.LAB_BETWEEN) execFileSync('bash', ['-euc', process.env.LAB_BETWEEN], { stdio: ['ignore', 'ignore', 'inherit'] });
 const applied = [];
 for (const f of findings) {
   if (!f.fix || (wanted && !wanted.has(f.id))) continue;

@@ -14,7 +14,7 @@ import { runOnDescriptor } from '../../run.js';
 import type { ApplyResult } from '../../fixes/apply.js';
 import { unsafeTarget } from './modes.js';
 
-const stateOf = (st: Stats): ObjectState => ({ dev: st.dev, ino: st.ino, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid });
+const stateOf = (st: Stats): ObjectState => ({ dev: st.dev, ino: st.ino, ...(st.birthtimeMs ? { born: st.birthtimeMs } : {}), mode: st.mode & 0o7777, uid: st.uid, gid: st.gid });
 const sameState = (a: ObjectState, b: ObjectState) => sameObject(a, b) && a.mode === b.mode && a.uid === b.uid && a.gid === b.gid;
 
 interface Checked {
@@ -126,7 +126,7 @@ export async function revertObjects(objects: readonly JournaledObject[], force: 
   const close = () => opened.forEach((x) => closeSync(x.fd));
   try {
     for (const o of [...objects].reverse()) {
-      const r = openNoUserLinks(o.path);
+      const r = openNoUserLinks(o.path, (uid) => (uid === o.user.uid ? o.user.name : undefined));
       if ('refused' in r) return { ok: false, refused: true, log: [`Refused: ${r.refused}.`] };
       if ('missing' in r) return { ok: false, refused: true, log: [`Refused: ${r.missing}; it is not the object ssh-doctor changed.`] };
       const now = stateOf(r.st);
