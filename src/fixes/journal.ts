@@ -40,6 +40,8 @@ export interface JournalEntry {
    * reached without following users' symlinks. `after` is what the fix set (planned, while pending).
    */
   objects?: JournaledObject[];
+  /** An nft fix: the tagged rules its chain held before it, so a pending one's own rule is known. */
+  nftTagged?: number[];
   /** A config edit's file as diagnosed: a pending edit whose file still hashes so did not happen. */
   original?: { path: string; sha256: string };
 }

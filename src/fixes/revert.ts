@@ -1,5 +1,7 @@
 // Reverting a journaled change: run its undo commands in order, then journal the undo itself.
-import { formatCommand, formatMode } from '../report.js';
+import { formatCommand, formatMode, type Command } from '../report.js';
+import { nftChainOf, ruleCheckFor } from '../server/fixes/firewall.js';
+import { taggedHandles } from '../server/fixes/rollback.js';
 import { localHost, type Host } from '../server/host.js';
 import { appendJournal, type JournalEntry } from './journal.js';
 import { tmpPath } from '../server/fixes/config-edit.js';
@@ -49,10 +51,10 @@ export async function revertEntry(
   opts: RevertOptions = {},
 ): Promise<RevertResult> {
   const log: string[] = [];
-  if (typeof entry.undo === 'string') {
+  const host = opts.host ?? localHost;
+  if (typeof entry.undo === 'string' && !(entry.status === 'pending' && entry.nftTagged)) {
     return { ok: false, log: [`This change has no automatic undo. By hand: ${entry.undo}`] };
   }
-  const host = opts.host ?? localHost;
   if (entry.objects && !entry.via) {
     if (opts.dryRun) return { ok: true, log: entry.objects.map((o) => `(dry run) ${o.path}: back to ${formatMode(o.before.mode)} ${o.before.uid}:${o.before.gid}, if it is still inode ${o.before.ino}`) };
     const { revertObjects } = await import('../server/fixes/path-changes.js');
@@ -80,9 +82,16 @@ export async function revertEntry(
   if (changed.length) {
     return { ok: false, log: [`${changed.join(', ')} changed after this change was made; undoing it would discard that. Undo later changes first, or add --force.`] };
   }
-  if (opts.dryRun) return { ok: true, log: entry.undo.map((c) => `(dry run) $ ${formatCommand(c)}`) };
+  const undo = await undoCommands(entry, entry.undo, host);
+  if (opts.dryRun) return { ok: true, log: undo.map((c) => `(dry run) $ ${formatCommand(c)}`) };
   let ok = true;
-  for (const c of entry.undo) {
+  for (const c of undo) {
+    // Pending: the change may never have been made; a rule that is not there is not removed.
+    const check = entry.status === 'pending' ? ruleCheckFor(c) : undefined;
+    if (check && (await host.exec(check, { timeoutMs: opts.timeoutMs ?? 30_000 })).exitCode === 1) {
+      log.push(`not there, nothing to remove: ${formatCommand(c)}`);
+      continue;
+    }
     log.push(`$ ${formatCommand(c)}`);
     const r = await host.exec(c, { timeoutMs: opts.timeoutMs ?? 30_000 });
     if (r.exitCode !== 0) {
@@ -93,6 +102,20 @@ export async function revertEntry(
   }
   await journalUndo(entry, ok, opts.as);
   return { ok, log };
+}
+
+/**
+ * The undo to run. An nft rule's handle is known only once it is added: for a change journaled
+ * pending, the tagged rules in that chain that were not there before the change are its own.
+ */
+async function undoCommands(entry: JournalEntry, undo: JournalEntry['undo'], host: Host): Promise<Command[]> {
+  if (typeof undo !== 'string') return undo;
+  const nft = entry.commands.find((c) => c[0] === 'nft');
+  const at = nft ? nftChainOf(nft) : undefined;
+  if (!at || !entry.nftTagged) return [];
+  const listing = await host.exec(['nft', '-a', 'list', 'chain', at.family, at.table, at.chain]);
+  const before = new Set(entry.nftTagged);
+  return taggedHandles(listing.stdout).filter((h) => !before.has(h)).map((h) => ['nft', 'delete', 'rule', at.family, at.table, at.chain, 'handle', String(h)]);
 }
 
 /**

@@ -107,6 +107,15 @@ export function nftChainOf(addCommand: Command): { family: string; table: string
   return i < 0 || !family || !table || !chain ? undefined : { family, table, chain };
 }
 
+/**
+ * For a change that may not have happened (journaled pending): the check whether an iptables
+ * `-D` undo has a rule to delete (`-C`, same spec: exit 1 means it is not there).
+ */
+export function ruleCheckFor(undo: Command): Command | undefined {
+  const d = undo.indexOf('-D');
+  return (undo[0] === 'iptables' || undo[0] === 'ip6tables') && d > 0 ? [...undo.slice(0, d), '-C', ...undo.slice(d + 1)] : undefined;
+}
+
 /** The nft undo, once the new rule's handle is known. */
 export function nftUndo(addCommand: Command, handle: number): Command[] | undefined {
   const at = nftChainOf(addCommand);

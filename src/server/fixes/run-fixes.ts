@@ -7,7 +7,7 @@
 // --via always, and ssh-doctor itself then proves a NEW connection still gets in, or reverts.
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { formatCommand, type Fix } from '../../report.js';
+import { formatCommand, type Command, type Fix } from '../../report.js';
 import { applyFix } from '../../fixes/apply.js';
 import { applyPathChanges } from './path-changes.js';
 import { appendJournal, confirmationOf, readJournal, rolledBackBy, type JournalEntry } from '../../fixes/journal.js';
@@ -91,7 +91,7 @@ export async function runFix(fix: Fix, opts: RunFixOptions = {}): Promise<RunFix
       const handle = parseNftHandle(stdouts[fix.commands.indexOf(nft)] ?? '');
       return handle === undefined ? undefined : nftUndo(nft, handle);
     } : undefined,
-    journal: { ...(armed ? { rollback: armed.rollback } : {}), ...(host.via ? { via: host.via } : {}), ...originalOf(fix) },
+    journal: { ...(armed ? { rollback: armed.rollback } : {}), ...(host.via ? { via: host.via } : {}), ...originalOf(fix), ...(nft ? await nftTaggedBefore(host, nft) : {}) },
     // The files a config fix replaced (`mv TMP FILE`), as it left them.
     journalAfter: () => resultsOf(written, host),
   });
@@ -200,6 +200,13 @@ async function settleOnVia(host: Host, via: Via, id: string, applied: boolean, r
     return { kept: false, log: [`A new SSH connection to ${where} failed (${why}), so the change was rolled back:`, ...back.log.map((l) => `  ${l}`)] };
   }
   return { kept: false, log: [`A new SSH connection to ${where} failed (${why}), and reverting through this one failed too: the timer on ${where} reverts the change at ${deadline}.`] };
+}
+
+/** The tagged rules already in the chain an nft fix adds to (see JournalEntry.nftTagged). */
+async function nftTaggedBefore(host: Host, nft: Command): Promise<Pick<JournalEntry, 'nftTagged'>> {
+  const at = nftChainOf(nft);
+  const listing = at && (await host.exec(['nft', '-a', 'list', 'chain', at.family, at.table, at.chain]));
+  return listing && listing.exitCode === 0 ? { nftTagged: taggedHandles(listing.stdout) } : {};
 }
 
 /** A config edit's file as diagnosed: after a crash, undo tells from it whether the edit happened. */

@@ -19,6 +19,7 @@ describe('the rollback decision, from the journal', () => {
     ['an undone change is left alone', [applied, follow('undone')], 'nothing'],
     ['a failed change is left alone', [{ ...applied, status: 'failed' as const }], 'nothing'],
     ['a change not journaled yet: wait', [], 'wait'],
+    ['a change ssh-doctor never finished (pending: it may have applied) is rolled back', [{ ...applied, status: 'pending' as const }], 'roll-back'],
   ])('%s', (_n, entries, want) => expect(rollbackDecision(entries, 'ab12').action).toBe(want));
 
   it('is armed only for firewall fixes made over SSH', () => {
