@@ -51,6 +51,9 @@ describe.runIf(requireLab())('fixes over --via, made and undone on the remote ho
     const { exitCode, report, stderr } = await fixVia(lab);
     expect(report.applied).toEqual([expect.objectContaining({ fixId: 'fix-ssh-dir-permissions', ok: true })]);
     expect(stderr).toContain('Fix for ssh-dir-permissions: Set the modes sshd\'s StrictModes requires: /home/alice/.ssh 0777 → 0700 [applied]');
+    // Run there as alice (who can only change her own files), then read back with stat.
+    expect(stderr).toMatch(/\$ setpriv --reuid=\d+ --regid=\d+ --clear-groups chmod 0700 \/home\/alice\/\.ssh\n/);
+    expect(stderr).toContain('verified: /home/alice/.ssh is 0700');
     expect(exitCode).toBe(0);
     expect((await sh(lab, 'stat -c %a /home/alice/.ssh')).trim()).toBe('700');
     expect(await canLogin(lab)).toBe(true);

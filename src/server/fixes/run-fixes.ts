@@ -96,7 +96,12 @@ export async function runFix(fix: Fix, opts: RunFixOptions = {}): Promise<RunFix
     journalAfter: () => resultsOf(written, host),
   });
   log.push(...r.log);
-  if (!armed) return { ok: r.ok, log, journalId: r.journalId };
+  if (!armed) {
+    // Over --via the chmods ran by path, as the user: check that they landed where sshd looks.
+    const verified = host.via && r.ok ? await verifyModes(host, fix.commands) : undefined;
+    if (verified) log.push(...verified.log);
+    return { ok: r.ok && verified?.ok !== false, log, journalId: r.journalId };
+  }
   if (host.via) {
     const settled = await settleOnVia(host, host.via, id, r.ok, opts.reconnect, armed.rollback.deadline);
     return { ok: r.ok && settled.kept, log: [...log, ...settled.log], journalId: r.journalId };
@@ -200,6 +205,22 @@ async function settleOnVia(host: Host, via: Via, id: string, applied: boolean, r
     return { kept: false, log: [`A new SSH connection to ${where} failed (${why}), so the change was rolled back:`, ...back.log.map((l) => `  ${l}`)] };
   }
   return { kept: false, log: [`A new SSH connection to ${where} failed (${why}), and reverting through this one failed too: the timer on ${where} reverts the change at ${deadline}.`] };
+}
+
+/** Each `chmod MODE PATH` of a fix, read back with stat (without following a final symlink). */
+async function verifyModes(host: Host, commands: readonly Command[]): Promise<{ ok: boolean; log: string[] } | undefined> {
+  const chmods = commands.map((c) => c.slice(c.indexOf('chmod'))).filter((c) => c[0] === 'chmod' && c.length === 3);
+  if (!chmods.length) return undefined;
+  const log: string[] = [];
+  let ok = true;
+  for (const [, mode, path] of chmods) {
+    const r = await host.exec(['stat', '-c', '%a %F', '--', path!]);
+    const [got, ...type] = r.stdout.trim().split(' ');
+    const right = r.exitCode === 0 && parseInt(got ?? '', 8) === parseInt(mode!, 8) && type.join(' ') !== 'symbolic link';
+    ok &&= right;
+    log.push(right ? `verified: ${path} is ${mode}` : `not verified: ${path} is ${r.stdout.trim() || r.stderr.trim() || 'unreadable'}, not ${mode}`);
+  }
+  return { ok, log };
 }
 
 /** The tagged rules already in the chain an nft fix adds to (see JournalEntry.nftTagged). */
