@@ -1,5 +1,13 @@
 // The only place that starts processes. Argument arrays only: no shell, ever.
+import { MiB } from './capped.js';
 import type { Command } from './report.js';
+
+/**
+ * What one stream of one command may print unless its caller says more. A user can make many of
+ * the things we read huge (a sparse file, a process title, a log line): past the cap the command
+ * is killed, so it costs neither our memory nor the rest of its timeout.
+ */
+export const DEFAULT_MAX_BYTES = MiB;
 
 export interface RunResult {
   exitCode: number | undefined;
@@ -9,6 +17,11 @@ export interface RunResult {
   /** The program is not installed (ENOENT): callers degrade to "unknown". */
   missing: boolean;
   durationMs: number;
+  /**
+   * A stream went past maxBytes: the command was killed (if still running) and `stdout`/`stderr`
+   * hold only what came first. Never an answer: callers say "unknown" (server/exec.ts failure()).
+   */
+  truncated?: { stream: 'stdout' | 'stderr'; maxBytes: number };
 }
 
 export interface RunOptions {
@@ -16,23 +29,51 @@ export interface RunOptions {
   input?: string;
   env?: Record<string, string | undefined>;
   cwd?: string;
+  /** Cap on each of stdout and stderr, in bytes (DEFAULT_MAX_BYTES when absent). */
+  maxBytes?: number;
 }
 
 export async function run(cmd: Command, opts: RunOptions): Promise<RunResult> {
   const [file, ...args] = cmd;
   if (!file) throw new Error('run: empty command');
   const { execa } = await import('execa');
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const started = Date.now();
-  const r = await execa(file, args, {
+  let truncated: RunResult['truncated'];
+  // Not execa's maxBuffer: past it execa stops reading, then waits for the process without its
+  // timeout (a command that overflowed and kept a pipe open held a 1.5 s-timeout run for 8 s).
+  const capped = (stream: 'stdout' | 'stderr') => {
+    let seen = 0;
+    return {
+      // execa types every transform's chunk as unknown; with `binary: true` it is a Uint8Array.
+      *transform(chunk: unknown) {
+        const bytes = chunk as Uint8Array;
+        if (seen > maxBytes) return;
+        seen += bytes.length;
+        if (seen <= maxBytes) {
+          yield bytes;
+          return;
+        }
+        yield bytes.subarray(0, maxBytes - (seen - bytes.length));
+        truncated ??= { stream, maxBytes };
+        subprocess.kill('SIGKILL');
+      },
+      binary: true,
+    };
+  };
+  const subprocess = execa(file, args, {
     reject: false,
     timeout: opts.timeoutMs,
     input: opts.input,
     stdin: opts.input === undefined ? 'ignore' : undefined,
+    stdout: capped('stdout'),
+    stderr: capped('stderr'),
     env: opts.env,
     cwd: opts.cwd,
     stripFinalNewline: false,
     forceKillAfterDelay: 500,
   });
+  const r = await subprocess;
   const code = (r as { code?: string }).code;
   return {
     exitCode: r.exitCode,
@@ -41,6 +82,7 @@ export async function run(cmd: Command, opts: RunOptions): Promise<RunResult> {
     timedOut: r.timedOut === true,
     missing: code === 'ENOENT',
     durationMs: Date.now() - started,
+    ...(truncated ? { truncated } : {}),
   };
 }
 

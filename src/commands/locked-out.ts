@@ -1,16 +1,17 @@
 // `ssh-doctor locked-out`: the way back in when SSH itself is gone. Parses arguments first; the
 // flow (flows/locked-out.ts) decides, the actors below touch the system.
 import { accessSync, constants, existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { createActor, fromPromise, toPromise } from 'xstate';
 import { lockedOutFlow, type LockedOutContext, type LockedOutInput } from '../../flows/locked-out.js';
+import { readCapped, readStreamCapped, type Capped } from '../capped.js';
 import { UsageError } from '../errors.js';
 import { applyFix } from '../fixes/apply.js';
 import { LOCKED_OUT_HELP, parseLockedOutArgs, type LockedOutArgs } from '../locked-out/args.js';
 import { checkCloud, hasCloudCheck } from '../locked-out/cloud/check.js';
-import { decodeKit } from '../locked-out/kit/decode.js';
+import { decodeKit, KIT_INPUT_MAX_BYTES, KIT_TOO_LARGE } from '../locked-out/kit/decode.js';
 import { kitFindings, repairScript } from '../locked-out/kit/repair.js';
 import { kitScript } from '../locked-out/kit/script.js';
 import { PROVIDERS, providerById, renderSteps } from '../locked-out/providers.js';
@@ -123,12 +124,14 @@ export function reportFor(ctx: LockedOutContext, started: number): Report {
 }
 
 async function decodeMode(args: LockedOutArgs, started: number): Promise<number> {
-  let text: string;
+  let input: Capped;
   try {
-    text = args.decode === '-' ? await readStdin() : await readFile(args.decode!, 'utf8');
+    input = args.decode === '-' ? await readStreamCapped(process.stdin, KIT_INPUT_MAX_BYTES) : await readCapped(args.decode!, KIT_INPUT_MAX_BYTES);
   } catch {
     throw new UsageError(`Cannot read ${args.decode}.`);
   }
+  if (input.truncated) throw new UsageError(KIT_TOO_LARGE);
+  const text = input.text;
   const facts = decodeKit(text);
   const findings = kitFindings(facts);
   // The same verdict and "needs root" note as ssh-doctor server, worded for the kit.
@@ -167,8 +170,3 @@ function onPath(name: string): boolean {
   });
 }
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}

@@ -69,7 +69,12 @@ export async function collectFacts(exec: Exec, target: { user: string; port: num
   const u = known(facts.user);
   const [hostKeys, authFiles] = await Promise.all([
     timed('host-keys', () => probeHostKeys(exec, keyPaths), (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.keys.filter((k) => k.exists).length} of ${x.keys.length} host keys exist` })),
-    u?.exists ? timed('auth-files', () => probeAuthFiles(exec, u, eff), (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.authorizedKeys.filter((f) => f.exists).length} authorized_keys file(s)` })) : undefined,
+    u?.exists ? timed('auth-files', () => probeAuthFiles(exec, u, eff, facts.root), (x) => {
+      if (isUnknown(x)) return unk(x);
+      const found = `${x.authorizedKeys.filter((f) => f.exists).length} authorized_keys file(s)`;
+      // Permissions were judged, but a key count is missing: not "ok".
+      return x.unread?.length ? { status: 'unknown', detail: `${found}; not read: ${x.unread.map((r) => `${r.path} (${r.why})`).join('; ')}` } : { status: 'ok', detail: found };
+    }) : undefined,
   ]);
   facts.hostKeys = hostKeys;
   if (authFiles) facts.authFiles = authFiles;

@@ -216,6 +216,11 @@ export interface AuthFilesFacts {
   /** Number of key lines in each existing authorized_keys file (comments/blank skipped). */
   keyCounts: Record<string, number>;
   /**
+   * Existing files whose keys were not counted, and why: their count is unknown, never zero.
+   * `bytes` is set when the file is over AUTHORIZED_KEYS_MAX_BYTES (and so was not read at all).
+   */
+  unread?: { path: string; why: string; bytes?: number }[];
+  /**
    * Every directory from each authorized_keys file up to "/" (home, home/.ssh, /home, /),
    * stat'ed: sshd's StrictModes walks exactly these.
    */

@@ -5,7 +5,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { ClientChannel } from 'ssh2';
 import { UsageError } from '../errors.js';
-import type { RunResult } from '../run.js';
+import { DEFAULT_MAX_BYTES, type RunResult } from '../run.js';
 import { hostKeyAlgorithmsFor } from '../probes/client/handshake.js';
 import { compareHostKey, lookupKnownHosts } from '../probes/client/known-hosts.js';
 import { publicKeyFromBlob } from '../probes/client/ssh-key.js';
@@ -27,6 +27,48 @@ export function remoteLine(cmd: readonly string[], timeoutMs: number, hasTimeout
   // Exit 127 from `command -v` means the tool is missing.
   const prefix = `LC_ALL=C; export LC_ALL; command -v ${shellCommand([cmd[0]!])} >/dev/null 2>&1 || exit 127; exec `;
   return prefix + (hasTimeout ? `timeout -k 1 ${Math.ceil(timeoutMs / 1000)} ` : '') + shellCommand([...cmd]);
+}
+
+/** The parts of an ssh2 channel collectChannel uses. */
+export interface ChannelLike {
+  on(event: 'data', listener: (chunk: Buffer) => void): unknown;
+  on(event: 'exit', listener: (code: number | null) => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
+  stderr: { on(event: 'data', listener: (chunk: Buffer) => void): unknown };
+  close(): unknown;
+}
+
+/**
+ * One remote command's output, capped per stream as run.ts caps a local one: the files read over
+ * there are other people's just the same. Past a cap the channel is closed, so sshd drops the
+ * command's pipes and it dies of SIGPIPE instead of streaming the rest of a 50 GB file to us.
+ */
+export function collectChannel(channel: ChannelLike, maxBytes: number): Promise<Pick<RunResult, 'exitCode' | 'stdout' | 'stderr' | 'truncated'>> {
+  return new Promise((done) => {
+    const chunks = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
+    const seen = { stdout: 0, stderr: 0 };
+    let truncated: RunResult['truncated'];
+    let exitCode: number | undefined;
+    const take = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
+      if (seen[stream] > maxBytes) return;
+      seen[stream] += chunk.length;
+      if (seen[stream] <= maxBytes) {
+        chunks[stream].push(chunk);
+        return;
+      }
+      chunks[stream].push(chunk.subarray(0, maxBytes - (seen[stream] - chunk.length)));
+      truncated ??= { stream, maxBytes };
+      channel.close();
+    };
+    channel.on('data', take('stdout'));
+    channel.stderr.on('data', take('stderr'));
+    channel.on('exit', (code) => (exitCode = code ?? undefined));
+    // Decoded once at the end: a character split across two packets stays whole.
+    channel.on('close', () => done({
+      exitCode, stdout: Buffer.concat(chunks.stdout).toString('utf8'), stderr: Buffer.concat(chunks.stderr).toString('utf8'),
+      ...(truncated ? { truncated } : {}),
+    }));
+  });
 }
 
 export async function connectVia(via: Via): Promise<Remote> {
@@ -70,12 +112,19 @@ export async function connectVia(via: Via): Promise<Remote> {
   }
 
   /** One command on the far side, cut off locally if it outlives its bound (a hung channel). */
-  const runRemote = async (line: string, timeoutMs: number, input?: string): Promise<RunResult> => {
+  const runRemote = async (line: string, timeoutMs: number, input?: string, maxBytes = DEFAULT_MAX_BYTES): Promise<RunResult> => {
     const started = Date.now();
     let channel: ClientChannel | undefined;
     let timer: NodeJS.Timeout | undefined;
     // Untrimmed: files read this way must keep their exact bytes (sed line numbers, hashes).
-    const running = ssh.execCommand(line, { stdin: input, noTrim: true, onChannel: (c) => (channel = c) });
+    const running = new Promise<Awaited<ReturnType<typeof collectChannel>>>((resolve, reject) => {
+      ssh.connection!.exec(line, (err, ch) => {
+        if (err) return reject(err);
+        channel = ch;
+        resolve(collectChannel(ch, maxBytes));
+        ch.end(input);
+      });
+    });
     const expired = new Promise<undefined>((r) => (timer = setTimeout(r, timeoutMs + LOCAL_GRACE_MS, undefined)));
     const r = await Promise.race([running, expired]).finally(() => clearTimeout(timer));
     if (!r) {
@@ -83,11 +132,7 @@ export async function connectVia(via: Via): Promise<Remote> {
       channel?.close();
       return { exitCode: undefined, stdout: '', stderr: '', timedOut: true, missing: false, durationMs: Date.now() - started };
     }
-    const exitCode = r.code ?? undefined;
-    return {
-      exitCode, stdout: r.stdout, stderr: r.stderr,
-      timedOut: exitCode === 124, missing: exitCode === 127, durationMs: Date.now() - started,
-    };
+    return { ...r, timedOut: r.exitCode === 124, missing: r.exitCode === 127, durationMs: Date.now() - started };
   };
   // Some hosts (minimal images) have no working `timeout`: asked once, shared by every probe. Run
   // rather than `command -v`, which in bash also names a file that is not executable.
@@ -110,7 +155,7 @@ export async function connectVia(via: Via): Promise<Remote> {
     const has = await timeoutThere();
     await slot();
     try {
-      return await runRemote(remoteLine(cmd, timeoutMs, has), timeoutMs, opts.input);
+      return await runRemote(remoteLine(cmd, timeoutMs, has), timeoutMs, opts.input, opts.maxBytes);
     } finally {
       release();
     }

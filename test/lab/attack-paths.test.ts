@@ -38,6 +38,14 @@ rm -rf ${STATE.SSH_DOCTOR_STATE_DIR}`);
     expect(await modes('/home/bob/.bashrc', '/home/bob')).toEqual(['/home/bob/.bashrc 644 bob:bob', '/home/bob 755 bob:bob']);
   });
 
+  it('authorized_keys made a symlink to /etc/shadow: read as alice (as sshd does), so root reads nothing of it', async () => {
+    await reset();
+    await lab.sh(asAlice('ln -sf /etc/shadow ~/.ssh/authorized_keys'));
+    const { report } = await lab.json(['server', '--user', 'alice', '--port', String(PORT)]);
+    expect(report.probes.find((p: { id: string }) => p.id === 'auth-files').detail).toBe('1 authorized_keys file(s); not read: /etc/shadow (alice cannot read it, and sshd reads it as alice)');
+    expect(report.findings.map((f: { id: string }) => f.id)).not.toContain('authorized-keys-missing');
+  });
+
   it('~/.ssh made a symlink to a world-writable system directory: its sticky 1777 stays', async () => {
     await reset();
     await lab.sh(asAlice('mv ~/.ssh ~/.ssh.real && ln -s /run/shared ~/.ssh && cp ~/.ssh.real/authorized_keys /run/shared/authorized_keys'));

@@ -1,7 +1,7 @@
 // The built command, run as a user would, with stand-in cloud CLIs first on PATH.
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -92,6 +92,25 @@ describe.runIf(existsSync(CLI))('ssh-doctor locked-out (built CLI)', () => {
     const r = await cli(['--decode', '-'], 'aws-blocked', 'root@host:~#\n');
     expect(r.exitCode).toBe(2);
     expect(r.stderr.trim()).toBe(`ssh-doctor: No console kit block found: paste everything from ${KIT_BEGIN} to -----END SSH-DOCTOR KIT-----.`);
+  });
+
+  it('--decode - with 200 MB on stdin: stops reading at 16 MiB, one sentence, exit 2, no crash', async () => {
+    const tooBig = `ssh-doctor: The input is over 16 MiB, far more than a console kit block: paste only what the kit printed, from BEGIN to END.`;
+    const started = Date.now();
+    const r = await execa('head', ['-c', String(200 * 1024 * 1024), '/dev/zero'], { reject: false, stdin: 'ignore', buffer: false })
+      .pipe('node', [CLI, 'locked-out', '--decode', '-'], { reject: false, env: { PATH: '/usr/bin:/bin', HOME: tmpdir() }, extendEnv: false });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(r.exitCode).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(tooBig);
+    // The same from a file (50 GB, sparse), which is not read past the cap either.
+    const huge = join(await mkdtemp(join(tmpdir(), 'decode-')), 'huge');
+    await writeFile(huge, '');
+    await truncate(huge, 50 * 1024 ** 3);
+    const f = await cli(['--decode', huge]);
+    expect(f.exitCode).toBe(2);
+    expect(f.stderr).toBe(tooBig);
+    await rm(huge);
   });
 
   it('refuses a --my-ip that is not an address', async () => {

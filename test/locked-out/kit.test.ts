@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { decodeKit, parseSections } from '../../src/locked-out/kit/decode.js';
+import { decodeKit, KIT_INPUT_MAX_BYTES, KIT_TOO_LARGE, parseSections } from '../../src/locked-out/kit/decode.js';
 import { kitFindings, repairScript } from '../../src/locked-out/kit/repair.js';
 import { KIT_BEGIN, KIT_END, kitScript } from '../../src/locked-out/kit/script.js';
 
@@ -80,6 +80,26 @@ describe('decoding a pasted block', () => {
       source: 'journalctl',
       lines: ['Nov 25 13:00:02 web sshd[8]: User alice from 203.0.113.7 not allowed because not listed in AllowUsers'],
     });
+  });
+
+  it('a file the kit found too big to count: the same oversize finding as the server probe, never "no key"', () => {
+    const raw = [
+      ':::v 1', ':::u alice', ':::p 22', ':::id 0', ':::sshd /usr/sbin/sshd', ':::ps 0', '1 0 Ss sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups',
+      ':::pw 0', 'alice:x:1001:1001::/home/alice:/bin/bash',
+      ':::big 53687091200 /home/alice/.ssh/authorized_keys',
+      ':::stat', 'regular file|600|1001|1001|alice|alice|/home/alice/.ssh/authorized_keys',
+    ].join('\n');
+    const findings = kitFindings(decodeKit(wrap(raw)));
+    expect(findings.map((f) => f.id)).toContain('authorized-keys-oversize');
+    expect(findings.map((f) => f.id)).not.toContain('authorized-keys-missing');
+    expect(findings.find((f) => f.id === 'authorized-keys-oversize')!.evidence).toEqual(['/home/alice/.ssh/authorized_keys: 53687091200 bytes (50 GiB, over the 16 MiB ssh-doctor reads); its keys were not counted']);
+  });
+
+  it('refuses input far larger than any block, and a block that unpacks without end, in one sentence', () => {
+    expect(() => decodeKit('x'.repeat(KIT_INPUT_MAX_BYTES + 1))).toThrow(KIT_TOO_LARGE);
+    // 200 MB of zeros gzip to some 200 KB: a block of that size is pasteable, its contents are not.
+    const bomb = `${KIT_BEGIN}\nz\n${gzipSync(Buffer.alloc(200 * 1024 * 1024)).toString('base64')}\n${KIT_END}\n`;
+    expect(() => decodeKit(bomb)).toThrow('The console kit block unpacks to more than 64 MiB, which no kit prints: copy the block again.');
   });
 
   it('keeps the exit status of tool sections apart from their arguments', () => {

@@ -53,6 +53,9 @@ describe('serverFindings', () => {
     ['firewall', { firewall: [{ name: 'nftables', state: 'blocks', rule: 'tcp dport 22 drop', where: { family: 'inet', table: 'filter', chain: 'input', handle: 4 } }] }, ['firewall-blocks-ssh']],
     ['firewall managed by ufw reported once', { firewall: [{ name: 'ufw', state: 'blocks', rule: 'Default: deny (incoming)' }, { name: 'iptables', state: 'blocks', rule: 'policy DROP', managedBy: 'ufw' }] }, ['firewall-blocks-ssh']],
     ['no keys', { authFiles: { ...files(), keyCounts: { '/home/alice/.ssh/authorized_keys': 0 } } }, ['authorized-keys-missing']],
+    // Not read, so its keys are unknown: never "no key".
+    ['ak 50 GiB', { authFiles: { ...files(), keyCounts: {}, unread: [{ path: '/home/alice/.ssh/authorized_keys', why: '50 GiB, over the 16 MiB ssh-doctor reads', bytes: 50 * 1024 ** 3 }] } }, ['authorized-keys-oversize']],
+    ['ak read timed out', { authFiles: { ...files(), keyCounts: {}, unread: [{ path: '/home/alice/.ssh/authorized_keys', why: 'cat did not answer within 4 s' }] } }, []],
     ['ak 0646', { authFiles: files({ ak: 0o646 }) }, ['authorized-keys-permissions']],
     ['ak 0664 private group (Debian)', { authFiles: files({ ak: 0o664 }) }, []],
     ['ak 0664 on an RPM sshd', { authFiles: files({ ak: 0o664 }), sshd: { path: '/usr/sbin/sshd', package: { manager: 'rpm', name: 'openssh-server', version: '9.2' } } }, ['authorized-keys-permissions']],
@@ -85,6 +88,19 @@ describe('serverFindings', () => {
   it('the documented ids are exactly the ids these cases reach', () => {
     const reached = new Set([...cases.flatMap(([, over]) => ids(healthy(over))), ...ids(healthy({ sshd: {} }))]);
     expect([...reached].sort()).toEqual([...SERVER_FINDING_IDS].sort());
+  });
+
+  it('authorized-keys-oversize: names the file and its size; an error once key logins stall (4 GiB)', () => {
+    const oversized = (bytes: number, why: string) => serverFindings(healthy({ authFiles: { ...files(), keyCounts: {}, unread: [{ path: '/home/alice/.ssh/authorized_keys', why, bytes }] } }));
+    expect(oversized(50 * 1024 ** 3, '50 GiB, over the 16 MiB ssh-doctor reads')).toEqual([{
+      id: 'authorized-keys-oversize', severity: 'error',
+      summary: '/home/alice/.ssh/authorized_keys is 50 GiB: sshd reads all of it at every key login of alice, so key logins take minutes or never finish, and anyone who can reach sshd can make it do so.',
+      evidence: ['/home/alice/.ssh/authorized_keys: 53687091200 bytes (50 GiB, over the 16 MiB ssh-doctor reads); its keys were not counted'],
+    }]);
+    expect(oversized(20 * 1024 ** 2, '20 MiB, over the 16 MiB ssh-doctor reads')).toEqual([expect.objectContaining({
+      severity: 'warning',
+      summary: '/home/alice/.ssh/authorized_keys is 20 MiB: sshd reads all of it at every key login of alice, which makes logins slow, and anyone who can reach sshd can make it do so.',
+    })]);
   });
 
   it('attaches the proposed fix when a proposer is given', () => {

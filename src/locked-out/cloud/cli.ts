@@ -1,5 +1,6 @@
 // Running a provider CLI read-only and telling "not installed" and "not logged in" apart from
 // real failures. Credentials stay where the CLI keeps them: never on argv, never printed.
+import { formatBytes, MiB } from '../../capped.js';
 import type { Command } from '../../report.js';
 import { run } from '../../run.js';
 import type { CliName } from '../providers.js';
@@ -25,12 +26,16 @@ export function firstErrorLine(stderr: string): string {
   return (lines.find((l) => /error/i.test(l)) ?? lines[0] ?? '').slice(0, 300);
 }
 
-export const defaultExec: Exec = (cmd) => run(cmd, { timeoutMs: 30_000 });
+/** A large project's firewall rules or security groups as JSON run to megabytes. */
+const CLOUD_MAX_BYTES = 64 * MiB;
+
+export const defaultExec: Exec = (cmd) => run(cmd, { timeoutMs: 30_000, maxBytes: CLOUD_MAX_BYTES });
 
 export async function cliJson(exec: Exec, cli: CliName, cmd: Command): Promise<CliOutcome> {
   const r = await exec(cmd);
   if (r.missing) return { ok: false, status: 'missing', detail: `${cli} is not installed`, ms: r.durationMs };
   if (r.timedOut) return { ok: false, status: 'error', detail: `${cmd.slice(0, 3).join(' ')} timed out`, ms: r.durationMs };
+  if (r.truncated) return { ok: false, status: 'error', detail: `${cmd.slice(0, 3).join(' ')} printed more than ${formatBytes(r.truncated.maxBytes)}`, ms: r.durationMs };
   if (r.exitCode !== 0) {
     if (isNotLoggedIn(cli, r.stderr)) return { ok: false, status: 'not-logged-in', detail: `${cli} is installed but not logged in (${firstErrorLine(r.stderr)})`, ms: r.durationMs };
     return { ok: false, status: 'error', detail: `${cmd.slice(0, 3).join(' ')} failed: ${firstErrorLine(r.stderr) || `exit ${r.exitCode}`}`, ms: r.durationMs };

@@ -1,10 +1,11 @@
 // The console kit's pasted-back block → the same ServerFacts the server probes build, using the
 // server probes' own pure parsers, so serverFindings() gives the same ids as `ssh-doctor server`.
 import { gunzipSync } from 'node:zlib';
+import { formatBytes, MiB } from '../../capped.js';
 import { UsageError } from '../../errors.js';
 import { attributeManaged } from '../../server/collect.js';
 import type { FileStat, FirewallLayer, Maybe, ServerFacts, UserFacts } from '../../server/facts.js';
-import { authorizedKeysPaths, parseGroupLine } from '../../server/probes/auth-files.js';
+import { authorizedKeysPaths, oversize, parseGroupLine } from '../../server/probes/auth-files.js';
 import { parseSshdT, SAMPLE_CLIENT } from '../../server/probes/effective.js';
 import { firewalldLayer } from '../../server/probes/firewall/firewalld.js';
 import { iptablesLayer, parseIptablesS } from '../../server/probes/firewall/iptables.js';
@@ -30,8 +31,20 @@ export interface Section {
   body: string;
 }
 
+/**
+ * A kit block is tens of kilobytes (a big firewall makes it a few megabytes): far more is not one,
+ * and reading it all would only fill memory.
+ */
+export const KIT_INPUT_MAX_BYTES = 16 * MiB;
+
+/** What the gzip inside a block may unpack to: gzip can grow a thousandfold. */
+const KIT_UNPACKED_MAX_BYTES = 64 * MiB;
+
+export const KIT_TOO_LARGE = `The input is over ${formatBytes(KIT_INPUT_MAX_BYTES)}, far more than a console kit block: paste only what the kit printed, from BEGIN to END.`;
+
 /** The text between the markers, unpacked: gzip+base64 ("z") or filtered plain text ("t"). */
 export function unpackBlock(pasted: string): string {
+  if (Buffer.byteLength(pasted) > KIT_INPUT_MAX_BYTES) throw new UsageError(KIT_TOO_LARGE);
   // A console echoes the pasted script, whose echo commands hold the markers in quotes: those
   // do not count. A prompt may sit before BEGIN or after END. The last complete block wins.
   const lines = pasted.replace(/\r/g, '').split('\n');
@@ -48,8 +61,9 @@ export function unpackBlock(pasted: string): string {
   if (kind !== 'z') throw new UsageError('The console kit block is damaged (its first line should be "z" or "t"): copy it again.');
   try {
     // Terminals add spaces and wrap lines; base64 ignores neither, so strip all whitespace.
-    return gunzipSync(Buffer.from(rest.replace(/\s+/g, ''), 'base64')).toString('utf8');
-  } catch {
+    return gunzipSync(Buffer.from(rest.replace(/\s+/g, ''), 'base64'), { maxOutputLength: KIT_UNPACKED_MAX_BYTES }).toString('utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new UsageError(`The console kit block unpacks to more than ${formatBytes(KIT_UNPACKED_MAX_BYTES)}, which no kit prints: copy the block again.`);
     throw new UsageError('The console kit block is damaged (it does not unpack): copy it again, every line.');
   }
 }
@@ -154,10 +168,17 @@ export function kitFacts(sections: Section[], today = Math.floor(Date.now() / 86
     const paths = authorizedKeysPaths(eff, u);
     const keyCounts: Record<string, number> = {};
     for (const k of all('keys')) keyCounts[k.args.join(' ')] = Number(k.status ?? 0);
+    // ":::big SIZE PATH": the kit did not count the keys of a file that large.
+    const unread = all('big').flatMap((b) => {
+      const bytes = Number(b.args[0]);
+      const why = oversize(bytes);
+      return why ? [{ path: b.args.slice(1).join(' '), why, bytes }] : [];
+    });
     const accounts = parsePasswd(get('pwg')?.body ?? '');
     facts.authFiles = {
       authorizedKeys: paths.map(stat),
       keyCounts,
+      ...(unread.length ? { unread } : {}),
       dirs: [...new Set(paths.flatMap(parentDirs))].map(stat),
       groups: all('grp').flatMap((g) => {
         const p = g.status === 0 ? parseGroupLine(g.body) : undefined;

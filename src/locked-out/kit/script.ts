@@ -9,7 +9,9 @@
 // - the block is printed by one command (o), so an interactive shell's prompts cannot land inside it.
 // Sections are ":::name [status] [args]" followed by a command's raw output.
 import { parsePort, UsageError } from '../../errors.js';
+import { AUTHORIZED_KEYS_MAX_BYTES } from '../../server/probes/auth-files.js';
 import { SAMPLE_CLIENT } from '../../server/probes/effective.js';
+import { LOG_TAIL_BYTES } from '../../server/probes/logs.js';
 
 export const KIT_BEGIN = '-----BEGIN SSH-DOCTOR KIT-----';
 export const KIT_END = '-----END SSH-DOCTOR KIT-----';
@@ -47,7 +49,7 @@ r sh getent shadow $U
 H=$(getent passwd $U|cut -d: -f6)
 [ -n "$A" ]||A='.ssh/authorized_keys .ssh/authorized_keys2'
 F=;for k in $A;do case $k in /*);;*)k=$H/$k;;esac
-k=$(printf '%s' "$k"|sed "s|%h|$H|g;s|%u|$U|g");F="$F $k";[ -f "$k" ]&&s keys $(grep -cv -e '^[[:space:]]*#' -e '^[[:space:]]*$' "$k") $k;done
+k=$(printf '%s' "$k"|sed "s|%h|$H|g;s|%u|$U|g");F="$F $k";[ -f "$k" ]&&{ z=$(stat -L -c %s -- "$k");[ "$${"{"}z:-0}" -gt ${AUTHORIZED_KEYS_MAX_BYTES} ]&&s big $z $k||s keys $(grep -cv -e '^[[:space:]]*#' -e '^[[:space:]]*$' "$k") $k;};done
 D=;for k in $F;do d=$k;until [ "$d" = / ];do d=$${"{"}d%/*};[ -n "$d" ]||d=/;D="$D $d";done;done
 s stat
 t /run/sshd /etc/nologin /run/nologin /usr/sbin/sshd /run/systemd/system /run/openrc /sbin/openrc-run /usr/sbin/service /etc/init.d/ssh /etc/init.d/sshd $${"{"}K:-/etc/ssh/ssh_host_rsa_key /etc/ssh/ssh_host_ecdsa_key /etc/ssh/ssh_host_ed25519_key} $F $D
@@ -58,7 +60,7 @@ for f in /etc/nologin /run/nologin;do [ -f $f ]&&{ s nl $f;head -c 200 $f;echo;}
 E='refused|not allowed|Invalid user|Access denied|Bind to port|bind any|host key|hostkeys|privilege separation|Could not open|ROOT LOGIN|fatal: |too open|closed by authenticating'
 J=;h journalctl&&J=$(journalctl -u ssh -u sshd -n 300 --no-pager -q -o short 2>/dev/null)||J=
 if [ -n "$J" ];then s log journalctl;printf '%s\n' "$J"|grep -E "$E"|tail -n 20;return;fi
-for f in /var/log/auth.log /var/log/secure;do [ -f $f ]&&{ [ -r $f ]||{ s log - $f;return;};s log $f;tail -n 500 $f|grep -E "$E"|tail -n 20;return;};done
+for f in /var/log/auth.log /var/log/secure;do [ -f $f ]&&{ [ -r $f ]||{ s log - $f;return;};s log $f;tail -c ${LOG_TAIL_BYTES} $f|grep -E "$E"|tail -n 20;return;};done
 }
 o(){ echo '${KIT_BEGIN}'
 if h gzip&&h base64;then echo z;c 2>&1|gzip -9|base64;else echo t;c 2>&1|LC_ALL=C tr -cd '\12\40-\176';fi

@@ -1,8 +1,8 @@
 // Name resolution as the system resolver does it (getaddrinfo, so /etc/hosts and nsswitch apply),
 // with where the answer came from so the report can say "from /etc/hosts".
 import { lookup } from 'node:dns/promises';
-import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
+import { MiB, readCapped } from '../../capped.js';
 import type { DnsResult } from './types.js';
 
 /** Names listed in an /etc/hosts text, lower-cased, mapped to their addresses. */
@@ -33,7 +33,8 @@ export async function resolveHost(opts: {
     try {
       const found = await lookup(opts.host, { all: true, family, verbatim: true });
       const addresses = found.map((a) => ({ address: a.address, family: a.family as 4 | 6 }));
-      const hosts = parseEtcHosts(await readFile(opts.hostsFile ?? '/etc/hosts', 'utf8').catch(() => ''));
+      // Blocklist hosts files run to tens of MB; past the cap a name is only looked for that far.
+      const hosts = parseEtcHosts(await readCapped(opts.hostsFile ?? '/etc/hosts', 64 * MiB).then((r) => r.text, () => ''));
       const listed = hosts.get(opts.host.toLowerCase()) ?? [];
       const source = addresses.some((a) => listed.includes(a.address)) ? 'hosts' : 'dns';
       return { addresses, source };

@@ -30,6 +30,13 @@ export function parseSsh2Debug(lines: readonly string[]): {
   return out;
 }
 
+/**
+ * The only debug lines parseSsh2Debug reads. A server decides how many lines ssh2 prints (a flood
+ * of IGNORE messages until our timer fires): only these are kept, and only so many.
+ */
+const KEPT_DEBUG = /^(Remote ident: |Handshake: \(remote\) |Inbound: Received USERAUTH_FAILURE )/;
+const MAX_DEBUG_LINES = 200;
+
 /** known_hosts key types → the host key algorithms that present them (RSA keys sign three ways). */
 export function hostKeyAlgorithmsFor(keyTypes: readonly string[]): string[] {
   return [...new Set(keyTypes.flatMap((t) => (t === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [t])))];
@@ -58,7 +65,9 @@ export async function probeHandshake(opts: {
     username: opts.user,
     readyTimeout: opts.timeoutMs,
     tryKeyboard: false,
-    debug: (line: string) => lines.push(line),
+    debug: (line: string) => {
+      if (lines.length < MAX_DEBUG_LINES && KEPT_DEBUG.test(line)) lines.push(line);
+    },
     algorithms: {
       kex: { append: all },
       cipher: { append: all },

@@ -1,7 +1,8 @@
 // The user's identity files as ssh will see them: present, modes ssh accepts, a .pub that belongs
 // to the key, and what the agent holds. Private key contents are only ever read by ssh-keygen.
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
+import { MiB, readCapped } from '../../capped.js';
 import { run } from '../../run.js';
 import { expandHome } from './ssh-config.js';
 import { keyTypeLabel, publicKeyFromBlob } from './ssh-key.js';
@@ -48,7 +49,9 @@ export function classifyKeygenY(r: { exitCode: number | undefined; stdout: strin
 
 async function inspectOne(path: string, explicit: boolean, timeoutMs: number): Promise<KeyFile> {
   const pubPath = `${path}.pub`;
-  const [st, pubText] = await Promise.all([stat(path).catch(() => undefined), readFile(pubPath, 'utf8').catch(() => undefined)]);
+  // A .pub is one line; a bigger file is not one, and its prefix must not pass for the key.
+  const pub = readCapped(pubPath, MiB).then((r) => (r.truncated ? undefined : r.text), () => undefined);
+  const [st, pubText] = await Promise.all([stat(path).catch(() => undefined), pub]);
   const base: KeyFile = { path, exists: !!st, pubPath, pubExists: pubText !== undefined, explicit };
   if (!st) return base;
   const mode = st.mode & 0o777;

@@ -62,8 +62,9 @@ export async function lookupKnownHosts(opts: {
   const found = await Promise.all(
     existing.map(async (file) => {
       const r = await run(['ssh-keygen', '-F', lookupName, '-f', file], { timeoutMs: opts.timeoutMs });
-      // Exit 1 means "not found"; a missing ssh-keygen or a hang leaves this file unsearched.
-      return r.exitCode === 0 || r.exitCode === 1 ? { file, entries: parseKeygenF(r.stdout, file) } : undefined;
+      // Exit 1 means "not found"; a missing ssh-keygen, a hang or endless output (a known_hosts
+      // grown huge) leaves this file unsearched.
+      return !r.truncated && (r.exitCode === 0 || r.exitCode === 1) ? { file, entries: parseKeygenF(r.stdout, file) } : undefined;
     }),
   );
   return {

@@ -3,6 +3,7 @@
 import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { formatBytes } from '../../capped.js';
 import { run } from '../../run.js';
 import type { LoginOutcome, LoginResult, SshDebug } from './types.js';
 
@@ -155,6 +156,8 @@ export async function attemptLogin(opts: {
     const r = await run(argv, { timeoutMs: opts.timeoutMs + 3000 });
     if (r.missing) return { exitCode: undefined, timedOut: false, debug: { ...parseSshDebug('', undefined), evidence: ['ssh is not installed'] } };
     const debug = parseSshDebug(r.stderr, r.exitCode);
+    // A server can make ssh print without end (its banner is shown to the user): run.ts cut it.
+    if (r.truncated) debug.evidence.push(`ssh printed more than ${formatBytes(r.truncated.maxBytes)} on ${r.truncated.stream}: ssh-doctor stopped it there`);
     // Point at the user's file, not our copy (same line numbers: the copy is byte for byte).
     const unmap = (s: string) => [...copies].reduce((acc, [copy, orig]) => acc.split(copy).join(orig), s);
     debug.evidence = debug.evidence.map(unmap);

@@ -1,7 +1,7 @@
 // Effective client settings, computed by ssh itself (`ssh -G`) so aliases, Match blocks and
 // Include files resolve exactly as they will for the real connection.
-import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
+import { MiB, readCapped } from '../../capped.js';
 import { UsageError } from '../../errors.js';
 import { run } from '../../run.js';
 import type { ResolvedTarget } from './types.js';
@@ -76,7 +76,8 @@ export async function resolveTarget(opts: {
   const missing = flagValues(opts.sshFlags, '-i').map((p) => expandHome(p)).filter((p) => !target.identityFiles.includes(p));
   target.identityFiles.unshift(...new Set(missing));
   const configFile = flagValues(opts.sshFlags, '-F').at(-1) ?? `${homedir()}/.ssh/config`;
-  const text = await readFile(expandHome(configFile), 'utf8').catch(() => '');
+  // Only for extra Port lines to try; ssh -G above already read the config whole.
+  const text = await readCapped(expandHome(configFile), 16 * MiB).then((r) => r.text, () => '');
   target.configPorts = parseConfigPorts(text);
   return target;
 }

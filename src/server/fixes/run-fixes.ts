@@ -13,6 +13,7 @@ import { applyPathChanges } from './path-changes.js';
 import { appendJournal, confirmationOf, readJournal, rolledBackBy, type JournalEntry } from '../../fixes/journal.js';
 import { resultsOf, revertEntry } from '../../fixes/revert.js';
 import { run, spawnDetached } from '../../run.js';
+import { failure, RULESET_MAX_BYTES } from '../exec.js';
 import { localHost, viaName, type Host, type Via } from '../host.js';
 import { backupsOf, recoveryFor, sourceOf, staleSource, TMP_SUFFIX } from './config-edit.js';
 import { firewallRecovery, nftChainOf, nftUndo, parseNftHandle } from './firewall.js';
@@ -163,8 +164,10 @@ async function undoOnVia(host: Host, fix: Fix): Promise<string | { why: string }
   const nft = fix.commands.find((c) => c[0] === 'nft');
   const at = nft ? nftChainOf(nft) : undefined;
   if (!at) return { why: `its undo is only known once made (${fix.undo})` };
-  const listing = await host.exec(['nft', '-a', 'list', 'chain', at.family, at.table, at.chain]);
-  if (listing.exitCode !== 0) return { why: `nft could not list ${at.family} ${at.table} ${at.chain} (${listing.stderr.trim() || `exit ${listing.exitCode}`})` };
+  const cmd = ['nft', '-a', 'list', 'chain', at.family, at.table, at.chain];
+  const listing = await host.exec(cmd, { maxBytes: RULESET_MAX_BYTES });
+  const why = failure(listing, cmd);
+  if (why || listing.exitCode !== 0) return { why: `nft could not list ${at.family} ${at.table} ${at.chain} (${why ?? (listing.stderr.trim() || `exit ${listing.exitCode}`)})` };
   return nftTaggedUndoScript(at.family, at.table, at.chain, taggedHandles(listing.stdout));
 }
 

@@ -1,6 +1,7 @@
 // authorized_keys and every directory StrictModes walks above it, with the groups that own them.
+import { formatBytes, MiB } from '../../capped.js';
 import type { AuthFilesFacts, EffectiveConfig, GroupFacts, Maybe, UserFacts } from '../facts.js';
-import { failure, lines, type Exec } from '../exec.js';
+import { ACCOUNTS_MAX_BYTES, failure, lines, type Exec } from '../exec.js';
 import { parentDirs } from '../strict-modes.js';
 import { statPaths } from './stat.js';
 import { parsePasswd } from './user.js';
@@ -22,11 +23,32 @@ export function parseGroupLine(line: string): { name: string; gid: number; membe
   return { name: f[0]!, gid: Number(f[2]), members: f[3] ? f[3].split(',').filter(Boolean) : [] };
 }
 
+/**
+ * Larger authorized_keys files are not read. The user owns the file and can make it any size (a
+ * sparse 50 GB file costs them nothing); sshd reads every line of it at each key login. The
+ * biggest real ones belong to git hosting accounts (GitLab, Gitea: a line of ~600 bytes per key
+ * of every user), and 16 MiB still holds some 25,000 of those.
+ */
+export const AUTHORIZED_KEYS_MAX_BYTES = 16 * MiB;
+
+/** `stat -L -c '%s\t%n'` lines → size by path. */
+export function parseSizes(stdout: string): Map<string, number> {
+  return new Map(lines(stdout).flatMap((l) => {
+    const m = /^(\d+)\t(.*)$/.exec(l);
+    return m ? [[m[2]!, Number(m[1])] as const] : [];
+  }));
+}
+
+/** Why a file of this size is not read, or undefined when it is read. */
+export function oversize(bytes: number | undefined, max = AUTHORIZED_KEYS_MAX_BYTES): string | undefined {
+  return bytes !== undefined && bytes > max ? `${formatBytes(bytes)}, over the ${formatBytes(max)} ssh-doctor reads` : undefined;
+}
+
 export function countKeys(text: string): number {
   return lines(text).filter((l) => !l.trim().startsWith('#')).length;
 }
 
-export async function probeAuthFiles(exec: Exec, user: UserFacts, eff: EffectiveConfig | undefined): Promise<Maybe<AuthFilesFacts>> {
+export async function probeAuthFiles(exec: Exec, user: UserFacts, eff: EffectiveConfig | undefined, root?: boolean): Promise<Maybe<AuthFilesFacts>> {
   const wanted = authorizedKeysPaths(eff, user);
   // sshd canonicalises with realpath(3) before walking up; symlinked homes are common.
   const rp = await exec(['realpath', '-m', '--', ...wanted]);
@@ -39,14 +61,41 @@ export async function probeAuthFiles(exec: Exec, user: UserFacts, eff: Effective
   const dirs = await statPaths(exec, dirPaths);
   if (typeof dirs === 'string') return { unknown: dirs };
   const keyCounts: Record<string, number> = {};
-  for (const f of files.filter((x) => x.exists && x.type === 'file')) {
-    const r = await exec(['cat', '--', f.path]);
-    if (r.exitCode === 0) keyCounts[f.path] = countKeys(r.stdout);
-    else if (/Permission denied/.test(r.stderr)) return { unknown: `cannot read ${f.path} (run as root)`, needsRoot: true };
+  const unread: NonNullable<AuthFilesFacts['unread']> = [];
+  const regular = files.filter((x) => x.exists && x.type === 'file').map((f) => f.path);
+  const sizeCmd = ['stat', '-L', '-c', '%s\t%n', '--', ...regular];
+  const sized = regular.length ? await exec(sizeCmd) : undefined;
+  const sizes = sized && !failure(sized, sizeCmd) ? parseSizes(sized.stdout) : new Map<string, number>();
+  for (const path of regular) {
+    const bytes = sizes.get(path);
+    const tooBig = oversize(bytes);
+    if (tooBig) {
+      unread.push({ path, why: tooBig, bytes });
+      continue;
+    }
+    // Capped as well: the file can grow between stat and cat. As root, read it as the user, the
+    // way sshd does: a symlink of theirs to /etc/shadow then reads nothing root alone may read.
+    const asUser = root === true && user.uid !== undefined && user.uid !== 0 && user.gid !== undefined;
+    const cat = ['cat', '--', path];
+    let cmd = asUser ? ['setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, '--init-groups', ...cat] : cat;
+    let r = await exec(cmd, { maxBytes: AUTHORIZED_KEYS_MAX_BYTES });
+    if (asUser && r.missing) r = await exec((cmd = cat), { maxBytes: AUTHORIZED_KEYS_MAX_BYTES });
+    const why = failure(r, cmd);
+    if (why) unread.push({ path, why });
+    else if (r.exitCode === 0) keyCounts[path] = countKeys(r.stdout);
+    else if (/Permission denied/.test(r.stderr)) {
+      if (cmd === cat) return { unknown: `cannot read ${path} (run as root)`, needsRoot: true };
+      unread.push({ path, why: `${user.name} cannot read it, and sshd reads it as ${user.name}` });
+    }
+    else unread.push({ path, why: r.stderr.trim().split('\n')[0] || `cat exited with ${r.exitCode}` });
   }
   const userLinks = await userLinksOn(exec, wanted);
   const gids = [...new Set([...files, ...dirs].flatMap((s) => (s.gid !== undefined ? [s.gid] : [])))];
-  const all = await exec(['getent', 'passwd']);
+  const allCmd = ['getent', 'passwd'];
+  const all = await exec(allCmd, { maxBytes: ACCOUNTS_MAX_BYTES });
+  // Part of the accounts could hide a second member of a group: StrictModes could not be judged.
+  const allWhy = failure(all, allCmd);
+  if (allWhy) return { unknown: allWhy };
   const accounts = all.exitCode === 0 ? parsePasswd(all.stdout) : [];
   const groups: GroupFacts[] = [];
   for (const gid of gids) {
@@ -55,7 +104,7 @@ export async function probeAuthFiles(exec: Exec, user: UserFacts, eff: Effective
     if (!parsed) continue;
     groups.push({ ...parsed, primaryOf: accounts.filter((a) => a.gid === gid).map((a) => ({ name: a.name, uid: a.uid })) });
   }
-  return { authorizedKeys: files, keyCounts, dirs, groups, ...(userLinks.length ? { userLinks } : {}) };
+  return { authorizedKeys: files, keyCounts, ...(unread.length ? { unread } : {}), dirs, groups, ...(userLinks.length ? { userLinks } : {}) };
 }
 
 /** Every prefix of an absolute path, shortest first, without "/" itself. */

@@ -48,8 +48,9 @@ function pickListeners(all: ProcRow[]): SshdProcesses {
 export async function probeProcesses(exec: Exec): Promise<Maybe<SshdProcesses>> {
   const cmd = ['ps', '-C', 'sshd', '-o', 'pid=,ppid=,stat=,args='];
   const r = await exec(cmd);
-  // ps exits 1 when nothing matched; anything else (missing, busybox's ps without -C) → /proc.
-  if (!r.timedOut && (r.exitCode === 0 || (r.exitCode === 1 && r.stderr.trim() === ''))) return parsePs(r.stdout);
+  // ps exits 1 when nothing matched; anything else (missing, busybox's ps without -C, processes
+  // named sshd with enormous titles: anyone can start one) → /proc.
+  if (!r.timedOut && !r.truncated && (r.exitCode === 0 || (r.exitCode === 1 && r.stderr.trim() === ''))) return parsePs(r.stdout);
   return probeProcFs(exec, failure(r, cmd) ?? `ps failed: ${r.stderr.trim().split('\n')[0] ?? r.exitCode}`);
 }
 

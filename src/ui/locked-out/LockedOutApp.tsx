@@ -7,6 +7,7 @@ import type { Actor } from 'xstate';
 import type { lockedOutFlow } from '../../../flows/locked-out.js';
 import { parseAddress } from '../../locked-out/cloud/cidr.js';
 import { KIT_END, kitScript } from '../../locked-out/kit/script.js';
+import { KIT_INPUT_MAX_BYTES } from '../../locked-out/kit/decode.js';
 import { PROVIDERS, providerById, type Provider, type ProviderId } from '../../locked-out/providers.js';
 import { targetValueProblem } from '../../locked-out/target-values.js';
 import { Choice, FindingView, FixPreview, ProbeList, useInteractive } from '../components.js';
@@ -150,6 +151,11 @@ function PasteBox({ onPaste, onSkip }: { onPaste: (text: string) => void; onSkip
     (input, key) => {
       if (key.escape) return onSkip();
       const next = text + (key.return ? '\n' : input.replace(/\r/g, '\n'));
+      // Decoding refuses that much in one sentence; the box starts over rather than grow without end.
+      if (next.length > KIT_INPUT_MAX_BYTES) {
+        setText('');
+        return onPaste(next);
+      }
       setText(next);
       if (next.includes(KIT_END)) onPaste(next);
     },

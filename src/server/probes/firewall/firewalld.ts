@@ -1,7 +1,7 @@
 // firewalld: the default zone's services/ports (`firewall-cmd --list-all`); its target decides
 // what is not listed (default = reject).
 import type { FirewallLayer } from '../../facts.js';
-import { failure, lines, type Exec } from '../../exec.js';
+import { failure, lines, RULESET_MAX_BYTES, type Exec } from '../../exec.js';
 import { portIn } from './verdict.js';
 
 export function firewalldLayer(stdout: string, port: number): FirewallLayer {
@@ -31,7 +31,7 @@ export async function probeFirewalld(exec: Exec, port: number): Promise<Firewall
   if (why) return { name: 'firewalld', state: 'unknown', detail: why };
   if (state.exitCode !== 0) return { name: 'firewalld', state: 'inactive', detail: (state.stdout + state.stderr).trim() || 'not running' };
   const cmd = ['firewall-cmd', '--list-all'];
-  const r = await exec(cmd);
+  const r = await exec(cmd, { maxBytes: RULESET_MAX_BYTES });
   const why2 = failure(r, cmd);
   if (why2 || r.exitCode !== 0) return { name: 'firewalld', state: 'unknown', detail: why2 ?? r.stderr.trim() };
   return firewalldLayer(r.stdout, port);

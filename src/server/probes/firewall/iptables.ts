@@ -1,7 +1,7 @@
 // iptables/ip6tables: walk the filter table's INPUT chain the way the kernel does — first
 // terminal match wins, user chains are jumped into and RETURN back, the policy decides last.
 import type { FirewallLayer } from '../../facts.js';
-import { failure, lines, type Exec } from '../../exec.js';
+import { failure, lines, RULESET_MAX_BYTES, type Exec } from '../../exec.js';
 import { and, not, portIn, TERMINAL_BLOCK, type Match } from './verdict.js';
 
 export interface IptRule {
@@ -160,7 +160,7 @@ export function iptablesLayer(name: 'iptables' | 'ip6tables', rs: IptRuleset, po
 
 export async function probeIptables(exec: Exec, name: 'iptables' | 'ip6tables', port: number): Promise<FirewallLayer> {
   const cmd = [name, '-w', '2', '-S', '-t', 'filter'];
-  const r = await exec(cmd);
+  const r = await exec(cmd, { maxBytes: RULESET_MAX_BYTES });
   if (r.missing) return { name, state: 'absent', detail: `${name} is not installed` };
   const why = failure(r, cmd);
   if (why) return { name, state: 'unknown', detail: why };

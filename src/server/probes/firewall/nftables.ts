@@ -1,7 +1,7 @@
 // nftables: every base chain on the input hook sees the packet, in priority order; an accept
 // ends only that chain, a drop/reject ends it all. Rules are read from `nft -j list ruleset`.
 import type { FirewallLayer } from '../../facts.js';
-import { failure, type Exec } from '../../exec.js';
+import { failure, RULESET_MAX_BYTES, type Exec } from '../../exec.js';
 import { and, not, portIn, type Match } from './verdict.js';
 
 type Json = any; // nft's JSON schema is wide; only the parts below are read.
@@ -136,7 +136,7 @@ export function nftLayer(rs: NftRuleset, port: number): FirewallLayer {
 
 export async function probeNftables(exec: Exec, port: number): Promise<FirewallLayer> {
   const cmd = ['nft', '-j', 'list', 'ruleset'];
-  const r = await exec(cmd);
+  const r = await exec(cmd, { maxBytes: RULESET_MAX_BYTES });
   if (r.missing) return { name: 'nftables', state: 'absent', detail: 'nft is not installed' };
   const why = failure(r, cmd);
   if (why) return { name: 'nftables', state: 'unknown', detail: why };

@@ -1,7 +1,7 @@
 // ufw: `ufw status verbose`. Rules are tried in order, first match wins, then the default policy.
 // `ufw status numbered` gives each rule the number its fix must insert before.
 import type { FirewallLayer, UfwRule } from '../../facts.js';
-import { failure, lines, type Exec } from '../../exec.js';
+import { failure, lines, RULESET_MAX_BYTES, type Exec } from '../../exec.js';
 import { portIn } from './verdict.js';
 
 /** ufw application profiles that mean the SSH port (only for port 22). */
@@ -54,7 +54,7 @@ function ufwVerdict(stdout: string, port: number): FirewallLayer {
 
 export async function probeUfw(exec: Exec, port: number): Promise<FirewallLayer> {
   const cmd = ['ufw', 'status', 'verbose'];
-  const r = await exec(cmd);
+  const r = await exec(cmd, { maxBytes: RULESET_MAX_BYTES });
   if (r.missing) return { name: 'ufw', state: 'absent', detail: 'ufw is not installed' };
   const why = failure(r, cmd);
   if (why) return { name: 'ufw', state: 'unknown', detail: why };
@@ -62,6 +62,6 @@ export async function probeUfw(exec: Exec, port: number): Promise<FirewallLayer>
   const layer = ufwLayer(r.stdout, port);
   if (layer.state !== 'blocks') return layer;
   // The fix inserts the allow before the blocking rule by its number (an appended allow loses).
-  const n = await exec(['ufw', 'status', 'numbered']);
+  const n = await exec(['ufw', 'status', 'numbered'], { maxBytes: RULESET_MAX_BYTES });
   return n.exitCode === 0 && !failure(n, ['ufw', 'status', 'numbered']) ? { ...layer, ufwRules: parseUfwNumbered(n.stdout) } : layer;
 }
