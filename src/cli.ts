@@ -1,5 +1,6 @@
 // Entry point. Parses arguments before importing anything heavy (ink costs ~400 ms to load).
 import { UsageError } from './errors.js';
+import { inert } from './inert.js';
 
 declare const __VERSION__: string;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
@@ -65,12 +66,12 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     if (err instanceof UsageError) {
-      process.stderr.write(`ssh-doctor: ${err.message}\n`);
+      process.stderr.write(`ssh-doctor: ${inert(err.message)}\n`);
       process.exitCode = 2;
       return;
     }
     const msg = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`ssh-doctor: unexpected failure: ${msg.split('\n')[0]}\n`);
+    process.stderr.write(`ssh-doctor: unexpected failure: ${inert(msg.split('\n')[0]!)}\n`);
     if (process.env.SSH_DOCTOR_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
     process.exitCode = 3;
   },

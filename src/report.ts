@@ -1,5 +1,7 @@
 // The one report model behind the Ink UI, --json and the text report.
 // Ids and field names are a public contract (README "Report contract"): add, never rename.
+import { inert } from './inert.js';
+import { commandText, quoteArg } from './shell-quote.js';
 
 export type Severity = 'ok' | 'info' | 'warning' | 'error';
 
@@ -113,16 +115,19 @@ export function formatMode(mode: number): string {
   return (mode & 0o7777).toString(8).padStart(4, '0');
 }
 
-/** How a command is shown to a person: quoted only where the shell would need it. */
+/**
+ * How a command is shown to a person: as text to paste, or, when a value holds control
+ * characters, escaped behind a "#" so that pasting it runs nothing.
+ */
 export function formatCommand(cmd: Command): string {
-  return cmd.map((a) => (/^[\w@%+=:,./~-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+  return commandText(cmd) ?? `# not for pasting, a value holds control characters (shown escaped): ${cmd.map((a, i) => quoteArg(inert(a), i === 0)).join(' ')}`;
 }
 
 export function formatUndo(undo: Fix['undo']): string[] {
   return typeof undo === 'string' ? [undo] : undo.map(formatCommand);
 }
 
-/** Plain-text rendering of a report, for non-TTY output without --json. */
+/** Plain-text rendering of a report, for non-TTY output without --json; every line inert. */
 export function renderText(report: Report): string {
   const lines: string[] = [];
   const t = report.target;
@@ -142,5 +147,5 @@ export function renderText(report: Report): string {
     }
   }
   lines.push('', `Done in ${report.durationMs} ms.`);
-  return lines.join('\n') + '\n';
+  return lines.map(inert).join('\n') + '\n';
 }

@@ -14,6 +14,7 @@ import type {
 import { compareHostKey } from '../probes/client/known-hosts.js';
 import { chmodKeyFix, removeKnownHostFix } from './fixes.js';
 import { describeEndpoint, networkEndpoint } from './endpoint.js';
+import { pasteStep } from '../shell-quote.js';
 
 export interface ClientFacts {
   target?: ResolvedTarget;
@@ -45,8 +46,12 @@ export const CLIENT_VERDICTS = [
 ] as const;
 export type ClientVerdictId = (typeof CLIENT_VERDICTS)[number];
 
-const SERVER_CHECK = (f: ClientFacts) =>
-  `On the server (console or another session): ssh-doctor server --port ${f.target?.port ?? 22}${f.target ? ` --user ${f.target.user}` : ''}`;
+const SERVER_CHECK = (f: ClientFacts, after = '') =>
+  pasteStep('On the server (console or another session): ', ['ssh-doctor', 'server', '--port', String(f.target?.port ?? 22), ...(f.target ? ['--user', f.target.user] : [])], after);
+
+/** The user's ssh command line with other options, as a step to paste. */
+const sshStep = (text: string, t: ResolvedTarget | undefined, ...options: string[]) =>
+  pasteStep(text, ['ssh', ...options, `${t?.user}@${t?.host}`, '-p', String(t?.port)]);
 
 function endpoint(f: ClientFacts): string {
   return f.target ? describeEndpoint(networkEndpoint(f.target)) : 'the host';
@@ -82,7 +87,7 @@ function primary(verdict: ClientVerdictId, f: ClientFacts, timeoutMs: number): F
           ...(t?.proxyJump ? [`ssh connects first to the jump host ${t.proxyJump}`] : []),
           `lookup of ${host} (${t?.addressFamily === 'any' ? 'IPv4 and IPv6' : t?.addressFamily}) returned nothing`,
         ],
-        next: [`Check the spelling, and your DNS: getent ahosts ${host}`, 'If it is a new name, its DNS record may not have propagated yet; try the IP address.'],
+        next: [pasteStep('Check the spelling, and your DNS: ', ['getent', 'ahosts', host]), 'If it is a new name, its DNS record may not have propagated yet; try the IP address.'],
       };
     case 'no-route':
       return {
@@ -90,7 +95,7 @@ function primary(verdict: ClientVerdictId, f: ClientFacts, timeoutMs: number): F
         severity: 'error',
         summary: `No route to ${at}: the network cannot reach that address at all.`,
         evidence: tcpEvidence(f),
-        next: ['Is the machine up? A stopped cloud instance or a down VPN gives exactly this.', `Check your route: ip route get ${f.tcp?.attempts[0]?.address ?? t?.host}`],
+        next: ['Is the machine up? A stopped cloud instance or a down VPN gives exactly this.', pasteStep('Check your route: ', ['ip', 'route', 'get', f.tcp?.attempts[0]?.address ?? t?.host ?? ''])],
       };
     case 'connection-refused':
       return {
@@ -120,7 +125,7 @@ function primary(verdict: ClientVerdictId, f: ClientFacts, timeoutMs: number): F
         severity: 'error',
         summary: `Something other than SSH answers on ${at}${a?.banner ? `: "${a.banner}"` : ''}.`,
         evidence: tcpEvidence(f),
-        next: ['Another service owns this port, or the port is wrong.', SERVER_CHECK(f) + ' shows where sshd really listens.'],
+        next: ['Another service owns this port, or the port is wrong.', SERVER_CHECK(f, ' shows where sshd really listens.')],
       };
     }
     case 'banner-exchange-failed':
@@ -145,7 +150,7 @@ function primary(verdict: ClientVerdictId, f: ClientFacts, timeoutMs: number): F
         next: [
           'Best: on the server, generate a modern host key (ssh-keygen -A) and allow modern algorithms.',
           ...(alg?.theirOffer.length
-            ? [`Temporary, weaker: ssh -o ${algOption(alg.what)}=+${alg.theirOffer[0]} ${t?.user}@${t?.host} -p ${t?.port}`]
+            ? [sshStep('Temporary, weaker: ', t, '-o', `${algOption(alg.what)}=+${alg.theirOffer[0]}`)]
             : []),
         ],
       };
@@ -175,7 +180,8 @@ function primary(verdict: ClientVerdictId, f: ClientFacts, timeoutMs: number): F
         severity: 'error',
         summary: `The server hung up after too many failed keys (its MaxAuthTries): ssh offered ${offered.length} key(s) before the right one.`,
         evidence: [...offered.map((k) => `offered: ${k}`), ...loginEvidence(f)],
-        next: [`Offer only the right key: ssh -o IdentitiesOnly=yes -i ~/.ssh/THE_KEY ${t?.user}@${t?.host} -p ${t?.port}`, 'or set IdentitiesOnly yes and IdentityFile for this Host in ~/.ssh/config.'],
+        // ~/.ssh/THE_KEY is a placeholder to edit, so it stays outside the quoted words.
+        next: [pasteStep('Offer only the right key: ssh -o IdentitiesOnly=yes -i ~/.ssh/THE_KEY ', [`${t?.user}@${t?.host}`, '-p', String(t?.port)]), 'or set IdentitiesOnly yes and IdentityFile for this Host in ~/.ssh/config.'],
       };
     }
     case 'auth-publickey-denied': {
@@ -193,7 +199,7 @@ function primary(verdict: ClientVerdictId, f: ClientFacts, timeoutMs: number): F
         ],
         next: [
           `Is your public key in ~${t?.user}/.ssh/authorized_keys on the server? (ssh-copy-id from a machine that can log in)`,
-          SERVER_CHECK(f) + ' checks authorized_keys, its modes, AllowUsers and the log line that says why.',
+          SERVER_CHECK(f, ' checks authorized_keys, its modes, AllowUsers and the log line that says why.'),
         ],
       };
     }
@@ -206,7 +212,7 @@ function primary(verdict: ClientVerdictId, f: ClientFacts, timeoutMs: number): F
           ...(f.login?.debug.methodsLeft ? [`server accepts: ${f.login.debug.methodsLeft.join(', ')}`] : []),
           ...loginEvidence(f),
         ],
-        next: [`Try it by hand: ssh -o PreferredAuthentications=password ${t?.user}@${t?.host} -p ${t?.port}`, 'For key logins, ask for your key to be added to authorized_keys, or enable PubkeyAuthentication on the server.'],
+        next: [sshStep('Try it by hand: ', t, '-o', 'PreferredAuthentications=password'), 'For key logins, ask for your key to be added to authorized_keys, or enable PubkeyAuthentication on the server.'],
       };
     case 'login-failed':
       return {
@@ -214,7 +220,7 @@ function primary(verdict: ClientVerdictId, f: ClientFacts, timeoutMs: number): F
         severity: 'error',
         summary: `ssh failed in a way ssh-doctor does not recognise${f.login?.exitCode !== undefined ? ` (exit ${f.login.exitCode})` : ''}.`,
         evidence: loginEvidence(f),
-        next: [`See everything: ssh -vvv ${t?.user}@${t?.host} -p ${t?.port}`],
+        next: [sshStep('See everything: ', t, '-vvv')],
       };
   }
 }
@@ -249,7 +255,7 @@ function hostKeyChanged(f: ClientFacts): Finding {
       'Compare it on the server (console): ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub',
     ],
     fix: files.length ? removeKnownHostFix(name, files, hk?.fingerprint) : undefined,
-    ...(global.length ? { next: global.map((file) => `The stale key is in the system-wide ${file}: an admin removes it with sudo ssh-keygen -R ${name} -f ${file}`) } : {}),
+    ...(global.length ? { next: global.map((file) => pasteStep(`The stale key is in the system-wide ${file}: an admin removes it with `, ['sudo', 'ssh-keygen', '-R', name, '-f', file])) } : {}),
   };
 }
 
@@ -262,7 +268,7 @@ function sideFindings(verdict: ClientVerdictId, f: ClientFacts): Finding[] {
       severity: 'warning',
       summary: `SSH answers on port ${p.port} instead.`,
       evidence: [`${f.tcp?.attempts[0]?.address}:${p.port} says ${JSON.stringify(p.banner ?? 'SSH-')}`],
-      next: [`ssh -p ${p.port} ${f.target?.user}@${f.target?.alias}`, `or in ~/.ssh/config: Host ${f.target?.alias} / Port ${p.port}`],
+      next: [pasteStep('', ['ssh', '-p', String(p.port), `${f.target?.user}@${f.target?.alias}`]), `or in ~/.ssh/config: Host ${f.target?.alias} / Port ${p.port}`],
     });
   }
   const hk = f.handshake?.hostKey;

@@ -2,6 +2,7 @@
 import { createActor, waitFor } from 'xstate';
 import type { ClientArgs } from '../args.js';
 import { UsageError } from '../errors.js';
+import { inertJson } from '../inert.js';
 import { exitCodeFor, renderText } from '../report.js';
 import { clientFlow, type ClientContext, type ClientInput } from '../../flows/client.js';
 import { clientActors } from '../client/actors.js';
@@ -38,7 +39,7 @@ export async function main(args: ClientArgs): Promise<number> {
   // Only the "could not read the ssh settings" ending sets an error.
   if (ctx.error !== undefined) throw new UsageError(ctx.error);
   const report = toClientReport(ctx, Date.now() - startedAt);
-  if (args.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  if (args.json) process.stdout.write(inertJson(report));
   else if (!input.interactive) process.stdout.write(renderText(report));
   if (ctx.next === 'locked-out') {
     // The console kit should check the account and port this diagnosis was about.

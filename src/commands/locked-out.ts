@@ -15,6 +15,7 @@ import { decodeKit, KIT_INPUT_MAX_BYTES, KIT_TOO_LARGE } from '../locked-out/kit
 import { kitFindings, repairScript } from '../locked-out/kit/repair.js';
 import { kitScript } from '../locked-out/kit/script.js';
 import { PROVIDERS, providerById, renderSteps } from '../locked-out/providers.js';
+import { inert, inertJson } from '../inert.js';
 import { exitCodeFor, formatCommand, renderText, SCHEMA, type Finding, type Report, type Verdict } from '../report.js';
 import { needsRoot } from '../server/findings.js';
 import { needsRootFinding, serverVerdict } from '../server/server-report.js';
@@ -49,7 +50,7 @@ export async function main(argv: string[]): Promise<number> {
     const ctx = await runMachineUi(machine, input, LockedOutApp);
     return exitCodeFor(reportFor(ctx, started));
   }
-  const say = (s: string) => (args.json ? process.stderr : process.stdout).write(s + '\n');
+  const say = (s: string) => (args.json ? process.stderr : process.stdout).write(inert(s) + '\n');
   const actor = createActor(machine, { input });
   // Headless: no questions. Missing identifiers skip the check; unconfirmed fixes are declined
   // (--yes applies them, printing each); the kit is not generated; prevention is listed.
@@ -71,7 +72,7 @@ export async function main(argv: string[]): Promise<number> {
   await toPromise(actor);
   const ctx = actor.getSnapshot().context;
   const report = reportFor(ctx, started);
-  if (args.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  if (args.json) process.stdout.write(inertJson(report));
   else {
     process.stdout.write(renderText(report));
     const p = providerById(ctx.provider!);
@@ -139,7 +140,7 @@ async function decodeMode(args: LockedOutArgs, started: number): Promise<number>
   if (missing.length) findings.push(needsRootFinding(missing, ['sudo', 'sh', 'ssh-doctor-kit.sh']));
   const report: Report = { schema: SCHEMA, mode: 'locked-out', verdict: serverVerdict(findings), findings, probes: [], durationMs: Date.now() - started };
   if (args.json) {
-    process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    process.stdout.write(inertJson(report));
     return exitCodeFor(report);
   }
   process.stdout.write(renderText(report));
@@ -154,7 +155,7 @@ async function kitMode(args: LockedOutArgs): Promise<number> {
   const path = resolve(args.kit!);
   await writeFile(path, script, { mode: 0o644 });
   process.stdout.write(script);
-  process.stderr.write(`\nSaved to ${path} (${Buffer.byteLength(script)} bytes). Paste it into the console as root, then paste the block it prints into: ssh-doctor locked-out --decode -\n`);
+  process.stderr.write(`\n${inert(`Saved to ${path}`)} (${Buffer.byteLength(script)} bytes). Paste it into the console as root, then paste the block it prints into: ssh-doctor locked-out --decode -\n`);
   return 0;
 }
 

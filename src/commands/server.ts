@@ -3,6 +3,7 @@
 import { hostname } from 'node:os';
 import { createActor, fromPromise, toPromise } from 'xstate';
 import { UsageError } from '../errors.js';
+import { inert, inertJson } from '../inert.js';
 import { formatCommand, renderText, exitCodeFor, type Report } from '../report.js';
 import { parseServerArgs, SERVER_HELP, serverArgv, sudoCommand, type ServerArgs } from '../server/args.js';
 import { collectFacts } from '../server/collect.js';
@@ -38,7 +39,7 @@ export async function main(argv: string[]): Promise<number> {
     const actor = createActor(machine, { input });
     if (mode === 'yes' || mode === 'dry-run') {
       // --yes still prints each fix as it goes (stderr under --json, which owns stdout).
-      const say = (s: string) => (args.json ? process.stderr : process.stdout).write(s + '\n');
+      const say = (s: string) => (args.json ? process.stderr : process.stdout).write(inert(s) + '\n');
       let shown = 0;
       actor.subscribe((s) => {
         for (const o of s.context.outcomes.slice(shown)) {
@@ -109,6 +110,6 @@ function viaRootCommand(args: ServerArgs, via: Via): string[] {
 
 function finish(ctx: ServerContext, args: ServerArgs, started: number, as: 'json' | 'text'): number {
   const report = reportFor(ctx, args, started);
-  process.stdout.write(as === 'json' ? JSON.stringify(report, null, 2) + '\n' : renderText(report));
+  process.stdout.write(as === 'json' ? inertJson(report) : renderText(report));
   return exitCodeFor(report);
 }

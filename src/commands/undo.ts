@@ -10,6 +10,7 @@ import { appendJournal, confirmationOf, journalPath, readJournal, type JournalEn
 import { revertEntry, undoable } from '../fixes/revert.js';
 import { revertWhereMade } from '../server/fixes/undo-where-made.js';
 import { viaName } from '../server/host.js';
+import { inert, inertJson } from '../inert.js';
 import { formatUndo } from '../report.js';
 import { confirmationRefusal, rollbackDecision } from '../server/fixes/rollback.js';
 import { currentSshSession } from '../server/fixes/ssh-session.js';
@@ -89,9 +90,9 @@ export async function main(argv: string[]): Promise<number> {
     const { runUndoUi } = await import('../ui/undo/run-undo-ui.js');
     return runUndoUi([entry], false);
   }
-  process.stdout.write(`Undo ${entry.id}: ${entry.title}${entry.via ? ` (on ${viaName(entry.via)}, over SSH)` : ''}\n`);
+  process.stdout.write(inert(`Undo ${entry.id}: ${entry.title}${entry.via ? ` (on ${viaName(entry.via)}, over SSH)` : ''}`) + '\n');
   const r = await revertWhereMade(entry, { dryRun: args.dryRun, force: args.force });
-  process.stdout.write(r.log.map((l) => `  ${l}\n`).join(''));
+  process.stdout.write(r.log.map((l) => `  ${inert(l)}\n`).join(''));
   process.stdout.write(r.ok ? (args.dryRun ? 'Nothing was changed (dry run).\n' : 'Undone.\n') : 'The undo did not complete; see above.\n');
   return r.ok ? 0 : 1;
 }
@@ -106,19 +107,20 @@ function unsettled(e: JournalEntry, entries: readonly JournalEntry[]): boolean {
 
 function list(open: JournalEntry[], entries: readonly JournalEntry[], json: boolean): number {
   if (json) {
-    process.stdout.write(JSON.stringify({ schema: 'ssh-doctor/journal@1', journal: journalPath(), entries: open }, null, 2) + '\n');
+    process.stdout.write(inertJson({ schema: 'ssh-doctor/journal@1', journal: journalPath(), entries: open }));
     return 0;
   }
+  const say = (s: string) => process.stdout.write(inert(s) + '\n');
   if (!open.length) {
-    process.stdout.write(`Nothing to undo (${journalPath()}).\n`);
+    say(`Nothing to undo (${journalPath()}).`);
     return 0;
   }
   for (const e of open) {
-    process.stdout.write(`${e.id}  ${e.at}  ${e.title}${e.via ? `  (on ${viaName(e.via)})` : ''}\n`);
-    if (e.status === 'pending') process.stdout.write(`    unfinished: ssh-doctor stopped during this change, so it may or may not have taken effect; undo checks which and reverts only what is there\n`);
-    if (unsettled(e, entries)) process.stdout.write(`    probably already reverted: its rollback timer on ${viaName(e.via!)} was due at ${e.rollback!.deadline} and ssh-doctor never confirmed it\n`);
-    for (const u of formatUndo(e.undo)) process.stdout.write(`    undo: ${u}\n`);
-    if (e.backups.length) process.stdout.write(`    backup: ${e.backups.join(', ')}\n`);
+    say(`${e.id}  ${e.at}  ${e.title}${e.via ? `  (on ${viaName(e.via)})` : ''}`);
+    if (e.status === 'pending') say('    unfinished: ssh-doctor stopped during this change, so it may or may not have taken effect; undo checks which and reverts only what is there');
+    if (unsettled(e, entries)) say(`    probably already reverted: its rollback timer on ${viaName(e.via!)} was due at ${e.rollback!.deadline} and ssh-doctor never confirmed it`);
+    for (const u of formatUndo(e.undo)) say(`    undo: ${u}`);
+    if (e.backups.length) say(`    backup: ${e.backups.join(', ')}`);
   }
   return 0;
 }
@@ -133,7 +135,7 @@ async function confirm(id: string): Promise<number> {
   const d = rollbackDecision(entries, id);
   if (d.action !== 'roll-back') throw new UsageError(`Cannot confirm ${id}: ${d.why}.`);
   await appendJournal(confirmationOf(entry!));
-  process.stdout.write(`Kept ${id}: ${entry!.title}. The automatic rollback will not run.\n`);
+  process.stdout.write(inert(`Kept ${id}: ${entry!.title}. The automatic rollback will not run.`) + '\n');
   return 0;
 }
 

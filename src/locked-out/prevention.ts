@@ -1,6 +1,7 @@
 // After getting back in: how not to be locked out next time. Pure. Only the backup key is a
 // local fix (it runs here); the rest are commands for the server, shown as evidence.
 import type { Finding } from '../report.js';
+import { pasteStep } from '../shell-quote.js';
 
 export interface PreventionInput {
   user: string;
@@ -34,7 +35,8 @@ export function preventionAdvice(p: PreventionInput): Finding[] {
         ? `You have a backup key (${p.backupKeyPath}); make sure its .pub is in ${p.user}'s authorized_keys on the server.`
         : `Create a second key kept apart from your daily one, and add it to ${p.user}'s authorized_keys.`,
       evidence: [
-        `Once in: ssh-copy-id -i ${p.backupKeyPath}.pub -p ${p.port} ${p.user}@<host>`,
+        // "<host>" is a placeholder to edit, glued to the quoted "user@" word.
+        pasteStep('Once in: ', ['ssh-copy-id', '-i', `${p.backupKeyPath}.pub`, '-p', String(p.port), `${p.user}@`], '<host>'),
         'Keep a copy of the private key offline (a password manager or a USB stick).',
       ],
       ...(p.backupKeyExists

@@ -4,8 +4,9 @@ import { isUnknown, known, type EffectiveConfig, type FileStat, type Listener, t
 import { groupWriteRuleFor, insecureReason, walkedDirs } from './strict-modes.js';
 import { formatMode as octal } from '../report.js';
 import { formatBytes } from '../capped.js';
-import { shellQuote } from './shell-quote.js';
 import { unsafeTarget } from './fixes/modes.js';
+import { hasControl } from '../inert.js';
+import { LEFT_OUT, pasteStep, quoteArg } from '../shell-quote.js';
 
 export interface FindingOptions {
   /** Attach a fix to a finding (the fixes side's proposeFix); none when absent. */
@@ -183,9 +184,9 @@ function account(facts: ServerFacts, add: Add): void {
   if (user.lockedWithBang && !usePam) locked.push('password field starts with "!" and UsePAM is no, so sshd treats the account as locked');
   // Unlocking is an account decision (someone may have locked it on purpose): steps, not a fix.
   const unlock = [
-    ...(user.accountExpired ? [`chage -E -1 ${shellQuote(name)}    # remove the account expiry date`] : []),
-    ...(user.passwordInactive ? [`chage -I -1 ${shellQuote(name)}    # no inactive period after the password expired (or set a new password: passwd ${shellQuote(name)})`] : []),
-    ...(user.lockedWithBang && !usePam ? [`usermod -p '*' ${shellQuote(name)}    # no usable password but not locked ("!"), so key logins work`] : []),
+    ...(user.accountExpired ? [pasteStep('', ['chage', '-E', '-1', name], '    # remove the account expiry date')] : []),
+    ...(user.passwordInactive ? [pasteStep('', ['chage', '-I', '-1', name], `    # no inactive period after the password expired (or set a new password: passwd ${quoteArg(name)})`)] : []),
+    ...(user.lockedWithBang && !usePam ? [pasteStep('', ['usermod', '-p', '*', name], '    # no usable password but not locked ("!"), so key logins work')] : []),
   ];
   if (locked.length > 0) add('account-locked', 'error', `The account ${name} is locked: sshd refuses every login, even with a key.`, locked, ['as root, if the account should be usable:', ...unlock]);
 
@@ -200,13 +201,16 @@ function account(facts: ServerFacts, add: Add): void {
 function addKeySteps(user: UserFacts, file: string | undefined): string[] {
   const home = user.home?.replace(/\/+$/, '');
   if (!file || !home || !file.startsWith(`${home}/`)) return [];
-  const dir = shellQuote(file.slice(0, file.lastIndexOf('/')));
-  const f = shellQuote(file);
+  const intro = `as root, with ${user.name}'s PUBLIC key (one line of their id_ed25519.pub; never the private key):`;
+  // All three or none: a partial set would leave the key file with the wrong owner or mode.
+  if ([user.name, file].some(hasControl)) return [`${intro} ${LEFT_OUT}`];
+  const dir = file.slice(0, file.lastIndexOf('/'));
+  const words = (...w: string[]) => w.map((x) => quoteArg(x)).join(' ');
   return [
-    `as root, with ${user.name}'s PUBLIC key (one line of their id_ed25519.pub; never the private key):`,
-    `install -d -m 700 ${dir}`,
-    `printf '%s\\n' 'ssh-ed25519 AAAA…paste…' >> ${f}`,
-    `chown ${shellQuote(user.name)}: ${dir} ${f} && chmod 600 ${f}`,
+    intro,
+    words('install', '-d', '-m', '700', dir),
+    `${words('printf', '%s\\n', 'ssh-ed25519 AAAA…paste…')} >> ${words(file)}`,
+    `${words('chown', `${user.name}:`, dir, file)} && ${words('chmod', '600', file)}`,
   ];
 }
 
@@ -303,11 +307,10 @@ export function notAllowedBecause(user: UserFacts, eff: EffectiveConfig): { summ
   const dg = list('denygroups');
   const dHit = groups.find((g) => dg.some((p) => globMatch(p, g)));
   // Group policy is an access decision for a person (a group may carry other rights): steps, not a fix.
-  const u = shellQuote(user.name);
   if (dHit) {
     return {
       summary: `DenyGroups names group ${dHit}`, evidence: [`sshd -T: denygroups ${dg.join(' ')}`, `${user.name} is in groups: ${groups.join(' ')}`],
-      ...(dHit !== groups[0] ? { next: [`as root, if ${user.name} should not be in ${dHit}:`, `gpasswd -d ${u} ${shellQuote(dHit)}`] } : {}),
+      ...(dHit !== groups[0] ? { next: [`as root, if ${user.name} should not be in ${dHit}:`, pasteStep('', ['gpasswd', '-d', user.name, dHit])] } : {}),
     };
   }
   const ag = list('allowgroups');
@@ -315,7 +318,7 @@ export function notAllowedBecause(user: UserFacts, eff: EffectiveConfig): { summ
     const plain = ag.filter((g) => !/[*?!]/.test(g));
     return {
       summary: `AllowGroups does not include any group of ${user.name}`, evidence: [`sshd -T: allowgroups ${ag.join(' ')}`, `${user.name} is in groups: ${groups.join(' ')}`],
-      ...(plain.length ? { next: [`as root, if ${user.name} belongs in ${plain[0]} (its members may have other rights too):`, `usermod -aG ${shellQuote(plain[0]!)} ${u}`] } : {}),
+      ...(plain.length ? { next: [`as root, if ${user.name} belongs in ${plain[0]} (its members may have other rights too):`, pasteStep('', ['usermod', '-aG', plain[0]!, user.name])] } : {}),
     };
   }
   return undefined;

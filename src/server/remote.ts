@@ -11,7 +11,7 @@ import { compareHostKey, lookupKnownHosts } from '../probes/client/known-hosts.j
 import { publicKeyFromBlob } from '../probes/client/ssh-key.js';
 import { PROBE_TIMEOUT_MS, type Exec } from './exec.js';
 import { remoteHost, type Host, type Via } from './host.js';
-import { shellCommand } from './shell-quote.js';
+import { shellCommand } from '../shell-quote.js';
 
 export interface Remote extends Host {
   close(): void;

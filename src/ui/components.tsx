@@ -1,7 +1,9 @@
 // Presentation only: these components render report pieces and forward choices. No diagnosis here.
+// Text that may come from outside (servers, files, logs, a pasted kit) goes through inert() here.
 import { Box, Text, useStdin } from 'ink';
 import SelectInput from 'ink-select-input';
 import Spinner from 'ink-spinner';
+import { inert } from '../inert.js';
 import { formatCommand, formatUndo, type Finding, type Fix, type ProbeRecord, type Severity, type Verdict } from '../report.js';
 
 const color: Record<Severity, string> = { ok: 'green', info: 'blue', warning: 'yellow', error: 'red' };
@@ -18,7 +20,7 @@ export function ProbeList({ probes, running = [] }: { probes: readonly ProbeReco
     <Box flexDirection="column">
       {probes.map((p, i) => (
         <Text key={`${p.id}-${i}`}>
-          <Text color={probeColor[p.status]}>{icon[p.status]}</Text> {p.id.padEnd(11)} <Text dimColor>{`${p.durationMs} ms`.padStart(8)}</Text>  {p.detail}
+          <Text color={probeColor[p.status]}>{icon[p.status]}</Text> {p.id.padEnd(11)} <Text dimColor>{`${p.durationMs} ms`.padStart(8)}</Text>  {inert(p.detail)}
         </Text>
       ))}
       {running.map((r) => (
@@ -37,7 +39,7 @@ export function VerdictView({ verdict }: { verdict: Verdict }) {
   return (
     <Box marginTop={1}>
       <Text bold color={color[verdict.severity]}>
-        {verdict.severity === 'ok' ? '✔' : '✖'} {verdict.summary}
+        {verdict.severity === 'ok' ? '✔' : '✖'} {inert(verdict.summary)}
       </Text>
       <Text dimColor> [{verdict.id}]</Text>
     </Box>
@@ -51,18 +53,18 @@ export function FindingView({ finding }: { finding: Finding }) {
         <Text color={color[finding.severity]} bold>
           {finding.severity.toUpperCase()}
         </Text>{' '}
-        {finding.summary} <Text dimColor>[{finding.id}]</Text>
+        {inert(finding.summary)} <Text dimColor>[{finding.id}]</Text>
       </Text>
       {finding.evidence.map((e, i) => (
         <Text key={i} dimColor>
           {'  '}
-          {e}
+          {inert(e)}
         </Text>
       ))}
       {(finding.next ?? []).map((n, i) => (
         <Text key={`next-${i}`}>
           {'  → '}
-          {n}
+          {inert(n)}
         </Text>
       ))}
     </Box>
@@ -72,18 +74,18 @@ export function FindingView({ finding }: { finding: Finding }) {
 export function FixPreview({ fix }: { fix: Fix }) {
   return (
     <Box flexDirection="column" marginTop={1} borderStyle="round" paddingX={1}>
-      <Text bold>Proposed fix: {fix.title}</Text>
+      <Text bold>Proposed fix: {inert(fix.title)}</Text>
       {fix.commands.map((c, i) => (
         <Text key={i} color="cyan">
           $ {formatCommand(c)}
         </Text>
       ))}
       <Text>
-        <Text bold>Risk:</Text> {fix.risk}
+        <Text bold>Risk:</Text> {inert(fix.risk)}
       </Text>
       {formatUndo(fix.undo).map((u, i) => (
         <Text key={i}>
-          <Text bold>Undo:</Text> {u}
+          <Text bold>Undo:</Text> {inert(u)}
         </Text>
       ))}
     </Box>
@@ -100,7 +102,7 @@ export function Choice<V extends string>({ items, onSelect }: { items: ChoiceIte
   const interactive = useInteractive();
   return (
     <Box marginTop={1}>
-      <SelectInput items={items} isFocused={interactive} onSelect={(item) => onSelect(item.value)} />
+      <SelectInput items={items.map((i) => ({ ...i, label: inert(i.label) }))} isFocused={interactive} onSelect={(item) => onSelect(item.value)} />
     </Box>
   );
 }

@@ -1,6 +1,8 @@
-// The host-key fix touches only the user's own known_hosts; a stale system-wide entry is named for an admin.
+// The host-key fix touches only the user's own known_hosts; a stale system-wide entry is named for an
+// admin. Advice built from a server's words is quoted, or left out when it holds control characters.
 import { describe, expect, it } from 'vitest';
 import { clientFindings } from '../../src/client/findings.js';
+import { LEFT_OUT } from '../../src/shell-quote.js';
 import * as fx from '../flows/client-fixtures.js';
 
 const entry = (file: string, line: number) => ({ file, line, keyType: 'ssh-ed25519', key: 'AAAAold', hashed: false });
@@ -27,5 +29,21 @@ describe('host-key-changed fix', () => {
     );
     expect(f!.fix).toBeUndefined();
     expect(f!.evidence.join('\n')).toContain('/etc/ssh/ssh_known_hosts:7 stores a ssh-ed25519 key');
+  });
+});
+
+describe('advice built from what the server said', () => {
+  const mismatch = (theirOffer: string[]) =>
+    clientFindings({ target: fx.target, login: { ...fx.login.algorithm!, debug: { ...fx.login.algorithm!.debug, algorithm: { what: 'host key type', theirOffer } } } }, 'algorithm-mismatch')[0]!;
+
+  it('quotes an algorithm name, so pasting the advice cannot run it', () => {
+    expect(mismatch(['$(touch${IFS}/tmp/x)']).next).toContain(`Temporary, weaker: ssh -o 'HostKeyAlgorithms=+$(touch\${IFS}/tmp/x)' ${fx.target.user}@${fx.target.host} -p ${fx.target.port}`);
+    expect(mismatch(['ssh-rsa']).next).toContain(`Temporary, weaker: ssh -o HostKeyAlgorithms=+ssh-rsa ${fx.target.user}@${fx.target.host} -p ${fx.target.port}`);
+  });
+
+  it('leaves out the command when the name holds a control character', () => {
+    const f = mismatch(['ssh-rsa\r\x1b[Kssh-ed25519']);
+    expect(f.next).toContain(`Temporary, weaker: ${LEFT_OUT}`);
+    expect(f.next!.join('\n')).not.toContain('\x1b');
   });
 });

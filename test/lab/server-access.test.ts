@@ -68,7 +68,7 @@ describe.runIf(requireLab())('server diagnosis: access', () => {
     const f = finding(report, 'user-not-allowed');
     expect(f.summary).toContain('DenyGroups names group sshblocked');
     expect(await canLogin(lab)).toBe(false);
-    expect(f.next).toEqual(['as root, if alice should not be in sshblocked:', "gpasswd -d 'alice' 'sshblocked'"]);
+    expect(f.next).toEqual(['as root, if alice should not be in sshblocked:', 'gpasswd -d alice sshblocked']);
     await sh(lab, f.next![1]!);
     expect(await canLogin(lab)).toBe(true);
   });
@@ -79,7 +79,7 @@ describe.runIf(requireLab())('server diagnosis: access', () => {
     const f = finding(report, 'user-not-allowed');
     expect(f.summary).toContain('AllowGroups does not include any group of alice');
     expect(await canLogin(lab)).toBe(false);
-    expect(f.next).toEqual(['as root, if alice belongs in sshusers (its members may have other rights too):', "usermod -aG 'sshusers' 'alice'"]);
+    expect(f.next).toEqual(['as root, if alice belongs in sshusers (its members may have other rights too):', 'usermod -aG sshusers alice']);
     await sh(lab, f.next![1]!);
     expect(await canLogin(lab)).toBe(true);
   });
@@ -93,7 +93,7 @@ describe.runIf(requireLab())('server diagnosis: access', () => {
     expect(f.evidence[0]).toBe('account expired (account expired on 1970-01-02)');
     expect(await canLogin(lab)).toBe(false);
     // The steps for a person, run as written, unlock it.
-    expect(f.next).toEqual(['as root, if the account should be usable:', "chage -E -1 'alice'    # remove the account expiry date"]);
+    expect(f.next).toEqual(['as root, if the account should be usable:', 'chage -E -1 alice    # remove the account expiry date']);
     await sh(lab, f.next![1]!);
     expect(await canLogin(lab)).toBe(true);
   });

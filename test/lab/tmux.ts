@@ -1,7 +1,7 @@
 // A real terminal inside the lab: tmux runs the built CLI, tests type keys and read the screen.
 import { CLI, type Lab } from './lab.js';
 
-const SOCKET = '/run/ssh-doctor-test.tmux';
+export const SOCKET = '/run/ssh-doctor-test.tmux';
 
 export interface Terminal {
   keys(...keys: string[]): Promise<void>;

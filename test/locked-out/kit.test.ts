@@ -128,3 +128,28 @@ describe('the kit asks the same questions as the server probes', () => {
     for (const cmd of seen) expect(kit).toContain(` ${cmd.join(' ')}`);
   });
 });
+
+describe('the repair block from a hostile kit result', () => {
+  // A block is text pasted by a person: its fields may hold shell syntax and escape sequences.
+  const block = (home: string) => wrap([
+    ':::v 1', ':::u eve', ':::p 22', ':::id 0', ':::sshd /usr/sbin/sshd', ':::ps 0', '1 1 Ss sshd: /usr/sbin/sshd -D [listener]',
+    ':::pw 0', `eve:x:1002:1002::${home}:/bin/bash`, ':::gr 0', 'eve',
+    `:::keys 1 ${home}/.ssh/authorized_keys`,
+    ':::stat', `regular file|666|1002|1002|eve|eve|${home}/.ssh/authorized_keys`, `directory|700|1002|1002|eve|eve|${home}/.ssh`,
+    `directory|700|1002|1002|eve|eve|${home}`, 'directory|755|0|0|root|root|/home', 'directory|755|0|0|root|root|/',
+    'directory|755|0|0|root|root|/run/sshd',
+  ].join('\n'));
+  const repairFor = (home: string) => repairScript(kitFindings(decodeKit(block(home))));
+
+  it('quotes a path holding shell syntax', () => {
+    expect(repairFor('/home/e$(reboot)')).toContain(`chmod 0600 '/home/e$(reboot)/.ssh/authorized_keys'`);
+  });
+
+  it('leaves out a fix whose values hold control characters, with a note, and keeps its title inert', () => {
+    const repair = repairFor('/home/e\x1b]0;t\x07\r\x1b[K');
+    expect(repair).toMatch(/# authorized-keys-permissions: .*\\x1b\]0;t\\x07\\x0d\\x1b\[K.*\n# \(command left out: a value in it holds control characters\)\n/);
+    // eslint-disable-next-line no-control-regex
+    expect(repair).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(repair).not.toContain('chmod');
+  });
+});

@@ -121,4 +121,39 @@ describe('locked-out wizard screen', () => {
     expect(decode).toHaveBeenCalledWith(expect.objectContaining({ input: { text: `${KIT_BEGIN}\nz\nH4sI\n${KIT_END}\n` } }));
     expect(lastFrame()).toContain('mv /etc/nologin /etc/nologin.ssh-doctor-1');
   });
+
+  it('the cloud fix defaults to "No": Enter right away runs nothing', async () => {
+    const blocked: CloudCheck = {
+      cli: 'aws', status: 'ok', detail: 'The security group does not let 203.0.113.7 reach port 22.',
+      findings: [{
+        id: 'cloud-firewall-blocks-ssh', severity: 'error', summary: 'The security group does not let 203.0.113.7 reach port 22.', evidence: [],
+        fix: { id: 'cloud-allow-my-ip', title: 'Allow tcp/22 from 203.0.113.7 only', commands: [['aws', 'ec2', 'authorize-security-group-ingress']], risk: 'low', undo: 'remove it' },
+      }],
+      probes: [],
+    };
+    const apply = vi.fn(async () => ({ fixId: 'cloud-allow-my-ip', ok: true, log: [] }));
+    const { lastFrame, stdin, actor } = start(
+      { cloudCheck: fromPromise(async () => blocked), applyFix: fromPromise(apply) },
+      { provider: 'aws', target: { instance: 'i-0abc', myIp: '203.0.113.7' } },
+    );
+    await until(() => expect(lastFrame()).toContain('Run this command now?'));
+    expect(lastFrame()).toContain('❯ No, leave it');
+    await settle();
+    stdin.write(ENTER);
+    await until(() => expect(lastFrame()).toContain('Ways into AWS EC2 without SSH:'));
+    expect(apply).not.toHaveBeenCalled();
+    expect(actor.getSnapshot().context.fixOutcomes).toEqual([]);
+  });
+
+  it('the prevention menu defaults to "Done", not to creating the backup key', async () => {
+    const apply = vi.fn(async () => ({ fixId: 'create-backup-key', ok: true, log: [] }));
+    const { lastFrame, stdin, actor } = start({ applyFix: fromPromise(apply) }, { provider: 'physical' });
+    actor.send({ type: 'NEXT' });
+    await until(() => expect(lastFrame()).toContain('Next time:'));
+    expect(lastFrame()).toContain('❯ Done');
+    await settle();
+    stdin.write(ENTER);
+    await until(() => expect(actor.getSnapshot().status).toBe('done'));
+    expect(apply).not.toHaveBeenCalled();
+  });
 });

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { SERVER_FINDING_IDS, serverFindings } from '../../src/server/findings.js';
 import { insecureReason, walkedDirs } from '../../src/server/strict-modes.js';
+import { LEFT_OUT } from '../../src/shell-quote.js';
 import type { AuthFilesFacts, EffectiveConfig, FileStat, GroupFacts, ServerFacts, UserFacts } from '../../src/server/facts.js';
 
 const alice: UserFacts = { name: 'alice', exists: true, uid: 1001, gid: 1001, home: '/home/alice', shell: '/bin/bash', groups: ['alice'], passwordStatus: 'L', lockedWithBang: true };
@@ -143,5 +144,33 @@ describe('StrictModes rule', () => {
   it('walks up to the home directory, or to / for files outside it', () => {
     expect(walkedDirs('/home/alice/.ssh/authorized_keys', '/home/alice/')).toEqual(['/home/alice/.ssh', '/home/alice']);
     expect(walkedDirs('/etc/ssh/keys/alice', '/home/alice')).toEqual(['/etc/ssh/keys', '/etc/ssh', '/etc', '/']);
+  });
+});
+
+describe('steps for a person, built from names and paths on the host', () => {
+  const noKeyFor = (home: string) => {
+    const user: UserFacts = { ...alice, home };
+    const ak = `${home}/.ssh/authorized_keys`;
+    const facts = healthy({ user, authFiles: { ...files(), authorizedKeys: [{ path: ak, exists: false }], keyCounts: {} } });
+    return serverFindings(facts).find((f) => f.id === 'authorized-keys-missing')!.next!;
+  };
+
+  it('quotes a home directory holding shell syntax', () => {
+    expect(noKeyFor('/home/a$(reboot)').slice(1)).toEqual([
+      `install -d -m 700 '/home/a$(reboot)/.ssh'`,
+      `printf '%s\\n' 'ssh-ed25519 AAAA…paste…' >> '/home/a$(reboot)/.ssh/authorized_keys'`,
+      `chown alice: '/home/a$(reboot)/.ssh' '/home/a$(reboot)/.ssh/authorized_keys' && chmod 600 '/home/a$(reboot)/.ssh/authorized_keys'`,
+    ]);
+  });
+
+  it('leaves all three commands out when the path holds a control character', () => {
+    const next = noKeyFor('/home/a\r\x1b[Kb');
+    expect(next).toHaveLength(1);
+    expect(next[0]).toMatch(new RegExp(`^as root, with alice's PUBLIC key .*${LEFT_OUT.replace(/[()]/g, '\\$&')}$`));
+  });
+
+  it('account and group steps are plain when the names are', () => {
+    const locked = serverFindings(healthy({ user: { ...alice, accountExpired: true } })).find((f) => f.id === 'account-locked')!;
+    expect(locked.next).toEqual(['as root, if the account should be usable:', 'chage -E -1 alice    # remove the account expiry date']);
   });
 });

@@ -13,7 +13,7 @@ import { decideInit } from '../../src/server/probes/init.js';
 import { ufwLayer } from '../../src/server/probes/firewall/ufw.js';
 import { firewalldLayer } from '../../src/server/probes/firewall/firewalld.js';
 import { attributeManaged } from '../../src/server/collect.js';
-import { shellCommand, shellQuote } from '../../src/server/shell-quote.js';
+import { shellCommand, shellQuote } from '../../src/shell-quote.js';
 import { authorizedKeysPaths } from '../../src/server/probes/auth-files.js';
 
 const fx = (name: string) => readFileSync(new URL(`../fixtures/server/${name}`, import.meta.url), 'utf8');

@@ -85,3 +85,24 @@ describe('text report', () => {
     expect(renderText(report)).toContain('ERROR authorized-keys-missing: alice has no authorized key.\n    /home/alice/.ssh/authorized_keys does not exist\n  → as root, with the key:\n  → install -d -m 700 /home/alice/.ssh\n');
   });
 });
+
+describe('text report of hostile names', () => {
+  it('shows escape sequences from a file name, a log line and a fix escaped, never raw', () => {
+    const path = '/home/e\x1b]52;c;cHduZWQ=\x07\r\x1b[K/.ssh/authorized_keys';
+    const report = buildServerReport({
+      findings: [{
+        id: 'authorized-keys-permissions', severity: 'error', summary: `authorized_keys\x9b2J has unsafe modes.`,
+        evidence: [`${path}: mode 0666`, 'sshd[8]: User eve\x7f not allowed \u202eevil'],
+        fix: { id: 'fix-authorized-keys-permissions', title: `chmod ${path}`, commands: [['chmod', '0600', path]], risk: 'low', undo: [['chmod', '0666', path]] },
+      }],
+      probes: [{ id: 'stat', status: 'ok', durationMs: 1, detail: 'banner \x1b[2J' }], target: { user: 'eve\x1b[2J', host: 'web1', port: 22 }, durationMs: 5,
+    });
+    const text = renderText(report);
+    // eslint-disable-next-line no-control-regex
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+    expect(text).toContain('    /home/e\\x1b]52;c;cHduZWQ=\\x07\\x0d\\x1b[K/.ssh/authorized_keys: mode 0666\n');
+    expect(text).toContain('    sshd[8]: User eve\\x7f not allowed \\u202eevil\n');
+    expect(text).toContain(`    $ # not for pasting, a value holds control characters (shown escaped): chmod 0600 '/home/e\\x1b]52;c;cHduZWQ=\\x07\\x0d\\x1b[K/.ssh/authorized_keys'\n`);
+    expect(text).toContain('ssh-doctor server: eve\\x1b[2J@web1:22\n');
+  });
+});

@@ -6,6 +6,7 @@ import { hostCidr, parseAddress, type IngressRule } from './cidr.js';
 import { cliJson } from './cli.js';
 import { fallback, firewallFinding, notRunningFinding, okCheck, probe, serialFinding } from './findings.js';
 import type { CloudCheck, CloudTarget, Exec } from './types.js';
+import { pasteStep } from '../../shell-quote.js';
 
 interface AwsInstance {
   state: string;
@@ -87,7 +88,7 @@ export async function checkAws(t: CloudTarget, exec: Exec): Promise<CloudCheck> 
         id: 'cloud-session-manager-ready',
         severity: 'info',
         summary: 'Session Manager can open a shell on this instance now, without SSH.',
-        evidence: [`Systems Manager agent: ${ping}`, `aws ssm start-session --target ${t.instance}${t.region ? ` --region ${t.region}` : ''} (needs the session-manager-plugin)`],
+        evidence: [`Systems Manager agent: ${ping}`, pasteStep('', withRegion(t, ['aws', 'ssm', 'start-session', '--target', t.instance]), ' (needs the session-manager-plugin)')],
       });
     }
   } else probes.push(probe('aws-ssm', ssm, ssm.detail));

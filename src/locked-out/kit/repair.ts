@@ -1,5 +1,7 @@
 // Findings for a decoded kit, and the repair commands to paste back into the console.
-import { formatCommand, type Finding } from '../../report.js';
+import { inert } from '../../inert.js';
+import type { Finding } from '../../report.js';
+import { commandText, LEFT_OUT } from '../../shell-quote.js';
 import type { ServerFacts } from '../../server/facts.js';
 import { serverFindings } from '../../server/findings.js';
 import { proposeFix } from '../../server/fixes/propose.js';
@@ -15,13 +17,17 @@ export function kitFindings(facts: ServerFacts, now = new Date()): Finding[] {
 
 /**
  * One paste-able block: each fix's commands joined with && so a failing step (e.g. sshd -t
- * rejecting an edit) stops the rest of that fix. Comment lines say what each part does.
+ * rejecting an edit) stops the rest of that fix. Comment lines say what each part does. A fix
+ * with a value holding control characters (from the pasted block) is left out whole, with a
+ * comment: part of a fix could leave the server worse than none.
  */
 export function repairScript(findings: readonly Finding[]): string {
   const parts = findings.flatMap((f) => {
     if (!f.fix || f.fix.commands.length === 0) return [];
-    const body = f.fix.commands.map(formatCommand).join(' && \\\n  ');
-    return [`# ${f.id}: ${f.fix.title.replace(/\n/g, ' ')}\n${body}`];
+    const head = `# ${f.id}: ${inert(f.fix.title)}`;
+    const lines = f.fix.commands.map(commandText);
+    if (lines.some((l) => l === undefined)) return [`${head}\n# ${LEFT_OUT}`];
+    return [`${head}\n${lines.join(' && \\\n  ')}`];
   });
   return parts.length ? parts.join('\n') + '\n' : '';
 }

@@ -1,6 +1,7 @@
 // An SSH handshake of our own (ssh2), to learn what the server offers: its identification, its
 // KEXINIT proposal, its host key, and the auth methods it lists after an auth "none" request.
 // No credential is ever sent on this connection.
+import { Socket } from 'node:net';
 import { publicKeyFromBlob } from './ssh-key.js';
 import type { HandshakeResult, HostKey } from './types.js';
 
@@ -15,15 +16,16 @@ export function parseSsh2Debug(lines: readonly string[]): {
   const out: ReturnType<typeof parseSsh2Debug> = {};
   const algos: Partial<Algorithms> = {};
   const list = (s: string) => s.split(',').filter(Boolean);
+  // "s": a server's names may hold CR, which "." would not cross (the lists stay whole).
   for (const line of lines) {
     let m: RegExpExecArray | null;
     if ((m = /^Remote ident: (['"])(.*)\1$/.exec(line))) out.serverVersion = m[2]!.trim();
     // kex-strict-* and ext-info-* are protocol flags riding in the KEX list, not algorithms.
-    else if ((m = /^Handshake: \(remote\) KEX method: (.*)$/.exec(line))) algos.kex = list(m[1]!).filter((a) => !/^(kex-strict|ext-info)-/.test(a));
-    else if ((m = /^Handshake: \(remote\) Host key format: (.*)$/.exec(line))) algos.hostKey = list(m[1]!);
-    else if ((m = /^Handshake: \(remote\) C->S cipher: (.*)$/.exec(line))) algos.cipher = list(m[1]!);
-    else if ((m = /^Handshake: \(remote\) C->S MAC: (.*)$/.exec(line))) algos.mac = list(m[1]!);
-    else if ((m = /^Inbound: Received USERAUTH_FAILURE \((.*)\)$/.exec(line))) out.authMethods = list(m[1]!);
+    else if ((m = /^Handshake: \(remote\) KEX method: (.*)$/s.exec(line))) algos.kex = list(m[1]!).filter((a) => !/^(kex-strict|ext-info)-/.test(a));
+    else if ((m = /^Handshake: \(remote\) Host key format: (.*)$/s.exec(line))) algos.hostKey = list(m[1]!);
+    else if ((m = /^Handshake: \(remote\) C->S cipher: (.*)$/s.exec(line))) algos.cipher = list(m[1]!);
+    else if ((m = /^Handshake: \(remote\) C->S MAC: (.*)$/s.exec(line))) algos.mac = list(m[1]!);
+    else if ((m = /^Inbound: Received USERAUTH_FAILURE \((.*)\)$/s.exec(line))) out.authMethods = list(m[1]!);
   }
   // ssh2 prints the lists one by one and stops at the first one with no match, so keep what came.
   if (algos.kex) out.serverAlgorithms = { kex: algos.kex, hostKey: algos.hostKey ?? [], cipher: algos.cipher ?? [], mac: algos.mac ?? [] };
@@ -59,9 +61,11 @@ export async function probeHandshake(opts: {
   const preferred = hostKeyAlgorithmsFor(opts.preferredHostKeyTypes ?? []).map((a) => new RegExp(`^${a.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
   const all = /./; // everything ssh2 implements: this probe wants to learn, not to be strict
   const client = new Client();
+  // Our own socket, so it can be closed for sure: ssh2's end() only half-closes, and a server
+  // that never reads would keep ssh-doctor from exiting. ssh2 reports its errors (client-socket).
+  const sock = new Socket().on('error', () => {});
   const config = {
-    host: opts.address,
-    port: opts.port,
+    sock,
     username: opts.user,
     readyTimeout: opts.timeoutMs,
     tryKeyboard: false,
@@ -88,7 +92,9 @@ export async function probeHandshake(opts: {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      // A polite disconnect, then gone even if the server never closes its side.
       client.end();
+      setTimeout(() => sock.destroy(), 1000).unref();
       const facts = parseSsh2Debug(lines);
       const authMethods = noneAccepted ? [] : facts.authMethods;
       const ok = !!hostKey && authMethods !== undefined;
@@ -114,6 +120,7 @@ export async function probeHandshake(opts: {
     });
     client.on('close', () => finish());
     try {
+      sock.connect({ host: opts.address, port: opts.port });
       client.connect(config as never);
     } catch (e) {
       // ssh2 validates the config synchronously.

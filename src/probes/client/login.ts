@@ -19,7 +19,8 @@ const OUTCOMES: [LoginOutcome, RegExp][] = [
   ['host-key-changed', /REMOTE HOST IDENTIFICATION HAS CHANGED|^Offending .* key in |^Host key for .* has changed and you have requested strict checking\.$/],
   ['host-key-unknown', /^No \S+ host key is known for .* and you have requested strict checking\.$/],
   ['too-many-auth-failures', /: Too many authentication failures$/],
-  ['auth-denied', /: Permission denied \(.*\)\.$/],
+  // "s" here and below: ssh's log leaves a CR from the server's method names unencoded.
+  ['auth-denied', /: Permission denied \(.*\)\.$/s],
   ['ok', /^Authenticated to /],
 ];
 
@@ -31,7 +32,7 @@ export function parseSshDebug(stderr: string, exitCode: number | undefined): Ssh
   for (const line of lines) {
     let m: RegExpExecArray | null;
     if ((m = /^debug1: Remote protocol version ([\d.]+), remote software version (.+)$/.exec(line))) debug.serverVersion = `SSH-${m[1]}-${m[2]}`;
-    else if ((m = /^debug1: Authentications that can continue: (.*)$/.exec(line))) debug.methodsLeft = m[1]!.split(',').filter(Boolean);
+    else if ((m = /^debug1: Authentications that can continue: (.*)$/s.exec(line))) debug.methodsLeft = m[1]!.split(',').filter(Boolean);
     else if ((m = /^debug1: Offering public key: (.+?) \S+ SHA256:\S+/.exec(line))) debug.keysOffered.push(m[1]!);
     else if ((m = /^Permissions (0[0-7]+) for '(.+)' are too open\.$/.exec(line))) debug.keysIgnored.push({ path: m[2]!, mode: m[1]! });
     else if ((m = /^Warning: Identity file (.+) not accessible: No such file or directory\.$|no such identity: (.+?): No such file or directory/.exec(line))) {
@@ -52,7 +53,8 @@ export function parseSshDebug(stderr: string, exitCode: number | undefined): Ssh
   } else if (exitCode === 0) debug.outcome = 'ok';
 
   if (debug.outcome === 'algorithm-mismatch') {
-    const m = /no matching (.+) found\. Their offer: (.*)$/.exec(debug.evidence[0]!)!;
+    // "s": a CR in the server's names would otherwise end the match (and this would throw).
+    const m = /no matching (.+?) found\. Their offer: (.*)$/s.exec(debug.evidence[0]!)!;
     debug.algorithm = { what: m[1]!, theirOffer: m[2]!.split(',').filter((a) => a && !a.startsWith('kex-strict-')) };
   }
   if (debug.outcome === 'host-key-changed') {
@@ -63,7 +65,7 @@ export function parseSshDebug(stderr: string, exitCode: number | undefined): Ssh
   }
   if (debug.outcome === 'auth-denied') {
     // The "Permission denied (a,b)" list is the server's final word on what it accepts.
-    const m = /: Permission denied \((.*)\)\.$/.exec(debug.evidence.at(-1)!);
+    const m = /: Permission denied \((.*)\)\.$/s.exec(debug.evidence.at(-1)!);
     if (m) debug.methodsLeft = m[1]!.split(',').filter(Boolean);
   }
   // A revoked key (@revoked in known_hosts) has no outcome of its own: it is not "changed" (no

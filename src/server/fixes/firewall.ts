@@ -3,6 +3,7 @@
 // exactly that rule. Never a flush, never a policy change. Pure.
 import type { Command, Fix } from '../../report.js';
 import type { FirewallLayer, UfwRule } from '../facts.js';
+import { pasteStep } from '../../shell-quote.js';
 
 export const TAG = 'ssh-doctor';
 
@@ -35,7 +36,7 @@ export function allowRule(layer: FirewallLayer, port: number): FirewallPlan | un
       return {
         // --echo --handle prints the new rule's handle: run-fixes journals the exact delete.
         commands: [['nft', '--echo', '--handle', ...at, 'tcp', 'dport', p, 'accept', 'comment', `"${TAG}"`]],
-        undo: `nft delete rule ${w.family} ${w.table} ${w.chain} handle <the handle printed when the rule was added>`,
+        undo: pasteStep('', ['nft', 'delete', 'rule', w.family, w.table, w.chain, 'handle'], ' <the handle printed when the rule was added>'),
         where: w.handle !== undefined ? `${w.family} ${w.table} ${w.chain}, before handle ${w.handle}` : `end of ${w.family} ${w.table} ${w.chain}`,
       };
     }

@@ -5,7 +5,7 @@
 // got through the new rules. The journal is the only channel between them. Pure decisions here.
 import type { Command, Fix } from '../../report.js';
 import type { JournalEntry } from '../../fixes/journal.js';
-import { shellCommand, shellQuote } from '../shell-quote.js';
+import { shellCommand, shellQuote } from '../../shell-quote.js';
 import { TAG } from './firewall.js';
 import { sameSession, type SshSession } from './ssh-session.js';
 

@@ -4,6 +4,7 @@ import { Box, Text, useApp } from 'ink';
 import { useSelector } from '@xstate/react';
 import type { Actor } from 'xstate';
 import type { ClientFlow } from '../../../flows/client.js';
+import { inert } from '../../inert.js';
 import { Choice, FindingView, FixPreview, ProbeList, VerdictView } from '../components.js';
 import { clientVerdict } from '../../client/findings.js';
 
@@ -47,7 +48,7 @@ export function ClientApp({ actor }: { actor: Actor<ClientFlow> }) {
   return (
     <Box flexDirection="column">
       <Text bold>
-        ssh-doctor → {t ? `${t.user}@${t.host}:${t.port}` : ctx.input.destination}
+        ssh-doctor → {inert(t ? `${t.user}@${t.host}:${t.port}` : ctx.input.destination)}
       </Text>
       <ProbeList probes={ctx.probes} running={running} />
       {concluded && <VerdictView verdict={clientVerdict(ctx.findings)} />}
@@ -57,10 +58,10 @@ export function ClientApp({ actor }: { actor: Actor<ClientFlow> }) {
         <Box key={`fix-${i}`} flexDirection="column" marginTop={1}>
           {o.log.map((l, j) => (
             <Text key={j} dimColor>
-              {l}
+              {inert(l)}
             </Text>
           ))}
-          <Text color={o.ok ? 'green' : 'red'}>{o.ok ? `✔ ${o.verified ?? 'Done.'}` : '✖ The fix did not complete; nothing after the failed step ran.'}</Text>
+          <Text color={o.ok ? 'green' : 'red'}>{o.ok ? `✔ ${inert(o.verified ?? 'Done.')}` : '✖ The fix did not complete; nothing after the failed step ran.'}</Text>
         </Box>
       ))}
       {snapshot.matches('report') && (

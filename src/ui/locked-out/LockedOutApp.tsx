@@ -10,6 +10,7 @@ import { KIT_END, kitScript } from '../../locked-out/kit/script.js';
 import { KIT_INPUT_MAX_BYTES } from '../../locked-out/kit/decode.js';
 import { PROVIDERS, providerById, type Provider, type ProviderId } from '../../locked-out/providers.js';
 import { targetValueProblem } from '../../locked-out/target-values.js';
+import { inert } from '../../inert.js';
 import { Choice, FindingView, FixPreview, ProbeList, useInteractive } from '../components.js';
 
 type FlowActor = Actor<typeof lockedOutFlow>;
@@ -34,20 +35,25 @@ export function LockedOutApp({ actor }: { actor: FlowActor }) {
       )}
       {state.matches('askTarget') && provider && <TargetForm provider={provider} initial={ctx.input.target ?? {}} actor={actor} />}
       {state.matches('checking') && busy(`Asking ${provider?.cli} about the instance (read-only)…`)}
-      {ctx.check && <Text>{ctx.check.detail}</Text>}
+      {ctx.check && <Text>{inert(ctx.check.detail)}</Text>}
       {ctx.probes.length > 0 && <ProbeList probes={ctx.probes} />}
       {ctx.fixOutcomes.map((o, i) => (
         <Text key={i} color={o.ok ? 'green' : 'red'}>
-          {o.fixId}: {o.ok ? 'applied' : 'failed'} {o.log.at(-1) ?? ''}
+          {o.fixId}: {o.ok ? 'applied' : 'failed'} {inert(o.log.at(-1) ?? '')}
         </Text>
       ))}
-      {ctx.error && <Text color="yellow">{ctx.error}</Text>}
+      {ctx.error && <Text color="yellow">{inert(ctx.error)}</Text>}
       {state.matches('offerFix') && ctx.queue[0] && (
         <Box flexDirection="column">
           {ctx.findings.filter((f) => f.fix?.id === ctx.queue[0]!.id).map((f) => <FindingView key={f.id} finding={f} />)}
           <FixPreview fix={ctx.queue[0]} />
           <Text>Run this command now?</Text>
-          <Choice items={[{ label: 'Yes, run it', value: 'yes' }, { label: 'No', value: 'no' }]} onSelect={(v) => actor.send({ type: v === 'yes' ? 'CONFIRM' : 'DECLINE' })} />
+          {/* "No" first: Enter pressed in haste changes nothing. A new key per fix resets the cursor. */}
+          <Choice
+            key={ctx.queue[0].id}
+            items={[{ label: 'No, leave it', value: 'no' }, { label: 'Yes, run it', value: 'yes' }]}
+            onSelect={(v) => actor.send({ type: v === 'yes' ? 'CONFIRM' : 'DECLINE' })}
+          />
         </Box>
       )}
       {state.matches('steps') && provider && <StepsMenu provider={provider} actor={actor} />}
@@ -82,10 +88,11 @@ export function LockedOutApp({ actor }: { actor: FlowActor }) {
               {f.fix && state.matches('prevention') && <FixPreview fix={f.fix} />}
             </Box>
           ))}
+          {/* Choosing a fix here applies it: "Done" comes first so Enter pressed in haste changes nothing. */}
           <Choice
             items={[
-              ...(state.matches('prevention') ? ctx.prevention.flatMap((f) => (f.fix ? [{ label: f.fix.title, value: f.fix.id }] : [])) : []),
               { label: 'Done', value: 'done' },
+              ...(state.matches('prevention') ? ctx.prevention.flatMap((f) => (f.fix ? [{ label: f.fix.title, value: f.fix.id }] : [])) : []),
             ]}
             onSelect={(v) => actor.send(v === 'done' ? { type: 'DONE' } : { type: 'APPLY', fixId: v })}
           />

@@ -3,6 +3,7 @@ import { Box, Text } from 'ink';
 import { useSelector } from '@xstate/react';
 import type { Actor } from 'xstate';
 import type { serverMachine } from '../../../flows/server.js';
+import { inert } from '../../inert.js';
 import { formatCommand } from '../../report.js';
 import { Choice, FindingView, FixPreview, ProbeList } from '../components.js';
 
@@ -12,21 +13,21 @@ export function ServerWizard({ actor }: { actor: Actor<typeof serverMachine> }) 
   const probing = state.matches('probing');
   return (
     <Box flexDirection="column">
-      <Text bold>ssh-doctor server{input.via ? ` on ${input.via} (over SSH)` : ''}</Text>
+      <Text bold>ssh-doctor server{input.via ? ` on ${inert(input.via)} (over SSH)` : ''}</Text>
       <ProbeList probes={probes} running={probing ? [{ id: 'gather', label: 'checking sshd, firewall, account and files…' }] : []} />
       {!probing && findings.length === 0 && <Text color="green">✔ Nothing on this server stops a key login.</Text>}
       {!probing && findings.filter((f) => f.id !== current?.id || !state.matches('asking')).map((f) => <FindingView key={f.id} finding={f} />)}
       {outcomes.map((o, i) => (
         <Text key={i} color={o.status === 'applied' ? 'green' : o.status === 'declined' ? 'gray' : 'yellow'}>
           {o.findingId}: {o.status}
-          {o.log.length ? ` — ${o.log.at(-1)}` : ''}
+          {o.log.length ? ` — ${inert(o.log.at(-1)!)}` : ''}
         </Text>
       ))}
       {state.matches('asking') && current?.fix && (
         <Box flexDirection="column">
           <FindingView finding={current} />
           <FixPreview fix={current.fix} />
-          <Text>{input.via ? `Apply this fix on ${input.via}?` : 'Apply this fix?'}</Text>
+          <Text>{input.via ? `Apply this fix on ${inert(input.via)}?` : 'Apply this fix?'}</Text>
           {/* "No" first: Enter pressed in haste changes nothing. A new key per fix resets the cursor. */}
           <Choice
             key={current.id}

@@ -2,6 +2,7 @@
 // itself is passed in (revertEntry in the command; a fake in tests).
 import { Box, Text, useApp } from 'ink';
 import { useEffect, useState } from 'react';
+import { inert } from '../../inert.js';
 import { formatUndo } from '../../report.js';
 import type { JournalEntry } from '../../fixes/journal.js';
 import type { RevertResult } from '../../fixes/revert.js';
@@ -50,12 +51,12 @@ export function UndoApp({ entries, revert, onExit }: {
     return (
       <Box flexDirection="column">
         <Box flexDirection="column" borderStyle="round" paddingX={1}>
-          <Text bold>Undo {e.id}: {e.title}</Text>
-          <Text dimColor>applied {e.at}{e.via ? ` on ${viaName(e.via)}, where the undo runs (over SSH)` : ''}</Text>
+          <Text bold>Undo {e.id}: {inert(e.title)}</Text>
+          <Text dimColor>applied {inert(`${e.at}${e.via ? ` on ${viaName(e.via)}, where the undo runs (over SSH)` : ''}`)}</Text>
           {formatUndo(e.undo).map((u, i) => (
-            <Text key={i} color="cyan">$ {u}</Text>
+            <Text key={i} color="cyan">$ {inert(u)}</Text>
           ))}
-          {e.backups.length > 0 && <Text>Backup: {e.backups.join(', ')}</Text>}
+          {e.backups.length > 0 && <Text>Backup: {inert(e.backups.join(', '))}</Text>}
         </Box>
         {screen.at === 'running' ? (
           <Text>Undoing…</Text>
@@ -76,8 +77,8 @@ export function UndoApp({ entries, revert, onExit }: {
   }
   return (
     <Box flexDirection="column">
-      {screen.result?.log.map((l, i) => <Text key={i}>{l}</Text>)}
-      <Text>{!screen.result ? 'Nothing was changed.' : screen.result.ok ? `Undone: ${screen.entry?.title}` : 'The undo did not complete; see above.'}</Text>
+      {screen.result?.log.map((l, i) => <Text key={i}>{inert(l)}</Text>)}
+      <Text>{!screen.result ? 'Nothing was changed.' : screen.result.ok ? `Undone: ${inert(screen.entry?.title ?? '')}` : 'The undo did not complete; see above.'}</Text>
     </Box>
   );
 }

@@ -57,6 +57,14 @@ describe('parseSshDebug on captured ssh -v output', () => {
   it('never reports an outcome it did not see: empty output with a failure is "other"', () => {
     expect(parseSshDebug('', 255)).toMatchObject({ outcome: 'other', evidence: [] });
   });
+
+  // ssh's log encodes ESC as \033 but leaves a server's CR and BEL as they are.
+  it('a CR in the names a server offers neither throws nor hides the outcome', () => {
+    const offer = parseSshDebug('Unable to negotiate with 127.0.0.1 port 22: no matching host key type found. Their offer: $(x),a\r\x07b\n', 255);
+    expect(offer.algorithm).toEqual({ what: 'host key type', theirOffer: ['$(x)', 'a\r\x07b'] });
+    const denied = parseSshDebug('alice@127.0.0.1: Permission denied (publickey,pass\rword).\n', 255);
+    expect(denied).toMatchObject({ outcome: 'auth-denied', methodsLeft: ['publickey', 'pass\rword'] });
+  });
 });
 
 describe('loginArgs', () => {

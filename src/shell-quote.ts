@@ -1,0 +1,46 @@
+// One quoting rule for every command line ssh-doctor builds as text (POSIX: nothing is special
+// inside '…'; a ' is written '\''). Two uses:
+// - ssh's exec request carries one string that the remote login shell splits again: every
+//   argument is quoted (shellCommand);
+// - commands shown for a person to paste ("next" steps, the console kit's repair block, a fix's
+//   preview): a word is left bare only when no shell would change it (commandText).
+import { hasControl } from './inert.js';
+import type { Command } from './report.js';
+
+export function shellQuote(arg: string): string {
+  if (arg.includes('\0')) throw new Error('a NUL byte cannot be passed to a remote command');
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+export function shellCommand(cmd: Command): string {
+  return cmd.map(shellQuote).join(' ');
+}
+
+// Bare words: no glob, brace, tilde, parameter, command or arithmetic expansion, no splitting,
+// quoting, redirection, comment or history character in sh, bash or zsh. "~" is left out (bash
+// expands it after "=" and ":" even inside an argument), and so is a leading "=" (zsh expands
+// "=cmd" to a path).
+const BARE = /^[\w@%+:,./-][\w@%+=:,./-]*$/;
+
+/** One word as a person sees it: bare when that is the same word to every shell, else quoted. */
+export function quoteArg(arg: string, first = false): string {
+  return BARE.test(arg) && !(first && arg.includes('=')) ? arg : shellQuote(arg);
+}
+
+/**
+ * A command as text to paste, or undefined when a value in it holds control characters: quoting
+ * keeps a shell from acting on them but not the terminal showing them, and an escaped value
+ * would be a different command.
+ */
+export function commandText(cmd: Command): string | undefined {
+  return cmd.some(hasControl) ? undefined : cmd.map((a, i) => quoteArg(a, i === 0)).join(' ');
+}
+
+/** Shown in place of a command that commandText refuses. */
+export const LEFT_OUT = '(command left out: a value in it holds control characters)';
+
+/** A "next" step: the text, then the command to paste (or the note that it was left out). */
+export function pasteStep(text: string, cmd: Command, after = ''): string {
+  const c = commandText(cmd);
+  return c === undefined ? `${text}${LEFT_OUT}` : `${text}${c}${after}`;
+}
