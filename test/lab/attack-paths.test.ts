@@ -117,7 +117,7 @@ rm -rf ${STATE.SSH_DOCTOR_STATE_DIR}`);
     await reset();
     await lab.sh('chmod 646 /home/alice/.ssh/authorized_keys');
     const out = await fixInLab(lab, PORT, ['authorized-keys-permissions']);
-    expect(out.applied[0]!.result.log[0]).toMatch(/^\/home\/alice\/\.ssh\/authorized_keys: chmod 0600 \(on the object checked: inode \d+\)$/);
+    expect(out.applied[0]!.result.log).toEqual(['$ chmod 0600 /home/alice/.ssh/authorized_keys', expect.stringMatching(/^ {2}made on the object checked \(inode \d+\), not by its path$/)]);
     const r = await lab.cli(['undo', out.applied[0]!.result.journalId!, '--yes'], { env: STATE });
     expect(r.exitCode).toBe(0);
     expect(await modes('/home/alice/.ssh/authorized_keys')).toEqual(['/home/alice/.ssh/authorized_keys 646 alice:alice']);

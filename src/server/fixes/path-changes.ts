@@ -6,7 +6,7 @@
 // device and inode, and undo acts only on that same object.
 import { closeSync, fchmodSync, fchownSync, fstatSync, type Stats } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { formatMode, type Fix, type ObjectState, type PathChange } from '../../report.js';
+import { formatCommand, formatMode, type Fix, type ObjectState, type PathChange } from '../../report.js';
 import { appendJournal, type JournaledObject, type JournalEntry } from '../../fixes/journal.js';
 import { crashPoint } from '../../fixes/crash-point.js';
 import { openNoUserLinks, sameObject } from '../../fixes/safe-path.js';
@@ -74,9 +74,6 @@ const planned = (c: Checked): ObjectState => ({
   ...(c.change.mode !== undefined ? { mode: c.change.mode } : {}),
 });
 
-const describe = (c: PathChange) =>
-  [c.owner ? `chown ${c.owner.uid}:${c.owner.gid}` : '', c.mode !== undefined ? `chmod ${formatMode(c.mode)}` : ''].filter(Boolean).join(', ');
-
 /** Applies a permission fix on this machine and journals it (pending first, with identities). */
 export async function applyPathChanges(fix: Fix, changes: readonly PathChange[], opts: { journalId?: string } = {}): Promise<ApplyResult> {
   const checked = openAll(changes);
@@ -93,7 +90,9 @@ export async function applyPathChanges(fix: Fix, changes: readonly PathChange[],
     crashPoint('path-change-journaled');
     const objects: JournaledObject[] = [];
     for (const c of checked) {
-      log.push(`${c.change.path}: ${describe(c.change)} (on the object checked: inode ${c.before.ino})`);
+      // The commands as the person approved them, then how they were really made.
+      log.push(...fix.commands.filter((cmd) => cmd.at(-1) === c.change.path).map((cmd) => `$ ${formatCommand(cmd)}`));
+      log.push(`  made on the object checked (inode ${c.before.ino}), not by its path`);
       try {
         objects.push({ path: c.change.path, type: c.change.type, user: c.change.user, before: c.before, after: await changeOne(c, { mode: c.change.mode, ...c.change.owner }) });
       } catch (e) {
