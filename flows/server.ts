@@ -15,6 +15,8 @@ export interface ServerInput {
   mode: FixMode;
   /** The fixes side's proposer; absent means findings carry no fix. */
   proposeFix?: (findingId: string, facts: ServerFacts) => Fix | undefined;
+  /** Steps left to a person, added to the findings' `next` (the chown over --via). */
+  moreSteps?: (findingId: string, facts: ServerFacts) => string[];
   /** The --via host ("root@db1:2200") the checks and fixes run on; absent for this machine. */
   via?: string;
   /** The rerun as root, offered at the end when checks needed root (sudo asks for the password itself). */
@@ -77,7 +79,7 @@ export const serverMachine = setup({
     record: assign(({ context }, params: { gathered: Gathered }) => ({
       facts: params.gathered.facts,
       probes: params.gathered.probes,
-      findings: serverFindings(params.gathered.facts, { proposeFix: context.input.proposeFix }),
+      findings: serverFindings(params.gathered.facts, { proposeFix: context.input.proposeFix, moreSteps: context.input.moreSteps }),
     })),
     pick: assign(({ context }) => {
       const f = nextFixable(context)!;

@@ -26,8 +26,8 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const interactive = !args.json && process.stdin.isTTY === true && process.stdout.isTTY === true;
     const mode: FixMode = args.dryRun ? 'dry-run' : args.yes ? 'yes' : interactive ? 'ask' : 'report';
-    const { machine, proposeFix } = await provide(host, args);
-    const input = { mode, proposeFix, ...(args.via ? { via: viaName(args.via) } : {}) };
+    const { machine, proposeFix, moreSteps } = await provide(host, args);
+    const input = { mode, proposeFix, ...(args.via ? { via: viaName(args.via), moreSteps } : {}) };
     if (interactive) {
       const [{ runMachineUi }, { ServerWizard }] = await Promise.all([import('../ui/run-machine.js'), import('../ui/server/ServerWizard.js')]);
       // This very program again, as root: sudo's secure_path may not hold ssh-doctor.
@@ -70,7 +70,7 @@ async function rerun(sudo: string[]): Promise<number> {
 /** The flow with its actors, all working on `host`; fixes are drawn from the config as last read there. */
 async function provide(host: Host, args: ServerArgs) {
   const target = { user: args.user, port: args.port };
-  const [{ runFix }, { proposeFix }, { readConfigSources }] = await Promise.all([
+  const [{ runFix }, { proposeFix, ownershipSteps }, { readConfigSources }] = await Promise.all([
     import('../server/fixes/run-fixes.js'), import('../server/fixes/propose.js'), import('../server/fixes/config-sources.js'),
   ]);
   const via = args.via;
@@ -86,7 +86,7 @@ async function provide(host: Host, args: ServerArgs) {
       applyFix: fromPromise(({ input }) => runFix(input.fix, { host, reconnect, rollbackSeconds: args.rollbackSeconds })),
     },
   });
-  return { machine, proposeFix: (id: string, facts: ServerFacts) => proposeFix(id, facts, sources, new Date(), { remote: via !== undefined }) };
+  return { machine, proposeFix: (id: string, facts: ServerFacts) => proposeFix(id, facts, sources, new Date(), { remote: via !== undefined }), moreSteps: ownershipSteps };
 }
 
 export function reportFor(ctx: ServerContext, args: ServerArgs, started: number): Report {

@@ -11,6 +11,8 @@ import { LEFT_OUT, pasteStep, quoteArg } from '../shell-quote.js';
 export interface FindingOptions {
   /** Attach a fix to a finding (the fixes side's proposeFix); none when absent. */
   proposeFix?: (findingId: string, facts: ServerFacts) => Fix | undefined;
+  /** More steps for a person (e.g. the chown ssh-doctor leaves to them over --via). */
+  moreSteps?: (findingId: string, facts: ServerFacts) => string[];
 }
 
 /** Finding ids, stable (README). */
@@ -26,6 +28,7 @@ export function serverFindings(facts: ServerFacts, opts: FindingOptions = {}): F
   const out: Finding[] = [];
   const add: Add = (id, severity, summary, evidence, next) => {
     const fix = opts.proposeFix?.(id, facts);
+    next = [...(next ?? []), ...(opts.moreSteps?.(id, facts) ?? [])];
     out.push({ id, severity, summary, evidence, ...(next?.length ? { next } : {}), ...(fix ? { fix } : {}) });
   };
   const sshd = known(facts.sshd);

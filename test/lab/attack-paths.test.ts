@@ -4,11 +4,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireLab, startLab, SERVER_SETUP, type Lab } from './lab.js';
 import { fixInLab, STATE } from './fix-lab.js';
+import { shellQuote } from '../../src/shell-quote.js';
 
 const PORT = 2360;
 // sshd listens on loopback only in the lab: that finding is not what these tests are about.
 const ids = (out: { findings: { id: string }[] }) => out.findings.map((f) => f.id).filter((id) => id !== 'sshd-listen-address');
-const asAlice = (script: string) => `runuser -u alice -- bash -euc ${JSON.stringify(script)}`;
+const asAlice = (script: string) => `runuser -u alice -- bash -euc ${shellQuote(script)}`;
 
 describe.runIf(requireLab())('attack: a user steers root\'s permission fixes', () => {
   let lab: Lab;
@@ -112,6 +113,51 @@ rm -rf ${STATE.SSH_DOCTOR_STATE_DIR}`);
     // A refusal changes nothing, so the change is still listed for undo.
     expect((await lab.cli(['undo', '--list'], { env: STATE })).stdout).toContain(id);
   });
+
+  // alice keeps swapping her authorized_keys and a symlink to /etc/shadow (both keep their inodes),
+  // in her own session with no file descriptor of ours, until every process of hers is killed.
+  const FLIP = `cd /home/alice/.ssh && runuser -u alice -- ln -sf /etc/shadow l
+setpriv --reuid=alice --regid=alice --init-groups setsid bash -c 'cd /home/alice/.ssh; while :; do mv -T authorized_keys k; mv -T l authorized_keys; mv -T authorized_keys l; mv -T k authorized_keys; done' </dev/null >/dev/null 2>&1 &`;
+  const stopFlipping = () => lab.sh('pkill -KILL -u alice || true; sleep 0.2; cd /home/alice/.ssh; if [ -L authorized_keys ]; then mv -T authorized_keys l; fi; [ -e authorized_keys ] || mv -T k authorized_keys; rm -f l k');
+
+  it('the swap loop runs from diagnosis to fix: her file is fixed or the fix refused, /etc/shadow never changes', async () => {
+    const shadow = await modes('/etc/shadow');
+    for (let i = 0; i < 4; i++) {
+      await reset();
+      await lab.sh('chmod 666 /home/alice/.ssh/authorized_keys');
+      try {
+        const out = await fixInLab(lab, PORT, ['authorized-keys-permissions'], [], { LAB_BETWEEN: FLIP });
+        // Either her own file was there at that instant (the same inode: fixed), or it was refused.
+        const r = out.applied[0]!.result;
+        if (!r.ok) expect(r.log[0]).toMatch(/^refused: \/home\/alice\/\.ssh\/(authorized_keys (is a symlink owned by alice|does not exist)|authorized_keys changed since it was checked)/);
+      } finally {
+        await stopFlipping();
+      }
+      expect(await modes('/etc/shadow')).toEqual(shadow);
+    }
+  }, 60_000);
+
+  it('the swap loop runs during undo: undo acts only on her file (or refuses), /etc/shadow never changes', async () => {
+    const shadow = await modes('/etc/shadow');
+    await reset();
+    await lab.sh('chmod 666 /home/alice/.ssh/authorized_keys');
+    const out = await fixInLab(lab, PORT, ['authorized-keys-permissions']);
+    const id = out.applied[0]!.result.journalId!;
+    await lab.sh(FLIP);
+    let undone = false;
+    try {
+      for (let i = 0; i < 20 && !undone; i++) {
+        const r = await lab.cli(['undo', id, '--yes'], { env: STATE });
+        undone = r.exitCode === 0;
+        if (!undone) expect(r.stdout).toMatch(/Refused: \/home\/alice\/\.ssh\/authorized_keys (is a symlink owned by alice|does not exist)/);
+        expect(await modes('/etc/shadow')).toEqual(shadow);
+      }
+    } finally {
+      await stopFlipping();
+    }
+    expect(undone).toBe(true);
+    expect(await modes('/home/alice/.ssh/authorized_keys', '/etc/shadow')).toEqual(['/home/alice/.ssh/authorized_keys 666 alice:alice', ...shadow]);
+  }, 60_000);
 
   it('undo of the same object puts the exact old mode back, chmod run as alice', async () => {
     await reset();

@@ -4,7 +4,7 @@ import type { Finding } from '../../report.js';
 import { commandText, LEFT_OUT } from '../../shell-quote.js';
 import type { ServerFacts } from '../../server/facts.js';
 import { serverFindings } from '../../server/findings.js';
-import { proposeFix } from '../../server/fixes/propose.js';
+import { ownershipSteps, proposeFix } from '../../server/fixes/propose.js';
 
 /**
  * The server's findings and fixes. The kit collects `sshd -T` but not the sshd_config files, so
@@ -12,7 +12,7 @@ import { proposeFix } from '../../server/fixes/propose.js';
  * sshd-port-mismatch, sshd-listen-address): those findings come without repair commands.
  */
 export function kitFindings(facts: ServerFacts, now = new Date()): Finding[] {
-  return serverFindings(facts, { proposeFix: (id, f) => proposeFix(id, f, [], now, { remote: true }) });
+  return serverFindings(facts, { proposeFix: (id, f) => proposeFix(id, f, [], now, { remote: true }), moreSteps: ownershipSteps });
 }
 
 /**

@@ -8,6 +8,7 @@ import { backupStamp } from '../../fixes/backup.js';
 import { allowRule } from './firewall.js';
 import { modeChange, unsafeTarget, type LoginUser, type ModeChange, type PathRole } from './modes.js';
 import { formatMode as octal } from '../../report.js';
+import { pasteStep } from '../../shell-quote.js';
 import { globMatch } from '../findings.js';
 import { groupWriteRuleFor, parentDirs, walkedDirs } from '../strict-modes.js';
 import { startSshd } from './service.js';
@@ -123,7 +124,8 @@ function hostKeysFix(f: ServerFacts): Fix {
   };
 }
 
-function permissionsFix(findingId: string, f: ServerFacts, remote: boolean): Fix | undefined {
+/** What a permission finding's fix changes, or undefined when ssh-doctor must not change it. */
+function plannedModeChanges(findingId: string, f: ServerFacts): { changes: ModeChange[]; who: LoginUser } | undefined {
   const rule = groupWriteRuleFor(known(f.sshd));
   const changes: ModeChange[] = [];
   const add = (c: ModeChange | undefined) => c && changes.push(c);
@@ -150,6 +152,25 @@ function permissionsFix(findingId: string, f: ServerFacts, remote: boolean): Fix
     }
   }
   if (!changes.length || changes.some((c) => unsafeTarget(c.path, { ...c.stat, uid: c.stat.uid! }, typeOf(c.role), who))) return undefined;
+  return { changes, who };
+}
+
+/**
+ * Where ssh-doctor is not running (--via, the console kit), a chown is a step for a person: root
+ * acting by path on what a user controls. The step says to look first, and `chown -h` does not
+ * follow a symlink found there.
+ */
+export function ownershipSteps(findingId: string, f: ServerFacts): string[] {
+  const planned = PERMISSION_FINDINGS.has(findingId) ? plannedModeChanges(findingId, f) : undefined;
+  return (planned?.changes ?? []).flatMap((c) => (c.owner ? [pasteStep(`As root, after checking with ls -ld that it is still a ${typeOf(c.role) === 'dir' ? 'directory' : 'file'}: `, ['chown', '-h', c.owner, c.path])] : []));
+}
+
+const PERMISSION_FINDINGS = new Set(['host-key-permissions', 'home-permissions', 'ssh-dir-permissions', 'authorized-keys-permissions']);
+
+function permissionsFix(findingId: string, f: ServerFacts, remote: boolean): Fix | undefined {
+  const planned = plannedModeChanges(findingId, f);
+  if (!planned) return undefined;
+  const { changes, who } = planned;
   if (remote) return remotePermissionsFix(findingId, changes, who, f);
   const commands: Command[] = [];
   const undo: Command[] = [];
