@@ -94,8 +94,11 @@ describe.runIf(requireLab())('fixes over --via, made and undone on the remote ho
     // The lab's bash runs with pipefail, so these polls use `grep -c`, which reads to the end:
     // `grep -q` exits at the first match and the writer's SIGPIPE would fail the pipeline.
     /** Once ssh-doctor's own connection is up, block new ones (as a fix gone wrong would). */
-    async function cutNewConnectionsOnceConnected() {
-      await sh(lab, `for i in $(seq 100); do ss -Htn state established '( dport = :${PORT} )' | grep -c . >/dev/null && break; sleep 0.1; done; ${CUT_NEW}`);
+    // Once the run's own session is in (sshd logged its login: an established TCP connection alone
+    // may be the host-key lookup before it, and cutting then would also cut the session).
+    const logins = async () => Number((await lab.sh("grep -c 'Accepted publickey for root' /var/log/auth.log || true")).stdout.trim());
+    async function cutNewConnectionsOnceConnected(before: number) {
+      await sh(lab, `for i in $(seq 300); do [ "$(grep -c 'Accepted publickey for root' /var/log/auth.log)" -gt ${before} ] && break; sleep 0.1; done; ${CUT_NEW}`);
     }
     beforeEach(async () => {
       await sh(lab, `pkill -x sshd; sleep 0.3; /usr/sbin/sshd -p ${PORT} -p ${PORT2} -E /var/log/auth.log; ${BLOCK}`);
@@ -116,8 +119,9 @@ describe.runIf(requireLab())('fixes over --via, made and undone on the remote ho
     }, 90_000);
 
     it('no new connection gets in after the change: reverted at once through the open session', async () => {
+      const before = await logins();
       const running = run();
-      await cutNewConnectionsOnceConnected();
+      await cutNewConnectionsOnceConnected(before);
       const r = await running;
       expect(r.stderr).toMatch(new RegExp(`A new SSH connection to root@127\\.0\\.0\\.1:${PORT} failed \\(.+\\), so the change was rolled back:`));
       expect(r.exitCode).toBe(1);
@@ -126,8 +130,9 @@ describe.runIf(requireLab())('fixes over --via, made and undone on the remote ho
     }, 90_000);
 
     it('the session dies right after the change: the timer on the host reverts it after --rollback-seconds', async () => {
+      const before = await logins();
       const running = run(['--rollback-seconds', '6']);
-      await cutNewConnectionsOnceConnected();
+      await cutNewConnectionsOnceConnected(before);
       // The allow is in, ssh-doctor is waiting for its new connection: kill it and its SSH session.
       await sh(lab, `for i in $(seq 100); do iptables -S INPUT | grep -c -- '--comment ssh-doctor' >/dev/null && break; sleep 0.1; done; pkill -KILL -u ops -f ssh-doctor.mjs`);
       await running;
@@ -144,8 +149,9 @@ describe.runIf(requireLab())('fixes over --via, made and undone on the remote ho
 nft add table inet lab; nft add chain inet lab input '{ type filter hook input priority 0; }'
 nft add rule inet lab input tcp dport 2299 accept comment '"ssh-doctor"'; nft add rule inet lab input tcp dport ${PORT2} drop`);
       const nftRules = async () => (await sh(lab, 'nft list chain inet lab input')).split('\n').map((l) => l.trim()).filter((l) => l.startsWith('tcp'));
+      const before = await logins();
       const running = run(['--rollback-seconds', '6']);
-      await cutNewConnectionsOnceConnected();
+      await cutNewConnectionsOnceConnected(before);
       await sh(lab, `for i in $(seq 100); do nft list chain inet lab input | grep -c 'dport ${PORT2} accept' >/dev/null && break; sleep 0.1; done; pkill -KILL -u ops -f ssh-doctor.mjs`);
       await running;
       expect(await nftRules()).toEqual(['tcp dport 2299 accept comment "ssh-doctor"', `tcp dport ${PORT2} accept comment "ssh-doctor"`, `tcp dport ${PORT2} drop`]);

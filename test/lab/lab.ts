@@ -2,16 +2,48 @@
 // namespaces with private copies of /etc, /home, /root and fresh /run, /var/log. Loopback only.
 import { execa, type ResultPromise } from 'execa';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 /** The checkout this file lives in (also when bundled into .bench/ by scripts/bench.mjs). */
 function findRepo(dir: string): string {
   return existsSync(join(dir, 'package.json')) || dir === '/' ? dir : findRepo(resolve(dir, '..'));
 }
 export const REPO = findRepo(import.meta.dirname);
-export const CLI = join(REPO, 'dist/ssh-doctor.mjs');
+
+/** Every directory on the way is searchable by others (a checkout under /root, 0700, is not). */
+function othersCanReach(path: string): boolean {
+  for (let p = path; ; p = dirname(p)) {
+    if ((statSync(p).mode & 0o001) === 0) return false;
+    if (p === '/') return true;
+  }
+}
+
+/**
+ * The built CLI, where the lab's unprivileged users (the --via tests' ops, alice) can run it too:
+ * the checkout's dist/ when others can reach it, else one world-readable copy per build in the
+ * temporary directory (made once, renamed into place, shared by the test files).
+ */
+function cliForEveryone(): string {
+  const dist = join(REPO, 'dist');
+  const main = join(dist, 'ssh-doctor.mjs');
+  if (!existsSync(main) || othersCanReach(dist)) return main;
+  const st = statSync(main);
+  const copy = join(tmpdir(), `ssh-doctor-dist-${st.size}-${Math.floor(st.mtimeMs)}`);
+  if (!existsSync(copy)) {
+    const tmp = mkdtempSync(join(tmpdir(), 'ssh-doctor-dist-'));
+    cpSync(dist, tmp, { recursive: true });
+    chmodSync(tmp, 0o755);
+    try {
+      renameSync(tmp, copy);
+    } catch {
+      rmSync(tmp, { recursive: true, force: true }); // another test file made it first
+    }
+  }
+  return join(copy, 'ssh-doctor.mjs');
+}
+export const CLI = cliForEveryone();
 
 export interface ExecResult {
   exitCode: number | undefined;
