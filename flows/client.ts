@@ -1,5 +1,5 @@
 // The client decision tree: from "ssh won't connect" to one verdict with evidence, then the
-// user's choice of next step. Probes and fixes are actors provided by src/commands/client.ts
+// user's choice of next step. Probes and fixes are actors provided by src/commands/client/run.ts
 // (tests provide fakes); this file never touches the system.
 import { assign, setup } from 'xstate';
 import { notProvided } from './actors.js';

@@ -1,6 +1,6 @@
 // "I'm locked out": where the host lives → cloud checks where a CLI can answer → the ways in that
 // bypass SSH → the console kit and its pasted-back result → repair commands → prevention.
-// Everything that touches the system is an actor provided by src/commands/locked-out.ts.
+// Everything that touches the system is an actor provided by src/commands/locked-out/run.ts.
 import { assign, setup } from 'xstate';
 import { notProvided } from './actors.js';
 import type { Finding, Fix, ProbeRecord } from '../src/report.js';

@@ -1,7 +1,7 @@
 // The server wizard: probe everything, turn facts into findings, then walk through each proposed
 // fix — ask (interactive), apply on yes, re-probe to verify; when checks needed root, offer the
 // rerun with sudo last. Probes and fixes are actors that
-// src/commands/server.ts provides (tests provide fakes); this file never touches the system.
+// src/commands/server/run.ts provides (tests provide fakes); this file never touches the system.
 import { assign, setup } from 'xstate';
 import { notProvided } from './actors.js';
 import type { Command, Finding, Fix, ProbeRecord } from '../src/report.js';

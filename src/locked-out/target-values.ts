@@ -1,6 +1,6 @@
 // Instance ids, regions, zones, projects and resource groups end up in aws/gcloud/az/doctl/hcloud
-// argv. The command line (args.ts) and the wizard's form check them with this one rule, so
-// neither lets through a value a CLI would read as an option.
+// argv. The command line (commands/locked-out/command.ts) and the wizard's form check them with
+// this one rule, so neither lets through a value a CLI would read as an option.
 export type TargetKey = 'instance' | 'region' | 'zone' | 'project' | 'resourceGroup';
 
 const NAMES: Record<TargetKey, string> = { instance: 'instance id or name', region: 'region', zone: 'zone', project: 'project', resourceGroup: 'resource group' };

@@ -205,7 +205,7 @@ describe.runIf(requireLab())('through a jump host (-J)', () => {
 describe.runIf(requireLab())('bad input: one sentence, exit 2, no stack trace', () => {
   const cases: [string, string[], RegExp][] = [
     ['a host starting with "-" after user@', ['alice@-oProxyCommand=touch /tmp/pwned'], /may not start with "-"/],
-    ['a leading dash host', ['-evil'], /may not start with "-"/],
+    ['a leading dash host', ['--', '-evil'], /may not start with "-"/],
     ['a bad port', ['-p', '99999', 'alice@127.0.0.1'], /from 1 to 65535/],
     ['a control character', ['alice@127.0.0.1\u001b[2J'], /control character/],
     ['an unreadable ssh config', ['-F', '/nonexistent/config', 'alice@127.0.0.1'], /config/i],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { parseLockedOutArgs } from '../../src/locked-out/args.js';
+import { parseLockedOutArgs } from '../../src/commands/locked-out/command.js';
 import { targetValueProblem } from '../../src/locked-out/target-values.js';
 
 const env = { USER: 'alice', HOME: '/home/alice' };
@@ -11,7 +11,7 @@ describe('locked-out arguments', () => {
     [['--user=alice;reboot'], {}, '"alice;reboot" is not a user name the console kit can check.'],
     // From SUDO_USER (a directory account): the sentence says how to give a usable one.
     [[], { SUDO_USER: 'alice@corp' }, '"alice@corp" is not a user name the console kit can check (give one with --user NAME).'],
-    [['--port', '0'], {}, 'port must be a number from 1 to 65535, not "0".'],
+    [['--port', '0'], {}, '--port must be a number from 1 to 65535, not "0".'],
     [['--kit', 'kit\u0001.sh'], {}, 'The value of --kit contains a control character.'],
     [['--provider', 'gcp', '--zone=-x'], {}, 'The value of --zone may not start with "-": "-x".'],
     [['--provider', 'azure', '--resource-group', 'rg;x'], {}, '"rg;x" is not a valid resource group.'],

@@ -38,7 +38,7 @@ describe.runIf(existsSync(CLI))('ssh-doctor locked-out (built CLI)', () => {
     const r = await cli(['--provider', 'aws', '--instance', 'i-1', '--my-ip', '203.0.113.7', '--yes']);
     expect(r.calls).toContain('aws ec2 authorize-security-group-ingress --group-id sg-0abc1234def567890 --protocol tcp --port 22 --cidr 203.0.113.7/32');
     expect(r.calls).toContain('aws ec2 enable-serial-console-access');
-    expect(r.stdout).toContain('Applied cloud-allow-my-ip: ok');
+    expect(r.stderr).toContain('Applied cloud-allow-my-ip: ok');
     const journal = await readFile(join(r.dir, 'journal.jsonl'), 'utf8');
     expect(journal).toContain('"fixId":"cloud-allow-my-ip"');
   });

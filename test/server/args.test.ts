@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseServerArgs, sudoCommand } from '../../src/server/args.js';
+import { parseServerArgs, sudoCommand } from '../../src/commands/server/command.js';
 import { sshdCandidates } from '../../src/server/probes/sshd-binary.js';
 
 describe('ssh-doctor server arguments', () => {

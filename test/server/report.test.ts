@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, fromPromise, toPromise } from 'xstate';
 import { serverMachine, type Gathered, type ServerContext } from '../../flows/server.js';
-import { reportFor } from '../../src/commands/server.js';
-import { parseServerArgs } from '../../src/server/args.js';
+import { reportFor } from '../../src/commands/server/run.js';
+import { parseServerArgs } from '../../src/commands/server/command.js';
 import type { ServerFacts } from '../../src/server/facts.js';
 import { renderText, type Fix } from '../../src/report.js';
 import { buildServerReport } from '../../src/server/server-report.js';

@@ -1,80 +1,76 @@
 // `ssh-doctor server`: probes this host (or --via another), reports findings, and applies the
-// fixes the user confirms on that same host. Arguments are parsed before anything heavy is imported.
+// fixes the user confirms on that same host. Loaded only to run (command.ts is what start-up parses).
 import { hostname } from 'node:os';
 import { createActor, fromPromise, toPromise } from 'xstate';
-import { UsageError } from '../errors.js';
-import { inert, inertJson } from '../inert.js';
-import { formatCommand, renderText, exitCodeFor, type Report } from '../report.js';
-import { parseServerArgs, SERVER_HELP, serverArgv, sudoCommand, type ServerArgs } from '../server/args.js';
-import { collectFacts } from '../server/collect.js';
-import { needsRoot } from '../server/findings.js';
-import type { ServerFacts } from '../server/facts.js';
-import type { ConfigSource } from '../server/fixes/sshd-config.js';
-import { localHost, viaName, type Host, type Via } from '../server/host.js';
-import { buildServerReport, needsRootFinding, needsRootViaFinding } from '../server/server-report.js';
-import { serverMachine, type FixMode, type ServerContext } from '../../flows/server.js';
+import { UsageError } from '../../errors.js';
+import { inertJson } from '../../inert.js';
+import { formatCommand, renderText, exitCodeFor, type Report } from '../../report.js';
+import { serverArgv, sudoCommand, type ServerOptions } from './command.js';
+import { collectFacts } from '../../server/collect.js';
+import { needsRoot } from '../../server/findings.js';
+import type { ServerFacts } from '../../server/facts.js';
+import type { ConfigSource } from '../../server/fixes/sshd-config.js';
+import { localHost, viaName, type Host, type Via } from '../../server/host.js';
+import { buildServerReport, needsRootFinding, needsRootViaFinding } from '../../server/server-report.js';
+import { serverMachine, type FixMode, type ServerContext } from '../../../flows/server.js';
+import { hasTerminal, say, type Io } from '../mode.js';
 
-export async function main(argv: string[]): Promise<number> {
-  const args = parseServerArgs(argv, process.env);
-  if (args.help) {
-    process.stdout.write(SERVER_HELP);
-    return 0;
-  }
+export async function run(args: ServerOptions, io: Io): Promise<number> {
   const started = Date.now();
-  const remote = args.via ? await (await import('../server/remote.js')).connectVia(args.via) : undefined;
+  const remote = args.via ? await (await import('../../server/remote.js')).connectVia(args.via) : undefined;
   const host: Host = remote ?? localHost;
   try {
-    const interactive = !args.json && process.stdin.isTTY === true && process.stdout.isTTY === true;
+    const interactive = !args.json && hasTerminal(io);
     const mode: FixMode = args.dryRun ? 'dry-run' : args.yes ? 'yes' : interactive ? 'ask' : 'report';
     const { machine, proposeFix, moreSteps } = await provide(host, args);
     const input = { mode, proposeFix, ...(args.via ? { via: viaName(args.via), moreSteps } : {}) };
     if (interactive) {
-      const [{ runMachineUi }, { ServerWizard }] = await Promise.all([import('../ui/run-machine.js'), import('../ui/server/ServerWizard.js')]);
+      const [{ runMachineUi }, { ServerWizard }] = await Promise.all([import('../../ui/run-machine.js'), import('../../ui/server/ServerWizard.js')]);
       // This very program again, as root: sudo's secure_path may not hold ssh-doctor.
-      const sudo = args.via ? undefined : ['sudo', '--', process.execPath, process.argv[1]!, ...serverArgv(args)];
+      const sudo = args.via ? undefined : ['sudo', '--', ...io.self, ...serverArgv(args)];
       const ctx = await runMachineUi(machine, { ...input, ...(sudo ? { sudo } : {}) }, ServerWizard);
-      const code = finish(ctx, args, started, 'text');
-      return ctx.rerunWithSudo && sudo ? rerun(sudo) : code;
+      const code = finish(ctx, args, started, 'text', io);
+      return ctx.rerunWithSudo && sudo ? rerun(sudo, io) : code;
     }
     const actor = createActor(machine, { input });
     if (mode === 'yes' || mode === 'dry-run') {
-      // --yes still prints each fix as it goes (stderr under --json, which owns stdout).
-      const say = (s: string) => (args.json ? process.stderr : process.stdout).write(inert(s) + '\n');
+      // --yes still prints each fix as it goes.
+      const { progress } = say(io);
       let shown = 0;
       actor.subscribe((s) => {
         for (const o of s.context.outcomes.slice(shown)) {
           const f = s.context.findings.find((x) => x.id === o.findingId) ?? s.context.current;
-          say(`${o.status === 'dry-run' ? 'Would apply' : 'Fix'} for ${o.findingId}: ${f?.fix?.title ?? o.fixId} [${o.status}]`);
-          for (const c of f?.fix?.commands ?? []) if (o.status === 'dry-run') say(`  $ ${formatCommand(c)}`);
-          for (const l of o.log) say(`  ${l}`);
+          progress(`${o.status === 'dry-run' ? 'Would apply' : 'Fix'} for ${o.findingId}: ${f?.fix?.title ?? o.fixId} [${o.status}]`);
+          for (const c of f?.fix?.commands ?? []) if (o.status === 'dry-run') progress(`  $ ${formatCommand(c)}`);
+          for (const l of o.log) progress(`  ${l}`);
         }
         shown = s.context.outcomes.length;
       });
     }
     actor.start();
     const ctx = (await toPromise(actor), actor.getSnapshot().context);
-    return finish(ctx, args, started, args.json ? 'json' : 'text');
+    return finish(ctx, args, started, args.json ? 'json' : 'text', io);
   } finally {
     remote?.close();
   }
 }
 
 /** The same checks as root; sudo talks to the terminal itself (ssh-doctor never sees the password). */
-async function rerun(sudo: string[]): Promise<number> {
-  process.stdout.write(`\n$ ${formatCommand(sudo)}\n`);
-  const r = await (await import('../run.js')).runOnTerminal(sudo);
+async function rerun(sudo: string[], io: Io): Promise<number> {
+  say(io).result(`\n$ ${formatCommand(sudo)}\n`);
+  const r = await (await import('../../run.js')).runOnTerminal(sudo);
   if (r.missing) throw new UsageError('sudo is not installed here: run ssh-doctor server as root (for example from a root console).');
   return r.exitCode ?? 1;
 }
 
 /** The flow with its actors, all working on `host`; fixes are drawn from the config as last read there. */
-async function provide(host: Host, args: ServerArgs) {
+async function provide(host: Host, args: ServerOptions) {
   const target = { user: args.user, port: args.port };
   const [{ runFix }, { proposeFix, ownershipSteps }, { readConfigSources }] = await Promise.all([
-    import('../server/fixes/run-fixes.js'), import('../server/fixes/propose.js'), import('../server/fixes/config-sources.js'),
+    import('../../server/fixes/run-fixes.js'), import('../../server/fixes/propose.js'), import('../../server/fixes/config-sources.js'),
   ]);
   const via = args.via;
-  const reconnect = via ? async () => (await import('../server/remote.js')).connectVia(via) : undefined;
+  const reconnect = via ? async () => (await import('../../server/remote.js')).connectVia(via) : undefined;
   let sources: ConfigSource[] = [];
   const machine = serverMachine.provide({
     actors: {
@@ -89,7 +85,7 @@ async function provide(host: Host, args: ServerArgs) {
   return { machine, proposeFix: (id: string, facts: ServerFacts) => proposeFix(id, facts, sources, new Date(), { remote: via !== undefined }), moreSteps: ownershipSteps };
 }
 
-export function reportFor(ctx: ServerContext, args: ServerArgs, started: number): Report {
+export function reportFor(ctx: ServerContext, args: ServerOptions, started: number): Report {
   if (ctx.error) throw new Error(ctx.error);
   const findings = [...ctx.findings];
   const parts = ctx.facts && !ctx.facts.root ? needsRoot(ctx.facts) : [];
@@ -104,12 +100,12 @@ export function reportFor(ctx: ServerContext, args: ServerArgs, started: number)
 }
 
 /** The same run, connecting as root to the --via host. */
-function viaRootCommand(args: ServerArgs, via: Via): string[] {
+function viaRootCommand(args: ServerOptions, via: Via): string[] {
   return ['ssh-doctor', ...serverArgv(args), '--via', viaName({ ...via, user: 'root' })];
 }
 
-function finish(ctx: ServerContext, args: ServerArgs, started: number, as: 'json' | 'text'): number {
+function finish(ctx: ServerContext, args: ServerOptions, started: number, as: 'json' | 'text', io: Io): number {
   const report = reportFor(ctx, args, started);
-  process.stdout.write(as === 'json' ? inertJson(report) : renderText(report));
+  say(io).result(as === 'json' ? inertJson(report) : renderText(report));
   return exitCodeFor(report);
 }

@@ -1,23 +1,25 @@
 // `ssh-doctor [ssh options] [user@]host`: run the client flow, headless or with the Ink wizard.
+// Loaded only to run (command.ts is what start-up parses).
 import { createActor, waitFor } from 'xstate';
-import type { ClientArgs } from '../args.js';
-import { UsageError } from '../errors.js';
-import { inertJson } from '../inert.js';
-import { exitCodeFor, renderText } from '../report.js';
-import { clientFlow, type ClientContext, type ClientInput } from '../../flows/client.js';
-import { clientActors } from '../client/actors.js';
-import { toClientReport } from '../client/report.js';
+import { UsageError } from '../../errors.js';
+import { inertJson } from '../../inert.js';
+import { exitCodeFor, renderText } from '../../report.js';
+import { clientFlow, type ClientContext, type ClientInput } from '../../../flows/client.js';
+import { clientActors } from '../../client/actors.js';
+import { toClientReport } from '../../client/report.js';
+import { lockedOut } from '../locked-out/command.js';
+import { hasTerminal, say, type Io } from '../mode.js';
+import { parseClientArgs, type ClientOptions } from './command.js';
 
-export async function main(args: ClientArgs): Promise<number> {
-  const tty = process.stdin.isTTY === true && process.stdout.isTTY === true;
+export async function run(args: ClientOptions, io: Io): Promise<number> {
+  const tty = hasTerminal(io);
   if (!args.destination) {
     if (!tty || args.json) throw new UsageError('Name the host to diagnose, e.g. ssh-doctor user@host (see --help).');
-    const { askTarget } = await import('../ui/client/ask-target.js');
+    const { askTarget } = await import('../../ui/client/ask-target.js');
     const answer = await askTarget();
-    if (answer === 'locked-out') return (await import('./locked-out.js')).main([]);
+    if (answer === 'locked-out') return lockedOut.run(lockedOut.parse([], io), io);
     if (!answer) return 2;
-    const { parseClientArgs } = await import('../args.js');
-    const withHost = parseClientArgs([...args.sshFlags, answer]);
+    const withHost = parseClientArgs([...args.sshFlags, '--', answer]);
     args = { ...args, destination: withHost.destination, sshFlags: withHost.sshFlags };
   }
   const input: ClientInput = {
@@ -31,7 +33,7 @@ export async function main(args: ClientArgs): Promise<number> {
   const machine = clientFlow.provide({ actors: clientActors() });
   let ctx: ClientContext;
   if (input.interactive) {
-    const [{ runMachineUi }, { ClientApp }] = await Promise.all([import('../ui/run-machine.js'), import('../ui/client/ClientApp.js')]);
+    const [{ runMachineUi }, { ClientApp }] = await Promise.all([import('../../ui/run-machine.js'), import('../../ui/client/ClientApp.js')]);
     ctx = await runMachineUi(machine, input, ClientApp);
   } else {
     ctx = (await waitFor(createActor(machine, { input }).start(), (s) => s.status === 'done', { timeout: Infinity })).context;
@@ -39,12 +41,12 @@ export async function main(args: ClientArgs): Promise<number> {
   // Only the "could not read the ssh settings" ending sets an error.
   if (ctx.error !== undefined) throw new UsageError(ctx.error);
   const report = toClientReport(ctx, Date.now() - startedAt);
-  if (args.json) process.stdout.write(inertJson(report));
-  else if (!input.interactive) process.stdout.write(renderText(report));
+  if (args.json) say(io).result(inertJson(report));
+  else if (!input.interactive) say(io).result(renderText(report));
   if (ctx.next === 'locked-out') {
     // The console kit should check the account and port this diagnosis was about.
     const t = ctx.target;
-    return (await import('./locked-out.js')).main(t ? ['--user', t.user, '--port', String(t.port)] : []);
+    return lockedOut.run(lockedOut.parse(t ? ['--user', t.user, '--port', String(t.port)] : [], io), io);
   }
   return exitCodeFor(report);
 }

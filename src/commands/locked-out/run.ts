@@ -1,38 +1,34 @@
-// `ssh-doctor locked-out`: the way back in when SSH itself is gone. Parses arguments first; the
-// flow (flows/locked-out.ts) decides, the actors below touch the system.
+// `ssh-doctor locked-out`: the way back in when SSH itself is gone. The flow
+// (flows/locked-out.ts) decides, the actors below touch the system. Loaded only to run.
 import { accessSync, constants, existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { createActor, fromPromise, toPromise } from 'xstate';
-import { lockedOutFlow, type LockedOutContext, type LockedOutInput } from '../../flows/locked-out.js';
-import { readCapped, readStreamCapped, type Capped } from '../capped.js';
-import { UsageError } from '../errors.js';
-import { applyFix } from '../fixes/apply.js';
-import { LOCKED_OUT_HELP, parseLockedOutArgs, type LockedOutArgs } from '../locked-out/args.js';
-import { checkCloud, hasCloudCheck } from '../locked-out/cloud/check.js';
-import { decodeKit, KIT_INPUT_MAX_BYTES, KIT_TOO_LARGE } from '../locked-out/kit/decode.js';
-import { kitFindings, repairScript } from '../locked-out/kit/repair.js';
-import { kitScript } from '../locked-out/kit/script.js';
-import { PROVIDERS, providerById, renderSteps } from '../locked-out/providers.js';
-import { inert, inertJson } from '../inert.js';
-import { exitCodeFor, formatCommand, renderText, SCHEMA, type Finding, type Report, type Verdict } from '../report.js';
-import { needsRoot } from '../server/findings.js';
-import { needsRootFinding, serverVerdict } from '../server/server-report.js';
+import { lockedOutFlow, type LockedOutContext, type LockedOutInput } from '../../../flows/locked-out.js';
+import { readCapped, readStreamCapped, type Capped } from '../../capped.js';
+import { UsageError } from '../../errors.js';
+import { applyFix } from '../../fixes/apply.js';
+import { homeOf, type LockedOutOptions } from './command.js';
+import { checkCloud, hasCloudCheck } from '../../locked-out/cloud/check.js';
+import { decodeKit, KIT_INPUT_MAX_BYTES, KIT_TOO_LARGE } from '../../locked-out/kit/decode.js';
+import { kitFindings, repairScript } from '../../locked-out/kit/repair.js';
+import { kitScript } from '../../locked-out/kit/script.js';
+import { PROVIDERS, providerById, renderSteps } from '../../locked-out/providers.js';
+import { inertJson } from '../../inert.js';
+import { exitCodeFor, formatCommand, renderText, SCHEMA, type Finding, type Report, type Verdict } from '../../report.js';
+import { needsRoot } from '../../server/findings.js';
+import { needsRootFinding, serverVerdict } from '../../server/server-report.js';
+import { hasTerminal, say, type Io } from '../mode.js';
 
-export async function main(argv: string[]): Promise<number> {
-  const args = parseLockedOutArgs(argv, process.env);
-  if (args.help) {
-    process.stdout.write(LOCKED_OUT_HELP);
-    return 0;
-  }
+export async function run(args: LockedOutOptions, io: Io): Promise<number> {
   const started = Date.now();
-  if (args.decode !== undefined) return decodeMode(args, started);
-  if (args.kit !== undefined) return kitMode(args);
+  if (args.decode !== undefined) return decodeMode(args, started, io);
+  if (args.kit !== undefined) return kitMode(args, io);
 
-  const interactive = !args.json && process.stdin.isTTY === true && process.stdout.isTTY === true;
+  const interactive = !args.json && hasTerminal(io);
   if (!interactive && !args.provider) throw new UsageError('Without a terminal, say where the host lives with --provider (see ssh-doctor locked-out --help).');
-  const backupKeyPath = join(homedir(), '.ssh', 'id_ed25519_rescue');
+  const home = homeOf(io.env);
+  const backupKeyPath = join(home, '.ssh', 'id_ed25519_rescue');
   const input: LockedOutInput = {
     provider: args.provider,
     target: args.instance || args.myIp ? { instance: args.instance, myIp: args.myIp, region: args.region, zone: args.zone, project: args.project, resourceGroup: args.resourceGroup } : undefined,
@@ -42,23 +38,23 @@ export async function main(argv: string[]): Promise<number> {
     backupKeyPath,
     backupKeyExists: existsSync(backupKeyPath),
     checkable: PROVIDERS.map((p) => p.id).filter(hasCloudCheck),
-    installedClis: (['aws', 'gcloud', 'az', 'doctl', 'hcloud'] as const).filter(onPath),
+    installedClis: (['aws', 'gcloud', 'az', 'doctl', 'hcloud'] as const).filter((cli) => onPath(cli, io.env.PATH)),
   };
-  const machine = provide();
+  const machine = provide(home);
   if (interactive) {
-    const [{ runMachineUi }, { LockedOutApp }] = await Promise.all([import('../ui/run-machine.js'), import('../ui/locked-out/LockedOutApp.js')]);
+    const [{ runMachineUi }, { LockedOutApp }] = await Promise.all([import('../../ui/run-machine.js'), import('../../ui/locked-out/LockedOutApp.js')]);
     const ctx = await runMachineUi(machine, input, LockedOutApp);
     return exitCodeFor(reportFor(ctx, started));
   }
-  const say = (s: string) => (args.json ? process.stderr : process.stdout).write(inert(s) + '\n');
+  const out = say(io);
   const actor = createActor(machine, { input });
   // Headless: no questions. Missing identifiers skip the check; unconfirmed fixes are declined
   // (--yes applies them, printing each); the kit is not generated; prevention is listed.
   let shown = 0;
   actor.subscribe((s) => {
     for (const o of s.context.fixOutcomes.slice(shown)) {
-      say(`Applied ${o.fixId}: ${o.ok ? 'ok' : 'failed'}`);
-      for (const l of o.log) say(`  ${l}`);
+      out.progress(`Applied ${o.fixId}: ${o.ok ? 'ok' : 'failed'}`);
+      for (const l of o.log) out.progress(`  ${l}`);
     }
     shown = s.context.fixOutcomes.length;
     if (s.status !== 'active' || Object.keys(s.children).length) return;
@@ -72,16 +68,16 @@ export async function main(argv: string[]): Promise<number> {
   await toPromise(actor);
   const ctx = actor.getSnapshot().context;
   const report = reportFor(ctx, started);
-  if (args.json) process.stdout.write(inertJson(report));
+  if (args.json) out.result(inertJson(report));
   else {
-    process.stdout.write(renderText(report));
+    out.result(renderText(report));
     const p = providerById(ctx.provider!);
-    if (p) process.stdout.write('\n' + renderSteps(p));
+    if (p) out.result('\n' + renderSteps(p));
   }
   return exitCodeFor(report);
 }
 
-function provide() {
+function provide(home: string) {
   return lockedOutFlow.provide({
     actors: {
       cloudCheck: fromPromise(({ input }) => checkCloud(input)),
@@ -90,7 +86,7 @@ function provide() {
         return { fixId: input.fix.id, ok: r.ok, log: r.log };
       }),
       saveKit: fromPromise(async ({ input }) => {
-        const path = join(homedir(), 'ssh-doctor-kit.sh');
+        const path = join(home, 'ssh-doctor-kit.sh');
         await writeFile(path, kitScript(input.user, input.port), { mode: 0o644 });
         return path;
       }),
@@ -124,10 +120,10 @@ export function reportFor(ctx: LockedOutContext, started: number): Report {
   };
 }
 
-async function decodeMode(args: LockedOutArgs, started: number): Promise<number> {
+async function decodeMode(args: LockedOutOptions, started: number, io: Io): Promise<number> {
   let input: Capped;
   try {
-    input = args.decode === '-' ? await readStreamCapped(process.stdin, KIT_INPUT_MAX_BYTES) : await readCapped(args.decode!, KIT_INPUT_MAX_BYTES);
+    input = args.decode === '-' ? await readStreamCapped(io.stdin, KIT_INPUT_MAX_BYTES) : await readCapped(args.decode!, KIT_INPUT_MAX_BYTES);
   } catch {
     throw new UsageError(`Cannot read ${args.decode}.`);
   }
@@ -139,29 +135,32 @@ async function decodeMode(args: LockedOutArgs, started: number): Promise<number>
   const missing = needsRoot(facts);
   if (missing.length) findings.push(needsRootFinding(missing, ['sudo', 'sh', 'ssh-doctor-kit.sh']));
   const report: Report = { schema: SCHEMA, mode: 'locked-out', verdict: serverVerdict(findings), findings, probes: [], durationMs: Date.now() - started };
+  const out = say(io);
   if (args.json) {
-    process.stdout.write(inertJson(report));
+    out.result(inertJson(report));
     return exitCodeFor(report);
   }
-  process.stdout.write(renderText(report));
+  out.result(renderText(report));
   const repair = repairScript(findings);
-  if (repair) process.stdout.write(`\nPaste these commands into the console (as root) to repair:\n\n${repair}`);
-  for (const f of findings) for (const u of f.fix ? [f.fix.undo] : []) if (typeof u !== 'string' && u.length) process.stdout.write(`# undo ${f.id}: ${u.map(formatCommand).join(' && ')}\n`);
+  if (repair) out.result(`\nPaste these commands into the console (as root) to repair:\n\n${repair}`);
+  for (const f of findings) for (const u of f.fix ? [f.fix.undo] : []) if (typeof u !== 'string' && u.length) out.result(`# undo ${f.id}: ${u.map(formatCommand).join(' && ')}\n`);
   return exitCodeFor(report);
 }
 
-async function kitMode(args: LockedOutArgs): Promise<number> {
+async function kitMode(args: LockedOutOptions, io: Io): Promise<number> {
   const script = kitScript(args.user, args.port);
   const path = resolve(args.kit!);
   await writeFile(path, script, { mode: 0o644 });
-  process.stdout.write(script);
-  process.stderr.write(`\n${inert(`Saved to ${path}`)} (${Buffer.byteLength(script)} bytes). Paste it into the console as root, then paste the block it prints into: ssh-doctor locked-out --decode -\n`);
+  const out = say(io);
+  out.result(script);
+  out.progress('');
+  out.progress(`Saved to ${path} (${Buffer.byteLength(script)} bytes). Paste it into the console as root, then paste the block it prints into: ssh-doctor locked-out --decode -`);
   return 0;
 }
 
 /** Is this program on PATH? (A lookup only: nothing is run.) */
-function onPath(name: string): boolean {
-  return (process.env.PATH ?? '').split(delimiter).some((dir) => {
+function onPath(name: string, path = ''): boolean {
+  return path.split(delimiter).some((dir) => {
     try {
       accessSync(join(dir || '.', name), constants.X_OK);
       return true;

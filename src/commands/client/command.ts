@@ -1,0 +1,56 @@
+// `ssh-doctor [ssh options] [user@]host`, declared: ssh's own flags (read by ssh's rules, in
+// ssh-args.ts) mixed with ssh-doctor's long options. Light on purpose: this is parsed at
+// start-up; run.ts, which loads the probes and the UI, is imported only to run.
+import { UsageError } from '../../errors.js';
+import { DIAGNOSIS_FLAGS, parseSshArgs, SSH_FLAGS, type SshArgs } from '../../ssh-args.js';
+import type { Mode } from '../mode.js';
+import { flag, takeOption, value, type Parsed } from '../options.js';
+
+const options = {
+  json: flag('no prompts; print one JSON report (schema ssh-doctor/report@1) on stdout'),
+  timeout: value('MS', 'bound for each network probe (default 5000)', (v, name) => {
+    const n = /^\d+$/.test(v) ? Number(v) : NaN;
+    if (!(n >= 100 && n <= 600_000)) throw new UsageError(`${name} takes milliseconds from 100 to 600000, not "${v}".`);
+    return n;
+  }),
+  yes: flag('apply proposed fixes without asking (each is still printed)'),
+  help: flag('this text'),
+  version: flag('the version'),
+};
+
+export interface ClientOptions extends SshArgs {
+  json: boolean;
+  timeoutMs: number;
+  yes: boolean;
+  help: boolean;
+  version: boolean;
+}
+
+export function parseClientArgs(argv: readonly string[]): ClientOptions {
+  const own: Partial<Parsed<typeof options>> = {};
+  const ssh = parseSshArgs(argv, (args, i) => takeOption('', options, args, i, own));
+  return { ...ssh, json: own.json ?? false, timeoutMs: own.timeout ?? 5000, yes: own.yes ?? false, help: own.help ?? false, version: own.version ?? false };
+}
+
+export const client: Mode<ClientOptions> = {
+  name: '',
+  summary: 'diagnose a connection (replace "ssh" by "ssh-doctor")',
+  usage: '[ssh options] [user@]host[:port]',
+  about: `ssh options are read as ssh reads them. The diagnosis uses
+  ${[...SSH_FLAGS].filter(([f]) => DIAGNOSIS_FLAGS.has(f)).map(([f, v]) => (v ? `-${f} ${v}` : `-${f}`)).join('  ')}
+and sets the others aside. With -G, -O, -Q or -V ssh does not connect: there is nothing to diagnose.
+Settings are resolved the way ssh does (ssh -G): Host aliases, HostName, Port, User, IdentityFile.`,
+  options,
+  notes: `Exit status: 0 the login works (or nothing error-level found), 1 a problem was found, 2 usage error.
+
+Gentle on the server: fail2ban, sshguard and sshd's PerSourcePenalties count connections and
+failed logins against you. ssh-doctor connects to the SSH port once per address the host
+resolves to (to read the banner), then twice more at most: one handshake that asks which methods
+are accepted (no credentials), and exactly one real login attempt with "ssh -v -o BatchMode=yes".
+When the port refuses, it tries only 2222, 2200, 22222, 8022 and ports named in your ssh config.
+It never sends a password and never writes to your known_hosts while diagnosing.
+NO_COLOR is honoured.
+`,
+  parse: (argv) => parseClientArgs(argv),
+  run: async (opts, io) => (await import('./run.js')).run(opts, io),
+};

@@ -1,0 +1,71 @@
+// The one entry of the command layer: which mode runs, the --help texts, and how a failure ends
+// (a usage error is one sentence and exit 2, never a stack trace). In-process: the caller hands
+// in argv and io, and gets the exit status.
+import { UsageError } from '../errors.js';
+import { inert } from '../inert.js';
+import { client } from './client/command.js';
+import { modeHelp, type Io, type Mode } from './mode.js';
+import { renderOptions } from './options.js';
+
+declare const __VERSION__: string;
+const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
+
+type AnyMode = Mode<{ help: boolean }>;
+
+/** The other modes, by the word that names them; each declaration is loaded only when used. */
+const MODES = new Map<string, () => Promise<AnyMode>>([
+  ['server', async () => (await import('./server/command.js')).server],
+  ['locked-out', async () => (await import('./locked-out/command.js')).lockedOut],
+  ['undo', async () => (await import('./undo/command.js')).undo],
+]);
+
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`ssh-doctor: ${inert(err.message)}\n`);
+      return 2;
+    }
+    const msg = err instanceof Error ? err.message : String(err);
+    io.stderr.write(`ssh-doctor: unexpected failure: ${inert(msg.split('\n')[0]!)}\n`);
+    if (io.env.SSH_DOCTOR_DEBUG && err instanceof Error) io.stderr.write(`${err.stack}\n`);
+    return 3;
+  }
+}
+
+async function dispatch(argv: readonly string[], io: Io): Promise<number> {
+  const load = argv[0] === undefined ? undefined : MODES.get(argv[0]);
+  if (load) {
+    const mode = await load();
+    const opts = mode.parse(argv.slice(1), io);
+    if (opts.help) return show(io, modeHelp(mode));
+    return mode.run(opts, io);
+  }
+  const opts = client.parse(argv, io);
+  if (opts.help) return show(io, await overview());
+  if (opts.version) return show(io, `ssh-doctor ${VERSION}\n`);
+  return client.run(opts, io);
+}
+
+function show(io: Io, text: string): number {
+  io.stdout.write(text);
+  return 0;
+}
+
+/** `ssh-doctor --help`: every mode in one line each, then the client's own help. */
+async function overview(): Promise<string> {
+  const modes: AnyMode[] = [client, ...(await Promise.all([...MODES.values()].map((load) => load())))];
+  const lines = modes.map((m) => [['ssh-doctor', m.name, m.usage].filter(Boolean).join(' '), m.summary] as const);
+  const column = Math.max(...lines.map(([usage]) => usage.length)) + 3;
+  return `ssh-doctor ${VERSION} — finds out why ssh will not connect, and fixes it with your consent.
+
+Usage:
+${lines.map(([usage, summary]) => `  ${usage.padEnd(column)}${summary}\n`).join('')}  (each subcommand has its own --help)
+
+${client.about}
+
+Options:
+${renderOptions(client.options)}
+${client.notes}`;
+}
