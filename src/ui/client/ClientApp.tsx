@@ -5,7 +5,12 @@ import { useSelector } from '@xstate/react';
 import type { Actor } from 'xstate';
 import type { ClientFlow } from '../../../flows/client.js';
 import { inert } from '../../inert.js';
-import { Choice, FindingView, FixPreview, ProbeList, VerdictView } from '../components.js';
+import { Choice } from '../shared/Choice.js';
+import { Confirm } from '../shared/Confirm.js';
+import { FindingView } from '../shared/FindingView.js';
+import { FixPreview } from '../shared/FixPreview.js';
+import { ProbeList } from '../shared/ProbeList.js';
+import { VerdictView } from '../shared/VerdictView.js';
 import { clientVerdict } from '../../client/findings.js';
 
 const LABELS: Record<string, string> = {
@@ -78,13 +83,10 @@ export function ClientApp({ actor }: { actor: Actor<ClientFlow> }) {
       {snapshot.matches('confirming') && ctx.pendingFix && (
         <Box flexDirection="column">
           <FixPreview fix={ctx.pendingFix} />
-          <Text>Run these commands now?</Text>
-          <Choice<'yes' | 'no'>
-            items={[
-              { label: 'No, leave everything as it is', value: 'no' },
-              { label: 'Yes, run them', value: 'yes' },
-            ]}
-            onSelect={(v) => actor.send({ type: v === 'yes' ? 'CONFIRM' : 'DECLINE' })}
+          <Confirm
+            message="Run these commands now?"
+            labels={{ no: 'No, leave everything as it is', yes: 'Yes, run them' }}
+            onAnswer={(yes) => actor.send({ type: yes ? 'CONFIRM' : 'DECLINE' })}
           />
         </Box>
       )}
