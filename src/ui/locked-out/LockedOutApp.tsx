@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import Spinner from 'ink-spinner';
 import { useSelector } from '@xstate/react';
-import type { Actor } from 'xstate';
+import type { Actor, SnapshotFrom } from 'xstate';
 import type { lockedOutFlow } from '../../../flows/locked-out.js';
 import { KIT_END, kitScript } from '../../locked-out/kit/script.js';
 import { KIT_INPUT_MAX_BYTES } from '../../locked-out/kit/decode.js';
@@ -48,7 +48,7 @@ export function LockedOutApp({ actor }: { actor: FlowActor }) {
         </Text>
       ))}
       {ctx.error && <Text color="yellow">{inert(ctx.error)}</Text>}
-      {state.matches('offerFix') && ctx.queue[0] && (
+      {state.can({ type: 'CONFIRM' }) && ctx.queue[0] && (
         <Box flexDirection="column">
           {ctx.findings.filter((f) => f.fix?.id === ctx.queue[0]!.id).map((f) => <FindingView key={f.id} finding={f} />)}
           <FixPreview fix={ctx.queue[0]} />
@@ -84,25 +84,28 @@ export function LockedOutApp({ actor }: { actor: FlowActor }) {
           <Choice items={[{ label: 'Next: how not to be locked out again', value: 'next' }]} onSelect={() => actor.send({ type: 'NEXT' })} />
         </Box>
       )}
-      {(state.matches('prevention') || state.matches('preventionShown')) && (
-        <Box flexDirection="column">
-          <Text bold>Next time:</Text>
-          {ctx.prevention.map((f) => (
-            <Box key={f.id} flexDirection="column">
-              <FindingView finding={f} />
-              {f.fix && state.matches('prevention') && <FixPreview fix={f.fix} />}
-            </Box>
-          ))}
-          {/* Choosing a fix here applies it: "Done" comes first so Enter pressed in haste changes nothing. */}
-          <Choice
-            items={[
-              { label: 'Done', value: 'done' },
-              ...(state.matches('prevention') ? ctx.prevention.flatMap((f) => (f.fix ? [{ label: f.fix.title, value: f.fix.id }] : [])) : []),
-            ]}
-            onSelect={(v) => actor.send(v === 'done' ? { type: 'DONE' } : { type: 'APPLY', fixId: v })}
-          />
+      {(state.matches('prevention') || state.matches('preventionShown')) && <Prevention state={state} actor={actor} />}
+    </Box>
+  );
+}
+
+/** The advice; the fixes the flow still lets through are previewed and offered after "Done". */
+function Prevention({ state, actor }: { state: SnapshotFrom<typeof lockedOutFlow>; actor: FlowActor }) {
+  const offered = state.context.prevention.flatMap((f) => (f.fix && state.can({ type: 'APPLY', fixId: f.fix.id }) ? [f.fix] : []));
+  return (
+    <Box flexDirection="column">
+      <Text bold>Next time:</Text>
+      {state.context.prevention.map((f) => (
+        <Box key={f.id} flexDirection="column">
+          <FindingView finding={f} />
+          {f.fix && offered.includes(f.fix) && <FixPreview fix={f.fix} />}
         </Box>
-      )}
+      ))}
+      {/* Choosing a fix here applies it: "Done" comes first so Enter pressed in haste changes nothing. */}
+      <Choice
+        items={[{ label: 'Done', value: 'done' }, ...offered.map((fix) => ({ label: fix.title, value: fix.id }))]}
+        onSelect={(v) => actor.send(v === 'done' ? { type: 'DONE' } : { type: 'APPLY', fixId: v })}
+      />
     </Box>
   );
 }
