@@ -85,7 +85,7 @@ describe('ClientApp', () => {
   });
 
   it('on a timeout it offers the locked-out path and says which layers to check', async () => {
-    const { ui, actor } = wizard({ ...tooOpenKey, keyFiles: fx.keyFiles.good, tcp: fx.tcp.timeout! });
+    const { ui, actor } = wizard({ ...tooOpenKey, keyFiles: fx.keyFiles.good, tcp: fx.tcp.timeout });
     expect(await waitForFrame(ui.lastFrame, /I'm locked out/)).toMatch(/security group/);
     ui.stdin.write(KEY.enter);
     await vi.waitFor(() => expect(actor.getSnapshot().status).toBe('done'));
@@ -93,7 +93,7 @@ describe('ClientApp', () => {
   });
 
   it('refused: offers only the other ports where SSH answered, and diagnoses there', async () => {
-    const { ui, actor } = wizard({ ...tooOpenKey, keyFiles: fx.keyFiles.good, tcp: fx.tcp.refused, altPorts: fx.altPorts.found! });
+    const { ui, actor } = wizard({ ...tooOpenKey, keyFiles: fx.keyFiles.good, tcp: fx.tcp.refused, altPorts: fx.altPorts.found });
     const frame = await waitForFrame(ui.lastFrame, '❯ Diagnose port 2222 instead (SSH answers there)');
     expect(frame).not.toContain('port 2200');
     expect(frame).toContain("I'm locked out");
