@@ -61,6 +61,9 @@ export type ClientEvent =
   | { type: 'RETRY_PORT'; port: number }
   | { type: 'QUIT' };
 
+/** Verdicts where nothing answers as SSH: then the ways in that bypass SSH are worth offering. */
+const UNREACHABLE: ReadonlySet<ClientVerdictId> = new Set(['connection-refused', 'connection-timeout', 'no-route', 'banner-exchange-failed']);
+
 const FACT_KEYS = ['target', 'dns', 'tcp', 'altPorts', 'keys', 'knownHosts', 'handshake', 'login'] as const satisfies readonly (keyof ClientFacts)[];
 
 /** The same ssh flags with the port replaced. */
@@ -148,6 +151,7 @@ export const clientFlow = setup({
     canAutoApply: ({ context }) => context.input.autoApply && context.findings.some((f) => f.fix),
     interactive: ({ context }) => context.input.interactive,
     hasFix: ({ context }, p: { fixId: string }) => context.findings.some((f) => f.fix?.id === p.fixId),
+    unreachable: ({ context }) => context.verdictId !== undefined && UNREACHABLE.has(context.verdictId),
     sshFoundOn: ({ context }, p: { port: number }) => (context.altPorts ?? []).some((a) => a.port === p.port && a.bannerOutcome === 'ssh'),
   },
   actions: {
@@ -336,7 +340,7 @@ export const clientFlow = setup({
           target: 'confirming',
           actions: assign({ pendingFix: ({ context, event }) => context.findings.find((f) => f.fix?.id === event.fixId)!.fix }),
         },
-        LOCKED_OUT: { target: 'done', actions: assign({ next: 'locked-out' as const }) },
+        LOCKED_OUT: { guard: 'unreachable', target: 'done', actions: assign({ next: 'locked-out' as const }) },
         RETRY_PORT: {
           guard: { type: 'sshFoundOn', params: ({ event }) => ({ port: event.port }) },
           target: 'resolving',

@@ -10,7 +10,7 @@ import { CLIENT_VERDICTS } from '../../src/client/findings.js';
 import { KIT_BEGIN, kitScript } from '../../src/locked-out/kit/script.js';
 import { LEFT_OUT } from '../../src/shell-quote.js';
 import { REPO, requireLab, startLab, SERVER_SETUP, type Lab } from './lab.js';
-import { openTerminal, SOCKET } from './tmux.js';
+import { openTerminal, waitForScreen } from './tmux.js';
 
 const SERVER = join(REPO, 'test/lab/hostile-sshd.mjs');
 /** Where a pasted "$(touch …)" would leave its mark: /run is the lab's own tmpfs. */
@@ -120,21 +120,17 @@ mkdir -p /run/fakebin && printf '#!/bin/sh\\nprintf "%%s\\\\0" "$@"\\n' > /run/f
     expect(text).toContain('server accepts: publickey, password\\x1b]52;c;');
 
     // tmux acts on what reaches it: OSC 52 would create a paste buffer, OSC 2 set the pane title.
-    const tmux = (...args: string[]) => lab.exec(['tmux', '-S', SOCKET, ...args]);
-    await tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'control', 'sleep 600');
-    await tmux('set', '-g', 'set-clipboard', 'on');
-    await tmux('new-window', '-d', '-t', 'control', 'printf "\\033]52;c;cHduZWQ=\\007\\033]2;pwned\\007"; sleep 600');
-    await expect.poll(async () => (await tmux('list-buffers', '-F', '#{buffer_sample}')).stdout.trim()).toBe('pwned');
-    expect((await tmux('list-panes', '-s', '-t', 'control', '-F', '#{pane_title}')).stdout).toContain('pwned');
-    await tmux('delete-buffer');
-
-    const term = await openTerminal(lab, ['alice@127.0.0.1:2303', '--timeout', '2000']);
-    const screen = await term.waitFor(/❯ Quit/);
+    const term = await openTerminal(lab, ['alice@127.0.0.1:2303', '--timeout', '2000'], { tmuxOptions: { 'set-clipboard': 'on' } });
+    const screen = await waitForScreen(term, /❯ Quit/);
     expect(screen).toContain('server accepts: publickey, password\\x1b]52;c;cHduZWQ=\\x07\\x1b[2J');
     await term.keys('Enter'); // Quit is the only choice
-    await term.waitFor(/\[exited 1\]/);
-    expect((await tmux('list-buffers')).stdout).toBe('');
-    expect((await tmux('display', '-p', '-t', 't', '#{pane_title}')).stdout).not.toContain('pwned');
+    await waitForScreen(term, /\[exited 1\]/);
+    expect((await term.tmux('list-buffers')).stdout).toBe('');
+    expect((await term.tmux('display', '-p', '-t', 't', '#{pane_title}')).stdout).not.toContain('pwned');
+    // The same server does act on those sequences when they do reach it.
+    await term.tmux('new-session', '-d', '-s', 'control', 'printf "\\033]52;c;cHduZWQ=\\007\\033]2;pwned\\007"; sleep 600');
+    await expect.poll(async () => (await term.tmux('list-buffers', '-F', '#{buffer_sample}')).stdout.trim()).toBe('pwned');
+    expect((await term.tmux('display', '-p', '-t', 'control', '#{pane_title}')).stdout).toContain('pwned');
   });
 
   it('slowloris (a byte a second): a verdict within the timeout, not a hang', async () => {

@@ -3,7 +3,7 @@
 // terminal paste, and read the repair commands off the screen.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireLab, startLab, SERVER_SETUP, type Lab } from './lab.js';
-import { openTerminal } from './tmux.js';
+import { moveTo, openTerminal, waitForScreen } from './tmux.js';
 
 const PORT = 2241;
 
@@ -18,31 +18,30 @@ describe.runIf(requireLab())('locked-out wizard in tmux', () => {
 
   it('physical server → steps → kit → pasted block → repair commands', async () => {
     const t = await openTerminal(lab, ['locked-out', '--user', 'alice', '--port', String(PORT)]);
-    await t.waitFor(/Where does the host live\?/);
-    for (let i = 0; i < 10; i++) await t.keys('Down');
-    await t.waitFor(/❯ A physical server/);
+    await waitForScreen(t, /Where does the host live\?/);
+    await moveTo(t, 'A physical server');
     await t.keys('Enter');
-    let screen = await t.waitFor(/Show the console kit/);
+    let screen = await waitForScreen(t, /Show the console kit/);
     expect(screen).toContain('Ways into A physical server without SSH:');
     expect(screen).toContain('$ ipmitool -I lanplus -H <bmc-address> -U <bmc-user> -E sol activate');
     await t.keys('Enter');
-    await t.waitFor(/Saved to \/root\/ssh-doctor-kit\.sh/);
-    await t.waitFor(/Paste the block the kit printed/);
+    await waitForScreen(t, /Saved to \/root\/ssh-doctor-kit\.sh/);
+    await waitForScreen(t, /Paste the block the kit printed/);
 
     // The "console": run the saved kit on the server, copy what it printed.
     const run = await lab.sh('dash /root/ssh-doctor-kit.sh');
     expect(run.stdout).toContain('-----END SSH-DOCTOR KIT-----');
     await t.paste(run.stdout);
 
-    screen = await t.waitFor(/Paste these into the console \(as root\) to repair:/);
+    screen = await waitForScreen(t, /Paste these into the console \(as root\) to repair:/);
     expect(screen).toContain('[authorized-keys-permissions]');
     expect(screen).toContain('chmod 0600 /home/alice/.ssh/authorized_keys');
     await t.keys('Enter');
-    screen = await t.waitFor(/Next time:/);
+    screen = await waitForScreen(t, /Next time:/);
     expect(screen).toContain('[prevent-keep-session]');
-    await t.waitFor(/❯ Done/);
+    await waitForScreen(t, /❯ Done/);
     await t.keys('Enter'); // "Done" is the first item; the next one would create a backup key
-    await t.waitFor(/\[exited 1\]/);
+    await waitForScreen(t, /\[exited 1\]/);
     // Nothing was changed on the server by any of this.
     const mode = await lab.sh('stat -c %a /home/alice/.ssh/authorized_keys; ls /root/.ssh');
     expect(mode.stdout.trim()).toBe('666\nid_ed25519\nid_ed25519.pub');

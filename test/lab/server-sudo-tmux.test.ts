@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, requireLab, startLab, type Lab } from './lab.js';
 import { PORT, SETUP, sh } from '../server/lab-helpers.js';
-import { openTerminal } from './tmux.js';
+import { openTerminal, waitForScreen } from './tmux.js';
 
 describe.runIf(requireLab(['/usr/bin/sudo']))('interactive: rerun with sudo', () => {
   let lab: Lab;
@@ -18,18 +18,18 @@ printf 'Defaults lecture=never\\nalice ALL=(ALL:ALL) ALL\\n' > /etc/sudoers.d/al
   afterAll(() => lab?.close());
 
   it('offers sudo last; "Yes" hands the terminal to sudo, which asks for the password; the root run sees everything', async () => {
-    const term = await openTerminal(lab, ['server', '--user', 'alice', '--port', String(PORT)], {}, 'alice');
-    let s = await term.waitFor(/Rerun the checks that need root with sudo\?/, 20_000);
+    const term = await openTerminal(lab, ['server', '--user', 'alice', '--port', String(PORT)], { user: 'alice' });
+    let s = await waitForScreen(term, /Rerun the checks that need root with sudo\?/, 20_000);
     expect(s).toContain(`$ sudo -- ${process.execPath} ${CLI} server --user alice --port ${PORT}`);
     expect(s).toMatch(/❯ No, stop here/);
     await term.keys('Down');
-    await term.waitFor(/❯ Yes, rerun with sudo/);
+    await waitForScreen(term, /❯ Yes, rerun with sudo/);
     await term.keys('Enter');
-    s = await term.waitFor(/\[sudo\] password for alice:/, 15_000);
+    s = await waitForScreen(term, /\[sudo\] password for alice:/, 15_000);
     // The report of the first run was printed before sudo took the terminal.
     expect(await term.screen(200)).toMatch(/needs-root/);
     await term.keys('lab-only-pw', 'Enter');
-    s = await term.waitFor(/\[exited \d+\]/, 30_000);
+    s = await waitForScreen(term, /\[exited \d+\]/, 30_000);
     const all = await term.screen(300);
     const rootRun = all.slice(all.lastIndexOf('[sudo] password for alice:'));
     expect(rootRun).toContain('ssh-doctor server');

@@ -1,9 +1,12 @@
 // A real terminal inside the lab: tmux runs the built CLI, tests type keys and read the screen.
-import { CLI, type Lab } from './lab.js';
-
-export const SOCKET = '/run/ssh-doctor-test.tmux';
+// Each terminal has a tmux server of its own (its own socket), started before any key is sent
+// and killed when the test ends: a server shared between terminals could still be exiting when
+// the next one connects ("server exited unexpectedly").
+import { onTestFinished } from 'vitest';
+import { CLI, type ExecResult, type Lab } from './lab.js';
 
 export interface Terminal {
+  /** Sends keys (tmux key names, or text) at once; wait for the screen they lead to. */
   keys(...keys: string[]): Promise<void>;
   /** Pastes text the way a terminal paste does (one burst, not key by key). */
   paste(text: string): Promise<void>;
@@ -11,44 +14,91 @@ export interface Terminal {
   screen(scrollback?: number): Promise<string>;
   /** The screen with its colour/attribute escape sequences. */
   rawScreen(): Promise<string>;
-  /** Polls the screen until it matches (Ink draws asynchronously). */
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /** Any tmux command on this terminal's own server (its session is "t"). */
+  tmux(...args: string[]): Promise<ExecResult>;
+  /** Kills this terminal's tmux server and waits until it is gone. */
+  close(): Promise<void>;
 }
 
-/** `user`: run the CLI as that account (runuser), as a person logged in as them would. */
-export async function openTerminal(lab: Lab, args: string[], env: Record<string, string> = {}, user?: string): Promise<Terminal> {
+export type ScreenMatcher = RegExp | ((screen: string) => boolean);
+
+/** Polls the screen until it matches (Ink draws asynchronously) and returns it. */
+export async function waitForScreen(pane: Pick<Terminal, 'screen'>, matcher: ScreenMatcher, timeoutMs = 10_000): Promise<string> {
+  const test = typeof matcher === 'function' ? matcher : (s: string) => matcher.test(s);
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const now = await pane.screen();
+    if (test(now)) return now;
+    if (Date.now() > until) throw new Error(`screen never matched ${String(matcher)}:\n${now}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Sends one key, then waits for the screen to match. */
+export async function pressAndWait(term: Terminal, key: string, matcher: ScreenMatcher): Promise<string> {
+  await term.keys(key);
+  return waitForScreen(term, matcher);
+}
+
+/** Moves a menu's cursor down to the item starting with `label`, each move seen on screen. */
+export async function moveTo(term: Terminal, label: string, maxMoves = 20): Promise<string> {
+  let screen = await term.screen();
+  for (let i = 0; !screen.includes(`❯ ${label}`); i++) {
+    if (i === maxMoves) throw new Error(`no "${label}" in the menu:\n${screen}`);
+    const cursor = /❯ .*/.exec(screen)?.[0];
+    screen = await pressAndWait(term, 'Down', (s) => /❯ .*/.exec(s)?.[0] !== cursor);
+  }
+  return screen;
+}
+
+export interface TerminalOptions {
+  /** Added to the CLI's environment. */
+  env?: Record<string, string>;
+  /** Run the CLI as that account (runuser), as a person logged in as them would. */
+  user?: string;
+  /** Server options (`set -g`), in force before the CLI writes anything. */
+  tmuxOptions?: Record<string, string>;
+}
+
+let opened = 0;
+
+export async function openTerminal(lab: Lab, args: string[], { env = {}, user, tmuxOptions = {} }: TerminalOptions = {}): Promise<Terminal> {
+  const socket = `/run/ssh-doctor-tmux-${process.pid}-${++opened}`;
+  const tmux = (...a: string[]) => lab.exec(['tmux', '-S', socket, ...a]);
   const envArgs = Object.entries({ ...(user ? { HOME: `/home/${user}`, USER: user, LOGNAME: user } : {}), ...env }).map(([k, v]) => `${k}=${v}`);
   // CI=true makes Ink print only at exit; a person's terminal has no CI variable (nor, by
   // default, NO_COLOR, which the lab sets for the non-terminal runs).
   // The shell wrapper keeps the pane open after the CLI exits, showing its exit status.
   const cmd = ['bash', '-c', '"$@"; echo "[exited $?]"; sleep 600', '_', ...(user ? ['runuser', '-u', user, '--'] : []), 'env', '-u', 'CI', '-u', 'NO_COLOR', 'TERM=xterm-256color', ...envArgs, 'node', CLI, ...args];
-  const r = await lab.exec(['tmux', '-S', SOCKET, '-f', '/dev/null', 'new-session', '-d', '-s', 't', '-x', '110', '-y', '60', '--', ...cmd]);
-  if (r.exitCode !== 0) throw new Error(`tmux did not start: ${r.stderr}`);
-  const screen = async (scrollback = 0) =>
-    (await lab.exec(['tmux', '-S', SOCKET, 'capture-pane', '-p', '-t', 't', ...(scrollback ? ['-S', String(-scrollback)] : [])])).stdout;
-  return {
-    screen,
-    rawScreen: async () => (await lab.exec(['tmux', '-S', SOCKET, 'capture-pane', '-e', '-p', '-t', 't'])).stdout,
+  const options = Object.entries(tmuxOptions).flatMap(([k, v]) => ['set', '-g', k, v, ';']);
+  const started = await tmux('-f', '/dev/null', 'start-server', ';', ...options, 'new-session', '-d', '-s', 't', '-x', '110', '-y', '60', '--', ...cmd);
+  if (started.exitCode !== 0) throw new Error(`tmux did not start: ${started.stderr}`);
+  const term: Terminal = {
+    tmux,
+    screen: async (scrollback = 0) => (await tmux('capture-pane', '-p', '-t', 't', ...(scrollback ? ['-S', String(-scrollback)] : []))).stdout,
+    rawScreen: async () => (await tmux('capture-pane', '-e', '-p', '-t', 't')).stdout,
     async paste(text) {
-      await lab.exec(['tmux', '-S', SOCKET, 'load-buffer', '-'], { input: text });
-      await lab.exec(['tmux', '-S', SOCKET, 'paste-buffer', '-t', 't']);
+      await lab.exec(['tmux', '-S', socket, 'load-buffer', '-'], { input: text });
+      await tmux('paste-buffer', '-t', 't');
     },
     async keys(...keys) {
-      for (const k of keys) {
-        await lab.exec(['tmux', '-S', SOCKET, 'send-keys', '-t', 't', k]);
-        // Ink acts on a key with the screen it has drawn; let it draw before the next one.
-        await new Promise((r) => setTimeout(r, 200));
-      }
+      for (const k of keys) await tmux('send-keys', '-t', 't', k);
     },
-    async waitFor(pattern, timeoutMs = 10_000) {
-      const until = Date.now() + timeoutMs;
-      let last = '';
-      while (Date.now() < until) {
-        last = await screen();
-        if (pattern.test(last)) return last;
-        await new Promise((r) => setTimeout(r, 150));
-      }
-      throw new Error(`screen never matched ${pattern}:\n${last}`);
+    async close() {
+      await tmux('kill-server');
+      await until(async () => (await tmux('has-session')).exitCode !== 0, 'the tmux server did not exit');
+      await lab.exec(['rm', '-f', socket]);
     },
   };
+  onTestFinished(() => term.close());
+  await until(async () => (await tmux('has-session', '-t', 't')).exitCode === 0, 'the tmux server did not come up');
+  return term;
+}
+
+async function until(ready: () => Promise<boolean>, failure: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await ready())) {
+    if (Date.now() > deadline) throw new Error(failure);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

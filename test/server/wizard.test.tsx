@@ -7,10 +7,8 @@ import { serverMachine, type Gathered } from '../../flows/server.js';
 import { ServerWizard } from '../../src/ui/server/ServerWizard.js';
 import type { Fix } from '../../src/report.js';
 import type { ServerFacts } from '../../src/server/facts.js';
+import { KEY, sendAndWait, waitForFrame } from '../helpers/ink.js';
 
-const DOWN = '\u001B[B';
-const ENTER = '\r';
-const settle = () => new Promise((r) => setTimeout(r, 100));
 const broken: ServerFacts = { target: { user: 'alice', port: 22 }, root: true, privsepDir: { path: '/run/sshd', exists: false } };
 const healed: ServerFacts = { ...broken, privsepDir: { path: '/run/sshd', exists: true } };
 const fix: Fix = { id: 'create-privsep-dir', title: 'Create /run/sshd', commands: [['install', '-d', '-m', '0755', '/run/sshd']], risk: 'None: an empty directory.', undo: [['rmdir', '/run/sshd']] };
@@ -28,44 +26,35 @@ function start(via?: string) {
     { input: { mode: 'ask', proposeFix: (id) => (id === 'privsep-dir-missing' ? fix : undefined), ...(via ? { via } : {}) } },
   );
   actor.start();
-  return { actor, applyFix, ...render(<ServerWizard actor={actor} />) };
+  return { actor, applyFix, ui: render(<ServerWizard actor={actor} />) };
 }
 
 describe('server wizard', () => {
   it('shows the fix with commands, risk and undo, and applies it only after "Yes"', async () => {
-    const { lastFrame, stdin, applyFix, actor } = start();
-    await vi.waitFor(() => expect(lastFrame()).toContain('Apply this fix?'));
-    const f = lastFrame()!;
+    const { ui, applyFix, actor } = start();
+    const f = await waitForFrame(ui.lastFrame, 'Apply this fix?');
     expect(f).toContain('privsep-dir-missing');
     expect(f).toContain('Proposed fix: Create /run/sshd');
     expect(f).toContain('$ install -d -m 0755 /run/sshd');
     expect(f).toContain('None: an empty directory.');
     expect(f).toContain('rmdir /run/sshd');
     expect(applyFix).not.toHaveBeenCalled();
-    await settle();
-    stdin.write(DOWN);
-    await vi.waitFor(() => expect(lastFrame()).toMatch(/❯ Yes, apply it/));
-    await settle();
-    stdin.write(ENTER);
+    await sendAndWait(ui, KEY.down, /❯ Yes, apply it/);
+    await sendAndWait(ui, KEY.enter, 'privsep-dir-missing: applied');
     await vi.waitFor(() => expect(actor.getSnapshot().status).toBe('done'));
     expect(applyFix).toHaveBeenCalledTimes(1);
-    await vi.waitFor(() => expect(lastFrame()).toContain('privsep-dir-missing: applied'));
   });
 
   it('over --via, says on which host the fix would run', async () => {
-    const { lastFrame } = start('root@db1:2200');
-    await vi.waitFor(() => expect(lastFrame()).toContain('Apply this fix on root@db1:2200?'));
-    expect(lastFrame()).toContain('ssh-doctor server on root@db1:2200 (over SSH)');
+    const { ui } = start('root@db1:2200');
+    expect(await waitForFrame(ui.lastFrame, 'Apply this fix on root@db1:2200?')).toContain('ssh-doctor server on root@db1:2200 (over SSH)');
   });
 
   it('"No, leave it" is the default: Enter records a decline and applies nothing', async () => {
-    const { lastFrame, stdin, applyFix, actor } = start();
-    await vi.waitFor(() => expect(lastFrame()).toContain('Apply this fix?'));
-    expect(lastFrame()).toMatch(/❯ No, leave it/);
-    await settle();
-    stdin.write(ENTER);
+    const { ui, applyFix, actor } = start();
+    expect(await waitForFrame(ui.lastFrame, 'Apply this fix?')).toMatch(/❯ No, leave it/);
+    await sendAndWait(ui, KEY.enter, 'privsep-dir-missing: declined');
     await vi.waitFor(() => expect(actor.getSnapshot().status).toBe('done'));
     expect(applyFix).not.toHaveBeenCalled();
-    await vi.waitFor(() => expect(lastFrame()).toContain('privsep-dir-missing: declined'));
   });
 });

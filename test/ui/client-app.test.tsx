@@ -2,20 +2,43 @@
 import { describe, expect, it, vi } from 'vitest';
 import { render } from 'ink-testing-library';
 import { createActor, fromPromise } from 'xstate';
-import { clientFlow } from '../../flows/client.js';
+import { clientFlow, type FixOutcome } from '../../flows/client.js';
+import type { AltPortResult, DnsResult, HandshakeResult, KeyFilesResult, KnownHostsResult, LoginResult, ResolvedTarget, TcpResult } from '../../src/probes/client/types.js';
+import type { Fix } from '../../src/report.js';
 import { ClientApp } from '../../src/ui/client/ClientApp.js';
 import * as fx from '../flows/client-fixtures.js';
+import { KEY, sendAndWait, waitForFrame } from '../helpers/ink.js';
 
-function wizard(outputs: Record<string, unknown>) {
-  const applied: unknown[] = [];
-  const actors = {
-    ...Object.fromEntries(Object.entries(outputs).map(([id, out]) => [id, fromPromise(async () => out)])),
-    applyFix: fromPromise(async ({ input }: any) => {
-      applied.push(input.fix);
-      return { fixId: input.fix.id, ok: true, log: ['$ chmod 0600 /root/.ssh/id_ed25519'], verified: 'now 0600' };
-    }),
-  };
-  const actor = createActor(clientFlow.provide({ actors: actors as any }), {
+interface ProbeOutputs {
+  sshConfig: ResolvedTarget;
+  keyFiles: KeyFilesResult;
+  knownHosts: KnownHostsResult;
+  dns: DnsResult;
+  tcp: TcpResult;
+  altPorts?: AltPortResult[];
+  handshake: HandshakeResult;
+  login: LoginResult;
+}
+
+function wizard(out: ProbeOutputs) {
+  const applied: Fix[] = [];
+  const fakes = clientFlow.provide({
+    actors: {
+      sshConfig: fromPromise(async () => out.sshConfig),
+      keyFiles: fromPromise(async () => out.keyFiles),
+      knownHosts: fromPromise(async () => out.knownHosts),
+      dns: fromPromise(async () => out.dns),
+      tcp: fromPromise(async () => out.tcp),
+      altPorts: fromPromise(async () => out.altPorts ?? []),
+      handshake: fromPromise(async () => out.handshake),
+      login: fromPromise(async () => out.login),
+      applyFix: fromPromise(async ({ input }): Promise<FixOutcome> => {
+        applied.push(input.fix);
+        return { fixId: input.fix.id, ok: true, log: ['$ chmod 0600 /root/.ssh/id_ed25519'], verified: 'now 0600' };
+      }),
+    },
+  });
+  const actor = createActor(fakes, {
     input: { destination: 'box', sshFlags: [], timeoutMs: 5000, interactive: true, autoApply: false },
   });
   const ui = render(<ClientApp actor={actor} />);
@@ -23,7 +46,7 @@ function wizard(outputs: Record<string, unknown>) {
   return { ui, actor, applied };
 }
 
-const tooOpenKey = {
+const tooOpenKey: ProbeOutputs = {
   sshConfig: fx.target,
   keyFiles: fx.keyFiles.tooOpen,
   knownHosts: fx.knownHosts.empty,
@@ -36,41 +59,45 @@ const tooOpenKey = {
 describe('ClientApp', () => {
   it('shows each probe, the verdict with evidence, and the fix in the menu', async () => {
     const { ui } = wizard(tooOpenKey);
-    await vi.waitFor(() => expect(ui.lastFrame()).toMatch(/❯ Fix: Make \/root\/.ssh\/id_ed25519 readable by you only/));
-    const frame = ui.lastFrame()!;
+    const frame = await waitForFrame(ui.lastFrame, /❯ Fix: Make \/root\/.ssh\/id_ed25519 readable by you only/);
     expect(frame).toMatch(/✔ tcp .*SSH-2\.0-OpenSSH_9\.2p1/);
     expect(frame).toMatch(/✖ keys .*0644/);
     expect(frame).toContain('[private-key-permissions]');
     expect(frame).toContain('/root/.ssh/id_ed25519 has mode 0644');
     expect(frame).toContain('[host-key-unknown]');
+    // The login got as far as authentication: no "locked out" detour on offer.
+    expect(frame).not.toContain("I'm locked out");
   });
 
   it('Enter on the fix previews its exact command; "No" runs nothing, "Yes" runs it once', async () => {
     const { ui, applied } = wizard(tooOpenKey);
-    await vi.waitFor(() => expect(ui.lastFrame()).toMatch(/❯ Fix: Make/));
-    ui.stdin.write('\r');
-    await vi.waitFor(() => expect(ui.lastFrame()).toContain('Run these commands now?'));
-    expect(ui.lastFrame()).toContain('$ chmod 0600 /root/.ssh/id_ed25519');
-    expect(ui.lastFrame()).toContain('Undo: chmod 0644 /root/.ssh/id_ed25519');
-    ui.stdin.write('\r'); // "No" is first
-    await vi.waitFor(() => expect(ui.lastFrame()).not.toContain('Run these commands now?'));
+    await waitForFrame(ui.lastFrame, /❯ Fix: Make/);
+    const preview = await sendAndWait(ui, KEY.enter, 'Run these commands now?');
+    expect(preview).toContain('$ chmod 0600 /root/.ssh/id_ed25519');
+    expect(preview).toContain('Undo: chmod 0644 /root/.ssh/id_ed25519');
+    await sendAndWait(ui, KEY.enter, (f) => !f.includes('Run these commands now?')); // "No" is first
     expect(applied).toHaveLength(0);
-    ui.stdin.write('\r');
-    await vi.waitFor(() => expect(ui.lastFrame()).toContain('Run these commands now?'));
-    ui.stdin.write('\u001B[B'); // down to "Yes"
-    await vi.waitFor(() => expect(ui.lastFrame()).toMatch(/❯ Yes, run them/));
-    ui.stdin.write('\r');
-    await vi.waitFor(() => expect(ui.lastFrame()).toContain('✔ now 0600'));
+    await sendAndWait(ui, KEY.enter, 'Run these commands now?');
+    await sendAndWait(ui, KEY.down, /❯ Yes, run them/);
+    const after = await sendAndWait(ui, KEY.enter, '✔ now 0600');
     expect(applied).toHaveLength(1);
-    expect(ui.lastFrame()).not.toMatch(/Fix: Make/);
+    expect(after).not.toMatch(/Fix: Make/);
   });
 
   it('on a timeout it offers the locked-out path and says which layers to check', async () => {
     const { ui, actor } = wizard({ ...tooOpenKey, keyFiles: fx.keyFiles.good, tcp: fx.tcp.timeout });
-    await vi.waitFor(() => expect(ui.lastFrame()).toMatch(/I'm locked out/));
-    expect(ui.lastFrame()).toMatch(/security group/);
-    ui.stdin.write('\r');
+    expect(await waitForFrame(ui.lastFrame, /I'm locked out/)).toMatch(/security group/);
+    ui.stdin.write(KEY.enter);
     await vi.waitFor(() => expect(actor.getSnapshot().status).toBe('done'));
     expect(actor.getSnapshot().context.next).toBe('locked-out');
+  });
+
+  it('refused: offers only the other ports where SSH answered, and diagnoses there', async () => {
+    const { ui, actor } = wizard({ ...tooOpenKey, keyFiles: fx.keyFiles.good, tcp: fx.tcp.refused, altPorts: fx.altPorts.found });
+    const frame = await waitForFrame(ui.lastFrame, '❯ Diagnose port 2222 instead (SSH answers there)');
+    expect(frame).not.toContain('port 2200');
+    expect(frame).toContain("I'm locked out");
+    ui.stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(actor.getSnapshot().context.input.sshFlags).toEqual(['-p', '2222']));
   });
 });

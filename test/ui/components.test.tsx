@@ -2,7 +2,10 @@
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/report.js';
-import { Choice, FindingView, FixPreview, ProbeList } from '../../src/ui/components.js';
+import { Choice } from '../../src/ui/shared/Choice.js';
+import { FindingView } from '../../src/ui/shared/FindingView.js';
+import { FixPreview } from '../../src/ui/shared/FixPreview.js';
+import { ProbeList } from '../../src/ui/shared/ProbeList.js';
 
 const HOSTILE = '\x1b]52;c;cHduZWQ=\x07\x1b[2J\x1b]2;pwned\x07\r\x1b[Kfake\x9b31m\x7f\u202e';
 const SHOWN = '\\x1b]52;c;cHduZWQ=\\x07\\x1b[2J\\x1b]2;pwned\\x07\\x0d\\x1b[Kfake\\x9b31m\\x7f\\u202e';

@@ -1,11 +1,17 @@
-// The client wizard: renders the flow's state and turns key presses into flow events.
+// The client wizard: renders the flow's state and turns key presses into flow events. What it
+// offers is what the flow accepts now (snapshot.can), never a rule of its own.
 import { useEffect } from 'react';
 import { Box, Text, useApp } from 'ink';
 import { useSelector } from '@xstate/react';
 import type { Actor } from 'xstate';
-import type { ClientFlow } from '../../../flows/client.js';
+import type { ClientContext, ClientEvent, ClientFlow } from '../../../flows/client.js';
 import { inert } from '../../inert.js';
-import { Choice, FindingView, FixPreview, ProbeList, VerdictView } from '../components.js';
+import { Choice } from '../shared/Choice.js';
+import { Confirm } from '../shared/Confirm.js';
+import { FindingView } from '../shared/FindingView.js';
+import { FixPreview } from '../shared/FixPreview.js';
+import { ProbeList } from '../shared/ProbeList.js';
+import { VerdictView } from '../shared/VerdictView.js';
 import { clientVerdict } from '../../client/findings.js';
 
 const LABELS: Record<string, string> = {
@@ -20,7 +26,15 @@ const LABELS: Record<string, string> = {
   applyFix: 'Applying the fix',
 };
 
-const NETWORK_TROUBLE = new Set(['connection-refused', 'connection-timeout', 'no-route', 'banner-exchange-failed']);
+/** Every next step a report can name; the flow's guards decide which it takes now. */
+function nextSteps(ctx: ClientContext): { label: string; event: ClientEvent }[] {
+  return [
+    ...ctx.findings.flatMap((f) => (f.fix ? [{ label: `Fix: ${f.fix.title}`, event: { type: 'FIX' as const, fixId: f.fix.id } }] : [])),
+    ...(ctx.altPorts ?? []).map((a) => ({ label: `Diagnose port ${a.port} instead (SSH answers there)`, event: { type: 'RETRY_PORT' as const, port: a.port } })),
+    { label: "I'm locked out: show the ways in that bypass SSH", event: { type: 'LOCKED_OUT' } },
+    { label: 'Quit', event: { type: 'QUIT' } },
+  ];
+}
 
 export function ClientApp({ actor }: { actor: Actor<ClientFlow> }) {
   const { exit } = useApp();
@@ -35,15 +49,10 @@ export function ClientApp({ actor }: { actor: Actor<ClientFlow> }) {
   const concluded = ctx.findings.length > 0;
   const t = ctx.target;
 
-  type Action = 'quit' | 'locked-out' | `fix:${string}` | `port:${number}`;
-  const menu: { label: string; value: Action }[] = [
-    ...ctx.findings.flatMap((f) => (f.fix ? [{ label: `Fix: ${f.fix.title}`, value: `fix:${f.fix.id}` as Action }] : [])),
-    ...(ctx.altPorts ?? [])
-      .filter((a) => a.bannerOutcome === 'ssh')
-      .map((a) => ({ label: `Diagnose port ${a.port} instead (SSH answers there)`, value: `port:${a.port}` as Action })),
-    ...(NETWORK_TROUBLE.has(ctx.verdictId ?? '') ? [{ label: "I'm locked out: show the ways in that bypass SSH", value: 'locked-out' as Action }] : []),
-    { label: 'Quit', value: 'quit' },
-  ];
+  // An event as the item's value: a menu with other steps is a new menu, its cursor back on top.
+  const menu = nextSteps(ctx)
+    .filter((step) => snapshot.can(step.event))
+    .map((step) => ({ label: step.label, value: JSON.stringify(step.event), event: step.event }));
 
   return (
     <Box flexDirection="column">
@@ -64,27 +73,14 @@ export function ClientApp({ actor }: { actor: Actor<ClientFlow> }) {
           <Text color={o.ok ? 'green' : 'red'}>{o.ok ? `✔ ${inert(o.verified ?? 'Done.')}` : '✖ The fix did not complete; nothing after the failed step ran.'}</Text>
         </Box>
       ))}
-      {snapshot.matches('report') && (
-        <Choice<Action>
-          items={menu}
-          onSelect={(v) => {
-            if (v === 'quit') actor.send({ type: 'QUIT' });
-            else if (v === 'locked-out') actor.send({ type: 'LOCKED_OUT' });
-            else if (v.startsWith('port:')) actor.send({ type: 'RETRY_PORT', port: Number(v.slice(5)) });
-            else actor.send({ type: 'FIX', fixId: v.slice(4) });
-          }}
-        />
-      )}
-      {snapshot.matches('confirming') && ctx.pendingFix && (
+      {menu.length > 0 && <Choice items={menu} onSelect={(v) => actor.send(menu.find((m) => m.value === v)!.event)} />}
+      {snapshot.can({ type: 'CONFIRM' }) && ctx.pendingFix && (
         <Box flexDirection="column">
           <FixPreview fix={ctx.pendingFix} />
-          <Text>Run these commands now?</Text>
-          <Choice<'yes' | 'no'>
-            items={[
-              { label: 'No, leave everything as it is', value: 'no' },
-              { label: 'Yes, run them', value: 'yes' },
-            ]}
-            onSelect={(v) => actor.send({ type: v === 'yes' ? 'CONFIRM' : 'DECLINE' })}
+          <Confirm
+            message="Run these commands now?"
+            labels={{ no: 'No, leave everything as it is', yes: 'Yes, run them' }}
+            onAnswer={(yes) => actor.send({ type: yes ? 'CONFIRM' : 'DECLINE' })}
           />
         </Box>
       )}

@@ -1,35 +1,25 @@
 // With no host on the command line: ask for one, offering localhost and the locked-out path.
 import { useState } from 'react';
-import { Box, Text, render, useApp, useInput } from 'ink';
-import { Choice, useInteractive } from '../components.js';
+import { Box, Text, render, useApp } from 'ink';
+import { Choice } from '../shared/Choice.js';
+import { TextField } from '../shared/TextField.js';
 
 type Answer = string | 'locked-out' | undefined;
 
 function AskTarget({ onDone }: { onDone: (a: Answer) => void }) {
   const { exit } = useApp();
   const [typing, setTyping] = useState(false);
-  const [text, setText] = useState('');
-  const interactive = useInteractive();
   const finish = (a: Answer) => {
     onDone(a);
     exit();
   };
-  useInput(
-    (input, key) => {
-      if (key.return) finish(text.trim() || undefined);
-      else if (key.escape) finish(undefined);
-      else if (key.backspace || key.delete) setText((t) => t.slice(0, -1));
-      // A paste arrives as one string: keep its printable characters.
-      else setText((t) => t + input.replace(/[^\x20-\x7e]/g, ''));
-    },
-    { isActive: interactive && typing },
-  );
   if (typing) {
     return (
-      <Box flexDirection="column">
-        <Text>Host to diagnose ([user@]host[:port]), Enter to start, Esc to leave:</Text>
-        <Text color="cyan">› {text}</Text>
-      </Box>
+      <TextField
+        label="Host to diagnose ([user@]host[:port]), Enter to start, Esc to leave"
+        onSubmit={(host) => finish(host || undefined)}
+        onCancel={() => finish(undefined)}
+      />
     );
   }
   return (

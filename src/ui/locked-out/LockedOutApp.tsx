@@ -3,15 +3,20 @@ import { useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import Spinner from 'ink-spinner';
 import { useSelector } from '@xstate/react';
-import type { Actor } from 'xstate';
+import type { Actor, SnapshotFrom } from 'xstate';
 import type { lockedOutFlow } from '../../../flows/locked-out.js';
-import { parseAddress } from '../../locked-out/cloud/cidr.js';
 import { KIT_END, kitScript } from '../../locked-out/kit/script.js';
 import { KIT_INPUT_MAX_BYTES } from '../../locked-out/kit/decode.js';
 import { PROVIDERS, providerById, type Provider, type ProviderId } from '../../locked-out/providers.js';
-import { targetValueProblem } from '../../locked-out/target-values.js';
+import { targetFieldProblem, targetFields } from '../../locked-out/target-fields.js';
 import { inert } from '../../inert.js';
-import { Choice, FindingView, FixPreview, ProbeList, useInteractive } from '../components.js';
+import { Choice } from '../shared/Choice.js';
+import { Confirm } from '../shared/Confirm.js';
+import { FindingView } from '../shared/FindingView.js';
+import { FixPreview } from '../shared/FixPreview.js';
+import { ProbeList } from '../shared/ProbeList.js';
+import { TextField } from '../shared/TextField.js';
+import { useInteractive } from '../shared/use-interactive.js';
 
 type FlowActor = Actor<typeof lockedOutFlow>;
 
@@ -43,16 +48,16 @@ export function LockedOutApp({ actor }: { actor: FlowActor }) {
         </Text>
       ))}
       {ctx.error && <Text color="yellow">{inert(ctx.error)}</Text>}
-      {state.matches('offerFix') && ctx.queue[0] && (
+      {state.can({ type: 'CONFIRM' }) && ctx.queue[0] && (
         <Box flexDirection="column">
           {ctx.findings.filter((f) => f.fix?.id === ctx.queue[0]!.id).map((f) => <FindingView key={f.id} finding={f} />)}
           <FixPreview fix={ctx.queue[0]} />
-          <Text>Run this command now?</Text>
-          {/* "No" first: Enter pressed in haste changes nothing. A new key per fix resets the cursor. */}
-          <Choice
+          {/* A new key per fix puts the cursor back on "No". */}
+          <Confirm
             key={ctx.queue[0].id}
-            items={[{ label: 'No, leave it', value: 'no' }, { label: 'Yes, run it', value: 'yes' }]}
-            onSelect={(v) => actor.send({ type: v === 'yes' ? 'CONFIRM' : 'DECLINE' })}
+            message="Run this command now?"
+            labels={{ no: 'No, leave it', yes: 'Yes, run it' }}
+            onAnswer={(yes) => actor.send({ type: yes ? 'CONFIRM' : 'DECLINE' })}
           />
         </Box>
       )}
@@ -79,25 +84,28 @@ export function LockedOutApp({ actor }: { actor: FlowActor }) {
           <Choice items={[{ label: 'Next: how not to be locked out again', value: 'next' }]} onSelect={() => actor.send({ type: 'NEXT' })} />
         </Box>
       )}
-      {(state.matches('prevention') || state.matches('preventionShown')) && (
-        <Box flexDirection="column">
-          <Text bold>Next time:</Text>
-          {ctx.prevention.map((f) => (
-            <Box key={f.id} flexDirection="column">
-              <FindingView finding={f} />
-              {f.fix && state.matches('prevention') && <FixPreview fix={f.fix} />}
-            </Box>
-          ))}
-          {/* Choosing a fix here applies it: "Done" comes first so Enter pressed in haste changes nothing. */}
-          <Choice
-            items={[
-              { label: 'Done', value: 'done' },
-              ...(state.matches('prevention') ? ctx.prevention.flatMap((f) => (f.fix ? [{ label: f.fix.title, value: f.fix.id }] : [])) : []),
-            ]}
-            onSelect={(v) => actor.send(v === 'done' ? { type: 'DONE' } : { type: 'APPLY', fixId: v })}
-          />
+      {(state.matches('prevention') || state.matches('preventionShown')) && <Prevention state={state} actor={actor} />}
+    </Box>
+  );
+}
+
+/** The advice; the fixes the flow still lets through are previewed and offered after "Done". */
+function Prevention({ state, actor }: { state: SnapshotFrom<typeof lockedOutFlow>; actor: FlowActor }) {
+  const offered = state.context.prevention.flatMap((f) => (f.fix && state.can({ type: 'APPLY', fixId: f.fix.id }) ? [f.fix] : []));
+  return (
+    <Box flexDirection="column">
+      <Text bold>Next time:</Text>
+      {state.context.prevention.map((f) => (
+        <Box key={f.id} flexDirection="column">
+          <FindingView finding={f} />
+          {f.fix && offered.includes(f.fix) && <FixPreview fix={f.fix} />}
         </Box>
-      )}
+      ))}
+      {/* Choosing a fix here applies it: "Done" comes first so Enter pressed in haste changes nothing. */}
+      <Choice
+        items={[{ label: 'Done', value: 'done' }, ...offered.map((fix) => ({ label: fix.title, value: fix.id }))]}
+        onSelect={(v) => actor.send(v === 'done' ? { type: 'DONE' } : { type: 'APPLY', fixId: v })}
+      />
     </Box>
   );
 }
@@ -177,55 +185,32 @@ function PasteBox({ onPaste, onSkip }: { onPaste: (text: string) => void; onSkip
   );
 }
 
-const FIELDS: Record<string, { key: 'instance' | 'region' | 'zone' | 'project' | 'resourceGroup'; label: string; optional?: boolean }[]> = {
-  aws: [{ key: 'instance', label: 'Instance id (i-…)' }, { key: 'region', label: 'Region (empty: the CLI default)', optional: true }],
-  gcp: [{ key: 'instance', label: 'VM name' }, { key: 'zone', label: 'Zone (empty: the gcloud default)', optional: true }, { key: 'project', label: 'Project (empty: the gcloud default)', optional: true }],
-  azure: [{ key: 'resourceGroup', label: 'Resource group' }, { key: 'instance', label: 'VM name' }],
-  digitalocean: [{ key: 'instance', label: 'Droplet id' }],
-  hetzner: [{ key: 'instance', label: 'Server name or id' }],
-};
-
 /** One question at a time; an empty required answer skips the CLI check. */
 function TargetForm({ provider, initial, actor }: { provider: Provider; initial: Record<string, string | number | undefined>; actor: FlowActor }) {
-  const fields = [...(FIELDS[provider.id] ?? []), { key: 'myIp' as const, label: 'Your public IP address (as your browser or router shows it)' }];
+  const fields = targetFields(provider.id);
   const [i, setI] = useState(0);
   const [answers, setAnswers] = useState<Record<string, string>>(() => Object.fromEntries(Object.entries(initial).filter(([, v]) => typeof v === 'string')) as Record<string, string>);
-  const [text, setText] = useState('');
-  const [problem, setProblem] = useState('');
   const field = fields[i]!;
-  useInput(
-    (input, key) => {
-      if (key.escape) return actor.send({ type: 'SKIP' });
-      if (key.backspace || key.delete) return setText((t) => t.slice(0, -1));
-      if (!key.return) return setText((t) => t + input.replace(/[^\x20-\x7e]/g, ''));
-      const v = text.trim() || answers[field.key] || '';
-      if (!v && !('optional' in field && field.optional)) return actor.send({ type: 'SKIP' });
-      if (field.key === 'myIp' && !parseAddress(v)) return setProblem(`"${v}" is not an IPv4 or IPv6 address.`);
-      const problem = v && field.key !== 'myIp' ? targetValueProblem(field.key, v) : undefined;
-      if (problem) return setProblem(problem);
-      const next = { ...answers, [field.key]: v };
-      setAnswers(next);
-      setText('');
-      setProblem('');
-      if (i + 1 < fields.length) setI(i + 1);
-      else {
-        const clean = Object.fromEntries(Object.entries(next).filter(([, x]) => x)) as { instance: string; myIp: string };
-        actor.send({ type: 'TARGET', target: clean });
-      }
-    },
-    { isActive: useInteractive() },
-  );
   return (
     <Box flexDirection="column">
       <Text>
         {provider.cli} can check the instance and its firewall (read-only). Empty answer or Esc: skip to the console steps.
       </Text>
-      <Text>
-        {field.label}
-        {answers[field.key] ? ` [${answers[field.key]}]` : ''}:
-      </Text>
-      <Text color="cyan">› {text}</Text>
-      {problem && <Text color="yellow">{problem}</Text>}
+      <TextField
+        key={field.key}
+        label={field.label}
+        defaultValue={answers[field.key]}
+        validate={(v) => targetFieldProblem(field.key, v)}
+        onCancel={() => actor.send({ type: 'SKIP' })}
+        onSubmit={(v) => {
+          if (!v && !field.optional) return actor.send({ type: 'SKIP' });
+          const next = { ...answers, [field.key]: v };
+          setAnswers(next);
+          if (i + 1 < fields.length) return setI(i + 1);
+          const given = Object.fromEntries(Object.entries(next).filter(([, x]) => x)) as { instance: string; myIp: string };
+          actor.send({ type: 'TARGET', target: given });
+        }}
+      />
     </Box>
   );
 }

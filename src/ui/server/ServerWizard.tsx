@@ -5,7 +5,10 @@ import type { Actor } from 'xstate';
 import type { serverMachine } from '../../../flows/server.js';
 import { inert } from '../../inert.js';
 import { formatCommand } from '../../report.js';
-import { Choice, FindingView, FixPreview, ProbeList } from '../components.js';
+import { Confirm } from '../shared/Confirm.js';
+import { FindingView } from '../shared/FindingView.js';
+import { FixPreview } from '../shared/FixPreview.js';
+import { ProbeList } from '../shared/ProbeList.js';
 
 export function ServerWizard({ actor }: { actor: Actor<typeof serverMachine> }) {
   const state = useSelector(actor, (s) => s);
@@ -27,24 +30,24 @@ export function ServerWizard({ actor }: { actor: Actor<typeof serverMachine> }) 
         <Box flexDirection="column">
           <FindingView finding={current} />
           <FixPreview fix={current.fix} />
-          <Text>{input.via ? `Apply this fix on ${inert(input.via)}?` : 'Apply this fix?'}</Text>
-          {/* "No" first: Enter pressed in haste changes nothing. A new key per fix resets the cursor. */}
-          <Choice
+          {/* A new key per fix puts the cursor back on "No". */}
+          <Confirm
             key={current.id}
-            items={[{ label: 'No, leave it', value: 'no' }, { label: 'Yes, apply it', value: 'yes' }, { label: 'Quit', value: 'quit' }]}
-            onSelect={(v) => actor.send({ type: v === 'yes' ? 'CONFIRM' : v === 'no' ? 'DECLINE' : 'QUIT' })}
+            message={input.via ? `Apply this fix on ${input.via}?` : 'Apply this fix?'}
+            labels={{ no: 'No, leave it', yes: 'Yes, apply it' }}
+            onAnswer={(yes) => actor.send({ type: yes ? 'CONFIRM' : 'DECLINE' })}
+            onQuit={() => actor.send({ type: 'QUIT' })}
           />
         </Box>
       )}
       {state.matches('offeringSudo') && input.sudo && (
-        <Box flexDirection="column">
-          <Text>Rerun the checks that need root with sudo? sudo asks for your password itself; ssh-doctor never sees or keeps it.</Text>
+        <Confirm
+          message="Rerun the checks that need root with sudo? sudo asks for your password itself; ssh-doctor never sees or keeps it."
+          labels={{ no: 'No, stop here', yes: 'Yes, rerun with sudo' }}
+          onAnswer={(yes) => actor.send({ type: yes ? 'CONFIRM' : 'DECLINE' })}
+        >
           <Text color="cyan">$ {formatCommand(input.sudo)}</Text>
-          <Choice
-            items={[{ label: 'No, stop here', value: 'no' }, { label: 'Yes, rerun with sudo', value: 'yes' }]}
-            onSelect={(v) => actor.send({ type: v === 'yes' ? 'CONFIRM' : 'DECLINE' })}
-          />
-        </Box>
+        </Confirm>
       )}
       {(state.matches('applying') || state.matches('verifying')) && <Text color="cyan">{state.matches('applying') ? 'Applying…' : 'Checking again…'}</Text>}
     </Box>

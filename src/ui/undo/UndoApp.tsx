@@ -7,7 +7,8 @@ import { formatUndo } from '../../report.js';
 import type { JournalEntry } from '../../fixes/journal.js';
 import type { RevertResult } from '../../fixes/revert.js';
 import { viaName } from '../../server/host.js';
-import { Choice } from '../components.js';
+import { Choice } from '../shared/Choice.js';
+import { Confirm } from '../shared/Confirm.js';
 
 type Screen =
   | { at: 'pick' }
@@ -62,11 +63,12 @@ export function UndoApp({ entries, revert, onExit }: {
           <Text>Undoing…</Text>
         ) : (
           // A key of its own: otherwise React reuses the picker's menu and its cursor position.
-          <Choice
+          <Confirm
             key={`confirm-${e.id}`}
-            items={[{ label: 'No, leave it', value: 'no' }, { label: 'Yes, undo it', value: 'yes' }]}
-            onSelect={(v) => {
-              if (v !== 'yes') return finish(0, { at: 'done', entry: e });
+            message="Undo this change?"
+            labels={{ no: 'No, leave it', yes: 'Yes, undo it' }}
+            onAnswer={(yes) => {
+              if (!yes) return finish(0, { at: 'done', entry: e });
               setScreen({ at: 'running', entry: e });
               void revert(e).then((result) => finish(result.ok ? 0 : 1, { at: 'done', entry: e, result }));
             }}

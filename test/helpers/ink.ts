@@ -1,0 +1,48 @@
+// Waiting for the frame instead of sleeping (cli-kit's sendInputAndWaitForContent): a flow's
+// actor answers on its own time, and a key written before the frame it is meant for would act
+// on the screen before it.
+import type { render } from 'ink-testing-library';
+
+export type Ui = Pick<ReturnType<typeof render>, 'lastFrame' | 'stdin'>;
+export type FrameMatcher = string | RegExp | ((frame: string) => boolean);
+
+export const KEY = { down: '\u001B[B', enter: '\r', escape: '\u001B', backspace: '\u007F' } as const;
+
+const matches = (frame: string, m: FrameMatcher) => (typeof m === 'string' ? frame.includes(m) : m instanceof RegExp ? m.test(frame) : m(frame));
+
+// React's scheduler uses setImmediate in Node: yield past it, then past any timer it set.
+const tick = () => new Promise((resolve) => setImmediate(() => setTimeout(resolve, 0)));
+
+/**
+ * Polls `frame` (usually lastFrame; `() => frames.join('\n')` once the app has exited) until it
+ * matches, then yields once more so the input handlers of that frame are in place.
+ */
+export async function waitForFrame(frame: () => string | undefined, matcher: FrameMatcher, timeoutMs = 5000): Promise<string> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const now = frame() ?? '';
+    if (matches(now, matcher)) {
+      await tick();
+      return now;
+    }
+    if (Date.now() > until) throw new Error(`the frame never matched ${String(matcher)}:\n${now}`);
+    await tick();
+  }
+}
+
+/** Types `input` (keys or text, in order), then waits for the frame to match. */
+export async function sendAndWait(ui: Ui, input: string | readonly string[], matcher: FrameMatcher): Promise<string> {
+  for (const s of typeof input === 'string' ? [input] : input) ui.stdin.write(s);
+  return waitForFrame(ui.lastFrame, matcher);
+}
+
+/** Moves the menu cursor down to `label` (each move shown before the next) and presses Enter. */
+export async function choose(ui: Ui, label: string, maxMoves = 20): Promise<void> {
+  let frame = await waitForFrame(ui.lastFrame, '❯ ');
+  for (let i = 0; !frame.includes(`❯ ${label}`); i++) {
+    if (i === maxMoves) throw new Error(`no "${label}" in the menu:\n${frame}`);
+    const before = frame;
+    frame = await sendAndWait(ui, KEY.down, (f) => f !== before);
+  }
+  ui.stdin.write(KEY.enter);
+}
