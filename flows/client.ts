@@ -5,7 +5,7 @@ import { assign, setup } from 'xstate';
 import { notProvided } from './actors.js';
 import type { Finding, Fix, ProbeRecord, ProbeStatus } from '../src/report.js';
 import type {
-  AltPortResult,
+  OtherPortResult,
   DnsResult,
   HandshakeResult,
   KeyFilesResult,
@@ -16,9 +16,9 @@ import type {
   TcpResult,
 } from '../src/probes/client/types.js';
 import { compareHostKey } from '../src/probes/client/known-hosts.js';
-import { altPortCandidates } from '../src/probes/client/tcp.js';
+import { otherPortCandidates } from '../src/probes/client/tcp.js';
 import { clientFindings, type ClientFacts, type ClientVerdictId } from '../src/client/findings.js';
-import { describeProbe } from '../src/client/probe-details.js';
+import { CLIENT_PROBES } from '../src/client/probe-details.js';
 import { networkEndpoint } from '../src/client/endpoint.js';
 
 export interface ClientInput {
@@ -61,7 +61,7 @@ export type ClientEvent =
   | { type: 'RETRY_PORT'; port: number }
   | { type: 'QUIT' };
 
-const FACT_KEYS = ['target', 'dns', 'tcp', 'altPorts', 'keys', 'knownHosts', 'handshake', 'login'] as const satisfies readonly (keyof ClientFacts)[];
+const FACT_KEYS = ['target', 'dns', 'tcp', 'otherPorts', 'keys', 'knownHosts', 'handshake', 'login'] as const satisfies readonly (keyof ClientFacts)[];
 
 /** The same ssh flags with the port replaced. */
 function withPort(sshFlags: readonly string[], port: number): string[] {
@@ -131,7 +131,7 @@ export const clientFlow = setup({
     sshConfig: notProvided<ResolvedTarget, { destination: string; sshFlags: string[]; timeoutMs: number }>('sshConfig'),
     dns: notProvided<DnsResult, { host: string; family: ResolvedTarget['addressFamily']; timeoutMs: number }>('dns'),
     tcp: notProvided<TcpResult, { addresses: string[]; port: number; timeoutMs: number }>('tcp'),
-    altPorts: notProvided<AltPortResult[], { address: string; ports: number[]; timeoutMs: number }>('altPorts'),
+    otherPorts: notProvided<OtherPortResult[], { address: string; ports: number[]; timeoutMs: number }>('otherPorts'),
     keyFiles: notProvided<KeyFilesResult, { target: ResolvedTarget; sshFlags: string[]; timeoutMs: number }>('keyFiles'),
     knownHosts: notProvided<KnownHostsResult, { target: ResolvedTarget; timeoutMs: number }>('knownHosts'),
     handshake: notProvided<HandshakeResult, { address: string; port: number; user: string; timeoutMs: number; preferredHostKeyTypes: string[] }>('handshake'),
@@ -148,13 +148,13 @@ export const clientFlow = setup({
     canAutoApply: ({ context }) => context.input.autoApply && context.findings.some((f) => f.fix),
     interactive: ({ context }) => context.input.interactive,
     hasFix: ({ context }, p: { fixId: string }) => context.findings.some((f) => f.fix?.id === p.fixId),
-    sshFoundOn: ({ context }, p: { port: number }) => (context.altPorts ?? []).some((a) => a.port === p.port && a.bannerOutcome === 'ssh'),
+    sshFoundOn: ({ context }, p: { port: number }) => (context.otherPorts ?? []).some((a) => a.port === p.port && a.bannerOutcome === 'ssh'),
   },
   actions: {
     startProbe: assign(({ context }, p: { id: string }) => ({ started: { ...context.started, [p.id]: Date.now() } })),
     recordProbe: assign(({ context, event }, p: { id: string; key: keyof ClientFacts }) => {
       const output = (event as unknown as { output: unknown }).output;
-      const { status, detail } = describeProbe(p.id, output);
+      const { status, detail } = (CLIENT_PROBES[p.key].describe as (o: unknown) => { status: ProbeStatus; detail: string })(output);
       return { [p.key]: output, probes: record(context, p.id, status, detail) };
     }),
     recordFailure: assign(({ context, event }, p: { id: string }) => {
@@ -263,14 +263,14 @@ export const clientFlow = setup({
             otherPorts: {
               entry: [{ type: 'startProbe', params: { id: 'other-ports' } }, { type: 'decide', params: { verdictId: 'connection-refused' } }],
               invoke: {
-                id: 'altPorts',
-                src: 'altPorts',
+                id: 'otherPorts',
+                src: 'otherPorts',
                 input: ({ context }) => ({
                   address: context.tcp!.attempts[0]!.address,
-                  ports: altPortCandidates(networkEndpoint(context.target!).port, context.target!.configPorts),
+                  ports: otherPortCandidates(networkEndpoint(context.target!).port, context.target!.configPorts),
                   timeoutMs: Math.min(context.input.timeoutMs, 2000),
                 }),
-                onDone: { target: 'done', actions: { type: 'recordProbe', params: { id: 'other-ports', key: 'altPorts' } } },
+                onDone: { target: 'done', actions: { type: 'recordProbe', params: { id: 'other-ports', key: 'otherPorts' } } },
                 onError: { target: 'done', actions: { type: 'recordFailure', params: { id: 'other-ports' } } },
               },
             },

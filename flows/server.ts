@@ -6,7 +6,7 @@ import { assign, setup } from 'xstate';
 import { notProvided } from './actors.js';
 import type { Command, Finding, Fix, ProbeRecord } from '../src/report.js';
 import type { ServerFacts } from '../src/server/facts.js';
-import { needsRoot, serverFindings } from '../src/server/findings.js';
+import { needsRoot, serverFindings, type FindingOptions } from '../src/server/findings.js';
 
 /** report: --json without --yes; ask: the interactive wizard; yes: --yes; dry-run: show only. */
 export type FixMode = 'report' | 'ask' | 'yes' | 'dry-run';
@@ -14,9 +14,9 @@ export type FixMode = 'report' | 'ask' | 'yes' | 'dry-run';
 export interface ServerInput {
   mode: FixMode;
   /** The fixes side's proposer; absent means findings carry no fix. */
-  proposeFix?: (findingId: string, facts: ServerFacts) => Fix | undefined;
+  proposeFix?: FindingOptions['proposeFix'];
   /** Steps left to a person, added to the findings' `next` (the chown over --via). */
-  moreSteps?: (findingId: string, facts: ServerFacts) => string[];
+  moreSteps?: FindingOptions['moreSteps'];
   /** The --via host ("root@db1:2200") the checks and fixes run on; absent for this machine. */
   via?: string;
   /** The rerun as root, offered at the end when checks needed root (sudo asks for the password itself). */

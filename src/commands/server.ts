@@ -7,7 +7,7 @@ import { inert, inertJson } from '../inert.js';
 import { formatCommand, renderText, exitCodeFor, type Report } from '../report.js';
 import { parseServerArgs, SERVER_HELP, serverArgv, sudoCommand, type ServerArgs } from '../server/args.js';
 import { collectFacts } from '../server/collect.js';
-import { needsRoot } from '../server/findings.js';
+import { needsRoot, type ServerFindingId } from '../server/findings.js';
 import type { ServerFacts } from '../server/facts.js';
 import type { ConfigSource } from '../server/fixes/sshd-config.js';
 import { localHost, viaName, type Host, type Via } from '../server/host.js';
@@ -86,7 +86,7 @@ async function provide(host: Host, args: ServerArgs) {
       applyFix: fromPromise(({ input }) => runFix(input.fix, { host, reconnect, rollbackSeconds: args.rollbackSeconds })),
     },
   });
-  return { machine, proposeFix: (id: string, facts: ServerFacts) => proposeFix(id, facts, sources, new Date(), { remote: via !== undefined }), moreSteps: ownershipSteps };
+  return { machine, proposeFix: (id: ServerFindingId, facts: ServerFacts) => proposeFix(id, facts, sources, new Date(), { remote: via !== undefined }), moreSteps: ownershipSteps };
 }
 
 export function reportFor(ctx: ServerContext, args: ServerArgs, started: number): Report {

@@ -1,6 +1,6 @@
 // Sample probe outputs for the client flow: one per branch the flow can take.
 import type {
-  AltPortResult,
+  OtherPortResult,
   DnsResult,
   HandshakeResult,
   KeyFilesResult,
@@ -69,7 +69,7 @@ export const tcp: Record<string, TcpResult> = {
   unreachable: attempt('unreachable', { errno: 'EHOSTUNREACH' }),
 };
 
-export const altPorts: Record<string, AltPortResult[]> = {
+export const otherPorts: Record<string, OtherPortResult[]> = {
   found: [{ port: 2222, outcome: 'connected', bannerOutcome: 'ssh', banner: 'SSH-2.0-OpenSSH_9.2p1' }, { port: 2200, outcome: 'refused' }],
   none: [{ port: 2222, outcome: 'refused' }],
 };

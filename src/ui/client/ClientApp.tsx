@@ -14,7 +14,7 @@ const LABELS: Record<string, string> = {
   knownHosts: 'Looking up known_hosts',
   dns: 'Resolving the host name',
   tcp: 'Connecting and reading the SSH banner',
-  altPorts: 'Looking for SSH on the usual other ports',
+  otherPorts: 'Looking for SSH on the usual other ports',
   handshake: 'SSH handshake: host key, algorithms, accepted methods',
   login: 'One real login attempt (ssh -v, BatchMode)',
   applyFix: 'Applying the fix',
@@ -38,7 +38,7 @@ export function ClientApp({ actor }: { actor: Actor<ClientFlow> }) {
   type Action = 'quit' | 'locked-out' | `fix:${string}` | `port:${number}`;
   const menu: { label: string; value: Action }[] = [
     ...ctx.findings.flatMap((f) => (f.fix ? [{ label: `Fix: ${f.fix.title}`, value: `fix:${f.fix.id}` as Action }] : [])),
-    ...(ctx.altPorts ?? [])
+    ...(ctx.otherPorts ?? [])
       .filter((a) => a.bannerOutcome === 'ssh')
       .map((a) => ({ label: `Diagnose port ${a.port} instead (SSH answers there)`, value: `port:${a.port}` as Action })),
     ...(NETWORK_TROUBLE.has(ctx.verdictId ?? '') ? [{ label: "I'm locked out: show the ways in that bypass SSH", value: 'locked-out' as Action }] : []),
