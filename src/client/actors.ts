@@ -40,11 +40,11 @@ const isClientFix = (id: string): id is ClientFixId => Object.hasOwn(CLIENT_FIXE
 
 export function clientActors() {
   return {
-    sshConfig: fromPromise(({ input }: { input: { destination: string; sshFlags: string[]; timeoutMs: number } }) => resolveTarget(input)),
+    target: fromPromise(({ input }: { input: { destination: string; sshFlags: string[]; timeoutMs: number } }) => resolveTarget(input)),
     dns: fromPromise(({ input }: { input: { host: string; family: ResolvedTarget['addressFamily']; timeoutMs: number } }) => resolveHost(input)),
     tcp: fromPromise(({ input }: { input: { addresses: string[]; port: number; timeoutMs: number } }) => probeTcp(input)),
     otherPorts: fromPromise(({ input }: { input: { address: string; ports: number[]; timeoutMs: number } }) => probeOtherPorts(input)),
-    keyFiles: fromPromise(({ input }: { input: { target: ResolvedTarget; sshFlags: string[]; timeoutMs: number } }) =>
+    keys: fromPromise(({ input }: { input: { target: ResolvedTarget; sshFlags: string[]; timeoutMs: number } }) =>
       inspectKeyFiles({ identityFiles: input.target.identityFiles, explicit: explicitIdentityFiles(input.target.identityFiles, input.sshFlags), timeoutMs: input.timeoutMs }),
     ),
     knownHosts: fromPromise(({ input }: { input: { target: ResolvedTarget; timeoutMs: number } }) =>

@@ -10,7 +10,9 @@ const hostPort = (address: string, port: number) => `${address.includes(':') ? `
 
 type Detail = { status: ProbeStatus; detail: string };
 
-interface ProbeEntry<K extends keyof ClientFacts> {
+export type ClientProbe = Extract<keyof ClientFacts, string>;
+
+interface ProbeEntry<K extends ClientProbe> {
   /** The probe id in the report (README, stable). */
   id: string;
   describe: (output: Fact<K>) => Detail;
@@ -20,7 +22,7 @@ interface ProbeEntry<K extends keyof ClientFacts> {
  * Keyed by the probe's one name in code: its actor, its invoke and state in flows/client.ts, and
  * the context field its result is recorded under.
  */
-export const CLIENT_PROBES: { readonly [K in keyof ClientFacts]-?: ProbeEntry<K> } = {
+export const CLIENT_PROBES: { readonly [K in ClientProbe]: ProbeEntry<K> } = {
   target: {
     id: 'config',
     describe: (t) => ({
@@ -97,4 +99,8 @@ export const CLIENT_PROBES: { readonly [K in keyof ClientFacts]-?: ProbeEntry<K>
   },
 };
 
-export type ClientProbe = keyof ClientFacts;
+/** One probe's line for the report. */
+export function describeProbe<K extends ClientProbe>(probe: K, output: Fact<K>): Detail {
+  const entry: ProbeEntry<K> = CLIENT_PROBES[probe];
+  return entry.describe(output);
+}

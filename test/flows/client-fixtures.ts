@@ -37,7 +37,7 @@ const key = (mode: number) => ({
   explicit: false,
 });
 
-export const keyFiles: Record<string, KeyFilesResult> = {
+export const keys: Record<string, KeyFilesResult> = {
   good: { files: [key(0o600)], agent: { available: false, fingerprints: [] } },
   tooOpen: { files: [key(0o644)], agent: { available: false, fingerprints: [] } },
 };

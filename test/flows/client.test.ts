@@ -8,8 +8,8 @@ import { CLIENT_VERDICTS } from '../../src/client/findings.js';
 import * as fx from './client-fixtures.js';
 
 const samples: Record<string, Record<string, unknown>> = {
-  sshConfig: { target: fx.target },
-  keyFiles: fx.keyFiles,
+  target: { target: fx.target },
+  keys: fx.keys,
   knownHosts: fx.knownHosts,
   dns: fx.dns,
   tcp: fx.tcp,
@@ -27,7 +27,7 @@ function eventsFor(snapshot: any): AnyEventObject[] {
   const running = Object.keys(snapshot.children);
   // Local probes first: the parallel regions' order does not change the verdict, and fixing it
   // keeps the number of paths small.
-  const local = running.filter((id) => id === 'keyFiles' || id === 'knownHosts');
+  const local = running.filter((id) => id === 'keys' || id === 'knownHosts');
   const ids = local.length ? local : running;
   const out: AnyEventObject[] = ids.flatMap((id) => [
     ...Object.values(samples[id] ?? {}).map((output) => ({ type: `xstate.done.actor.${id}`, output })),
@@ -138,7 +138,7 @@ describe('client flow: every path', () => {
     let applied = 0;
     const actors = {
       ...Object.fromEntries(
-        Object.entries({ sshConfig: fx.target, keyFiles: fx.keyFiles.tooOpen, knownHosts: fx.knownHosts.empty, dns: fx.dns.ok, tcp: fx.tcp.ssh, handshake: fx.handshake.newKey, login: fx.login.keyIgnored }).map(
+        Object.entries({ target: fx.target, keys: fx.keys.tooOpen, knownHosts: fx.knownHosts.empty, dns: fx.dns.ok, tcp: fx.tcp.ssh, handshake: fx.handshake.newKey, login: fx.login.keyIgnored }).map(
           ([id, out]) => [id, fromPromise(async () => out)],
         ),
       ),
@@ -168,8 +168,8 @@ describe('client flow: every path', () => {
   it('through a jump host, probes go to the jump host and the target is reached only by ssh', async () => {
     const ran: string[] = [];
     const outputs: Record<string, unknown> = {
-      sshConfig: { ...fx.target, proxyJump: 'bob@jump.lab:2200' },
-      keyFiles: fx.keyFiles.good,
+      target: { ...fx.target, proxyJump: 'bob@jump.lab:2200' },
+      keys: fx.keys.good,
       knownHosts: fx.knownHosts.empty,
       dns: fx.dns.ok,
       tcp: fx.tcp.ssh,
@@ -198,12 +198,12 @@ describe('client flow: every path', () => {
   it('refused, SSH found on 2222: "diagnose port 2222" starts over there, with the same flags', async () => {
     const seen: any[] = [];
     const actors = {
-      sshConfig: fromPromise(async ({ input }: any) => {
+      target: fromPromise(async ({ input }: any) => {
         seen.push(input.sshFlags);
         const p = input.sshFlags.indexOf('-p');
         return { ...fx.target, port: p >= 0 ? Number(input.sshFlags[p + 1]) : 22 };
       }),
-      keyFiles: fromPromise(async () => fx.keyFiles.good),
+      keys: fromPromise(async () => fx.keys.good),
       knownHosts: fromPromise(async () => fx.knownHosts.empty),
       dns: fromPromise(async () => fx.dns.ok),
       tcp: fromPromise(async ({ input }: any) => (input.port === 2222 ? fx.tcp.ssh : fx.tcp.refused)),

@@ -24,8 +24,8 @@ function wizard(outputs: Record<string, unknown>) {
 }
 
 const tooOpenKey = {
-  sshConfig: fx.target,
-  keyFiles: fx.keyFiles.tooOpen,
+  target: fx.target,
+  keys: fx.keys.tooOpen,
   knownHosts: fx.knownHosts.empty,
   dns: fx.dns.ok,
   tcp: fx.tcp.ssh,
@@ -66,7 +66,7 @@ describe('ClientApp', () => {
   });
 
   it('on a timeout it offers the locked-out path and says which layers to check', async () => {
-    const { ui, actor } = wizard({ ...tooOpenKey, keyFiles: fx.keyFiles.good, tcp: fx.tcp.timeout });
+    const { ui, actor } = wizard({ ...tooOpenKey, keys: fx.keys.good, tcp: fx.tcp.timeout });
     await vi.waitFor(() => expect(ui.lastFrame()).toMatch(/I'm locked out/));
     expect(ui.lastFrame()).toMatch(/security group/);
     ui.stdin.write('\r');

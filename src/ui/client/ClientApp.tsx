@@ -9,8 +9,8 @@ import { Choice, FindingView, FixPreview, ProbeList, VerdictView } from '../comp
 import { clientVerdict } from '../../client/findings.js';
 
 const LABELS: Record<string, string> = {
-  sshConfig: 'Reading your ssh settings (ssh -G)',
-  keyFiles: 'Checking your key files',
+  target: 'Reading your ssh settings (ssh -G)',
+  keys: 'Checking your key files',
   knownHosts: 'Looking up known_hosts',
   dns: 'Resolving the host name',
   tcp: 'Connecting and reading the SSH banner',
