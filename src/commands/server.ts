@@ -12,7 +12,7 @@ import type { ServerFacts } from '../server/facts.js';
 import type { ConfigSource } from '../server/fixes/sshd-config.js';
 import { localHost, viaName, type Host, type Via } from '../server/host.js';
 import { buildServerReport, needsRootFinding, needsRootViaFinding } from '../server/server-report.js';
-import { serverMachine, type FixMode, type ServerContext } from '../../flows/server.js';
+import { serverFlow, type FixMode, type ServerContext } from '../../flows/server.js';
 
 export async function main(argv: string[]): Promise<number> {
   const args = parseServerArgs(argv, process.env);
@@ -76,7 +76,7 @@ async function provide(host: Host, args: ServerArgs) {
   const via = args.via;
   const reconnect = via ? async () => (await import('../server/remote.js')).connectVia(via) : undefined;
   let sources: ConfigSource[] = [];
-  const machine = serverMachine.provide({
+  const machine = serverFlow.provide({
     actors: {
       gather: fromPromise(async () => {
         const [gathered, read] = await Promise.all([collectFacts(host.exec, target), readConfigSources(host)]);

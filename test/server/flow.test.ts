@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, fromPromise, toPromise } from 'xstate';
 import { getSimplePaths } from '@xstate/graph';
-import { serverMachine, type FixMode, type Gathered } from '../../flows/server.js';
+import { serverFlow, type FixMode, type Gathered } from '../../flows/server.js';
 import type { ServerFacts } from '../../src/server/facts.js';
 import type { Fix } from '../../src/report.js';
 
@@ -16,7 +16,7 @@ describe('server flow', () => {
   const modes: FixMode[] = ['report', 'ask', 'yes', 'dry-run'];
   for (const mode of modes) {
     it(`mode ${mode}: every simple path ends in a state the UI knows`, () => {
-      const paths = getSimplePaths(serverMachine, {
+      const paths = getSimplePaths(serverFlow, {
         input: { mode, proposeFix },
         events: [
           { type: 'xstate.done.actor.gather', output: g(broken) } as any,
@@ -40,7 +40,7 @@ describe('server flow', () => {
     let gathers = 0;
     const applied: Fix[] = [];
     const actor = createActor(
-      serverMachine.provide({
+      serverFlow.provide({
         actors: {
           gather: fromPromise(async () => g(gathers++ === 0 ? broken : afterFix)),
           applyFix: fromPromise(async ({ input }: { input: { fix: Fix } }) => (applied.push(input.fix), { ok: applyOk, log: [applyOk ? 'ok' : 'failed'] })),
@@ -93,7 +93,7 @@ describe('server flow', () => {
     const sudo = ['sudo', '--', '/usr/bin/node', '/opt/ssh-doctor.mjs', 'server', '--user', 'alice', '--port', '22'];
     const start = (mode: FixMode, answer: 'CONFIRM' | 'DECLINE', facts = asUser) => {
       const actor = createActor(
-        serverMachine.provide({ actors: { gather: fromPromise(async () => g(facts)), applyFix: fromPromise(async () => ({ ok: true, log: [] as string[] }) as { ok: boolean; log: string[] }) } }),
+        serverFlow.provide({ actors: { gather: fromPromise(async () => g(facts)), applyFix: fromPromise(async () => ({ ok: true, log: [] as string[] }) as { ok: boolean; log: string[] }) } }),
         { input: { mode, proposeFix: () => undefined, sudo } },
       );
       const seen: string[] = [];
@@ -118,7 +118,7 @@ describe('server flow', () => {
       expect((await start('ask', 'CONFIRM', { ...asUser, effective: { context: { user: 'alice', host: 'h', addr: '127.0.0.1' }, config: {} } })).seen).not.toContain('offeringSudo');
     });
     it('every simple path ends in a state the UI knows', () => {
-      const paths = getSimplePaths(serverMachine, {
+      const paths = getSimplePaths(serverFlow, {
         input: { mode: 'ask', proposeFix: () => undefined, sudo },
         events: [{ type: 'xstate.done.actor.gather', output: g(asUser) } as any, { type: 'CONFIRM' }, { type: 'DECLINE' }, { type: 'QUIT' }],
       });

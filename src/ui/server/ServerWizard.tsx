@@ -2,12 +2,12 @@
 import { Box, Text } from 'ink';
 import { useSelector } from '@xstate/react';
 import type { Actor } from 'xstate';
-import type { serverMachine } from '../../../flows/server.js';
+import type { serverFlow } from '../../../flows/server.js';
 import { inert } from '../../inert.js';
 import { formatCommand } from '../../report.js';
 import { Choice, FindingView, FixPreview, ProbeList } from '../components.js';
 
-export function ServerWizard({ actor }: { actor: Actor<typeof serverMachine> }) {
+export function ServerWizard({ actor }: { actor: Actor<typeof serverFlow> }) {
   const state = useSelector(actor, (s) => s);
   const { probes, findings, current, outcomes, input } = state.context;
   const probing = state.matches('probing');
