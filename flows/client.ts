@@ -7,6 +7,7 @@
 // decide, by named guards read in order.
 import { assign, not, setup } from 'xstate';
 import { errorText, notProvided } from './actors.js';
+import type { Answering } from './mode.js';
 import type { Finding, Fix, ProbeRecord } from '../src/report.js';
 import type {
   DnsResult,
@@ -27,14 +28,10 @@ import { clientFindings, type ClientFacts, type ClientVerdictId } from '../src/c
 import { CLIENT_PROBES, describeProbe, type ClientProbe } from '../src/client/probe-details.js';
 import { networkEndpoint } from '../src/client/endpoint.js';
 
-export interface ClientInput {
+export interface ClientInput extends Answering {
   destination: string;
   sshFlags: string[];
   timeoutMs: number;
-  /** A person can answer menus (TTY and not --json). */
-  interactive: boolean;
-  /** --yes: apply the proposed fix without asking. */
-  autoApply: boolean;
 }
 
 export interface FixOutcome {

@@ -52,7 +52,7 @@ const serializeState = (s: any) =>
   });
 
 const base: LockedOutInput = {
-  user: 'alice', port: 22, autoApply: false, backupKeyPath: '/root/.ssh/id_ed25519_rescue', backupKeyExists: false,
+  user: 'alice', port: 22, interactive: true, autoApply: false, backupKeyPath: '/root/.ssh/id_ed25519_rescue', backupKeyExists: false,
   checkable: ['aws', 'gcp', 'azure', 'digitalocean', 'hetzner'],
   installedClis: ['aws', 'gcloud', 'az', 'doctl', 'hcloud'],
 };

@@ -22,7 +22,7 @@ async function select(frame: () => string | undefined, write: (s: string) => voi
 }
 
 const input: LockedOutInput = {
-  user: 'alice', port: 22, autoApply: false, backupKeyPath: '/root/.ssh/id_ed25519_rescue', backupKeyExists: false,
+  user: 'alice', port: 22, interactive: true, autoApply: false, backupKeyPath: '/root/.ssh/id_ed25519_rescue', backupKeyExists: false,
   checkable: ['aws', 'gcp', 'azure', 'digitalocean', 'hetzner'],
   installedClis: ['aws', 'gcloud', 'az', 'doctl', 'hcloud'],
 };
