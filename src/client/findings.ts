@@ -312,11 +312,9 @@ export const CLIENT_FINDINGS = {
   },
 } as const satisfies Record<string, FindingEntry>;
 
-export type ClientFindingId = keyof typeof CLIENT_FINDINGS;
-
 export function clientFindings(f: ClientFacts & { input?: { timeoutMs: number } }, verdict: ClientVerdictId): Finding[] {
   const v: VerdictEntry = CLIENT_VERDICTS[verdict];
-  const side = Object.entries(CLIENT_FINDINGS as Record<ClientFindingId, FindingEntry>).flatMap(([id, e]) => e.find(f, verdict).map((x) => ({ id, severity: e.severity, ...x })));
+  const side = Object.entries<FindingEntry>(CLIENT_FINDINGS).flatMap(([id, e]) => e.find(f, verdict).map((x) => ({ id, severity: e.severity, ...x })));
   return [{ id: verdict, severity: v.severity, ...v.finding(f, f.input?.timeoutMs ?? 5000) }, ...side];
 }
 

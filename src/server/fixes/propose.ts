@@ -15,7 +15,7 @@ import { startSshd } from './service.js';
 import { allSet, readingOrder, whereSet, type ConfigLine, type ConfigSource } from './sshd-config.js';
 
 /** Where and when a fix would run, and under which id it is offered. */
-export interface Proposal {
+interface Proposal {
   fixId: string;
   findingId: ServerFindingId;
   /** sshd_config and its includes as read on the host being fixed (config-sources.ts). */
