@@ -6,3 +6,8 @@ export function notProvided<Output, Input>(name: string): PromiseActorLogic<Outp
     throw new Error(`actor ${name} not provided`);
   });
 }
+
+/** An actor's error as one line for the report (actors reject with Errors, but need not). */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,34 +1,37 @@
 // The client decision tree: from "ssh won't connect" to one verdict with evidence, then the
 // user's choice of next step. Probes and fixes are actors provided by src/commands/client/run.ts
 // (tests provide fakes); this file never touches the system.
-import { assign, setup } from 'xstate';
-import { notProvided } from './actors.js';
-import type { Finding, Fix, ProbeRecord, ProbeStatus } from '../src/report.js';
+//
+// Each probe has one name: its actor, its invoke and state, and the context field its result is
+// recorded under (CLIENT_PROBES holds its public id). A probe only records; the states after it
+// decide, by named guards read in order.
+import { assign, not, setup } from 'xstate';
+import { errorText, notProvided } from './actors.js';
+import type { Answering } from './mode.js';
+import type { Finding, Fix, ProbeRecord } from '../src/report.js';
 import type {
-  AltPortResult,
   DnsResult,
   HandshakeResult,
   KeyFilesResult,
   KnownHostsResult,
+  LoginOutcome,
   LoginResult,
+  OtherPortResult,
   ResolvedTarget,
   TcpAttempt,
+  TcpOutcome,
   TcpResult,
 } from '../src/probes/client/types.js';
 import { compareHostKey } from '../src/probes/client/known-hosts.js';
-import { altPortCandidates } from '../src/probes/client/tcp.js';
+import { otherPortCandidates } from '../src/probes/client/tcp.js';
 import { clientFindings, type ClientFacts, type ClientVerdictId } from '../src/client/findings.js';
-import { describeProbe } from '../src/client/probe-details.js';
+import { CLIENT_PROBES, describeProbe, type ClientProbe } from '../src/client/probe-details.js';
 import { networkEndpoint } from '../src/client/endpoint.js';
 
-export interface ClientInput {
+export interface ClientInput extends Answering {
   destination: string;
   sshFlags: string[];
   timeoutMs: number;
-  /** A person can answer menus (TTY and not --json). */
-  interactive: boolean;
-  /** --yes: apply the proposed fix without asking. */
-  autoApply: boolean;
 }
 
 export interface FixOutcome {
@@ -42,7 +45,7 @@ export interface FixOutcome {
 export interface ClientContext extends ClientFacts {
   input: ClientInput;
   probes: ProbeRecord[];
-  started: Record<string, number>;
+  started: Partial<Record<ClientProbe, number>>;
   verdictId?: ClientVerdictId;
   findings: Finding[];
   pendingFix?: Fix;
@@ -64,7 +67,8 @@ export type ClientEvent =
 /** Verdicts where nothing answers as SSH: then the ways in that bypass SSH are worth offering. */
 const UNREACHABLE: ReadonlySet<ClientVerdictId> = new Set(['connection-refused', 'connection-timeout', 'no-route', 'banner-exchange-failed']);
 
-const FACT_KEYS = ['target', 'dns', 'tcp', 'altPorts', 'keys', 'knownHosts', 'handshake', 'login'] as const satisfies readonly (keyof ClientFacts)[];
+/** A probe's result, under the probe's name. */
+type Recorded = { [K in ClientProbe]: { probe: K; output: NonNullable<ClientFacts[K]> } }[ClientProbe];
 
 /** The same ssh flags with the port replaced. */
 function withPort(sshFlags: readonly string[], port: number): string[] {
@@ -76,52 +80,18 @@ function withPort(sshFlags: readonly string[], port: number): string[] {
   return ['-p', String(port), ...out];
 }
 
+/** The address the rest of the run talks to: one that answered SSH, else the first that connected. */
 function connected(tcp: TcpResult | undefined): TcpAttempt | undefined {
   return tcp?.attempts.find((a) => a.outcome === 'connected' && a.bannerOutcome === 'ssh') ?? tcp?.attempts.find((a) => a.outcome === 'connected');
 }
 
-function tcpVerdict(tcp: TcpResult): ClientVerdictId | 'ssh' | 'refused' {
-  const first = connected(tcp);
-  if (first) {
-    if (first.bannerOutcome === 'ssh') return 'ssh';
-    return first.bannerOutcome === 'other' ? 'not-ssh-service' : 'banner-exchange-failed';
-  }
-  const outcomes = new Set(tcp.attempts.map((a) => a.outcome));
-  if (outcomes.has('refused')) return 'refused';
-  if (outcomes.has('timeout')) return 'connection-timeout';
-  return 'no-route';
-}
+const tcpSaw = (tcp: TcpResult | undefined, outcome: TcpOutcome) => tcp?.attempts.some((a) => a.outcome === outcome) ?? false;
+/** What ssh's own attempt ended with: through a jump host, the only word on the target. */
+const sshSaid = (ctx: ClientContext, outcome: LoginOutcome) => ctx.login?.debug.outcome === outcome;
 
-function loginVerdict(ctx: ClientContext, login: LoginResult): ClientVerdictId {
-  const d = login.debug;
-  switch (d.outcome) {
-    case 'ok':
-      return 'ok';
-    case 'auth-denied': {
-      const tooOpen = ctx.keys?.files.some((f) => f.exists && f.tooOpen) ?? false;
-      if (d.keysIgnored.length > 0 || tooOpen) return 'private-key-permissions';
-      const methods = d.methodsLeft ?? ctx.handshake?.authMethods ?? [];
-      if (!methods.includes('publickey') && methods.some((m) => m === 'password' || m === 'keyboard-interactive')) {
-        return 'auth-password-denied';
-      }
-      return 'auth-publickey-denied';
-    }
-    case 'connection-refused':
-    case 'connection-timeout':
-    case 'host-key-changed':
-    case 'algorithm-mismatch':
-    case 'too-many-auth-failures':
-    case 'banner-exchange-failed':
-    case 'dns-unresolved':
-    case 'no-route':
-      return d.outcome;
-    default:
-      return 'login-failed';
-  }
-}
-
-function record(ctx: ClientContext, id: string, status: ProbeStatus, detail: string): ProbeRecord[] {
-  return [...ctx.probes, { id, status, durationMs: Math.max(0, Date.now() - (ctx.started[id] ?? Date.now())), detail }];
+function probeRecord(ctx: ClientContext, probe: ClientProbe, status: ProbeRecord['status'], detail: string): ProbeRecord[] {
+  const started = ctx.started[probe] ?? Date.now();
+  return [...ctx.probes, { id: CLIENT_PROBES[probe].id, status, durationMs: Math.max(0, Date.now() - started), detail }];
 }
 
 export const clientFlow = setup({
@@ -131,84 +101,110 @@ export const clientFlow = setup({
     input: {} as ClientInput,
   },
   actors: {
-    sshConfig: notProvided<ResolvedTarget, { destination: string; sshFlags: string[]; timeoutMs: number }>('sshConfig'),
+    target: notProvided<ResolvedTarget, { destination: string; sshFlags: string[]; timeoutMs: number }>('target'),
+    keys: notProvided<KeyFilesResult, { target: ResolvedTarget; sshFlags: string[]; timeoutMs: number }>('keys'),
+    knownHosts: notProvided<KnownHostsResult, { target: ResolvedTarget; timeoutMs: number }>('knownHosts'),
     dns: notProvided<DnsResult, { host: string; family: ResolvedTarget['addressFamily']; timeoutMs: number }>('dns'),
     tcp: notProvided<TcpResult, { addresses: string[]; port: number; timeoutMs: number }>('tcp'),
-    altPorts: notProvided<AltPortResult[], { address: string; ports: number[]; timeoutMs: number }>('altPorts'),
-    keyFiles: notProvided<KeyFilesResult, { target: ResolvedTarget; sshFlags: string[]; timeoutMs: number }>('keyFiles'),
-    knownHosts: notProvided<KnownHostsResult, { target: ResolvedTarget; timeoutMs: number }>('knownHosts'),
+    otherPorts: notProvided<OtherPortResult[], { address: string; ports: number[]; timeoutMs: number }>('otherPorts'),
     handshake: notProvided<HandshakeResult, { address: string; port: number; user: string; timeoutMs: number; preferredHostKeyTypes: string[] }>('handshake'),
     login: notProvided<LoginResult, { destination: string; sshFlags: string[]; target: ResolvedTarget; timeoutMs: number }>('login'),
     applyFix: notProvided<FixOutcome, { fix: Fix; target?: ResolvedTarget }>('applyFix'),
   },
   guards: {
-    noAddresses: (_, p: { dns: DnsResult }) => p.dns.addresses.length === 0,
-    tcpIs: (_, p: { tcp: TcpResult; is: ReturnType<typeof tcpVerdict> }) => tcpVerdict(p.tcp) === p.is,
-    networkDecided: ({ context }) => context.verdictId !== undefined,
+    sshAnswers: ({ context }) => context.tcp?.attempts.some((a) => a.outcome === 'connected' && a.bannerOutcome === 'ssh') ?? false,
     viaJumpHost: ({ context }) => !!context.target?.proxyJump,
-    hostKeyChanged: ({ context }, p: { handshake: HandshakeResult }) =>
-      !!p.handshake.hostKey && !!context.knownHosts && compareHostKey(context.knownHosts.entries, p.handshake.hostKey) === 'changed',
+
+    // One guard per verdict, read in the order `classifying` lists them. Each names a root
+    // cause, whichever probe saw it: our own TCP probe, or ssh's attempt through a jump host.
+    dnsUnresolved: ({ context }) => !context.dns?.addresses.length || sshSaid(context, 'dns-unresolved'),
+    refused: ({ context }) => (!connected(context.tcp) && tcpSaw(context.tcp, 'refused')) || sshSaid(context, 'connection-refused'),
+    notSsh: ({ context }) => connected(context.tcp)?.bannerOutcome === 'other',
+    /** Connected, then closed, reset or silent before any identification. */
+    bannerFailed: ({ context }) => {
+      const c = connected(context.tcp);
+      return (c !== undefined && c.bannerOutcome !== 'ssh' && c.bannerOutcome !== 'other') || sshSaid(context, 'banner-exchange-failed');
+    },
+    timedOut: ({ context }) =>
+      (!connected(context.tcp) && !tcpSaw(context.tcp, 'refused') && tcpSaw(context.tcp, 'timeout')) || sshSaid(context, 'connection-timeout'),
+    /** Nothing connected, refused or timed out: unreachable, a socket error, or no TCP probe at all. */
+    noRoute: ({ context }) => !context.tcp || context.tcp.attempts.every((a) => a.outcome === 'unreachable' || a.outcome === 'error') || sshSaid(context, 'no-route'),
+    hostKeyChanged: ({ context }) =>
+      (!!context.handshake?.hostKey && !!context.knownHosts && compareHostKey(context.knownHosts.entries, context.handshake.hostKey) === 'changed') ||
+      sshSaid(context, 'host-key-changed'),
+    algorithmMismatch: ({ context }) => sshSaid(context, 'algorithm-mismatch'),
+    tooManyAuthFailures: ({ context }) => sshSaid(context, 'too-many-auth-failures'),
+    loginWorks: ({ context }) => sshSaid(context, 'ok'),
+    /** Denied, and ssh skipped a key for its modes (or one on disk is too open to be offered). */
+    privateKeyIgnored: ({ context }) =>
+      sshSaid(context, 'auth-denied') && ((context.login?.debug.keysIgnored.length ?? 0) > 0 || (context.keys?.files.some((f) => f.exists && f.tooOpen) ?? false)),
+    /** Denied, and the server takes no key, only what a person types. */
+    passwordOnly: ({ context }) => {
+      const methods = context.login?.debug.methodsLeft ?? context.handshake?.authMethods ?? [];
+      return sshSaid(context, 'auth-denied') && !methods.includes('publickey') && methods.some((m) => m === 'password' || m === 'keyboard-interactive');
+    },
+    publickeyDenied: ({ context }) => sshSaid(context, 'auth-denied'),
+
     canAutoApply: ({ context }) => context.input.autoApply && context.findings.some((f) => f.fix),
     interactive: ({ context }) => context.input.interactive,
     hasFix: ({ context }, p: { fixId: string }) => context.findings.some((f) => f.fix?.id === p.fixId),
     unreachable: ({ context }) => context.verdictId !== undefined && UNREACHABLE.has(context.verdictId),
-    sshFoundOn: ({ context }, p: { port: number }) => (context.altPorts ?? []).some((a) => a.port === p.port && a.bannerOutcome === 'ssh'),
+    sshFoundOn: ({ context }, p: { port: number }) => (context.otherPorts ?? []).some((a) => a.port === p.port && a.bannerOutcome === 'ssh'),
   },
   actions: {
-    startProbe: assign(({ context }, p: { id: string }) => ({ started: { ...context.started, [p.id]: Date.now() } })),
-    recordProbe: assign(({ context, event }, p: { id: string; key: keyof ClientFacts }) => {
-      const output = (event as unknown as { output: unknown }).output;
-      const { status, detail } = describeProbe(p.id, output);
-      return { [p.key]: output, probes: record(context, p.id, status, detail) };
+    start: assign(({ context }, p: { probe: ClientProbe }) => ({ started: { ...context.started, [p.probe]: Date.now() } })),
+    record: assign(({ context }, p: Recorded) => {
+      const { status, detail } = describeProbe(p.probe, p.output);
+      return { [p.probe]: p.output, probes: probeRecord(context, p.probe, status, detail) };
     }),
-    recordFailure: assign(({ context, event }, p: { id: string }) => {
-      const err = (event as unknown as { error?: unknown }).error;
-      return { probes: record(context, p.id, 'unknown', `could not run: ${err instanceof Error ? err.message : String(err)}`) };
-    }),
-    decide: assign((_, p: { verdictId: ClientVerdictId }) => ({ verdictId: p.verdictId })),
-    conclude: assign(({ context }) => ({ findings: clientFindings(context, context.verdictId ?? 'login-failed') })),
+    recordFailure: assign(({ context }, p: { probe: ClientProbe; error: unknown }) => ({
+      probes: probeRecord(context, p.probe, 'unknown', `could not run: ${errorText(p.error)}`),
+    })),
+    decide: assign((_, p: { verdict: ClientVerdictId }) => ({ verdictId: p.verdict })),
+    conclude: assign(({ context }) => ({ findings: clientFindings(context, context.verdictId!) })),
   },
 }).createMachine({
   id: 'client',
   context: ({ input }) => ({ input, probes: [], started: {}, findings: [], fixOutcomes: [] }),
-  initial: 'resolving',
+  initial: 'target',
   states: {
-    resolving: {
-      entry: { type: 'startProbe', params: { id: 'config' } },
+    target: {
+      description: 'ssh -G with the user\'s flags: the host, port, user, keys and jump host ssh would use.',
+      entry: { type: 'start', params: { probe: 'target' } },
       invoke: {
-        id: 'sshConfig',
-        src: 'sshConfig',
+        id: 'target',
+        src: 'target',
         input: ({ context }) => ({ destination: context.input.destination, sshFlags: context.input.sshFlags, timeoutMs: context.input.timeoutMs }),
-        onDone: { target: 'probing', actions: { type: 'recordProbe', params: { id: 'config', key: 'target' } } },
-        onError: { target: 'failed', actions: assign({ error: ({ event }) => (event.error instanceof Error ? event.error.message : String(event.error)) }) },
+        onDone: { target: 'probing', actions: { type: 'record', params: ({ event }) => ({ probe: 'target', output: event.output }) } },
+        onError: { target: 'failed', actions: assign({ error: ({ event }) => errorText(event.error) }) },
       },
     },
-    // Local files and the network are independent: look at both at once.
     probing: {
+      description: 'Local files and the network are independent: both are looked at at once.',
       type: 'parallel',
       onDone: 'routing',
       states: {
         local: {
-          initial: 'keyFiles',
+          initial: 'keys',
           states: {
-            keyFiles: {
-              entry: { type: 'startProbe', params: { id: 'keys' } },
+            keys: {
+              entry: { type: 'start', params: { probe: 'keys' } },
               invoke: {
-                id: 'keyFiles',
-                src: 'keyFiles',
+                id: 'keys',
+                src: 'keys',
                 input: ({ context }) => ({ target: context.target!, sshFlags: context.input.sshFlags, timeoutMs: context.input.timeoutMs }),
-                onDone: { target: 'knownHosts', actions: { type: 'recordProbe', params: { id: 'keys', key: 'keys' } } },
-                onError: { target: 'knownHosts', actions: { type: 'recordFailure', params: { id: 'keys' } } },
+                onDone: { target: 'knownHosts', actions: { type: 'record', params: ({ event }) => ({ probe: 'keys', output: event.output }) } },
+                onError: { target: 'knownHosts', actions: { type: 'recordFailure', params: ({ event }) => ({ probe: 'keys', error: event.error }) } },
               },
             },
             knownHosts: {
-              entry: { type: 'startProbe', params: { id: 'known-hosts' } },
+              entry: { type: 'start', params: { probe: 'knownHosts' } },
               invoke: {
                 id: 'knownHosts',
                 src: 'knownHosts',
                 input: ({ context }) => ({ target: context.target!, timeoutMs: context.input.timeoutMs }),
-                onDone: { target: 'done', actions: { type: 'recordProbe', params: { id: 'known-hosts', key: 'knownHosts' } } },
-                onError: { target: 'done', actions: { type: 'recordFailure', params: { id: 'known-hosts' } } },
+                onDone: { target: 'done', actions: { type: 'record', params: ({ event }) => ({ probe: 'knownHosts', output: event.output }) } },
+                onError: { target: 'done', actions: { type: 'recordFailure', params: ({ event }) => ({ probe: 'knownHosts', error: event.error }) } },
               },
             },
             done: { type: 'final' },
@@ -218,64 +214,45 @@ export const clientFlow = setup({
           initial: 'dns',
           states: {
             dns: {
-              entry: { type: 'startProbe', params: { id: 'dns' } },
+              entry: { type: 'start', params: { probe: 'dns' } },
               invoke: {
                 id: 'dns',
                 src: 'dns',
                 input: ({ context }) => ({ host: networkEndpoint(context.target!).host, family: context.target!.addressFamily, timeoutMs: context.input.timeoutMs }),
-                onDone: [
-                  {
-                    guard: { type: 'noAddresses', params: ({ event }) => ({ dns: event.output }) },
-                    target: 'done',
-                    actions: [{ type: 'recordProbe', params: { id: 'dns', key: 'dns' } }, { type: 'decide', params: { verdictId: 'dns-unresolved' } }],
-                  },
-                  { target: 'tcp', actions: { type: 'recordProbe', params: { id: 'dns', key: 'dns' } } },
-                ],
-                onError: { target: 'done', actions: [{ type: 'recordFailure', params: { id: 'dns' } }, { type: 'decide', params: { verdictId: 'dns-unresolved' } }] },
+                onDone: { target: 'resolved', actions: { type: 'record', params: ({ event }) => ({ probe: 'dns', output: event.output }) } },
+                onError: { target: 'resolved', actions: { type: 'recordFailure', params: ({ event }) => ({ probe: 'dns', error: event.error }) } },
               },
             },
+            resolved: {
+              description: 'Without an address there is nothing to connect to.',
+              always: [{ guard: 'dnsUnresolved', target: 'done' }, { target: 'tcp' }],
+            },
             tcp: {
-              entry: { type: 'startProbe', params: { id: 'tcp' } },
+              entry: { type: 'start', params: { probe: 'tcp' } },
               invoke: {
                 id: 'tcp',
                 src: 'tcp',
                 input: ({ context }) => ({ addresses: context.dns!.addresses.map((a) => a.address), port: networkEndpoint(context.target!).port, timeoutMs: context.input.timeoutMs }),
-                onDone: [
-                  { guard: { type: 'tcpIs', params: ({ event }) => ({ tcp: event.output, is: 'ssh' }) }, target: 'done', actions: { type: 'recordProbe', params: { id: 'tcp', key: 'tcp' } } },
-                  { guard: { type: 'tcpIs', params: ({ event }) => ({ tcp: event.output, is: 'refused' }) }, target: 'otherPorts', actions: { type: 'recordProbe', params: { id: 'tcp', key: 'tcp' } } },
-                  {
-                    guard: { type: 'tcpIs', params: ({ event }) => ({ tcp: event.output, is: 'not-ssh-service' }) },
-                    target: 'done',
-                    actions: [{ type: 'recordProbe', params: { id: 'tcp', key: 'tcp' } }, { type: 'decide', params: { verdictId: 'not-ssh-service' } }],
-                  },
-                  {
-                    guard: { type: 'tcpIs', params: ({ event }) => ({ tcp: event.output, is: 'banner-exchange-failed' }) },
-                    target: 'done',
-                    actions: [{ type: 'recordProbe', params: { id: 'tcp', key: 'tcp' } }, { type: 'decide', params: { verdictId: 'banner-exchange-failed' } }],
-                  },
-                  {
-                    guard: { type: 'tcpIs', params: ({ event }) => ({ tcp: event.output, is: 'connection-timeout' }) },
-                    target: 'done',
-                    actions: [{ type: 'recordProbe', params: { id: 'tcp', key: 'tcp' } }, { type: 'decide', params: { verdictId: 'connection-timeout' } }],
-                  },
-                  { target: 'done', actions: [{ type: 'recordProbe', params: { id: 'tcp', key: 'tcp' } }, { type: 'decide', params: { verdictId: 'no-route' } }] },
-                ],
-                onError: { target: 'done', actions: [{ type: 'recordFailure', params: { id: 'tcp' } }, { type: 'decide', params: { verdictId: 'no-route' } }] },
+                onDone: { target: 'connected', actions: { type: 'record', params: ({ event }) => ({ probe: 'tcp', output: event.output }) } },
+                onError: { target: 'connected', actions: { type: 'recordFailure', params: ({ event }) => ({ probe: 'tcp', error: event.error }) } },
               },
             },
-            // Refused: is sshd simply on another port? Only the few usual ones, never a sweep.
+            connected: {
+              description: 'Refused: is sshd simply on another port? Only the few usual ones, never a sweep.',
+              always: [{ guard: 'refused', target: 'otherPorts' }, { target: 'done' }],
+            },
             otherPorts: {
-              entry: [{ type: 'startProbe', params: { id: 'other-ports' } }, { type: 'decide', params: { verdictId: 'connection-refused' } }],
+              entry: { type: 'start', params: { probe: 'otherPorts' } },
               invoke: {
-                id: 'altPorts',
-                src: 'altPorts',
+                id: 'otherPorts',
+                src: 'otherPorts',
                 input: ({ context }) => ({
                   address: context.tcp!.attempts[0]!.address,
-                  ports: altPortCandidates(networkEndpoint(context.target!).port, context.target!.configPorts),
+                  ports: otherPortCandidates(networkEndpoint(context.target!).port, context.target!.configPorts),
                   timeoutMs: Math.min(context.input.timeoutMs, 2000),
                 }),
-                onDone: { target: 'done', actions: { type: 'recordProbe', params: { id: 'other-ports', key: 'altPorts' } } },
-                onError: { target: 'done', actions: { type: 'recordFailure', params: { id: 'other-ports' } } },
+                onDone: { target: 'done', actions: { type: 'record', params: ({ event }) => ({ probe: 'otherPorts', output: event.output }) } },
+                onError: { target: 'done', actions: { type: 'recordFailure', params: ({ event }) => ({ probe: 'otherPorts', error: event.error }) } },
               },
             },
             done: { type: 'final' },
@@ -284,11 +261,11 @@ export const clientFlow = setup({
       },
     },
     routing: {
-      // Through a jump host, only ssh itself can reach the target: no direct handshake.
-      always: [{ guard: 'networkDecided', target: 'concluding' }, { guard: 'viaJumpHost', target: 'login' }, { target: 'handshake' }],
+      description: 'Only an SSH server is worth a handshake and a login; through a jump host only ssh itself reaches the target.',
+      always: [{ guard: not('sshAnswers'), target: 'classifying' }, { guard: 'viaJumpHost', target: 'login' }, { target: 'handshake' }],
     },
     handshake: {
-      entry: { type: 'startProbe', params: { id: 'handshake' } },
+      entry: { type: 'start', params: { probe: 'handshake' } },
       invoke: {
         id: 'handshake',
         src: 'handshake',
@@ -299,30 +276,47 @@ export const clientFlow = setup({
           timeoutMs: context.input.timeoutMs,
           preferredHostKeyTypes: [...new Set((context.knownHosts?.entries ?? []).map((e) => e.keyType))],
         }),
-        onDone: [
-          {
-            guard: { type: 'hostKeyChanged', params: ({ event }) => ({ handshake: event.output }) },
-            target: 'concluding',
-            actions: [{ type: 'recordProbe', params: { id: 'handshake', key: 'handshake' } }, { type: 'decide', params: { verdictId: 'host-key-changed' } }],
-          },
-          { target: 'login', actions: { type: 'recordProbe', params: { id: 'handshake', key: 'handshake' } } },
-        ],
-        onError: { target: 'login', actions: { type: 'recordFailure', params: { id: 'handshake' } } },
+        onDone: { target: 'hostKeyChecked', actions: { type: 'record', params: ({ event }) => ({ probe: 'handshake', output: event.output }) } },
+        onError: { target: 'login', actions: { type: 'recordFailure', params: ({ event }) => ({ probe: 'handshake', error: event.error }) } },
       },
     },
-    // The one real login attempt of the run.
+    hostKeyChecked: {
+      description: 'A changed host key may be an attack: no login is tried against it.',
+      always: [{ guard: 'hostKeyChanged', target: 'classifying' }, { target: 'login' }],
+    },
     login: {
-      entry: { type: 'startProbe', params: { id: 'login' } },
+      description: 'The one real login attempt of the run.',
+      entry: { type: 'start', params: { probe: 'login' } },
       invoke: {
         id: 'login',
         src: 'login',
         input: ({ context }) => ({ destination: context.input.destination, sshFlags: context.input.sshFlags, target: context.target!, timeoutMs: context.input.timeoutMs }),
-        onDone: {
-          target: 'concluding',
-          actions: [{ type: 'recordProbe', params: { id: 'login', key: 'login' } }, assign({ verdictId: ({ context, event }) => loginVerdict(context, event.output) })],
-        },
-        onError: { target: 'concluding', actions: [{ type: 'recordFailure', params: { id: 'login' } }, { type: 'decide', params: { verdictId: 'login-failed' } }] },
+        onDone: { target: 'classifying', actions: { type: 'record', params: ({ event }) => ({ probe: 'login', output: event.output }) } },
+        onError: { target: 'classifying', actions: { type: 'recordFailure', params: ({ event }) => ({ probe: 'login', error: event.error }) } },
       },
+    },
+    classifying: {
+      description: 'The verdict: the first root cause whose guard holds, network first, then the host key, then the login.',
+      always: [
+        { guard: 'dnsUnresolved', target: 'concluding', actions: { type: 'decide', params: { verdict: 'dns-unresolved' } } },
+        { guard: 'refused', target: 'concluding', actions: { type: 'decide', params: { verdict: 'connection-refused' } } },
+        { guard: 'notSsh', target: 'concluding', actions: { type: 'decide', params: { verdict: 'not-ssh-service' } } },
+        { guard: 'bannerFailed', target: 'concluding', actions: { type: 'decide', params: { verdict: 'banner-exchange-failed' } } },
+        { guard: 'timedOut', target: 'concluding', actions: { type: 'decide', params: { verdict: 'connection-timeout' } } },
+        { guard: 'noRoute', target: 'concluding', actions: { type: 'decide', params: { verdict: 'no-route' } } },
+        { guard: 'hostKeyChanged', target: 'concluding', actions: { type: 'decide', params: { verdict: 'host-key-changed' } } },
+        { guard: 'algorithmMismatch', target: 'concluding', actions: { type: 'decide', params: { verdict: 'algorithm-mismatch' } } },
+        { guard: 'tooManyAuthFailures', target: 'concluding', actions: { type: 'decide', params: { verdict: 'too-many-auth-failures' } } },
+        { guard: 'loginWorks', target: 'concluding', actions: { type: 'decide', params: { verdict: 'ok' } } },
+        { guard: 'privateKeyIgnored', target: 'concluding', actions: { type: 'decide', params: { verdict: 'private-key-permissions' } } },
+        { guard: 'passwordOnly', target: 'concluding', actions: { type: 'decide', params: { verdict: 'auth-password-denied' } } },
+        { guard: 'publickeyDenied', target: 'concluding', actions: { type: 'decide', params: { verdict: 'auth-publickey-denied' } } },
+        {
+          description: 'ssh failed in a way none of the above names (or the login probe could not run).',
+          target: 'concluding',
+          actions: { type: 'decide', params: { verdict: 'login-failed' } },
+        },
+      ],
     },
     concluding: {
       entry: 'conclude',
@@ -332,8 +326,8 @@ export const clientFlow = setup({
         { target: 'done' },
       ],
     },
-    // Decision point: the user picks the next step.
     report: {
+      description: 'The user picks the next step.',
       on: {
         FIX: {
           guard: { type: 'hasFix', params: ({ event }) => ({ fixId: event.fixId }) },
@@ -343,7 +337,7 @@ export const clientFlow = setup({
         LOCKED_OUT: { guard: 'unreachable', target: 'done', actions: assign({ next: 'locked-out' as const }) },
         RETRY_PORT: {
           guard: { type: 'sshFoundOn', params: ({ event }) => ({ port: event.port }) },
-          target: 'resolving',
+          target: 'target',
           actions: assign(({ context, event }) => ({
             input: { ...context.input, sshFlags: withPort(context.input.sshFlags, event.port) },
             probes: [],
@@ -351,7 +345,7 @@ export const clientFlow = setup({
             findings: [],
             fixOutcomes: [],
             verdictId: undefined,
-            ...Object.fromEntries(FACT_KEYS.map((k) => [k, undefined])),
+            ...Object.fromEntries(Object.keys(CLIENT_PROBES).map((k) => [k, undefined])),
           })),
         },
         QUIT: 'done',
@@ -377,15 +371,15 @@ export const clientFlow = setup({
         },
       },
     },
-    // A fix is offered once: after it ran (or failed), it leaves the menu.
     applied: {
+      description: 'A fix is offered once: after it ran (or failed), it leaves the menu.',
       entry: assign({
         findings: ({ context }) => context.findings.map((f) => (f.fix?.id === context.pendingFix!.id ? { ...f, fix: undefined } : f)),
         pendingFix: undefined,
       }),
       always: [{ guard: 'interactive', target: 'report' }, { target: 'done' }],
     },
-    failed: { type: 'final' },
+    failed: { description: 'The ssh settings could not be read: nothing to diagnose.', type: 'final' },
     done: { type: 'final' },
   },
 });

@@ -1,23 +1,22 @@
 // "I'm locked out": where the host lives → cloud checks where a CLI can answer → the ways in that
 // bypass SSH → the console kit and its pasted-back result → repair commands → prevention.
 // Everything that touches the system is an actor provided by src/commands/locked-out/run.ts.
-import { assign, setup } from 'xstate';
-import { notProvided } from './actors.js';
+import { assertEvent, assign, setup } from 'xstate';
+import { errorText, notProvided } from './actors.js';
+import type { Answering } from './mode.js';
 import type { Finding, Fix, ProbeRecord } from '../src/report.js';
 import type { CloudCheck, CloudTarget } from '../src/locked-out/cloud/types.js';
 import { providerById, type CliName, type ProviderId } from '../src/locked-out/providers.js';
 import { fallback } from '../src/locked-out/cloud/findings.js';
 import { preventionAdvice } from '../src/locked-out/prevention.js';
 
-export interface LockedOutInput {
+export interface LockedOutInput extends Answering {
   /** Chosen on the command line (--provider); else asked. */
   provider?: ProviderId;
   /** Identifiers from the command line; with instance and myIp the cloud check starts at once. */
   target?: Partial<CloudTarget>;
   user: string;
   port: number;
-  /** --yes: apply proposed cloud fixes without asking. */
-  autoApply: boolean;
   backupKeyPath: string;
   backupKeyExists: boolean;
   /** The providers a CLI check exists for (from src/locked-out/cloud/check.ts). */
@@ -85,6 +84,7 @@ export const lockedOutFlow = setup({
     targetGiven: ({ context }) => context.input.target?.instance !== undefined && context.input.target.myIp !== undefined,
     fixPending: ({ context }) => context.queue.length > 0,
     autoApply: ({ context }) => context.input.autoApply,
+    headless: ({ context }) => !context.input.interactive,
     preventionFix: ({ context }, p: { fixId: string }) => context.prevention.some((f) => f.fix?.id === p.fixId),
   },
   actions: {
@@ -106,7 +106,7 @@ export const lockedOutFlow = setup({
       const check = fallback(cli, { ok: false, status: 'missing', detail: `${cli} is not installed (not on PATH)`, ms: 0 });
       return { check, findings: [...context.findings, ...check.findings], probes: [...context.probes, ...check.probes] };
     }),
-    recordError: assign({ error: (_, p: { error: unknown }) => (p.error instanceof Error ? p.error.message : String(p.error)) }),
+    recordError: assign({ error: (_, p: { error: unknown }) => errorText(p.error) }),
     dropFix: assign({ queue: ({ context }) => context.queue.slice(1) }),
     recordOutcome: assign({ fixOutcomes: ({ context }, p: { outcome: FixOutcome }) => [...context.fixOutcomes, p.outcome] }),
     recordKitPath: assign({ kitPath: (_, p: { path: string }) => p.path }),
@@ -130,6 +130,7 @@ export const lockedOutFlow = setup({
       always: [{ guard: 'hasProvider', target: 'routing' }, { target: 'chooseProvider' }],
     },
     chooseProvider: {
+      description: 'Where the host lives. Headless runs name it with --provider (the command refuses to start without).',
       on: { CHOOSE: { target: 'routing', actions: { type: 'chooseProvider', params: ({ event }) => ({ provider: event.provider }) } } },
     },
     routing: {
@@ -140,7 +141,11 @@ export const lockedOutFlow = setup({
       ],
     },
     askTarget: {
-      always: { guard: 'targetGiven', target: 'checking', actions: 'targetFromInput' },
+      description: 'Which instance, and your address: the cloud check needs both. Headless, without them on the command line, the check is skipped.',
+      always: [
+        { guard: 'targetGiven', target: 'checking', actions: 'targetFromInput' },
+        { guard: 'headless', target: 'steps' },
+      ],
       on: {
         TARGET: { target: 'checking', actions: { type: 'setTarget', params: ({ event }) => ({ target: event.target }) } },
         SKIP: 'steps',
@@ -162,7 +167,11 @@ export const lockedOutFlow = setup({
       ],
     },
     offerFix: {
-      always: { guard: 'autoApply', target: 'applying' },
+      description: 'Each cloud fix is the exact CLI command; it runs after "yes" or with --yes. Headless without --yes, it is declined.',
+      always: [
+        { guard: 'autoApply', target: 'applying' },
+        { guard: 'headless', target: 'reviewFixes', actions: 'dropFix' },
+      ],
       on: { CONFIRM: 'applying', DECLINE: { target: 'reviewFixes', actions: 'dropFix' } },
     },
     applying: {
@@ -175,7 +184,8 @@ export const lockedOutFlow = setup({
       },
     },
     steps: {
-      // PASTE: a kit block the user already has (the kit can also come from --kit earlier).
+      description: 'The ways in that bypass SSH. PASTE: a kit block the user already has (from --kit earlier). Headless: the steps are printed, no kit is made.',
+      always: { guard: 'headless', target: 'prevention' },
       on: { KIT: 'savingKit', PASTE: 'decoding', NEXT: 'prevention' },
     },
     savingKit: {
@@ -194,7 +204,10 @@ export const lockedOutFlow = setup({
       invoke: {
         id: 'decodeKit',
         src: 'decodeKit',
-        input: ({ event }) => ({ text: (event as { text?: string }).text ?? '' }),
+        input: ({ event }) => {
+          assertEvent(event, 'PASTE');
+          return { text: event.text };
+        },
         onDone: { target: 'repair', actions: { type: 'recordKit', params: ({ event }) => ({ kit: event.output }) } },
         onError: { target: 'awaitResult', actions: { type: 'recordError', params: ({ event }) => ({ error: event.error }) } },
       },
@@ -203,7 +216,9 @@ export const lockedOutFlow = setup({
       on: { NEXT: 'prevention' },
     },
     prevention: {
+      description: 'Advice against the next lockout; a backup key is made only after "yes". Headless: listed, nothing made.',
       entry: 'setPrevention',
+      always: { guard: 'headless', target: 'done' },
       on: {
         APPLY: { guard: { type: 'preventionFix', params: ({ event }) => ({ fixId: event.fixId }) }, target: 'applyingPrevention' },
         DONE: 'done',

@@ -4,37 +4,47 @@ import type { FixOutcome } from '../../flows/client.js';
 import { formatMode, type Fix } from '../report.js';
 import { applyFix } from '../fixes/apply.js';
 import { resultsOf } from '../fixes/revert.js';
-import { rewrittenFiles } from './fixes.js';
+import { rewrittenFiles, type ClientFixId } from './fixes.js';
 import { resolveTarget } from '../probes/client/ssh-config.js';
 import { resolveHost } from '../probes/client/dns.js';
-import { probeAltPorts, probeTcp } from '../probes/client/tcp.js';
+import { probeOtherPorts, probeTcp } from '../probes/client/tcp.js';
 import { explicitIdentityFiles, inspectKeyFiles } from '../probes/client/key-files.js';
 import { lookupKnownHosts } from '../probes/client/known-hosts.js';
 import { probeHandshake } from '../probes/client/handshake.js';
 import { attemptLogin } from '../probes/client/login.js';
 import type { ResolvedTarget } from '../probes/client/types.js';
 
-async function verifyFix(fix: Fix, target: ResolvedTarget | undefined, timeoutMs: number): Promise<string | undefined> {
-  if (fix.id === 'chmod-private-key') {
-    const path = fix.commands[0]![2]!;
-    const r = await inspectKeyFiles({ identityFiles: [path], explicit: [path], timeoutMs });
-    const k = r.files[0];
-    return k?.tooOpen === false ? `${path} is now ${formatMode(k.mode ?? 0)}: ssh will offer it.` : `${path} is still too open.`;
-  }
-  if (fix.id === 'remove-stale-host-key' && target) {
-    const r = await lookupKnownHosts({ host: target.host, port: target.port, hostKeyAlias: target.hostKeyAlias, files: target.userKnownHostsFiles, timeoutMs });
-    return r.entries.length === 0 ? `No stored key for ${r.lookupName} remains; the next ssh asks you to accept the new one.` : `${r.entries.length} entries remain for ${r.lookupName}.`;
-  }
-  return undefined;
-}
+/**
+ * The client fixes (README "Client fixes") and what a local re-check says after each one ran: the
+ * wizard shows it beside the fix's log.
+ */
+export const CLIENT_FIXES = {
+  'chmod-private-key': {
+    verify: async (fix, _target, timeoutMs) => {
+      const path = fix.commands[0]![2]!;
+      const r = await inspectKeyFiles({ identityFiles: [path], explicit: [path], timeoutMs });
+      const k = r.files[0];
+      return k?.tooOpen === false ? `${path} is now ${formatMode(k.mode ?? 0)}: ssh will offer it.` : `${path} is still too open.`;
+    },
+  },
+  'remove-stale-host-key': {
+    verify: async (_fix, target, timeoutMs) => {
+      if (!target) return undefined;
+      const r = await lookupKnownHosts({ host: target.host, port: target.port, hostKeyAlias: target.hostKeyAlias, files: target.userKnownHostsFiles, timeoutMs });
+      return r.entries.length === 0 ? `No stored key for ${r.lookupName} remains; the next ssh asks you to accept the new one.` : `${r.entries.length} entries remain for ${r.lookupName}.`;
+    },
+  },
+} as const satisfies Record<ClientFixId, { verify: (fix: Fix, target: ResolvedTarget | undefined, timeoutMs: number) => Promise<string | undefined> }>;
+
+const isClientFix = (id: string): id is ClientFixId => Object.hasOwn(CLIENT_FIXES, id);
 
 export function clientActors() {
   return {
-    sshConfig: fromPromise(({ input }: { input: { destination: string; sshFlags: string[]; timeoutMs: number } }) => resolveTarget(input)),
+    target: fromPromise(({ input }: { input: { destination: string; sshFlags: string[]; timeoutMs: number } }) => resolveTarget(input)),
     dns: fromPromise(({ input }: { input: { host: string; family: ResolvedTarget['addressFamily']; timeoutMs: number } }) => resolveHost(input)),
     tcp: fromPromise(({ input }: { input: { addresses: string[]; port: number; timeoutMs: number } }) => probeTcp(input)),
-    altPorts: fromPromise(({ input }: { input: { address: string; ports: number[]; timeoutMs: number } }) => probeAltPorts(input)),
-    keyFiles: fromPromise(({ input }: { input: { target: ResolvedTarget; sshFlags: string[]; timeoutMs: number } }) =>
+    otherPorts: fromPromise(({ input }: { input: { address: string; ports: number[]; timeoutMs: number } }) => probeOtherPorts(input)),
+    keys: fromPromise(({ input }: { input: { target: ResolvedTarget; sshFlags: string[]; timeoutMs: number } }) =>
       inspectKeyFiles({ identityFiles: input.target.identityFiles, explicit: explicitIdentityFiles(input.target.identityFiles, input.sshFlags), timeoutMs: input.timeoutMs }),
     ),
     knownHosts: fromPromise(({ input }: { input: { target: ResolvedTarget; timeoutMs: number } }) =>
@@ -64,7 +74,7 @@ export function clientActors() {
         // What the fix left in each file it rewrote: undo then refuses to clobber later changes.
         journalAfter: () => resultsOf(rewrittenFiles(input.fix)),
       });
-      const verified = r.ok ? await verifyFix(input.fix, input.target, 5000) : undefined;
+      const verified = r.ok && isClientFix(input.fix.id) ? await CLIENT_FIXES[input.fix.id].verify(input.fix, input.target, 5000) : undefined;
       return { fixId: input.fix.id, ok: r.ok, log: r.log, ...(verified ? { verified } : {}) };
     }),
   };

@@ -1,13 +1,13 @@
 // From what the client probes learned to what a person reads: the verdict's finding, its
 // evidence, the fix or the next steps, plus side findings. Pure.
-import { formatMode, type Finding, type Verdict } from '../report.js';
+import { formatMode, type Finding, type Severity, type Verdict } from '../report.js';
 import type {
-  AltPortResult,
   DnsResult,
   HandshakeResult,
   KeyFilesResult,
   KnownHostsResult,
   LoginResult,
+  OtherPortResult,
   ResolvedTarget,
   TcpResult,
 } from '../probes/client/types.js';
@@ -20,31 +20,12 @@ export interface ClientFacts {
   target?: ResolvedTarget;
   dns?: DnsResult;
   tcp?: TcpResult;
-  altPorts?: AltPortResult[];
+  otherPorts?: OtherPortResult[];
   keys?: KeyFilesResult;
   knownHosts?: KnownHostsResult;
   handshake?: HandshakeResult;
   login?: LoginResult;
 }
-
-/** The stable verdict ids (README "Verdicts"). */
-export const CLIENT_VERDICTS = [
-  'ok',
-  'dns-unresolved',
-  'no-route',
-  'connection-refused',
-  'connection-timeout',
-  'not-ssh-service',
-  'banner-exchange-failed',
-  'algorithm-mismatch',
-  'host-key-changed',
-  'private-key-permissions',
-  'too-many-auth-failures',
-  'auth-publickey-denied',
-  'auth-password-denied',
-  'login-failed',
-] as const;
-export type ClientVerdictId = (typeof CLIENT_VERDICTS)[number];
 
 const SERVER_CHECK = (f: ClientFacts, after = '') =>
   pasteStep('On the server (console or another session): ', ['ssh-doctor', 'server', '--port', String(f.target?.port ?? 22), ...(f.target ? ['--user', f.target.user] : [])], after);
@@ -70,17 +51,30 @@ function loginEvidence(f: ClientFacts): string[] {
   return (f.login?.debug.evidence ?? []).filter((l) => !/^Warning: Permanently added /.test(l));
 }
 
-function primary(verdict: ClientVerdictId, f: ClientFacts, timeoutMs: number): Finding {
-  const t = f.target;
-  const at = endpoint(f);
-  const host = t ? networkEndpoint(t).host : '';
-  switch (verdict) {
-    case 'ok':
-      return { id: 'ok', severity: 'ok', summary: `Login works: ${t?.user}@${at} accepted the connection.`, evidence: loginEvidence(f) };
-    case 'dns-unresolved':
+/** What a verdict or finding says; its id and severity come from the registry entry. */
+type Found = Omit<Finding, 'id' | 'severity'>;
+
+interface VerdictEntry {
+  severity: Severity;
+  /** The verdict as the report's first finding, from what the probes learned. */
+  finding: (f: ClientFacts, timeoutMs: number) => Found;
+}
+
+/**
+ * The client verdicts (README "Verdicts", stable ids). flows/client.ts decides which one applies;
+ * this says what each one tells a person.
+ */
+export const CLIENT_VERDICTS = {
+  ok: {
+    severity: 'ok',
+    finding: (f) => ({ summary: `Login works: ${f.target?.user}@${endpoint(f)} accepted the connection.`, evidence: loginEvidence(f) }),
+  },
+  'dns-unresolved': {
+    severity: 'error',
+    finding: (f) => {
+      const t = f.target;
+      const host = t ? networkEndpoint(t).host : '';
       return {
-        id: verdict,
-        severity: 'error',
         summary: `"${host}" does not resolve to any address${f.dns?.error ? ` (${f.dns.error})` : ''}.`,
         evidence: [
           ...(t && t.alias !== t.host ? [`ssh config maps "${t.alias}" to HostName ${t.host}`] : []),
@@ -89,109 +83,109 @@ function primary(verdict: ClientVerdictId, f: ClientFacts, timeoutMs: number): F
         ],
         next: [pasteStep('Check the spelling, and your DNS: ', ['getent', 'ahosts', host]), 'If it is a new name, its DNS record may not have propagated yet; try the IP address.'],
       };
-    case 'no-route':
-      return {
-        id: verdict,
-        severity: 'error',
-        summary: `No route to ${at}: the network cannot reach that address at all.`,
-        evidence: tcpEvidence(f),
-        next: ['Is the machine up? A stopped cloud instance or a down VPN gives exactly this.', pasteStep('Check your route: ', ['ip', 'route', 'get', f.tcp?.attempts[0]?.address ?? t?.host ?? ''])],
-      };
-    case 'connection-refused':
-      return {
-        id: verdict,
-        severity: 'error',
-        summary: `${at} refused the connection: the host is up, but nothing listens on port ${t?.port} (or a firewall rejects it).`,
-        evidence: tcpEvidence(f),
-        next: [SERVER_CHECK(f), 'There: is sshd running (sshd -t, then start it), and which port does it listen on (ss -tlnp)?', 'A REJECT rule in iptables/nftables/ufw also answers "refused".'],
-      };
-    case 'connection-timeout':
-      return {
-        id: verdict,
-        severity: 'error',
-        summary: `No answer from ${at} within ${timeoutMs} ms: packets are silently dropped (firewall or cloud security group) or the host is down.`,
-        evidence: tcpEvidence(f),
-        next: [
-          'Check, in this order: the cloud security group / network ACL / NSG for TCP port ' + (t?.port ?? 22) + ' from your address,',
-          'then on the host: ufw status verbose; firewall-cmd --list-all; iptables -S INPUT; nft list ruleset.',
-          SERVER_CHECK(f),
-          'No way in at all? ssh-doctor locked-out',
-        ],
-      };
-    case 'not-ssh-service': {
+    },
+  },
+  'no-route': {
+    severity: 'error',
+    finding: (f) => ({
+      summary: `No route to ${endpoint(f)}: the network cannot reach that address at all.`,
+      evidence: tcpEvidence(f),
+      next: ['Is the machine up? A stopped cloud instance or a down VPN gives exactly this.', pasteStep('Check your route: ', ['ip', 'route', 'get', f.tcp?.attempts[0]?.address ?? f.target?.host ?? ''])],
+    }),
+  },
+  'connection-refused': {
+    severity: 'error',
+    finding: (f) => ({
+      summary: `${endpoint(f)} refused the connection: the host is up, but nothing listens on port ${f.target?.port} (or a firewall rejects it).`,
+      evidence: tcpEvidence(f),
+      next: [SERVER_CHECK(f), 'There: is sshd running (sshd -t, then start it), and which port does it listen on (ss -tlnp)?', 'A REJECT rule in iptables/nftables/ufw also answers "refused".'],
+    }),
+  },
+  'connection-timeout': {
+    severity: 'error',
+    finding: (f, timeoutMs) => ({
+      summary: `No answer from ${endpoint(f)} within ${timeoutMs} ms: packets are silently dropped (firewall or cloud security group) or the host is down.`,
+      evidence: tcpEvidence(f),
+      next: [
+        'Check, in this order: the cloud security group / network ACL / NSG for TCP port ' + (f.target?.port ?? 22) + ' from your address,',
+        'then on the host: ufw status verbose; firewall-cmd --list-all; iptables -S INPUT; nft list ruleset.',
+        SERVER_CHECK(f),
+        'No way in at all? ssh-doctor locked-out',
+      ],
+    }),
+  },
+  'not-ssh-service': {
+    severity: 'error',
+    finding: (f) => {
       const a = f.tcp?.attempts.find((x) => x.outcome === 'connected');
       return {
-        id: verdict,
-        severity: 'error',
-        summary: `Something other than SSH answers on ${at}${a?.banner ? `: "${a.banner}"` : ''}.`,
+        summary: `Something other than SSH answers on ${endpoint(f)}${a?.banner ? `: "${a.banner}"` : ''}.`,
         evidence: tcpEvidence(f),
         next: ['Another service owns this port, or the port is wrong.', SERVER_CHECK(f, ' shows where sshd really listens.')],
       };
-    }
-    case 'banner-exchange-failed':
-      return {
-        id: verdict,
-        severity: 'error',
-        summary: `${at} accepted the TCP connection but closed it before saying anything SSH.`,
-        evidence: [...tcpEvidence(f), ...loginEvidence(f)],
-        next: [
-          'Usual causes: sshd is over MaxStartups (too many unauthenticated connections), fail2ban/sshguard has banned your address,',
-          'a TCP wrapper (/etc/hosts.deny), or sshd dies on each connection (its log says why).',
-          SERVER_CHECK(f),
-        ],
-      };
-    case 'algorithm-mismatch': {
+    },
+  },
+  'banner-exchange-failed': {
+    severity: 'error',
+    finding: (f) => ({
+      summary: `${endpoint(f)} accepted the TCP connection but closed it before saying anything SSH.`,
+      evidence: [...tcpEvidence(f), ...loginEvidence(f)],
+      next: [
+        'Usual causes: sshd is over MaxStartups (too many unauthenticated connections), fail2ban/sshguard has banned your address,',
+        'a TCP wrapper (/etc/hosts.deny), or sshd dies on each connection (its log says why).',
+        SERVER_CHECK(f),
+      ],
+    }),
+  },
+  'algorithm-mismatch': {
+    severity: 'error',
+    finding: (f) => {
       const alg = f.login?.debug.algorithm;
       return {
-        id: verdict,
-        severity: 'error',
         summary: `Your ssh and the server have no ${alg?.what ?? 'algorithm'} in common${alg?.theirOffer.length ? `; the server offers only ${alg.theirOffer.join(', ')}` : ''}.`,
         evidence: loginEvidence(f),
         next: [
           'Best: on the server, generate a modern host key (ssh-keygen -A) and allow modern algorithms.',
-          ...(alg?.theirOffer.length
-            ? [sshStep('Temporary, weaker: ', t, '-o', `${algOption(alg.what)}=+${alg.theirOffer[0]}`)]
-            : []),
+          ...(alg?.theirOffer.length ? [sshStep('Temporary, weaker: ', f.target, '-o', `${algOption(alg.what)}=+${alg.theirOffer[0]}`)] : []),
         ],
       };
-    }
-    case 'host-key-changed':
-      return hostKeyChanged(f);
-    case 'private-key-permissions': {
+    },
+  },
+  'host-key-changed': { severity: 'error', finding: (f) => hostKeyChanged(f) },
+  'private-key-permissions': {
+    severity: 'error',
+    finding: (f) => {
       const ignored = f.keys?.files.filter((k) => k.exists && k.tooOpen) ?? [];
       const fromSsh = f.login?.debug.keysIgnored ?? [];
       const paths = [...new Set([...ignored.map((k) => k.path), ...fromSsh.map((k) => k.path)])];
       const first = ignored[0];
       return {
-        id: verdict,
-        severity: 'error',
         summary: `ssh ignores ${paths.join(', ')}: its permissions let others read it, so the key is never offered.`,
-        evidence: [
-          ...ignored.map((k) => `${k.path} has mode ${formatMode(k.mode ?? 0)}; ssh requires no group/other access (0600)`),
-          ...loginEvidence(f),
-        ],
+        evidence: [...ignored.map((k) => `${k.path} has mode ${formatMode(k.mode ?? 0)}; ssh requires no group/other access (0600)`), ...loginEvidence(f)],
         fix: first ? chmodKeyFix(first.path, first.mode ?? 0o644) : undefined,
       };
-    }
-    case 'too-many-auth-failures': {
+    },
+  },
+  'too-many-auth-failures': {
+    severity: 'error',
+    finding: (f) => {
+      const t = f.target;
       const offered = f.login?.debug.keysOffered ?? [];
       return {
-        id: verdict,
-        severity: 'error',
         summary: `The server hung up after too many failed keys (its MaxAuthTries): ssh offered ${offered.length} key(s) before the right one.`,
         evidence: [...offered.map((k) => `offered: ${k}`), ...loginEvidence(f)],
         // ~/.ssh/THE_KEY is a placeholder to edit, so it stays outside the quoted words.
         next: [pasteStep('Offer only the right key: ssh -o IdentitiesOnly=yes -i ~/.ssh/THE_KEY ', [`${t?.user}@${t?.host}`, '-p', String(t?.port)]), 'or set IdentitiesOnly yes and IdentityFile for this Host in ~/.ssh/config.'],
       };
-    }
-    case 'auth-publickey-denied': {
+    },
+  },
+  'auth-publickey-denied': {
+    severity: 'error',
+    finding: (f) => {
+      const t = f.target;
       const offered = f.login?.debug.keysOffered ?? [];
       return {
-        id: verdict,
-        severity: 'error',
-        summary: offered.length
-          ? `The server refused every key offered for ${t?.user} (${offered.length}).`
-          : `ssh had no key to offer for ${t?.user}, and the server accepts only keys here.`,
+        summary: offered.length ? `The server refused every key offered for ${t?.user} (${offered.length}).` : `ssh had no key to offer for ${t?.user}, and the server accepts only keys here.`,
         evidence: [
           ...offered.map((k) => `offered and refused: ${k}`),
           ...(f.handshake?.authMethods ? [`server accepts: ${f.handshake.authMethods.join(', ')}`] : []),
@@ -202,28 +196,27 @@ function primary(verdict: ClientVerdictId, f: ClientFacts, timeoutMs: number): F
           SERVER_CHECK(f, ' checks authorized_keys, its modes, AllowUsers and the log line that says why.'),
         ],
       };
-    }
-    case 'auth-password-denied':
-      return {
-        id: verdict,
-        severity: 'error',
-        summary: `No key was accepted and the server wants a password for ${t?.user}, which a batch check cannot type.`,
-        evidence: [
-          ...(f.login?.debug.methodsLeft ? [`server accepts: ${f.login.debug.methodsLeft.join(', ')}`] : []),
-          ...loginEvidence(f),
-        ],
-        next: [sshStep('Try it by hand: ', t, '-o', 'PreferredAuthentications=password'), 'For key logins, ask for your key to be added to authorized_keys, or enable PubkeyAuthentication on the server.'],
-      };
-    case 'login-failed':
-      return {
-        id: verdict,
-        severity: 'error',
-        summary: `ssh failed in a way ssh-doctor does not recognise${f.login?.exitCode !== undefined ? ` (exit ${f.login.exitCode})` : ''}.`,
-        evidence: loginEvidence(f),
-        next: [sshStep('See everything: ', t, '-vvv')],
-      };
-  }
-}
+    },
+  },
+  'auth-password-denied': {
+    severity: 'error',
+    finding: (f) => ({
+      summary: `No key was accepted and the server wants a password for ${f.target?.user}, which a batch check cannot type.`,
+      evidence: [...(f.login?.debug.methodsLeft ? [`server accepts: ${f.login.debug.methodsLeft.join(', ')}`] : []), ...loginEvidence(f)],
+      next: [sshStep('Try it by hand: ', f.target, '-o', 'PreferredAuthentications=password'), 'For key logins, ask for your key to be added to authorized_keys, or enable PubkeyAuthentication on the server.'],
+    }),
+  },
+  'login-failed': {
+    severity: 'error',
+    finding: (f) => ({
+      summary: `ssh failed in a way ssh-doctor does not recognise${f.login?.exitCode !== undefined ? ` (exit ${f.login.exitCode})` : ''}.`,
+      evidence: loginEvidence(f),
+      next: [sshStep('See everything: ', f.target, '-vvv')],
+    }),
+  },
+} as const satisfies Record<string, VerdictEntry>;
+
+export type ClientVerdictId = keyof typeof CLIENT_VERDICTS;
 
 function algOption(what: string): string {
   if (/host key/i.test(what)) return 'HostKeyAlgorithms';
@@ -233,7 +226,7 @@ function algOption(what: string): string {
   return 'HostKeyAlgorithms';
 }
 
-function hostKeyChanged(f: ClientFacts): Finding {
+function hostKeyChanged(f: ClientFacts): Found {
   const hk = f.handshake?.hostKey;
   const entries = f.knownHosts?.entries ?? [];
   const stale = hk ? entries.filter((e) => e.keyType === hk.type && e.key !== hk.key) : entries;
@@ -245,8 +238,6 @@ function hostKeyChanged(f: ClientFacts): Finding {
   const global = all.filter((file) => !own.has(file));
   const name = f.knownHosts?.lookupName ?? f.target?.host ?? '';
   return {
-    id: 'host-key-changed',
-    severity: 'error',
     summary: `The server's host key is not the one you stored for ${name}. If the server was not reinstalled or re-keyed, this may be a man-in-the-middle attack.`,
     evidence: [
       ...stale.map((e) => `${e.file}:${e.line} stores a ${e.keyType} key for ${name}${e.hashed ? ' (hashed entry)' : ''}`),
@@ -259,57 +250,72 @@ function hostKeyChanged(f: ClientFacts): Finding {
   };
 }
 
-function sideFindings(verdict: ClientVerdictId, f: ClientFacts): Finding[] {
-  const out: Finding[] = [];
-  const sshElsewhere = (f.altPorts ?? []).filter((p) => p.bannerOutcome === 'ssh');
-  for (const p of sshElsewhere) {
-    out.push({
-      id: 'ssh-found-on-other-port',
-      severity: 'warning',
-      summary: `SSH answers on port ${p.port} instead.`,
-      evidence: [`${f.tcp?.attempts[0]?.address}:${p.port} says ${JSON.stringify(p.banner ?? 'SSH-')}`],
-      next: [pasteStep('', ['ssh', '-p', String(p.port), `${f.target?.user}@${f.target?.alias}`]), `or in ~/.ssh/config: Host ${f.target?.alias} / Port ${p.port}`],
-    });
-  }
-  const hk = f.handshake?.hostKey;
-  if (hk && f.knownHosts && verdict !== 'host-key-changed' && compareHostKey(f.knownHosts.entries, hk) === 'unknown') {
-    out.push({
-      id: 'host-key-unknown',
-      severity: 'warning',
-      summary: `${f.knownHosts.lookupName} is not in your known_hosts yet: ssh will ask you to confirm its key on first login.`,
-      evidence: [`the server presents ${hk.type} ${hk.fingerprint}`, 'Check that fingerprint on the server before you type "yes": ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub'],
-    });
-  }
-  for (const k of f.keys?.files ?? []) {
-    if (k.explicit && !k.exists) {
-      out.push({ id: 'identity-file-missing', severity: 'warning', summary: `The identity file ${k.path} does not exist.`, evidence: [`-i/IdentityFile names ${k.path}`] });
-    } else if (k.exists && k.pubExists && k.pubMatches === false) {
-      out.push({
-        id: 'public-key-mismatch',
-        severity: 'warning',
-        summary: `${k.pubPath} does not belong to ${k.path}: copying that .pub to a server would not let this key in.`,
-        evidence: [`ssh-keygen -y -f ${k.path} differs from ${k.pubPath}`],
-      });
-    }
-  }
-  if (verdict === 'auth-publickey-denied' && (f.login?.debug.keysOffered.length ?? 0) === 0) {
-    const existing = (f.keys?.files ?? []).filter((k) => k.exists);
-    out.push({
-      id: 'no-identities-offered',
-      severity: 'warning',
-      summary: 'ssh offered no key at all.',
-      evidence: [
-        existing.length ? `key files: ${existing.map((k) => k.path).join(', ')}` : `none of ${(f.target?.identityFiles ?? []).join(', ')} exists`,
-        f.keys?.agent.available ? `agent holds ${f.keys.agent.fingerprints.length} key(s)` : 'no ssh-agent is reachable',
-      ],
-      next: ['Create a key: ssh-keygen -t ed25519, then install its .pub on the server.'],
-    });
-  }
-  return out;
+interface FindingEntry {
+  severity: Severity;
+  /** One finding per thing found (several keys may each be missing). */
+  find: (f: ClientFacts, verdict: ClientVerdictId) => Found[];
 }
 
+/** The findings that may follow the verdict (README "Findings (client)"), in report order. */
+export const CLIENT_FINDINGS = {
+  'ssh-found-on-other-port': {
+    severity: 'warning',
+    find: (f) =>
+      (f.otherPorts ?? [])
+        .filter((p) => p.bannerOutcome === 'ssh')
+        .map((p) => ({
+          summary: `SSH answers on port ${p.port} instead.`,
+          evidence: [`${f.tcp?.attempts[0]?.address}:${p.port} says ${JSON.stringify(p.banner ?? 'SSH-')}`],
+          next: [pasteStep('', ['ssh', '-p', String(p.port), `${f.target?.user}@${f.target?.alias}`]), `or in ~/.ssh/config: Host ${f.target?.alias} / Port ${p.port}`],
+        })),
+  },
+  'host-key-unknown': {
+    severity: 'warning',
+    find: (f, verdict) => {
+      const hk = f.handshake?.hostKey;
+      if (!hk || !f.knownHosts || verdict === 'host-key-changed' || compareHostKey(f.knownHosts.entries, hk) !== 'unknown') return [];
+      return [{
+        summary: `${f.knownHosts.lookupName} is not in your known_hosts yet: ssh will ask you to confirm its key on first login.`,
+        evidence: [`the server presents ${hk.type} ${hk.fingerprint}`, 'Check that fingerprint on the server before you type "yes": ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub'],
+      }];
+    },
+  },
+  'identity-file-missing': {
+    severity: 'warning',
+    find: (f) =>
+      (f.keys?.files ?? []).filter((k) => k.explicit && !k.exists).map((k) => ({ summary: `The identity file ${k.path} does not exist.`, evidence: [`-i/IdentityFile names ${k.path}`] })),
+  },
+  'public-key-mismatch': {
+    severity: 'warning',
+    find: (f) =>
+      (f.keys?.files ?? [])
+        .filter((k) => k.exists && k.pubExists && k.pubMatches === false)
+        .map((k) => ({
+          summary: `${k.pubPath} does not belong to ${k.path}: copying that .pub to a server would not let this key in.`,
+          evidence: [`ssh-keygen -y -f ${k.path} differs from ${k.pubPath}`],
+        })),
+  },
+  'no-identities-offered': {
+    severity: 'warning',
+    find: (f, verdict) => {
+      if (verdict !== 'auth-publickey-denied' || (f.login?.debug.keysOffered.length ?? 0) > 0) return [];
+      const existing = (f.keys?.files ?? []).filter((k) => k.exists);
+      return [{
+        summary: 'ssh offered no key at all.',
+        evidence: [
+          existing.length ? `key files: ${existing.map((k) => k.path).join(', ')}` : `none of ${(f.target?.identityFiles ?? []).join(', ')} exists`,
+          f.keys?.agent.available ? `agent holds ${f.keys.agent.fingerprints.length} key(s)` : 'no ssh-agent is reachable',
+        ],
+        next: ['Create a key: ssh-keygen -t ed25519, then install its .pub on the server.'],
+      }];
+    },
+  },
+} as const satisfies Record<string, FindingEntry>;
+
 export function clientFindings(f: ClientFacts & { input?: { timeoutMs: number } }, verdict: ClientVerdictId): Finding[] {
-  return [primary(verdict, f, f.input?.timeoutMs ?? 5000), ...sideFindings(verdict, f)];
+  const v: VerdictEntry = CLIENT_VERDICTS[verdict];
+  const side = Object.entries<FindingEntry>(CLIENT_FINDINGS).flatMap(([id, e]) => e.find(f, verdict).map((x) => ({ id, severity: e.severity, ...x })));
+  return [{ id: verdict, severity: v.severity, ...v.finding(f, f.input?.timeoutMs ?? 5000) }, ...side];
 }
 
 export function clientVerdict(findings: readonly Finding[]): Verdict {

@@ -2,10 +2,12 @@
 import { formatMode, type Fix } from '../report.js';
 import { backupStamp } from '../fixes/backup.js';
 
+/** The client's fix ids (README); src/client/actors.ts holds how each is checked after it ran. */
+export type ClientFixId = 'chmod-private-key' | 'remove-stale-host-key';
 
 export function chmodKeyFix(path: string, oldMode: number): Fix {
   return {
-    id: 'chmod-private-key',
+    id: 'chmod-private-key' satisfies ClientFixId,
     title: `Make ${path} readable by you only (0600)`,
     commands: [['chmod', '0600', path]],
     risk: 'Low: only the permission bits of your own key file change.',
@@ -17,7 +19,7 @@ export function removeKnownHostFix(name: string, files: readonly string[], newFi
   const stamp = backupStamp(now);
   const backups = files.map((f) => `${f}.ssh-doctor-${stamp}`);
   return {
-    id: 'remove-stale-host-key',
+    id: 'remove-stale-host-key' satisfies ClientFixId,
     title: `Forget the stored host key of ${name}${newFingerprint ? ` (the next login will show ${newFingerprint})` : ''}`,
     commands: files.flatMap((f, i) => [
       ['cp', '-p', f, backups[i]!],

@@ -10,30 +10,62 @@ import { LEFT_OUT, pasteStep, quoteArg } from '../shell-quote.js';
 
 export interface FindingOptions {
   /** Attach a fix to a finding (the fixes side's proposeFix); none when absent. */
-  proposeFix?: (findingId: string, facts: ServerFacts) => Fix | undefined;
+  proposeFix?: (findingId: ServerFindingId, facts: ServerFacts) => Fix | undefined;
   /** More steps for a person (e.g. the chown ssh-doctor leaves to them over --via). */
-  moreSteps?: (findingId: string, facts: ServerFacts) => string[];
+  moreSteps?: (findingId: ServerFindingId, facts: ServerFacts) => string[];
 }
 
-/** Finding ids, stable (README). */
-export const SERVER_FINDING_IDS = [
-  'sshd-not-installed', 'sshd-not-running', 'sshd-config-invalid', 'sshd-port-mismatch',
-  'sshd-listen-address', 'privsep-dir-missing', 'host-key-permissions', 'host-keys-missing',
-  'firewall-blocks-ssh', 'authorized-keys-missing', 'authorized-keys-oversize', 'authorized-keys-permissions',
-  'ssh-dir-permissions', 'home-permissions', 'user-not-allowed', 'account-locked',
-  'nologin-present', 'pubkey-auth-disabled', 'usedns-enabled', 'sshd-log-refusal', 'unsafe-path',
-] as const;
+/**
+ * The server findings (README, stable ids) and their severity; where two are listed, the facts
+ * decide between them. A fix for each is in SERVER_FIXES (src/server/fixes/propose.ts).
+ */
+export const SERVER_FINDINGS = {
+  'sshd-not-installed': { severity: 'error' },
+  'sshd-not-running': { severity: 'error' },
+  'sshd-config-invalid': { severity: 'error' },
+  'sshd-port-mismatch': { severity: 'error' },
+  'sshd-listen-address': { severity: 'error' },
+  'privsep-dir-missing': { severity: 'error' },
+  // A skipped or missing host key is an error only when no usable one is left.
+  'host-key-permissions': { severity: ['warning', 'error'] },
+  'host-keys-missing': { severity: ['warning', 'error'] },
+  'firewall-blocks-ssh': { severity: 'error' },
+  // Password logins still work.
+  'authorized-keys-missing': { severity: ['warning', 'error'] },
+  // Slow logins; an error from the size where they stall.
+  'authorized-keys-oversize': { severity: ['warning', 'error'] },
+  'authorized-keys-permissions': { severity: 'error' },
+  'ssh-dir-permissions': { severity: 'error' },
+  'home-permissions': { severity: 'error' },
+  'user-not-allowed': { severity: 'error' },
+  'account-locked': { severity: 'error' },
+  'nologin-present': { severity: 'error' },
+  'pubkey-auth-disabled': { severity: 'error' },
+  'usedns-enabled': { severity: 'warning' },
+  'sshd-log-refusal': { severity: 'info' },
+  'unsafe-path': { severity: 'warning' },
+  // Added by the report (src/server/server-report.ts), not drawn from facts.
+  'needs-root': { severity: 'info' },
+} as const satisfies Record<string, { severity: Severity | readonly Severity[] }>;
+
+export type ServerFindingId = keyof typeof SERVER_FINDINGS;
+type SeverityOf<Id extends ServerFindingId> = (typeof SERVER_FINDINGS)[Id]['severity'];
+type OneSeverity = { [Id in ServerFindingId]: SeverityOf<Id> extends Severity ? Id : never }[ServerFindingId];
+type Rated = Exclude<ServerFindingId, OneSeverity>;
 
 export function serverFindings(facts: ServerFacts, opts: FindingOptions = {}): Finding[] {
   const out: Finding[] = [];
-  const add: Add = (id, severity, summary, evidence, next) => {
+  const add = ((id: ServerFindingId, ...found: [string, string[], string[]?] | [Severity, string, string[], string[]?]) => {
+    const listed = SERVER_FINDINGS[id].severity;
+    // Add's overloads pass a severity exactly when the registry lists more than one.
+    const [severity, summary, evidence, steps] = (typeof listed === 'string' ? [listed, ...found] : found) as [Severity, string, string[], string[]?];
     const fix = opts.proposeFix?.(id, facts);
-    next = [...(next ?? []), ...(opts.moreSteps?.(id, facts) ?? [])];
-    out.push({ id, severity, summary, evidence, ...(next?.length ? { next } : {}), ...(fix ? { fix } : {}) });
-  };
+    const next = [...(steps ?? []), ...(opts.moreSteps?.(id, facts) ?? [])];
+    out.push({ id, severity, summary, evidence, ...(next.length ? { next } : {}), ...(fix ? { fix } : {}) });
+  }) as Add;
   const sshd = known(facts.sshd);
   if (sshd && !sshd.path) {
-    add('sshd-not-installed', 'error', 'The OpenSSH server (sshd) is not installed.', ['no sshd binary in /usr/sbin, /usr/local/sbin or PATH']);
+    add('sshd-not-installed', 'The OpenSSH server (sshd) is not installed.', ['no sshd binary in /usr/sbin, /usr/local/sbin or PATH']);
     return out; // nothing else about sshd can be known
   }
   daemon(facts, add);
@@ -42,7 +74,7 @@ export function serverFindings(facts: ServerFacts, opts: FindingOptions = {}): F
   config(facts, add);
   const logs = known(facts.logs);
   if (logs && logs.lines.length > 0) {
-    add('sshd-log-refusal', 'info', `sshd's log explains a refusal (${logs.source}).`, logs.lines.slice(-10));
+    add('sshd-log-refusal', `sshd's log explains a refusal (${logs.source}).`, logs.lines.slice(-10));
   }
   return out;
 }
@@ -54,8 +86,14 @@ export function serverFindings(facts: ServerFacts, opts: FindingOptions = {}): F
  */
 const LOGIN_HANGS_BYTES = 4 * 1024 ** 3;
 
-/** `next`: steps for a person, when the fix depends on something only they have. */
-type Add = (id: string, severity: Severity, summary: string, evidence: string[], next?: string[]) => void;
+/**
+ * Records a finding; the severity comes from SERVER_FINDINGS unless it lists two, then the caller
+ * picks one. `next`: steps for a person, when the fix depends on something only they have.
+ */
+interface Add {
+  (id: OneSeverity, summary: string, evidence: string[], next?: string[]): void;
+  <Id extends Rated>(id: Id, severity: SeverityOf<Id>[number], summary: string, evidence: string[], next?: string[]): void;
+}
 
 function daemon(facts: ServerFacts, add: Add): void {
   const procs = known(facts.processes);
@@ -66,19 +104,19 @@ function daemon(facts: ServerFacts, add: Add): void {
   if (test && !test.ok && test.errors.length > 0) {
     const first = test.errors[0]!;
     const where = first.file ? `${first.file}${first.line ? ` line ${first.line}` : ''}` : 'the configuration';
-    add('sshd-config-invalid', 'error', `sshd -t rejects ${where}: sshd will not start or reload.`,
+    add('sshd-config-invalid', `sshd -t rejects ${where}: sshd will not start or reload.`,
       test.errors.map((e) => (e.file ? `${e.file}:${e.line ?? '?'}: ${e.message}` : e.message)));
   }
   // After the config error: fixes are offered in this order, and sshd cannot start until it loads.
   // Socket activation: systemd listens and starts sshd on the first connection.
   if (running === false && !init?.socket) {
-    add('sshd-not-running', 'error', 'sshd is not running, so nothing answers on the SSH port.', [
+    add('sshd-not-running', 'sshd is not running, so nothing answers on the SSH port.', [
       'no live sshd listener process (ps -C sshd)',
       ...(init ? [`service manager: ${init.system}${init.service ? ` (service "${init.service}")` : ''}`] : []),
     ]);
   }
   if ((priv && !priv.exists) || test?.privsepMissing) {
-    add('privsep-dir-missing', 'error', `The privilege separation directory ${priv?.path ?? '/run/sshd'} is missing: sshd refuses to start.`,
+    add('privsep-dir-missing', `The privilege separation directory ${priv?.path ?? '/run/sshd'} is missing: sshd refuses to start.`,
       [test?.privsepMissing ?? `${priv?.path ?? '/run/sshd'} does not exist`]);
   }
   hostKeys(facts, add);
@@ -140,9 +178,9 @@ function network(facts: ServerFacts, add: Add): void {
         ? `sshd listens on ${unique(sshdSockets.map((s) => s.port)).join(', ')}, not on port ${port}.`
         : `sshd is configured for port ${configured.join(', ')}, not ${port}.`;
     if (socketActivated) evidence.push(`${known(facts.init)?.service ?? 'ssh'}.socket (systemd socket activation) listens for sshd: Port and ListenAddress take effect after systemctl daemon-reload and a restart of that socket`);
-    if (other || sshdSockets.length > 0 || (configured.length > 0 && !configured.includes(port))) add('sshd-port-mismatch', 'error', summary, evidence);
+    if (other || sshdSockets.length > 0 || (configured.length > 0 && !configured.includes(port))) add('sshd-port-mismatch', summary, evidence);
   } else if (onPort.every((s) => LOOPBACK.test(s.address))) {
-    add('sshd-listen-address', 'error', `sshd listens on port ${port} only on a loopback address: other machines cannot reach it.`,
+    add('sshd-listen-address', `sshd listens on port ${port} only on a loopback address: other machines cannot reach it.`,
       [`sshd listens on ${onPort.map((s) => `${fmtAddr(s.address)}:${s.port}`).join(', ')}`,
         ...(eff ? [`sshd -T: listenaddress ${(eff.config.listenaddress ?? []).join(', ')}`] : [])]);
   }
@@ -151,14 +189,14 @@ function network(facts: ServerFacts, add: Add): void {
   const local = known(facts.localAddresses);
   const forPort = (eff?.config.listenaddress ?? []).map(splitListen).filter((a) => a.port === port);
   if (onPort.length === 0 && local && forPort.length > 0 && forPort.every((a) => !WILDCARD.has(a.address) && !local.includes(a.address))) {
-    add('sshd-listen-address', 'error', `sshd is told to listen on ${forPort.map((a) => a.address).join(', ')}, which this host does not have: it cannot bind.`, [
+    add('sshd-listen-address', `sshd is told to listen on ${forPort.map((a) => a.address).join(', ')}, which this host does not have: it cannot bind.`, [
       `sshd -T: listenaddress ${(eff?.config.listenaddress ?? []).join(', ')}`,
       `addresses here: ${local.join(', ')}`,
     ]);
   }
   for (const fw of facts.firewall ?? []) {
     if (fw.state !== 'blocks' || fw.managedBy) continue;
-    add('firewall-blocks-ssh', 'error', `${fw.name} blocks TCP port ${port}${fw.rule ? ` (${fw.rule})` : ''}.`, [
+    add('firewall-blocks-ssh', `${fw.name} blocks TCP port ${port}${fw.rule ? ` (${fw.rule})` : ''}.`, [
       `${fw.name}: ${fw.rule ?? fw.verdict ?? 'blocks'}${fw.where ? ` — ${fmtWhere(fw.where)}` : ''}`,
       ...(fw.detail ? [fw.detail] : []),
     ]);
@@ -171,12 +209,12 @@ function account(facts: ServerFacts, add: Add): void {
   const name = facts.target.user;
   if (!user) return;
   if (!user.exists) {
-    add('user-not-allowed', 'error', `There is no account named ${name} on this host.`, [`getent passwd ${name}: not found`]);
+    add('user-not-allowed', `There is no account named ${name} on this host.`, [`getent passwd ${name}: not found`]);
     return;
   }
   if (eff) {
     const why = notAllowedBecause(user, eff);
-    if (why) add('user-not-allowed', 'error', `sshd does not allow ${name} to log in: ${why.summary}.`, why.evidence, why.next);
+    if (why) add('user-not-allowed', `sshd does not allow ${name} to log in: ${why.summary}.`, why.evidence, why.next);
   }
   const usePam = eff ? first(eff, 'usepam') !== 'no' : true;
   const locked: string[] = [];
@@ -191,11 +229,11 @@ function account(facts: ServerFacts, add: Add): void {
     ...(user.passwordInactive ? [pasteStep('', ['chage', '-I', '-1', name], `    # no inactive period after the password expired (or set a new password: passwd ${quoteArg(name)})`)] : []),
     ...(user.lockedWithBang && !usePam ? [pasteStep('', ['usermod', '-p', '*', name], '    # no usable password but not locked ("!"), so key logins work')] : []),
   ];
-  if (locked.length > 0) add('account-locked', 'error', `The account ${name} is locked: sshd refuses every login, even with a key.`, locked, ['as root, if the account should be usable:', ...unlock]);
+  if (locked.length > 0) add('account-locked', `The account ${name} is locked: sshd refuses every login, even with a key.`, locked, ['as root, if the account should be usable:', ...unlock]);
 
   const nl = known(facts.nologin);
   if (nl?.exists && user.uid !== 0) {
-    add('nologin-present', 'error', `${nl.path} exists: only root may log in.`, [`${nl.path} exists${nl.text ? `: "${nl.text.trim().split('\n')[0]}"` : ''}`]);
+    add('nologin-present', `${nl.path} exists: only root may log in.`, [`${nl.path} exists${nl.text ? `: "${nl.text.trim().split('\n')[0]}"` : ''}`]);
   }
   authFiles(facts, user, eff, add);
 }
@@ -263,9 +301,9 @@ function authFiles(facts: ServerFacts, user: UserFacts, eff: EffectiveConfig | u
     }
   }
   const tail = 'sshd (StrictModes) ignores authorized_keys';
-  if (bad.file.length) add('authorized-keys-permissions', 'error', `authorized_keys has unsafe ownership or modes: ${tail}.`, bad.file);
-  if (bad.sshDir.length) add('ssh-dir-permissions', 'error', `The .ssh directory has unsafe ownership or modes: ${tail}.`, bad.sshDir);
-  if (bad.home.length) add('home-permissions', 'error', `The home directory (or a directory above it) has unsafe ownership or modes: ${tail}.`, bad.home);
+  if (bad.file.length) add('authorized-keys-permissions', `authorized_keys has unsafe ownership or modes: ${tail}.`, bad.file);
+  if (bad.sshDir.length) add('ssh-dir-permissions', `The .ssh directory has unsafe ownership or modes: ${tail}.`, bad.sshDir);
+  if (bad.home.length) add('home-permissions', `The home directory (or a directory above it) has unsafe ownership or modes: ${tail}.`, bad.home);
   if (bad.file.length + bad.sshDir.length + bad.home.length === 0) return;
   const walked = [...present, ...[...seen].flatMap((d) => byPath.get(d) ?? [])];
   const unsafe = [
@@ -276,7 +314,7 @@ function authFiles(facts: ServerFacts, user: UserFacts, eff: EffectiveConfig | u
     }),
   ];
   if (unsafe.length) {
-    add('unsafe-path', 'warning', `ssh-doctor will not change these permissions as root: a user controls what the path leads to. Check them by hand.`, unsafe);
+    add('unsafe-path', `ssh-doctor will not change these permissions as root: a user controls what the path leads to. Check them by hand.`, unsafe);
   }
 }
 
@@ -284,12 +322,12 @@ function config(facts: ServerFacts, add: Add): void {
   const eff = known(facts.effective);
   if (!eff) return;
   if (first(eff, 'pubkeyauthentication') === 'no') {
-    add('pubkey-auth-disabled', 'error', 'PubkeyAuthentication is off: sshd refuses every key.', [
+    add('pubkey-auth-disabled', 'PubkeyAuthentication is off: sshd refuses every key.', [
       `sshd -T -C user=${eff.context.user},host=${eff.context.host},addr=${eff.context.addr}: pubkeyauthentication no`,
     ]);
   }
   if (first(eff, 'usedns') === 'yes') {
-    add('usedns-enabled', 'warning', 'UseDNS is on: each login waits for reverse DNS of the client, which is slow when DNS is.', ['sshd -T: usedns yes']);
+    add('usedns-enabled', 'UseDNS is on: each login waits for reverse DNS of the client, which is slow when DNS is.', ['sshd -T: usedns yes']);
   }
 }
 

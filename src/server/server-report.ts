@@ -1,13 +1,17 @@
 // Facts, findings and probe records → the public Report (mode "server"). Pure.
 import { SCHEMA, formatCommand, worstSeverity, type AppliedFix, type Finding, type Report, type Verdict } from '../report.js';
 import type { FixOutcome } from '../../flows/server.js';
+import { SERVER_FINDINGS, type ServerFindingId } from './findings.js';
+
+/** The verdict when nothing is worse than info; otherwise the verdict is the worst finding's id. */
+export const SERVER_OK = { id: 'server-ok', severity: 'ok' } as const satisfies Omit<Verdict, 'summary'>;
 
 export function serverVerdict(findings: readonly Finding[]): Verdict {
   const sev = worstSeverity(findings);
   const worst = findings.find((f) => f.severity === sev && sev !== 'ok' && sev !== 'info');
   if (!worst) {
     const partial = findings.some((f) => f.id === 'needs-root');
-    return { id: 'server-ok', severity: 'ok', summary: partial ? 'Nothing found by the checks a normal user can run; the rest need root.' : 'Nothing on this server stops a key login.' };
+    return { ...SERVER_OK, summary: partial ? 'Nothing found by the checks a normal user can run; the rest need root.' : 'Nothing on this server stops a key login.' };
   }
   const n = findings.filter((f) => f.severity === 'error').length;
   return { id: worst.id, severity: sev, summary: n > 1 ? `${worst.summary} (and ${n - 1} more problem${n > 2 ? 's' : ''})` : worst.summary };
@@ -16,8 +20,8 @@ export function serverVerdict(findings: readonly Finding[]): Verdict {
 /** The info finding shown when checks were unknown for lack of root. */
 export function needsRootFinding(parts: readonly string[], sudo: readonly string[]): Finding {
   return {
-    id: 'needs-root',
-    severity: 'info',
+    id: 'needs-root' satisfies ServerFindingId,
+    severity: SERVER_FINDINGS['needs-root'].severity,
     summary: `Some checks need root (${parts.join(', ')}); rerun with sudo to see them.`,
     evidence: [`rerun: ${formatCommand(sudo)}`],
   };
@@ -29,8 +33,8 @@ export function needsRootFinding(parts: readonly string[], sudo: readonly string
  */
 export function needsRootViaFinding(parts: readonly string[], host: string, onHost: readonly string[], asRoot: readonly string[]): Finding {
   return {
-    id: 'needs-root',
-    severity: 'info',
+    id: 'needs-root' satisfies ServerFindingId,
+    severity: SERVER_FINDINGS['needs-root'].severity,
     summary: `Some checks need root on ${host} (${parts.join(', ')}); run ssh-doctor there as root, or connect as root with --via.`,
     evidence: [`on ${host}: ${formatCommand(onHost)}`, `or here: ${formatCommand(asRoot)}`],
   };

@@ -1,6 +1,6 @@
 // Sample probe outputs for the client flow: one per branch the flow can take.
 import type {
-  AltPortResult,
+  OtherPortResult,
   DnsResult,
   HandshakeResult,
   KeyFilesResult,
@@ -37,13 +37,28 @@ const key = (mode: number) => ({
   explicit: false,
 });
 
-export const keyFiles: Record<string, KeyFilesResult> = {
+export const keys: Record<string, KeyFilesResult> = {
   good: { files: [key(0o600)], agent: { available: false, fingerprints: [] } },
   tooOpen: { files: [key(0o644)], agent: { available: false, fingerprints: [] } },
+  /** An -i file that does not exist, and a key whose .pub is another key's. */
+  odd: {
+    files: [
+      { ...key(0o600), path: '/root/.ssh/deploy', pubPath: '/root/.ssh/deploy.pub', exists: false, pubExists: false, explicit: true },
+      { ...key(0o600), pubMatches: false },
+    ],
+    agent: { available: false, fingerprints: [] },
+  },
 };
 
 export const knownHosts: Record<string, KnownHostsResult> = {
   empty: { lookupName: '127.0.0.1', entries: [], searched: ['/root/.ssh/known_hosts'] },
+  /** Holds the key the server presents (handshake.newKey). */
+  current: {
+    lookupName: '127.0.0.1',
+    entries: [{ file: '/root/.ssh/known_hosts', line: 3, keyType: 'ssh-ed25519', key: 'AAAAnew', hashed: true }],
+    searched: ['/root/.ssh/known_hosts'],
+  },
+  /** Holds another ed25519 key for the host than handshake.newKey. */
   stored: {
     lookupName: '127.0.0.1',
     entries: [{ file: '/root/.ssh/known_hosts', line: 3, keyType: 'ssh-ed25519', key: 'AAAAold', hashed: true }],
@@ -67,9 +82,37 @@ export const tcp: Record<string, TcpResult> = {
   refused: attempt('refused', { errno: 'ECONNREFUSED' }),
   timeout: attempt('timeout'),
   unreachable: attempt('unreachable', { errno: 'EHOSTUNREACH' }),
+  /** Two addresses: IPv6 drops packets, IPv4 answers SSH. */
+  oneSilent: {
+    attempts: [
+      { address: '2001:db8::1', port: 22, outcome: 'timeout', ms: 5000 },
+      { address: '127.0.0.1', port: 22, outcome: 'connected', ms: 1, bannerOutcome: 'ssh', banner: 'SSH-2.0-OpenSSH_9.2p1' },
+    ],
+  },
+  /** Two addresses: IPv6 refuses, IPv4 answers SSH. */
+  oneRefused: {
+    attempts: [
+      { address: '2001:db8::1', port: 22, outcome: 'refused', ms: 1, errno: 'ECONNREFUSED' },
+      { address: '127.0.0.1', port: 22, outcome: 'connected', ms: 1, bannerOutcome: 'ssh', banner: 'SSH-2.0-OpenSSH_9.2p1' },
+    ],
+  },
+  /** Two addresses: IPv6 has no route, IPv4 answers SSH. */
+  oneUnreachable: {
+    attempts: [
+      { address: '2001:db8::1', port: 22, outcome: 'unreachable', ms: 1, errno: 'ENETUNREACH' },
+      { address: '127.0.0.1', port: 22, outcome: 'connected', ms: 1, bannerOutcome: 'ssh', banner: 'SSH-2.0-OpenSSH_9.2p1' },
+    ],
+  },
+  /** Two addresses: one refuses, one is unreachable. */
+  refusedAndUnreachable: {
+    attempts: [
+      { address: '2001:db8::1', port: 22, outcome: 'unreachable', ms: 1, errno: 'ENETUNREACH' },
+      { address: '127.0.0.1', port: 22, outcome: 'refused', ms: 1, errno: 'ECONNREFUSED' },
+    ],
+  },
 };
 
-export const altPorts: Record<string, AltPortResult[]> = {
+export const otherPorts: Record<string, OtherPortResult[]> = {
   found: [{ port: 2222, outcome: 'connected', bannerOutcome: 'ssh', banner: 'SSH-2.0-OpenSSH_9.2p1' }, { port: 2200, outcome: 'refused' }],
   none: [{ port: 2222, outcome: 'refused' }],
 };
@@ -79,6 +122,11 @@ export const handshake: Record<string, HandshakeResult> = {
     ok: true,
     hostKey: { type: 'ssh-ed25519', key: 'AAAAnew', fingerprint: 'SHA256:new' },
     authMethods: ['publickey', 'password'],
+  },
+  passwordOnly: {
+    ok: true,
+    hostKey: { type: 'ssh-ed25519', key: 'AAAAnew', fingerprint: 'SHA256:new' },
+    authMethods: ['password', 'keyboard-interactive'],
   },
 };
 
@@ -91,10 +139,17 @@ export const login: Record<string, LoginResult> = {
   ok: debug('ok'),
   pubkeyDenied: debug('auth-denied', { methodsLeft: ['publickey'], keysOffered: ['/root/.ssh/id_ed25519 ED25519 SHA256:key'] }),
   passwordOnly: debug('auth-denied', { methodsLeft: ['password'] }),
+  /** Denied before ssh heard which methods remain (and with no key offered). */
+  deniedSilently: debug('auth-denied'),
   keyIgnored: debug('auth-denied', { methodsLeft: ['publickey'], keysIgnored: [{ path: '/root/.ssh/id_ed25519', mode: '0644' }] }),
   tooMany: debug('too-many-auth-failures'),
   algorithm: debug('algorithm-mismatch', { algorithm: { what: 'host key type', theirOffer: ['ssh-rsa'] } }),
   hostKeyChanged: debug('host-key-changed', { offendingKey: { file: '/root/.ssh/known_hosts', line: 3 } }),
   refused: debug('connection-refused'),
+  timeout: debug('connection-timeout'),
+  dnsUnresolved: debug('dns-unresolved'),
+  noRoute: debug('no-route'),
+  banner: debug('banner-exchange-failed'),
+  hostKeyUnknown: debug('host-key-unknown'),
   other: debug('other'),
 };

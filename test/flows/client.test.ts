@@ -1,227 +1,231 @@
-// Every path of the client flow, enumerated from the machine itself and then driven for real
-// with fake probes: each verdict must be reachable and must be what a run with those outputs says.
+// The client flow. A decision table, written by hand, says which verdict and findings each set of
+// probe answers must give; then every path the machine has is enumerated and driven with fakes.
 import { describe, expect, it } from 'vitest';
-import { getSimplePaths } from '@xstate/graph';
-import { createActor, fromPromise, waitFor, type AnyEventObject } from 'xstate';
+import { type AnyEventObject } from 'xstate';
 import { clientFlow, type ClientInput } from '../../flows/client.js';
-import { CLIENT_VERDICTS } from '../../src/client/findings.js';
+import { CLIENT_VERDICTS, type ClientVerdictId } from '../../src/client/findings.js';
 import * as fx from './client-fixtures.js';
-
-const samples: Record<string, Record<string, unknown>> = {
-  sshConfig: { target: fx.target },
-  keyFiles: fx.keyFiles,
-  knownHosts: fx.knownHosts,
-  dns: fx.dns,
-  tcp: fx.tcp,
-  altPorts: fx.altPorts,
-  handshake: fx.handshake,
-  login: fx.login,
-  applyFix: { ok: { fixId: 'x', ok: true, log: ['$ chmod 0600 /root/.ssh/id_ed25519'] } },
-};
-const userEvents: Record<string, AnyEventObject[]> = {
-  report: [{ type: 'QUIT' }, { type: 'LOCKED_OUT' }],
-  confirming: [{ type: 'CONFIRM' }, { type: 'DECLINE' }],
-};
-
-function eventsFor(snapshot: any): AnyEventObject[] {
-  const running = Object.keys(snapshot.children);
-  // Local probes first: the parallel regions' order does not change the verdict, and fixing it
-  // keeps the number of paths small.
-  const local = running.filter((id) => id === 'keyFiles' || id === 'knownHosts');
-  const ids = local.length ? local : running;
-  const out: AnyEventObject[] = ids.flatMap((id) => [
-    ...Object.values(samples[id] ?? {}).map((output) => ({ type: `xstate.done.actor.${id}`, output })),
-    { type: `xstate.error.actor.${id}`, error: new Error(`${id} broke`) },
-  ]);
-  for (const [state, evs] of Object.entries(userEvents)) if (snapshot.matches(state)) out.push(...evs);
-  if (snapshot.matches('report')) {
-    for (const f of snapshot.context.findings) if (f.fix) out.push({ type: 'FIX', fixId: f.fix.id });
-  }
-  return out;
-}
-
-// States are told apart by which sample each probe returned (cheap, unlike serialising facts).
-const sampleName = new Map<unknown, string>(Object.entries(samples).flatMap(([id, outs]) => Object.entries(outs).map(([n, o]) => [o, `${id}.${n}`])));
-const serializeState = (s: any) =>
-  JSON.stringify({
-    v: s.value,
-    verdict: s.context.verdictId,
-    facts: ['target', 'dns', 'tcp', 'altPorts', 'keys', 'knownHosts', 'handshake', 'login'].map((k) => sampleName.get(s.context[k]) ?? null),
-    probes: s.context.probes.length,
-    fixes: s.context.findings.map((f: any) => f.fix?.id ?? '-'),
-    outcomes: s.context.fixOutcomes.length,
-    next: s.context.next,
-  });
-
-function pathsFor(input: ClientInput) {
-  return getSimplePaths(clientFlow, {
-    input,
-    events: eventsFor as any,
-    serializeState,
-    toState: (s: any) => s.status === 'done',
-  });
-}
-
-/** Runs the real machine with fakes that answer as the path's events did. */
-async function drive(input: ClientInput, steps: { event: AnyEventObject }[]) {
-  const outputs: Record<string, AnyEventObject> = {};
-  const user: AnyEventObject[] = [];
-  for (const { event } of steps) {
-    const m = /^xstate\.(done|error)\.actor\.(.+)$/.exec(event.type);
-    if (m) outputs[m[2]!] = event;
-    else if (event.type !== 'xstate.init') user.push(event);
-  }
-  const fake = (id: string) =>
-    fromPromise(async () => {
-      const e = outputs[id];
-      if (!e) throw new Error(`path never ran ${id}`);
-      if (e.type.startsWith('xstate.error')) throw e.error;
-      return e.output;
-    });
-  const actors = Object.fromEntries(Object.keys(samples).map((id) => [id, fake(id)]));
-  const actor = createActor(clientFlow.provide({ actors: actors as any }), { input });
-  actor.subscribe((s) => {
-    if ((s.matches('report') || s.matches('confirming')) && Object.keys(s.children).length === 0 && user.length) {
-      queueMicrotask(() => actor.send(user.shift() as any));
-    }
-  });
-  actor.start();
-  return (await waitFor(actor, (s) => s.status === 'done', { timeout: 2000 })).context;
-}
+import { drive, pathsOf, run, type FlowModel } from './helper.js';
 
 const headless: ClientInput = { destination: 'box', sshFlags: [], timeoutMs: 5000, interactive: false, autoApply: false };
+const wizard: ClientInput = { ...headless, interactive: true };
+const auto: ClientInput = { ...headless, autoApply: true };
+
+const broke = new Error('probe broke');
+const jump = { ...fx.target, proxyJump: 'bob@jump.lab:2200' };
+/** A host that works: the key is known, ssh logs in. */
+const healthy = {
+  target: fx.target,
+  keys: fx.keys.good,
+  knownHosts: fx.knownHosts.current,
+  dns: fx.dns.ok,
+  tcp: fx.tcp.ssh,
+  otherPorts: fx.otherPorts.none,
+  handshake: fx.handshake.newKey,
+  login: fx.login.ok,
+  applyFix: { fixId: 'chmod-private-key', ok: true, log: ['$ chmod 0600 /root/.ssh/id_ed25519'] },
+};
+const direct = ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'handshake', 'login'];
+
+// [what happens, the probes' answers that differ from a healthy host, the verdict, every finding
+// after it, the probes in the report]
+const table: [string, Record<string, unknown>, ClientVerdictId, string[], string[]][] = [
+  ['the login works', {}, 'ok', [], direct],
+  ['a host not in known_hosts yet', { knownHosts: fx.knownHosts.empty }, 'ok', ['host-key-unknown'], direct],
+  ['local probes that could not run change nothing', { keys: broke, knownHosts: broke }, 'ok', [], direct],
+  ['a missing -i file and a .pub of another key', { keys: fx.keys.odd }, 'ok', ['identity-file-missing', 'public-key-mismatch'], direct],
+  ['the name resolves to nothing', { dns: fx.dns.none }, 'dns-unresolved', [], ['config', 'keys', 'known-hosts', 'dns']],
+  ['the resolver fails', { dns: broke }, 'dns-unresolved', [], ['config', 'keys', 'known-hosts', 'dns']],
+  ['refused, SSH answers on 2222', { tcp: fx.tcp.refused, otherPorts: fx.otherPorts.found }, 'connection-refused', ['ssh-found-on-other-port'], ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'other-ports']],
+  ['refused, SSH nowhere else', { tcp: fx.tcp.refused }, 'connection-refused', [], ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'other-ports']],
+  ['refused, the other-ports probe fails', { tcp: fx.tcp.refused, otherPorts: broke }, 'connection-refused', [], ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'other-ports']],
+  ['no answer in time', { tcp: fx.tcp.timeout }, 'connection-timeout', [], ['config', 'keys', 'known-hosts', 'dns', 'tcp']],
+  ['one address silent, the other answers SSH', { tcp: fx.tcp.oneSilent }, 'ok', [], direct],
+  ['one address refuses, the other answers SSH', { tcp: fx.tcp.oneRefused }, 'ok', [], direct],
+  ['one address has no route, the other answers SSH', { tcp: fx.tcp.oneUnreachable }, 'ok', [], direct],
+  ['one address refuses, the other is unreachable', { tcp: fx.tcp.refusedAndUnreachable }, 'connection-refused', [], ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'other-ports']],
+  ['no route to the host', { tcp: fx.tcp.unreachable }, 'no-route', [], ['config', 'keys', 'known-hosts', 'dns', 'tcp']],
+  ['the TCP probe fails', { tcp: broke }, 'no-route', [], ['config', 'keys', 'known-hosts', 'dns', 'tcp']],
+  ['a mail server on the port', { tcp: fx.tcp.other }, 'not-ssh-service', [], ['config', 'keys', 'known-hosts', 'dns', 'tcp']],
+  ['closed before any banner', { tcp: fx.tcp.closed }, 'banner-exchange-failed', [], ['config', 'keys', 'known-hosts', 'dns', 'tcp']],
+  ['over MaxStartups', { tcp: fx.tcp.throttled }, 'banner-exchange-failed', [], ['config', 'keys', 'known-hosts', 'dns', 'tcp']],
+  ['another key stored for the host: no login is tried', { knownHosts: fx.knownHosts.stored }, 'host-key-changed', [], ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'handshake']],
+  ['ssh itself reports a changed key', { knownHosts: fx.knownHosts.empty, login: fx.login.hostKeyChanged }, 'host-key-changed', [], direct],
+  ['no common algorithm', { login: fx.login.algorithm }, 'algorithm-mismatch', [], direct],
+  ['too many keys offered', { login: fx.login.tooMany }, 'too-many-auth-failures', [], direct],
+  ['ssh ignores a key for its modes', { login: fx.login.keyIgnored }, 'private-key-permissions', [], direct],
+  ['a key too open on disk, every key refused', { keys: fx.keys.tooOpen, login: fx.login.pubkeyDenied }, 'private-key-permissions', [], direct],
+  ['a key too open on disk, the server wants a password', { keys: fx.keys.tooOpen, login: fx.login.passwordOnly }, 'private-key-permissions', [], direct],
+  ['the server wants a password', { login: fx.login.passwordOnly }, 'auth-password-denied', [], direct],
+  ['denied, and the handshake heard only password methods', { handshake: fx.handshake.passwordOnly, login: fx.login.deniedSilently }, 'auth-password-denied', [], direct],
+  ['every key refused', { login: fx.login.pubkeyDenied }, 'auth-publickey-denied', [], direct],
+  ['no key offered at all', { login: fx.login.deniedSilently }, 'auth-publickey-denied', ['no-identities-offered'], direct],
+  ['the handshake fails, the login decides', { handshake: broke, login: fx.login.pubkeyDenied }, 'auth-publickey-denied', [], direct],
+  ['ssh reports refused after our probe connected', { login: fx.login.refused }, 'connection-refused', [], direct],
+  ['ssh fails in a way not recognised', { login: fx.login.other }, 'login-failed', [], direct],
+  ['ssh only accepted an unknown key into its copy', { login: fx.login.hostKeyUnknown }, 'login-failed', [], direct],
+  ['the login probe fails', { login: broke }, 'login-failed', [], direct],
+  ['via a jump host: no handshake, ssh logs in', { target: jump }, 'ok', [], ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'login']],
+  ['via a jump host that refuses', { target: jump, tcp: fx.tcp.refused }, 'connection-refused', [], ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'other-ports']],
+  ['via a jump host, the target refuses', { target: jump, login: fx.login.refused }, 'connection-refused', [], ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'login']],
+  ['via a jump host, the target times out', { target: jump, login: fx.login.timeout }, 'connection-timeout', [], ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'login']],
+  ['via a jump host, the target does not resolve', { target: jump, login: fx.login.dnsUnresolved }, 'dns-unresolved', [], ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'login']],
+  ['via a jump host, no route to the target', { target: jump, login: fx.login.noRoute }, 'no-route', [], ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'login']],
+  ['via a jump host, the target closes before a banner', { target: jump, login: fx.login.banner }, 'banner-exchange-failed', [], ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'login']],
+  ['via a jump host, the target\'s key changed', { target: jump, login: fx.login.hostKeyChanged }, 'host-key-changed', [], ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'login']],
+];
+
+describe('client flow: the decision table', () => {
+  for (const [what, answers, verdict, more, probes] of table) {
+    it(`${what}: ${verdict}`, async () => {
+      const { context } = await run(clientFlow, headless, { ...healthy, ...answers });
+      expect(context.verdictId).toBe(verdict);
+      expect(context.findings.map((f) => f.id)).toEqual([verdict, ...more]);
+      expect(context.probes.map((p) => p.id).sort()).toEqual([...probes].sort());
+    });
+  }
+
+  it('covers every verdict', () => {
+    expect([...new Set(table.map(([, , v]) => v))].sort()).toEqual(Object.keys(CLIENT_VERDICTS).sort());
+  });
+
+  it('ssh -G fails: no verdict, the error is kept for the command to report', async () => {
+    const { context, calls } = await run(clientFlow, headless, { ...healthy, target: new Error('ssh: Could not resolve hostname') });
+    expect(context.verdictId).toBeUndefined();
+    expect(context.error).toBe('ssh: Could not resolve hostname');
+    expect(calls).toEqual(['target']);
+  });
+});
+
+describe('client flow: who answers', () => {
+  const keyIgnored = { ...healthy, keys: fx.keys.tooOpen, login: fx.login.keyIgnored };
+  const ran = (calls: string[]) => calls.filter((c) => c === 'applyFix').length;
+
+  it('headless: the fix is proposed, never run', async () => {
+    const { snapshot, calls } = await run(clientFlow, headless, keyIgnored);
+    expect(snapshot.status).toBe('done');
+    expect(ran(calls)).toBe(0);
+  });
+  it('--yes, headless: the fix runs once and the flow ends', async () => {
+    const { snapshot, context, calls } = await run(clientFlow, auto, keyIgnored);
+    expect([snapshot.status, ran(calls), context.fixOutcomes.map((o) => o.fixId)]).toEqual(['done', 1, ['chmod-private-key']]);
+  });
+  it('--yes with nothing to fix runs nothing', async () => {
+    expect(ran((await run(clientFlow, auto, healthy)).calls)).toBe(0);
+  });
+  it('--yes in the wizard: the fix runs, then the menu waits', async () => {
+    const { snapshot, calls } = await run(clientFlow, { ...wizard, autoApply: true }, keyIgnored);
+    expect([snapshot.value, ran(calls)]).toEqual(['report', 1]);
+  });
+  it('the wizard: a declined fix runs nothing; a confirmed one runs once, then leaves the menu', async () => {
+    const fix = { type: 'FIX', fixId: 'chmod-private-key' } as const;
+    const declined = await run(clientFlow, wizard, keyIgnored, [fix, { type: 'DECLINE' }]);
+    expect([declined.snapshot.value, ran(declined.calls), declined.context.pendingFix]).toEqual(['report', 0, undefined]);
+    const confirmed = await run(clientFlow, wizard, keyIgnored, [fix, { type: 'CONFIRM' }, fix]);
+    expect([confirmed.snapshot.value, ran(confirmed.calls)]).toEqual(['report', 1]);
+    expect(confirmed.context.findings[0]!.fix).toBeUndefined();
+  });
+  it('the wizard: "I\'m locked out" leaves for that wizard', async () => {
+    const { snapshot, context } = await run(clientFlow, wizard, { ...healthy, tcp: fx.tcp.timeout }, [{ type: 'LOCKED_OUT' }]);
+    expect([snapshot.status, context.next]).toEqual(['done', 'locked-out']);
+  });
+});
+
+describe('client flow: what the probes are given', () => {
+  it('through a jump host, the network probes go to the jump host; only ssh reaches the target', async () => {
+    const given: Record<string, any> = {};
+    const answer = (id: string, out: unknown) => (input: unknown) => ((given[id] = input), out);
+    const { calls } = await run(clientFlow, headless, { ...healthy, target: jump, dns: answer('dns', fx.dns.ok), tcp: answer('tcp', fx.tcp.ssh) });
+    expect([given.dns.host, given.tcp.port]).toEqual(['jump.lab', 2200]);
+    expect(calls).not.toContain('handshake');
+  });
+
+  it('refused, SSH found on 2222: "diagnose port 2222" starts over there, with the same flags', async () => {
+    const flags: string[][] = [];
+    const target = (input: { sshFlags: string[] }) => {
+      flags.push(input.sshFlags);
+      const p = input.sshFlags.indexOf('-p');
+      return { ...fx.target, port: p >= 0 ? Number(input.sshFlags[p + 1]) : 22 };
+    };
+    const tcp = (input: { port: number }) => (input.port === 2222 ? fx.tcp.ssh : fx.tcp.refused);
+    const input = { ...wizard, sshFlags: ['-p', '22', '-i', 'k'] };
+    const answers: AnyEventObject[] = [
+      { type: 'RETRY_PORT', port: 2200 }, // nothing SSH there: ignored
+      { type: 'RETRY_PORT', port: 2222 },
+    ];
+    const { context } = await run(clientFlow, input, { ...healthy, knownHosts: fx.knownHosts.empty, target, tcp, otherPorts: fx.otherPorts.found }, answers);
+    expect(flags).toEqual([['-p', '22', '-i', 'k'], ['-p', '2222', '-i', 'k']]);
+    expect(context.verdictId).toBe('ok');
+    expect(context.probes.filter((p) => p.id === 'tcp')).toHaveLength(1);
+  });
+});
 
 describe('client flow: every path', () => {
+  const pick = <T,>(from: Record<string, T>, ...names: string[]) => Object.fromEntries(names.map((n) => [n, from[n]!]));
+  const model: FlowModel<typeof clientFlow> = {
+    machine: clientFlow,
+    // One answer per branch; the decision table above holds the finer cases.
+    outputs: {
+      target: { target: fx.target },
+      keys: pick(fx.keys, 'good', 'tooOpen'),
+      knownHosts: pick(fx.knownHosts, 'empty', 'stored'),
+      dns: fx.dns,
+      tcp: pick(fx.tcp, 'ssh', 'other', 'closed', 'refused', 'timeout', 'unreachable'),
+      otherPorts: fx.otherPorts,
+      handshake: pick(fx.handshake, 'newKey'),
+      login: pick(fx.login, 'ok', 'pubkeyDenied', 'passwordOnly', 'keyIgnored', 'tooMany', 'algorithm', 'hostKeyChanged', 'refused', 'other'),
+      applyFix: { ok: healthy.applyFix },
+    },
+    answers: {
+      report: (s) => [{ type: 'QUIT' }, { type: 'LOCKED_OUT' }, ...s.context.findings.flatMap((f: any) => (f.fix ? [{ type: 'FIX', fixId: f.fix.id }] : []))],
+      confirming: [{ type: 'CONFIRM' }, { type: 'DECLINE' }],
+    },
+    // The local region first: the order of the parallel regions does not change the verdict.
+    advance: (running) => {
+      const local = running.filter((id) => id === 'keys' || id === 'knownHosts');
+      return local.length ? local : running;
+    },
+    // Cheap to tell apart: which sample each probe gave, not the facts themselves.
+    serialize: (s, name) => ({
+      v: s.value,
+      verdict: s.context.verdictId,
+      facts: ['target', 'keys', 'knownHosts', 'dns', 'tcp', 'otherPorts', 'handshake', 'login'].map((k) => name(s.context[k]) ?? null),
+      probes: s.context.probes.length,
+      fixes: s.context.findings.map((f: any) => f.fix?.id ?? '-'),
+      outcomes: s.context.fixOutcomes.length,
+      next: s.context.next,
+    }),
+  };
 
-  const wizard: ClientInput = { ...headless, interactive: true };
-  const auto: ClientInput = { ...headless, autoApply: true };
-
-  it('reaches every verdict id, and nothing outside the documented list', () => {
-    const reached = new Set(pathsFor(headless).map((p) => (p.state as any).context.verdictId));
+  it('reaches every verdict id, and nothing outside the registry', () => {
+    const reached = new Set(pathsOf(model, headless).map((p) => p.state.context.verdictId));
     reached.delete(undefined); // the "could not read ssh settings" path ends before any verdict
-    expect([...reached].sort()).toEqual([...CLIENT_VERDICTS].sort());
+    expect([...reached].sort()).toEqual(Object.keys(CLIENT_VERDICTS).sort());
   });
 
   for (const [name, input] of [
     ['headless (--json)', headless],
-    ['interactive wizard', wizard],
+    ['the wizard', wizard],
     ['--yes', auto],
   ] as const) {
-    it(`${name}: each enumerated path, run with fake probes, ends where the graph says`, async () => {
-      const paths = pathsFor(input);
+    it(`${name}: each enumerated path, driven with fake probes, ends where the graph says`, async () => {
+      const paths = pathsOf(model, input);
       expect(paths.length).toBeGreaterThan(20);
-      // Headless: drive every path. Menus multiply paths without new probe logic, so the other
-      // modes drive one path per distinct ending (verdict, menu choice, fixes run, probe failures).
+      // Menus multiply paths without new probe logic: outside headless, one path per ending.
       const seen = new Set<string>();
       for (const p of paths) {
-        const key = JSON.stringify([
-          (p.state as any).context.verdictId,
-          (p.state as any).context.next,
-          (p.state as any).context.fixOutcomes.length,
-          p.steps.filter((s: any) => s.event.type.startsWith('xstate.error')).map((s: any) => s.event.type),
-        ]);
+        const want = p.state.context;
+        const key = JSON.stringify([want.verdictId, want.next, want.fixOutcomes.length, p.steps.filter((s) => s.event.type.startsWith('xstate.error')).map((s) => s.event.type)]);
         if (input !== headless && seen.has(key)) continue;
         seen.add(key);
-        const expected = (p.state as any).context;
-        const ctx = await drive(input, p.steps as any);
-        expect({ verdict: ctx.verdictId, next: ctx.next, fixes: ctx.fixOutcomes.length }).toEqual({
-          verdict: expected.verdictId,
-          next: expected.next,
-          fixes: expected.fixOutcomes.length,
+        const { context } = await drive(clientFlow, input, p.steps);
+        expect({ verdict: context.verdictId, next: context.next, fixes: context.fixOutcomes.length, first: context.findings[0]?.id }).toEqual({
+          verdict: want.verdictId,
+          next: want.next,
+          fixes: want.fixOutcomes.length,
+          first: want.findings[0]?.id,
         });
-        expect(ctx.findings[0]?.id).toBe(expected.findings[0]?.id);
       }
     });
   }
-
-  it('a declined fix runs nothing; a confirmed one runs once and then leaves the menu', async () => {
-    let applied = 0;
-    const actors = {
-      ...Object.fromEntries(
-        Object.entries({ sshConfig: fx.target, keyFiles: fx.keyFiles.tooOpen, knownHosts: fx.knownHosts.empty, dns: fx.dns.ok, tcp: fx.tcp.ssh, handshake: fx.handshake.newKey, login: fx.login.keyIgnored }).map(
-          ([id, out]) => [id, fromPromise(async () => out)],
-        ),
-      ),
-      applyFix: fromPromise(async ({ input }: any) => {
-        applied++;
-        return { fixId: input.fix.id, ok: true, log: [] };
-      }),
-    };
-    const actor = createActor(clientFlow.provide({ actors: actors as any }), { input: wizard }).start();
-    await waitFor(actor, (s) => s.matches('report'));
-    expect(actor.getSnapshot().context.verdictId).toBe('private-key-permissions');
-    actor.send({ type: 'FIX', fixId: 'chmod-private-key' });
-    expect(actor.getSnapshot().context.pendingFix?.commands).toEqual([['chmod', '0600', '/root/.ssh/id_ed25519']]);
-    actor.send({ type: 'DECLINE' });
-    expect(actor.getSnapshot().matches('report')).toBe(true);
-    expect(applied).toBe(0);
-    actor.send({ type: 'FIX', fixId: 'chmod-private-key' });
-    actor.send({ type: 'CONFIRM' });
-    await waitFor(actor, (s) => s.matches('report'));
-    expect(applied).toBe(1);
-    actor.send({ type: 'FIX', fixId: 'chmod-private-key' }); // no longer offered: ignored
-    expect(actor.getSnapshot().matches('report')).toBe(true);
-    actor.send({ type: 'QUIT' });
-    expect(actor.getSnapshot().status).toBe('done');
-  });
-
-  it('through a jump host, probes go to the jump host and the target is reached only by ssh', async () => {
-    const ran: string[] = [];
-    const outputs: Record<string, unknown> = {
-      sshConfig: { ...fx.target, proxyJump: 'bob@jump.lab:2200' },
-      keyFiles: fx.keyFiles.good,
-      knownHosts: fx.knownHosts.empty,
-      dns: fx.dns.ok,
-      tcp: fx.tcp.ssh,
-      handshake: fx.handshake.newKey,
-      login: fx.login.ok,
-    };
-    const inputs: Record<string, any> = {};
-    const actors = Object.fromEntries(
-      Object.entries(outputs).map(([id, out]) => [
-        id,
-        fromPromise(async ({ input }: any) => {
-          ran.push(id);
-          inputs[id] = input;
-          return out;
-        }),
-      ]),
-    );
-    const actor = createActor(clientFlow.provide({ actors: actors as any }), { input: headless }).start();
-    const ctx = (await waitFor(actor, (s) => s.status === 'done')).context;
-    expect(inputs.dns.host).toBe('jump.lab');
-    expect(inputs.tcp.port).toBe(2200);
-    expect(ran).not.toContain('handshake');
-    expect(ctx.verdictId).toBe('ok');
-  });
-
-  it('refused, SSH found on 2222: "diagnose port 2222" starts over there, with the same flags', async () => {
-    const seen: any[] = [];
-    const actors = {
-      sshConfig: fromPromise(async ({ input }: any) => {
-        seen.push(input.sshFlags);
-        const p = input.sshFlags.indexOf('-p');
-        return { ...fx.target, port: p >= 0 ? Number(input.sshFlags[p + 1]) : 22 };
-      }),
-      keyFiles: fromPromise(async () => fx.keyFiles.good),
-      knownHosts: fromPromise(async () => fx.knownHosts.empty),
-      dns: fromPromise(async () => fx.dns.ok),
-      tcp: fromPromise(async ({ input }: any) => (input.port === 2222 ? fx.tcp.ssh : fx.tcp.refused)),
-      altPorts: fromPromise(async () => fx.altPorts.found),
-      handshake: fromPromise(async () => fx.handshake.newKey),
-      login: fromPromise(async () => fx.login.ok),
-    };
-    const input = { ...headless, interactive: true, sshFlags: ['-p', '22', '-i', 'k'] };
-    const actor = createActor(clientFlow.provide({ actors: actors as any }), { input }).start();
-    await waitFor(actor, (s) => s.matches('report'));
-    expect(actor.getSnapshot().context.verdictId).toBe('connection-refused');
-    actor.send({ type: 'RETRY_PORT', port: 2200 }); // nothing SSH there: ignored
-    expect(actor.getSnapshot().matches('report')).toBe(true);
-    actor.send({ type: 'RETRY_PORT', port: 2222 });
-    await waitFor(actor, (s) => s.matches('report'));
-    const ctx = actor.getSnapshot().context;
-    expect(seen).toEqual([['-p', '22', '-i', 'k'], ['-p', '2222', '-i', 'k']]);
-    expect(ctx.verdictId).toBe('ok');
-    expect(ctx.probes.filter((p) => p.id === 'tcp')).toHaveLength(1);
-  });
 });

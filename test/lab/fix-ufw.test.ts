@@ -38,7 +38,7 @@ ufw --force enable >/dev/null </dev/null`, 60_000);
     expect((await login(lab, PORT)).exitCode).not.toBe(0);
 
     const r = await server(lab);
-    expect(r.report.findings.map((f: { id: string }) => f.id)).not.toContain('firewall-blocks-ssh');
+    expect(r.report.findings.map((f: { id: string }) => f.id)).toEqual(['sshd-listen-address']); // the lab's sshd: 127.0.0.1 only
     expect(await numbered(lab)).toMatch(new RegExp(`\\[ 1\\] ${PORT}/tcp\\s+ALLOW IN\\s+Anywhere\\s*\\n\\[ 2\\] ${PORT}\\s+ALLOW IN`));
     expect(await numbered(lab)).toMatch(new RegExp(`\\[ 4\\] ${PORT}/tcp \\(v6\\)\\s+ALLOW IN\\s+Anywhere \\(v6\\)`));
     expect((await login(lab, PORT)).stdout.trim()).toBe('alice');
@@ -56,7 +56,7 @@ ufw --force enable >/dev/null </dev/null`, 60_000);
     expect((await login(lab, PORT)).exitCode).not.toBe(0);
 
     const r = await server(lab);
-    expect(r.report.findings.map((f: { id: string }) => f.id)).not.toContain('firewall-blocks-ssh');
+    expect(r.report.findings.map((f: { id: string }) => f.id)).toEqual(['sshd-listen-address']); // the lab's sshd: 127.0.0.1 only
     const after = await numbered(lab);
     expect(after).toMatch(new RegExp(`\\[ 2\\] ${PORT}/tcp\\s+ALLOW IN\\s+Anywhere\\s*\\n\\[ 3\\] ${PORT}\\s+DENY IN`));
     expect((await login(lab, PORT)).stdout.trim()).toBe('alice');

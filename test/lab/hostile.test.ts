@@ -70,7 +70,7 @@ for i in $(seq 100); do ss -Htln "sport = :${port}" | grep -q . && break; sleep 
     const report = JSON.parse(json.stdout);
     expectInert(text.stdout, report);
     expectInert(json.stdout);
-    expect(CLIENT_VERDICTS).toContain(report.verdict.id);
+    expect(Object.keys(CLIENT_VERDICTS)).toContain(report.verdict.id);
     return { text: text.stdout, report };
   };
 
@@ -176,7 +176,8 @@ describe.runIf(requireLab())('a console kit from a hostile host', () => {
     expect(await marked(lab)).toBe(false);
 
     const { report, repair } = await kitResult('mallory');
-    expect(report.findings.map((f: { id: string }) => f.id)).toContain('authorized-keys-permissions');
+    // The lab's sshd listens on 127.0.0.1 only.
+    expect(report.findings.map((f: { id: string }) => f.id)).toEqual(['sshd-listen-address', 'authorized-keys-permissions']);
     expect(repair).toContain(`chmod 0600 '${home}/.ssh/authorized_keys'`);
     const pasted = await lab.exec(['sh', '-e'], { input: repair.split('\n').slice(1).join('\n') });
     expect(pasted.exitCode).toBe(0);
@@ -199,7 +200,9 @@ printf 'Nov 25 13:00:02 web sshd[8]: User eve from 203.0.113.7 not allowed becau
 
     const { text, report, repair } = await kitResult('eve');
     const ids = report.findings.map((f: { id: string }) => f.id);
-    expect(ids).toEqual(expect.arrayContaining(['authorized-keys-permissions', 'nologin-present', 'sshd-log-refusal']));
+    // Not an exact set: the kit's key count for a path with control characters does not reach the
+    // decoder, so authorized-keys-missing also appears although the file holds a key (a known gap).
+    expect(ids).toEqual(expect.arrayContaining(['sshd-listen-address', 'nologin-present', 'authorized-keys-permissions', 'sshd-log-refusal']));
     expect(text).toContain('/home/e\\x1b]52;c;cHduZWQ=\\x07\\x1b[2J\\x1b]2;pwned\\x07\\x0d\\x1b[Kfake\\x9b31m\\x7f\\u202e/.ssh/authorized_keys');
     expect(text).toContain('maintenance \\x1b[2J\\x1b]2;pwned\\x07');
     expect(repair).toMatch(new RegExp(`# authorized-keys-permissions: .*\\n# ${LEFT_OUT.replace(/[()]/g, '\\$&')}\\n`));

@@ -15,33 +15,34 @@ describe.runIf(requireLab())('server diagnosis: access', () => {
   afterEach(() => lab?.close());
 
   // StrictModes as this (Debian) sshd applies it: each mode is tried with a real login, and the
-  // finding must be present exactly when the login is refused.
-  const strict: [string, string, string | undefined][] = [
-    ['chmod 0757 /home/alice', 'home-permissions', '/home/alice: writable by everyone (mode 0757)'],
-    ['chmod 0775 /home/alice', '', undefined], // Debian: private group alice, no other member
-    ['useradd -M bob; usermod -aG alice bob; chmod 0775 /home/alice', 'home-permissions', '/home/alice: writable by group alice (mode 0775), which has other members'],
-    ['chmod 0777 /home', '', undefined], // sshd stops walking at the home directory
-    ['chmod 0757 /home/alice/.ssh', 'ssh-dir-permissions', '/home/alice/.ssh: writable by everyone (mode 0757)'],
-    ['chmod 0755 /home/alice/.ssh', '', undefined],
-    ['chown root:root /home/alice/.ssh; chmod 0777 /home/alice/.ssh', 'ssh-dir-permissions', '/home/alice/.ssh: writable by everyone (mode 0777)'],
-    ['chmod 0646 /home/alice/.ssh/authorized_keys', 'authorized-keys-permissions', '/home/alice/.ssh/authorized_keys: writable by everyone (mode 0646)'],
-    ['chmod 0664 /home/alice/.ssh/authorized_keys', '', undefined],
-    ['useradd -M carol; chown carol /home/alice/.ssh/authorized_keys', 'authorized-keys-permissions', '/home/alice/.ssh/authorized_keys: owned by carol, not by the user or root'],
+  // findings (all of them) must be present exactly when the login is refused.
+  const strict: [string, string[], string | undefined][] = [
+    ['chmod 0757 /home/alice', ['home-permissions'], '/home/alice: writable by everyone (mode 0757)'],
+    ['chmod 0775 /home/alice', [], undefined], // Debian: private group alice, no other member
+    ['useradd -M bob; usermod -aG alice bob; chmod 0775 /home/alice', ['home-permissions'], '/home/alice: writable by group alice (mode 0775), which has other members'],
+    ['chmod 0777 /home', [], undefined], // sshd stops walking at the home directory
+    ['chmod 0757 /home/alice/.ssh', ['ssh-dir-permissions'], '/home/alice/.ssh: writable by everyone (mode 0757)'],
+    ['chmod 0755 /home/alice/.ssh', [], undefined],
+    ['chown root:root /home/alice/.ssh; chmod 0777 /home/alice/.ssh', ['ssh-dir-permissions'], '/home/alice/.ssh: writable by everyone (mode 0777)'],
+    ['chmod 0646 /home/alice/.ssh/authorized_keys', ['authorized-keys-permissions'], '/home/alice/.ssh/authorized_keys: writable by everyone (mode 0646)'],
+    ['chmod 0664 /home/alice/.ssh/authorized_keys', [], undefined],
+    // Another account's file: ssh-doctor as root will not change it.
+    ['useradd -M carol; chown carol /home/alice/.ssh/authorized_keys', ['authorized-keys-permissions', 'unsafe-path'], '/home/alice/.ssh/authorized_keys: owned by carol, not by the user or root'],
   ];
-  for (const [script, id, evidence] of strict) {
-    it(`StrictModes: ${script} → ${id || 'no finding'} (and the real sshd agrees)`, async () => {
+  for (const [script, expected, evidence] of strict) {
+    it(`StrictModes: ${script} → ${expected.join(', ') || 'no finding'} (and the real sshd agrees)`, async () => {
       await sh(lab, script);
       const { ids, report } = await diagnose(lab);
-      const strictIds = ids.filter((i) => /permissions$/.test(i));
-      expect(strictIds).toEqual(id ? [id] : []);
-      if (evidence) expect(finding(report, id).evidence).toContain(evidence);
-      expect(await canLogin(lab)).toBe(id === '');
+      expect(ids).toEqual(expected);
+      if (evidence) expect(finding(report, expected[0]!).evidence).toContain(evidence);
+      expect(await canLogin(lab)).toBe(expected.length === 0);
     });
   }
 
   it('authorized-keys-missing', async () => {
     await sh(lab, 'rm /home/alice/.ssh/authorized_keys');
-    const { report } = await diagnose(lab);
+    const { report, ids } = await diagnose(lab);
+    expect(ids).toEqual(['authorized-keys-missing']);
     const f = finding(report, 'authorized-keys-missing');
     expect(f.evidence).toContain('/home/alice/.ssh/authorized_keys does not exist');
     // Only alice has her public key, so the steps are for a person: run them as written, with the
@@ -55,7 +56,8 @@ describe.runIf(requireLab())('server diagnosis: access', () => {
 
   it('user-not-allowed: AllowUsers without alice (Match and Include are sshd\'s business: read via sshd -T)', async () => {
     await sh(lab, `mkdir -p /etc/ssh/sshd_config.d; echo 'AllowUsers bob root' > /etc/ssh/sshd_config.d/10-allow.conf\n${RESTART}`);
-    const { report } = await diagnose(lab);
+    const { report, ids } = await diagnose(lab);
+    expect(ids).toEqual(['user-not-allowed']);
     const f = finding(report, 'user-not-allowed');
     expect(f.summary).toContain('AllowUsers does not include alice');
     expect(f.evidence).toContain('sshd -T: allowusers bob root');
@@ -64,7 +66,8 @@ describe.runIf(requireLab())('server diagnosis: access', () => {
 
   it('user-not-allowed: DenyGroups names one of her groups', async () => {
     await sh(lab, `groupadd sshblocked; usermod -aG sshblocked alice; echo 'DenyGroups sshblocked' >> /etc/ssh/sshd_config\n${RESTART}`);
-    const { report } = await diagnose(lab);
+    const { report, ids } = await diagnose(lab);
+    expect(ids).toEqual(['user-not-allowed']);
     const f = finding(report, 'user-not-allowed');
     expect(f.summary).toContain('DenyGroups names group sshblocked');
     expect(await canLogin(lab)).toBe(false);
@@ -75,7 +78,8 @@ describe.runIf(requireLab())('server diagnosis: access', () => {
 
   it('user-not-allowed: AllowGroups without any of her groups; the step given, run as written, lets her in', async () => {
     await sh(lab, `groupadd sshusers; echo 'AllowGroups sshusers' >> /etc/ssh/sshd_config\n${RESTART}`);
-    const { report } = await diagnose(lab);
+    const { report, ids } = await diagnose(lab);
+    expect(ids).toEqual(['user-not-allowed']);
     const f = finding(report, 'user-not-allowed');
     expect(f.summary).toContain('AllowGroups does not include any group of alice');
     expect(await canLogin(lab)).toBe(false);
@@ -85,10 +89,11 @@ describe.runIf(requireLab())('server diagnosis: access', () => {
   });
 
   it('account-locked: expired account (PAM refuses even keys); a "!" password alone is NOT a finding with UsePAM yes', async () => {
-    expect((await diagnose(lab)).ids).not.toContain('account-locked'); // useradd leaves "!" in shadow
+    expect((await diagnose(lab)).ids).toEqual([]); // useradd leaves "!" in shadow
     expect(await canLogin(lab)).toBe(true);
     await sh(lab, 'usermod -e 1 alice');
-    const { report } = await diagnose(lab);
+    const { report, ids } = await diagnose(lab);
+    expect(ids).toEqual(['account-locked']);
     const f = finding(report, 'account-locked');
     expect(f.evidence[0]).toBe('account expired (account expired on 1970-01-02)');
     expect(await canLogin(lab)).toBe(false);
@@ -100,7 +105,8 @@ describe.runIf(requireLab())('server diagnosis: access', () => {
 
   it('account-locked: "!" password with UsePAM no', async () => {
     await sh(lab, `sed -i '1i UsePAM no' /etc/ssh/sshd_config\n${RESTART}`);
-    const { report } = await diagnose(lab);
+    const { report, ids } = await diagnose(lab);
+    expect(ids).toEqual(['account-locked']);
     const f = finding(report, 'account-locked');
     expect(f.evidence[0]).toMatch(/starts with "!" and UsePAM is no/);
     expect(await canLogin(lab)).toBe(false);
@@ -110,28 +116,32 @@ describe.runIf(requireLab())('server diagnosis: access', () => {
 
   it('nologin-present', async () => {
     await sh(lab, 'echo "maintenance until 14:00" > /etc/nologin');
-    const { report } = await diagnose(lab);
+    const { report, ids } = await diagnose(lab);
+    expect(ids).toEqual(['nologin-present']);
     expect(finding(report, 'nologin-present').evidence[0]).toBe('/etc/nologin exists: "maintenance until 14:00"');
     expect(await canLogin(lab)).toBe(false);
   });
 
   it('pubkey-auth-disabled, only inside a Match block', async () => {
     await sh(lab, `printf 'Match User alice\\n  PubkeyAuthentication no\\n' >> /etc/ssh/sshd_config\n${RESTART}`);
-    const { report } = await diagnose(lab);
+    const { report, ids } = await diagnose(lab);
+    expect(ids).toEqual(['pubkey-auth-disabled']);
     expect(finding(report, 'pubkey-auth-disabled').evidence[0]).toMatch(/sshd -T -C user=alice,.*: pubkeyauthentication no/);
     expect(await canLogin(lab)).toBe(false);
   });
 
   it('usedns-enabled', async () => {
     await sh(lab, `sed -i '1i UseDNS yes' /etc/ssh/sshd_config\n${RESTART}`);
-    const { report } = await diagnose(lab);
+    const { report, ids } = await diagnose(lab);
+    expect(ids).toEqual(['usedns-enabled']);
     expect(finding(report, 'usedns-enabled').severity).toBe('warning');
   });
 
   it('sshd-log-refusal quotes the log line that explains a refused login', async () => {
     await sh(lab, 'chmod 0757 /home/alice');
     expect(await canLogin(lab)).toBe(false);
-    const { report } = await diagnose(lab);
+    const { report, ids } = await diagnose(lab);
+    expect(ids).toEqual(['home-permissions', 'sshd-log-refusal']);
     expect(finding(report, 'sshd-log-refusal').evidence.join('\n')).toContain('Authentication refused: bad ownership or modes for directory /home/alice');
   });
 });

@@ -8,7 +8,7 @@ import { KIT_BEGIN, KIT_END } from '../../src/locked-out/kit/script.js';
 import { LockedOutApp } from '../../src/ui/locked-out/LockedOutApp.js';
 
 const input: LockedOutInput = {
-  user: 'alice', port: 22, autoApply: false, backupKeyPath: '/root/.ssh/id_ed25519_rescue', backupKeyExists: false,
+  user: 'alice', port: 22, interactive: true, autoApply: false, backupKeyPath: '/root/.ssh/id_ed25519_rescue', backupKeyExists: false,
   checkable: ['aws', 'gcp', 'azure', 'digitalocean', 'hetzner'],
   installedClis: ['aws', 'gcloud', 'az', 'doctl', 'hcloud'],
 };

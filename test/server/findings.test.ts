@@ -1,7 +1,8 @@
 // serverFindings on hand-built facts: the rules that the lab scenarios exercise end to end, here
 // pinned down case by case (including the ones the lab cannot stage, like RPM's group rule).
 import { describe, expect, it } from 'vitest';
-import { SERVER_FINDING_IDS, serverFindings } from '../../src/server/findings.js';
+import { SERVER_FINDINGS, serverFindings } from '../../src/server/findings.js';
+import { needsRootFinding } from '../../src/server/server-report.js';
 import { insecureReason, walkedDirs } from '../../src/server/strict-modes.js';
 import { LEFT_OUT } from '../../src/shell-quote.js';
 import type { AuthFilesFacts, EffectiveConfig, FileStat, GroupFacts, ServerFacts, UserFacts } from '../../src/server/facts.js';
@@ -87,8 +88,8 @@ describe('serverFindings', () => {
   for (const [name, over, expected] of cases) it(name, () => expect(ids(healthy(over))).toEqual(expected));
 
   it('the documented ids are exactly the ids these cases reach', () => {
-    const reached = new Set([...cases.flatMap(([, over]) => ids(healthy(over))), ...ids(healthy({ sshd: {} }))]);
-    expect([...reached].sort()).toEqual([...SERVER_FINDING_IDS].sort());
+    const reached = new Set([...cases.flatMap(([, over]) => ids(healthy(over))), ...ids(healthy({ sshd: {} })), needsRootFinding(['sshd -T'], ['sudo']).id]);
+    expect([...reached].sort()).toEqual(Object.keys(SERVER_FINDINGS).sort());
   });
 
   it('authorized-keys-oversize: names the file and its size; an error once key logins stall (4 GiB)', () => {

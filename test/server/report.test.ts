@@ -2,7 +2,7 @@
 // to rerun as root when the checks ran on another host (--via).
 import { describe, expect, it } from 'vitest';
 import { createActor, fromPromise, toPromise } from 'xstate';
-import { serverMachine, type Gathered, type ServerContext } from '../../flows/server.js';
+import { serverFlow, type Gathered, type ServerContext } from '../../flows/server.js';
 import { reportFor } from '../../src/commands/server/run.js';
 import { parseServerArgs } from '../../src/commands/server/command.js';
 import type { ServerFacts } from '../../src/server/facts.js';
@@ -16,7 +16,7 @@ const fix: Fix = { id: 'create-privsep-dir', title: 'Create /run/sshd', commands
 /** Run the real flow in --yes mode with fake probes and a fake fix runner. */
 async function runYes(applied: { ok: boolean; log: string[] }, after: ServerFacts): Promise<ServerContext> {
   let gathers = 0;
-  const machine = serverMachine.provide({
+  const machine = serverFlow.provide({
     actors: {
       gather: fromPromise(async (): Promise<Gathered> => ({ facts: gathers++ === 0 ? broken : after, probes: [] })),
       applyFix: fromPromise(async () => applied),

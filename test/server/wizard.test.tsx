@@ -3,7 +3,7 @@
 import { render } from 'ink-testing-library';
 import { describe, expect, it, vi } from 'vitest';
 import { createActor, fromPromise } from 'xstate';
-import { serverMachine, type Gathered } from '../../flows/server.js';
+import { serverFlow, type Gathered } from '../../flows/server.js';
 import { ServerWizard } from '../../src/ui/server/ServerWizard.js';
 import type { Fix } from '../../src/report.js';
 import type { ServerFacts } from '../../src/server/facts.js';
@@ -17,7 +17,7 @@ function start(via?: string) {
   let n = 0;
   const applyFix = vi.fn(async () => ({ ok: true, log: ['$ install -d -m 0755 /run/sshd'] }));
   const actor = createActor(
-    serverMachine.provide({
+    serverFlow.provide({
       actors: {
         gather: fromPromise(async (): Promise<Gathered> => ({ facts: n++ === 0 ? broken : healed, probes: [{ id: 'privsep', status: 'fail', durationMs: 3, detail: '/run/sshd is missing' }] })),
         applyFix: fromPromise(applyFix),

@@ -3,19 +3,19 @@ import { describe, expect, it, vi } from 'vitest';
 import { render } from 'ink-testing-library';
 import { createActor, fromPromise } from 'xstate';
 import { clientFlow, type FixOutcome } from '../../flows/client.js';
-import type { AltPortResult, DnsResult, HandshakeResult, KeyFilesResult, KnownHostsResult, LoginResult, ResolvedTarget, TcpResult } from '../../src/probes/client/types.js';
+import type { OtherPortResult, DnsResult, HandshakeResult, KeyFilesResult, KnownHostsResult, LoginResult, ResolvedTarget, TcpResult } from '../../src/probes/client/types.js';
 import type { Fix } from '../../src/report.js';
 import { ClientApp } from '../../src/ui/client/ClientApp.js';
 import * as fx from '../flows/client-fixtures.js';
 import { KEY, sendAndWait, waitForFrame } from '../helpers/ink.js';
 
 interface ProbeOutputs {
-  sshConfig: ResolvedTarget;
-  keyFiles: KeyFilesResult;
+  target: ResolvedTarget;
+  keys: KeyFilesResult;
   knownHosts: KnownHostsResult;
   dns: DnsResult;
   tcp: TcpResult;
-  altPorts?: AltPortResult[];
+  otherPorts?: OtherPortResult[];
   handshake: HandshakeResult;
   login: LoginResult;
 }
@@ -24,12 +24,12 @@ function wizard(out: ProbeOutputs) {
   const applied: Fix[] = [];
   const fakes = clientFlow.provide({
     actors: {
-      sshConfig: fromPromise(async () => out.sshConfig),
-      keyFiles: fromPromise(async () => out.keyFiles),
+      target: fromPromise(async () => out.target),
+      keys: fromPromise(async () => out.keys),
       knownHosts: fromPromise(async () => out.knownHosts),
       dns: fromPromise(async () => out.dns),
       tcp: fromPromise(async () => out.tcp),
-      altPorts: fromPromise(async () => out.altPorts ?? []),
+      otherPorts: fromPromise(async () => out.otherPorts ?? []),
       handshake: fromPromise(async () => out.handshake),
       login: fromPromise(async () => out.login),
       applyFix: fromPromise(async ({ input }): Promise<FixOutcome> => {
@@ -47,8 +47,8 @@ function wizard(out: ProbeOutputs) {
 }
 
 const tooOpenKey: ProbeOutputs = {
-  sshConfig: fx.target,
-  keyFiles: fx.keyFiles.tooOpen,
+  target: fx.target,
+  keys: fx.keys.tooOpen,
   knownHosts: fx.knownHosts.empty,
   dns: fx.dns.ok,
   tcp: fx.tcp.ssh,
@@ -85,7 +85,7 @@ describe('ClientApp', () => {
   });
 
   it('on a timeout it offers the locked-out path and says which layers to check', async () => {
-    const { ui, actor } = wizard({ ...tooOpenKey, keyFiles: fx.keyFiles.good, tcp: fx.tcp.timeout });
+    const { ui, actor } = wizard({ ...tooOpenKey, keys: fx.keys.good, tcp: fx.tcp.timeout });
     expect(await waitForFrame(ui.lastFrame, /I'm locked out/)).toMatch(/security group/);
     ui.stdin.write(KEY.enter);
     await vi.waitFor(() => expect(actor.getSnapshot().status).toBe('done'));
@@ -93,7 +93,7 @@ describe('ClientApp', () => {
   });
 
   it('refused: offers only the other ports where SSH answered, and diagnoses there', async () => {
-    const { ui, actor } = wizard({ ...tooOpenKey, keyFiles: fx.keyFiles.good, tcp: fx.tcp.refused, altPorts: fx.altPorts.found });
+    const { ui, actor } = wizard({ ...tooOpenKey, keys: fx.keys.good, tcp: fx.tcp.refused, otherPorts: fx.otherPorts.found });
     const frame = await waitForFrame(ui.lastFrame, '❯ Diagnose port 2222 instead (SSH answers there)');
     expect(frame).not.toContain('port 2200');
     expect(frame).toContain("I'm locked out");

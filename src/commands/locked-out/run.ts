@@ -34,6 +34,7 @@ export async function run(args: LockedOutOptions, io: Io): Promise<number> {
     target: args.instance || args.myIp ? { instance: args.instance, myIp: args.myIp, region: args.region, zone: args.zone, project: args.project, resourceGroup: args.resourceGroup } : undefined,
     user: args.user,
     port: args.port,
+    interactive,
     autoApply: args.yes,
     backupKeyPath,
     backupKeyExists: existsSync(backupKeyPath),
@@ -48,8 +49,7 @@ export async function run(args: LockedOutOptions, io: Io): Promise<number> {
   }
   const out = say(io);
   const actor = createActor(machine, { input });
-  // Headless: no questions. Missing identifiers skip the check; unconfirmed fixes are declined
-  // (--yes applies them, printing each); the kit is not generated; prevention is listed.
+  // Headless, the flow answers its own questions; --yes fixes are printed as they run.
   let shown = 0;
   actor.subscribe((s) => {
     for (const o of s.context.fixOutcomes.slice(shown)) {
@@ -57,12 +57,6 @@ export async function run(args: LockedOutOptions, io: Io): Promise<number> {
       for (const l of o.log) out.progress(`  ${l}`);
     }
     shown = s.context.fixOutcomes.length;
-    if (s.status !== 'active' || Object.keys(s.children).length) return;
-    const send = (e: Parameters<typeof actor.send>[0]) => queueMicrotask(() => actor.send(e));
-    if (s.matches('askTarget')) send({ type: 'SKIP' });
-    else if (s.matches('offerFix')) send({ type: 'DECLINE' });
-    else if (s.matches('steps')) send({ type: 'NEXT' });
-    else if (s.matches('prevention')) send({ type: 'DONE' });
   });
   actor.start();
   await toPromise(actor);

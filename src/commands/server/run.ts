@@ -7,12 +7,12 @@ import { inertJson } from '../../inert.js';
 import { formatCommand, renderText, exitCodeFor, type Report } from '../../report.js';
 import { serverArgv, sudoCommand, type ServerOptions } from './command.js';
 import { collectFacts } from '../../server/collect.js';
-import { needsRoot } from '../../server/findings.js';
+import { needsRoot, type ServerFindingId } from '../../server/findings.js';
 import type { ServerFacts } from '../../server/facts.js';
 import type { ConfigSource } from '../../server/fixes/sshd-config.js';
 import { localHost, viaName, type Host, type Via } from '../../server/host.js';
 import { buildServerReport, needsRootFinding, needsRootViaFinding } from '../../server/server-report.js';
-import { serverMachine, type FixMode, type ServerContext } from '../../../flows/server.js';
+import { serverFlow, type FixMode, type ServerContext } from '../../../flows/server.js';
 import { hasTerminal, say, type Io } from '../mode.js';
 
 export async function run(args: ServerOptions, io: Io): Promise<number> {
@@ -72,7 +72,7 @@ async function provide(host: Host, args: ServerOptions) {
   const via = args.via;
   const reconnect = via ? async () => (await import('../../server/remote.js')).connectVia(via) : undefined;
   let sources: ConfigSource[] = [];
-  const machine = serverMachine.provide({
+  const machine = serverFlow.provide({
     actors: {
       gather: fromPromise(async () => {
         const [gathered, read] = await Promise.all([collectFacts(host.exec, target), readConfigSources(host)]);
@@ -82,7 +82,7 @@ async function provide(host: Host, args: ServerOptions) {
       applyFix: fromPromise(({ input }) => runFix(input.fix, { host, reconnect, rollbackSeconds: args.rollbackSeconds })),
     },
   });
-  return { machine, proposeFix: (id: string, facts: ServerFacts) => proposeFix(id, facts, sources, new Date(), { remote: via !== undefined }), moreSteps: ownershipSteps };
+  return { machine, proposeFix: (id: ServerFindingId, facts: ServerFacts) => proposeFix(id, facts, sources, new Date(), { remote: via !== undefined }), moreSteps: ownershipSteps };
 }
 
 export function reportFor(ctx: ServerContext, args: ServerOptions, started: number): Report {

@@ -14,25 +14,57 @@ interface AwsInstance {
   publicIp?: string;
 }
 
-export function parseDescribeInstances(json: any): AwsInstance | undefined {
+// EC2 DescribeInstances, as `aws ec2 describe-instances --output json` prints it.
+interface DescribeInstancesOutput {
+  Reservations?: {
+    Instances?: { State?: { Name?: string }; SecurityGroups?: { GroupId?: string }[]; PublicIpAddress?: string }[];
+  }[];
+}
+
+// EC2 DescribeSecurityGroups, as `aws ec2 describe-security-groups --output json` prints it.
+interface DescribeSecurityGroupsOutput {
+  SecurityGroups?: {
+    GroupId?: string;
+    GroupName?: string;
+    IpPermissions?: {
+      IpProtocol?: string;
+      FromPort?: number;
+      ToPort?: number;
+      IpRanges?: { CidrIp?: string }[];
+      Ipv6Ranges?: { CidrIpv6?: string }[];
+    }[];
+  }[];
+}
+
+// SSM DescribeInstanceInformation, as `aws ssm describe-instance-information --output json` prints it.
+interface DescribeInstanceInformationOutput {
+  InstanceInformationList?: { PingStatus?: string }[];
+}
+
+// EC2 GetSerialConsoleAccessStatus, as `aws ec2 get-serial-console-access-status --output json` prints it.
+interface GetSerialConsoleAccessStatusOutput {
+  SerialConsoleAccessEnabled?: boolean;
+}
+
+export function parseDescribeInstances(json: DescribeInstancesOutput): AwsInstance | undefined {
   const i = json?.Reservations?.[0]?.Instances?.[0];
   if (!i) return undefined;
   return {
     state: String(i.State?.Name ?? 'unknown'),
-    groupIds: (i.SecurityGroups ?? []).map((g: any) => String(g.GroupId)),
+    groupIds: (i.SecurityGroups ?? []).map((g) => String(g.GroupId)),
     publicIp: i.PublicIpAddress,
   };
 }
 
 /** Security groups only allow; every matching permission admits. */
-export function parseSecurityGroups(json: any): IngressRule[] {
+export function parseSecurityGroups(json: DescribeSecurityGroupsOutput): IngressRule[] {
   const rules: IngressRule[] = [];
   for (const g of json?.SecurityGroups ?? []) {
     for (const p of g.IpPermissions ?? []) {
       const all = p.IpProtocol === '-1';
       const sources = [
-        ...(p.IpRanges ?? []).map((r: any) => String(r.CidrIp)),
-        ...(p.Ipv6Ranges ?? []).map((r: any) => String(r.CidrIpv6)),
+        ...(p.IpRanges ?? []).map((r) => String(r.CidrIp)),
+        ...(p.Ipv6Ranges ?? []).map((r) => String(r.CidrIpv6)),
       ];
       if (sources.length === 0) continue; // group or prefix-list sources cannot be matched to an address here
       rules.push({
@@ -64,7 +96,7 @@ export async function checkAws(t: CloudTarget, exec: Exec): Promise<CloudCheck> 
   const findings: Finding[] = [];
   const inst = await cliJson(exec, 'aws', withRegion(t, ['aws', 'ec2', 'describe-instances', '--instance-ids', t.instance, '--output', 'json']));
   if (!inst.ok) return fallback('aws', inst);
-  const i = parseDescribeInstances(inst.json);
+  const i = parseDescribeInstances(inst.json as DescribeInstancesOutput);
   if (!i) return fallback('aws', { ok: false, status: 'error', detail: `no instance ${t.instance} in the answer`, ms: inst.ms });
   probes.push(probe('aws-instance', inst, `${t.instance} is ${i.state}`));
   if (i.state !== 'running') findings.push(notRunningFinding(i.state, withRegion(t, ['aws', 'ec2', 'start-instances', '--instance-ids', t.instance])));
@@ -73,7 +105,7 @@ export async function checkAws(t: CloudTarget, exec: Exec): Promise<CloudCheck> 
   if (sg.ok) {
     const open = i.groupIds[0] ? ingressCommand(t, i.groupIds[0]) : undefined;
     const undo = open ? [['aws', 'ec2', 'revoke-security-group-ingress', ...open.slice(3)]] : 'Remove the rule in the console.';
-    const fw = firewallFinding(`security group${i.groupIds.length > 1 ? 's' : ''} ${i.groupIds.join(', ')}`, parseSecurityGroups(sg.json), t.myIp, t.port, open, undo);
+    const fw = firewallFinding(`security group${i.groupIds.length > 1 ? 's' : ''} ${i.groupIds.join(', ')}`, parseSecurityGroups(sg.json as DescribeSecurityGroupsOutput), t.myIp, t.port, open, undo);
     probes.push(probe('aws-security-groups', sg, fw.evidence));
     if (fw.finding) findings.push(fw.finding);
   } else probes.push(probe('aws-security-groups', sg, sg.detail));
@@ -81,7 +113,7 @@ export async function checkAws(t: CloudTarget, exec: Exec): Promise<CloudCheck> 
   // Session Manager needs no open port: an Online agent is a way in right now.
   const ssm = await cliJson(exec, 'aws', withRegion(t, ['aws', 'ssm', 'describe-instance-information', '--filters', `Key=InstanceIds,Values=${t.instance}`, '--output', 'json']));
   if (ssm.ok) {
-    const ping = (ssm.json as any)?.InstanceInformationList?.[0]?.PingStatus as string | undefined;
+    const ping = (ssm.json as DescribeInstanceInformationOutput)?.InstanceInformationList?.[0]?.PingStatus;
     probes.push(probe('aws-ssm', ssm, ping ? `Systems Manager agent ${ping}` : 'not managed by Systems Manager (no agent registered)'));
     if (ping === 'Online') {
       findings.push({
@@ -95,7 +127,7 @@ export async function checkAws(t: CloudTarget, exec: Exec): Promise<CloudCheck> 
 
   const sc = await cliJson(exec, 'aws', withRegion(t, ['aws', 'ec2', 'get-serial-console-access-status', '--output', 'json']));
   if (sc.ok) {
-    const on = (sc.json as any)?.SerialConsoleAccessEnabled === true;
+    const on = (sc.json as GetSerialConsoleAccessStatusOutput)?.SerialConsoleAccessEnabled === true;
     probes.push(probe('aws-serial-console', sc, `account serial console access ${on ? 'enabled' : 'disabled'}`));
     if (!on) {
       findings.push(serialFinding('EC2 Serial Console access for this account and Region', withRegion(t, ['aws', 'ec2', 'enable-serial-console-access']),

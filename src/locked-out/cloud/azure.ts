@@ -6,12 +6,37 @@ import { cliJson } from './cli.js';
 import { fallback, firewallFinding, notRunningFinding, okCheck, probe, serialFinding } from './findings.js';
 import type { CloudCheck, CloudTarget, Exec } from './types.js';
 
-export function parseInstanceView(json: any): { power: string; nicIds: string[]; bootDiagnostics: boolean } {
-  const statuses: any[] = json?.instanceView?.statuses ?? [];
+// Compute API VirtualMachine with its instance view, as `az vm get-instance-view -o json` prints it.
+interface AzVirtualMachine {
+  instanceView?: { statuses?: { code?: string }[] };
+  networkProfile?: { networkInterfaces?: { id?: string }[] };
+  diagnosticsProfile?: { bootDiagnostics?: { enabled?: boolean } };
+}
+
+// Network API NetworkInterface, as `az network nic show -o json` prints it.
+interface AzNetworkInterface {
+  networkSecurityGroup?: { id?: string };
+}
+
+// Network API SecurityRule, one element of `az network nsg rule list -o json` (flattened properties).
+interface AzSecurityRule {
+  name?: string;
+  direction?: string;
+  access?: string;
+  priority?: number;
+  protocol?: string;
+  sourceAddressPrefix?: string;
+  sourceAddressPrefixes?: string[];
+  destinationPortRange?: string;
+  destinationPortRanges?: string[];
+}
+
+export function parseInstanceView(json: AzVirtualMachine): { power: string; nicIds: string[]; bootDiagnostics: boolean } {
+  const statuses = json?.instanceView?.statuses ?? [];
   const power = statuses.map((s) => String(s.code)).find((c) => c.startsWith('PowerState/'))?.slice('PowerState/'.length) ?? 'unknown';
   return {
     power,
-    nicIds: (json?.networkProfile?.networkInterfaces ?? []).map((n: any) => String(n.id)),
+    nicIds: (json?.networkProfile?.networkInterfaces ?? []).map((n) => String(n.id)),
     bootDiagnostics: json?.diagnosticsProfile?.bootDiagnostics?.enabled === true,
   };
 }
@@ -19,12 +44,15 @@ export function parseInstanceView(json: any): { power: string; nicIds: string[];
 /** Service tags that stand for "anywhere on the internet" as far as a user's address goes. */
 const ANY = new Set(['*', 'Internet', 'Any']);
 
-export function parseNsgRules(json: any): IngressRule[] {
-  return (Array.isArray(json) ? json : [])
-    .filter((r: any) => r.direction === 'Inbound')
-    .map((r: any) => {
-      const src: string[] = [r.sourceAddressPrefix, ...(r.sourceAddressPrefixes ?? [])].filter(Boolean);
-      const ports: string[] = [r.destinationPortRange, ...(r.destinationPortRanges ?? [])].filter(Boolean);
+const present = (s: string | undefined): s is string => Boolean(s);
+
+export function parseNsgRules(json: AzSecurityRule[]): IngressRule[] {
+  const list: AzSecurityRule[] = Array.isArray(json) ? json : [];
+  return list
+    .filter((r) => r.direction === 'Inbound')
+    .map((r) => {
+      const src: string[] = [r.sourceAddressPrefix, ...(r.sourceAddressPrefixes ?? [])].filter(present);
+      const ports: string[] = [r.destinationPortRange, ...(r.destinationPortRanges ?? [])].filter(present);
       const protocol = String(r.protocol).toLowerCase();
       return {
         name: String(r.name),
@@ -50,19 +78,19 @@ export async function checkAzure(t: CloudTarget, exec: Exec): Promise<CloudCheck
   const findings: Finding[] = [];
   const view = await cliJson(exec, 'az', ['az', 'vm', 'get-instance-view', '-g', rg, '-n', t.instance, '-o', 'json']);
   if (!view.ok) return fallback('az', view);
-  const vm = parseInstanceView(view.json);
+  const vm = parseInstanceView(view.json as AzVirtualMachine);
   probes.push(probe('azure-vm', view, `${t.instance} is ${vm.power}`));
   if (vm.power !== 'running') findings.push(notRunningFinding(vm.power, ['az', 'vm', 'start', '-g', rg, '-n', t.instance]));
 
   const nic = vm.nicIds[0] ? await cliJson(exec, 'az', ['az', 'network', 'nic', 'show', '--ids', vm.nicIds[0], '-o', 'json']) : undefined;
-  const nsgId: string | undefined = nic?.ok ? (nic.json as any)?.networkSecurityGroup?.id : undefined;
+  const nsgId: string | undefined = nic?.ok ? (nic.json as AzNetworkInterface)?.networkSecurityGroup?.id : undefined;
   const nsg = nsgId ? splitResourceId(nsgId) : undefined;
   if (nic && !nic.ok) probes.push(probe('azure-nsg', nic, nic.detail));
   else if (!nsg) probes.push({ id: 'azure-nsg', status: 'unknown', durationMs: nic?.ms ?? 0, detail: 'no NSG on the network interface (a subnet NSG is not checked)' });
   else {
     const rules = await cliJson(exec, 'az', ['az', 'network', 'nsg', 'rule', 'list', '-g', nsg.group, '--nsg-name', nsg.name, '--include-default', '-o', 'json']);
     if (rules.ok) {
-      const parsed = parseNsgRules(rules.json);
+      const parsed = parseNsgRules(rules.json as AzSecurityRule[]);
       const denies = parsed.filter((r) => r.action === 'deny' && r.priority! < 4096).map((r) => r.priority!);
       const used = new Set(parsed.map((r) => r.priority));
       let priority = Math.min(1000, ...denies.map((p) => p - 1));

@@ -7,10 +7,22 @@ import { cliJson } from './cli.js';
 import { fallback, firewallFinding, notRunningFinding, okCheck, probe } from './findings.js';
 import type { CloudCheck, CloudTarget, Exec } from './types.js';
 
-export function parseFirewalls(json: any): { ids: string[]; rules: IngressRule[] } {
-  const list: any[] = Array.isArray(json) ? json : [];
+// DigitalOcean API Droplet, one element of `doctl compute droplet get -o json`.
+interface DoDroplet {
+  status?: string;
+}
+
+// DigitalOcean API Firewall, one element of `doctl compute firewall list-by-droplet -o json`.
+interface DoFirewall {
+  id?: string;
+  name?: string;
+  inbound_rules?: { protocol?: string; ports?: string; sources?: { addresses?: string[] } }[];
+}
+
+export function parseFirewalls(json: DoFirewall[]): { ids: string[]; rules: IngressRule[] } {
+  const list: DoFirewall[] = Array.isArray(json) ? json : [];
   const rules = list.flatMap((f) =>
-    (f.inbound_rules ?? []).map((r: any): IngressRule => ({
+    (f.inbound_rules ?? []).map((r): IngressRule => ({
       name: `${f.name} (${f.id})`,
       action: 'allow',
       protocol: String(r.protocol).toLowerCase(),
@@ -26,13 +38,13 @@ export async function checkDigitalOcean(t: CloudTarget, exec: Exec): Promise<Clo
   const findings: Finding[] = [];
   const d = await cliJson(exec, 'doctl', ['doctl', 'compute', 'droplet', 'get', t.instance, '-o', 'json']);
   if (!d.ok) return fallback('doctl', d);
-  const status = String((d.json as any)?.[0]?.status ?? 'unknown');
+  const status = String((d.json as DoDroplet[])?.[0]?.status ?? 'unknown');
   probes.push(probe('do-droplet', d, `droplet ${t.instance} is ${status}`));
   if (status !== 'active') findings.push(notRunningFinding(status, ['doctl', 'compute', 'droplet-action', 'power-on', t.instance]));
 
   const fw = await cliJson(exec, 'doctl', ['doctl', 'compute', 'firewall', 'list-by-droplet', t.instance, '-o', 'json']);
   if (fw.ok) {
-    const { ids, rules } = parseFirewalls(fw.json);
+    const { ids, rules } = parseFirewalls(fw.json as DoFirewall[]);
     if (ids.length === 0) probes.push(probe('do-firewall', fw, 'no cloud firewall is attached: all ports reach the droplet'));
     else {
       const rule = `protocol:tcp,ports:${t.port},address:${hostCidr(t.myIp)}`;

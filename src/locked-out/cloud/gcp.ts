@@ -16,20 +16,48 @@ interface GcpInstance {
 
 const lastSegment = (url: string) => url.split('/').pop() ?? url;
 
-export function parseInstance(json: any): GcpInstance {
-  const meta: any[] = json?.metadata?.items ?? [];
+// Compute API Instance, as `gcloud compute instances describe --format=json` prints it.
+interface ComputeInstance {
+  status?: string;
+  metadata?: { items?: { key?: string; value?: string }[] };
+  networkInterfaces?: { network?: string }[];
+  tags?: { items?: string[] };
+  serviceAccounts?: { email?: string }[];
+}
+
+interface ComputeFirewallEntry {
+  IPProtocol?: string;
+  ports?: string[];
+}
+
+// Compute API Firewall, one element of `gcloud compute firewall-rules list --format=json`.
+interface ComputeFirewall {
+  name?: string;
+  network?: string;
+  direction?: string;
+  disabled?: boolean;
+  priority?: number;
+  targetTags?: string[];
+  targetServiceAccounts?: string[];
+  sourceRanges?: string[];
+  allowed?: ComputeFirewallEntry[];
+  denied?: ComputeFirewallEntry[];
+}
+
+export function parseInstance(json: ComputeInstance): GcpInstance {
+  const meta = json?.metadata?.items ?? [];
   const serial = meta.find((m) => m.key === 'serial-port-enable');
   return {
     status: String(json?.status ?? 'UNKNOWN'),
-    networks: (json?.networkInterfaces ?? []).map((n: any) => lastSegment(String(n.network))),
+    networks: (json?.networkInterfaces ?? []).map((n) => lastSegment(String(n.network))),
     tags: json?.tags?.items ?? [],
-    serviceAccounts: (json?.serviceAccounts ?? []).map((s: any) => String(s.email)),
+    serviceAccounts: (json?.serviceAccounts ?? []).map((s) => String(s.email)),
     serialPort: /^(true|1)$/i.test(String(serial?.value ?? '')),
   };
 }
 
 /** Ingress rules on the VM's network that target it (all instances, one of its tags, or its service account). */
-export function parseFirewallRules(json: any, vm: GcpInstance): IngressRule[] {
+export function parseFirewallRules(json: ComputeFirewall[], vm: GcpInstance): IngressRule[] {
   const out: IngressRule[] = [];
   for (const r of Array.isArray(json) ? json : []) {
     if (r.direction !== 'INGRESS' || r.disabled === true) continue;
@@ -40,7 +68,7 @@ export function parseFirewallRules(json: any, vm: GcpInstance): IngressRule[] {
     if (sas.length && !sas.some((s) => vm.serviceAccounts.includes(s))) continue;
     const sources: string[] = r.sourceRanges ?? [];
     if (sources.length === 0) continue; // source tags / service accounts: other VMs, never the user
-    const entries: any[] = r.allowed ?? r.denied ?? [];
+    const entries = r.allowed ?? r.denied ?? [];
     for (const e of entries) {
       const proto = String(e.IPProtocol).toLowerCase();
       out.push({
@@ -72,13 +100,13 @@ export async function checkGcp(t: CloudTarget, exec: Exec): Promise<CloudCheck> 
   const findings: Finding[] = [];
   const inst = await cliJson(exec, 'gcloud', scoped(t, ['gcloud', 'compute', 'instances', 'describe', t.instance, '--format=json']));
   if (!inst.ok) return fallback('gcloud', inst);
-  const vm = parseInstance(inst.json);
+  const vm = parseInstance(inst.json as ComputeInstance);
   probes.push(probe('gcp-instance', inst, `${t.instance} is ${vm.status}`));
   if (vm.status !== 'RUNNING') findings.push(notRunningFinding(vm.status, scoped(t, ['gcloud', 'compute', 'instances', 'start', t.instance])));
 
   const fw = await cliJson(exec, 'gcloud', [...['gcloud', 'compute', 'firewall-rules', 'list', '--format=json'], ...(t.project ? ['--project', t.project] : [])]);
   if (fw.ok) {
-    const rules = parseFirewallRules(fw.json, vm);
+    const rules = parseFirewallRules(fw.json as ComputeFirewall[], vm);
     // Beat any deny that matches: one below the lowest matching deny priority, else the default 1000.
     const denies = rules.filter((r) => r.action === 'deny').map((r) => r.priority!);
     const priority = Math.max(0, Math.min(1000, ...denies.map((p) => p - 1)));

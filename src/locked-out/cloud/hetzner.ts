@@ -7,17 +7,30 @@ import { cliJson } from './cli.js';
 import { fallback, firewallFinding, notRunningFinding, okCheck, probe } from './findings.js';
 import type { CloudCheck, CloudTarget, Exec } from './types.js';
 
-export function parseServer(json: any): { status: string; firewallIds: string[] } {
+// Hetzner Cloud API Server, as `hcloud server describe -o json` prints it.
+interface HcloudServer {
+  status?: string;
+  public_net?: { firewalls?: { id?: number }[] };
+}
+
+// Hetzner Cloud API Firewall, as `hcloud firewall describe -o json` prints it.
+interface HcloudFirewall {
+  id?: number;
+  name?: string;
+  rules?: { direction?: string; protocol?: string; port?: string | null; source_ips?: string[] }[];
+}
+
+export function parseServer(json: HcloudServer): { status: string; firewallIds: string[] } {
   return {
     status: String(json?.status ?? 'unknown'),
-    firewallIds: (json?.public_net?.firewalls ?? []).map((f: any) => String(f.id)),
+    firewallIds: (json?.public_net?.firewalls ?? []).map((f) => String(f.id)),
   };
 }
 
-export function parseFirewall(json: any): IngressRule[] {
+export function parseFirewall(json: HcloudFirewall): IngressRule[] {
   return (json?.rules ?? [])
-    .filter((r: any) => r.direction === 'in')
-    .map((r: any): IngressRule => ({
+    .filter((r) => r.direction === 'in')
+    .map((r): IngressRule => ({
       name: `${json.name} (${json.id})`,
       action: 'allow',
       protocol: String(r.protocol),
@@ -31,7 +44,7 @@ export async function checkHetzner(t: CloudTarget, exec: Exec): Promise<CloudChe
   const findings: Finding[] = [];
   const s = await cliJson(exec, 'hcloud', ['hcloud', 'server', 'describe', t.instance, '-o', 'json']);
   if (!s.ok) return fallback('hcloud', s);
-  const server = parseServer(s.json);
+  const server = parseServer(s.json as HcloudServer);
   probes.push(probe('hetzner-server', s, `${t.instance} is ${server.status}`));
   if (server.status !== 'running') findings.push(notRunningFinding(server.status, ['hcloud', 'server', 'poweron', t.instance]));
 
@@ -48,7 +61,7 @@ export async function checkHetzner(t: CloudTarget, exec: Exec): Promise<CloudChe
       probes.push(probe('hetzner-firewall', f, f.detail));
       return okCheck('hcloud', findings, probes);
     }
-    rules.push(...parseFirewall(f.json));
+    rules.push(...parseFirewall(f.json as HcloudFirewall));
   }
   const first = server.firewallIds[0]!;
   const args = ['--direction', 'in', '--protocol', 'tcp', '--port', String(t.port), '--source-ips', hostCidr(t.myIp)];

@@ -1,7 +1,7 @@
 // TCP connect per address, then the first line the server sends on that same connection: the
 // SSH identification string, or whatever else is listening (mail, web), or nothing at all.
 import { Socket } from 'node:net';
-import type { AltPortResult, BannerOutcome, TcpAttempt, TcpOutcome, TcpResult } from './types.js';
+import type { OtherPortResult, BannerOutcome, TcpAttempt, TcpOutcome, TcpResult } from './types.js';
 
 /** How the banner read ended: a full line, the byte limit, FIN, RST, or our own timer. */
 export type BannerEnd = 'line' | 'limit' | 'fin' | 'reset' | 'timeout';
@@ -14,7 +14,7 @@ const NUDGE = 'SSH-2.0-ssh_doctor_probe\r\n';
 const NUDGE_AFTER_MS = 500;
 
 /** Common places sshd is moved to, tried when the asked-for port refuses. */
-export const ALT_PORTS = [2222, 2200, 22222, 8022];
+export const OTHER_PORTS = [2222, 2200, 22222, 8022];
 
 export function classifyBanner(data: Buffer | string, end: BannerEnd): { outcome: BannerOutcome; banner?: string } {
   const text = Buffer.isBuffer(data) ? data.toString('latin1') : data;
@@ -109,11 +109,11 @@ export async function probeTcp(opts: { addresses: readonly string[]; port: numbe
 }
 
 /** Where else sshd may listen: the usual alternatives plus ports named in ssh config. */
-export function altPortCandidates(refusedPort: number, configPorts: readonly number[]): number[] {
-  return [...new Set([...ALT_PORTS, ...configPorts])].filter((p) => p !== refusedPort);
+export function otherPortCandidates(refusedPort: number, configPorts: readonly number[]): number[] {
+  return [...new Set([...OTHER_PORTS, ...configPorts])].filter((p) => p !== refusedPort);
 }
 
-export async function probeAltPorts(opts: { address: string; ports: readonly number[]; timeoutMs: number }): Promise<AltPortResult[]> {
+export async function probeOtherPorts(opts: { address: string; ports: readonly number[]; timeoutMs: number }): Promise<OtherPortResult[]> {
   const attempts = await Promise.all(opts.ports.map((p) => connectAndReadBanner(opts.address, p, opts.timeoutMs)));
   return attempts.map(({ port, outcome, bannerOutcome, banner }) => ({
     port,

@@ -163,7 +163,7 @@ export interface LoginResult {
   debug: SshDebug;
 }
 
-export interface AltPortResult {
+export interface OtherPortResult {
   port: number;
   outcome: TcpOutcome;
   bannerOutcome?: BannerOutcome;

@@ -9,78 +9,98 @@ import { allowRule } from './firewall.js';
 import { modeChange, unsafeTarget, type LoginUser, type ModeChange, type PathRole } from './modes.js';
 import { formatMode as octal } from '../../report.js';
 import { pasteStep } from '../../shell-quote.js';
-import { globMatch } from '../findings.js';
+import { globMatch, type ServerFindingId } from '../findings.js';
 import { groupWriteRuleFor, parentDirs, walkedDirs } from '../strict-modes.js';
 import { startSshd } from './service.js';
 import { allSet, readingOrder, whereSet, type ConfigLine, type ConfigSource } from './sshd-config.js';
 
-/** `sources`: sshd_config and its includes as read on the host being fixed (config-sources.ts). */
+/** Where and when a fix would run, and under which id it is offered. */
+interface Proposal {
+  fixId: string;
+  findingId: ServerFindingId;
+  /** sshd_config and its includes as read on the host being fixed (config-sources.ts). */
+  sources: readonly ConfigSource[];
+  now: Date;
+  /** The commands run where ssh-doctor is not (over --via, pasted from the console kit). */
+  remote: boolean;
+}
+
+interface FixEntry {
+  fixId: string;
+  /** The fix for these facts, or none when ssh-doctor cannot make it safely here. */
+  propose: (facts: ServerFacts, at: Proposal) => Fix | undefined;
+}
+
+/** Each server finding's fix (README "Fixes"), or why a person decides instead. */
+export const SERVER_FIXES = {
+  'sshd-not-installed': undefined, // which package, from where: the admin's call
+  'sshd-not-running': { fixId: 'start-sshd', propose: startFix },
+  'sshd-config-invalid': { fixId: 'disable-unknown-option', propose: unknownOptionFix },
+  'sshd-port-mismatch': { fixId: 'add-port', propose: addPortFix },
+  'sshd-listen-address': { fixId: 'listen-all-addresses', propose: listenAddressFix },
+  'privsep-dir-missing': { fixId: 'create-privsep-dir', propose: privsepFix },
+  'host-key-permissions': { fixId: 'fix-host-key-permissions', propose: permissionsFix },
+  'host-keys-missing': { fixId: 'generate-host-keys', propose: hostKeysFix },
+  'firewall-blocks-ssh': { fixId: 'firewall-allow-ssh', propose: firewallFix },
+  'authorized-keys-missing': undefined, // only the user has their public key: `next` steps
+  'authorized-keys-oversize': undefined, // which keys to keep is the user's call
+  'authorized-keys-permissions': { fixId: 'fix-authorized-keys-permissions', propose: permissionsFix },
+  'ssh-dir-permissions': { fixId: 'fix-ssh-dir-permissions', propose: permissionsFix },
+  'home-permissions': { fixId: 'fix-home-permissions', propose: permissionsFix },
+  'user-not-allowed': { fixId: 'allow-user', propose: allowUserFix },
+  'account-locked': undefined, // someone may have locked it on purpose: `next` steps
+  'nologin-present': { fixId: 'move-nologin', propose: nologinFix },
+  'pubkey-auth-disabled': {
+    fixId: 'enable-pubkey-auth',
+    propose: (f, at) => setKeywordFix(f, at, 'PubkeyAuthentication', 'yes', {
+      title: 'Turn public key authentication back on',
+      risk: 'Low: key logins become possible again; password settings are not touched.',
+    }),
+  },
+  'usedns-enabled': {
+    fixId: 'disable-usedns',
+    propose: (f, at) => setKeywordFix(f, at, 'UseDNS', 'no', {
+      title: 'Stop sshd from looking up client names (UseDNS no)',
+      risk: 'Low: logins stop waiting for DNS; "from" patterns with host names in authorized_keys or Match stop matching.',
+    }),
+  },
+  'sshd-log-refusal': undefined, // evidence for the other findings
+  'unsafe-path': undefined, // it says ssh-doctor will not act there
+  'needs-root': undefined, // the rerun with sudo is offered instead
+} as const satisfies Record<ServerFindingId, FixEntry | undefined>;
+
 export function proposeFix(
-  findingId: string,
+  findingId: ServerFindingId,
   facts: ServerFacts,
   sources: readonly ConfigSource[] = [],
   now: Date = new Date(),
-  /** The commands run where ssh-doctor is not (over --via, pasted from the console kit). */
   where: { remote?: boolean } = {},
 ): Fix | undefined {
-  switch (findingId) {
-    case 'sshd-not-running':
-      return startFix(facts);
-    case 'sshd-config-invalid':
-      return unknownOptionFix(facts, sources, now);
-    case 'privsep-dir-missing':
-      return {
-        id: 'create-privsep-dir',
-        title: 'Create /run/sshd, the directory sshd needs for privilege separation',
-        commands: [['install', '-d', '-m', '0755', '-o', 'root', '-g', 'root', '/run/sshd']],
-        risk: 'None: an empty root-owned directory (it lives on tmpfs and is gone after a reboot).',
-        undo: [['rmdir', '/run/sshd']],
-      };
-    case 'host-keys-missing':
-      return hostKeysFix(facts);
-    case 'host-key-permissions':
-    case 'home-permissions':
-    case 'ssh-dir-permissions':
-    case 'authorized-keys-permissions':
-      return permissionsFix(findingId, facts, where.remote === true);
-    case 'nologin-present':
-      return nologinFix(facts, now);
-    case 'pubkey-auth-disabled':
-      return setKeywordFix(facts, sources, now, 'PubkeyAuthentication', 'yes', {
-        id: 'enable-pubkey-auth',
-        title: 'Turn public key authentication back on',
-        risk: 'Low: key logins become possible again; password settings are not touched.',
-      });
-    case 'usedns-enabled':
-      return setKeywordFix(facts, sources, now, 'UseDNS', 'no', {
-        id: 'disable-usedns',
-        title: 'Stop sshd from looking up client names (UseDNS no)',
-        risk: 'Low: logins stop waiting for DNS; "from" patterns with host names in authorized_keys or Match stop matching.',
-      });
-    case 'user-not-allowed':
-      return allowUserFix(facts, sources, now);
-    case 'sshd-port-mismatch':
-      return addPortFix(facts, sources, now);
-    case 'sshd-listen-address':
-      return listenAddressFix(facts, sources, now);
-    case 'firewall-blocks-ssh':
-      return firewallFix(facts);
-    default:
-      return undefined;
-  }
+  const entry: FixEntry | undefined = SERVER_FIXES[findingId];
+  return entry?.propose(facts, { fixId: entry.fixId, findingId, sources, now, remote: where.remote === true });
+}
+
+function privsepFix(_f: ServerFacts, at: Proposal): Fix {
+  return {
+    id: at.fixId,
+    title: 'Create /run/sshd, the directory sshd needs for privilege separation',
+    commands: [['install', '-d', '-m', '0755', '-o', 'root', '-g', 'root', '/run/sshd']],
+    risk: 'None: an empty root-owned directory (it lives on tmpfs and is gone after a reboot).',
+    undo: [['rmdir', '/run/sshd']],
+  };
 }
 
 const ROOT: LoginUser = { uid: 0, gid: 0, name: 'root', group: 'root' };
 const sshdPath = (f: ServerFacts): string => known(f.sshd)?.path ?? '/usr/sbin/sshd';
 const pidFile = (f: ServerFacts): string => known(f.effective)?.config.pidfile?.[0] ?? '/run/sshd.pid';
 
-function startFix(f: ServerFacts): Fix {
+function startFix(f: ServerFacts, at: Proposal): Fix {
   const privsep = known(f.privsepDir);
   const keys = known(f.hostKeys)?.keys;
   const noHostKey = keys !== undefined && keys.length > 0 && keys.every((k) => !k.exists);
   const plan = startSshd(known(f.init), sshdPath(f), pidFile(f), { privsepMissing: privsep !== undefined && !privsep.exists, noHostKey });
   return {
-    id: 'start-sshd',
+    id: at.fixId,
     title: `Start sshd (${plan.how})`,
     commands: plan.commands,
     risk: `Low: sshd starts with the configuration it already has; sshd -t checks it first and nothing starts if it fails.${noHostKey ? ' New host keys are generated first (clients that knew old ones will warn).' : ''}`,
@@ -94,29 +114,28 @@ function startFix(f: ServerFacts): Fix {
  * file. Any other error (a bad value, a broken Match) needs a person; so does a Match line itself,
  * whose removal would make the lines below it global.
  */
-function unknownOptionFix(f: ServerFacts, sources: readonly ConfigSource[], now: Date): Fix | undefined {
+function unknownOptionFix(f: ServerFacts, at: Proposal): Fix | undefined {
   const errors = known(f.configTest)?.errors ?? [];
   const file = errors[0]?.file;
   if (!file || errors.some((e) => e.file !== file || e.line === undefined || !/^Bad configuration option: /.test(e.message))) return undefined;
-  const text = sources.find((x) => x.path === file)?.text.split('\n');
+  const text = at.sources.find((x) => x.path === file)?.text.split('\n');
   if (!text) return undefined;
   const lines = [...new Set(errors.map((e) => e.line!))];
   const original = lines.map((n) => text[n - 1]?.trim() ?? '');
   if (original.some((l) => l === '' || /^match\s/i.test(l))) return undefined;
-  return configFix(f, sources, {
+  return configFix(f, at, {
     file, isMain: file === MAIN_CONFIG,
     changes: lines.map((line, i) => ({ line, action: 'replace', text: `# ${original[i]}  (disabled by ssh-doctor: unknown to this sshd)` })),
-  }, now, {
-    id: 'disable-unknown-option',
+  }, {
     title: `Comment out what this sshd does not understand: ${original.map((l, i) => `line ${lines[i]} "${l}"`).join(', ')}`,
     risk: 'Low: sshd rejects the whole configuration because of these lines, so they never took effect; what they meant to set stays unset.',
   });
 }
 
-function hostKeysFix(f: ServerFacts): Fix {
+function hostKeysFix(f: ServerFacts, at: Proposal): Fix {
   const missing = (known(f.hostKeys)?.keys ?? []).filter((k) => !k.exists).map((k) => k.path);
   return {
-    id: 'generate-host-keys',
+    id: at.fixId,
     title: 'Generate the missing host keys (ssh-keygen -A creates only the missing default ones)',
     commands: [['ssh-keygen', '-A']],
     risk: 'Low: new host keys mean clients that knew old ones will warn about a changed key.',
@@ -167,11 +186,11 @@ export function ownershipSteps(findingId: string, f: ServerFacts): string[] {
 
 const PERMISSION_FINDINGS = new Set(['host-key-permissions', 'home-permissions', 'ssh-dir-permissions', 'authorized-keys-permissions']);
 
-function permissionsFix(findingId: string, f: ServerFacts, remote: boolean): Fix | undefined {
-  const planned = plannedModeChanges(findingId, f);
+function permissionsFix(f: ServerFacts, at: Proposal): Fix | undefined {
+  const planned = plannedModeChanges(at.findingId, f);
   if (!planned) return undefined;
   const { changes, who } = planned;
-  if (remote) return remotePermissionsFix(findingId, changes, who, f);
+  if (at.remote) return remotePermissionsFix(at, changes, who, f);
   const commands: Command[] = [];
   const undo: Command[] = [];
   for (const c of changes) {
@@ -181,7 +200,7 @@ function permissionsFix(findingId: string, f: ServerFacts, remote: boolean): Fix
     undo.push(['chmod', octal(c.oldMode), c.path]);
   }
   return {
-    id: `fix-${findingId}`,
+    id: at.fixId,
     title: `Set the modes sshd's StrictModes requires: ${describeChanges(changes)}`,
     commands,
     risk: 'Low: only the write bits (and owner) sshd refuses are changed, on exactly these objects: each is opened without following users\' symlinks and changed through that open descriptor (chmod as the user where the object is theirs).',
@@ -212,7 +231,7 @@ function pathChange(c: ModeChange, who: LoginUser): PathChange {
  * object only when no directory above it is writable by anyone but root. A chown needs root on a
  * path the user controls: that stays a step for a person, and no fix is offered.
  */
-function remotePermissionsFix(findingId: string, changes: readonly ModeChange[], who: LoginUser, f: ServerFacts): Fix | undefined {
+function remotePermissionsFix(at: Proposal, changes: readonly ModeChange[], who: LoginUser, f: ServerFacts): Fix | undefined {
   if (changes.some((c) => c.owner)) return undefined;
   const dirs = known(f.authFiles)?.dirs ?? [];
   const commands: Command[] = [];
@@ -225,7 +244,7 @@ function remotePermissionsFix(findingId: string, changes: readonly ModeChange[],
     undo.push(wrap(['chmod', octal(c.oldMode), c.path]));
   }
   return {
-    id: `fix-${findingId}`,
+    id: at.fixId,
     title: `Set the modes sshd's StrictModes requires: ${describeChanges(changes)}`,
     commands,
     risk: `Low: only the write bits sshd refuses are changed; each chmod runs as ${who.name} where the object is theirs, so it cannot reach anyone else's files.`,
@@ -233,11 +252,11 @@ function remotePermissionsFix(findingId: string, changes: readonly ModeChange[],
   };
 }
 
-function nologinFix(f: ServerFacts, now: Date): Fix {
+function nologinFix(f: ServerFacts, at: Proposal): Fix {
   const path = known(f.nologin)?.path ?? '/etc/nologin';
-  const aside = `${path}.ssh-doctor-${backupStamp(now)}`;
+  const aside = `${path}.ssh-doctor-${backupStamp(at.now)}`;
   return {
-    id: 'move-nologin',
+    id: at.fixId,
     title: `Move ${path} aside so non-root users may log in again`,
     commands: [['mv', path, aside]],
     risk: 'Medium: whoever created it (a shutdown in progress, an admin) wanted logins blocked; the file is kept as a backup.',
@@ -266,17 +285,17 @@ function reloadOf(f: ServerFacts, listening = false): Reload | undefined {
 }
 
 /** meta.listening: the edit changes where sshd listens (Port, ListenAddress). */
-function configFix(f: ServerFacts, sources: readonly ConfigSource[], edit: ConfigEdit, now: Date, meta: { id: string; title: string; risk: string; listening?: boolean }): Fix | undefined {
-  const source = sources.find((x) => x.path === edit.file);
+function configFix(f: ServerFacts, at: Proposal, edit: ConfigEdit, meta: { title: string; risk: string; listening?: boolean }): Fix | undefined {
+  const source = at.sources.find((x) => x.path === edit.file);
   if (!source) return undefined;
   let planned;
   try {
-    planned = editCommands(edit, sshdPath(f), reloadOf(f, meta.listening), now);
+    planned = editCommands(edit, sshdPath(f), reloadOf(f, meta.listening), at.now);
   } catch {
     return undefined;
   }
   return rememberSource({
-    id: meta.id,
+    id: at.fixId,
     title: `${meta.title} (in ${edit.file})`,
     commands: planned.commands,
     risk: `${meta.risk} The edited copy must pass sshd -t before it replaces the original (backup kept); sshd is reloaded, not restarted: open sessions stay.`,
@@ -293,8 +312,8 @@ function editAt(l: ConfigLine, text: string): ConfigEdit {
   return { file: l.file, isMain: l.file === MAIN_CONFIG, changes: [{ line: l.line, action: 'replace', text }] };
 }
 
-function setKeywordFix(f: ServerFacts, sources: readonly ConfigSource[], now: Date, keyword: string, value: string, meta: { id: string; title: string; risk: string }): Fix | undefined {
-  const lines = readingOrder(MAIN_CONFIG, sources);
+function setKeywordFix(f: ServerFacts, at: Proposal, keyword: string, value: string, meta: { title: string; risk: string }): Fix | undefined {
+  const lines = readingOrder(MAIN_CONFIG, at.sources);
   const wrong = (l: ConfigLine) => l.keyword === keyword.toLowerCase() && l.args[0]?.toLowerCase() !== value;
   // The first global line decides for everyone; failing that, a Match block overrides it.
   const global = whereSet(lines, keyword);
@@ -303,31 +322,30 @@ function setKeywordFix(f: ServerFacts, sources: readonly ConfigSource[], now: Da
   // Set right in every file: the value comes from sshd's command line, which no edit here fixes.
   if (!target && global) return undefined;
   const edit = target ? editAt(target, text) : topOfMain(text);
-  return configFix(f, sources, edit, now, meta);
+  return configFix(f, at, edit, meta);
 }
 
 const listOf = (v: string[] | undefined): string[] => (v ?? []).flatMap((s) => s.split(/\s+/)).filter(Boolean);
 
-function allowUserFix(f: ServerFacts, sources: readonly ConfigSource[], now: Date): Fix | undefined {
+function allowUserFix(f: ServerFacts, at: Proposal): Fix | undefined {
   const user = f.target.user;
   const eff = known(f.effective)?.config ?? {};
-  const lines = readingOrder(MAIN_CONFIG, sources);
-  const meta = { id: 'allow-user', title: `Let ${user} log in`, risk: `Medium: widens who may log in by exactly one account (${user}).` };
+  const lines = readingOrder(MAIN_CONFIG, at.sources);
+  const meta = { title: `Let ${user} log in`, risk: `Medium: widens who may log in by exactly one account (${user}).` };
   const deny = allSet(lines, 'DenyUsers').find((l) => l.args.includes(user));
   if (deny) {
     const rest = deny.args.filter((a) => a !== user);
     const text = rest.length ? `DenyUsers ${rest.join(' ')}` : `# DenyUsers ${user}  (disabled by ssh-doctor)`;
-    return configFix(f, sources, editAt(deny, text), now, { ...meta, title: `Remove ${user} from DenyUsers` });
+    return configFix(f, at, editAt(deny, text), { ...meta, title: `Remove ${user} from DenyUsers` });
   }
   const allowed = listOf(eff.allowusers);
   if (allowed.length && !allowed.some((p) => globMatch(p.split('@')[0]!, user))) {
     const first = allSet(lines, 'AllowUsers')[0];
     if (!first) return undefined;
-    return configFix(f, sources, editAt(first, `AllowUsers ${[...first.args, user].join(' ')}`), now, { ...meta, title: `Add ${user} to AllowUsers` });
+    return configFix(f, at, editAt(first, `AllowUsers ${[...first.args, user].join(' ')}`), { ...meta, title: `Add ${user} to AllowUsers` });
   }
   if (user === 'root' && (eff.permitrootlogin?.[0] ?? '') === 'no') {
-    return setKeywordFix(f, sources, now, 'PermitRootLogin', 'prohibit-password', {
-      id: 'allow-user',
+    return setKeywordFix(f, at, 'PermitRootLogin', 'prohibit-password', {
       title: 'Allow root to log in with a key only (PermitRootLogin prohibit-password)',
       risk: 'Medium: root may log in with a key; root password logins stay refused.',
     });
@@ -335,21 +353,20 @@ function allowUserFix(f: ServerFacts, sources: readonly ConfigSource[], now: Dat
   return undefined;
 }
 
-function addPortFix(f: ServerFacts, sources: readonly ConfigSource[], now: Date): Fix | undefined {
+function addPortFix(f: ServerFacts, at: Proposal): Fix | undefined {
   const port = f.target.port;
   // Another program holds the port: sshd could not bind it. Ports given with -p on sshd's
   // command line override every Port line: an edit would change nothing.
   if (known(f.listeners)?.sockets.some((s) => s.port === port && s.process !== undefined && s.process !== 'sshd')) return undefined;
   if (known(f.processes)?.commands.some((c) => /\s-p\s*\d/.test(c))) return undefined;
-  const lines = readingOrder(MAIN_CONFIG, sources);
+  const lines = readingOrder(MAIN_CONFIG, at.sources);
   const ports = allSet(lines, 'Port');
   // Port lines add up; when there is none sshd uses 22, which must be kept when adding another.
   const change: LineChange[] = ports.length
     ? [{ line: ports[0]!.line, action: 'insert', text: `Port ${port}` }]
     : [{ line: 1, action: 'insert', text: 'Port 22' }, { line: 1, action: 'insert', text: `Port ${port}` }];
   const file = ports.length ? ports[0]!.file : MAIN_CONFIG;
-  return configFix(f, sources, { file, isMain: file === MAIN_CONFIG, changes: change }, now, {
-    id: 'add-port',
+  return configFix(f, at, { file, isMain: file === MAIN_CONFIG, changes: change }, {
     listening: true,
     title: `Make sshd also listen on port ${port}`,
     risk: `Low: the ports sshd listens on now stay; port ${port} is added (a firewall may still need opening).`,
@@ -363,26 +380,25 @@ const LOOPBACK = /^(\[?::1\]?|127\.[\d.]+|localhost)(:\d+)?$/;
  * sit in one file, those lines are disabled so sshd listens on all addresses (its default).
  * A ListenAddress given on sshd's command line is not in any file: no fix then.
  */
-function listenAddressFix(f: ServerFacts, sources: readonly ConfigSource[], now: Date): Fix | undefined {
-  const lines = allSet(readingOrder(MAIN_CONFIG, sources), 'ListenAddress');
+function listenAddressFix(f: ServerFacts, at: Proposal): Fix | undefined {
+  const lines = allSet(readingOrder(MAIN_CONFIG, at.sources), 'ListenAddress');
   if (!lines.length || !lines.every((l) => LOOPBACK.test(l.args[0] ?? '')) || new Set(lines.map((l) => l.file)).size > 1) return undefined;
   const file = lines[0]!.file;
   const changes: LineChange[] = lines.map((l) => ({ line: l.line, action: 'replace', text: `# ListenAddress ${l.args.join(' ')}  (disabled by ssh-doctor)` }));
-  return configFix(f, sources, { file, isMain: file === MAIN_CONFIG, changes }, now, {
-    id: 'listen-all-addresses',
+  return configFix(f, at, { file, isMain: file === MAIN_CONFIG, changes }, {
     listening: true,
     title: 'Make sshd listen on all addresses, not only loopback',
     risk: 'Medium: sshd becomes reachable on every network this host is on; a firewall decides who gets through.',
   });
 }
 
-function firewallFix(f: ServerFacts): Fix | undefined {
+function firewallFix(f: ServerFacts, at: Proposal): Fix | undefined {
   const layer = (f.firewall ?? []).find((l) => l.state === 'blocks');
   if (!layer) return undefined;
   const plan = allowRule(layer, f.target.port);
   if (!plan) return undefined;
   return {
-    id: 'firewall-allow-ssh',
+    id: at.fixId,
     title: `Allow TCP port ${f.target.port} in ${layer.name} (${plan.where})`,
     commands: plan.commands,
     risk: `Medium: opens port ${f.target.port} to every address the blocking rule covered; ${

@@ -15,12 +15,12 @@ import { VerdictView } from '../shared/VerdictView.js';
 import { clientVerdict } from '../../client/findings.js';
 
 const LABELS: Record<string, string> = {
-  sshConfig: 'Reading your ssh settings (ssh -G)',
-  keyFiles: 'Checking your key files',
+  target: 'Reading your ssh settings (ssh -G)',
+  keys: 'Checking your key files',
   knownHosts: 'Looking up known_hosts',
   dns: 'Resolving the host name',
   tcp: 'Connecting and reading the SSH banner',
-  altPorts: 'Looking for SSH on the usual other ports',
+  otherPorts: 'Looking for SSH on the usual other ports',
   handshake: 'SSH handshake: host key, algorithms, accepted methods',
   login: 'One real login attempt (ssh -v, BatchMode)',
   applyFix: 'Applying the fix',
@@ -30,7 +30,7 @@ const LABELS: Record<string, string> = {
 function nextSteps(ctx: ClientContext): { label: string; event: ClientEvent }[] {
   return [
     ...ctx.findings.flatMap((f) => (f.fix ? [{ label: `Fix: ${f.fix.title}`, event: { type: 'FIX' as const, fixId: f.fix.id } }] : [])),
-    ...(ctx.altPorts ?? []).map((a) => ({ label: `Diagnose port ${a.port} instead (SSH answers there)`, event: { type: 'RETRY_PORT' as const, port: a.port } })),
+    ...(ctx.otherPorts ?? []).map((a) => ({ label: `Diagnose port ${a.port} instead (SSH answers there)`, event: { type: 'RETRY_PORT' as const, port: a.port } })),
     { label: "I'm locked out: show the ways in that bypass SSH", event: { type: 'LOCKED_OUT' } },
     { label: 'Quit', event: { type: 'QUIT' } },
   ];

@@ -2,7 +2,7 @@
 import { Box, Text } from 'ink';
 import { useSelector } from '@xstate/react';
 import type { Actor } from 'xstate';
-import type { serverMachine } from '../../../flows/server.js';
+import type { serverFlow } from '../../../flows/server.js';
 import { inert } from '../../inert.js';
 import { formatCommand } from '../../report.js';
 import { Confirm } from '../shared/Confirm.js';
@@ -10,7 +10,7 @@ import { FindingView } from '../shared/FindingView.js';
 import { FixPreview } from '../shared/FixPreview.js';
 import { ProbeList } from '../shared/ProbeList.js';
 
-export function ServerWizard({ actor }: { actor: Actor<typeof serverMachine> }) {
+export function ServerWizard({ actor }: { actor: Actor<typeof serverFlow> }) {
   const state = useSelector(actor, (s) => s);
   const { probes, findings, current, outcomes, input } = state.context;
   const probing = state.matches('probing');

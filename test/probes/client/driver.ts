@@ -6,10 +6,10 @@ import { inspectKeyFiles } from '../../../src/probes/client/key-files.js';
 import { lookupKnownHosts } from '../../../src/probes/client/known-hosts.js';
 import { attemptLogin } from '../../../src/probes/client/login.js';
 import { resolveTarget } from '../../../src/probes/client/ssh-config.js';
-import { probeAltPorts, probeTcp } from '../../../src/probes/client/tcp.js';
+import { probeOtherPorts, probeTcp } from '../../../src/probes/client/tcp.js';
 
 const probes: Record<string, (o: any) => Promise<unknown>> = {
-  resolveTarget, resolveHost, probeTcp, probeAltPorts, lookupKnownHosts, probeHandshake, inspectKeyFiles, attemptLogin,
+  resolveTarget, resolveHost, probeTcp, probeOtherPorts, lookupKnownHosts, probeHandshake, inspectKeyFiles, attemptLogin,
 };
 const [name, json] = process.argv.slice(2);
 const started = performance.now();

@@ -21,7 +21,7 @@ printf 'Host web\\n  HostName 127.0.0.1\\n  Port 2201\\n  User alice\\n' > /root
     ['TCP+banner ssh', 'probeTcp', { addresses: ['127.0.0.1'], port: 2201, ...t }],
     ['TCP refused', 'probeTcp', { addresses: ['127.0.0.1'], port: 2299, ...t }],
     ['TCP+banner smtp', 'probeTcp', { addresses: ['127.0.0.1'], port: 2294, ...t }],
-    ['alt ports (5)', 'probeAltPorts', { address: '127.0.0.1', ports: [2222, 2200, 22222, 8022, 2201], ...t }],
+    ['other ports (5)', 'probeOtherPorts', { address: '127.0.0.1', ports: [2222, 2200, 22222, 8022, 2201], ...t }],
     ['known_hosts (hashed)', 'lookupKnownHosts', { host: '127.0.0.1', port: 2201, files: ['/root/.ssh/known_hosts'], ...t }],
     ['handshake (ssh2)', 'probeHandshake', { address: '127.0.0.1', port: 2201, user: 'alice', ...t }],
     ['key files (7 defaults)', 'inspectKeyFiles', { identityFiles: ['id_rsa', 'id_ecdsa', 'id_ecdsa_sk', 'id_ed25519', 'id_ed25519_sk', 'id_xmss', 'id_dsa'].map((n) => `/root/.ssh/${n}`), explicit: [], ...t }],

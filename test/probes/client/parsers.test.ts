@@ -9,7 +9,7 @@ import { keyTypeLabel, publicKeyFromBlob } from '../../../src/probes/client/ssh-
 import { classifyKeygenY, explicitIdentityFiles, isTooOpen, parseFingerprintLines, publicKeyBlob } from '../../../src/probes/client/key-files.js';
 import { compareHostKey, knownHostsName, parseKeygenF } from '../../../src/probes/client/known-hosts.js';
 import { expandHome, parseConfigPorts, parseSshG } from '../../../src/probes/client/ssh-config.js';
-import { altPortCandidates, classifyBanner, classifyErrno } from '../../../src/probes/client/tcp.js';
+import { otherPortCandidates, classifyBanner, classifyErrno } from '../../../src/probes/client/tcp.js';
 import type { KnownHostEntry } from '../../../src/probes/client/types.js';
 
 const FIX = join(import.meta.dirname, '../../fixtures/client');
@@ -75,7 +75,7 @@ describe('classifyBanner', () => {
   });
 
   it('tries the usual alternative ports plus config ports, never the refused one twice', () => {
-    expect(altPortCandidates(2222, [2201, 2200, 22])).toEqual([2200, 22222, 8022, 2201, 22]);
+    expect(otherPortCandidates(2222, [2201, 2200, 22])).toEqual([2200, 22222, 8022, 2201, 22]);
   });
 });
 

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireLab, SERVER_SETUP, startLab, type Lab } from '../../lab/lab.js';
 import { buildDriver, probe, startResponder, startSshd } from './lab-driver.js';
-import type { AltPortResult, TcpResult } from '../../../src/probes/client/types.js';
+import type { OtherPortResult, TcpResult } from '../../../src/probes/client/types.js';
 
 describe.runIf(requireLab())('client TCP and banner probe (lab)', () => {
   let lab: Lab;
@@ -57,7 +57,7 @@ describe.runIf(requireLab())('client TCP and banner probe (lab)', () => {
   });
 
   it('finds sshd on another port when the asked one refuses', async () => {
-    const r = await probe<AltPortResult[]>(lab, 'probeAltPorts', { address: '127.0.0.1', ports: [2222, 2200, 22222, 8022, 2294], timeoutMs: 1000 });
+    const r = await probe<OtherPortResult[]>(lab, 'probeOtherPorts', { address: '127.0.0.1', ports: [2222, 2200, 22222, 8022, 2294], timeoutMs: 1000 });
     expect(r.result.find((p) => p.port === 2222)).toMatchObject({ outcome: 'connected', bannerOutcome: 'ssh' });
     expect(r.result.find((p) => p.port === 2200)).toMatchObject({ outcome: 'refused' });
     expect(r.result.find((p) => p.port === 2294)).toMatchObject({ bannerOutcome: 'other' });

@@ -4,15 +4,31 @@ import type { FirewallLayer } from '../../facts.js';
 import { failure, RULESET_MAX_BYTES, type Exec } from '../../exec.js';
 import { and, not, portIn, type Match } from './verdict.js';
 
-type Json = any; // nft's JSON schema is wide; only the parts below are read.
+// From libnftables-json(5), as `nft -j list ruleset` prints it: a wide schema, only these parts are read.
+interface NftExpr {
+  set?: NftValue[];
+  range?: [number, number];
+  payload?: { protocol?: string; field?: string };
+  meta?: { key?: string };
+  ct?: { key?: string };
+}
+type NftValue = string | number | NftExpr | NftValue[];
+
+interface NftStatement {
+  match?: { op?: string; left?: NftExpr; right?: NftValue };
+  jump?: { target?: string };
+  goto?: { target?: string };
+  /** accept, drop, reject, return, counter, log…: the key names the statement. */
+  [statement: string]: unknown;
+}
 
 interface NftChain { family: string; table: string; name: string; handle: number; hook?: string; prio?: number; policy?: string; type?: string }
-interface NftRule { family: string; table: string; chain: string; handle: number; expr: Json[] }
+interface NftRule { family: string; table: string; chain: string; handle: number; expr: NftStatement[] }
 
 export interface NftRuleset { chains: NftChain[]; rules: NftRule[] }
 
 export function parseNftJson(text: string): NftRuleset {
-  const doc = JSON.parse(text) as { nftables?: Json[] };
+  const doc = JSON.parse(text) as { nftables?: { chain?: NftChain; rule?: NftRule }[] };
   const out: NftRuleset = { chains: [], rules: [] };
   for (const item of doc.nftables ?? []) {
     if (item.chain) out.chains.push(item.chain);
@@ -21,35 +37,41 @@ export function parseNftJson(text: string): NftRuleset {
   return out;
 }
 
-function valueMatches(right: Json, port: number): boolean {
+/** Property reads on a bare number, string or list find nothing, as they would in plain JS. */
+function asExpr(v: NftValue | undefined): NftExpr | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? v : undefined;
+}
+
+function valueMatches(right: NftValue | undefined, port: number): boolean {
   if (typeof right === 'number') return right === port;
   if (typeof right === 'string') return portIn(right, port);
-  if (right?.set) return (right.set as Json[]).some((v) => valueMatches(v, port));
-  if (right?.range) return port >= right.range[0] && port <= right.range[1];
+  const x = asExpr(right);
+  if (x?.set) return x.set.some((v) => valueMatches(v, port));
+  if (x?.range) return port >= x.range[0] && port <= x.range[1];
   return false;
 }
 
-function exprMatches(e: Json, port: number): Match {
+function exprMatches(e: NftStatement, port: number): Match {
   const m = e.match;
   if (!m) return 'yes'; // counter, log, limit-free statements do not filter
-  const op: string = m.op;
-  const left = m.left ?? {};
+  const op = m.op;
+  const left: NftExpr = m.left ?? {};
   const negate = op === '!=';
   let r: Match;
-  if (left.payload?.field === 'dport' && ['tcp', 'th'].includes(left.payload.protocol)) r = valueMatches(m.right, port) ? 'yes' : 'no';
+  if (left.payload?.field === 'dport' && ['tcp', 'th'].includes(left.payload.protocol ?? '')) r = valueMatches(m.right, port) ? 'yes' : 'no';
   else if (left.payload?.field === 'dport') r = 'no'; // udp/sctp dport: not our TCP packet
   else if (left.meta?.key === 'l4proto' || left.payload?.field === 'protocol' || left.payload?.field === 'nexthdr') {
-    r = [m.right].flat().some((v: Json) => v === 'tcp' || v === 6 || v?.set?.includes?.('tcp')) ? 'yes' : 'no';
-  } else if (['iif', 'iifname'].includes(left.meta?.key)) r = m.right === 'lo' ? 'no' : 'maybe';
+    r = [m.right].flat().some((v) => v === 'tcp' || v === 6 || asExpr(v)?.set?.includes?.('tcp')) ? 'yes' : 'no';
+  } else if (['iif', 'iifname'].includes(left.meta?.key ?? '')) r = m.right === 'lo' ? 'no' : 'maybe';
   else if (left.ct?.key === 'state') r = [m.right].flat().includes('new') ? 'yes' : 'no';
   else if (left.meta?.key === 'nfproto') r = 'maybe';
   else r = 'maybe'; // saddr, sets, marks…: depends on who connects
   return negate ? not(r) : r;
 }
 
-type Verdict = 'accept' | 'drop' | 'reject' | 'return' | { jump: string } | { goto: string } | undefined;
+type Verdict = 'accept' | 'drop' | 'reject' | 'return' | { jump: string | undefined } | { goto: string | undefined } | undefined;
 
-function verdictOf(exprs: Json[]): Verdict {
+function verdictOf(exprs: NftStatement[]): Verdict {
   for (const e of exprs) {
     if ('accept' in e) return 'accept';
     if ('drop' in e) return 'drop';
@@ -64,13 +86,21 @@ function verdictOf(exprs: Json[]): Verdict {
 function ruleText(r: NftRule): string {
   const parts = r.expr.map((e) => {
     if (e.match) {
-      const l = e.match.left;
+      const l = e.match.left!; // libnftables-json: a match always has a left operand
       const left = l.payload ? `${l.payload.protocol} ${l.payload.field}` : l.meta ? `meta ${l.meta.key}` : l.ct ? `ct ${l.ct.key}` : JSON.stringify(l);
-      const right = e.match.right?.set ? `{ ${e.match.right.set.map((v: Json) => (v.range ? v.range.join('-') : v)).join(', ')} }` : Array.isArray(e.match.right) ? e.match.right.join(',') : e.match.right?.range ? e.match.right.range.join('-') : String(e.match.right);
-      return `${left} ${e.match.op === '==' || e.match.op === 'in' ? '' : e.match.op + ' '}${right}`;
+      const rhs = e.match.right;
+      const x = asExpr(rhs);
+      const item = (v: NftValue) => {
+        const range = asExpr(v)?.range;
+        return range ? range.join('-') : v;
+      };
+      const right = x?.set ? `{ ${x.set.map(item).join(', ')} }` : Array.isArray(rhs) ? rhs.join(',') : x?.range ? x.range.join('-') : String(rhs);
+      return `${left} ${e.match.op === '==' || e.match.op === 'in' ? '' : `${e.match.op} `}${right}`;
     }
     const k = Object.keys(e)[0]!;
-    return e[k]?.target ? `${k} ${e[k].target}` : k;
+    const arg = e[k];
+    const target = typeof arg === 'object' && arg !== null && 'target' in arg ? arg.target : undefined;
+    return target ? `${k} ${target}` : k;
   });
   return parts.join(' ');
 }
