@@ -22,8 +22,8 @@ import type {
   TcpOutcome,
   TcpResult,
 } from '../src/probes/client/types.js';
-import { compareHostKey } from '../src/probes/client/known-hosts.js';
-import { otherPortCandidates } from '../src/probes/client/tcp.js';
+import { compareHostKey } from '../src/client/compare-host-key.js';
+import { otherPortCandidates } from '../src/client/other-ports.js';
 import { clientFindings, type ClientFacts, type ClientVerdictId } from '../src/client/findings.js';
 import { CLIENT_PROBES, describeProbe, type ClientProbe } from '../src/client/probe-details.js';
 import { networkEndpoint } from '../src/client/endpoint.js';

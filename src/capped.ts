@@ -3,7 +3,6 @@
 // cap was hit instead of getting a prefix that looks like the whole thing.
 import { open } from 'node:fs/promises';
 
-export const MiB = 1024 * 1024;
 
 export interface Capped {
   /** The first maxBytes at most, as raw bytes. */
@@ -47,15 +46,3 @@ export async function readCapped(path: string, maxBytes: number): Promise<Capped
   }
 }
 
-/** "50 GiB", "1.5 MiB", "812 bytes": sizes as a person reads them in evidence. */
-export function formatBytes(n: number): string {
-  const units = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  if (n < 1024) return `${n} bytes`;
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v >= 10 ? Math.round(v) : Math.round(v * 10) / 10} ${units[i]}`;
-}

@@ -1,5 +1,5 @@
 // The only place that starts processes. Argument arrays only: no shell, ever.
-import { MiB } from './capped.js';
+import { MiB } from './bytes.js';
 import type { Command } from './report.js';
 
 /**

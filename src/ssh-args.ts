@@ -112,7 +112,7 @@ function checkValue(f: string, v: string, out: SshArgs): string {
     case 'J':
       if (out.sshFlags.includes('-J')) throw new UsageError('Give -J once: separate jump hosts with commas.');
       // Each jump hop is a destination of its own: the same refusals apply.
-      v.split(',').forEach((hop) => splitDestination(hop));
+      for (const hop of v.split(',')) splitDestination(hop);
       return v;
     default:
       if (v.startsWith('-')) throw new UsageError(`The value of -${f} may not start with "-": "${v}".`);

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatBytes, readCapped, readStreamCapped } from '../src/capped.js';
+import { formatBytes } from '../src/bytes.js';
+import { readCapped, readStreamCapped } from '../src/capped.js';
 
 let dir: string;
 beforeAll(async () => {

@@ -11,7 +11,7 @@ import type {
   ResolvedTarget,
   TcpResult,
 } from '../probes/client/types.js';
-import { compareHostKey } from '../probes/client/known-hosts.js';
+import { compareHostKey } from './compare-host-key.js';
 import { chmodKeyFix, removeKnownHostFix } from './fixes.js';
 import { describeEndpoint, networkEndpoint } from './endpoint.js';
 import { pasteStep } from '../shell-quote.js';

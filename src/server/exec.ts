@@ -1,6 +1,6 @@
 // How probes start commands: locally through src/run.ts, or on another host over SSH (--via).
 // Probes take an Exec, so the same probe code runs in both places.
-import { formatBytes, MiB } from '../capped.js';
+import { formatBytes, MiB } from '../bytes.js';
 import type { Command } from '../report.js';
 import { run, type RunResult } from '../run.js';
 

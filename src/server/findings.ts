@@ -3,7 +3,7 @@ import type { Finding, Fix, Severity } from '../report.js';
 import { isUnknown, known, type EffectiveConfig, type FileStat, type Listener, type Maybe, type ServerFacts, type UserFacts } from './facts.js';
 import { groupWriteRuleFor, insecureReason, walkedDirs } from './strict-modes.js';
 import { formatMode as octal } from '../report.js';
-import { formatBytes } from '../capped.js';
+import { formatBytes } from '../bytes.js';
 import { unsafeTarget } from './fixes/modes.js';
 import { hasControl } from '../inert.js';
 import { LEFT_OUT, pasteStep, quoteArg } from '../shell-quote.js';

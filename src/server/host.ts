@@ -4,7 +4,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { MiB, readCapped } from '../capped.js';
+import { MiB } from '../bytes.js';
+import { readCapped } from '../capped.js';
 import { localExec, type Exec } from './exec.js';
 
 /** An --via destination, as the journal remembers it for undo. */

@@ -1,7 +1,7 @@
 // The client flow. A decision table, written by hand, says which verdict and findings each set of
 // probe answers must give; then every path the machine has is enumerated and driven with fakes.
 import { describe, expect, it } from 'vitest';
-import { type AnyEventObject } from 'xstate';
+import type { AnyEventObject } from 'xstate';
 import { clientFlow, type ClientInput } from '../../flows/client.js';
 import { CLIENT_VERDICTS, type ClientVerdictId } from '../../src/client/findings.js';
 import * as fx from './client-fixtures.js';

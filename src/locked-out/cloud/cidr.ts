@@ -1,5 +1,22 @@
 // Does a cloud firewall rule list admit this address on this port? Pure: addresses as BigInt.
-import { isIPv4, isIPv6 } from 'node:net';
+// (No node:net here: the locked-out flow reaches this module, and flows touch no Node I/O.)
+
+const OCTET = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+const IPV4 = new RegExp(`^${OCTET}(\\.${OCTET}){3}$`);
+const isIPv4 = (s: string): boolean => IPV4.test(s);
+
+/** Hex groups with at most one "::", an optional dotted quad last; no zone index. */
+function isIPv6(s: string): boolean {
+  const quad = /:(\d+\.\d+\.\d+\.\d+)$/.exec(s);
+  if (quad && !isIPv4(quad[1]!)) return false;
+  const hex = quad ? s.slice(0, -quad[1]!.length) + '0:0' : s;
+  const halves = hex.split('::');
+  if (halves.length > 2) return false;
+  const groups = halves.map((h) => (h === '' ? [] : h.split(':')));
+  if (groups.flat().some((g) => !/^[0-9a-fA-F]{1,4}$/.test(g))) return false;
+  const n = groups.flat().length;
+  return halves.length === 2 ? n <= 7 : n === 8;
+}
 
 export interface Address {
   family: 4 | 6;

@@ -1,6 +1,6 @@
 // Running a provider CLI read-only and telling "not installed" and "not logged in" apart from
 // real failures. Credentials stay where the CLI keeps them: never on argv, never printed.
-import { formatBytes, MiB } from '../../capped.js';
+import { formatBytes, MiB } from '../../bytes.js';
 import type { Command } from '../../report.js';
 import { run } from '../../run.js';
 import type { CliName } from '../providers.js';

@@ -1,7 +1,7 @@
 // The console kit's pasted-back block → the same ServerFacts the server probes build, using the
 // server probes' own pure parsers, so serverFindings() gives the same ids as `ssh-doctor server`.
 import { gunzipSync } from 'node:zlib';
-import { formatBytes, MiB } from '../../capped.js';
+import { formatBytes, MiB } from '../../bytes.js';
 import { UsageError } from '../../errors.js';
 import { attributeManaged } from '../../server/collect.js';
 import type { FileStat, FirewallLayer, Maybe, ServerFacts, UserFacts } from '../../server/facts.js';

@@ -2,7 +2,8 @@
 // with where the answer came from so the report can say "from /etc/hosts".
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { MiB, readCapped } from '../../capped.js';
+import { MiB } from '../../bytes.js';
+import { readCapped } from '../../capped.js';
 import type { DnsResult } from './types.js';
 
 /** Names listed in an /etc/hosts text, lower-cased, mapped to their addresses. */

@@ -2,7 +2,8 @@
 // to the key, and what the agent holds. Private key contents are only ever read by ssh-keygen.
 import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { MiB, readCapped } from '../../capped.js';
+import { MiB } from '../../bytes.js';
+import { readCapped } from '../../capped.js';
 import { run } from '../../run.js';
 import { expandHome } from './ssh-config.js';
 import { keyTypeLabel, publicKeyFromBlob } from './ssh-key.js';

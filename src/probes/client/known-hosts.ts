@@ -2,7 +2,7 @@
 // and markers match exactly as ssh matches them. Read-only: nothing here writes known_hosts.
 import { access } from 'node:fs/promises';
 import { run } from '../../run.js';
-import type { HostKey, KnownHostEntry, KnownHostsResult } from './types.js';
+import type { KnownHostEntry, KnownHostsResult } from './types.js';
 
 /** The name ssh looks up: HostKeyAlias as is, else the host, bracketed with the port unless 22. */
 export function knownHostsName(host: string, port: number, hostKeyAlias?: string): string {
@@ -35,19 +35,6 @@ export function parseKeygenF(text: string, file: string): KnownHostEntry[] {
   return entries;
 }
 
-/**
- * OpenSSH's verdict for a presented plain host key: a revoked key is refused; an identical entry
- * is a match; another key of the same type means the key changed; entries of other types only
- * leave the key unknown (ssh asks, or with StrictHostKeyChecking=yes refuses, but does not
- * shout "REMOTE HOST IDENTIFICATION HAS CHANGED").
- */
-export function compareHostKey(entries: readonly KnownHostEntry[], hostKey: Pick<HostKey, 'type' | 'key'>): 'match' | 'changed' | 'unknown' | 'revoked' {
-  if (entries.some((e) => e.marker === '@revoked' && e.key === hostKey.key)) return 'revoked';
-  const plain = entries.filter((e) => e.marker === undefined);
-  if (plain.some((e) => e.key === hostKey.key)) return 'match';
-  if (plain.some((e) => e.keyType === hostKey.type)) return 'changed';
-  return 'unknown';
-}
 
 export async function lookupKnownHosts(opts: {
   host: string;

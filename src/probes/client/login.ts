@@ -3,7 +3,7 @@
 import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatBytes } from '../../capped.js';
+import { formatBytes } from '../../bytes.js';
 import { run } from '../../run.js';
 import type { LoginOutcome, LoginResult, SshDebug } from './types.js';
 

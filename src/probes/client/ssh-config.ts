@@ -1,7 +1,8 @@
 // Effective client settings, computed by ssh itself (`ssh -G`) so aliases, Match blocks and
 // Include files resolve exactly as they will for the real connection.
 import { homedir } from 'node:os';
-import { MiB, readCapped } from '../../capped.js';
+import { MiB } from '../../bytes.js';
+import { readCapped } from '../../capped.js';
 import { UsageError } from '../../errors.js';
 import { run } from '../../run.js';
 import type { ResolvedTarget } from './types.js';

@@ -14,7 +14,6 @@ const NUDGE = 'SSH-2.0-ssh_doctor_probe\r\n';
 const NUDGE_AFTER_MS = 500;
 
 /** Common places sshd is moved to, tried when the asked-for port refuses. */
-export const OTHER_PORTS = [2222, 2200, 22222, 8022];
 
 export function classifyBanner(data: Buffer | string, end: BannerEnd): { outcome: BannerOutcome; banner?: string } {
   const text = Buffer.isBuffer(data) ? data.toString('latin1') : data;
@@ -108,10 +107,6 @@ export async function probeTcp(opts: { addresses: readonly string[]; port: numbe
   return { attempts };
 }
 
-/** Where else sshd may listen: the usual alternatives plus ports named in ssh config. */
-export function otherPortCandidates(refusedPort: number, configPorts: readonly number[]): number[] {
-  return [...new Set([...OTHER_PORTS, ...configPorts])].filter((p) => p !== refusedPort);
-}
 
 export async function probeOtherPorts(opts: { address: string; ports: readonly number[]; timeoutMs: number }): Promise<OtherPortResult[]> {
   const attempts = await Promise.all(opts.ports.map((p) => connectAndReadBanner(opts.address, p, opts.timeoutMs)));

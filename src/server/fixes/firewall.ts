@@ -103,7 +103,7 @@ export function parseNftHandle(stdout: string): number | undefined {
 
 /** The chain an `nft … add|insert rule FAMILY TABLE CHAIN …` command changes. */
 export function nftChainOf(addCommand: Command): { family: string; table: string; chain: string } | undefined {
-  const i = addCommand.findIndex((a) => a === 'rule');
+  const i = addCommand.indexOf('rule');
   const [family, table, chain] = addCommand.slice(i + 1, i + 4);
   return i < 0 || !family || !table || !chain ? undefined : { family, table, chain };
 }

@@ -122,7 +122,9 @@ export async function applyPathChanges(fix: Fix, changes: readonly PathChange[],
 export async function revertObjects(objects: readonly JournaledObject[], force: boolean): Promise<{ ok: boolean; log: string[]; refused?: true }> {
   const log: string[] = [];
   const opened: { o: JournaledObject; fd: number; now: ObjectState }[] = [];
-  const close = () => opened.forEach((x) => closeSync(x.fd));
+  const close = () => {
+    for (const x of opened) closeSync(x.fd);
+  };
   try {
     for (const o of [...objects].reverse()) {
       const r = openNoUserLinks(o.path, (uid) => (uid === o.user.uid ? o.user.name : undefined));

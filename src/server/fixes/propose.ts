@@ -238,7 +238,7 @@ function remotePermissionsFix(at: Proposal, changes: readonly ModeChange[], who:
   const undo: Command[] = [];
   for (const c of changes) {
     const asUser = c.stat.uid === who.uid && who.uid !== 0;
-    if (!asUser && parentDirs(c.path).some((d) => { const st = dirs.find((x) => x.path === d); return !st || st.uid !== 0 || (st.mode ?? 0) & 0o022; })) return undefined;
+    if (!asUser && parentDirs(c.path).some((d) => { const st = dirs.find((x) => x.path === d); return st?.uid !== 0 || (st.mode ?? 0) & 0o022; })) return undefined;
     const wrap = (cmd: Command): Command => (asUser ? ['setpriv', `--reuid=${who.uid}`, `--regid=${who.gid}`, '--clear-groups', ...cmd] : cmd);
     commands.push(wrap(['chmod', octal(c.mode!), c.path]));
     undo.push(wrap(['chmod', octal(c.oldMode), c.path]));
@@ -288,7 +288,7 @@ function reloadOf(f: ServerFacts, listening = false): Reload | undefined {
 function configFix(f: ServerFacts, at: Proposal, edit: ConfigEdit, meta: { title: string; risk: string; listening?: boolean }): Fix | undefined {
   const source = at.sources.find((x) => x.path === edit.file);
   if (!source) return undefined;
-  let planned;
+  let planned: ReturnType<typeof editCommands>;
   try {
     planned = editCommands(edit, sshdPath(f), reloadOf(f, meta.listening), at.now);
   } catch {

@@ -12,7 +12,7 @@ export async function revertWhereMade(entry: JournalEntry, opts: Omit<RevertOpti
   const cut = opts.force || opts.dryRun ? undefined : undoWouldCut(entry.fixId, entry.commands, entry.via ? entry.via.port : await currentSessionPort());
   if (cut) return { ok: false, log: [`Refused: ${cut}. Undo it from a console or another route in, or add --force.`] };
   if (!entry.via) return revertEntry(entry, opts);
-  let remote;
+  let remote: Awaited<ReturnType<typeof import('../remote.js')['connectVia']>>;
   try {
     remote = await (await import('../remote.js')).connectVia(entry.via);
   } catch (e) {

@@ -1,5 +1,5 @@
 // authorized_keys and every directory StrictModes walks above it, with the groups that own them.
-import { formatBytes, MiB } from '../../capped.js';
+import { formatBytes, MiB } from '../../bytes.js';
 import type { AuthFilesFacts, EffectiveConfig, GroupFacts, Maybe, UserFacts } from '../facts.js';
 import { ACCOUNTS_MAX_BYTES, failure, lines, type Exec } from '../exec.js';
 import { parentDirs } from '../strict-modes.js';

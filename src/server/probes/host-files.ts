@@ -1,6 +1,6 @@
 // Files sshd needs around it: the privsep directory, host keys, /etc/nologin.
 import type { FileStat, HostKeyFacts, Maybe } from '../facts.js';
-import { type Exec } from '../exec.js';
+import type { Exec } from '../exec.js';
 import { statPaths } from './stat.js';
 
 export const PRIVSEP_DIR = '/run/sshd';

@@ -1,5 +1,5 @@
 // Recent sshd log lines that explain a refusal, from whichever log this system keeps.
-import { MiB } from '../../capped.js';
+import { MiB } from '../../bytes.js';
 import type { LogFacts, Maybe } from '../facts.js';
 import { failure, lines, type Exec } from '../exec.js';
 

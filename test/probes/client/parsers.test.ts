@@ -7,9 +7,11 @@ import { parseEtcHosts } from '../../../src/probes/client/dns.js';
 import { hostKeyAlgorithmsFor, parseSsh2Debug } from '../../../src/probes/client/handshake.js';
 import { keyTypeLabel, publicKeyFromBlob } from '../../../src/probes/client/ssh-key.js';
 import { classifyKeygenY, explicitIdentityFiles, isTooOpen, parseFingerprintLines, publicKeyBlob } from '../../../src/probes/client/key-files.js';
-import { compareHostKey, knownHostsName, parseKeygenF } from '../../../src/probes/client/known-hosts.js';
+import { compareHostKey } from '../../../src/client/compare-host-key.js';
+import { knownHostsName, parseKeygenF } from '../../../src/probes/client/known-hosts.js';
 import { expandHome, parseConfigPorts, parseSshG } from '../../../src/probes/client/ssh-config.js';
-import { otherPortCandidates, classifyBanner, classifyErrno } from '../../../src/probes/client/tcp.js';
+import { otherPortCandidates } from '../../../src/client/other-ports.js';
+import { classifyBanner, classifyErrno } from '../../../src/probes/client/tcp.js';
 import type { KnownHostEntry } from '../../../src/probes/client/types.js';
 
 const FIX = join(import.meta.dirname, '../../fixtures/client');
