@@ -65,7 +65,12 @@ export type ClientEvent =
   | { type: 'QUIT' };
 
 /** Verdicts where nothing answers as SSH: then the ways in that bypass SSH are worth offering. */
-const UNREACHABLE: ReadonlySet<ClientVerdictId> = new Set(['connection-refused', 'connection-timeout', 'no-route', 'banner-exchange-failed']);
+const UNREACHABLE: ReadonlySet<ClientVerdictId> = new Set([
+  'connection-refused',
+  'connection-timeout',
+  'no-route',
+  'banner-exchange-failed',
+]);
 
 /** A probe's result, under the probe's name. */
 type Recorded = { [K in ClientProbe]: { probe: K; output: NonNullable<ClientFacts[K]> } }[ClientProbe];
@@ -82,16 +87,28 @@ function withPort(sshFlags: readonly string[], port: number): string[] {
 
 /** The address the rest of the run talks to: one that answered SSH, else the first that connected. */
 function connected(tcp: TcpResult | undefined): TcpAttempt | undefined {
-  return tcp?.attempts.find((a) => a.outcome === 'connected' && a.bannerOutcome === 'ssh') ?? tcp?.attempts.find((a) => a.outcome === 'connected');
+  return (
+    tcp?.attempts.find((a) => a.outcome === 'connected' && a.bannerOutcome === 'ssh') ??
+    tcp?.attempts.find((a) => a.outcome === 'connected')
+  );
 }
 
-const tcpSaw = (tcp: TcpResult | undefined, outcome: TcpOutcome) => tcp?.attempts.some((a) => a.outcome === outcome) ?? false;
+const tcpSaw = (tcp: TcpResult | undefined, outcome: TcpOutcome) =>
+  tcp?.attempts.some((a) => a.outcome === outcome) ?? false;
 /** What ssh's own attempt ended with: through a jump host, the only word on the target. */
 const sshSaid = (ctx: ClientContext, outcome: LoginOutcome) => ctx.login?.debug.outcome === outcome;
 
-function probeRecord(ctx: ClientContext, probe: ClientProbe, status: ProbeRecord['status'], detail: string): ProbeRecord[] {
+function probeRecord(
+  ctx: ClientContext,
+  probe: ClientProbe,
+  status: ProbeRecord['status'],
+  detail: string,
+): ProbeRecord[] {
   const started = ctx.started[probe] ?? Date.now();
-  return [...ctx.probes, { id: CLIENT_PROBES[probe].id, status, durationMs: Math.max(0, Date.now() - started), detail }];
+  return [
+    ...ctx.probes,
+    { id: CLIENT_PROBES[probe].id, status, durationMs: Math.max(0, Date.now() - started), detail },
+  ];
 }
 
 export const clientFlow = setup({
@@ -107,41 +124,64 @@ export const clientFlow = setup({
     dns: notProvided<DnsResult, { host: string; family: ResolvedTarget['addressFamily']; timeoutMs: number }>('dns'),
     tcp: notProvided<TcpResult, { addresses: string[]; port: number; timeoutMs: number }>('tcp'),
     otherPorts: notProvided<OtherPortResult[], { address: string; ports: number[]; timeoutMs: number }>('otherPorts'),
-    handshake: notProvided<HandshakeResult, { address: string; port: number; user: string; timeoutMs: number; preferredHostKeyTypes: string[] }>('handshake'),
-    login: notProvided<LoginResult, { destination: string; sshFlags: string[]; target: ResolvedTarget; timeoutMs: number }>('login'),
+    handshake: notProvided<
+      HandshakeResult,
+      { address: string; port: number; user: string; timeoutMs: number; preferredHostKeyTypes: string[] }
+    >('handshake'),
+    login: notProvided<
+      LoginResult,
+      { destination: string; sshFlags: string[]; target: ResolvedTarget; timeoutMs: number }
+    >('login'),
     applyFix: notProvided<FixOutcome, { fix: Fix; target?: ResolvedTarget }>('applyFix'),
   },
   guards: {
-    sshAnswers: ({ context }) => context.tcp?.attempts.some((a) => a.outcome === 'connected' && a.bannerOutcome === 'ssh') ?? false,
+    sshAnswers: ({ context }) =>
+      context.tcp?.attempts.some((a) => a.outcome === 'connected' && a.bannerOutcome === 'ssh') ?? false,
     viaJumpHost: ({ context }) => !!context.target?.proxyJump,
 
     // One guard per verdict, read in the order `classifying` lists them. Each names a root
     // cause, whichever probe saw it: our own TCP probe, or ssh's attempt through a jump host.
     dnsUnresolved: ({ context }) => !context.dns?.addresses.length || sshSaid(context, 'dns-unresolved'),
-    refused: ({ context }) => (!connected(context.tcp) && tcpSaw(context.tcp, 'refused')) || sshSaid(context, 'connection-refused'),
+    refused: ({ context }) =>
+      (!connected(context.tcp) && tcpSaw(context.tcp, 'refused')) || sshSaid(context, 'connection-refused'),
     notSsh: ({ context }) => connected(context.tcp)?.bannerOutcome === 'other',
     /** Connected, then closed, reset or silent before any identification. */
     bannerFailed: ({ context }) => {
       const c = connected(context.tcp);
-      return (c !== undefined && c.bannerOutcome !== 'ssh' && c.bannerOutcome !== 'other') || sshSaid(context, 'banner-exchange-failed');
+      return (
+        (c !== undefined && c.bannerOutcome !== 'ssh' && c.bannerOutcome !== 'other') ||
+        sshSaid(context, 'banner-exchange-failed')
+      );
     },
     timedOut: ({ context }) =>
-      (!connected(context.tcp) && !tcpSaw(context.tcp, 'refused') && tcpSaw(context.tcp, 'timeout')) || sshSaid(context, 'connection-timeout'),
+      (!connected(context.tcp) && !tcpSaw(context.tcp, 'refused') && tcpSaw(context.tcp, 'timeout')) ||
+      sshSaid(context, 'connection-timeout'),
     /** Nothing connected, refused or timed out: unreachable, a socket error, or no TCP probe at all. */
-    noRoute: ({ context }) => !context.tcp || context.tcp.attempts.every((a) => a.outcome === 'unreachable' || a.outcome === 'error') || sshSaid(context, 'no-route'),
+    noRoute: ({ context }) =>
+      !context.tcp ||
+      context.tcp.attempts.every((a) => a.outcome === 'unreachable' || a.outcome === 'error') ||
+      sshSaid(context, 'no-route'),
     hostKeyChanged: ({ context }) =>
-      (!!context.handshake?.hostKey && !!context.knownHosts && compareHostKey(context.knownHosts.entries, context.handshake.hostKey) === 'changed') ||
+      (!!context.handshake?.hostKey &&
+        !!context.knownHosts &&
+        compareHostKey(context.knownHosts.entries, context.handshake.hostKey) === 'changed') ||
       sshSaid(context, 'host-key-changed'),
     algorithmMismatch: ({ context }) => sshSaid(context, 'algorithm-mismatch'),
     tooManyAuthFailures: ({ context }) => sshSaid(context, 'too-many-auth-failures'),
     loginWorks: ({ context }) => sshSaid(context, 'ok'),
     /** Denied, and ssh skipped a key for its modes (or one on disk is too open to be offered). */
     privateKeyIgnored: ({ context }) =>
-      sshSaid(context, 'auth-denied') && ((context.login?.debug.keysIgnored.length ?? 0) > 0 || (context.keys?.files.some((f) => f.exists && f.tooOpen) ?? false)),
+      sshSaid(context, 'auth-denied') &&
+      ((context.login?.debug.keysIgnored.length ?? 0) > 0 ||
+        (context.keys?.files.some((f) => f.exists && f.tooOpen) ?? false)),
     /** Denied, and the server takes no key, only what a person types. */
     passwordOnly: ({ context }) => {
       const methods = context.login?.debug.methodsLeft ?? context.handshake?.authMethods ?? [];
-      return sshSaid(context, 'auth-denied') && !methods.includes('publickey') && methods.some((m) => m === 'password' || m === 'keyboard-interactive');
+      return (
+        sshSaid(context, 'auth-denied') &&
+        !methods.includes('publickey') &&
+        methods.some((m) => m === 'password' || m === 'keyboard-interactive')
+      );
     },
     publickeyDenied: ({ context }) => sshSaid(context, 'auth-denied'),
 
@@ -149,10 +189,13 @@ export const clientFlow = setup({
     interactive: ({ context }) => context.input.interactive,
     hasFix: ({ context }, p: { fixId: string }) => context.findings.some((f) => f.fix?.id === p.fixId),
     unreachable: ({ context }) => context.verdictId !== undefined && UNREACHABLE.has(context.verdictId),
-    sshFoundOn: ({ context }, p: { port: number }) => (context.otherPorts ?? []).some((a) => a.port === p.port && a.bannerOutcome === 'ssh'),
+    sshFoundOn: ({ context }, p: { port: number }) =>
+      (context.otherPorts ?? []).some((a) => a.port === p.port && a.bannerOutcome === 'ssh'),
   },
   actions: {
-    start: assign(({ context }, p: { probe: ClientProbe }) => ({ started: { ...context.started, [p.probe]: Date.now() } })),
+    start: assign(({ context }, p: { probe: ClientProbe }) => ({
+      started: { ...context.started, [p.probe]: Date.now() },
+    })),
     record: assign(({ context }, p: Recorded) => {
       const { status, detail } = describeProbe(p.probe, p.output);
       return { [p.probe]: p.output, probes: probeRecord(context, p.probe, status, detail) };
@@ -169,13 +212,20 @@ export const clientFlow = setup({
   initial: 'target',
   states: {
     target: {
-      description: 'ssh -G with the user\'s flags: the host, port, user, keys and jump host ssh would use.',
+      description: "ssh -G with the user's flags: the host, port, user, keys and jump host ssh would use.",
       entry: { type: 'start', params: { probe: 'target' } },
       invoke: {
         id: 'target',
         src: 'target',
-        input: ({ context }) => ({ destination: context.input.destination, sshFlags: context.input.sshFlags, timeoutMs: context.input.timeoutMs }),
-        onDone: { target: 'probing', actions: { type: 'record', params: ({ event }) => ({ probe: 'target', output: event.output }) } },
+        input: ({ context }) => ({
+          destination: context.input.destination,
+          sshFlags: context.input.sshFlags,
+          timeoutMs: context.input.timeoutMs,
+        }),
+        onDone: {
+          target: 'probing',
+          actions: { type: 'record', params: ({ event }) => ({ probe: 'target', output: event.output }) },
+        },
         onError: { target: 'failed', actions: assign({ error: ({ event }) => errorText(event.error) }) },
       },
     },
@@ -192,9 +242,19 @@ export const clientFlow = setup({
               invoke: {
                 id: 'keys',
                 src: 'keys',
-                input: ({ context }) => ({ target: context.target!, sshFlags: context.input.sshFlags, timeoutMs: context.input.timeoutMs }),
-                onDone: { target: 'knownHosts', actions: { type: 'record', params: ({ event }) => ({ probe: 'keys', output: event.output }) } },
-                onError: { target: 'knownHosts', actions: { type: 'recordFailure', params: ({ event }) => ({ probe: 'keys', error: event.error }) } },
+                input: ({ context }) => ({
+                  target: context.target!,
+                  sshFlags: context.input.sshFlags,
+                  timeoutMs: context.input.timeoutMs,
+                }),
+                onDone: {
+                  target: 'knownHosts',
+                  actions: { type: 'record', params: ({ event }) => ({ probe: 'keys', output: event.output }) },
+                },
+                onError: {
+                  target: 'knownHosts',
+                  actions: { type: 'recordFailure', params: ({ event }) => ({ probe: 'keys', error: event.error }) },
+                },
               },
             },
             knownHosts: {
@@ -203,8 +263,17 @@ export const clientFlow = setup({
                 id: 'knownHosts',
                 src: 'knownHosts',
                 input: ({ context }) => ({ target: context.target!, timeoutMs: context.input.timeoutMs }),
-                onDone: { target: 'done', actions: { type: 'record', params: ({ event }) => ({ probe: 'knownHosts', output: event.output }) } },
-                onError: { target: 'done', actions: { type: 'recordFailure', params: ({ event }) => ({ probe: 'knownHosts', error: event.error }) } },
+                onDone: {
+                  target: 'done',
+                  actions: { type: 'record', params: ({ event }) => ({ probe: 'knownHosts', output: event.output }) },
+                },
+                onError: {
+                  target: 'done',
+                  actions: {
+                    type: 'recordFailure',
+                    params: ({ event }) => ({ probe: 'knownHosts', error: event.error }),
+                  },
+                },
               },
             },
             done: { type: 'final' },
@@ -218,9 +287,19 @@ export const clientFlow = setup({
               invoke: {
                 id: 'dns',
                 src: 'dns',
-                input: ({ context }) => ({ host: networkEndpoint(context.target!).host, family: context.target!.addressFamily, timeoutMs: context.input.timeoutMs }),
-                onDone: { target: 'resolved', actions: { type: 'record', params: ({ event }) => ({ probe: 'dns', output: event.output }) } },
-                onError: { target: 'resolved', actions: { type: 'recordFailure', params: ({ event }) => ({ probe: 'dns', error: event.error }) } },
+                input: ({ context }) => ({
+                  host: networkEndpoint(context.target!).host,
+                  family: context.target!.addressFamily,
+                  timeoutMs: context.input.timeoutMs,
+                }),
+                onDone: {
+                  target: 'resolved',
+                  actions: { type: 'record', params: ({ event }) => ({ probe: 'dns', output: event.output }) },
+                },
+                onError: {
+                  target: 'resolved',
+                  actions: { type: 'recordFailure', params: ({ event }) => ({ probe: 'dns', error: event.error }) },
+                },
               },
             },
             resolved: {
@@ -232,9 +311,19 @@ export const clientFlow = setup({
               invoke: {
                 id: 'tcp',
                 src: 'tcp',
-                input: ({ context }) => ({ addresses: context.dns!.addresses.map((a) => a.address), port: networkEndpoint(context.target!).port, timeoutMs: context.input.timeoutMs }),
-                onDone: { target: 'connected', actions: { type: 'record', params: ({ event }) => ({ probe: 'tcp', output: event.output }) } },
-                onError: { target: 'connected', actions: { type: 'recordFailure', params: ({ event }) => ({ probe: 'tcp', error: event.error }) } },
+                input: ({ context }) => ({
+                  addresses: context.dns!.addresses.map((a) => a.address),
+                  port: networkEndpoint(context.target!).port,
+                  timeoutMs: context.input.timeoutMs,
+                }),
+                onDone: {
+                  target: 'connected',
+                  actions: { type: 'record', params: ({ event }) => ({ probe: 'tcp', output: event.output }) },
+                },
+                onError: {
+                  target: 'connected',
+                  actions: { type: 'recordFailure', params: ({ event }) => ({ probe: 'tcp', error: event.error }) },
+                },
               },
             },
             connected: {
@@ -251,8 +340,17 @@ export const clientFlow = setup({
                   ports: otherPortCandidates(networkEndpoint(context.target!).port, context.target!.configPorts),
                   timeoutMs: Math.min(context.input.timeoutMs, 2000),
                 }),
-                onDone: { target: 'done', actions: { type: 'record', params: ({ event }) => ({ probe: 'otherPorts', output: event.output }) } },
-                onError: { target: 'done', actions: { type: 'recordFailure', params: ({ event }) => ({ probe: 'otherPorts', error: event.error }) } },
+                onDone: {
+                  target: 'done',
+                  actions: { type: 'record', params: ({ event }) => ({ probe: 'otherPorts', output: event.output }) },
+                },
+                onError: {
+                  target: 'done',
+                  actions: {
+                    type: 'recordFailure',
+                    params: ({ event }) => ({ probe: 'otherPorts', error: event.error }),
+                  },
+                },
               },
             },
             done: { type: 'final' },
@@ -261,8 +359,13 @@ export const clientFlow = setup({
       },
     },
     routing: {
-      description: 'Only an SSH server is worth a handshake and a login; through a jump host only ssh itself reaches the target.',
-      always: [{ guard: not('sshAnswers'), target: 'classifying' }, { guard: 'viaJumpHost', target: 'login' }, { target: 'handshake' }],
+      description:
+        'Only an SSH server is worth a handshake and a login; through a jump host only ssh itself reaches the target.',
+      always: [
+        { guard: not('sshAnswers'), target: 'classifying' },
+        { guard: 'viaJumpHost', target: 'login' },
+        { target: 'handshake' },
+      ],
     },
     handshake: {
       entry: { type: 'start', params: { probe: 'handshake' } },
@@ -276,8 +379,14 @@ export const clientFlow = setup({
           timeoutMs: context.input.timeoutMs,
           preferredHostKeyTypes: [...new Set((context.knownHosts?.entries ?? []).map((e) => e.keyType))],
         }),
-        onDone: { target: 'hostKeyChecked', actions: { type: 'record', params: ({ event }) => ({ probe: 'handshake', output: event.output }) } },
-        onError: { target: 'login', actions: { type: 'recordFailure', params: ({ event }) => ({ probe: 'handshake', error: event.error }) } },
+        onDone: {
+          target: 'hostKeyChecked',
+          actions: { type: 'record', params: ({ event }) => ({ probe: 'handshake', output: event.output }) },
+        },
+        onError: {
+          target: 'login',
+          actions: { type: 'recordFailure', params: ({ event }) => ({ probe: 'handshake', error: event.error }) },
+        },
       },
     },
     hostKeyChecked: {
@@ -290,27 +399,79 @@ export const clientFlow = setup({
       invoke: {
         id: 'login',
         src: 'login',
-        input: ({ context }) => ({ destination: context.input.destination, sshFlags: context.input.sshFlags, target: context.target!, timeoutMs: context.input.timeoutMs }),
-        onDone: { target: 'classifying', actions: { type: 'record', params: ({ event }) => ({ probe: 'login', output: event.output }) } },
-        onError: { target: 'classifying', actions: { type: 'recordFailure', params: ({ event }) => ({ probe: 'login', error: event.error }) } },
+        input: ({ context }) => ({
+          destination: context.input.destination,
+          sshFlags: context.input.sshFlags,
+          target: context.target!,
+          timeoutMs: context.input.timeoutMs,
+        }),
+        onDone: {
+          target: 'classifying',
+          actions: { type: 'record', params: ({ event }) => ({ probe: 'login', output: event.output }) },
+        },
+        onError: {
+          target: 'classifying',
+          actions: { type: 'recordFailure', params: ({ event }) => ({ probe: 'login', error: event.error }) },
+        },
       },
     },
     classifying: {
-      description: 'The verdict: the first root cause whose guard holds, network first, then the host key, then the login.',
+      description:
+        'The verdict: the first root cause whose guard holds, network first, then the host key, then the login.',
       always: [
-        { guard: 'dnsUnresolved', target: 'concluding', actions: { type: 'decide', params: { verdict: 'dns-unresolved' } } },
-        { guard: 'refused', target: 'concluding', actions: { type: 'decide', params: { verdict: 'connection-refused' } } },
+        {
+          guard: 'dnsUnresolved',
+          target: 'concluding',
+          actions: { type: 'decide', params: { verdict: 'dns-unresolved' } },
+        },
+        {
+          guard: 'refused',
+          target: 'concluding',
+          actions: { type: 'decide', params: { verdict: 'connection-refused' } },
+        },
         { guard: 'notSsh', target: 'concluding', actions: { type: 'decide', params: { verdict: 'not-ssh-service' } } },
-        { guard: 'bannerFailed', target: 'concluding', actions: { type: 'decide', params: { verdict: 'banner-exchange-failed' } } },
-        { guard: 'timedOut', target: 'concluding', actions: { type: 'decide', params: { verdict: 'connection-timeout' } } },
+        {
+          guard: 'bannerFailed',
+          target: 'concluding',
+          actions: { type: 'decide', params: { verdict: 'banner-exchange-failed' } },
+        },
+        {
+          guard: 'timedOut',
+          target: 'concluding',
+          actions: { type: 'decide', params: { verdict: 'connection-timeout' } },
+        },
         { guard: 'noRoute', target: 'concluding', actions: { type: 'decide', params: { verdict: 'no-route' } } },
-        { guard: 'hostKeyChanged', target: 'concluding', actions: { type: 'decide', params: { verdict: 'host-key-changed' } } },
-        { guard: 'algorithmMismatch', target: 'concluding', actions: { type: 'decide', params: { verdict: 'algorithm-mismatch' } } },
-        { guard: 'tooManyAuthFailures', target: 'concluding', actions: { type: 'decide', params: { verdict: 'too-many-auth-failures' } } },
+        {
+          guard: 'hostKeyChanged',
+          target: 'concluding',
+          actions: { type: 'decide', params: { verdict: 'host-key-changed' } },
+        },
+        {
+          guard: 'algorithmMismatch',
+          target: 'concluding',
+          actions: { type: 'decide', params: { verdict: 'algorithm-mismatch' } },
+        },
+        {
+          guard: 'tooManyAuthFailures',
+          target: 'concluding',
+          actions: { type: 'decide', params: { verdict: 'too-many-auth-failures' } },
+        },
         { guard: 'loginWorks', target: 'concluding', actions: { type: 'decide', params: { verdict: 'ok' } } },
-        { guard: 'privateKeyIgnored', target: 'concluding', actions: { type: 'decide', params: { verdict: 'private-key-permissions' } } },
-        { guard: 'passwordOnly', target: 'concluding', actions: { type: 'decide', params: { verdict: 'auth-password-denied' } } },
-        { guard: 'publickeyDenied', target: 'concluding', actions: { type: 'decide', params: { verdict: 'auth-publickey-denied' } } },
+        {
+          guard: 'privateKeyIgnored',
+          target: 'concluding',
+          actions: { type: 'decide', params: { verdict: 'private-key-permissions' } },
+        },
+        {
+          guard: 'passwordOnly',
+          target: 'concluding',
+          actions: { type: 'decide', params: { verdict: 'auth-password-denied' } },
+        },
+        {
+          guard: 'publickeyDenied',
+          target: 'concluding',
+          actions: { type: 'decide', params: { verdict: 'auth-publickey-denied' } },
+        },
         {
           description: 'ssh failed in a way none of the above names (or the login probe could not run).',
           target: 'concluding',
@@ -321,7 +482,11 @@ export const clientFlow = setup({
     concluding: {
       entry: 'conclude',
       always: [
-        { guard: 'canAutoApply', target: 'applying', actions: assign({ pendingFix: ({ context }) => context.findings.find((f) => f.fix)!.fix }) },
+        {
+          guard: 'canAutoApply',
+          target: 'applying',
+          actions: assign({ pendingFix: ({ context }) => context.findings.find((f) => f.fix)!.fix }),
+        },
         { guard: 'interactive', target: 'report' },
         { target: 'done' },
       ],
@@ -332,7 +497,9 @@ export const clientFlow = setup({
         FIX: {
           guard: { type: 'hasFix', params: ({ event }) => ({ fixId: event.fixId }) },
           target: 'confirming',
-          actions: assign({ pendingFix: ({ context, event }) => context.findings.find((f) => f.fix?.id === event.fixId)!.fix }),
+          actions: assign({
+            pendingFix: ({ context, event }) => context.findings.find((f) => f.fix?.id === event.fixId)!.fix,
+          }),
         },
         LOCKED_OUT: { guard: 'unreachable', target: 'done', actions: assign({ next: 'locked-out' as const }) },
         RETRY_PORT: {
@@ -362,11 +529,17 @@ export const clientFlow = setup({
         id: 'applyFix',
         src: 'applyFix',
         input: ({ context }) => ({ fix: context.pendingFix!, target: context.target }),
-        onDone: { target: 'applied', actions: assign({ fixOutcomes: ({ context, event }) => [...context.fixOutcomes, event.output] }) },
+        onDone: {
+          target: 'applied',
+          actions: assign({ fixOutcomes: ({ context, event }) => [...context.fixOutcomes, event.output] }),
+        },
         onError: {
           target: 'applied',
           actions: assign({
-            fixOutcomes: ({ context, event }) => [...context.fixOutcomes, { fixId: context.pendingFix!.id, ok: false, log: [String(event.error)] }],
+            fixOutcomes: ({ context, event }) => [
+              ...context.fixOutcomes,
+              { fixId: context.pendingFix!.id, ok: false, log: [String(event.error)] },
+            ],
           }),
         },
       },
@@ -374,7 +547,8 @@ export const clientFlow = setup({
     applied: {
       description: 'A fix is offered once: after it ran (or failed), it leaves the menu.',
       entry: assign({
-        findings: ({ context }) => context.findings.map((f) => (f.fix?.id === context.pendingFix!.id ? { ...f, fix: undefined } : f)),
+        findings: ({ context }) =>
+          context.findings.map((f) => (f.fix?.id === context.pendingFix!.id ? { ...f, fix: undefined } : f)),
         pendingFix: undefined,
       }),
       always: [{ guard: 'interactive', target: 'report' }, { target: 'done' }],

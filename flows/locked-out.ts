@@ -78,10 +78,14 @@ export const lockedOutFlow = setup({
     checkable: ({ context }) => context.provider !== undefined && context.input.checkable.includes(context.provider),
     /** A check exists for this provider, but its CLI is not on PATH. */
     cliMissing: ({ context }) => {
-      const cli = context.provider && context.input.checkable.includes(context.provider) ? providerById(context.provider)?.cli : undefined;
+      const cli =
+        context.provider && context.input.checkable.includes(context.provider)
+          ? providerById(context.provider)?.cli
+          : undefined;
       return cli !== undefined && !context.input.installedClis.includes(cli);
     },
-    targetGiven: ({ context }) => context.input.target?.instance !== undefined && context.input.target.myIp !== undefined,
+    targetGiven: ({ context }) =>
+      context.input.target?.instance !== undefined && context.input.target.myIp !== undefined,
     fixPending: ({ context }) => context.queue.length > 0,
     autoApply: ({ context }) => context.input.autoApply,
     headless: ({ context }) => !context.input.interactive,
@@ -90,10 +94,18 @@ export const lockedOutFlow = setup({
   actions: {
     chooseProvider: assign({ provider: (_, p: { provider: ProviderId }) => p.provider }),
     setTarget: assign({
-      target: ({ context }, p: { target: Omit<CloudTarget, 'provider' | 'port'> }) => ({ ...p.target, provider: context.provider!, port: context.input.port }),
+      target: ({ context }, p: { target: Omit<CloudTarget, 'provider' | 'port'> }) => ({
+        ...p.target,
+        provider: context.provider!,
+        port: context.input.port,
+      }),
     }),
     targetFromInput: assign({
-      target: ({ context }) => ({ ...(context.input.target as Omit<CloudTarget, 'provider' | 'port'>), provider: context.provider!, port: context.input.port }),
+      target: ({ context }) => ({
+        ...(context.input.target as Omit<CloudTarget, 'provider' | 'port'>),
+        provider: context.provider!,
+        port: context.input.port,
+      }),
     }),
     recordCheck: assign(({ context }, p: { check: CloudCheck }) => ({
       check: p.check,
@@ -103,35 +115,72 @@ export const lockedOutFlow = setup({
     })),
     recordMissingCli: assign(({ context }) => {
       const cli = providerById(context.provider!)!.cli!;
-      const check = fallback(cli, { ok: false, status: 'missing', detail: `${cli} is not installed (not on PATH)`, ms: 0 });
-      return { check, findings: [...context.findings, ...check.findings], probes: [...context.probes, ...check.probes] };
+      const check = fallback(cli, {
+        ok: false,
+        status: 'missing',
+        detail: `${cli} is not installed (not on PATH)`,
+        ms: 0,
+      });
+      return {
+        check,
+        findings: [...context.findings, ...check.findings],
+        probes: [...context.probes, ...check.probes],
+      };
     }),
     recordError: assign({ error: (_, p: { error: unknown }) => errorText(p.error) }),
     dropFix: assign({ queue: ({ context }) => context.queue.slice(1) }),
-    recordOutcome: assign({ fixOutcomes: ({ context }, p: { outcome: FixOutcome }) => [...context.fixOutcomes, p.outcome] }),
+    recordOutcome: assign({
+      fixOutcomes: ({ context }, p: { outcome: FixOutcome }) => [...context.fixOutcomes, p.outcome],
+    }),
     recordKitPath: assign({ kitPath: (_, p: { path: string }) => p.path }),
     recordKit: assign({ kit: (_, p: { kit: KitResult }) => p.kit, error: undefined }),
     setPrevention: assign({
       prevention: ({ context }) =>
-        preventionAdvice({ user: context.input.user, port: context.input.port, backupKeyPath: context.input.backupKeyPath, backupKeyExists: context.input.backupKeyExists }),
+        preventionAdvice({
+          user: context.input.user,
+          port: context.input.port,
+          backupKeyPath: context.input.backupKeyPath,
+          backupKeyExists: context.input.backupKeyExists,
+        }),
     }),
     /** Only a key that was really made turns the advice into "You have a backup key". */
     backupKeyMade: assign({
       prevention: ({ context }, p: { ok: boolean }) =>
-        p.ok ? preventionAdvice({ user: context.input.user, port: context.input.port, backupKeyPath: context.input.backupKeyPath, backupKeyExists: true }) : context.prevention,
+        p.ok
+          ? preventionAdvice({
+              user: context.input.user,
+              port: context.input.port,
+              backupKeyPath: context.input.backupKeyPath,
+              backupKeyExists: true,
+            })
+          : context.prevention,
     }),
   },
 }).createMachine({
   id: 'lockedOut',
-  context: ({ input }) => ({ input, provider: input.provider, findings: [], probes: [], queue: [], fixOutcomes: [], prevention: [] }),
+  context: ({ input }) => ({
+    input,
+    provider: input.provider,
+    findings: [],
+    probes: [],
+    queue: [],
+    fixOutcomes: [],
+    prevention: [],
+  }),
   initial: 'start',
   states: {
     start: {
       always: [{ guard: 'hasProvider', target: 'routing' }, { target: 'chooseProvider' }],
     },
     chooseProvider: {
-      description: 'Where the host lives. Headless runs name it with --provider (the command refuses to start without).',
-      on: { CHOOSE: { target: 'routing', actions: { type: 'chooseProvider', params: ({ event }) => ({ provider: event.provider }) } } },
+      description:
+        'Where the host lives. Headless runs name it with --provider (the command refuses to start without).',
+      on: {
+        CHOOSE: {
+          target: 'routing',
+          actions: { type: 'chooseProvider', params: ({ event }) => ({ provider: event.provider }) },
+        },
+      },
     },
     routing: {
       always: [
@@ -141,13 +190,17 @@ export const lockedOutFlow = setup({
       ],
     },
     askTarget: {
-      description: 'Which instance, and your address: the cloud check needs both. Headless, without them on the command line, the check is skipped.',
+      description:
+        'Which instance, and your address: the cloud check needs both. Headless, without them on the command line, the check is skipped.',
       always: [
         { guard: 'targetGiven', target: 'checking', actions: 'targetFromInput' },
         { guard: 'headless', target: 'steps' },
       ],
       on: {
-        TARGET: { target: 'checking', actions: { type: 'setTarget', params: ({ event }) => ({ target: event.target }) } },
+        TARGET: {
+          target: 'checking',
+          actions: { type: 'setTarget', params: ({ event }) => ({ target: event.target }) },
+        },
         SKIP: 'steps',
       },
     },
@@ -156,18 +209,19 @@ export const lockedOutFlow = setup({
         id: 'cloudCheck',
         src: 'cloudCheck',
         input: ({ context }) => context.target!,
-        onDone: { target: 'reviewFixes', actions: { type: 'recordCheck', params: ({ event }) => ({ check: event.output }) } },
+        onDone: {
+          target: 'reviewFixes',
+          actions: { type: 'recordCheck', params: ({ event }) => ({ check: event.output }) },
+        },
         onError: { target: 'steps', actions: { type: 'recordError', params: ({ event }) => ({ error: event.error }) } },
       },
     },
     reviewFixes: {
-      always: [
-        { guard: { type: 'fixPending' }, target: 'offerFix' },
-        { target: 'steps' },
-      ],
+      always: [{ guard: { type: 'fixPending' }, target: 'offerFix' }, { target: 'steps' }],
     },
     offerFix: {
-      description: 'Each cloud fix is the exact CLI command; it runs after "yes" or with --yes. Headless without --yes, it is declined.',
+      description:
+        'Each cloud fix is the exact CLI command; it runs after "yes" or with --yes. Headless without --yes, it is declined.',
       always: [
         { guard: 'autoApply', target: 'applying' },
         { guard: 'headless', target: 'reviewFixes', actions: 'dropFix' },
@@ -179,12 +233,19 @@ export const lockedOutFlow = setup({
         id: 'applyFix',
         src: 'applyFix',
         input: ({ context }) => ({ fix: context.queue[0]! }),
-        onDone: { target: 'reviewFixes', actions: [{ type: 'recordOutcome', params: ({ event }) => ({ outcome: event.output }) }, 'dropFix'] },
-        onError: { target: 'reviewFixes', actions: [{ type: 'recordError', params: ({ event }) => ({ error: event.error }) }, 'dropFix'] },
+        onDone: {
+          target: 'reviewFixes',
+          actions: [{ type: 'recordOutcome', params: ({ event }) => ({ outcome: event.output }) }, 'dropFix'],
+        },
+        onError: {
+          target: 'reviewFixes',
+          actions: [{ type: 'recordError', params: ({ event }) => ({ error: event.error }) }, 'dropFix'],
+        },
       },
     },
     steps: {
-      description: 'The ways in that bypass SSH. PASTE: a kit block the user already has (from --kit earlier). Headless: the steps are printed, no kit is made.',
+      description:
+        'The ways in that bypass SSH. PASTE: a kit block the user already has (from --kit earlier). Headless: the steps are printed, no kit is made.',
       always: { guard: 'headless', target: 'prevention' },
       on: { KIT: 'savingKit', PASTE: 'decoding', NEXT: 'prevention' },
     },
@@ -193,8 +254,14 @@ export const lockedOutFlow = setup({
         id: 'saveKit',
         src: 'saveKit',
         input: ({ context }) => ({ user: context.input.user, port: context.input.port }),
-        onDone: { target: 'awaitResult', actions: { type: 'recordKitPath', params: ({ event }) => ({ path: event.output }) } },
-        onError: { target: 'awaitResult', actions: { type: 'recordError', params: ({ event }) => ({ error: event.error }) } },
+        onDone: {
+          target: 'awaitResult',
+          actions: { type: 'recordKitPath', params: ({ event }) => ({ path: event.output }) },
+        },
+        onError: {
+          target: 'awaitResult',
+          actions: { type: 'recordError', params: ({ event }) => ({ error: event.error }) },
+        },
       },
     },
     awaitResult: {
@@ -209,18 +276,25 @@ export const lockedOutFlow = setup({
           return { text: event.text };
         },
         onDone: { target: 'repair', actions: { type: 'recordKit', params: ({ event }) => ({ kit: event.output }) } },
-        onError: { target: 'awaitResult', actions: { type: 'recordError', params: ({ event }) => ({ error: event.error }) } },
+        onError: {
+          target: 'awaitResult',
+          actions: { type: 'recordError', params: ({ event }) => ({ error: event.error }) },
+        },
       },
     },
     repair: {
       on: { NEXT: 'prevention' },
     },
     prevention: {
-      description: 'Advice against the next lockout; a backup key is made only after "yes". Headless: listed, nothing made.',
+      description:
+        'Advice against the next lockout; a backup key is made only after "yes". Headless: listed, nothing made.',
       entry: 'setPrevention',
       always: { guard: 'headless', target: 'done' },
       on: {
-        APPLY: { guard: { type: 'preventionFix', params: ({ event }) => ({ fixId: event.fixId }) }, target: 'applyingPrevention' },
+        APPLY: {
+          guard: { type: 'preventionFix', params: ({ event }) => ({ fixId: event.fixId }) },
+          target: 'applyingPrevention',
+        },
         DONE: 'done',
       },
     },
@@ -229,8 +303,17 @@ export const lockedOutFlow = setup({
         id: 'applyPrevention',
         src: 'applyFix',
         input: ({ context }) => ({ fix: context.prevention.find((f) => f.fix)!.fix! }),
-        onDone: { target: 'preventionShown', actions: [{ type: 'recordOutcome', params: ({ event }) => ({ outcome: event.output }) }, { type: 'backupKeyMade', params: ({ event }) => ({ ok: event.output.ok }) }] },
-        onError: { target: 'preventionShown', actions: { type: 'recordError', params: ({ event }) => ({ error: event.error }) } },
+        onDone: {
+          target: 'preventionShown',
+          actions: [
+            { type: 'recordOutcome', params: ({ event }) => ({ outcome: event.output }) },
+            { type: 'backupKeyMade', params: ({ event }) => ({ ok: event.output.ok }) },
+          ],
+        },
+        onError: {
+          target: 'preventionShown',
+          actions: { type: 'recordError', params: ({ event }) => ({ error: event.error }) },
+        },
       },
     },
     preventionShown: {

@@ -72,26 +72,44 @@ export const serverFlow = setup({
     hasNextFix: ({ context }) => nextFixable(context) !== undefined,
     /** Checks were unknown for lack of root, and a person is there to accept the rerun. */
     rootWouldSeeMore: ({ context }) =>
-      context.input.mode === 'ask' && context.input.sudo !== undefined && context.facts !== undefined && !context.facts.root && needsRoot(context.facts).length > 0,
+      context.input.mode === 'ask' &&
+      context.input.sudo !== undefined &&
+      context.facts !== undefined &&
+      !context.facts.root &&
+      needsRoot(context.facts).length > 0,
     fixRan: (_, p: { result: { ok: boolean } }) => p.result.ok,
     /** The re-probe no longer finds what the fix was for. */
-    resolved: ({ context }, p: { gathered: Gathered }) => !serverFindings(p.gathered.facts).some((f) => f.id === context.current?.id),
+    resolved: ({ context }, p: { gathered: Gathered }) =>
+      !serverFindings(p.gathered.facts).some((f) => f.id === context.current?.id),
   },
   actions: {
     record: assign(({ context }, params: { gathered: Gathered }) => ({
       facts: params.gathered.facts,
       probes: params.gathered.probes,
-      findings: serverFindings(params.gathered.facts, { proposeFix: context.input.proposeFix, moreSteps: context.input.moreSteps }),
+      findings: serverFindings(params.gathered.facts, {
+        proposeFix: context.input.proposeFix,
+        moreSteps: context.input.moreSteps,
+      }),
     })),
     pick: assign(({ context }) => {
       const f = nextFixable(context)!;
       return { current: f, handled: [...context.handled, f.id] };
     }),
     outcome: assign(({ context }, params: { status: FixOutcome['status']; log?: string[] }) => ({
-      outcomes: [...context.outcomes, { findingId: context.current!.id, fixId: context.current!.fix!.id, status: params.status, log: params.log ?? [] }],
+      outcomes: [
+        ...context.outcomes,
+        {
+          findingId: context.current!.id,
+          fixId: context.current!.fix!.id,
+          status: params.status,
+          log: params.log ?? [],
+        },
+      ],
     })),
     notResolved: assign(({ context }) => ({
-      outcomes: context.outcomes.map((o, i) => (i === context.outcomes.length - 1 ? { ...o, status: 'not-resolved' as const } : o)),
+      outcomes: context.outcomes.map((o, i) =>
+        i === context.outcomes.length - 1 ? { ...o, status: 'not-resolved' as const } : o,
+      ),
     })),
   },
 }).createMachine({
@@ -104,12 +122,15 @@ export const serverFlow = setup({
       invoke: {
         id: 'gather',
         src: 'gather',
-        onDone: { target: 'deciding', actions: { type: 'record', params: ({ event }) => ({ gathered: event.output }) } },
+        onDone: {
+          target: 'deciding',
+          actions: { type: 'record', params: ({ event }) => ({ gathered: event.output }) },
+        },
         onError: { target: 'done', actions: assign({ error: ({ event }) => errorText(event.error) }) },
       },
     },
     deciding: {
-      description: 'Each finding with a fix is offered once, in the findings\' order; the rerun with sudo comes last.',
+      description: "Each finding with a fix is offered once, in the findings' order; the rerun with sudo comes last.",
       always: [
         { guard: 'reportOnly', target: 'done' },
         { guard: 'hasNextFix', target: 'offering', actions: 'pick' },
@@ -149,11 +170,23 @@ export const serverFlow = setup({
           {
             guard: { type: 'fixRan', params: ({ event }) => ({ result: event.output }) },
             target: 'verifying',
-            actions: { type: 'outcome', params: ({ event }) => ({ status: 'applied' as const, log: event.output.log }) },
+            actions: {
+              type: 'outcome',
+              params: ({ event }) => ({ status: 'applied' as const, log: event.output.log }),
+            },
           },
-          { target: 'deciding', actions: { type: 'outcome', params: ({ event }) => ({ status: 'failed' as const, log: event.output.log }) } },
+          {
+            target: 'deciding',
+            actions: { type: 'outcome', params: ({ event }) => ({ status: 'failed' as const, log: event.output.log }) },
+          },
         ],
-        onError: { target: 'deciding', actions: { type: 'outcome', params: ({ event }) => ({ status: 'failed' as const, log: [errorText(event.error)] }) } },
+        onError: {
+          target: 'deciding',
+          actions: {
+            type: 'outcome',
+            params: ({ event }) => ({ status: 'failed' as const, log: [errorText(event.error)] }),
+          },
+        },
       },
     },
     verifying: {
@@ -162,8 +195,15 @@ export const serverFlow = setup({
         id: 'verify',
         src: 'gather',
         onDone: [
-          { guard: { type: 'resolved', params: ({ event }) => ({ gathered: event.output }) }, target: 'deciding', actions: { type: 'record', params: ({ event }) => ({ gathered: event.output }) } },
-          { target: 'deciding', actions: [{ type: 'record', params: ({ event }) => ({ gathered: event.output }) }, 'notResolved'] },
+          {
+            guard: { type: 'resolved', params: ({ event }) => ({ gathered: event.output }) },
+            target: 'deciding',
+            actions: { type: 'record', params: ({ event }) => ({ gathered: event.output }) },
+          },
+          {
+            target: 'deciding',
+            actions: [{ type: 'record', params: ({ event }) => ({ gathered: event.output }) }, 'notResolved'],
+          },
         ],
         onError: { target: 'deciding' },
       },

@@ -17,17 +17,27 @@ interface Scenario {
 
 const SSH = ['ssh', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', '-o', 'ConnectTimeout=5'];
 const scenarios: Scenario[] = [
-  { name: 'refused', setup: SERVER_SETUP(2222), args: ['alice@127.0.0.1'], expect: 'connection-refused', ssh: [...SSH, 'alice@127.0.0.1', 'true'] },
+  {
+    name: 'refused',
+    setup: SERVER_SETUP(2222),
+    args: ['alice@127.0.0.1'],
+    expect: 'connection-refused',
+    ssh: [...SSH, 'alice@127.0.0.1', 'true'],
+  },
   {
     name: 'auth denied',
-    setup: SERVER_SETUP(22) + 'rm /home/alice/.ssh/authorized_keys\nssh-keyscan -t ed25519 127.0.0.1 > /root/.ssh/known_hosts 2>/dev/null\n',
+    setup:
+      SERVER_SETUP(22) +
+      'rm /home/alice/.ssh/authorized_keys\nssh-keyscan -t ed25519 127.0.0.1 > /root/.ssh/known_hosts 2>/dev/null\n',
     args: ['alice@127.0.0.1'],
     expect: 'auth-publickey-denied',
     ssh: [...SSH, 'alice@127.0.0.1', 'true'],
   },
   {
     name: 'host key changed',
-    setup: SERVER_SETUP(22) + `ssh-keygen -q -t ed25519 -N '' -f /root/bench-other\necho "127.0.0.1 $(cut -d' ' -f1,2 /root/bench-other.pub)" > /root/.ssh/known_hosts\n`,
+    setup:
+      SERVER_SETUP(22) +
+      `ssh-keygen -q -t ed25519 -N '' -f /root/bench-other\necho "127.0.0.1 $(cut -d' ' -f1,2 /root/bench-other.pub)" > /root/.ssh/known_hosts\n`,
     args: ['alice@127.0.0.1'],
     expect: 'host-key-changed',
     ssh: [...SSH, 'alice@127.0.0.1', 'true'],
@@ -64,15 +74,19 @@ async function timed(lab: Lab, cmd: string[]): Promise<{ ms: number; stdout: str
 /** Milliseconds from spawn to the first byte the wizard draws on a pseudo-terminal. */
 async function firstFrame(lab: Lab, args: string[]): Promise<number> {
   const t = process.hrtime.bigint();
-  const child = execa('nsenter', ['-t', String(lab.pid), '-m', '-n', '-p', '--', 'script', '-qfec', `node ${CLI} ${args.join(' ')}`, '/dev/null'], {
-    reject: false,
-    env: { TERM: 'xterm-256color', HOME: '/root', PATH: process.env.PATH },
-    extendEnv: false,
-    stdin: 'pipe',
-    // Its own process group, so the kill below reaches nsenter, script and the wizard alike.
-    detached: true,
-    buffer: false,
-  });
+  const child = execa(
+    'nsenter',
+    ['-t', String(lab.pid), '-m', '-n', '-p', '--', 'script', '-qfec', `node ${CLI} ${args.join(' ')}`, '/dev/null'],
+    {
+      reject: false,
+      env: { TERM: 'xterm-256color', HOME: '/root', PATH: process.env.PATH },
+      extendEnv: false,
+      stdin: 'pipe',
+      // Its own process group, so the kill below reaches nsenter, script and the wizard alike.
+      detached: true,
+      buffer: false,
+    },
+  );
   const ms = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('no frame within 10 s')), 10_000);
     child.stdout!.once('data', () => {
@@ -110,7 +124,9 @@ async function main() {
       }
       const d = median(doctor);
       const p = median(plain);
-      console.log(`| ${s.name} | ${verdict}${verdict === s.expect ? '' : ` (expected ${s.expect})`} | ${d.toFixed(0)} | ${p.toFixed(0)} | ${(d / p).toFixed(1)}x |`);
+      console.log(
+        `| ${s.name} | ${verdict}${verdict === s.expect ? '' : ` (expected ${s.expect})`} | ${d.toFixed(0)} | ${p.toFixed(0)} | ${(d / p).toFixed(1)}x |`,
+      );
     } finally {
       await lab.close();
     }

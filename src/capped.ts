@@ -3,7 +3,6 @@
 // cap was hit instead of getting a prefix that looks like the whole thing.
 import { open } from 'node:fs/promises';
 
-
 export interface Capped {
   /** The first maxBytes at most, as raw bytes. */
   data: Buffer;
@@ -39,10 +38,12 @@ export async function readCapped(path: string, maxBytes: number): Promise<Capped
   const fh = await open(path, 'r');
   try {
     const st = await fh.stat();
-    const r = await readStreamCapped(fh.createReadStream({ autoClose: false, highWaterMark: Math.min(maxBytes + 1, 64 * 1024) }), maxBytes);
+    const r = await readStreamCapped(
+      fh.createReadStream({ autoClose: false, highWaterMark: Math.min(maxBytes + 1, 64 * 1024) }),
+      maxBytes,
+    );
     return st.isFile() ? { ...r, truncated: r.truncated || st.size > maxBytes, bytes: Math.max(st.size, r.bytes) } : r;
   } finally {
     await fh.close();
   }
 }
-

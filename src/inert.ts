@@ -33,7 +33,8 @@ export function inertJson(value: unknown): string {
       value,
       (_key, v: unknown) => {
         if (typeof v === 'string') return inert(v);
-        if (v && typeof v === 'object' && !Array.isArray(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [inert(k), x]));
+        if (v && typeof v === 'object' && !Array.isArray(v))
+          return Object.fromEntries(Object.entries(v).map(([k, x]) => [inert(k), x]));
         return v;
       },
       2,

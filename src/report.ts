@@ -120,7 +120,10 @@ export function formatMode(mode: number): string {
  * characters, escaped behind a "#" so that pasting it runs nothing.
  */
 export function formatCommand(cmd: Command): string {
-  return commandText(cmd) ?? `# not for pasting, a value holds control characters (shown escaped): ${cmd.map((a, i) => quoteArg(inert(a), i === 0)).join(' ')}`;
+  return (
+    commandText(cmd) ??
+    `# not for pasting, a value holds control characters (shown escaped): ${cmd.map((a, i) => quoteArg(inert(a), i === 0)).join(' ')}`
+  );
 }
 
 export function formatUndo(undo: Fix['undo']): string[] {

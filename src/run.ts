@@ -119,7 +119,11 @@ export async function runOnTerminal(cmd: Command): Promise<{ exitCode: number | 
  * object that descriptor was opened on, whatever its path names by now. (execa takes only fds 3–9
  * for its stdio, so node's spawn is used directly.) Bounded like every command.
  */
-export async function runOnDescriptor(cmd: Command, fd: number, timeoutMs: number): Promise<Pick<RunResult, 'exitCode' | 'stderr' | 'missing'>> {
+export async function runOnDescriptor(
+  cmd: Command,
+  fd: number,
+  timeoutMs: number,
+): Promise<Pick<RunResult, 'exitCode' | 'stderr' | 'missing'>> {
   const [file, ...args] = cmd;
   if (!file) throw new Error('runOnDescriptor: empty command');
   const { spawn } = await import('node:child_process');
@@ -129,7 +133,9 @@ export async function runOnDescriptor(cmd: Command, fd: number, timeoutMs: numbe
     child.stderr!.on('data', (d: Buffer) => {
       if (stderr.length < 4096) stderr += d.toString();
     });
-    child.on('error', (e: NodeJS.ErrnoException) => resolve({ exitCode: undefined, stderr: e.message, missing: e.code === 'ENOENT' }));
+    child.on('error', (e: NodeJS.ErrnoException) =>
+      resolve({ exitCode: undefined, stderr: e.message, missing: e.code === 'ENOENT' }),
+    );
     child.on('close', (code) => resolve({ exitCode: code ?? undefined, stderr, missing: false }));
   });
 }

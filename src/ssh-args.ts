@@ -80,9 +80,16 @@ function readFlags(argv: readonly string[], i: number, out: SshArgs): number {
   const a = argv[i]!;
   for (let j = 1; j < a.length; j++) {
     const f = a[j]!;
-    if (!SSH_FLAGS.has(f)) throw new UsageError(`${a.length > 2 ? `In "${a}": ` : ''}-${f} is not an ssh option (see ssh-doctor --help).`);
-    if (NO_CONNECT[f]) throw new UsageError(`-${f} makes ssh ${NO_CONNECT[f]} instead of connecting, so there is nothing to diagnose${f === 'V' ? " (ssh-doctor's own version: --version)" : ''}.`);
-    if (f === 'y') throw new UsageError("-y is an ssh option (log to syslog, where the diagnosis cannot read ssh's messages); ssh-doctor's own options are long: --yes.");
+    if (!SSH_FLAGS.has(f))
+      throw new UsageError(`${a.length > 2 ? `In "${a}": ` : ''}-${f} is not an ssh option (see ssh-doctor --help).`);
+    if (NO_CONNECT[f])
+      throw new UsageError(
+        `-${f} makes ssh ${NO_CONNECT[f]} instead of connecting, so there is nothing to diagnose${f === 'V' ? " (ssh-doctor's own version: --version)" : ''}.`,
+      );
+    if (f === 'y')
+      throw new UsageError(
+        "-y is an ssh option (log to syslog, where the diagnosis cannot read ssh's messages); ssh-doctor's own options are long: --yes.",
+      );
     const takes = SSH_FLAGS.get(f) !== undefined;
     if (!takes) {
       (DIAGNOSIS_FLAGS.has(f) ? out.sshFlags : out.setAside).push(`-${f}`);
@@ -91,7 +98,10 @@ function readFlags(argv: readonly string[], i: number, out: SshArgs): number {
     const attached = a.slice(j + 1);
     const v = attached || argv[i + 1];
     if (v === undefined) throw new UsageError(`-${f} needs a value.`);
-    (DIAGNOSIS_FLAGS.has(f) ? out.sshFlags : out.setAside).push(`-${f}`, checkValue(f, assertClean(`The value of -${f}`, v), out));
+    (DIAGNOSIS_FLAGS.has(f) ? out.sshFlags : out.setAside).push(
+      `-${f}`,
+      checkValue(f, assertClean(`The value of -${f}`, v), out),
+    );
     return attached ? i + 1 : i + 2;
   }
   return i + 1;
@@ -140,7 +150,8 @@ export function splitDestination(input: string): { user?: string; host: string; 
   }
   if (port !== undefined) port = String(parsePort(port));
   if (!s) throw new UsageError(`"${input}" has no host name.`);
-  if (s.startsWith('-')) throw new UsageError(`Refusing "${s}": a host may not start with "-" (it would be read as an option).`);
+  if (s.startsWith('-'))
+    throw new UsageError(`Refusing "${s}": a host may not start with "-" (it would be read as an option).`);
   if (user?.startsWith('-')) throw new UsageError(`Refusing user "${user}": it may not start with "-".`);
   if (!/^[\w.:%-]+$/.test(s)) throw new UsageError(`"${s}" is not a host name or address.`);
   return { user, host: s, port };

@@ -30,18 +30,51 @@ describe('inert', () => {
     // eslint-disable-next-line no-control-regex
     expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
     expect(text).not.toContain('\\u001b');
-    expect(JSON.parse(text)).toEqual({ 'k\\x1b[2J': ['\\x1b]0;t\\x07', { deep: 'a\\x7fb\\x9bc\\u202e' }], n: 1, ok: true, none: null });
+    expect(JSON.parse(text)).toEqual({
+      'k\\x1b[2J': ['\\x1b]0;t\\x07', { deep: 'a\\x7fb\\x9bc\\u202e' }],
+      n: 1,
+      ok: true,
+      none: null,
+    });
   });
 });
 
 describe('commands to paste', () => {
   const hostile = [
-    '$(touch${IFS}x)', '`touch y`', 'a;b', 'a b', "it's", '', '~', '~root', 'a=~/x', 'p:~', '=ls', '*', '[ab]', '{a,b}', '!x', '#c', 'a|b', 'a&b',
-    '>f', '<f', '\\', '"', '%s\\n', 'Grüße', '-rf', 'HostKeyAlgorithms=+ssh-rsa', 'user@host:22', '/a/b.c,d+e%f',
+    '$(touch${IFS}x)',
+    '`touch y`',
+    'a;b',
+    'a b',
+    "it's",
+    '',
+    '~',
+    '~root',
+    'a=~/x',
+    'p:~',
+    '=ls',
+    '*',
+    '[ab]',
+    '{a,b}',
+    '!x',
+    '#c',
+    'a|b',
+    'a&b',
+    '>f',
+    '<f',
+    '\\',
+    '"',
+    '%s\\n',
+    'Grüße',
+    '-rf',
+    'HostKeyAlgorithms=+ssh-rsa',
+    'user@host:22',
+    '/a/b.c,d+e%f',
   ];
 
   it('leaves a word bare only when no shell would change it', () => {
-    expect(commandText(['ssh', '-o', 'HostKeyAlgorithms=+ssh-rsa', 'alice@web1', '-p', '22'])).toBe('ssh -o HostKeyAlgorithms=+ssh-rsa alice@web1 -p 22');
+    expect(commandText(['ssh', '-o', 'HostKeyAlgorithms=+ssh-rsa', 'alice@web1', '-p', '22'])).toBe(
+      'ssh -o HostKeyAlgorithms=+ssh-rsa alice@web1 -p 22',
+    );
     expect(quoteArg('$(touch${IFS}/tmp/x)')).toBe(`'$(touch\${IFS}/tmp/x)'`);
     expect(quoteArg('~/.ssh/id')).toBe(`'~/.ssh/id'`);
     expect(quoteArg('a=~/x')).toBe(`'a=~/x'`);
@@ -52,7 +85,9 @@ describe('commands to paste', () => {
     expect(commandText(['A=b', 'c=d'])).toBe(`'A=b' c=d`);
   });
 
-  for (const shell of ['dash', 'bash', 'busybox'].filter((s) => existsSync(`/usr/bin/${s}`) || existsSync(`/bin/${s}`))) {
+  for (const shell of ['dash', 'bash', 'busybox'].filter(
+    (s) => existsSync(`/usr/bin/${s}`) || existsSync(`/bin/${s}`),
+  )) {
     it(`${shell} hands the program exactly these words back, and runs none of them`, () => {
       const text = commandText(['printf', '%s\\0', ...hostile])!;
       const argv = shell === 'busybox' ? ['sh', '-c', text] : ['-c', text];
@@ -71,7 +106,9 @@ describe('commands to paste', () => {
 
   it('a fix command with one is shown escaped behind "#", so pasting it runs nothing', () => {
     const shown = formatCommand(['chmod', '0600', '/home/e\x1b]0;t\x07/k']);
-    expect(shown).toBe(`# not for pasting, a value holds control characters (shown escaped): chmod 0600 '/home/e\\x1b]0;t\\x07/k'`);
+    expect(shown).toBe(
+      `# not for pasting, a value holds control characters (shown escaped): chmod 0600 '/home/e\\x1b]0;t\\x07/k'`,
+    );
     expect(hasControl(shown)).toBe(false);
   });
 });

@@ -10,8 +10,15 @@ const FORBIDDEN = /^(node:|execa$|node-ssh$|ssh2$|ink|react)/;
 
 async function reached(entries: string[]): Promise<string[]> {
   const r = await build({
-    entryPoints: entries.map((e) => join(REPO, e)), bundle: true, write: false, metafile: true,
-    platform: 'node', format: 'esm', packages: 'external', outdir: '/nonexistent', logLevel: 'silent',
+    entryPoints: entries.map((e) => join(REPO, e)),
+    bundle: true,
+    write: false,
+    metafile: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    outdir: '/nonexistent',
+    logLevel: 'silent',
   });
   return Object.entries(r.metafile.inputs).flatMap(([file, info]) => [
     ...(file.endsWith('src/run.ts') ? [`${file} (the runner)`] : []),

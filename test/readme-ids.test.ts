@@ -22,7 +22,11 @@ const registered = {
     ...Object.keys(CLIENT_FIXES),
     ...Object.values(CLIENT_PROBES).map((p) => p.id),
   ],
-  server: [SERVER_OK.id, ...Object.keys(SERVER_FINDINGS), ...Object.values(SERVER_FIXES).flatMap((e) => (e ? [e.fixId] : []))],
+  server: [
+    SERVER_OK.id,
+    ...Object.keys(SERVER_FINDINGS),
+    ...Object.values(SERVER_FIXES).flatMap((e) => (e ? [e.fixId] : [])),
+  ],
 };
 
 /** The ids in the first column of the README's tables between two headings. */
@@ -39,7 +43,11 @@ function sourceFiles(dir: string): string[] {
     e.isDirectory() ? sourceFiles(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(root, dir, e.name)] : [],
   );
 }
-const idLiterals = (dir: string) => [...new Set(sourceFiles(dir).flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/\bid: '([a-z0-9-]+)'/g)].map((m) => m[1]!)))];
+const idLiterals = (dir: string) => [
+  ...new Set(
+    sourceFiles(dir).flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/\bid: '([a-z0-9-]+)'/g)].map((m) => m[1]!)),
+  ),
+];
 
 describe('README lists every public id', () => {
   it('client: probes, verdicts, findings and fixes', () => {
@@ -55,7 +63,17 @@ describe('README lists every public id', () => {
   });
 
   it('locked-out findings and fixes', () => {
-    const ids = [...new Set(['src/locked-out', 'flows'].flatMap(sourceFiles).flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/'((?:cloud|prevent)-[a-z-]+|console-route|create-backup-key)'/g)].map((m) => m[1]!)))];
+    const ids = [
+      ...new Set(
+        ['src/locked-out', 'flows']
+          .flatMap(sourceFiles)
+          .flatMap((f) =>
+            [...readFileSync(f, 'utf8').matchAll(/'((?:cloud|prevent)-[a-z-]+|console-route|create-backup-key)'/g)].map(
+              (m) => m[1]!,
+            ),
+          ),
+      ),
+    ];
     expect(ids.length).toBeGreaterThan(8);
     expect(ids.filter((id) => !documented(id))).toEqual([]);
   });

@@ -30,13 +30,19 @@ describe('run: output caps', () => {
   });
 
   it('stderr has its own cap', async () => {
-    const r = await run(['node', '-e', 'process.stderr.write("e".repeat(5000)); process.stdout.write("out")'], { timeoutMs: 20_000, maxBytes: 1000 });
+    const r = await run(['node', '-e', 'process.stderr.write("e".repeat(5000)); process.stdout.write("out")'], {
+      timeoutMs: 20_000,
+      maxBytes: 1000,
+    });
     expect(r.truncated).toEqual({ stream: 'stderr', maxBytes: 1000 });
     expect(r.stderr).toBe('e'.repeat(1000));
   });
 
   it('a command that overflows and then lingers is not waited for', async () => {
-    const r = await run(['node', '-e', 'process.stdout.write(Buffer.alloc(5000)); setTimeout(() => {}, 15000)'], { timeoutMs: 20_000, maxBytes: 1000 });
+    const r = await run(['node', '-e', 'process.stdout.write(Buffer.alloc(5000)); setTimeout(() => {}, 15000)'], {
+      timeoutMs: 20_000,
+      maxBytes: 1000,
+    });
     expect(r.truncated?.stream).toBe('stdout');
     expect(r.timedOut).toBe(false);
     expect(r.durationMs).toBeLessThan(5000);

@@ -57,7 +57,9 @@ describe.runIf(existsSync('/usr/bin/ssh'))('the client reads argv as ssh -G does
     expect(rebuilt.lines).toEqual(theirs.lines);
     // What the probes get (ssh -G FLAGS -- HOST): the same target and the same -o options.
     const probed = await sshG([...ours.sshFlags, '--', ours.destination]);
-    const oKeys = ours.sshFlags.flatMap((f, i) => (f === '-o' ? [ours.sshFlags[i + 1]!.split(/[= ]/)[0]!.toLowerCase()] : []));
+    const oKeys = ours.sshFlags.flatMap((f, i) =>
+      f === '-o' ? [ours.sshFlags[i + 1]!.split(/[= ]/)[0]!.toLowerCase()] : [],
+    );
     const pick = (lines: string[]) => lines.filter((l) => [...TARGET_KEYS, ...oKeys].includes(l.split(' ')[0]!));
     expect(pick(probed.lines)).toEqual(pick(theirs.lines));
   });

@@ -24,28 +24,54 @@ export const CLIENT_FIXES = {
       const path = fix.commands[0]![2]!;
       const r = await inspectKeyFiles({ identityFiles: [path], explicit: [path], timeoutMs });
       const k = r.files[0];
-      return k?.tooOpen === false ? `${path} is now ${formatMode(k.mode ?? 0)}: ssh will offer it.` : `${path} is still too open.`;
+      return k?.tooOpen === false
+        ? `${path} is now ${formatMode(k.mode ?? 0)}: ssh will offer it.`
+        : `${path} is still too open.`;
     },
   },
   'remove-stale-host-key': {
     verify: async (_fix, target, timeoutMs) => {
       if (!target) return undefined;
-      const r = await lookupKnownHosts({ host: target.host, port: target.port, hostKeyAlias: target.hostKeyAlias, files: target.userKnownHostsFiles, timeoutMs });
-      return r.entries.length === 0 ? `No stored key for ${r.lookupName} remains; the next ssh asks you to accept the new one.` : `${r.entries.length} entries remain for ${r.lookupName}.`;
+      const r = await lookupKnownHosts({
+        host: target.host,
+        port: target.port,
+        hostKeyAlias: target.hostKeyAlias,
+        files: target.userKnownHostsFiles,
+        timeoutMs,
+      });
+      return r.entries.length === 0
+        ? `No stored key for ${r.lookupName} remains; the next ssh asks you to accept the new one.`
+        : `${r.entries.length} entries remain for ${r.lookupName}.`;
     },
   },
-} as const satisfies Record<ClientFixId, { verify: (fix: Fix, target: ResolvedTarget | undefined, timeoutMs: number) => Promise<string | undefined> }>;
+} as const satisfies Record<
+  ClientFixId,
+  { verify: (fix: Fix, target: ResolvedTarget | undefined, timeoutMs: number) => Promise<string | undefined> }
+>;
 
 const isClientFix = (id: string): id is ClientFixId => Object.hasOwn(CLIENT_FIXES, id);
 
 export function clientActors() {
   return {
-    target: fromPromise(({ input }: { input: { destination: string; sshFlags: string[]; timeoutMs: number } }) => resolveTarget(input)),
-    dns: fromPromise(({ input }: { input: { host: string; family: ResolvedTarget['addressFamily']; timeoutMs: number } }) => resolveHost(input)),
-    tcp: fromPromise(({ input }: { input: { addresses: string[]; port: number; timeoutMs: number } }) => probeTcp(input)),
-    otherPorts: fromPromise(({ input }: { input: { address: string; ports: number[]; timeoutMs: number } }) => probeOtherPorts(input)),
+    target: fromPromise(({ input }: { input: { destination: string; sshFlags: string[]; timeoutMs: number } }) =>
+      resolveTarget(input),
+    ),
+    dns: fromPromise(
+      ({ input }: { input: { host: string; family: ResolvedTarget['addressFamily']; timeoutMs: number } }) =>
+        resolveHost(input),
+    ),
+    tcp: fromPromise(({ input }: { input: { addresses: string[]; port: number; timeoutMs: number } }) =>
+      probeTcp(input),
+    ),
+    otherPorts: fromPromise(({ input }: { input: { address: string; ports: number[]; timeoutMs: number } }) =>
+      probeOtherPorts(input),
+    ),
     keys: fromPromise(({ input }: { input: { target: ResolvedTarget; sshFlags: string[]; timeoutMs: number } }) =>
-      inspectKeyFiles({ identityFiles: input.target.identityFiles, explicit: explicitIdentityFiles(input.target.identityFiles, input.sshFlags), timeoutMs: input.timeoutMs }),
+      inspectKeyFiles({
+        identityFiles: input.target.identityFiles,
+        explicit: explicitIdentityFiles(input.target.identityFiles, input.sshFlags),
+        timeoutMs: input.timeoutMs,
+      }),
     ),
     knownHosts: fromPromise(({ input }: { input: { target: ResolvedTarget; timeoutMs: number } }) =>
       lookupKnownHosts({
@@ -58,23 +84,31 @@ export function clientActors() {
       }),
     ),
     handshake: fromPromise(
-      ({ input }: { input: { address: string; port: number; user: string; timeoutMs: number; preferredHostKeyTypes: string[] } }) => probeHandshake(input),
+      ({
+        input,
+      }: {
+        input: { address: string; port: number; user: string; timeoutMs: number; preferredHostKeyTypes: string[] };
+      }) => probeHandshake(input),
     ),
-    login: fromPromise(({ input }: { input: { destination: string; sshFlags: string[]; target: ResolvedTarget; timeoutMs: number } }) =>
-      attemptLogin({
-        destination: input.destination,
-        sshFlags: input.sshFlags,
-        knownHostsFiles: input.target.userKnownHostsFiles,
-        timeoutMs: input.timeoutMs,
-        proxyJump: input.target.proxyJump,
-      }),
+    login: fromPromise(
+      ({ input }: { input: { destination: string; sshFlags: string[]; target: ResolvedTarget; timeoutMs: number } }) =>
+        attemptLogin({
+          destination: input.destination,
+          sshFlags: input.sshFlags,
+          knownHostsFiles: input.target.userKnownHostsFiles,
+          timeoutMs: input.timeoutMs,
+          proxyJump: input.target.proxyJump,
+        }),
     ),
     applyFix: fromPromise(async ({ input }: { input: { fix: Fix; target?: ResolvedTarget } }): Promise<FixOutcome> => {
       const r = await applyFix(input.fix, {
         // What the fix left in each file it rewrote: undo then refuses to clobber later changes.
         journalAfter: () => resultsOf(rewrittenFiles(input.fix)),
       });
-      const verified = r.ok && isClientFix(input.fix.id) ? await CLIENT_FIXES[input.fix.id].verify(input.fix, input.target, 5000) : undefined;
+      const verified =
+        r.ok && isClientFix(input.fix.id)
+          ? await CLIENT_FIXES[input.fix.id].verify(input.fix, input.target, 5000)
+          : undefined;
       return { fixId: input.fix.id, ok: r.ok, log: r.log, ...(verified ? { verified } : {}) };
     }),
   };

@@ -8,7 +8,10 @@ import type { HostKey, KnownHostEntry } from '../probes/client/types.js';
  * leave the key unknown (ssh asks, or with StrictHostKeyChecking=yes refuses, but does not
  * shout "REMOTE HOST IDENTIFICATION HAS CHANGED").
  */
-export function compareHostKey(entries: readonly KnownHostEntry[], hostKey: Pick<HostKey, 'type' | 'key'>): 'match' | 'changed' | 'unknown' | 'revoked' {
+export function compareHostKey(
+  entries: readonly KnownHostEntry[],
+  hostKey: Pick<HostKey, 'type' | 'key'>,
+): 'match' | 'changed' | 'unknown' | 'revoked' {
   if (entries.some((e) => e.marker === '@revoked' && e.key === hostKey.key)) return 'revoked';
   const plain = entries.filter((e) => e.marker === undefined);
   if (plain.some((e) => e.key === hostKey.key)) return 'match';

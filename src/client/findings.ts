@@ -28,7 +28,11 @@ export interface ClientFacts {
 }
 
 const SERVER_CHECK = (f: ClientFacts, after = '') =>
-  pasteStep('On the server (console or another session): ', ['ssh-doctor', 'server', '--port', String(f.target?.port ?? 22), ...(f.target ? ['--user', f.target.user] : [])], after);
+  pasteStep(
+    'On the server (console or another session): ',
+    ['ssh-doctor', 'server', '--port', String(f.target?.port ?? 22), ...(f.target ? ['--user', f.target.user] : [])],
+    after,
+  );
 
 /** The user's ssh command line with other options, as a step to paste. */
 const sshStep = (text: string, t: ResolvedTarget | undefined, ...options: string[]) =>
@@ -40,8 +44,14 @@ function endpoint(f: ClientFacts): string {
 
 function tcpEvidence(f: ClientFacts): string[] {
   return (f.tcp?.attempts ?? []).map((a) => {
-    const how = a.outcome === 'connected' ? `connected in ${a.ms} ms` : `${a.outcome}${a.errno ? ` (${a.errno})` : ''} after ${a.ms} ms`;
-    const banner = a.outcome === 'connected' ? `; first line: ${a.banner ? JSON.stringify(a.banner) : `(${a.bannerOutcome ?? 'nothing'})`}` : '';
+    const how =
+      a.outcome === 'connected'
+        ? `connected in ${a.ms} ms`
+        : `${a.outcome}${a.errno ? ` (${a.errno})` : ''} after ${a.ms} ms`;
+    const banner =
+      a.outcome === 'connected'
+        ? `; first line: ${a.banner ? JSON.stringify(a.banner) : `(${a.bannerOutcome ?? 'nothing'})`}`
+        : '';
     return `${a.address.includes(':') ? `[${a.address}]` : a.address}:${a.port} ${how}${banner}`;
   });
 }
@@ -67,7 +77,10 @@ interface VerdictEntry {
 export const CLIENT_VERDICTS = {
   ok: {
     severity: 'ok',
-    finding: (f) => ({ summary: `Login works: ${f.target?.user}@${endpoint(f)} accepted the connection.`, evidence: loginEvidence(f) }),
+    finding: (f) => ({
+      summary: `Login works: ${f.target?.user}@${endpoint(f)} accepted the connection.`,
+      evidence: loginEvidence(f),
+    }),
   },
   'dns-unresolved': {
     severity: 'error',
@@ -81,7 +94,10 @@ export const CLIENT_VERDICTS = {
           ...(t?.proxyJump ? [`ssh connects first to the jump host ${t.proxyJump}`] : []),
           `lookup of ${host} (${t?.addressFamily === 'any' ? 'IPv4 and IPv6' : t?.addressFamily}) returned nothing`,
         ],
-        next: [pasteStep('Check the spelling, and your DNS: ', ['getent', 'ahosts', host]), 'If it is a new name, its DNS record may not have propagated yet; try the IP address.'],
+        next: [
+          pasteStep('Check the spelling, and your DNS: ', ['getent', 'ahosts', host]),
+          'If it is a new name, its DNS record may not have propagated yet; try the IP address.',
+        ],
       };
     },
   },
@@ -90,7 +106,10 @@ export const CLIENT_VERDICTS = {
     finding: (f) => ({
       summary: `No route to ${endpoint(f)}: the network cannot reach that address at all.`,
       evidence: tcpEvidence(f),
-      next: ['Is the machine up? A stopped cloud instance or a down VPN gives exactly this.', pasteStep('Check your route: ', ['ip', 'route', 'get', f.tcp?.attempts[0]?.address ?? f.target?.host ?? ''])],
+      next: [
+        'Is the machine up? A stopped cloud instance or a down VPN gives exactly this.',
+        pasteStep('Check your route: ', ['ip', 'route', 'get', f.tcp?.attempts[0]?.address ?? f.target?.host ?? '']),
+      ],
     }),
   },
   'connection-refused': {
@@ -98,7 +117,11 @@ export const CLIENT_VERDICTS = {
     finding: (f) => ({
       summary: `${endpoint(f)} refused the connection: the host is up, but nothing listens on port ${f.target?.port} (or a firewall rejects it).`,
       evidence: tcpEvidence(f),
-      next: [SERVER_CHECK(f), 'There: is sshd running (sshd -t, then start it), and which port does it listen on (ss -tlnp)?', 'A REJECT rule in iptables/nftables/ufw also answers "refused".'],
+      next: [
+        SERVER_CHECK(f),
+        'There: is sshd running (sshd -t, then start it), and which port does it listen on (ss -tlnp)?',
+        'A REJECT rule in iptables/nftables/ufw also answers "refused".',
+      ],
     }),
   },
   'connection-timeout': {
@@ -107,7 +130,9 @@ export const CLIENT_VERDICTS = {
       summary: `No answer from ${endpoint(f)} within ${timeoutMs} ms: packets are silently dropped (firewall or cloud security group) or the host is down.`,
       evidence: tcpEvidence(f),
       next: [
-        'Check, in this order: the cloud security group / network ACL / NSG for TCP port ' + (f.target?.port ?? 22) + ' from your address,',
+        'Check, in this order: the cloud security group / network ACL / NSG for TCP port ' +
+          (f.target?.port ?? 22) +
+          ' from your address,',
         'then on the host: ufw status verbose; firewall-cmd --list-all; iptables -S INPUT; nft list ruleset.',
         SERVER_CHECK(f),
         'No way in at all? ssh-doctor locked-out',
@@ -121,7 +146,10 @@ export const CLIENT_VERDICTS = {
       return {
         summary: `Something other than SSH answers on ${endpoint(f)}${a?.banner ? `: "${a.banner}"` : ''}.`,
         evidence: tcpEvidence(f),
-        next: ['Another service owns this port, or the port is wrong.', SERVER_CHECK(f, ' shows where sshd really listens.')],
+        next: [
+          'Another service owns this port, or the port is wrong.',
+          SERVER_CHECK(f, ' shows where sshd really listens.'),
+        ],
       };
     },
   },
@@ -146,7 +174,9 @@ export const CLIENT_VERDICTS = {
         evidence: loginEvidence(f),
         next: [
           'Best: on the server, generate a modern host key (ssh-keygen -A) and allow modern algorithms.',
-          ...(alg?.theirOffer.length ? [sshStep('Temporary, weaker: ', f.target, '-o', `${algOption(alg.what)}=+${alg.theirOffer[0]}`)] : []),
+          ...(alg?.theirOffer.length
+            ? [sshStep('Temporary, weaker: ', f.target, '-o', `${algOption(alg.what)}=+${alg.theirOffer[0]}`)]
+            : []),
         ],
       };
     },
@@ -161,7 +191,12 @@ export const CLIENT_VERDICTS = {
       const first = ignored[0];
       return {
         summary: `ssh ignores ${paths.join(', ')}: its permissions let others read it, so the key is never offered.`,
-        evidence: [...ignored.map((k) => `${k.path} has mode ${formatMode(k.mode ?? 0)}; ssh requires no group/other access (0600)`), ...loginEvidence(f)],
+        evidence: [
+          ...ignored.map(
+            (k) => `${k.path} has mode ${formatMode(k.mode ?? 0)}; ssh requires no group/other access (0600)`,
+          ),
+          ...loginEvidence(f),
+        ],
         fix: first ? chmodKeyFix(first.path, first.mode ?? 0o644) : undefined,
       };
     },
@@ -175,7 +210,14 @@ export const CLIENT_VERDICTS = {
         summary: `The server hung up after too many failed keys (its MaxAuthTries): ssh offered ${offered.length} key(s) before the right one.`,
         evidence: [...offered.map((k) => `offered: ${k}`), ...loginEvidence(f)],
         // ~/.ssh/THE_KEY is a placeholder to edit, so it stays outside the quoted words.
-        next: [pasteStep('Offer only the right key: ssh -o IdentitiesOnly=yes -i ~/.ssh/THE_KEY ', [`${t?.user}@${t?.host}`, '-p', String(t?.port)]), 'or set IdentitiesOnly yes and IdentityFile for this Host in ~/.ssh/config.'],
+        next: [
+          pasteStep('Offer only the right key: ssh -o IdentitiesOnly=yes -i ~/.ssh/THE_KEY ', [
+            `${t?.user}@${t?.host}`,
+            '-p',
+            String(t?.port),
+          ]),
+          'or set IdentitiesOnly yes and IdentityFile for this Host in ~/.ssh/config.',
+        ],
       };
     },
   },
@@ -185,7 +227,9 @@ export const CLIENT_VERDICTS = {
       const t = f.target;
       const offered = f.login?.debug.keysOffered ?? [];
       return {
-        summary: offered.length ? `The server refused every key offered for ${t?.user} (${offered.length}).` : `ssh had no key to offer for ${t?.user}, and the server accepts only keys here.`,
+        summary: offered.length
+          ? `The server refused every key offered for ${t?.user} (${offered.length}).`
+          : `ssh had no key to offer for ${t?.user}, and the server accepts only keys here.`,
         evidence: [
           ...offered.map((k) => `offered and refused: ${k}`),
           ...(f.handshake?.authMethods ? [`server accepts: ${f.handshake.authMethods.join(', ')}`] : []),
@@ -202,8 +246,14 @@ export const CLIENT_VERDICTS = {
     severity: 'error',
     finding: (f) => ({
       summary: `No key was accepted and the server wants a password for ${f.target?.user}, which a batch check cannot type.`,
-      evidence: [...(f.login?.debug.methodsLeft ? [`server accepts: ${f.login.debug.methodsLeft.join(', ')}`] : []), ...loginEvidence(f)],
-      next: [sshStep('Try it by hand: ', f.target, '-o', 'PreferredAuthentications=password'), 'For key logins, ask for your key to be added to authorized_keys, or enable PubkeyAuthentication on the server.'],
+      evidence: [
+        ...(f.login?.debug.methodsLeft ? [`server accepts: ${f.login.debug.methodsLeft.join(', ')}`] : []),
+        ...loginEvidence(f),
+      ],
+      next: [
+        sshStep('Try it by hand: ', f.target, '-o', 'PreferredAuthentications=password'),
+        'For key logins, ask for your key to be added to authorized_keys, or enable PubkeyAuthentication on the server.',
+      ],
     }),
   },
   'login-failed': {
@@ -240,13 +290,30 @@ function hostKeyChanged(f: ClientFacts): Found {
   return {
     summary: `The server's host key is not the one you stored for ${name}. If the server was not reinstalled or re-keyed, this may be a man-in-the-middle attack.`,
     evidence: [
-      ...stale.map((e) => `${e.file}:${e.line} stores a ${e.keyType} key for ${name}${e.hashed ? ' (hashed entry)' : ''}`),
-      ...(offending && !stale.some((e) => e.file === offending.file && e.line === offending.line) ? [`ssh: offending key in ${offending.file}:${offending.line}`] : []),
+      ...stale.map(
+        (e) => `${e.file}:${e.line} stores a ${e.keyType} key for ${name}${e.hashed ? ' (hashed entry)' : ''}`,
+      ),
+      ...(offending && !stale.some((e) => e.file === offending.file && e.line === offending.line)
+        ? [`ssh: offending key in ${offending.file}:${offending.line}`]
+        : []),
       ...(hk ? [`the server now presents ${hk.type} ${hk.fingerprint}`] : []),
       'Compare it on the server (console): ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub',
     ],
     fix: files.length ? removeKnownHostFix(name, files, hk?.fingerprint) : undefined,
-    ...(global.length ? { next: global.map((file) => pasteStep(`The stale key is in the system-wide ${file}: an admin removes it with `, ['sudo', 'ssh-keygen', '-R', name, '-f', file])) } : {}),
+    ...(global.length
+      ? {
+          next: global.map((file) =>
+            pasteStep(`The stale key is in the system-wide ${file}: an admin removes it with `, [
+              'sudo',
+              'ssh-keygen',
+              '-R',
+              name,
+              '-f',
+              file,
+            ]),
+          ),
+        }
+      : {}),
   };
 }
 
@@ -266,24 +333,43 @@ export const CLIENT_FINDINGS = {
         .map((p) => ({
           summary: `SSH answers on port ${p.port} instead.`,
           evidence: [`${f.tcp?.attempts[0]?.address}:${p.port} says ${JSON.stringify(p.banner ?? 'SSH-')}`],
-          next: [pasteStep('', ['ssh', '-p', String(p.port), `${f.target?.user}@${f.target?.alias}`]), `or in ~/.ssh/config: Host ${f.target?.alias} / Port ${p.port}`],
+          next: [
+            pasteStep('', ['ssh', '-p', String(p.port), `${f.target?.user}@${f.target?.alias}`]),
+            `or in ~/.ssh/config: Host ${f.target?.alias} / Port ${p.port}`,
+          ],
         })),
   },
   'host-key-unknown': {
     severity: 'warning',
     find: (f, verdict) => {
       const hk = f.handshake?.hostKey;
-      if (!hk || !f.knownHosts || verdict === 'host-key-changed' || compareHostKey(f.knownHosts.entries, hk) !== 'unknown') return [];
-      return [{
-        summary: `${f.knownHosts.lookupName} is not in your known_hosts yet: ssh will ask you to confirm its key on first login.`,
-        evidence: [`the server presents ${hk.type} ${hk.fingerprint}`, 'Check that fingerprint on the server before you type "yes": ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub'],
-      }];
+      if (
+        !hk ||
+        !f.knownHosts ||
+        verdict === 'host-key-changed' ||
+        compareHostKey(f.knownHosts.entries, hk) !== 'unknown'
+      )
+        return [];
+      return [
+        {
+          summary: `${f.knownHosts.lookupName} is not in your known_hosts yet: ssh will ask you to confirm its key on first login.`,
+          evidence: [
+            `the server presents ${hk.type} ${hk.fingerprint}`,
+            'Check that fingerprint on the server before you type "yes": ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub',
+          ],
+        },
+      ];
     },
   },
   'identity-file-missing': {
     severity: 'warning',
     find: (f) =>
-      (f.keys?.files ?? []).filter((k) => k.explicit && !k.exists).map((k) => ({ summary: `The identity file ${k.path} does not exist.`, evidence: [`-i/IdentityFile names ${k.path}`] })),
+      (f.keys?.files ?? [])
+        .filter((k) => k.explicit && !k.exists)
+        .map((k) => ({
+          summary: `The identity file ${k.path} does not exist.`,
+          evidence: [`-i/IdentityFile names ${k.path}`],
+        })),
   },
   'public-key-mismatch': {
     severity: 'warning',
@@ -300,21 +386,32 @@ export const CLIENT_FINDINGS = {
     find: (f, verdict) => {
       if (verdict !== 'auth-publickey-denied' || (f.login?.debug.keysOffered.length ?? 0) > 0) return [];
       const existing = (f.keys?.files ?? []).filter((k) => k.exists);
-      return [{
-        summary: 'ssh offered no key at all.',
-        evidence: [
-          existing.length ? `key files: ${existing.map((k) => k.path).join(', ')}` : `none of ${(f.target?.identityFiles ?? []).join(', ')} exists`,
-          f.keys?.agent.available ? `agent holds ${f.keys.agent.fingerprints.length} key(s)` : 'no ssh-agent is reachable',
-        ],
-        next: ['Create a key: ssh-keygen -t ed25519, then install its .pub on the server.'],
-      }];
+      return [
+        {
+          summary: 'ssh offered no key at all.',
+          evidence: [
+            existing.length
+              ? `key files: ${existing.map((k) => k.path).join(', ')}`
+              : `none of ${(f.target?.identityFiles ?? []).join(', ')} exists`,
+            f.keys?.agent.available
+              ? `agent holds ${f.keys.agent.fingerprints.length} key(s)`
+              : 'no ssh-agent is reachable',
+          ],
+          next: ['Create a key: ssh-keygen -t ed25519, then install its .pub on the server.'],
+        },
+      ];
     },
   },
 } as const satisfies Record<string, FindingEntry>;
 
-export function clientFindings(f: ClientFacts & { input?: { timeoutMs: number } }, verdict: ClientVerdictId): Finding[] {
+export function clientFindings(
+  f: ClientFacts & { input?: { timeoutMs: number } },
+  verdict: ClientVerdictId,
+): Finding[] {
   const v: VerdictEntry = CLIENT_VERDICTS[verdict];
-  const side = Object.entries<FindingEntry>(CLIENT_FINDINGS).flatMap(([id, e]) => e.find(f, verdict).map((x) => ({ id, severity: e.severity, ...x })));
+  const side = Object.entries<FindingEntry>(CLIENT_FINDINGS).flatMap(([id, e]) =>
+    e.find(f, verdict).map((x) => ({ id, severity: e.severity, ...x })),
+  );
   return [{ id: verdict, severity: v.severity, ...v.finding(f, f.input?.timeoutMs ?? 5000) }, ...side];
 }
 

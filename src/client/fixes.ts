@@ -15,7 +15,12 @@ export function chmodKeyFix(path: string, oldMode: number): Fix {
   };
 }
 
-export function removeKnownHostFix(name: string, files: readonly string[], newFingerprint?: string, now = new Date()): Fix {
+export function removeKnownHostFix(
+  name: string,
+  files: readonly string[],
+  newFingerprint?: string,
+  now = new Date(),
+): Fix {
   const stamp = backupStamp(now);
   const backups = files.map((f) => `${f}.ssh-doctor-${stamp}`);
   return {

@@ -37,8 +37,12 @@ export const CLIENT_PROBES: { readonly [K in ClientProbe]: ProbeEntry<K> } = {
       const bad = present.filter((f) => f.tooOpen);
       const missing = k.files.filter((f) => f.explicit && !f.exists);
       const agent = k.agent.available ? `agent: ${k.agent.fingerprints.length} key(s)` : 'no agent';
-      const keys = present.map((f) => `${f.path} ${octal(f.mode)}${f.type ? ` ${f.type}` : ''}`).join(', ') || 'no key files';
-      return { status: bad.length || missing.length ? 'fail' : 'ok', detail: `${keys}; ${agent}${missing.length ? `; missing: ${missing.map((f) => f.path).join(', ')}` : ''}` };
+      const keys =
+        present.map((f) => `${f.path} ${octal(f.mode)}${f.type ? ` ${f.type}` : ''}`).join(', ') || 'no key files';
+      return {
+        status: bad.length || missing.length ? 'fail' : 'ok',
+        detail: `${keys}; ${agent}${missing.length ? `; missing: ${missing.map((f) => f.path).join(', ')}` : ''}`,
+      };
     },
   },
   knownHosts: {
@@ -76,7 +80,9 @@ export const CLIENT_PROBES: { readonly [K in ClientProbe]: ProbeEntry<K> } = {
       const ssh = ports.filter((p) => p.bannerOutcome === 'ssh');
       return {
         status: ssh.length ? 'ok' : 'fail',
-        detail: ssh.length ? `SSH on port ${ssh.map((p) => p.port).join(', ')}` : `no SSH on ${ports.map((p) => p.port).join(', ')}`,
+        detail: ssh.length
+          ? `SSH on port ${ssh.map((p) => p.port).join(', ')}`
+          : `no SSH on ${ports.map((p) => p.port).join(', ')}`,
       };
     },
   },
@@ -94,7 +100,10 @@ export const CLIENT_PROBES: { readonly [K in ClientProbe]: ProbeEntry<K> } = {
     id: 'login',
     describe: (l) => ({
       status: l.debug.outcome === 'ok' ? 'ok' : 'fail',
-      detail: l.debug.outcome === 'ok' ? 'ssh -o BatchMode=yes logged in' : `${l.debug.outcome}${l.debug.evidence[0] ? `: ${l.debug.evidence[0]}` : ''}`,
+      detail:
+        l.debug.outcome === 'ok'
+          ? 'ssh -o BatchMode=yes logged in'
+          : `${l.debug.outcome}${l.debug.evidence[0] ? `: ${l.debug.evidence[0]}` : ''}`,
     }),
   },
 };

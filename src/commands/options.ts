@@ -29,13 +29,24 @@ export type Options = Readonly<Record<string, Flag | Value<unknown>>>;
 /** Flags are false unless given; values undefined unless given. */
 export type Parsed<S extends Options> = { [K in keyof S]: S[K] extends Value<infer T> ? T | undefined : boolean };
 
-export const flag = (description: string, more: { hidden?: boolean } = {}): Flag => ({ kind: 'flag', description, ...more });
+export const flag = (description: string, more: { hidden?: boolean } = {}): Flag => ({
+  kind: 'flag',
+  description,
+  ...more,
+});
 
-export const value = <T>(valueName: string, description: string, parse: (value: string, name: string) => T, more: { hidden?: boolean } = {}): Value<T> =>
-  ({ kind: 'value', valueName, description, parse, ...more });
+export const value = <T>(
+  valueName: string,
+  description: string,
+  parse: (value: string, name: string) => T,
+  more: { hidden?: boolean } = {},
+): Value<T> => ({ kind: 'value', valueName, description, parse, ...more });
 
-export const optionalValue = <T>(valueName: string, description: string, parse: (value: string, name: string) => T): Value<T | true> =>
-  ({ kind: 'value', valueName, description, parse, optional: true });
+export const optionalValue = <T>(
+  valueName: string,
+  description: string,
+  parse: (value: string, name: string) => T,
+): Value<T | true> => ({ kind: 'value', valueName, description, parse, optional: true });
 
 /** The option a declaration's key stands for: dryRun is --dry-run. */
 export const optionName = (key: string): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
@@ -47,11 +58,17 @@ const helpCommand = (mode: string): string => (mode ? `ssh-doctor ${mode} --help
  * Reads the option at argv[i] (`--name`, `--name value`, `--name=value`) into `into` and returns
  * the index of the argument after it.
  */
-export function takeOption<S extends Options>(mode: string, options: S, argv: readonly string[], i: number, into: Partial<Parsed<S>>): number {
+export function takeOption<S extends Options>(
+  mode: string,
+  options: S,
+  argv: readonly string[],
+  i: number,
+  into: Partial<Parsed<S>>,
+): number {
   const arg = assertClean('An argument', argv[i]!);
   const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
   const name = eq > 0 ? arg.slice(0, eq) : arg;
-  const key = Object.keys(options).find((k) => optionName(k) === name) as keyof S & string | undefined;
+  const key = Object.keys(options).find((k) => optionName(k) === name) as (keyof S & string) | undefined;
   if (key === undefined) throw unknown(mode, options, name);
   const o = options[key]!;
   const set = (v: unknown) => ((into as Record<string, unknown>)[key] = v);
@@ -71,7 +88,12 @@ export function takeOption<S extends Options>(mode: string, options: S, argv: re
 }
 
 /** A mode's whole command line: its options, and the words that are not options (after `--` too). */
-export function parseOptions<S extends Options>(mode: string, options: S, argv: readonly string[], maxOperands = 0): { options: Parsed<S>; operands: string[] } {
+export function parseOptions<S extends Options>(
+  mode: string,
+  options: S,
+  argv: readonly string[],
+  maxOperands = 0,
+): { options: Parsed<S>; operands: string[] } {
   const into: Partial<Parsed<S>> = {};
   const operands: string[] = [];
   for (let i = 0; i < argv.length; ) {
@@ -87,7 +109,8 @@ export function parseOptions<S extends Options>(mode: string, options: S, argv: 
     }
   }
   const extra = operands[maxOperands];
-  if (extra !== undefined) throw new UsageError(`Unexpected argument "${extra}" for "${mode}" (see ${helpCommand(mode)}).`);
+  if (extra !== undefined)
+    throw new UsageError(`Unexpected argument "${extra}" for "${mode}" (see ${helpCommand(mode)}).`);
   for (const [k, o] of Object.entries(options)) if (o.kind === 'flag') (into as Record<string, unknown>)[k] ??= false;
   return { options: into as Parsed<S>, operands };
 }
@@ -98,16 +121,29 @@ function unknown(mode: string, options: Options, arg: string): UsageError {
   // A single dash: someone used to short options. Name the long one when it is plain which.
   const letters = arg.slice(1);
   const names = Object.keys(options).map(optionName);
-  const meant = names.includes(`--${letters}`) ? [`--${letters}`] : letters.length === 1 ? names.filter((n) => n.startsWith(`--${letters}`)) : [];
-  const what = letters.length === 1 && SSH_FLAGS.has(letters) ? `${arg} is an ssh option` : `Unknown option ${arg}${where}`;
-  return new UsageError(`${what}; ssh-doctor's own options are long: ${meant.length === 1 ? meant[0] : `see ${helpCommand(mode)}`}.`);
+  const meant = names.includes(`--${letters}`)
+    ? [`--${letters}`]
+    : letters.length === 1
+      ? names.filter((n) => n.startsWith(`--${letters}`))
+      : [];
+  const what =
+    letters.length === 1 && SSH_FLAGS.has(letters) ? `${arg} is an ssh option` : `Unknown option ${arg}${where}`;
+  return new UsageError(
+    `${what}; ssh-doctor's own options are long: ${meant.length === 1 ? meant[0] : `see ${helpCommand(mode)}`}.`,
+  );
 }
 
 /** The options part of --help, in declaration order, within 100 columns. */
 export function renderOptions(options: Options): string {
   const rows = Object.entries(options)
     .filter(([, o]) => !o.hidden)
-    .map(([k, o]) => [o.kind === 'flag' ? optionName(k) : `${optionName(k)} ${o.optional ? `[${o.valueName}]` : o.valueName}`, o.description] as const);
+    .map(
+      ([k, o]) =>
+        [
+          o.kind === 'flag' ? optionName(k) : `${optionName(k)} ${o.optional ? `[${o.valueName}]` : o.valueName}`,
+          o.description,
+        ] as const,
+    );
   const column = Math.min(22, Math.max(...rows.map(([label]) => label.length))) + 2;
   const indent = ' '.repeat(column + 2);
   return rows

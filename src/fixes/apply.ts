@@ -41,7 +41,14 @@ export async function applyFix(fix: Fix, opts: ApplyOptions = {}): Promise<Apply
   const id = opts.journalId ?? randomUUID().slice(0, 8);
   const backups = opts.backups ?? fix.commands.filter((c) => c[0] === 'cp').map((c) => c[c.length - 1]!);
   const entry: JournalEntry = {
-    id, at: new Date().toISOString(), fixId: fix.id, title: fix.title, commands: fix.commands, undo: fix.undo, backups, status: 'pending',
+    id,
+    at: new Date().toISOString(),
+    fixId: fix.id,
+    title: fix.title,
+    commands: fix.commands,
+    undo: fix.undo,
+    backups,
+    status: 'pending',
     ...opts.journal,
   };
   // Before anything changes: if ssh-doctor is killed from here on, undo and the rollback timer
@@ -69,7 +76,9 @@ export async function applyFix(fix: Fix, opts: ApplyOptions = {}): Promise<Apply
     log.push(`  failed: ${r.missing ? `${c[0]} is not installed` : r.stderr.trim() || `exit ${r.exitCode}`}`);
     for (const rc of opts.recover?.(i) ?? []) {
       const rr = await exec(rc, { timeoutMs: opts.timeoutMs ?? 30_000 });
-      log.push(`  put back: $ ${formatCommand(rc)}${rr.exitCode === 0 ? '' : `  (failed: ${rr.stderr.trim() || `exit ${rr.exitCode}`})`}`);
+      log.push(
+        `  put back: $ ${formatCommand(rc)}${rr.exitCode === 0 ? '' : `  (failed: ${rr.stderr.trim() || `exit ${rr.exitCode}`})`}`,
+      );
       recovered.push(rc);
     }
     break;

@@ -58,16 +58,31 @@ export interface JournaledObject {
 /** The entry that keeps a change armed with an automatic rollback (confirmed from a new connection). */
 export function confirmationOf(entry: JournalEntry, at = new Date()): JournalEntry {
   return {
-    id: `${entry.id}-c`, at: at.toISOString(), fixId: entry.fixId, title: `Confirmed: ${entry.title}`,
-    commands: [], undo: entry.undo, backups: [], status: 'confirmed', undoes: entry.id, ...(entry.via ? { via: entry.via } : {}),
+    id: `${entry.id}-c`,
+    at: at.toISOString(),
+    fixId: entry.fixId,
+    title: `Confirmed: ${entry.title}`,
+    commands: [],
+    undo: entry.undo,
+    backups: [],
+    status: 'confirmed',
+    undoes: entry.id,
+    ...(entry.via ? { via: entry.via } : {}),
   };
 }
 
 /** The entry recording that a rollback timer took the change back (so undo no longer offers it). */
 export function rolledBackBy(entry: JournalEntry, by: string, at = new Date()): JournalEntry {
   return {
-    id: `${entry.id}-u`, at: at.toISOString(), fixId: entry.fixId, title: `Rolled back by ${by}: ${entry.title}`,
-    commands: typeof entry.undo === 'string' ? [] : entry.undo, undo: entry.commands.slice(), backups: [], status: 'rolled-back', undoes: entry.id,
+    id: `${entry.id}-u`,
+    at: at.toISOString(),
+    fixId: entry.fixId,
+    title: `Rolled back by ${by}: ${entry.title}`,
+    commands: typeof entry.undo === 'string' ? [] : entry.undo,
+    undo: entry.commands.slice(),
+    backups: [],
+    status: 'rolled-back',
+    undoes: entry.id,
     ...(entry.via ? { via: entry.via } : {}),
   };
 }

@@ -27,7 +27,10 @@ const describeOwner = (uid: number, names: (uid: number) => string | undefined) 
  * non-blocking and without becoming our terminal, so a FIFO or device planted there cannot stall
  * or affect us; nothing is read from it.
  */
-export function openNoUserLinks(path: string, names: (uid: number) => string | undefined = () => undefined): OpenResult {
+export function openNoUserLinks(
+  path: string,
+  names: (uid: number) => string | undefined = () => undefined,
+): OpenResult {
   if (!path.startsWith('/')) return { refused: `${path} is not an absolute path` };
   let dir = openSync('/', O_RDONLY | O_DIRECTORY);
   const todo = path.split('/').filter(Boolean);
@@ -54,7 +57,10 @@ export function openNoUserLinks(path: string, names: (uid: number) => string | u
           throw e;
         }
         const target = readlinkSync(at);
-        if (link.uid !== 0) return { refused: `${here} is a symlink owned by ${describeOwner(link.uid, names)} (to ${target}); ssh-doctor does not follow links that users control` };
+        if (link.uid !== 0)
+          return {
+            refused: `${here} is a symlink owned by ${describeOwner(link.uid, names)} (to ${target}); ssh-doctor does not follow links that users control`,
+          };
         if (++links > MAX_LINKS) return { refused: `${here}: too many levels of symbolic links` };
         todo.unshift(...target.split('/').filter(Boolean));
         if (target.startsWith('/')) {

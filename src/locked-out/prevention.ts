@@ -36,7 +36,11 @@ export function preventionAdvice(p: PreventionInput): Finding[] {
         : `Create a second key kept apart from your daily one, and add it to ${p.user}'s authorized_keys.`,
       evidence: [
         // "<host>" is a placeholder to edit, glued to the quoted "user@" word.
-        pasteStep('Once in: ', ['ssh-copy-id', '-i', `${p.backupKeyPath}.pub`, '-p', String(p.port), `${p.user}@`], '<host>'),
+        pasteStep(
+          'Once in: ',
+          ['ssh-copy-id', '-i', `${p.backupKeyPath}.pub`, '-p', String(p.port), `${p.user}@`],
+          '<host>',
+        ),
         'Keep a copy of the private key offline (a password manager or a USB stick).',
       ],
       ...(p.backupKeyExists
@@ -45,7 +49,9 @@ export function preventionAdvice(p: PreventionInput): Finding[] {
             fix: {
               id: 'create-backup-key',
               title: `Create the backup key ${p.backupKeyPath}`,
-              commands: [['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', 'ssh-doctor rescue key', '-f', p.backupKeyPath]],
+              commands: [
+                ['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', 'ssh-doctor rescue key', '-f', p.backupKeyPath],
+              ],
               risk: 'Low: a new key file on this machine; it has no passphrase, so add one (ssh-keygen -p -f FILE) or keep it offline.',
               undo: [['rm', '-f', p.backupKeyPath, `${p.backupKeyPath}.pub`]],
             },
@@ -54,7 +60,8 @@ export function preventionAdvice(p: PreventionInput): Finding[] {
     {
       id: 'prevent-keep-session',
       severity: 'info',
-      summary: 'Keep one SSH session open while you change firewalls or sshd, and test with a second one before closing it.',
+      summary:
+        'Keep one SSH session open while you change firewalls or sshd, and test with a second one before closing it.',
       evidence: [
         'A firewall change with automatic rollback: iptables-apply (reverts unless you confirm from a new connection).',
         'Or schedule the undo before the change: echo "ufw disable" | at now + 5 minutes (cancel with atrm once a new login works).',

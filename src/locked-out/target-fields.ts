@@ -14,16 +14,29 @@ export interface TargetField {
 }
 
 const PROVIDER_FIELDS: Partial<Record<ProviderId, readonly TargetField[]>> = {
-  aws: [{ key: 'instance', label: 'Instance id (i-…)' }, { key: 'region', label: 'Region (empty: the CLI default)', optional: true }],
-  gcp: [{ key: 'instance', label: 'VM name' }, { key: 'zone', label: 'Zone (empty: the gcloud default)', optional: true }, { key: 'project', label: 'Project (empty: the gcloud default)', optional: true }],
-  azure: [{ key: 'resourceGroup', label: 'Resource group' }, { key: 'instance', label: 'VM name' }],
+  aws: [
+    { key: 'instance', label: 'Instance id (i-…)' },
+    { key: 'region', label: 'Region (empty: the CLI default)', optional: true },
+  ],
+  gcp: [
+    { key: 'instance', label: 'VM name' },
+    { key: 'zone', label: 'Zone (empty: the gcloud default)', optional: true },
+    { key: 'project', label: 'Project (empty: the gcloud default)', optional: true },
+  ],
+  azure: [
+    { key: 'resourceGroup', label: 'Resource group' },
+    { key: 'instance', label: 'VM name' },
+  ],
   digitalocean: [{ key: 'instance', label: 'Droplet id' }],
   hetzner: [{ key: 'instance', label: 'Server name or id' }],
 };
 
 /** The provider's own questions, then the user's address (the firewall check needs it). */
 export function targetFields(provider: ProviderId): readonly TargetField[] {
-  return [...(PROVIDER_FIELDS[provider] ?? []), { key: 'myIp', label: 'Your public IP address (as your browser or router shows it)' }];
+  return [
+    ...(PROVIDER_FIELDS[provider] ?? []),
+    { key: 'myIp', label: 'Your public IP address (as your browser or router shows it)' },
+  ];
 }
 
 /** One sentence saying what is wrong with a non-empty answer, or undefined when it is fine. */

@@ -3,7 +3,13 @@
 // this one rule, so neither lets through a value a CLI would read as an option.
 export type TargetKey = 'instance' | 'region' | 'zone' | 'project' | 'resourceGroup';
 
-const NAMES: Record<TargetKey, string> = { instance: 'instance id or name', region: 'region', zone: 'zone', project: 'project', resourceGroup: 'resource group' };
+const NAMES: Record<TargetKey, string> = {
+  instance: 'instance id or name',
+  region: 'region',
+  zone: 'zone',
+  project: 'project',
+  resourceGroup: 'resource group',
+};
 
 /** One sentence saying what is wrong with the value, or undefined when it is fine. */
 export function targetValueProblem(key: TargetKey, value: string): string | undefined {

@@ -26,7 +26,11 @@ export interface Collected {
 
 export async function collectFacts(exec: Exec, target: { user: string; port: number }): Promise<Collected> {
   const probes: ProbeRecord[] = [];
-  const timed = async <T>(id: string, f: () => Promise<T>, judge: (x: T) => { status: ProbeStatus; detail: string }): Promise<T> => {
+  const timed = async <T>(
+    id: string,
+    f: () => Promise<T>,
+    judge: (x: T) => { status: ProbeStatus; detail: string },
+  ): Promise<T> => {
     const t0 = Date.now();
     const x = await f();
     probes.push({ id, durationMs: Date.now() - t0, ...judge(x) });
@@ -35,46 +39,162 @@ export async function collectFacts(exec: Exec, target: { user: string; port: num
   const idr = await exec(['id', '-u']);
   const facts: ServerFacts = { target, root: idr.stdout.trim() === '0' };
 
-  facts.sshd = await timed('sshd', () => probeSshdBinary(exec), (x) =>
-    isUnknown(x) ? unk(x) : x.path ? { status: 'ok', detail: `${x.path}${x.version ? ` (${x.version.split(',')[0]})` : ''}` } : { status: 'fail', detail: 'sshd is not installed' });
+  facts.sshd = await timed(
+    'sshd',
+    () => probeSshdBinary(exec),
+    (x) =>
+      isUnknown(x)
+        ? unk(x)
+        : x.path
+          ? { status: 'ok', detail: `${x.path}${x.version ? ` (${x.version.split(',')[0]})` : ''}` }
+          : { status: 'fail', detail: 'sshd is not installed' },
+  );
   const sshdPath = known(facts.sshd)?.path;
   // Before sshd -t/-T run: they are sshd processes too, for a moment.
-  const processes = await timed('running', () => probeProcesses(exec), (x) => (isUnknown(x) ? unk(x) : x.pids.length ? { status: 'ok', detail: `sshd pid ${x.pids.join(', ')}` } : { status: 'fail', detail: 'no sshd process' }));
+  const processes = await timed(
+    'running',
+    () => probeProcesses(exec),
+    (x) =>
+      isUnknown(x)
+        ? unk(x)
+        : x.pids.length
+          ? { status: 'ok', detail: `sshd pid ${x.pids.join(', ')}` }
+          : { status: 'fail', detail: 'no sshd process' },
+  );
 
-  const [init, configTest, effective, listeners, localAddresses, firewall, privsep, user, nologin, logs] = await Promise.all([
-    timed('init', () => probeInit(exec), (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.system}${x.service ? ` (${x.service})` : ''}` })),
-    sshdPath ? timed('config-test', () => asUser(facts.root, probeConfigTest(exec, sshdPath)), (x) => (isUnknown(x) ? unk(x) : x.ok ? { status: 'ok', detail: 'sshd -t: configuration loads' } : { status: 'fail', detail: x.raw[0] ?? 'sshd -t failed' })) : undefined,
-    sshdPath ? timed('effective', () => asUser(facts.root, probeEffective(exec, sshdPath, target.user)), (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `sshd -T: port ${(x.config.port ?? []).join(',')}` })) : undefined,
-    timed('listeners', () => probeListeners(exec), (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.sockets.length} listening TCP sockets (${x.source})` })),
-    timed('addresses', () => probeLocalAddresses(exec), (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: x.join(', ') })),
-    timed('firewall', () => probeFirewalls(exec, target.port, facts.root), (x) => {
-      const b = x.find((l) => l.state === 'blocks');
-      if (b) return { status: 'fail', detail: `${b.name} blocks port ${target.port}` };
-      const u = x.filter((l) => l.state === 'unknown');
-      return u.length ? { status: 'unknown', detail: u.map((l) => `${l.name}: ${l.detail}`).join('; ') } : { status: 'ok', detail: x.map((l) => `${l.name} ${l.state}`).join(', ') };
-    }),
-    timed('privsep', () => probePrivsep(exec), (x) => (isUnknown(x) ? unk(x) : x.exists ? { status: 'ok', detail: `${x.path} exists` } : { status: 'fail', detail: `${x.path} is missing` })),
-    timed('user', () => probeUser(exec, target.user), (x) => (isUnknown(x) ? unk(x) : x.exists ? { status: 'ok', detail: `${x.name} uid ${x.uid} home ${x.home}` } : { status: 'fail', detail: `no account ${x.name}` })),
-    timed('nologin', () => probeNologin(exec), (x) => (isUnknown(x) ? unk(x) : x.exists ? { status: 'fail', detail: `${x.path} exists` } : { status: 'ok', detail: 'no /etc/nologin' })),
-    timed('logs', () => probeLogs(exec, target.user), (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.lines.length} explaining lines in ${x.source}` })),
-  ]);
-  Object.assign(facts, { processes, init, listeners, localAddresses, firewall, privsepDir: privsep, user, nologin, logs });
+  const [init, configTest, effective, listeners, localAddresses, firewall, privsep, user, nologin, logs] =
+    await Promise.all([
+      timed(
+        'init',
+        () => probeInit(exec),
+        (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.system}${x.service ? ` (${x.service})` : ''}` }),
+      ),
+      sshdPath
+        ? timed(
+            'config-test',
+            () => asUser(facts.root, probeConfigTest(exec, sshdPath)),
+            (x) =>
+              isUnknown(x)
+                ? unk(x)
+                : x.ok
+                  ? { status: 'ok', detail: 'sshd -t: configuration loads' }
+                  : { status: 'fail', detail: x.raw[0] ?? 'sshd -t failed' },
+          )
+        : undefined,
+      sshdPath
+        ? timed(
+            'effective',
+            () => asUser(facts.root, probeEffective(exec, sshdPath, target.user)),
+            (x) =>
+              isUnknown(x) ? unk(x) : { status: 'ok', detail: `sshd -T: port ${(x.config.port ?? []).join(',')}` },
+          )
+        : undefined,
+      timed(
+        'listeners',
+        () => probeListeners(exec),
+        (x) =>
+          isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.sockets.length} listening TCP sockets (${x.source})` },
+      ),
+      timed(
+        'addresses',
+        () => probeLocalAddresses(exec),
+        (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: x.join(', ') }),
+      ),
+      timed(
+        'firewall',
+        () => probeFirewalls(exec, target.port, facts.root),
+        (x) => {
+          const b = x.find((l) => l.state === 'blocks');
+          if (b) return { status: 'fail', detail: `${b.name} blocks port ${target.port}` };
+          const u = x.filter((l) => l.state === 'unknown');
+          return u.length
+            ? { status: 'unknown', detail: u.map((l) => `${l.name}: ${l.detail}`).join('; ') }
+            : { status: 'ok', detail: x.map((l) => `${l.name} ${l.state}`).join(', ') };
+        },
+      ),
+      timed(
+        'privsep',
+        () => probePrivsep(exec),
+        (x) =>
+          isUnknown(x)
+            ? unk(x)
+            : x.exists
+              ? { status: 'ok', detail: `${x.path} exists` }
+              : { status: 'fail', detail: `${x.path} is missing` },
+      ),
+      timed(
+        'user',
+        () => probeUser(exec, target.user),
+        (x) =>
+          isUnknown(x)
+            ? unk(x)
+            : x.exists
+              ? { status: 'ok', detail: `${x.name} uid ${x.uid} home ${x.home}` }
+              : { status: 'fail', detail: `no account ${x.name}` },
+      ),
+      timed(
+        'nologin',
+        () => probeNologin(exec),
+        (x) =>
+          isUnknown(x)
+            ? unk(x)
+            : x.exists
+              ? { status: 'fail', detail: `${x.path} exists` }
+              : { status: 'ok', detail: 'no /etc/nologin' },
+      ),
+      timed(
+        'logs',
+        () => probeLogs(exec, target.user),
+        (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.lines.length} explaining lines in ${x.source}` }),
+      ),
+    ]);
+  Object.assign(facts, {
+    processes,
+    init,
+    listeners,
+    localAddresses,
+    firewall,
+    privsepDir: privsep,
+    user,
+    nologin,
+    logs,
+  });
   if (configTest) facts.configTest = configTest;
   if (effective) facts.effective = effective;
 
   const eff = known(facts.effective);
   const test = known(facts.configTest);
   // Host keys: sshd -T names them; when it cannot run (no usable key), sshd -t's complaints do.
-  const keyPaths = eff?.config.hostkey ?? [...new Set([...(test?.hostKeyErrors.map((e) => e.path) ?? []), ...DEFAULT_HOST_KEYS])];
+  const keyPaths = eff?.config.hostkey ?? [
+    ...new Set([...(test?.hostKeyErrors.map((e) => e.path) ?? []), ...DEFAULT_HOST_KEYS]),
+  ];
   const u = known(facts.user);
   const [hostKeys, authFiles] = await Promise.all([
-    timed('host-keys', () => probeHostKeys(exec, keyPaths), (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.keys.filter((k) => k.exists).length} of ${x.keys.length} host keys exist` })),
-    u?.exists ? timed('auth-files', () => probeAuthFiles(exec, u, eff, facts.root), (x) => {
-      if (isUnknown(x)) return unk(x);
-      const found = `${x.authorizedKeys.filter((f) => f.exists).length} authorized_keys file(s)`;
-      // Permissions were judged, but a key count is missing: not "ok".
-      return x.unread?.length ? { status: 'unknown', detail: `${found}; not read: ${x.unread.map((r) => `${r.path} (${r.why})`).join('; ')}` } : { status: 'ok', detail: found };
-    }) : undefined,
+    timed(
+      'host-keys',
+      () => probeHostKeys(exec, keyPaths),
+      (x) =>
+        isUnknown(x)
+          ? unk(x)
+          : { status: 'ok', detail: `${x.keys.filter((k) => k.exists).length} of ${x.keys.length} host keys exist` },
+    ),
+    u?.exists
+      ? timed(
+          'auth-files',
+          () => probeAuthFiles(exec, u, eff, facts.root),
+          (x) => {
+            if (isUnknown(x)) return unk(x);
+            const found = `${x.authorizedKeys.filter((f) => f.exists).length} authorized_keys file(s)`;
+            // Permissions were judged, but a key count is missing: not "ok".
+            return x.unread?.length
+              ? {
+                  status: 'unknown',
+                  detail: `${found}; not read: ${x.unread.map((r) => `${r.path} (${r.why})`).join('; ')}`,
+                }
+              : { status: 'ok', detail: found };
+          },
+        )
+      : undefined,
   ]);
   facts.hostKeys = hostKeys;
   if (authFiles) facts.authFiles = authFiles;
@@ -92,17 +212,34 @@ function unk(x: { unknown: string; needsRoot?: boolean }): { status: ProbeStatus
   return { status: 'unknown', detail: x.needsRoot ? `${x.unknown} (needs root)` : x.unknown };
 }
 
-const FIREWALL_TOOLS: Record<FirewallLayer['name'], string> = { ufw: 'ufw', firewalld: 'firewall-cmd', iptables: 'iptables', ip6tables: 'ip6tables', nftables: 'nft' };
+const FIREWALL_TOOLS: Record<FirewallLayer['name'], string> = {
+  ufw: 'ufw',
+  firewalld: 'firewall-cmd',
+  iptables: 'iptables',
+  ip6tables: 'ip6tables',
+  nftables: 'nft',
+};
 
 async function probeFirewalls(exec: Exec, port: number, root: boolean): Promise<FirewallLayer[]> {
-  const layers = await Promise.all([probeUfw(exec, port), probeFirewalld(exec, port), probeIptables(exec, 'iptables', port), probeIptables(exec, 'ip6tables', port), probeNftables(exec, port)]);
+  const layers = await Promise.all([
+    probeUfw(exec, port),
+    probeFirewalld(exec, port),
+    probeIptables(exec, 'iptables', port),
+    probeIptables(exec, 'ip6tables', port),
+    probeNftables(exec, port),
+  ]);
   if (!root) {
     // A normal user's PATH often lacks /usr/sbin: "not installed" may only mean "not on PATH".
     const absent = layers.filter((l) => l.state === 'absent');
-    const st = await statPaths(exec, absent.flatMap((l) => [`/usr/sbin/${FIREWALL_TOOLS[l.name]}`, `/sbin/${FIREWALL_TOOLS[l.name]}`]));
-    const there = typeof st === 'string' ? [] : st.filter((s) => s.exists).map((s) => s.path.slice(s.path.lastIndexOf('/') + 1));
+    const st = await statPaths(
+      exec,
+      absent.flatMap((l) => [`/usr/sbin/${FIREWALL_TOOLS[l.name]}`, `/sbin/${FIREWALL_TOOLS[l.name]}`]),
+    );
+    const there =
+      typeof st === 'string' ? [] : st.filter((s) => s.exists).map((s) => s.path.slice(s.path.lastIndexOf('/') + 1));
     for (const l of absent) {
-      if (there.includes(FIREWALL_TOOLS[l.name])) Object.assign(l, { state: 'unknown', detail: `${FIREWALL_TOOLS[l.name]} needs root`, needsRoot: true });
+      if (there.includes(FIREWALL_TOOLS[l.name]))
+        Object.assign(l, { state: 'unknown', detail: `${FIREWALL_TOOLS[l.name]} needs root`, needsRoot: true });
     }
   }
   return attributeManaged(layers);
@@ -116,9 +253,18 @@ export function attributeManaged(layers: FirewallLayer[]): FirewallLayer[] {
   const active = (n: string) => layers.some((l) => l.name === n && (l.state === 'accepts' || l.state === 'blocks'));
   return layers.map((l) => {
     const chain = l.where?.chain ?? '';
-    if ((l.name === 'iptables' || l.name === 'ip6tables') && active('ufw') && (chain.startsWith('ufw') || l.rule?.startsWith('policy'))) return { ...l, managedBy: 'ufw' };
-    if (active('firewalld') && ((l.name === 'nftables' && l.where?.table === 'firewalld') || ((l.name === 'iptables' || l.name === 'ip6tables') && l.rule?.startsWith('policy')))) return { ...l, managedBy: 'firewalld' };
+    if (
+      (l.name === 'iptables' || l.name === 'ip6tables') &&
+      active('ufw') &&
+      (chain.startsWith('ufw') || l.rule?.startsWith('policy'))
+    )
+      return { ...l, managedBy: 'ufw' };
+    if (
+      active('firewalld') &&
+      ((l.name === 'nftables' && l.where?.table === 'firewalld') ||
+        ((l.name === 'iptables' || l.name === 'ip6tables') && l.rule?.startsWith('policy')))
+    )
+      return { ...l, managedBy: 'firewalld' };
     return l;
   });
 }
-

@@ -5,7 +5,10 @@ import type { Command } from '../report.js';
 import { run, type RunResult } from '../run.js';
 
 /** maxBytes caps each output stream (run.ts's default when absent), here or on the --via host. */
-export type Exec = (cmd: Command, opts?: { timeoutMs?: number; input?: string; maxBytes?: number }) => Promise<RunResult>;
+export type Exec = (
+  cmd: Command,
+  opts?: { timeoutMs?: number; input?: string; maxBytes?: number },
+) => Promise<RunResult>;
 
 /** Default bound for one probe command: a hung tool degrades one probe, not the run. */
 export const PROBE_TIMEOUT_MS = 4000;
@@ -20,17 +23,26 @@ export const RULESET_MAX_BYTES = 64 * MiB;
 export const ACCOUNTS_MAX_BYTES = 32 * MiB;
 
 export const localExec: Exec = (cmd, opts = {}) =>
-  run(cmd, { timeoutMs: opts.timeoutMs ?? PROBE_TIMEOUT_MS, input: opts.input, maxBytes: opts.maxBytes, env: { ...process.env, LC_ALL: 'C' } });
+  run(cmd, {
+    timeoutMs: opts.timeoutMs ?? PROBE_TIMEOUT_MS,
+    input: opts.input,
+    maxBytes: opts.maxBytes,
+    env: { ...process.env, LC_ALL: 'C' },
+  });
 
 /** Why a command gave no usable answer, in one line; undefined when it ran. */
 export function failure(r: RunResult, cmd: Command): string | undefined {
   if (r.missing) return `${cmd[0]} is not installed`;
-  if (r.truncated) return `${cmd.join(' ')} printed more than ${formatBytes(r.truncated.maxBytes)} on ${r.truncated.stream}; stopped reading it`;
+  if (r.truncated)
+    return `${cmd.join(' ')} printed more than ${formatBytes(r.truncated.maxBytes)} on ${r.truncated.stream}; stopped reading it`;
   if (r.timedOut) return `${cmd.join(' ')} did not answer within ${Math.round(r.durationMs / 1000)} s`;
   return undefined;
 }
 
 /** Lines of text, without the empty tail. */
 export function lines(text: string): string[] {
-  return text.split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '');
+  return text
+    .split('\n')
+    .map((l) => l.replace(/\r$/, ''))
+    .filter((l) => l.trim() !== '');
 }

@@ -1,6 +1,15 @@
 // Facts → findings. Pure: no I/O, no clock. The locked-out console kit calls this too.
 import type { Finding, Fix, Severity } from '../report.js';
-import { isUnknown, known, type EffectiveConfig, type FileStat, type Listener, type Maybe, type ServerFacts, type UserFacts } from './facts.js';
+import {
+  isUnknown,
+  known,
+  type EffectiveConfig,
+  type FileStat,
+  type Listener,
+  type Maybe,
+  type ServerFacts,
+  type UserFacts,
+} from './facts.js';
 import { groupWriteRuleFor, insecureReason, walkedDirs } from './strict-modes.js';
 import { formatMode as octal } from '../report.js';
 import { formatBytes } from '../bytes.js';
@@ -55,17 +64,27 @@ type Rated = Exclude<ServerFindingId, OneSeverity>;
 
 export function serverFindings(facts: ServerFacts, opts: FindingOptions = {}): Finding[] {
   const out: Finding[] = [];
-  const add = ((id: ServerFindingId, ...found: [string, string[], string[]?] | [Severity, string, string[], string[]?]) => {
+  const add = ((
+    id: ServerFindingId,
+    ...found: [string, string[], string[]?] | [Severity, string, string[], string[]?]
+  ) => {
     const listed = SERVER_FINDINGS[id].severity;
     // Add's overloads pass a severity exactly when the registry lists more than one.
-    const [severity, summary, evidence, steps] = (typeof listed === 'string' ? [listed, ...found] : found) as [Severity, string, string[], string[]?];
+    const [severity, summary, evidence, steps] = (typeof listed === 'string' ? [listed, ...found] : found) as [
+      Severity,
+      string,
+      string[],
+      string[]?,
+    ];
     const fix = opts.proposeFix?.(id, facts);
     const next = [...(steps ?? []), ...(opts.moreSteps?.(id, facts) ?? [])];
     out.push({ id, severity, summary, evidence, ...(next.length ? { next } : {}), ...(fix ? { fix } : {}) });
   }) as Add;
   const sshd = known(facts.sshd);
   if (sshd && !sshd.path) {
-    add('sshd-not-installed', 'The OpenSSH server (sshd) is not installed.', ['no sshd binary in /usr/sbin, /usr/local/sbin or PATH']);
+    add('sshd-not-installed', 'The OpenSSH server (sshd) is not installed.', [
+      'no sshd binary in /usr/sbin, /usr/local/sbin or PATH',
+    ]);
     return out; // nothing else about sshd can be known
   }
   daemon(facts, add);
@@ -92,7 +111,13 @@ const LOGIN_HANGS_BYTES = 4 * 1024 ** 3;
  */
 interface Add {
   (id: OneSeverity, summary: string, evidence: string[], next?: string[]): void;
-  <Id extends Rated>(id: Id, severity: SeverityOf<Id>[number], summary: string, evidence: string[], next?: string[]): void;
+  <Id extends Rated>(
+    id: Id,
+    severity: SeverityOf<Id>[number],
+    summary: string,
+    evidence: string[],
+    next?: string[],
+  ): void;
 }
 
 function daemon(facts: ServerFacts, add: Add): void {
@@ -104,8 +129,11 @@ function daemon(facts: ServerFacts, add: Add): void {
   if (test && !test.ok && test.errors.length > 0) {
     const first = test.errors[0]!;
     const where = first.file ? `${first.file}${first.line ? ` line ${first.line}` : ''}` : 'the configuration';
-    add('sshd-config-invalid', `sshd -t rejects ${where}: sshd will not start or reload.`,
-      test.errors.map((e) => (e.file ? `${e.file}:${e.line ?? '?'}: ${e.message}` : e.message)));
+    add(
+      'sshd-config-invalid',
+      `sshd -t rejects ${where}: sshd will not start or reload.`,
+      test.errors.map((e) => (e.file ? `${e.file}:${e.line ?? '?'}: ${e.message}` : e.message)),
+    );
   }
   // After the config error: fixes are offered in this order, and sshd cannot start until it loads.
   // Socket activation: systemd listens and starts sshd on the first connection.
@@ -116,8 +144,11 @@ function daemon(facts: ServerFacts, add: Add): void {
     ]);
   }
   if ((priv && !priv.exists) || test?.privsepMissing) {
-    add('privsep-dir-missing', `The privilege separation directory ${priv?.path ?? '/run/sshd'} is missing: sshd refuses to start.`,
-      [test?.privsepMissing ?? `${priv?.path ?? '/run/sshd'} does not exist`]);
+    add(
+      'privsep-dir-missing',
+      `The privilege separation directory ${priv?.path ?? '/run/sshd'} is missing: sshd refuses to start.`,
+      [test?.privsepMissing ?? `${priv?.path ?? '/run/sshd'} does not exist`],
+    );
   }
   hostKeys(facts, add);
 }
@@ -132,17 +163,31 @@ function hostKeys(facts: ServerFacts, add: Add): void {
   const usable = hk.keys.length - tooOpen.length - missing.length;
   const sev: Severity = usable > 0 ? 'warning' : 'error';
   const consequence = usable > 0 ? 'sshd skips it' : 'sshd has no usable host key and refuses to start';
-  const testLines = (paths: string[]) => (test?.hostKeyErrors ?? []).filter((e) => paths.includes(e.path)).map((e) => e.message);
+  const testLines = (paths: string[]) =>
+    (test?.hostKeyErrors ?? []).filter((e) => paths.includes(e.path)).map((e) => e.message);
   if (tooOpen.length > 0) {
-    add('host-key-permissions', sev, `Host key ${tooOpen.map((k) => k.path).join(', ')} is readable by others: ${consequence}.`, [
-      ...tooOpen.map((k) => `${k.path}: mode ${octal(k.mode!)} owner ${k.owner ?? k.uid}:${k.group ?? k.gid} (sshd requires no group/other access, e.g. 0600 root)`),
-      ...testLines(tooOpen.map((k) => k.path)),
-    ]);
+    add(
+      'host-key-permissions',
+      sev,
+      `Host key ${tooOpen.map((k) => k.path).join(', ')} is readable by others: ${consequence}.`,
+      [
+        ...tooOpen.map(
+          (k) =>
+            `${k.path}: mode ${octal(k.mode!)} owner ${k.owner ?? k.uid}:${k.group ?? k.gid} (sshd requires no group/other access, e.g. 0600 root)`,
+        ),
+        ...testLines(tooOpen.map((k) => k.path)),
+      ],
+    );
   }
   if (missing.length > 0 && (usable === 0 || missing.length < hk.keys.length)) {
-    add('host-keys-missing', usable > 0 ? 'warning' : 'error',
-      usable > 0 ? `Host key ${missing.map((k) => k.path).join(', ')} is missing.` : 'No host key exists: sshd refuses to start.',
-      [...missing.map((k) => `${k.path} does not exist`), ...testLines(missing.map((k) => k.path))]);
+    add(
+      'host-keys-missing',
+      usable > 0 ? 'warning' : 'error',
+      usable > 0
+        ? `Host key ${missing.map((k) => k.path).join(', ')} is missing.`
+        : 'No host key exists: sshd refuses to start.',
+      [...missing.map((k) => `${k.path} does not exist`), ...testLines(missing.map((k) => k.path))],
+    );
   }
 }
 
@@ -162,37 +207,57 @@ function network(facts: ServerFacts, add: Add): void {
   const eff = known(facts.effective);
   // Under socket activation the listening socket is systemd's (pid 1), on sshd's behalf.
   const socketActivated = known(facts.init)?.socket === true;
-  const forSshd = (s: Listener) => s.process === 'sshd' || (s.pid !== undefined && procs?.pids.includes(s.pid)) || (socketActivated && s.process === 'systemd');
+  const forSshd = (s: Listener) =>
+    s.process === 'sshd' ||
+    (s.pid !== undefined && procs?.pids.includes(s.pid)) ||
+    (socketActivated && s.process === 'systemd');
   const sshdSockets = ls?.sockets.filter(forSshd) ?? [];
   const onPort = sshdSockets.filter((s) => s.port === port);
   const other = ls?.sockets.find((s) => s.port === port && s.process !== undefined && !forSshd(s));
   const configured = (eff?.config.port ?? []).map(Number);
   if (onPort.length === 0) {
     const evidence: string[] = [];
-    if (sshdSockets.length > 0) evidence.push(`sshd listens on ${sshdSockets.map((s) => `${fmtAddr(s.address)}:${s.port}`).join(', ')}`);
-    if (configured.length > 0 && (sshdSockets.length > 0 || !configured.includes(port))) evidence.push(`sshd -T: port ${configured.join(', ')}`);
+    if (sshdSockets.length > 0)
+      evidence.push(`sshd listens on ${sshdSockets.map((s) => `${fmtAddr(s.address)}:${s.port}`).join(', ')}`);
+    if (configured.length > 0 && (sshdSockets.length > 0 || !configured.includes(port)))
+      evidence.push(`sshd -T: port ${configured.join(', ')}`);
     if (other) evidence.push(`${other.process} (pid ${other.pid ?? '?'}) listens on ${fmtAddr(other.address)}:${port}`);
     const summary = other
       ? `Port ${port} is taken by ${other.process}, not sshd.`
       : sshdSockets.length > 0
         ? `sshd listens on ${unique(sshdSockets.map((s) => s.port)).join(', ')}, not on port ${port}.`
         : `sshd is configured for port ${configured.join(', ')}, not ${port}.`;
-    if (socketActivated) evidence.push(`${known(facts.init)?.service ?? 'ssh'}.socket (systemd socket activation) listens for sshd: Port and ListenAddress take effect after systemctl daemon-reload and a restart of that socket`);
-    if (other || sshdSockets.length > 0 || (configured.length > 0 && !configured.includes(port))) add('sshd-port-mismatch', summary, evidence);
+    if (socketActivated)
+      evidence.push(
+        `${known(facts.init)?.service ?? 'ssh'}.socket (systemd socket activation) listens for sshd: Port and ListenAddress take effect after systemctl daemon-reload and a restart of that socket`,
+      );
+    if (other || sshdSockets.length > 0 || (configured.length > 0 && !configured.includes(port)))
+      add('sshd-port-mismatch', summary, evidence);
   } else if (onPort.every((s) => LOOPBACK.test(s.address))) {
-    add('sshd-listen-address', `sshd listens on port ${port} only on a loopback address: other machines cannot reach it.`,
-      [`sshd listens on ${onPort.map((s) => `${fmtAddr(s.address)}:${s.port}`).join(', ')}`,
-        ...(eff ? [`sshd -T: listenaddress ${(eff.config.listenaddress ?? []).join(', ')}`] : [])]);
+    add(
+      'sshd-listen-address',
+      `sshd listens on port ${port} only on a loopback address: other machines cannot reach it.`,
+      [
+        `sshd listens on ${onPort.map((s) => `${fmtAddr(s.address)}:${s.port}`).join(', ')}`,
+        ...(eff ? [`sshd -T: listenaddress ${(eff.config.listenaddress ?? []).join(', ')}`] : []),
+      ],
+    );
   }
   // Every ListenAddress for the port names an address this host does not have (a cloned VM,
   // a changed IP): sshd cannot bind and exits ("Cannot bind any address").
   const local = known(facts.localAddresses);
   const forPort = (eff?.config.listenaddress ?? []).map(splitListen).filter((a) => a.port === port);
-  if (onPort.length === 0 && local && forPort.length > 0 && forPort.every((a) => !WILDCARD.has(a.address) && !local.includes(a.address))) {
-    add('sshd-listen-address', `sshd is told to listen on ${forPort.map((a) => a.address).join(', ')}, which this host does not have: it cannot bind.`, [
-      `sshd -T: listenaddress ${(eff?.config.listenaddress ?? []).join(', ')}`,
-      `addresses here: ${local.join(', ')}`,
-    ]);
+  if (
+    onPort.length === 0 &&
+    local &&
+    forPort.length > 0 &&
+    forPort.every((a) => !WILDCARD.has(a.address) && !local.includes(a.address))
+  ) {
+    add(
+      'sshd-listen-address',
+      `sshd is told to listen on ${forPort.map((a) => a.address).join(', ')}, which this host does not have: it cannot bind.`,
+      [`sshd -T: listenaddress ${(eff?.config.listenaddress ?? []).join(', ')}`, `addresses here: ${local.join(', ')}`],
+    );
   }
   for (const fw of facts.firewall ?? []) {
     if (fw.state !== 'blocks' || fw.managedBy) continue;
@@ -219,21 +284,47 @@ function account(facts: ServerFacts, add: Add): void {
   const usePam = eff ? first(eff, 'usepam') !== 'no' : true;
   const locked: string[] = [];
   if (user.accountExpired) locked.push(`account expired (${user.expiryDetail ?? 'shadow expiry date passed'})`);
-  if (user.passwordInactive) locked.push(`password expired and past its inactive period (${user.expiryDetail ?? 'shadow'})`);
+  if (user.passwordInactive)
+    locked.push(`password expired and past its inactive period (${user.expiryDetail ?? 'shadow'})`);
   // With UsePAM yes, sshd leaves the "!" lock to PAM, and pam_unix's account check ignores it:
   // key logins still work (checked against the real sshd in the lab). Without PAM sshd refuses.
-  if (user.lockedWithBang && !usePam) locked.push('password field starts with "!" and UsePAM is no, so sshd treats the account as locked');
+  if (user.lockedWithBang && !usePam)
+    locked.push('password field starts with "!" and UsePAM is no, so sshd treats the account as locked');
   // Unlocking is an account decision (someone may have locked it on purpose): steps, not a fix.
   const unlock = [
-    ...(user.accountExpired ? [pasteStep('', ['chage', '-E', '-1', name], '    # remove the account expiry date')] : []),
-    ...(user.passwordInactive ? [pasteStep('', ['chage', '-I', '-1', name], `    # no inactive period after the password expired (or set a new password: passwd ${quoteArg(name)})`)] : []),
-    ...(user.lockedWithBang && !usePam ? [pasteStep('', ['usermod', '-p', '*', name], '    # no usable password but not locked ("!"), so key logins work')] : []),
+    ...(user.accountExpired
+      ? [pasteStep('', ['chage', '-E', '-1', name], '    # remove the account expiry date')]
+      : []),
+    ...(user.passwordInactive
+      ? [
+          pasteStep(
+            '',
+            ['chage', '-I', '-1', name],
+            `    # no inactive period after the password expired (or set a new password: passwd ${quoteArg(name)})`,
+          ),
+        ]
+      : []),
+    ...(user.lockedWithBang && !usePam
+      ? [
+          pasteStep(
+            '',
+            ['usermod', '-p', '*', name],
+            '    # no usable password but not locked ("!"), so key logins work',
+          ),
+        ]
+      : []),
   ];
-  if (locked.length > 0) add('account-locked', `The account ${name} is locked: sshd refuses every login, even with a key.`, locked, ['as root, if the account should be usable:', ...unlock]);
+  if (locked.length > 0)
+    add('account-locked', `The account ${name} is locked: sshd refuses every login, even with a key.`, locked, [
+      'as root, if the account should be usable:',
+      ...unlock,
+    ]);
 
   const nl = known(facts.nologin);
   if (nl?.exists && user.uid !== 0) {
-    add('nologin-present', `${nl.path} exists: only root may log in.`, [`${nl.path} exists${nl.text ? `: "${nl.text.trim().split('\n')[0]}"` : ''}`]);
+    add('nologin-present', `${nl.path} exists: only root may log in.`, [
+      `${nl.path} exists${nl.text ? `: "${nl.text.trim().split('\n')[0]}"` : ''}`,
+    ]);
   }
   authFiles(facts, user, eff, add);
 }
@@ -262,20 +353,28 @@ function authFiles(facts: ServerFacts, user: UserFacts, eff: EffectiveConfig | u
   const withKeys = present.filter((f) => (af.keyCounts[f.path] ?? 0) > 0);
   // A file whose keys could not be counted may hold the very key: "no key" would be a guess.
   if (withKeys.length === 0 && !af.unread?.length) {
-    const passwordOk = eff ? first(eff, 'passwordauthentication') === 'yes' || first(eff, 'kbdinteractiveauthentication') === 'yes' : false;
-    add('authorized-keys-missing', passwordOk ? 'warning' : 'error',
+    const passwordOk = eff
+      ? first(eff, 'passwordauthentication') === 'yes' || first(eff, 'kbdinteractiveauthentication') === 'yes'
+      : false;
+    add(
+      'authorized-keys-missing',
+      passwordOk ? 'warning' : 'error',
       `${user.name} has no authorized key, so no key login can succeed${passwordOk ? ' (password login is still enabled)' : ''}.`,
       af.authorizedKeys.map((f) => (f.exists ? `${f.path} exists but holds no key` : `${f.path} does not exist`)),
-      addKeySteps(user, af.authorizedKeys[0]?.path));
+      addKeySteps(user, af.authorizedKeys[0]?.path),
+    );
   }
   for (const u of af.unread ?? []) {
     if (u.bytes === undefined) continue;
     // sshd reads the whole file at every key login, even past the matching key, and anyone who
     // can reach sshd can ask for one.
     const hangs = u.bytes >= LOGIN_HANGS_BYTES;
-    add('authorized-keys-oversize', hangs ? 'error' : 'warning',
+    add(
+      'authorized-keys-oversize',
+      hangs ? 'error' : 'warning',
       `${u.path} is ${formatBytes(u.bytes)}: sshd reads all of it at every key login of ${user.name}, ${hangs ? 'so key logins take minutes or never finish' : 'which makes logins slow'}, and anyone who can reach sshd can make it do so.`,
-      [`${u.path}: ${u.bytes} bytes (${u.why}); its keys were not counted`]);
+      [`${u.path}: ${u.bytes} bytes (${u.why}); its keys were not counted`],
+    );
   }
   if (eff && first(eff, 'strictmodes') === 'no') return;
   const rule = groupWriteRuleFor(known(facts.sshd));
@@ -301,20 +400,37 @@ function authFiles(facts: ServerFacts, user: UserFacts, eff: EffectiveConfig | u
     }
   }
   const tail = 'sshd (StrictModes) ignores authorized_keys';
-  if (bad.file.length) add('authorized-keys-permissions', `authorized_keys has unsafe ownership or modes: ${tail}.`, bad.file);
-  if (bad.sshDir.length) add('ssh-dir-permissions', `The .ssh directory has unsafe ownership or modes: ${tail}.`, bad.sshDir);
-  if (bad.home.length) add('home-permissions', `The home directory (or a directory above it) has unsafe ownership or modes: ${tail}.`, bad.home);
+  if (bad.file.length)
+    add('authorized-keys-permissions', `authorized_keys has unsafe ownership or modes: ${tail}.`, bad.file);
+  if (bad.sshDir.length)
+    add('ssh-dir-permissions', `The .ssh directory has unsafe ownership or modes: ${tail}.`, bad.sshDir);
+  if (bad.home.length)
+    add(
+      'home-permissions',
+      `The home directory (or a directory above it) has unsafe ownership or modes: ${tail}.`,
+      bad.home,
+    );
   if (bad.file.length + bad.sshDir.length + bad.home.length === 0) return;
   const walked = [...present, ...[...seen].flatMap((d) => byPath.get(d) ?? [])];
   const unsafe = [
     ...(af.userLinks ?? []).map((l) => `${l.path} is a symlink owned by ${l.owner} (to ${l.target})`),
     ...walked.flatMap((st) => {
-      const why = st.uid === undefined ? undefined : unsafeTarget(st.path, { ...st, uid: st.uid }, st.type === 'dir' ? 'dir' : 'file', { uid: user.uid!, name: user.name });
+      const why =
+        st.uid === undefined
+          ? undefined
+          : unsafeTarget(st.path, { ...st, uid: st.uid }, st.type === 'dir' ? 'dir' : 'file', {
+              uid: user.uid!,
+              name: user.name,
+            });
       return why ? [why] : [];
     }),
   ];
   if (unsafe.length) {
-    add('unsafe-path', `ssh-doctor will not change these permissions as root: a user controls what the path leads to. Check them by hand.`, unsafe);
+    add(
+      'unsafe-path',
+      `ssh-doctor will not change these permissions as root: a user controls what the path leads to. Check them by hand.`,
+      unsafe,
+    );
   }
 }
 
@@ -327,12 +443,17 @@ function config(facts: ServerFacts, add: Add): void {
     ]);
   }
   if (first(eff, 'usedns') === 'yes') {
-    add('usedns-enabled', 'UseDNS is on: each login waits for reverse DNS of the client, which is slow when DNS is.', ['sshd -T: usedns yes']);
+    add('usedns-enabled', 'UseDNS is on: each login waits for reverse DNS of the client, which is slow when DNS is.', [
+      'sshd -T: usedns yes',
+    ]);
   }
 }
 
 /** sshd's allowed_user() (auth.c), for the checks that depend only on the user. */
-export function notAllowedBecause(user: UserFacts, eff: EffectiveConfig): { summary: string; evidence: string[]; next?: string[] } | undefined {
+export function notAllowedBecause(
+  user: UserFacts,
+  eff: EffectiveConfig,
+): { summary: string; evidence: string[]; next?: string[] } | undefined {
   const list = (k: string) => (eff.config[k] ?? []).flatMap((v) => v.split(/\s+/)).filter(Boolean);
   const groups = user.groups ?? [];
   if (user.uid === 0) {
@@ -340,26 +461,46 @@ export function notAllowedBecause(user: UserFacts, eff: EffectiveConfig): { summ
     if (prl === 'no') return { summary: 'PermitRootLogin is no', evidence: ['sshd -T: permitrootlogin no'] };
   }
   const deny = list('denyusers').find((p) => userPatternMatches(p, user.name));
-  if (deny) return { summary: `DenyUsers names ${deny}`, evidence: [`sshd -T: denyusers ${list('denyusers').join(' ')}`] };
+  if (deny)
+    return { summary: `DenyUsers names ${deny}`, evidence: [`sshd -T: denyusers ${list('denyusers').join(' ')}`] };
   const allow = list('allowusers');
   if (allow.length > 0 && !allow.some((p) => userPatternMatches(p, user.name))) {
-    return { summary: `AllowUsers does not include ${user.name}`, evidence: [`sshd -T: allowusers ${allow.join(' ')}`] };
+    return {
+      summary: `AllowUsers does not include ${user.name}`,
+      evidence: [`sshd -T: allowusers ${allow.join(' ')}`],
+    };
   }
   const dg = list('denygroups');
   const dHit = groups.find((g) => dg.some((p) => globMatch(p, g)));
   // Group policy is an access decision for a person (a group may carry other rights): steps, not a fix.
   if (dHit) {
     return {
-      summary: `DenyGroups names group ${dHit}`, evidence: [`sshd -T: denygroups ${dg.join(' ')}`, `${user.name} is in groups: ${groups.join(' ')}`],
-      ...(dHit !== groups[0] ? { next: [`as root, if ${user.name} should not be in ${dHit}:`, pasteStep('', ['gpasswd', '-d', user.name, dHit])] } : {}),
+      summary: `DenyGroups names group ${dHit}`,
+      evidence: [`sshd -T: denygroups ${dg.join(' ')}`, `${user.name} is in groups: ${groups.join(' ')}`],
+      ...(dHit !== groups[0]
+        ? {
+            next: [
+              `as root, if ${user.name} should not be in ${dHit}:`,
+              pasteStep('', ['gpasswd', '-d', user.name, dHit]),
+            ],
+          }
+        : {}),
     };
   }
   const ag = list('allowgroups');
   if (ag.length > 0 && !groups.some((g) => ag.some((p) => globMatch(p, g)))) {
     const plain = ag.filter((g) => !/[*?!]/.test(g));
     return {
-      summary: `AllowGroups does not include any group of ${user.name}`, evidence: [`sshd -T: allowgroups ${ag.join(' ')}`, `${user.name} is in groups: ${groups.join(' ')}`],
-      ...(plain.length ? { next: [`as root, if ${user.name} belongs in ${plain[0]} (its members may have other rights too):`, pasteStep('', ['usermod', '-aG', plain[0]!, user.name])] } : {}),
+      summary: `AllowGroups does not include any group of ${user.name}`,
+      evidence: [`sshd -T: allowgroups ${ag.join(' ')}`, `${user.name} is in groups: ${groups.join(' ')}`],
+      ...(plain.length
+        ? {
+            next: [
+              `as root, if ${user.name} belongs in ${plain[0]} (its members may have other rights too):`,
+              pasteStep('', ['usermod', '-aG', plain[0]!, user.name]),
+            ],
+          }
+        : {}),
     };
   }
   return undefined;
@@ -373,7 +514,14 @@ function userPatternMatches(pattern: string, name: string): boolean {
 
 /** OpenSSH match_pattern: "*" and "?" wildcards, whole string. */
 export function globMatch(pattern: string, s: string): boolean {
-  const re = new RegExp('^' + pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$');
+  const re = new RegExp(
+    '^' +
+      pattern
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.') +
+      '$',
+  );
   return re.test(s);
 }
 
@@ -386,9 +534,13 @@ function fmtAddr(a: string): string {
 }
 
 function fmtWhere(w: NonNullable<ServerFacts['firewall']>[number]['where'] & object): string {
-  const parts = [w.family && w.table ? `table ${w.family} ${w.table}` : w.table ? `table ${w.table}` : undefined,
-    w.zone ? `zone ${w.zone}` : undefined, `chain ${w.chain}`,
-    w.position !== undefined ? `rule ${w.position}` : undefined, w.handle !== undefined ? `handle ${w.handle}` : undefined];
+  const parts = [
+    w.family && w.table ? `table ${w.family} ${w.table}` : w.table ? `table ${w.table}` : undefined,
+    w.zone ? `zone ${w.zone}` : undefined,
+    `chain ${w.chain}`,
+    w.position !== undefined ? `rule ${w.position}` : undefined,
+    w.handle !== undefined ? `handle ${w.handle}` : undefined,
+  ];
   return parts.filter(Boolean).join(', ');
 }
 
@@ -399,7 +551,10 @@ function unique<T>(xs: T[]): T[] {
 /** Which parts were unknown because we are not root. */
 export function needsRoot(facts: ServerFacts): string[] {
   const parts: [string, Maybe<unknown> | undefined][] = [
-    ['sshd -t', facts.configTest], ['sshd -T', facts.effective], ['authorized_keys', facts.authFiles], ['logs', facts.logs],
+    ['sshd -t', facts.configTest],
+    ['sshd -T', facts.effective],
+    ['authorized_keys', facts.authFiles],
+    ['logs', facts.logs],
   ];
   const out = parts.filter(([, v]) => isUnknown(v) && v.needsRoot).map(([k]) => k);
   for (const l of facts.firewall ?? []) if (l.needsRoot) out.push(l.name);

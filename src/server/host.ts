@@ -39,11 +39,14 @@ export const localHost: Host = {
   readFile: (path) => orUndefined(readCapped(path, CONFIG_MAX_BYTES).then((r) => (r.truncated ? undefined : r.text))),
   listDir: (dir) => orUndefined(readdir(dir)),
   // Streamed: hashed files are ones a fix wrote, but nothing here needs them whole in memory.
-  sha256: (path) => orUndefined((async () => {
-    const hash = createHash('sha256');
-    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-    return hash.digest('hex');
-  })()),
+  sha256: (path) =>
+    orUndefined(
+      (async () => {
+        const hash = createHash('sha256');
+        for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+        return hash.digest('hex');
+      })(),
+    ),
 };
 
 /** The same reads done with commands on the other side (its exec returns output untrimmed). */

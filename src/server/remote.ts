@@ -18,7 +18,8 @@ export interface Remote extends Host {
   close(): void;
 }
 
-export const NO_AGENT = 'No ssh agent is running (SSH_AUTH_SOCK is unset): start one with eval "$(ssh-agent)", add your key with ssh-add, and rerun.';
+export const NO_AGENT =
+  'No ssh agent is running (SSH_AUTH_SOCK is unset): start one with eval "$(ssh-agent)", add your key with ssh-add, and rerun.';
 
 /** Extra time the local timer gives a remote command beyond its own bound (network round trips). */
 const LOCAL_GRACE_MS = 2000;
@@ -44,7 +45,10 @@ export interface ChannelLike {
  * there are other people's just the same. Past a cap the channel is closed, so sshd drops the
  * command's pipes and it dies of SIGPIPE instead of streaming the rest of a 50 GB file to us.
  */
-export function collectChannel(channel: ChannelLike, maxBytes: number): Promise<Pick<RunResult, 'exitCode' | 'stdout' | 'stderr' | 'truncated'>> {
+export function collectChannel(
+  channel: ChannelLike,
+  maxBytes: number,
+): Promise<Pick<RunResult, 'exitCode' | 'stdout' | 'stderr' | 'truncated'>> {
   return new Promise((done) => {
     const chunks = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
     const seen = { stdout: 0, stderr: 0 };
@@ -65,26 +69,36 @@ export function collectChannel(channel: ChannelLike, maxBytes: number): Promise<
     channel.stderr.on('data', take('stderr'));
     channel.on('exit', (code) => (exitCode = code ?? undefined));
     // Decoded once at the end: a character split across two packets stays whole.
-    channel.on('close', () => done({
-      exitCode, stdout: Buffer.concat(chunks.stdout).toString('utf8'), stderr: Buffer.concat(chunks.stderr).toString('utf8'),
-      ...(truncated ? { truncated } : {}),
-    }));
+    channel.on('close', () =>
+      done({
+        exitCode,
+        stdout: Buffer.concat(chunks.stdout).toString('utf8'),
+        stderr: Buffer.concat(chunks.stderr).toString('utf8'),
+        ...(truncated ? { truncated } : {}),
+      }),
+    );
   });
 }
 
 export async function connectVia(via: Via): Promise<Remote> {
   const home = homedir();
   const known = await lookupKnownHosts({
-    host: via.host, port: via.port, files: [join(home, '.ssh/known_hosts'), '/etc/ssh/ssh_known_hosts'], timeoutMs: 5000,
+    host: via.host,
+    port: via.port,
+    files: [join(home, '.ssh/known_hosts'), '/etc/ssh/ssh_known_hosts'],
+    timeoutMs: 5000,
   });
   if (known.entries.length === 0) {
-    throw new UsageError(`${known.lookupName} is not in your known_hosts: connect once with ssh and check its fingerprint first.`);
+    throw new UsageError(
+      `${known.lookupName} is not in your known_hosts: connect once with ssh and check its fingerprint first.`,
+    );
   }
   const agent = process.env.SSH_AUTH_SOCK;
   if (!agent) throw new UsageError(NO_AGENT);
   // Ask first for the key types already known, as OpenSSH does, so the presented key can compare.
-  const preferred = hostKeyAlgorithmsFor(known.entries.filter((e) => e.marker === undefined).map((e) => e.keyType))
-    .map((a) => new RegExp(`^${a.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+  const preferred = hostKeyAlgorithmsFor(known.entries.filter((e) => e.marker === undefined).map((e) => e.keyType)).map(
+    (a) => new RegExp(`^${a.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`),
+  );
   let verdict = 'unknown';
   const { NodeSSH } = await import('node-ssh');
   const ssh = new NodeSSH();
@@ -107,13 +121,20 @@ export async function connectVia(via: Via): Promise<Remote> {
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     if (verdict !== 'match' && /verification failed/i.test(msg)) {
-      throw new UsageError(`The host key of ${known.lookupName} does not match your known_hosts (${verdict}): refusing to connect.`);
+      throw new UsageError(
+        `The host key of ${known.lookupName} does not match your known_hosts (${verdict}): refusing to connect.`,
+      );
     }
     throw new UsageError(`Cannot connect to ${via.host}:${via.port} over SSH: ${msg}.`);
   }
 
   /** One command on the far side, cut off locally if it outlives its bound (a hung channel). */
-  const runRemote = async (line: string, timeoutMs: number, input?: string, maxBytes = DEFAULT_MAX_BYTES): Promise<RunResult> => {
+  const runRemote = async (
+    line: string,
+    timeoutMs: number,
+    input?: string,
+    maxBytes = DEFAULT_MAX_BYTES,
+  ): Promise<RunResult> => {
     const started = Date.now();
     let channel: ClientChannel | undefined;
     let timer: NodeJS.Timeout | undefined;
@@ -131,14 +152,22 @@ export async function connectVia(via: Via): Promise<Remote> {
     if (!r) {
       running.catch(() => {}); // settles when the channel closes; nothing is waiting for it any more
       channel?.close();
-      return { exitCode: undefined, stdout: '', stderr: '', timedOut: true, missing: false, durationMs: Date.now() - started };
+      return {
+        exitCode: undefined,
+        stdout: '',
+        stderr: '',
+        timedOut: true,
+        missing: false,
+        durationMs: Date.now() - started,
+      };
     }
     return { ...r, timedOut: r.exitCode === 124, missing: r.exitCode === 127, durationMs: Date.now() - started };
   };
   // Some hosts (minimal images) have no working `timeout`: asked once, shared by every probe. Run
   // rather than `command -v`, which in bash also names a file that is not executable.
   let hasTimeout: Promise<boolean> | undefined;
-  const timeoutThere = () => (hasTimeout ??= runRemote('timeout 5 true >/dev/null 2>&1', PROBE_TIMEOUT_MS).then((r) => r.exitCode === 0));
+  const timeoutThere = () =>
+    (hasTimeout ??= runRemote('timeout 5 true >/dev/null 2>&1', PROBE_TIMEOUT_MS).then((r) => r.exitCode === 0));
 
   // sshd allows MaxSessions (default 10) channels per connection; the probes run in parallel.
   let active = 0;

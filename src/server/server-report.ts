@@ -1,5 +1,13 @@
 // Facts, findings and probe records → the public Report (mode "server"). Pure.
-import { SCHEMA, formatCommand, worstSeverity, type AppliedFix, type Finding, type Report, type Verdict } from '../report.js';
+import {
+  SCHEMA,
+  formatCommand,
+  worstSeverity,
+  type AppliedFix,
+  type Finding,
+  type Report,
+  type Verdict,
+} from '../report.js';
 import type { FixOutcome } from '../../flows/server.js';
 import { SERVER_FINDINGS, type ServerFindingId } from './findings.js';
 
@@ -11,10 +19,19 @@ export function serverVerdict(findings: readonly Finding[]): Verdict {
   const worst = findings.find((f) => f.severity === sev && sev !== 'ok' && sev !== 'info');
   if (!worst) {
     const partial = findings.some((f) => f.id === 'needs-root');
-    return { ...SERVER_OK, summary: partial ? 'Nothing found by the checks a normal user can run; the rest need root.' : 'Nothing on this server stops a key login.' };
+    return {
+      ...SERVER_OK,
+      summary: partial
+        ? 'Nothing found by the checks a normal user can run; the rest need root.'
+        : 'Nothing on this server stops a key login.',
+    };
   }
   const n = findings.filter((f) => f.severity === 'error').length;
-  return { id: worst.id, severity: sev, summary: n > 1 ? `${worst.summary} (and ${n - 1} more problem${n > 2 ? 's' : ''})` : worst.summary };
+  return {
+    id: worst.id,
+    severity: sev,
+    summary: n > 1 ? `${worst.summary} (and ${n - 1} more problem${n > 2 ? 's' : ''})` : worst.summary,
+  };
 }
 
 /** The info finding shown when checks were unknown for lack of root. */
@@ -31,7 +48,12 @@ export function needsRootFinding(parts: readonly string[], sudo: readonly string
  * Under --via the checks ran on another host: a local sudo would check this machine instead, so
  * the advice is to run there as root, or to connect as root.
  */
-export function needsRootViaFinding(parts: readonly string[], host: string, onHost: readonly string[], asRoot: readonly string[]): Finding {
+export function needsRootViaFinding(
+  parts: readonly string[],
+  host: string,
+  onHost: readonly string[],
+  asRoot: readonly string[],
+): Finding {
   return {
     id: 'needs-root' satisfies ServerFindingId,
     severity: SERVER_FINDINGS['needs-root'].severity,
@@ -43,10 +65,14 @@ export function needsRootViaFinding(parts: readonly string[], host: string, onHo
 /** Fixes that ran (declined and dry-run ones did not): a fix that ran but left its finding in place is not ok. */
 export function appliedFixes(outcomes: readonly FixOutcome[]): AppliedFix[] {
   return outcomes.flatMap((o): AppliedFix[] =>
-    o.status === 'applied' ? [{ fixId: o.fixId, ok: true, log: o.log }]
-    : o.status === 'failed' ? [{ fixId: o.fixId, ok: false, log: o.log }]
-    : o.status === 'not-resolved' ? [{ fixId: o.fixId, ok: false, log: [...o.log, `${o.findingId} is still there after the fix`] }]
-    : []);
+    o.status === 'applied'
+      ? [{ fixId: o.fixId, ok: true, log: o.log }]
+      : o.status === 'failed'
+        ? [{ fixId: o.fixId, ok: false, log: o.log }]
+        : o.status === 'not-resolved'
+          ? [{ fixId: o.fixId, ok: false, log: [...o.log, `${o.findingId} is still there after the fix`] }]
+          : [],
+  );
 }
 
 export function buildServerReport(args: {

@@ -12,7 +12,9 @@ export async function runMachineUi<M extends AnyStateMachine>(
   const app = render(<Screen actor={actor} />);
   actor.start();
   // Generic snapshots don't expose status/context to TypeScript; machine snapshots have both.
-  const final = (await waitFor(actor, (s) => (s as { status: string }).status === 'done', { timeout: Infinity })) as { context: ContextFrom<M> };
+  const final = (await waitFor(actor, (s) => (s as { status: string }).status === 'done', { timeout: Infinity })) as {
+    context: ContextFrom<M>;
+  };
   const ctx = final.context;
   app.unmount();
   await app.waitUntilExit();

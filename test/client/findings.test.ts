@@ -13,18 +13,28 @@ describe('host-key-changed fix', () => {
       {
         target: fx.target,
         handshake: fx.handshake.newKey,
-        knownHosts: { lookupName: '127.0.0.1', entries: [entry('/root/.ssh/known_hosts', 2), entry('/etc/ssh/ssh_known_hosts', 7)], searched: [] },
+        knownHosts: {
+          lookupName: '127.0.0.1',
+          entries: [entry('/root/.ssh/known_hosts', 2), entry('/etc/ssh/ssh_known_hosts', 7)],
+          searched: [],
+        },
       },
       'host-key-changed',
     );
     const edited = f!.fix!.commands.filter((c) => c[0] === 'ssh-keygen').map((c) => c.at(-1));
     expect(edited).toEqual(['/root/.ssh/known_hosts']);
-    expect(f!.next).toEqual(['The stale key is in the system-wide /etc/ssh/ssh_known_hosts: an admin removes it with sudo ssh-keygen -R 127.0.0.1 -f /etc/ssh/ssh_known_hosts']);
+    expect(f!.next).toEqual([
+      'The stale key is in the system-wide /etc/ssh/ssh_known_hosts: an admin removes it with sudo ssh-keygen -R 127.0.0.1 -f /etc/ssh/ssh_known_hosts',
+    ]);
   });
 
   it('no fix at all when only the system-wide file is stale', () => {
     const [f] = clientFindings(
-      { target: fx.target, handshake: fx.handshake.newKey, knownHosts: { lookupName: '127.0.0.1', entries: [entry('/etc/ssh/ssh_known_hosts', 7)], searched: [] } },
+      {
+        target: fx.target,
+        handshake: fx.handshake.newKey,
+        knownHosts: { lookupName: '127.0.0.1', entries: [entry('/etc/ssh/ssh_known_hosts', 7)], searched: [] },
+      },
       'host-key-changed',
     );
     expect(f!.fix).toBeUndefined();
@@ -34,11 +44,24 @@ describe('host-key-changed fix', () => {
 
 describe('advice built from what the server said', () => {
   const mismatch = (theirOffer: string[]) =>
-    clientFindings({ target: fx.target, login: { ...fx.login.algorithm!, debug: { ...fx.login.algorithm!.debug, algorithm: { what: 'host key type', theirOffer } } } }, 'algorithm-mismatch')[0]!;
+    clientFindings(
+      {
+        target: fx.target,
+        login: {
+          ...fx.login.algorithm!,
+          debug: { ...fx.login.algorithm!.debug, algorithm: { what: 'host key type', theirOffer } },
+        },
+      },
+      'algorithm-mismatch',
+    )[0]!;
 
   it('quotes an algorithm name, so pasting the advice cannot run it', () => {
-    expect(mismatch(['$(touch${IFS}/tmp/x)']).next).toContain(`Temporary, weaker: ssh -o 'HostKeyAlgorithms=+$(touch\${IFS}/tmp/x)' ${fx.target.user}@${fx.target.host} -p ${fx.target.port}`);
-    expect(mismatch(['ssh-rsa']).next).toContain(`Temporary, weaker: ssh -o HostKeyAlgorithms=+ssh-rsa ${fx.target.user}@${fx.target.host} -p ${fx.target.port}`);
+    expect(mismatch(['$(touch${IFS}/tmp/x)']).next).toContain(
+      `Temporary, weaker: ssh -o 'HostKeyAlgorithms=+$(touch\${IFS}/tmp/x)' ${fx.target.user}@${fx.target.host} -p ${fx.target.port}`,
+    );
+    expect(mismatch(['ssh-rsa']).next).toContain(
+      `Temporary, weaker: ssh -o HostKeyAlgorithms=+ssh-rsa ${fx.target.user}@${fx.target.host} -p ${fx.target.port}`,
+    );
   });
 
   it('leaves out the command when the name holds a control character', () => {

@@ -36,7 +36,10 @@ describe('usage errors: one sentence on stderr, exit 2, nothing on stdout', () =
     [['locked-out', '--port', 'x'], '--port must be a number from 1 to 65535, not "x".'],
     [['-p', '99999', 'alice@h'], '-p must be a number from 1 to 65535, not "99999".'],
     [['server', '--frobnicate'], 'Unknown option --frobnicate for "server" (see ssh-doctor server --help).'],
-    [['locked-out', '--frobnicate=1'], 'Unknown option --frobnicate for "locked-out" (see ssh-doctor locked-out --help).'],
+    [
+      ['locked-out', '--frobnicate=1'],
+      'Unknown option --frobnicate for "locked-out" (see ssh-doctor locked-out --help).',
+    ],
     [['undo', '--frobnicate'], 'Unknown option --frobnicate for "undo" (see ssh-doctor undo --help).'],
     [['--frobnicate', 'h'], 'Unknown option --frobnicate (see ssh-doctor --help).'],
     [['server', 'extra'], 'Unexpected argument "extra" for "server" (see ssh-doctor server --help).'],
@@ -50,15 +53,27 @@ describe('usage errors: one sentence on stderr, exit 2, nothing on stdout', () =
     [['server', '-y'], "-y is an ssh option; ssh-doctor's own options are long: --yes."],
     [['locked-out', '-y'], "-y is an ssh option; ssh-doctor's own options are long: --yes."],
     [['undo', '-y', 'ab12'], "-y is an ssh option; ssh-doctor's own options are long: --yes."],
-    [['undo', '-h'], "Unknown option -h for \"undo\"; ssh-doctor's own options are long: --help."],
+    [['undo', '-h'], 'Unknown option -h for "undo"; ssh-doctor\'s own options are long: --help.'],
     [['server', '-p', '22'], "-p is an ssh option; ssh-doctor's own options are long: --port."],
-    [['locked-out', '-p', 'aws'], "-p is an ssh option; ssh-doctor's own options are long: see ssh-doctor locked-out --help."],
-    [['-y', 'h'], "-y is an ssh option (log to syslog, where the diagnosis cannot read ssh's messages); ssh-doctor's own options are long: --yes."],
-    [['-V'], "-V makes ssh print its version instead of connecting, so there is nothing to diagnose (ssh-doctor's own version: --version)."],
+    [
+      ['locked-out', '-p', 'aws'],
+      "-p is an ssh option; ssh-doctor's own options are long: see ssh-doctor locked-out --help.",
+    ],
+    [
+      ['-y', 'h'],
+      "-y is an ssh option (log to syslog, where the diagnosis cannot read ssh's messages); ssh-doctor's own options are long: --yes.",
+    ],
+    [
+      ['-V'],
+      "-V makes ssh print its version instead of connecting, so there is nothing to diagnose (ssh-doctor's own version: --version).",
+    ],
     // Without a terminal, what the wizard would ask must be on the command line.
     [[], 'Name the host to diagnose, e.g. ssh-doctor user@host (see --help).'],
     [['undo'], 'Say which change to undo: ssh-doctor undo ID --yes (ids: ssh-doctor undo --list).'],
-    [['locked-out'], 'Without a terminal, say where the host lives with --provider (see ssh-doctor locked-out --help).'],
+    [
+      ['locked-out'],
+      'Without a terminal, say where the host lives with --provider (see ssh-doctor locked-out --help).',
+    ],
   ])('%j', async (argv, sentence) => {
     const r = await run(argv);
     expect(r).toEqual({ code: 2, stdout: '', stderr: `ssh-doctor: ${sentence}\n` });
@@ -66,7 +81,9 @@ describe('usage errors: one sentence on stderr, exit 2, nothing on stdout', () =
 
   it('a user from the environment that the console kit cannot carry', async () => {
     const r = await run(['locked-out', '--provider', 'linode'], { env: { USER: 'alice@corp' } });
-    expect(r.stderr).toBe('ssh-doctor: "alice@corp" is not a user name the console kit can check (give one with --user NAME).\n');
+    expect(r.stderr).toBe(
+      'ssh-doctor: "alice@corp" is not a user name the console kit can check (give one with --user NAME).\n',
+    );
     expect(r.code).toBe(2);
   });
 
@@ -128,7 +145,9 @@ Options:
   ssh-doctor locked-out [options]               no SSH at all: the way back in, per provider
   ssh-doctor undo [ID] [options]                list changes ssh-doctor made and revert one
 `);
-    expect(r.stdout).toContain('  -4  -6  -F configfile  -i identity_file  -J destination  -l login_name  -o option  -p port\n');
+    expect(r.stdout).toContain(
+      '  -4  -6  -F configfile  -i identity_file  -J destination  -l login_name  -o option  -p port\n',
+    );
     expect(r.stdout).toContain('  --timeout MS  bound for each network probe (default 5000)\n');
     expect(r.stdout).not.toMatch(/--yes, -y|--help, -h|--version, -V/);
   });
@@ -164,6 +183,10 @@ describe('modes run in-process', () => {
 
   it('locked-out --decode - reads io.stdin: a paste without the block is one sentence', async () => {
     const r = await run(['locked-out', '--decode', '-'], { stdin: 'root@host:~#\n' });
-    expect(r).toEqual({ code: 2, stdout: '', stderr: `ssh-doctor: No console kit block found: paste everything from ${KIT_BEGIN} to ${KIT_END}.\n` });
+    expect(r).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `ssh-doctor: No console kit block found: paste everything from ${KIT_BEGIN} to ${KIT_END}.\n`,
+    });
   });
 });

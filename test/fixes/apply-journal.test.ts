@@ -13,7 +13,15 @@ import type { Command } from '../../src/report.js';
 import type { Exec } from '../../src/server/exec.js';
 import type { RunResult } from '../../src/run.js';
 
-const result = (over: Partial<RunResult> = {}): RunResult => ({ exitCode: 0, stdout: '', stderr: '', timedOut: false, missing: false, durationMs: 1, ...over });
+const result = (over: Partial<RunResult> = {}): RunResult => ({
+  exitCode: 0,
+  stdout: '',
+  stderr: '',
+  timedOut: false,
+  missing: false,
+  durationMs: 1,
+  ...over,
+});
 const sha = (t: string) => createHash('sha256').update(t).digest('hex');
 
 let dir: string;
@@ -25,7 +33,13 @@ beforeEach(() => {
 });
 
 describe('applyFix journals before it acts', () => {
-  const fw = { id: 'f', title: 't', commands: [['iptables', '-I', 'INPUT']], risk: '', undo: [['iptables', '-D', 'INPUT']] };
+  const fw = {
+    id: 'f',
+    title: 't',
+    commands: [['iptables', '-I', 'INPUT']],
+    risk: '',
+    undo: [['iptables', '-D', 'INPUT']],
+  };
 
   it('the first command already finds the change journaled as pending, with its undo', async () => {
     let seen: JournalEntry[] = [];
@@ -34,7 +48,9 @@ describe('applyFix journals before it acts', () => {
       return result();
     };
     const r = await applyFix(fw, { exec });
-    expect(seen.map((e) => [e.id, e.status, e.undo])).toEqual([[r.journalId, 'pending', [['iptables', '-D', 'INPUT']]]]);
+    expect(seen.map((e) => [e.id, e.status, e.undo])).toEqual([
+      [r.journalId, 'pending', [['iptables', '-D', 'INPUT']]],
+    ]);
     expect((await readJournal(path)).map((e) => [e.id, e.status])).toEqual([[r.journalId, 'applied']]);
     expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(2);
   });
@@ -62,8 +78,18 @@ describe('applyFix journals before it acts', () => {
       return c[0] === 'cp' ? result({ exitCode: 1, stderr: 'cp: error writing: No space left on device' }) : result();
     };
     const r = await applyFix(
-      { id: 'f', title: 't', commands: [['cp', '-p', '/etc/ssh/sshd_config', '/etc/ssh/sshd_config.ssh-doctor-X']], risk: '', undo: [] },
-      { exec, backups: ['/etc/ssh/sshd_config.ssh-doctor-X'], recover: () => [['rm', '-f', '/etc/ssh/sshd_config.ssh-doctor-X']] },
+      {
+        id: 'f',
+        title: 't',
+        commands: [['cp', '-p', '/etc/ssh/sshd_config', '/etc/ssh/sshd_config.ssh-doctor-X']],
+        risk: '',
+        undo: [],
+      },
+      {
+        exec,
+        backups: ['/etc/ssh/sshd_config.ssh-doctor-X'],
+        recover: () => [['rm', '-f', '/etc/ssh/sshd_config.ssh-doctor-X']],
+      },
     );
     expect(r.ok).toBe(false);
     expect(ran.at(-1)).toEqual(['rm', '-f', '/etc/ssh/sshd_config.ssh-doctor-X']);
@@ -71,22 +97,45 @@ describe('applyFix journals before it acts', () => {
   });
 
   it('a line cut short by a crash is skipped; a later line with the same id supersedes in place', async () => {
-    const e: JournalEntry = { id: 'a1', at: 'x', fixId: 'f', title: 't', commands: [], undo: [], backups: [], status: 'pending' };
+    const e: JournalEntry = {
+      id: 'a1',
+      at: 'x',
+      fixId: 'f',
+      title: 't',
+      commands: [],
+      undo: [],
+      backups: [],
+      status: 'pending',
+    };
     await appendJournal(e, path);
     await appendJournal({ ...e, id: 'b2' }, path);
     await appendJournal({ ...e, status: 'applied' }, path);
     writeFileSync(path, readFileSync(path, 'utf8') + '{"id":"c3","sta');
-    expect((await readJournal(path)).map((x) => [x.id, x.status])).toEqual([['a1', 'applied'], ['b2', 'pending']]);
+    expect((await readJournal(path)).map((x) => [x.id, x.status])).toEqual([
+      ['a1', 'applied'],
+      ['b2', 'pending'],
+    ]);
   });
 });
 
 describe('undo of a config edit ssh-doctor never finished', () => {
-  const files = () => ({ file: join(dir, 'sshd_config'), backup: join(dir, 'sshd_config.ssh-doctor-20261130T000000.000Z'), tmp: join(dir, '.sshd_config.ssh-doctor-tmp') });
+  const files = () => ({
+    file: join(dir, 'sshd_config'),
+    backup: join(dir, 'sshd_config.ssh-doctor-20261130T000000.000Z'),
+    tmp: join(dir, '.sshd_config.ssh-doctor-tmp'),
+  });
   const entry = (): JournalEntry => {
     const { file, backup } = files();
     return {
-      id: 'p1', at: 'x', fixId: 'disable-usedns', title: 't', commands: [], backups: [backup], status: 'pending',
-      undo: [['cp', '-p', backup, file]], original: { path: file, sha256: sha('UseDNS yes\n') },
+      id: 'p1',
+      at: 'x',
+      fixId: 'disable-usedns',
+      title: 't',
+      commands: [],
+      backups: [backup],
+      status: 'pending',
+      undo: [['cp', '-p', backup, file]],
+      original: { path: file, sha256: sha('UseDNS yes\n') },
     };
   };
 

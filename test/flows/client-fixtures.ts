@@ -43,7 +43,14 @@ export const keys: Record<string, KeyFilesResult> = {
   /** An -i file that does not exist, and a key whose .pub is another key's. */
   odd: {
     files: [
-      { ...key(0o600), path: '/root/.ssh/deploy', pubPath: '/root/.ssh/deploy.pub', exists: false, pubExists: false, explicit: true },
+      {
+        ...key(0o600),
+        path: '/root/.ssh/deploy',
+        pubPath: '/root/.ssh/deploy.pub',
+        exists: false,
+        pubExists: false,
+        explicit: true,
+      },
       { ...key(0o600), pubMatches: false },
     ],
     agent: { available: false, fingerprints: [] },
@@ -86,21 +93,42 @@ export const tcp: Record<string, TcpResult> = {
   oneSilent: {
     attempts: [
       { address: '2001:db8::1', port: 22, outcome: 'timeout', ms: 5000 },
-      { address: '127.0.0.1', port: 22, outcome: 'connected', ms: 1, bannerOutcome: 'ssh', banner: 'SSH-2.0-OpenSSH_9.2p1' },
+      {
+        address: '127.0.0.1',
+        port: 22,
+        outcome: 'connected',
+        ms: 1,
+        bannerOutcome: 'ssh',
+        banner: 'SSH-2.0-OpenSSH_9.2p1',
+      },
     ],
   },
   /** Two addresses: IPv6 refuses, IPv4 answers SSH. */
   oneRefused: {
     attempts: [
       { address: '2001:db8::1', port: 22, outcome: 'refused', ms: 1, errno: 'ECONNREFUSED' },
-      { address: '127.0.0.1', port: 22, outcome: 'connected', ms: 1, bannerOutcome: 'ssh', banner: 'SSH-2.0-OpenSSH_9.2p1' },
+      {
+        address: '127.0.0.1',
+        port: 22,
+        outcome: 'connected',
+        ms: 1,
+        bannerOutcome: 'ssh',
+        banner: 'SSH-2.0-OpenSSH_9.2p1',
+      },
     ],
   },
   /** Two addresses: IPv6 has no route, IPv4 answers SSH. */
   oneUnreachable: {
     attempts: [
       { address: '2001:db8::1', port: 22, outcome: 'unreachable', ms: 1, errno: 'ENETUNREACH' },
-      { address: '127.0.0.1', port: 22, outcome: 'connected', ms: 1, bannerOutcome: 'ssh', banner: 'SSH-2.0-OpenSSH_9.2p1' },
+      {
+        address: '127.0.0.1',
+        port: 22,
+        outcome: 'connected',
+        ms: 1,
+        bannerOutcome: 'ssh',
+        banner: 'SSH-2.0-OpenSSH_9.2p1',
+      },
     ],
   },
   /** Two addresses: one refuses, one is unreachable. */
@@ -113,7 +141,10 @@ export const tcp: Record<string, TcpResult> = {
 };
 
 export const otherPorts: Record<string, OtherPortResult[]> = {
-  found: [{ port: 2222, outcome: 'connected', bannerOutcome: 'ssh', banner: 'SSH-2.0-OpenSSH_9.2p1' }, { port: 2200, outcome: 'refused' }],
+  found: [
+    { port: 2222, outcome: 'connected', bannerOutcome: 'ssh', banner: 'SSH-2.0-OpenSSH_9.2p1' },
+    { port: 2200, outcome: 'refused' },
+  ],
   none: [{ port: 2222, outcome: 'refused' }],
 };
 
@@ -137,11 +168,17 @@ const debug = (outcome: SshDebug['outcome'], extra: Partial<SshDebug> = {}): Log
 });
 export const login: Record<string, LoginResult> = {
   ok: debug('ok'),
-  pubkeyDenied: debug('auth-denied', { methodsLeft: ['publickey'], keysOffered: ['/root/.ssh/id_ed25519 ED25519 SHA256:key'] }),
+  pubkeyDenied: debug('auth-denied', {
+    methodsLeft: ['publickey'],
+    keysOffered: ['/root/.ssh/id_ed25519 ED25519 SHA256:key'],
+  }),
   passwordOnly: debug('auth-denied', { methodsLeft: ['password'] }),
   /** Denied before ssh heard which methods remain (and with no key offered). */
   deniedSilently: debug('auth-denied'),
-  keyIgnored: debug('auth-denied', { methodsLeft: ['publickey'], keysIgnored: [{ path: '/root/.ssh/id_ed25519', mode: '0644' }] }),
+  keyIgnored: debug('auth-denied', {
+    methodsLeft: ['publickey'],
+    keysIgnored: [{ path: '/root/.ssh/id_ed25519', mode: '0644' }],
+  }),
   tooMany: debug('too-many-auth-failures'),
   algorithm: debug('algorithm-mismatch', { algorithm: { what: 'host key type', theirOffer: ['ssh-rsa'] } }),
   hostKeyChanged: debug('host-key-changed', { offendingKey: { file: '/root/.ssh/known_hosts', line: 3 } }),

@@ -7,7 +7,13 @@ import { CLIENT_VERDICTS, type ClientVerdictId } from '../../src/client/findings
 import * as fx from './client-fixtures.js';
 import { drive, pathsOf, run, type FlowModel } from './helper.js';
 
-const headless: ClientInput = { destination: 'box', sshFlags: [], timeoutMs: 5000, interactive: false, autoApply: false };
+const headless: ClientInput = {
+  destination: 'box',
+  sshFlags: [],
+  timeoutMs: 5000,
+  interactive: false,
+  autoApply: false,
+};
 const wizard: ClientInput = { ...headless, interactive: true };
 const auto: ClientInput = { ...headless, autoApply: true };
 
@@ -33,46 +39,202 @@ const table: [string, Record<string, unknown>, ClientVerdictId, string[], string
   ['the login works', {}, 'ok', [], direct],
   ['a host not in known_hosts yet', { knownHosts: fx.knownHosts.empty }, 'ok', ['host-key-unknown'], direct],
   ['local probes that could not run change nothing', { keys: broke, knownHosts: broke }, 'ok', [], direct],
-  ['a missing -i file and a .pub of another key', { keys: fx.keys.odd }, 'ok', ['identity-file-missing', 'public-key-mismatch'], direct],
-  ['the name resolves to nothing', { dns: fx.dns.none }, 'dns-unresolved', [], ['config', 'keys', 'known-hosts', 'dns']],
+  [
+    'a missing -i file and a .pub of another key',
+    { keys: fx.keys.odd },
+    'ok',
+    ['identity-file-missing', 'public-key-mismatch'],
+    direct,
+  ],
+  [
+    'the name resolves to nothing',
+    { dns: fx.dns.none },
+    'dns-unresolved',
+    [],
+    ['config', 'keys', 'known-hosts', 'dns'],
+  ],
   ['the resolver fails', { dns: broke }, 'dns-unresolved', [], ['config', 'keys', 'known-hosts', 'dns']],
-  ['refused, SSH answers on 2222', { tcp: fx.tcp.refused, otherPorts: fx.otherPorts.found }, 'connection-refused', ['ssh-found-on-other-port'], ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'other-ports']],
-  ['refused, SSH nowhere else', { tcp: fx.tcp.refused }, 'connection-refused', [], ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'other-ports']],
-  ['refused, the other-ports probe fails', { tcp: fx.tcp.refused, otherPorts: broke }, 'connection-refused', [], ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'other-ports']],
-  ['no answer in time', { tcp: fx.tcp.timeout }, 'connection-timeout', [], ['config', 'keys', 'known-hosts', 'dns', 'tcp']],
+  [
+    'refused, SSH answers on 2222',
+    { tcp: fx.tcp.refused, otherPorts: fx.otherPorts.found },
+    'connection-refused',
+    ['ssh-found-on-other-port'],
+    ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'other-ports'],
+  ],
+  [
+    'refused, SSH nowhere else',
+    { tcp: fx.tcp.refused },
+    'connection-refused',
+    [],
+    ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'other-ports'],
+  ],
+  [
+    'refused, the other-ports probe fails',
+    { tcp: fx.tcp.refused, otherPorts: broke },
+    'connection-refused',
+    [],
+    ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'other-ports'],
+  ],
+  [
+    'no answer in time',
+    { tcp: fx.tcp.timeout },
+    'connection-timeout',
+    [],
+    ['config', 'keys', 'known-hosts', 'dns', 'tcp'],
+  ],
   ['one address silent, the other answers SSH', { tcp: fx.tcp.oneSilent }, 'ok', [], direct],
   ['one address refuses, the other answers SSH', { tcp: fx.tcp.oneRefused }, 'ok', [], direct],
   ['one address has no route, the other answers SSH', { tcp: fx.tcp.oneUnreachable }, 'ok', [], direct],
-  ['one address refuses, the other is unreachable', { tcp: fx.tcp.refusedAndUnreachable }, 'connection-refused', [], ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'other-ports']],
-  ['no route to the host', { tcp: fx.tcp.unreachable }, 'no-route', [], ['config', 'keys', 'known-hosts', 'dns', 'tcp']],
+  [
+    'one address refuses, the other is unreachable',
+    { tcp: fx.tcp.refusedAndUnreachable },
+    'connection-refused',
+    [],
+    ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'other-ports'],
+  ],
+  [
+    'no route to the host',
+    { tcp: fx.tcp.unreachable },
+    'no-route',
+    [],
+    ['config', 'keys', 'known-hosts', 'dns', 'tcp'],
+  ],
   ['the TCP probe fails', { tcp: broke }, 'no-route', [], ['config', 'keys', 'known-hosts', 'dns', 'tcp']],
-  ['a mail server on the port', { tcp: fx.tcp.other }, 'not-ssh-service', [], ['config', 'keys', 'known-hosts', 'dns', 'tcp']],
-  ['closed before any banner', { tcp: fx.tcp.closed }, 'banner-exchange-failed', [], ['config', 'keys', 'known-hosts', 'dns', 'tcp']],
-  ['over MaxStartups', { tcp: fx.tcp.throttled }, 'banner-exchange-failed', [], ['config', 'keys', 'known-hosts', 'dns', 'tcp']],
-  ['another key stored for the host: no login is tried', { knownHosts: fx.knownHosts.stored }, 'host-key-changed', [], ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'handshake']],
-  ['ssh itself reports a changed key', { knownHosts: fx.knownHosts.empty, login: fx.login.hostKeyChanged }, 'host-key-changed', [], direct],
+  [
+    'a mail server on the port',
+    { tcp: fx.tcp.other },
+    'not-ssh-service',
+    [],
+    ['config', 'keys', 'known-hosts', 'dns', 'tcp'],
+  ],
+  [
+    'closed before any banner',
+    { tcp: fx.tcp.closed },
+    'banner-exchange-failed',
+    [],
+    ['config', 'keys', 'known-hosts', 'dns', 'tcp'],
+  ],
+  [
+    'over MaxStartups',
+    { tcp: fx.tcp.throttled },
+    'banner-exchange-failed',
+    [],
+    ['config', 'keys', 'known-hosts', 'dns', 'tcp'],
+  ],
+  [
+    'another key stored for the host: no login is tried',
+    { knownHosts: fx.knownHosts.stored },
+    'host-key-changed',
+    [],
+    ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'handshake'],
+  ],
+  [
+    'ssh itself reports a changed key',
+    { knownHosts: fx.knownHosts.empty, login: fx.login.hostKeyChanged },
+    'host-key-changed',
+    [],
+    direct,
+  ],
   ['no common algorithm', { login: fx.login.algorithm }, 'algorithm-mismatch', [], direct],
   ['too many keys offered', { login: fx.login.tooMany }, 'too-many-auth-failures', [], direct],
   ['ssh ignores a key for its modes', { login: fx.login.keyIgnored }, 'private-key-permissions', [], direct],
-  ['a key too open on disk, every key refused', { keys: fx.keys.tooOpen, login: fx.login.pubkeyDenied }, 'private-key-permissions', [], direct],
-  ['a key too open on disk, the server wants a password', { keys: fx.keys.tooOpen, login: fx.login.passwordOnly }, 'private-key-permissions', [], direct],
+  [
+    'a key too open on disk, every key refused',
+    { keys: fx.keys.tooOpen, login: fx.login.pubkeyDenied },
+    'private-key-permissions',
+    [],
+    direct,
+  ],
+  [
+    'a key too open on disk, the server wants a password',
+    { keys: fx.keys.tooOpen, login: fx.login.passwordOnly },
+    'private-key-permissions',
+    [],
+    direct,
+  ],
   ['the server wants a password', { login: fx.login.passwordOnly }, 'auth-password-denied', [], direct],
-  ['denied, and the handshake heard only password methods', { handshake: fx.handshake.passwordOnly, login: fx.login.deniedSilently }, 'auth-password-denied', [], direct],
+  [
+    'denied, and the handshake heard only password methods',
+    { handshake: fx.handshake.passwordOnly, login: fx.login.deniedSilently },
+    'auth-password-denied',
+    [],
+    direct,
+  ],
   ['every key refused', { login: fx.login.pubkeyDenied }, 'auth-publickey-denied', [], direct],
-  ['no key offered at all', { login: fx.login.deniedSilently }, 'auth-publickey-denied', ['no-identities-offered'], direct],
-  ['the handshake fails, the login decides', { handshake: broke, login: fx.login.pubkeyDenied }, 'auth-publickey-denied', [], direct],
+  [
+    'no key offered at all',
+    { login: fx.login.deniedSilently },
+    'auth-publickey-denied',
+    ['no-identities-offered'],
+    direct,
+  ],
+  [
+    'the handshake fails, the login decides',
+    { handshake: broke, login: fx.login.pubkeyDenied },
+    'auth-publickey-denied',
+    [],
+    direct,
+  ],
   ['ssh reports refused after our probe connected', { login: fx.login.refused }, 'connection-refused', [], direct],
   ['ssh fails in a way not recognised', { login: fx.login.other }, 'login-failed', [], direct],
   ['ssh only accepted an unknown key into its copy', { login: fx.login.hostKeyUnknown }, 'login-failed', [], direct],
   ['the login probe fails', { login: broke }, 'login-failed', [], direct],
-  ['via a jump host: no handshake, ssh logs in', { target: jump }, 'ok', [], ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'login']],
-  ['via a jump host that refuses', { target: jump, tcp: fx.tcp.refused }, 'connection-refused', [], ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'other-ports']],
-  ['via a jump host, the target refuses', { target: jump, login: fx.login.refused }, 'connection-refused', [], ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'login']],
-  ['via a jump host, the target times out', { target: jump, login: fx.login.timeout }, 'connection-timeout', [], ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'login']],
-  ['via a jump host, the target does not resolve', { target: jump, login: fx.login.dnsUnresolved }, 'dns-unresolved', [], ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'login']],
-  ['via a jump host, no route to the target', { target: jump, login: fx.login.noRoute }, 'no-route', [], ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'login']],
-  ['via a jump host, the target closes before a banner', { target: jump, login: fx.login.banner }, 'banner-exchange-failed', [], ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'login']],
-  ['via a jump host, the target\'s key changed', { target: jump, login: fx.login.hostKeyChanged }, 'host-key-changed', [], ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'login']],
+  [
+    'via a jump host: no handshake, ssh logs in',
+    { target: jump },
+    'ok',
+    [],
+    ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'login'],
+  ],
+  [
+    'via a jump host that refuses',
+    { target: jump, tcp: fx.tcp.refused },
+    'connection-refused',
+    [],
+    ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'other-ports'],
+  ],
+  [
+    'via a jump host, the target refuses',
+    { target: jump, login: fx.login.refused },
+    'connection-refused',
+    [],
+    ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'login'],
+  ],
+  [
+    'via a jump host, the target times out',
+    { target: jump, login: fx.login.timeout },
+    'connection-timeout',
+    [],
+    ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'login'],
+  ],
+  [
+    'via a jump host, the target does not resolve',
+    { target: jump, login: fx.login.dnsUnresolved },
+    'dns-unresolved',
+    [],
+    ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'login'],
+  ],
+  [
+    'via a jump host, no route to the target',
+    { target: jump, login: fx.login.noRoute },
+    'no-route',
+    [],
+    ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'login'],
+  ],
+  [
+    'via a jump host, the target closes before a banner',
+    { target: jump, login: fx.login.banner },
+    'banner-exchange-failed',
+    [],
+    ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'login'],
+  ],
+  [
+    "via a jump host, the target's key changed",
+    { target: jump, login: fx.login.hostKeyChanged },
+    'host-key-changed',
+    [],
+    ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'login'],
+  ],
 ];
 
 describe('client flow: the decision table', () => {
@@ -90,7 +252,10 @@ describe('client flow: the decision table', () => {
   });
 
   it('ssh -G fails: no verdict, the error is kept for the command to report', async () => {
-    const { context, calls } = await run(clientFlow, headless, { ...healthy, target: new Error('ssh: Could not resolve hostname') });
+    const { context, calls } = await run(clientFlow, headless, {
+      ...healthy,
+      target: new Error('ssh: Could not resolve hostname'),
+    });
     expect(context.verdictId).toBeUndefined();
     expect(context.error).toBe('ssh: Could not resolve hostname');
     expect(calls).toEqual(['target']);
@@ -108,7 +273,11 @@ describe('client flow: who answers', () => {
   });
   it('--yes, headless: the fix runs once and the flow ends', async () => {
     const { snapshot, context, calls } = await run(clientFlow, auto, keyIgnored);
-    expect([snapshot.status, ran(calls), context.fixOutcomes.map((o) => o.fixId)]).toEqual(['done', 1, ['chmod-private-key']]);
+    expect([snapshot.status, ran(calls), context.fixOutcomes.map((o) => o.fixId)]).toEqual([
+      'done',
+      1,
+      ['chmod-private-key'],
+    ]);
   });
   it('--yes with nothing to fix runs nothing', async () => {
     expect(ran((await run(clientFlow, auto, healthy)).calls)).toBe(0);
@@ -120,13 +289,19 @@ describe('client flow: who answers', () => {
   it('the wizard: a declined fix runs nothing; a confirmed one runs once, then leaves the menu', async () => {
     const fix = { type: 'FIX', fixId: 'chmod-private-key' } as const;
     const declined = await run(clientFlow, wizard, keyIgnored, [fix, { type: 'DECLINE' }]);
-    expect([declined.snapshot.value, ran(declined.calls), declined.context.pendingFix]).toEqual(['report', 0, undefined]);
+    expect([declined.snapshot.value, ran(declined.calls), declined.context.pendingFix]).toEqual([
+      'report',
+      0,
+      undefined,
+    ]);
     const confirmed = await run(clientFlow, wizard, keyIgnored, [fix, { type: 'CONFIRM' }, fix]);
     expect([confirmed.snapshot.value, ran(confirmed.calls)]).toEqual(['report', 1]);
     expect(confirmed.context.findings[0]!.fix).toBeUndefined();
   });
   it('the wizard: "I\'m locked out" leaves for that wizard', async () => {
-    const { snapshot, context } = await run(clientFlow, wizard, { ...healthy, tcp: fx.tcp.timeout }, [{ type: 'LOCKED_OUT' }]);
+    const { snapshot, context } = await run(clientFlow, wizard, { ...healthy, tcp: fx.tcp.timeout }, [
+      { type: 'LOCKED_OUT' },
+    ]);
     expect([snapshot.status, context.next]).toEqual(['done', 'locked-out']);
   });
 });
@@ -135,7 +310,12 @@ describe('client flow: what the probes are given', () => {
   it('through a jump host, the network probes go to the jump host; only ssh reaches the target', async () => {
     const given: Record<string, any> = {};
     const answer = (id: string, out: unknown) => (input: unknown) => ((given[id] = input), out);
-    const { calls } = await run(clientFlow, headless, { ...healthy, target: jump, dns: answer('dns', fx.dns.ok), tcp: answer('tcp', fx.tcp.ssh) });
+    const { calls } = await run(clientFlow, headless, {
+      ...healthy,
+      target: jump,
+      dns: answer('dns', fx.dns.ok),
+      tcp: answer('tcp', fx.tcp.ssh),
+    });
     expect([given.dns.host, given.tcp.port]).toEqual(['jump.lab', 2200]);
     expect(calls).not.toContain('handshake');
   });
@@ -153,15 +333,23 @@ describe('client flow: what the probes are given', () => {
       { type: 'RETRY_PORT', port: 2200 }, // nothing SSH there: ignored
       { type: 'RETRY_PORT', port: 2222 },
     ];
-    const { context } = await run(clientFlow, input, { ...healthy, knownHosts: fx.knownHosts.empty, target, tcp, otherPorts: fx.otherPorts.found }, answers);
-    expect(flags).toEqual([['-p', '22', '-i', 'k'], ['-p', '2222', '-i', 'k']]);
+    const { context } = await run(
+      clientFlow,
+      input,
+      { ...healthy, knownHosts: fx.knownHosts.empty, target, tcp, otherPorts: fx.otherPorts.found },
+      answers,
+    );
+    expect(flags).toEqual([
+      ['-p', '22', '-i', 'k'],
+      ['-p', '2222', '-i', 'k'],
+    ]);
     expect(context.verdictId).toBe('ok');
     expect(context.probes.filter((p) => p.id === 'tcp')).toHaveLength(1);
   });
 });
 
 describe('client flow: every path', () => {
-  const pick = <T,>(from: Record<string, T>, ...names: string[]) => Object.fromEntries(names.map((n) => [n, from[n]!]));
+  const pick = <T>(from: Record<string, T>, ...names: string[]) => Object.fromEntries(names.map((n) => [n, from[n]!]));
   const model: FlowModel<typeof clientFlow> = {
     machine: clientFlow,
     // One answer per branch; the decision table above holds the finer cases.
@@ -173,11 +361,26 @@ describe('client flow: every path', () => {
       tcp: pick(fx.tcp, 'ssh', 'other', 'closed', 'refused', 'timeout', 'unreachable'),
       otherPorts: fx.otherPorts,
       handshake: pick(fx.handshake, 'newKey'),
-      login: pick(fx.login, 'ok', 'pubkeyDenied', 'passwordOnly', 'keyIgnored', 'tooMany', 'algorithm', 'hostKeyChanged', 'refused', 'other'),
+      login: pick(
+        fx.login,
+        'ok',
+        'pubkeyDenied',
+        'passwordOnly',
+        'keyIgnored',
+        'tooMany',
+        'algorithm',
+        'hostKeyChanged',
+        'refused',
+        'other',
+      ),
       applyFix: { ok: healthy.applyFix },
     },
     answers: {
-      report: (s) => [{ type: 'QUIT' }, { type: 'LOCKED_OUT' }, ...s.context.findings.flatMap((f: any) => (f.fix ? [{ type: 'FIX', fixId: f.fix.id }] : []))],
+      report: (s) => [
+        { type: 'QUIT' },
+        { type: 'LOCKED_OUT' },
+        ...s.context.findings.flatMap((f: any) => (f.fix ? [{ type: 'FIX', fixId: f.fix.id }] : [])),
+      ],
       confirming: [{ type: 'CONFIRM' }, { type: 'DECLINE' }],
     },
     // The local region first: the order of the parallel regions does not change the verdict.
@@ -189,7 +392,9 @@ describe('client flow: every path', () => {
     serialize: (s, name) => ({
       v: s.value,
       verdict: s.context.verdictId,
-      facts: ['target', 'keys', 'knownHosts', 'dns', 'tcp', 'otherPorts', 'handshake', 'login'].map((k) => name(s.context[k]) ?? null),
+      facts: ['target', 'keys', 'knownHosts', 'dns', 'tcp', 'otherPorts', 'handshake', 'login'].map(
+        (k) => name(s.context[k]) ?? null,
+      ),
       probes: s.context.probes.length,
       fixes: s.context.findings.map((f: any) => f.fix?.id ?? '-'),
       outcomes: s.context.fixOutcomes.length,
@@ -215,11 +420,21 @@ describe('client flow: every path', () => {
       const seen = new Set<string>();
       for (const p of paths) {
         const want = p.state.context;
-        const key = JSON.stringify([want.verdictId, want.next, want.fixOutcomes.length, p.steps.filter((s) => s.event.type.startsWith('xstate.error')).map((s) => s.event.type)]);
+        const key = JSON.stringify([
+          want.verdictId,
+          want.next,
+          want.fixOutcomes.length,
+          p.steps.filter((s) => s.event.type.startsWith('xstate.error')).map((s) => s.event.type),
+        ]);
         if (input !== headless && seen.has(key)) continue;
         seen.add(key);
         const { context } = await drive(clientFlow, input, p.steps);
-        expect({ verdict: context.verdictId, next: context.next, fixes: context.fixOutcomes.length, first: context.findings[0]?.id }).toEqual({
+        expect({
+          verdict: context.verdictId,
+          next: context.next,
+          fixes: context.fixOutcomes.length,
+          first: context.findings[0]?.id,
+        }).toEqual({
           verdict: want.verdictId,
           next: want.next,
           fixes: want.fixOutcomes.length,

@@ -3,10 +3,23 @@
 // fake actors, or (b) run one hand-written row of a decision table. Traversal never runs invoked
 // actors, so their answers are supplied as xstate.done/error.actor.<invoke id> events.
 import { getSimplePaths } from '@xstate/graph';
-import { createActor, fromPromise, type AnyEventObject, type AnyStateMachine, type ContextFrom, type InputFrom } from 'xstate';
+import {
+  createActor,
+  fromPromise,
+  type AnyEventObject,
+  type AnyStateMachine,
+  type ContextFrom,
+  type InputFrom,
+} from 'xstate';
 
 /** What the helper reads of a machine snapshot (the generic SnapshotFrom<M> stays opaque here). */
-type Snap = { value: unknown; context: any; children: Record<string, unknown>; status: string; matches: (v: any) => boolean };
+type Snap = {
+  value: unknown;
+  context: any;
+  children: Record<string, unknown>;
+  status: string;
+  matches: (v: any) => boolean;
+};
 
 export interface FlowModel<M extends AnyStateMachine> {
   machine: M;
@@ -26,20 +39,30 @@ export const inTurn =
   () =>
     answers.shift();
 
-const isPerson = (s: { status: string; children: Record<string, unknown> }) => s.status === 'active' && Object.keys(s.children).length === 0;
+const isPerson = (s: { status: string; children: Record<string, unknown> }) =>
+  s.status === 'active' && Object.keys(s.children).length === 0;
 
 export function pathsOf<M extends AnyStateMachine>(model: FlowModel<M>, input: InputFrom<M>) {
-  const names = new Map<unknown, string>(Object.entries(model.outputs).flatMap(([id, outs]) => Object.entries(outs).map(([n, o]) => [o, `${id}.${n}`])));
+  const names = new Map<unknown, string>(
+    Object.entries(model.outputs).flatMap(([id, outs]) => Object.entries(outs).map(([n, o]) => [o, `${id}.${n}`])),
+  );
   const name = (o: unknown) => names.get(o);
   const serialize =
-    model.serialize ?? ((s: Snap) => ({ v: s.value, c: JSON.parse(JSON.stringify(s.context, (_k, v) => (typeof v === 'object' && v !== null && names.has(v) ? names.get(v) : v))) }));
+    model.serialize ??
+    ((s: Snap) => ({
+      v: s.value,
+      c: JSON.parse(
+        JSON.stringify(s.context, (_k, v) => (typeof v === 'object' && v !== null && names.has(v) ? names.get(v) : v)),
+      ),
+    }));
   const events = (s: Snap): AnyEventObject[] => {
     const running = Object.keys(s.children);
     const out: AnyEventObject[] = (model.advance?.(running) ?? running).flatMap((id) => [
       ...Object.values(model.outputs[id] ?? {}).map((output) => ({ type: `xstate.done.actor.${id}`, output })),
       { type: `xstate.error.actor.${id}`, error: new Error(`${id} broke`) },
     ]);
-    for (const [state, answers] of Object.entries(model.answers ?? {})) if (s.matches(state)) out.push(...(typeof answers === 'function' ? answers(s) : answers));
+    for (const [state, answers] of Object.entries(model.answers ?? {}))
+      if (s.matches(state)) out.push(...(typeof answers === 'function' ? answers(s) : answers));
     return out;
   };
   return getSimplePaths(model.machine, {
@@ -55,7 +78,12 @@ export function pathsOf<M extends AnyStateMachine>(model: FlowModel<M>, input: I
  * to reject with, or a function of the actor's input. A person sends `answers` in order whenever
  * the flow waits; the run ends when the flow is done, or waits with no answer left.
  */
-export async function run<M extends AnyStateMachine>(machine: M, input: InputFrom<M>, outputs: Record<string, unknown>, answers: AnyEventObject[] = []) {
+export async function run<M extends AnyStateMachine>(
+  machine: M,
+  input: InputFrom<M>,
+  outputs: Record<string, unknown>,
+  answers: AnyEventObject[] = [],
+) {
   const calls: string[] = [];
   const fake = fromPromise(async ({ input: given, self }: { input: unknown; self: { id: string } }) => {
     calls.push(self.id);
@@ -69,7 +97,10 @@ export async function run<M extends AnyStateMachine>(machine: M, input: InputFro
   const actor = createActor(machine.provide({ actors } as never), { input } as never);
   const queue = [...answers];
   const end = await new Promise<Snap>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`flow stuck in ${JSON.stringify(actor.getSnapshot().value)}`)), 2000);
+    const timer = setTimeout(
+      () => reject(new Error(`flow stuck in ${JSON.stringify(actor.getSnapshot().value)}`)),
+      2000,
+    );
     let sending = false;
     // Also after a send the machine ignored: then no new snapshot comes.
     const step = () => {
@@ -95,7 +126,11 @@ export async function run<M extends AnyStateMachine>(machine: M, input: InputFro
 }
 
 /** Runs the real machine with fakes that answer as the path's events did. */
-export function drive<M extends AnyStateMachine>(machine: M, input: InputFrom<M>, steps: readonly { event: AnyEventObject }[]) {
+export function drive<M extends AnyStateMachine>(
+  machine: M,
+  input: InputFrom<M>,
+  steps: readonly { event: AnyEventObject }[],
+) {
   const outputs: Record<string, unknown[]> = {};
   const person: AnyEventObject[] = [];
   for (const { event } of steps) {
@@ -103,5 +138,10 @@ export function drive<M extends AnyStateMachine>(machine: M, input: InputFrom<M>
     if (m) (outputs[m[2]!] ??= []).push(m[1] === 'done' ? event.output : event.error);
     else if (event.type !== 'xstate.init') person.push(event);
   }
-  return run(machine, input, Object.fromEntries(Object.entries(outputs).map(([id, outs]) => [id, () => outs.shift()])), person);
+  return run(
+    machine,
+    input,
+    Object.fromEntries(Object.entries(outputs).map(([id, outs]) => [id, () => outs.shift()])),
+    person,
+  );
 }

@@ -10,16 +10,33 @@ import { drive, pathsOf, run, type FlowModel } from './helper.js';
 const fix = (id: string) => ({ id, title: id, commands: [['true']], risk: 'none', undo: 'nothing' });
 const checks: Record<string, CloudCheck> = {
   blocked: {
-    cli: 'aws', status: 'ok', detail: 'blocked',
+    cli: 'aws',
+    status: 'ok',
+    detail: 'blocked',
     findings: [
       { id: 'cloud-firewall-blocks-ssh', severity: 'error', summary: 's', evidence: [], fix: fix('cloud-allow-my-ip') },
-      { id: 'cloud-serial-console-disabled', severity: 'warning', summary: 's', evidence: [], fix: fix('cloud-enable-serial-console') },
+      {
+        id: 'cloud-serial-console-disabled',
+        severity: 'warning',
+        summary: 's',
+        evidence: [],
+        fix: fix('cloud-enable-serial-console'),
+      },
     ],
     probes: [{ id: 'aws-instance', status: 'ok', durationMs: 1, detail: 'running' }],
   },
-  missing: { cli: 'aws', status: 'missing', detail: 'missing', findings: [{ id: 'cloud-cli-missing', severity: 'info', summary: 's', evidence: [] }], probes: [] },
+  missing: {
+    cli: 'aws',
+    status: 'missing',
+    detail: 'missing',
+    findings: [{ id: 'cloud-cli-missing', severity: 'info', summary: 's', evidence: [] }],
+    probes: [],
+  },
 };
-const kit = { findings: [{ id: 'nologin-present', severity: 'error' as const, summary: 's', evidence: [] }], repair: 'mv /etc/nologin /etc/nologin.bak\n' };
+const kit = {
+  findings: [{ id: 'nologin-present', severity: 'error' as const, summary: 's', evidence: [] }],
+  repair: 'mv /etc/nologin /etc/nologin.bak\n',
+};
 const outputs = {
   cloudCheck: checks.blocked!,
   applyFix: ({ fix: f }: { fix: { id: string } }) => ({ fixId: f.id, ok: true, log: [] }),
@@ -29,7 +46,12 @@ const outputs = {
 };
 
 const wizard: LockedOutInput = {
-  user: 'alice', port: 22, interactive: true, autoApply: false, backupKeyPath: '/root/.ssh/id_ed25519_rescue', backupKeyExists: false,
+  user: 'alice',
+  port: 22,
+  interactive: true,
+  autoApply: false,
+  backupKeyPath: '/root/.ssh/id_ed25519_rescue',
+  backupKeyExists: false,
   checkable: ['aws', 'gcp', 'azure', 'digitalocean', 'hetzner'],
   installedClis: ['aws', 'gcloud', 'az', 'doctl', 'hcloud'],
 };
@@ -41,26 +63,121 @@ const ran = (calls: string[]) => calls.filter((c) => c !== 'cloudCheck').join(' 
 // [what happens, input, answers that differ, what the person sends, the findings (cloud, then the
 // kit's), the actors that ran besides the check, where it ends]
 const table: [string, LockedOutInput, Record<string, unknown>, AnyEventObject[], string[], string, string][] = [
-  ['headless, instance and address given: checked, fixes declined', { ...headless, ...awsTarget }, {}, [], ['cloud-firewall-blocks-ssh', 'cloud-serial-console-disabled'], '', 'done'],
-  ['headless with --yes: each cloud fix runs', { ...headless, ...awsTarget, autoApply: true }, {}, [], ['cloud-firewall-blocks-ssh', 'cloud-serial-console-disabled'], 'applyFix applyFix', 'done'],
+  [
+    'headless, instance and address given: checked, fixes declined',
+    { ...headless, ...awsTarget },
+    {},
+    [],
+    ['cloud-firewall-blocks-ssh', 'cloud-serial-console-disabled'],
+    '',
+    'done',
+  ],
+  [
+    'headless with --yes: each cloud fix runs',
+    { ...headless, ...awsTarget, autoApply: true },
+    {},
+    [],
+    ['cloud-firewall-blocks-ssh', 'cloud-serial-console-disabled'],
+    'applyFix applyFix',
+    'done',
+  ],
   ['headless without an instance: no check', { ...headless, provider: 'aws' }, {}, [], [], '', 'done'],
-  ['headless, the CLI is not installed: said so, no check', { ...headless, ...awsTarget, installedClis: [] }, {}, [], ['cloud-cli-missing'], '', 'done'],
+  [
+    'headless, the CLI is not installed: said so, no check',
+    { ...headless, ...awsTarget, installedClis: [] },
+    {},
+    [],
+    ['cloud-cli-missing'],
+    '',
+    'done',
+  ],
   ['headless, a provider without a CLI check', { ...headless, provider: 'physical' }, {}, [], [], '', 'done'],
-  ['headless, the check fails', { ...headless, ...awsTarget }, { cloudCheck: new Error('aws: throttled') }, [], [], '', 'done'],
-  ['wizard: the provider, the instance, both fixes declined, then done', { ...wizard }, {}, [
-    { type: 'CHOOSE', provider: 'gcp' }, { type: 'TARGET', target: { instance: 'web-1', myIp: '203.0.113.7' } }, { type: 'DECLINE' }, { type: 'DECLINE' }, { type: 'NEXT' }, { type: 'DONE' },
-  ], ['cloud-firewall-blocks-ssh', 'cloud-serial-console-disabled'], '', 'done'],
-  ['wizard: the first fix confirmed, the second declined; the steps wait', { ...wizard, provider: 'gcp' }, {}, [
-    { type: 'TARGET', target: { instance: 'web-1', myIp: '203.0.113.7' } }, { type: 'CONFIRM' }, { type: 'DECLINE' },
-  ], ['cloud-firewall-blocks-ssh', 'cloud-serial-console-disabled'], 'applyFix', 'steps'],
-  ['wizard with --yes: the fixes run, the steps wait', { ...wizard, ...awsTarget, autoApply: true }, {}, [], ['cloud-firewall-blocks-ssh', 'cloud-serial-console-disabled'], 'applyFix applyFix', 'steps'],
+  [
+    'headless, the check fails',
+    { ...headless, ...awsTarget },
+    { cloudCheck: new Error('aws: throttled') },
+    [],
+    [],
+    '',
+    'done',
+  ],
+  [
+    'wizard: the provider, the instance, both fixes declined, then done',
+    { ...wizard },
+    {},
+    [
+      { type: 'CHOOSE', provider: 'gcp' },
+      { type: 'TARGET', target: { instance: 'web-1', myIp: '203.0.113.7' } },
+      { type: 'DECLINE' },
+      { type: 'DECLINE' },
+      { type: 'NEXT' },
+      { type: 'DONE' },
+    ],
+    ['cloud-firewall-blocks-ssh', 'cloud-serial-console-disabled'],
+    '',
+    'done',
+  ],
+  [
+    'wizard: the first fix confirmed, the second declined; the steps wait',
+    { ...wizard, provider: 'gcp' },
+    {},
+    [{ type: 'TARGET', target: { instance: 'web-1', myIp: '203.0.113.7' } }, { type: 'CONFIRM' }, { type: 'DECLINE' }],
+    ['cloud-firewall-blocks-ssh', 'cloud-serial-console-disabled'],
+    'applyFix',
+    'steps',
+  ],
+  [
+    'wizard with --yes: the fixes run, the steps wait',
+    { ...wizard, ...awsTarget, autoApply: true },
+    {},
+    [],
+    ['cloud-firewall-blocks-ssh', 'cloud-serial-console-disabled'],
+    'applyFix applyFix',
+    'steps',
+  ],
   ['wizard: no instance given, skipped', { ...wizard, provider: 'aws' }, {}, [{ type: 'SKIP' }], [], '', 'steps'],
-  ['wizard: the kit, its block pasted back, prevention, a backup key', { ...wizard, provider: 'physical' }, {}, [
-    { type: 'KIT' }, { type: 'PASTE', text: 'block' }, { type: 'NEXT' }, { type: 'APPLY', fixId: 'create-backup-key' }, { type: 'DONE' },
-  ], ['nologin-present'], 'saveKit decodeKit applyPrevention', 'done'],
-  ['wizard: a block the user already has', { ...wizard, provider: 'physical' }, {}, [{ type: 'PASTE', text: 'block' }], ['nologin-present'], 'decodeKit', 'repair'],
-  ['wizard: a block that does not decode: asked again', { ...wizard, provider: 'physical' }, { decodeKit: new Error('not a kit block') }, [{ type: 'PASTE', text: 'x' }], [], 'decodeKit', 'awaitResult'],
-  ['wizard: the kit skipped', { ...wizard, provider: 'physical' }, {}, [{ type: 'KIT' }, { type: 'SKIP' }, { type: 'DONE' }], [], 'saveKit', 'done'],
+  [
+    'wizard: the kit, its block pasted back, prevention, a backup key',
+    { ...wizard, provider: 'physical' },
+    {},
+    [
+      { type: 'KIT' },
+      { type: 'PASTE', text: 'block' },
+      { type: 'NEXT' },
+      { type: 'APPLY', fixId: 'create-backup-key' },
+      { type: 'DONE' },
+    ],
+    ['nologin-present'],
+    'saveKit decodeKit applyPrevention',
+    'done',
+  ],
+  [
+    'wizard: a block the user already has',
+    { ...wizard, provider: 'physical' },
+    {},
+    [{ type: 'PASTE', text: 'block' }],
+    ['nologin-present'],
+    'decodeKit',
+    'repair',
+  ],
+  [
+    'wizard: a block that does not decode: asked again',
+    { ...wizard, provider: 'physical' },
+    { decodeKit: new Error('not a kit block') },
+    [{ type: 'PASTE', text: 'x' }],
+    [],
+    'decodeKit',
+    'awaitResult',
+  ],
+  [
+    'wizard: the kit skipped',
+    { ...wizard, provider: 'physical' },
+    {},
+    [{ type: 'KIT' }, { type: 'SKIP' }, { type: 'DONE' }],
+    [],
+    'saveKit',
+    'done',
+  ],
 ];
 
 describe('locked-out flow: the decision table', () => {
@@ -81,10 +198,12 @@ describe('locked-out flow: the decision table', () => {
 
   it('a backup key that failed to be made is still advised; one that was made is not offered again', async () => {
     for (const ok of [false, true]) {
-      const { context } = await run(lockedOutFlow, { ...wizard, provider: 'physical' }, { ...outputs, applyPrevention: { fixId: 'create-backup-key', ok, log: [] } }, [
-        { type: 'NEXT' },
-        { type: 'APPLY', fixId: 'create-backup-key' },
-      ]);
+      const { context } = await run(
+        lockedOutFlow,
+        { ...wizard, provider: 'physical' },
+        { ...outputs, applyPrevention: { fixId: 'create-backup-key', ok, log: [] } },
+        [{ type: 'NEXT' }, { type: 'APPLY', fixId: 'create-backup-key' }],
+      );
       const advice = context.prevention.find((f) => f.id === 'prevent-backup-key')!;
       expect(advice.summary.startsWith('You have a backup key')).toBe(ok);
       expect(advice.fix?.id).toBe(ok ? undefined : 'create-backup-key');
@@ -98,7 +217,10 @@ describe('locked-out flow: every path', () => {
     outputs: {
       cloudCheck: checks,
       applyFix: { ok: { fixId: 'x', ok: true, log: [] } },
-      applyPrevention: { ok: { fixId: 'create-backup-key', ok: true, log: [] }, failed: { fixId: 'create-backup-key', ok: false, log: ['ssh-keygen: exit 1'] } },
+      applyPrevention: {
+        ok: { fixId: 'create-backup-key', ok: true, log: [] },
+        failed: { fixId: 'create-backup-key', ok: false, log: ['ssh-keygen: exit 1'] },
+      },
       saveKit: { saved: '/tmp/ssh-doctor-kit.sh' },
       decodeKit: { nologin: kit },
     },
@@ -113,13 +235,25 @@ describe('locked-out flow: every path', () => {
       preventionShown: [{ type: 'DONE' }],
     },
     serialize: (s) => ({
-      v: s.value, p: s.context.provider, q: s.context.queue.length, o: s.context.fixOutcomes.length, f: s.context.findings.length,
-      k: s.context.kitPath, r: s.context.kit?.repair, e: s.context.error, pv: s.context.prevention.map((f: any) => f.fix?.id ?? '-'),
+      v: s.value,
+      p: s.context.provider,
+      q: s.context.queue.length,
+      o: s.context.fixOutcomes.length,
+      f: s.context.findings.length,
+      k: s.context.kitPath,
+      r: s.context.kit?.repair,
+      e: s.context.error,
+      pv: s.context.prevention.map((f: any) => f.fix?.id ?? '-'),
     }),
   };
   const summary = (ctx: any) => ({
-    provider: ctx.provider, findings: ctx.findings.map((f: any) => f.id), outcomes: ctx.fixOutcomes.length, kitPath: ctx.kitPath,
-    kit: ctx.kit?.findings.map((f: any) => f.id), error: ctx.error, prevention: ctx.prevention.map((f: any) => f.id),
+    provider: ctx.provider,
+    findings: ctx.findings.map((f: any) => f.id),
+    outcomes: ctx.fixOutcomes.length,
+    kitPath: ctx.kitPath,
+    kit: ctx.kit?.findings.map((f: any) => f.id),
+    error: ctx.error,
+    prevention: ctx.prevention.map((f: any) => f.id),
   });
 
   const paths = pathsOf(model, wizard);
@@ -128,14 +262,19 @@ describe('locked-out flow: every path', () => {
     const chosen = new Set(paths.map((p) => p.state.context.provider));
     expect([...chosen].sort()).toEqual(PROVIDERS.map((p) => p.id).sort());
     for (const p of paths) {
-      if (p.steps.some((s) => s.event.type.startsWith('xstate.done.actor.cloudCheck'))) expect(wizard.checkable).toContain(p.state.context.provider);
+      if (p.steps.some((s) => s.event.type.startsWith('xstate.done.actor.cloudCheck')))
+        expect(wizard.checkable).toContain(p.state.context.provider);
     }
-    for (const id of wizard.checkable) expect(paths.some((p) => p.state.context.provider === id && p.state.context.check)).toBe(true);
+    for (const id of wizard.checkable)
+      expect(paths.some((p) => p.state.context.provider === id && p.state.context.check)).toBe(true);
   });
 
   it('the wizard: each enumerated path, driven with fake actors, ends where the graph says', async () => {
     expect(paths.length).toBeGreaterThan(100);
-    for (const p of paths) expect(summary((await drive(lockedOutFlow, wizard, p.steps as { event: AnyEventObject }[])).context)).toEqual(summary(p.state.context));
+    for (const p of paths)
+      expect(summary((await drive(lockedOutFlow, wizard, p.steps as { event: AnyEventObject }[])).context)).toEqual(
+        summary(p.state.context),
+      );
   });
 
   it('headless: every path asks nothing and ends', async () => {
@@ -146,7 +285,9 @@ describe('locked-out flow: every path', () => {
         expect(headlessPaths.length).toBeGreaterThan(0);
         for (const p of headlessPaths) {
           expect(p.steps.every((s) => s.event.type.startsWith('xstate.'))).toBe(true);
-          expect(summary((await drive(lockedOutFlow, given, p.steps as { event: AnyEventObject }[])).context)).toEqual(summary(p.state.context));
+          expect(summary((await drive(lockedOutFlow, given, p.steps as { event: AnyEventObject }[])).context)).toEqual(
+            summary(p.state.context),
+          );
         }
       }
     }
@@ -157,7 +298,10 @@ describe('locked-out flow: every path', () => {
     expect(aws.length).toBeGreaterThan(0);
     for (const p of aws) {
       expect(p.steps.some((s) => s.event.type === 'TARGET' || s.event.type.includes('cloudCheck'))).toBe(false);
-      expect(p.state.context.check).toMatchObject({ status: 'missing', detail: 'The aws command is not installed here, so here are the console steps instead.' });
+      expect(p.state.context.check).toMatchObject({
+        status: 'missing',
+        detail: 'The aws command is not installed here, so here are the console steps instead.',
+      });
       expect(p.state.context.findings[0]!.id).toBe('cloud-cli-missing');
     }
   });

@@ -8,7 +8,8 @@ export type FrameMatcher = string | RegExp | ((frame: string) => boolean);
 
 export const KEY = { down: '\u001B[B', enter: '\r', escape: '\u001B', backspace: '\u007F' } as const;
 
-const matches = (frame: string, m: FrameMatcher) => (typeof m === 'string' ? frame.includes(m) : m instanceof RegExp ? m.test(frame) : m(frame));
+const matches = (frame: string, m: FrameMatcher) =>
+  typeof m === 'string' ? frame.includes(m) : m instanceof RegExp ? m.test(frame) : m(frame);
 
 // React's scheduler uses setImmediate in Node: yield past it, then past any timer it set.
 const tick = () => new Promise((resolve) => setImmediate(() => setTimeout(resolve, 0)));
@@ -17,7 +18,11 @@ const tick = () => new Promise((resolve) => setImmediate(() => setTimeout(resolv
  * Polls `frame` (usually lastFrame; `() => frames.join('\n')` once the app has exited) until it
  * matches, then yields once more so the input handlers of that frame are in place.
  */
-export async function waitForFrame(frame: () => string | undefined, matcher: FrameMatcher, timeoutMs = 5000): Promise<string> {
+export async function waitForFrame(
+  frame: () => string | undefined,
+  matcher: FrameMatcher,
+  timeoutMs = 5000,
+): Promise<string> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const now = frame() ?? '';

@@ -14,12 +14,17 @@ interface Listed {
   fixId: string;
   status: string;
 }
-const listed = async (lab: Lab): Promise<Listed[]> => JSON.parse((await lab.cli(['undo', '--list', '--json'], { env: STATE })).stdout).entries;
+const listed = async (lab: Lab): Promise<Listed[]> =>
+  JSON.parse((await lab.cli(['undo', '--list', '--json'], { env: STATE })).stdout).entries;
 
 async function crash(lab: Lab, port: number, step: string, env: Record<string, string> = {}) {
-  const r = await lab.cli(['server', '--user', 'alice', '--port', String(port), '--yes', '--json', '--rollback-seconds', '5'], {
-    env: { ...STATE, ...env, SSH_DOCTOR_TEST_CRASH_AT: step }, timeoutMs: 60_000,
-  });
+  const r = await lab.cli(
+    ['server', '--user', 'alice', '--port', String(port), '--yes', '--json', '--rollback-seconds', '5'],
+    {
+      env: { ...STATE, ...env, SSH_DOCTOR_TEST_CRASH_AT: step },
+      timeoutMs: 60_000,
+    },
+  );
   // Killed: neither a report nor one of ssh-doctor's own exit statuses.
   expect(r.exitCode === 0 || r.exitCode === 1 || r.exitCode === 2).toBe(false);
   expect(r.stdout).toBe('');
@@ -37,21 +42,30 @@ describe.runIf(requireLab())('crash: a config edit killed at each step', () => {
   afterAll(() => lab?.close());
 
   // cp backup, cp tmp, sed, sshd -t -f tmp, mv, sshd -t, kill -HUP
-  it.each(['journaled-pending', 'ran-1', 'ran-2', 'ran-3', 'ran-4', 'ran-5', 'ran-6', 'ran-7'])('killed at %s: listed as unfinished, undo restores the original bytes', async (step) => {
-    await lab.sh(`rm -rf ${STATE.SSH_DOCTOR_STATE_DIR}; rm -f /etc/ssh/sshd_config.d/*ssh-doctor*; printf '${ORIGINAL.replace(/\n/g, '\\n')}' > ${DROP_IN}`);
-    await crash(lab, PORT, step);
-    // The rename (step 5) is the moment the edit takes effect.
-    expect((await lab.sh(`od -c ${DROP_IN}`)).stdout === originalBytes).toBe(!['ran-5', 'ran-6', 'ran-7'].includes(step));
-    const entries = await listed(lab);
-    expect(entries.map((e) => [e.fixId, e.status])).toEqual([['enable-pubkey-auth', 'pending']]);
-    expect((await lab.cli(['undo', '--list'], { env: STATE })).stdout).toContain('unfinished: ssh-doctor stopped during this change');
-    const undo = await lab.cli(['undo', entries[0]!.id, '--yes'], { env: STATE });
-    expect(undo.exitCode).toBe(0);
-    expect((await lab.sh(`od -c ${DROP_IN}`)).stdout).toBe(originalBytes);
-    expect((await lab.sh('ls -A /etc/ssh/sshd_config.d')).stdout).not.toContain('ssh-doctor-tmp');
-    expect((await lab.sh('/usr/sbin/sshd -t && kill -0 "$(cat /run/sshd.pid)" && echo up')).stdout.trim()).toBe('up');
-    expect(await listed(lab)).toEqual([]);
-  });
+  it.each(['journaled-pending', 'ran-1', 'ran-2', 'ran-3', 'ran-4', 'ran-5', 'ran-6', 'ran-7'])(
+    'killed at %s: listed as unfinished, undo restores the original bytes',
+    async (step) => {
+      await lab.sh(
+        `rm -rf ${STATE.SSH_DOCTOR_STATE_DIR}; rm -f /etc/ssh/sshd_config.d/*ssh-doctor*; printf '${ORIGINAL.replace(/\n/g, '\\n')}' > ${DROP_IN}`,
+      );
+      await crash(lab, PORT, step);
+      // The rename (step 5) is the moment the edit takes effect.
+      expect((await lab.sh(`od -c ${DROP_IN}`)).stdout === originalBytes).toBe(
+        !['ran-5', 'ran-6', 'ran-7'].includes(step),
+      );
+      const entries = await listed(lab);
+      expect(entries.map((e) => [e.fixId, e.status])).toEqual([['enable-pubkey-auth', 'pending']]);
+      expect((await lab.cli(['undo', '--list'], { env: STATE })).stdout).toContain(
+        'unfinished: ssh-doctor stopped during this change',
+      );
+      const undo = await lab.cli(['undo', entries[0]!.id, '--yes'], { env: STATE });
+      expect(undo.exitCode).toBe(0);
+      expect((await lab.sh(`od -c ${DROP_IN}`)).stdout).toBe(originalBytes);
+      expect((await lab.sh('ls -A /etc/ssh/sshd_config.d')).stdout).not.toContain('ssh-doctor-tmp');
+      expect((await lab.sh('/usr/sbin/sshd -t && kill -0 "$(cat /run/sshd.pid)" && echo up')).stdout.trim()).toBe('up');
+      expect(await listed(lab)).toEqual([]);
+    },
+  );
 });
 
 describe.runIf(requireLab())('crash: a firewall fix killed mid-way', () => {
@@ -63,35 +77,49 @@ describe.runIf(requireLab())('crash: a firewall fix killed mid-way', () => {
     await lab.sh(`${SERVER_SETUP(PORT)}\niptables -A INPUT -p tcp --dport ${PORT} -j REJECT`);
   });
   afterAll(() => lab?.close());
-  const reset = () => lab.sh(`rm -rf ${STATE.SSH_DOCTOR_STATE_DIR}; while iptables -D INPUT -p tcp --dport ${PORT} -m comment --comment ssh-doctor -j ACCEPT 2>/dev/null; do :; done`);
+  const reset = () =>
+    lab.sh(
+      `rm -rf ${STATE.SSH_DOCTOR_STATE_DIR}; while iptables -D INPUT -p tcp --dport ${PORT} -m comment --comment ssh-doctor -j ACCEPT 2>/dev/null; do :; done`,
+    );
 
-  it.each(['journaled-pending', 'ran-1'])('over SSH, killed at %s: the rollback timer still reverts whatever happened', async (step) => {
-    await reset();
-    await crash(lab, PORT, step, { SSH_CONNECTION: `127.0.0.1 50123 127.0.0.1 ${PORT}` });
-    expect(await allowed()).toBe(step === 'ran-1');
-    await sleep(8000);
-    expect(await allowed()).toBe(false);
-    expect((await lab.sh('iptables -S INPUT')).stdout).toContain(`--dport ${PORT} -j REJECT`);
-    expect(await listed(lab)).toEqual([]);
-  });
+  it.each(['journaled-pending', 'ran-1'])(
+    'over SSH, killed at %s: the rollback timer still reverts whatever happened',
+    async (step) => {
+      await reset();
+      await crash(lab, PORT, step, { SSH_CONNECTION: `127.0.0.1 50123 127.0.0.1 ${PORT}` });
+      expect(await allowed()).toBe(step === 'ran-1');
+      await sleep(8000);
+      expect(await allowed()).toBe(false);
+      expect((await lab.sh('iptables -S INPUT')).stdout).toContain(`--dport ${PORT} -j REJECT`);
+      expect(await listed(lab)).toEqual([]);
+    },
+  );
 
-  it.each(['journaled-pending', 'ran-1'])('on a console, killed at %s: undo removes the rule only if it is there', async (step) => {
-    await reset();
-    await crash(lab, PORT, step);
-    const entries = await listed(lab);
-    expect(entries.map((e) => [e.fixId, e.status])).toEqual([['firewall-allow-ssh', 'pending']]);
-    const undo = await lab.cli(['undo', entries[0]!.id, '--yes'], { env: STATE });
-    expect(undo.exitCode).toBe(0);
-    expect(undo.stdout).toContain(step === 'ran-1' ? '$ iptables -t filter -D INPUT' : 'not there, nothing to remove: iptables -t filter -D INPUT');
-    expect(await allowed()).toBe(false);
-    expect((await lab.sh('iptables -S INPUT')).stdout).toContain(`--dport ${PORT} -j REJECT`);
-  });
+  it.each(['journaled-pending', 'ran-1'])(
+    'on a console, killed at %s: undo removes the rule only if it is there',
+    async (step) => {
+      await reset();
+      await crash(lab, PORT, step);
+      const entries = await listed(lab);
+      expect(entries.map((e) => [e.fixId, e.status])).toEqual([['firewall-allow-ssh', 'pending']]);
+      const undo = await lab.cli(['undo', entries[0]!.id, '--yes'], { env: STATE });
+      expect(undo.exitCode).toBe(0);
+      expect(undo.stdout).toContain(
+        step === 'ran-1'
+          ? '$ iptables -t filter -D INPUT'
+          : 'not there, nothing to remove: iptables -t filter -D INPUT',
+      );
+      expect(await allowed()).toBe(false);
+      expect((await lab.sh('iptables -S INPUT')).stdout).toContain(`--dport ${PORT} -j REJECT`);
+    },
+  );
 });
 
 describe.runIf(requireLab())('crash: an nft fix killed after the rule went in', () => {
   const PORT = 2363;
   let lab: Lab;
-  const tagged = async () => (await lab.sh('nft -a list chain inet filter input')).stdout.match(/comment "ssh-doctor"/g)?.length ?? 0;
+  const tagged = async () =>
+    (await lab.sh('nft -a list chain inet filter input')).stdout.match(/comment "ssh-doctor"/g)?.length ?? 0;
   beforeAll(async () => {
     lab = await startLab();
     await lab.sh(`${SERVER_SETUP(PORT)}
@@ -110,7 +138,9 @@ nft add rule inet filter input tcp dport ${PORT} drop`);
     const undo = await lab.cli(['undo', entry!.id, '--yes'], { env: STATE });
     expect(undo.exitCode).toBe(0);
     expect(await tagged()).toBe(1);
-    expect((await lab.sh('nft list chain inet filter input')).stdout).toMatch(/tcp dport 9 accept comment "ssh-doctor"[\s\S]*tcp dport 2363 drop/);
+    expect((await lab.sh('nft list chain inet filter input')).stdout).toMatch(
+      /tcp dport 9 accept comment "ssh-doctor"[\s\S]*tcp dport 2363 drop/,
+    );
   });
 });
 
@@ -127,7 +157,11 @@ describe.runIf(requireLab())('crash: a permission fix killed after its first cha
     await crash(lab, PORT, 'path-change-made');
     expect((await lab.sh('stat -c %a /home/alice/.ssh/authorized_keys')).stdout.trim()).toBe('600');
     const [entry] = await listed(lab);
-    expect(entry).toMatchObject({ fixId: 'fix-authorized-keys-permissions', status: 'pending', objects: [{ path: '/home/alice/.ssh/authorized_keys', before: { mode: 0o666 }, after: { mode: 0o600 } }] });
+    expect(entry).toMatchObject({
+      fixId: 'fix-authorized-keys-permissions',
+      status: 'pending',
+      objects: [{ path: '/home/alice/.ssh/authorized_keys', before: { mode: 0o666 }, after: { mode: 0o600 } }],
+    });
     expect((await lab.cli(['undo', entry!.id, '--yes'], { env: STATE })).exitCode).toBe(0);
     expect((await lab.sh('stat -c %a /home/alice/.ssh/authorized_keys')).stdout.trim()).toBe('666');
   });

@@ -28,7 +28,15 @@ describe.runIf(requireLab())('client verdicts against a real sshd', () => {
     expect(report.schema).toBe('ssh-doctor/report@1');
     expect(report.target).toEqual({ user: 'alice', host: '127.0.0.1', port: 22 });
     expect(ids(report)).toEqual(['ok', 'host-key-unknown']);
-    expect(report.probes.map((p: any) => p.id).sort()).toEqual(['config', 'dns', 'handshake', 'keys', 'known-hosts', 'login', 'tcp']);
+    expect(report.probes.map((p: any) => p.id).sort()).toEqual([
+      'config',
+      'dns',
+      'handshake',
+      'keys',
+      'known-hosts',
+      'login',
+      'tcp',
+    ]);
     expect((await l.sh('test -e /root/.ssh/known_hosts && echo present || echo absent')).stdout.trim()).toBe('absent');
   });
 
@@ -83,7 +91,11 @@ describe.runIf(requireLab())('client verdicts against a real sshd', () => {
   });
 
   it('not-ssh-service: a mail server on the port', async () => {
-    const l = await lab(background(`node -e "require('net').createServer(s=>s.end('220 mail.lab ESMTP Postfix\\r\\n')).listen(2525,'127.0.0.1')"`));
+    const l = await lab(
+      background(
+        `node -e "require('net').createServer(s=>s.end('220 mail.lab ESMTP Postfix\\r\\n')).listen(2525,'127.0.0.1')"`,
+      ),
+    );
     const { report } = await l.json(['-p', '2525', 'alice@127.0.0.1']);
     expect(report.verdict.id).toBe('not-ssh-service');
     expect(ids(report)).toEqual(['not-ssh-service']);
@@ -123,14 +135,18 @@ ssh-keygen -q -H -f /root/.ssh/known_hosts && rm -f /root/.ssh/known_hosts.old
     expect(report.verdict.id).toBe('host-key-changed');
     expect(ids(report)).toEqual(['host-key-changed']);
     expect(report.verdict.summary).toMatch(/man-in-the-middle/);
-    expect(evidence(report)).toContain('/root/.ssh/known_hosts:1 stores a ssh-ed25519 key for 127.0.0.1 (hashed entry)');
+    expect(evidence(report)).toContain(
+      '/root/.ssh/known_hosts:1 stores a ssh-ed25519 key for 127.0.0.1 (hashed entry)',
+    );
     const fix = report.findings[0].fix;
     expect(fix.commands).toContainEqual(['ssh-keygen', '-R', '127.0.0.1', '-f', '/root/.ssh/known_hosts']);
     expect(report.probes.map((p: any) => p.id)).not.toContain('login'); // no login attempt against a changed key
 
     const fixed = await l.json(['alice@127.0.0.1', '--yes'], { env: { SSH_DOCTOR_STATE_DIR: '/root/state' } });
     expect(fixed.report.applied).toEqual([expect.objectContaining({ fixId: 'remove-stale-host-key', ok: true })]);
-    const after = await l.sh('ssh-keygen -F 127.0.0.1 -f /root/.ssh/known_hosts | grep -c ssh-ed25519 || true; ls /root/.ssh/ | grep -c ssh-doctor-');
+    const after = await l.sh(
+      'ssh-keygen -F 127.0.0.1 -f /root/.ssh/known_hosts | grep -c ssh-ed25519 || true; ls /root/.ssh/ | grep -c ssh-doctor-',
+    );
     expect(after.stdout.split('\n').slice(0, 2)).toEqual(['0', '1']);
     const again = await l.json(['alice@127.0.0.1']);
     expect(again.report.verdict.id).toBe('ok');
@@ -142,7 +158,9 @@ ssh-keygen -q -H -f /root/.ssh/known_hosts && rm -f /root/.ssh/known_hosts.old
     const refused = await l.cli(['undo', entry.id, '--yes'], state);
     expect(refused.exitCode).not.toBe(0);
     expect(refused.stdout + refused.stderr).toMatch(/changed since|--force/);
-    expect((await l.sh('ssh-keygen -F 127.0.0.1 -f /root/.ssh/known_hosts | grep -c ssh-ed25519')).stdout.trim()).toBe('1');
+    expect((await l.sh('ssh-keygen -F 127.0.0.1 -f /root/.ssh/known_hosts | grep -c ssh-ed25519')).stdout.trim()).toBe(
+      '1',
+    );
   });
 
   it('private-key-permissions: a 0644 key is ignored; --yes makes it 0600 and login works', async () => {
@@ -151,13 +169,20 @@ ssh-keygen -q -H -f /root/.ssh/known_hosts && rm -f /root/.ssh/known_hosts.old
     expect(report.verdict.id).toBe('private-key-permissions');
     expect(ids(report)).toEqual(['private-key-permissions', 'host-key-unknown']);
     expect(evidence(report)).toContain('/root/.ssh/id_ed25519 has mode 0644');
-    expect(report.findings[0].fix).toMatchObject({ commands: [['chmod', '0600', '/root/.ssh/id_ed25519']], undo: [['chmod', '0644', '/root/.ssh/id_ed25519']] });
+    expect(report.findings[0].fix).toMatchObject({
+      commands: [['chmod', '0600', '/root/.ssh/id_ed25519']],
+      undo: [['chmod', '0644', '/root/.ssh/id_ed25519']],
+    });
 
     const fixed = await l.json(['alice@127.0.0.1', '--yes'], { env: { SSH_DOCTOR_STATE_DIR: '/root/state' } });
     expect(fixed.report.applied[0]).toMatchObject({ fixId: 'chmod-private-key', ok: true });
     expect((await l.sh('stat -c %a /root/.ssh/id_ed25519')).stdout.trim()).toBe('600');
     // One change in the journal (its pending line superseded by the applied one).
-    expect(JSON.parse((await l.cli(['undo', '--list', '--json'], { env: { SSH_DOCTOR_STATE_DIR: '/root/state' } })).stdout).entries.map((e: { fixId: string; status: string }) => [e.fixId, e.status])).toEqual([['chmod-private-key', 'applied']]);
+    expect(
+      JSON.parse(
+        (await l.cli(['undo', '--list', '--json'], { env: { SSH_DOCTOR_STATE_DIR: '/root/state' } })).stdout,
+      ).entries.map((e: { fixId: string; status: string }) => [e.fixId, e.status]),
+    ).toEqual([['chmod-private-key', 'applied']]);
     expect((await l.json(['alice@127.0.0.1'])).report.verdict.id).toBe('ok');
   });
 
@@ -166,7 +191,15 @@ ssh-keygen -q -H -f /root/.ssh/known_hosts && rm -f /root/.ssh/known_hosts.old
       SERVER_SETUP(22, ['MaxAuthTries=2']) +
         `for k in a b c; do ssh-keygen -q -t ed25519 -N '' -f /root/.ssh/wrong_$k; done\n`,
     );
-    const { report } = await l.json(['-i', '/root/.ssh/wrong_a', '-i', '/root/.ssh/wrong_b', '-i', '/root/.ssh/wrong_c', 'alice@127.0.0.1']);
+    const { report } = await l.json([
+      '-i',
+      '/root/.ssh/wrong_a',
+      '-i',
+      '/root/.ssh/wrong_b',
+      '-i',
+      '/root/.ssh/wrong_c',
+      'alice@127.0.0.1',
+    ]);
     expect(report.verdict.id).toBe('too-many-auth-failures');
     expect(ids(report)).toEqual(['too-many-auth-failures', 'host-key-unknown']);
     expect(report.findings[0].next.join('\n')).toContain('IdentitiesOnly=yes');
@@ -201,7 +234,9 @@ describe.runIf(requireLab())('through a jump host (-J)', () => {
 
   it('a working jump host: the login goes through it', async () => {
     // ssh refuses a jump to the very same name ("jumphost loop"): jump via "localhost".
-    const l = await lab(SERVER_SETUP(22) + 'ssh-keyscan -t ed25519 127.0.0.1 localhost > /root/.ssh/known_hosts 2>/dev/null\n');
+    const l = await lab(
+      SERVER_SETUP(22) + 'ssh-keyscan -t ed25519 127.0.0.1 localhost > /root/.ssh/known_hosts 2>/dev/null\n',
+    );
     const { report } = await l.json(['-J', 'alice@localhost', 'alice@127.0.0.1']);
     expect(ids(report)).toEqual(['ok']);
     expect(report.probes.map((p: any) => p.id)).not.toContain('handshake');

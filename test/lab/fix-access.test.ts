@@ -40,7 +40,9 @@ ${SERVER_SETUP(2323).replace(/^\/usr\/sbin\/sshd .*$/m, '/usr/sbin/sshd -E /var/
     expect((await login(lab, 2324)).exitCode).not.toBe(0);
     const r = await lab.json(['server', '--yes', '--user', 'alice', '--port', '2324'], { env: STATE });
     expect(ids(r.report)).toEqual([]);
-    expect((await lab.sh('cat /etc/ssh/sshd_config.d/10-port.conf')).stdout).toBe('Port 2324\nPort 2323\n# ListenAddress 127.0.0.1  (disabled by ssh-doctor)');
+    expect((await lab.sh('cat /etc/ssh/sshd_config.d/10-port.conf')).stdout).toBe(
+      'Port 2324\nPort 2323\n# ListenAddress 127.0.0.1  (disabled by ssh-doctor)',
+    );
     // The lab's network namespace has only loopback, so "all addresses" is still only 127.0.0.1 here.
     expect((await lab.sh('ss -ltn')).stdout).toMatch(/0\.0\.0\.0:2324/);
     expect((await login(lab, 2324)).stdout.trim()).toBe('alice');
@@ -61,8 +63,13 @@ chmod 644 /etc/ssh/ssh_host_ed25519_key`);
     const r = await lab.json(['server', '--yes', '--user', 'alice', '--port', '2325'], { env: STATE });
     expect(r.stderr).toContain('$ chmod 0600 /etc/ssh/ssh_host_ed25519_key');
     expect(ids(r.report)).toEqual(['sshd-listen-address']);
-    expect((await lab.sh('stat -c "%a %U:%G" /etc/ssh/ssh_host_ed25519_key /etc/ssh/ssh_host_rsa_key')).stdout.split('\n')).toEqual(['600 root:root', '600 root:root']);
-    const entries = JSON.parse((await lab.cli(['undo', '--list', '--json'], { env: STATE })).stdout).entries as { id: string; fixId: string }[];
+    expect(
+      (await lab.sh('stat -c "%a %U:%G" /etc/ssh/ssh_host_ed25519_key /etc/ssh/ssh_host_rsa_key')).stdout.split('\n'),
+    ).toEqual(['600 root:root', '600 root:root']);
+    const entries = JSON.parse((await lab.cli(['undo', '--list', '--json'], { env: STATE })).stdout).entries as {
+      id: string;
+      fixId: string;
+    }[];
     const e = entries.find((x) => x.fixId === 'fix-host-key-permissions')!;
     expect((await lab.cli(['undo', e.id, '--yes'], { env: STATE })).exitCode).toBe(0);
     expect((await lab.sh('stat -c %a /etc/ssh/ssh_host_ed25519_key')).stdout.trim()).toBe('644');

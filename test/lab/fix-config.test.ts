@@ -31,11 +31,27 @@ ${SERVER_SETUP(2313)}`);
     const pidBefore = (await lab.sh('cat /run/sshd.pid')).stdout.trim();
     const out = await fixInLab(lab, 2313, ['pubkey-auth-disabled']);
     const a = out.applied[0]!;
-    expect(a.fix.commands.map((c) => c[0])).toEqual(['cp', 'cp', 'sed', '/usr/sbin/sshd', 'mv', '/usr/sbin/sshd', 'kill']);
-    expect(a.fix.commands[2]).toEqual(['sed', '-i', '-e', '3c PubkeyAuthentication yes', '/etc/ssh/sshd_config.d/.50-hardening.conf.ssh-doctor-tmp']);
+    expect(a.fix.commands.map((c) => c[0])).toEqual([
+      'cp',
+      'cp',
+      'sed',
+      '/usr/sbin/sshd',
+      'mv',
+      '/usr/sbin/sshd',
+      'kill',
+    ]);
+    expect(a.fix.commands[2]).toEqual([
+      'sed',
+      '-i',
+      '-e',
+      '3c PubkeyAuthentication yes',
+      '/etc/ssh/sshd_config.d/.50-hardening.conf.ssh-doctor-tmp',
+    ]);
     expect(a.fix.commands[6]).toEqual(['kill', '-HUP', pidBefore]);
     expect(a.result.ok).toBe(true);
-    expect((await lab.sh(`cat ${DROP_IN}`)).stdout).toBe('# hardening\nPasswordAuthentication no\nPubkeyAuthentication yes');
+    expect((await lab.sh(`cat ${DROP_IN}`)).stdout).toBe(
+      '# hardening\nPasswordAuthentication no\nPubkeyAuthentication yes',
+    );
     const backup = a.fix.commands[0]![3]!;
     expect(await sha(lab, backup)).toBe(original);
     // Reloaded, not restarted: same listener pid.
@@ -52,7 +68,9 @@ ${SERVER_SETUP(2313)}`);
     expect(r.stdout).toContain('Undone.');
     expect(await sha(lab, DROP_IN)).toBe(original);
     expect((await login(lab, 2313)).exitCode).not.toBe(0);
-    const again = JSON.parse((await lab.cli(['undo', '--list', '--json'], { env: STATE })).stdout).entries as { id: string }[];
+    const again = JSON.parse((await lab.cli(['undo', '--list', '--json'], { env: STATE })).stdout).entries as {
+      id: string;
+    }[];
     expect(again.map((x) => x.id)).not.toContain(e.id);
   });
 });
@@ -74,7 +92,10 @@ ${SERVER_SETUP(2321)}`);
     expect(r.report.findings.map((f: { id: string }) => f.id)).toEqual(['sshd-listen-address']);
     expect((await lab.sh(`cat ${FILE}`)).stdout).toBe('UseDNS no\nPubkeyAuthentication yes');
     expect((await login(lab, 2321)).stdout.trim()).toBe('alice');
-    const entries = JSON.parse((await lab.cli(['undo', '--list', '--json'], { env: STATE })).stdout).entries as { id: string; fixId: string }[];
+    const entries = JSON.parse((await lab.cli(['undo', '--list', '--json'], { env: STATE })).stdout).entries as {
+      id: string;
+      fixId: string;
+    }[];
     expect(entries.map((e) => e.fixId).sort()).toEqual(['disable-usedns', 'enable-pubkey-auth']);
     const older = entries[0]!;
     const newer = entries[1]!;
@@ -101,11 +122,17 @@ printf '# from a newer OpenSSH\\nPerSourcePenalties no\\nX11Forwarding no\\n' > 
   it('server --yes comments out exactly that line, sshd -t passes again, the reload keeps sshd up, login works', async () => {
     const before = await lab.json(['server', '--user', 'alice', '--port', '2329'], { env: STATE });
     expect(before.report.findings.map((f: { id: string }) => f.id)).toEqual(['sshd-config-invalid']);
-    expect(before.report.findings[0].fix).toMatchObject({ id: 'disable-unknown-option', title: 'Comment out what this sshd does not understand: line 2 "PerSourcePenalties no" (in /etc/ssh/sshd_config.d/60-new.conf)' });
+    expect(before.report.findings[0].fix).toMatchObject({
+      id: 'disable-unknown-option',
+      title:
+        'Comment out what this sshd does not understand: line 2 "PerSourcePenalties no" (in /etc/ssh/sshd_config.d/60-new.conf)',
+    });
     const r = await lab.json(['server', '--yes', '--user', 'alice', '--port', '2329'], { env: STATE });
     expect(r.report.applied).toEqual([expect.objectContaining({ fixId: 'disable-unknown-option', ok: true })]);
     expect(r.report.findings).toEqual([]);
-    expect((await lab.sh(`cat ${BAD}`)).stdout).toBe('# from a newer OpenSSH\n# PerSourcePenalties no  (disabled by ssh-doctor: unknown to this sshd)\nX11Forwarding no');
+    expect((await lab.sh(`cat ${BAD}`)).stdout).toBe(
+      '# from a newer OpenSSH\n# PerSourcePenalties no  (disabled by ssh-doctor: unknown to this sshd)\nX11Forwarding no',
+    );
     expect((await lab.sh('/usr/sbin/sshd -t')).exitCode).toBe(0);
     expect((await login(lab, 2329)).stdout.trim()).toBe('alice');
   });

@@ -5,7 +5,10 @@ import { STATE } from './fix-lab.js';
 import { openTerminal, waitForScreen } from './tmux.js';
 
 const PORT = 2318;
-const snapshot = (lab: Lab) => lab.sh('stat -c "%n %a %U" /home/alice /home/alice/.ssh /home/alice/.ssh/authorized_keys; sha256sum /etc/ssh/sshd_config.d/*; ls /etc/nologin*; ls -A /root/.ssh-doctor-state 2>/dev/null || true');
+const snapshot = (lab: Lab) =>
+  lab.sh(
+    'stat -c "%n %a %U" /home/alice /home/alice/.ssh /home/alice/.ssh/authorized_keys; sha256sum /etc/ssh/sshd_config.d/*; ls /etc/nologin*; ls -A /root/.ssh-doctor-state 2>/dev/null || true',
+  );
 
 describe.runIf(requireLab())('interactive: declining a fix', () => {
   let lab: Lab;

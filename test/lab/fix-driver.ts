@@ -16,9 +16,16 @@ import { runFix } from '../../src/server/fixes/run-fixes.js';
 
 if (process.argv[2] === '--edit') {
   const [file, line, text] = process.argv.slice(3) as [string, string, string];
-  const e = editCommands({ file, isMain: file === '/etc/ssh/sshd_config', changes: [{ line: Number(line), action: 'replace', text }] }, '/usr/sbin/sshd', undefined, new Date());
+  const e = editCommands(
+    { file, isMain: file === '/etc/ssh/sshd_config', changes: [{ line: Number(line), action: 'replace', text }] },
+    '/usr/sbin/sshd',
+    undefined,
+    new Date(),
+  );
   const fix = { id: 'lab-edit', title: `set ${text}`, commands: e.commands, risk: '', undo: e.undo };
-  process.stdout.write(JSON.stringify({ findings: [], applied: [{ finding: 'lab-edit', fix, result: await runFix(fix) }] }) + '\n');
+  process.stdout.write(
+    JSON.stringify({ findings: [], applied: [{ finding: 'lab-edit', fix, result: await runFix(fix) }] }) + '\n',
+  );
   process.exit(0);
 }
 const [user, port, only, flag] = process.argv.slice(2);
@@ -27,7 +34,8 @@ const sources = await readConfigSources(localHost);
 const findings = serverFindings(facts, { proposeFix: (id, f) => proposeFix(id, f, sources) });
 const wanted = only ? new Set(only.split(',')) : undefined;
 // What a hostile user does while the person reads the prompt: between diagnosis and the fix.
-if (process.env.LAB_BETWEEN) execFileSync('bash', ['-euc', process.env.LAB_BETWEEN], { stdio: ['ignore', 'ignore', 'inherit'] });
+if (process.env.LAB_BETWEEN)
+  execFileSync('bash', ['-euc', process.env.LAB_BETWEEN], { stdio: ['ignore', 'ignore', 'inherit'] });
 const applied = [];
 for (const f of findings) {
   if (!f.fix || (wanted && !wanted.has(f.id))) continue;

@@ -17,7 +17,26 @@ iptables -A INPUT -p udp --dport 53 -j ACCEPT`);
     expect((await login(lab, 2314)).exitCode).not.toBe(0);
     const out = await fixInLab(lab, 2314, ['firewall-blocks-ssh']);
     const a = out.applied[0]!;
-    expect(a.fix.commands).toEqual([['iptables', '-t', 'filter', '-I', 'INPUT', '2', '-p', 'tcp', '--dport', '2314', '-m', 'comment', '--comment', 'ssh-doctor', '-j', 'ACCEPT']]);
+    expect(a.fix.commands).toEqual([
+      [
+        'iptables',
+        '-t',
+        'filter',
+        '-I',
+        'INPUT',
+        '2',
+        '-p',
+        'tcp',
+        '--dport',
+        '2314',
+        '-m',
+        'comment',
+        '--comment',
+        'ssh-doctor',
+        '-j',
+        'ACCEPT',
+      ],
+    ]);
     expect(a.result.ok).toBe(true);
     expect((await lab.sh('iptables -S INPUT')).stdout.split('\n')).toEqual([
       '-P INPUT ACCEPT',
@@ -30,7 +49,10 @@ iptables -A INPUT -p udp --dport 53 -j ACCEPT`);
   });
 
   it('undo removes exactly the added rule', async () => {
-    const entries = JSON.parse((await lab.cli(['undo', '--list', '--json'], { env: STATE })).stdout).entries as { id: string; fixId: string }[];
+    const entries = JSON.parse((await lab.cli(['undo', '--list', '--json'], { env: STATE })).stdout).entries as {
+      id: string;
+      fixId: string;
+    }[];
     const id = entries.find((e) => e.fixId === 'firewall-allow-ssh')!.id;
     expect((await lab.cli(['undo', id, '--yes'], { env: STATE })).exitCode).toBe(0);
     expect((await lab.sh('iptables -S INPUT')).stdout.split('\n')).toEqual([
@@ -57,12 +79,26 @@ nft add rule inet filter input tcp dport 2316 drop`);
   it('inserts "accept" right before the drop rule, login works, undo deletes exactly that handle', async () => {
     const out = await fixInLab(lab, 2316, ['firewall-blocks-ssh']);
     const a = out.applied[0]!;
-    expect(a.fix.commands[0]!.slice(0, 10)).toEqual(['nft', '--echo', '--handle', 'insert', 'rule', 'inet', 'filter', 'input', 'position', expect.stringMatching(/^\d+$/)]);
+    expect(a.fix.commands[0]!.slice(0, 10)).toEqual([
+      'nft',
+      '--echo',
+      '--handle',
+      'insert',
+      'rule',
+      'inet',
+      'filter',
+      'input',
+      'position',
+      expect.stringMatching(/^\d+$/),
+    ]);
     expect(a.result.ok).toBe(true);
     const rules = (await lab.sh('nft list chain inet filter input')).stdout;
     expect(rules).toMatch(/tcp dport 2316 accept comment "ssh-doctor"\s+tcp dport 2316 drop/);
     expect((await login(lab, 2316)).stdout.trim()).toBe('alice');
-    const entries = JSON.parse((await lab.cli(['undo', '--list', '--json'], { env: STATE })).stdout).entries as { id: string; undo: string[][] }[];
+    const entries = JSON.parse((await lab.cli(['undo', '--list', '--json'], { env: STATE })).stdout).entries as {
+      id: string;
+      undo: string[][];
+    }[];
     expect(entries[0]!.undo[0]!.slice(0, 7)).toEqual(['nft', 'delete', 'rule', 'inet', 'filter', 'input', 'handle']);
     expect((await lab.cli(['undo', entries[0]!.id, '--yes'], { env: STATE })).exitCode).toBe(0);
     const after = (await lab.sh('nft list chain inet filter input')).stdout;

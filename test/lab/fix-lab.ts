@@ -12,8 +12,13 @@ export function driverBundle(): Promise<string> {
   bundled ??= (async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'ssh-doctor-fix-driver-')), 'fix-driver.mjs');
     await build({
-      entryPoints: [join(REPO, 'test/lab/fix-driver.ts')], outfile: out, bundle: true, platform: 'node',
-      format: 'esm', target: 'node20', logLevel: 'warning',
+      entryPoints: [join(REPO, 'test/lab/fix-driver.ts')],
+      outfile: out,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      logLevel: 'warning',
       // As in scripts/build.mjs: ssh2 (reached by undo over --via) falls back to pure JS without them.
       external: ['*.node', 'cpu-features'],
       banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
@@ -25,18 +30,29 @@ export function driverBundle(): Promise<string> {
 
 export interface DriverOutput {
   findings: { id: string; fix?: { id: string; commands: string[][]; undo: unknown } }[];
-  applied: { finding: string; fix: { id: string; commands: string[][] }; result: { ok: boolean; log: string[]; journalId?: string; pending?: { deadline: string; confirm: string } } }[];
+  applied: {
+    finding: string;
+    fix: { id: string; commands: string[][] };
+    result: { ok: boolean; log: string[]; journalId?: string; pending?: { deadline: string; confirm: string } };
+  }[];
 }
 
 export const STATE = { SSH_DOCTOR_STATE_DIR: '/root/.ssh-doctor-state' };
 
-export function fixInLab(lab: Lab, port: number, findingIds: string[], extra: string[] = [], env: Record<string, string> = {}): Promise<DriverOutput> {
+export function fixInLab(
+  lab: Lab,
+  port: number,
+  findingIds: string[],
+  extra: string[] = [],
+  env: Record<string, string> = {},
+): Promise<DriverOutput> {
   return driver(lab, ['alice', String(port), findingIds.join(','), ...extra], env);
 }
 
 export async function driver(lab: Lab, args: string[], env: Record<string, string> = {}): Promise<DriverOutput> {
   const r = await lab.exec(['node', await driverBundle(), ...args], {
-    timeoutMs: 60_000, env: { ...STATE, LAB_CLI: CLI, ...env },
+    timeoutMs: 60_000,
+    env: { ...STATE, LAB_CLI: CLI, ...env },
   });
   try {
     return JSON.parse(r.stdout) as DriverOutput;
@@ -46,5 +62,21 @@ export async function driver(lab: Lab, args: string[], env: Record<string, strin
 }
 
 export function login(lab: Lab, port: number) {
-  return lab.exec(['ssh', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=accept-new', '-o', 'ConnectTimeout=5', '-p', String(port), 'alice@127.0.0.1', 'id', '-un'], { timeoutMs: 20_000 });
+  return lab.exec(
+    [
+      'ssh',
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'StrictHostKeyChecking=accept-new',
+      '-o',
+      'ConnectTimeout=5',
+      '-p',
+      String(port),
+      'alice@127.0.0.1',
+      'id',
+      '-un',
+    ],
+    { timeoutMs: 20_000 },
+  );
 }

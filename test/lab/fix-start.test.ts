@@ -9,7 +9,9 @@ describe.runIf(requireLab())('fix: start a stopped sshd (no init system)', () =>
     // A configured server (port in sshd_config, as on a real host) freshly booted without a
     // service manager: nothing started sshd and /run (tmpfs) has no /run/sshd. (Killing a
     // running sshd would leave a zombie the lab's pid 1 never reaps, which pgrep still lists.)
-    await lab.sh(`${SERVER_SETUP(2311).replace(/^mkdir -p \/run\/sshd$/m, '').replace(/^\/usr\/sbin\/sshd .*$/m, '')}
+    await lab.sh(`${SERVER_SETUP(2311)
+      .replace(/^mkdir -p \/run\/sshd$/m, '')
+      .replace(/^\/usr\/sbin\/sshd .*$/m, '')}
 printf 'Port 2311\\nListenAddress 127.0.0.1\\n' >/etc/ssh/sshd_config.d/10-lab.conf`);
   });
   afterAll(() => lab?.close());
@@ -35,7 +37,9 @@ describe.runIf(requireLab())('fix: no host keys and no sshd, through ssh-doctor 
   let lab: Lab;
   beforeAll(async () => {
     lab = await startLab();
-    await lab.sh(`${SERVER_SETUP(2319).replace(/^ssh-keygen -A.*$/m, '').replace(/^\/usr\/sbin\/sshd .*$/m, '')}
+    await lab.sh(`${SERVER_SETUP(2319)
+      .replace(/^ssh-keygen -A.*$/m, '')
+      .replace(/^\/usr\/sbin\/sshd .*$/m, '')}
 rm -f /etc/ssh/ssh_host_*
 printf 'Port 2319\\n' >/etc/ssh/sshd_config.d/10-lab.conf`);
   });
@@ -47,9 +51,14 @@ printf 'Port 2319\\n' >/etc/ssh/sshd_config.d/10-lab.conf`);
     expect(r.stderr).toMatch(/\$ ssh-keygen -A/);
     expect((await lab.sh('stat -c "%a %U" /etc/ssh/ssh_host_ed25519_key')).stdout.trim()).toBe('600 root');
     expect((await login(lab, 2319)).stdout.trim()).toBe('alice');
-    const entries = JSON.parse((await lab.cli(['undo', '--list', '--json'], { env: STATE })).stdout).entries as { id: string; fixId: string }[];
+    const entries = JSON.parse((await lab.cli(['undo', '--list', '--json'], { env: STATE })).stdout).entries as {
+      id: string;
+      fixId: string;
+    }[];
     const start = entries.find((e) => e.fixId === 'start-sshd')!;
-    expect((await lab.cli(['undo', start.id, '--yes'], { env: STATE })).stdout).toContain('$ pkill -TERM --pidfile /run/sshd.pid -x sshd');
+    expect((await lab.cli(['undo', start.id, '--yes'], { env: STATE })).stdout).toContain(
+      '$ pkill -TERM --pidfile /run/sshd.pid -x sshd',
+    );
     expect((await login(lab, 2319)).exitCode).not.toBe(0);
   });
 });

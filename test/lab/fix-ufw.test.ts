@@ -10,10 +10,15 @@ import { login, STATE } from './fix-lab.js';
 const PORT = 2318;
 const hasUfw = existsSync('/usr/sbin/ufw');
 const numbered = async (lab: Lab) => (await lab.sh('ufw status numbered')).stdout;
-const server = (lab: Lab) => lab.json(['server', '--yes', '--user', 'alice', '--port', String(PORT)], { env: STATE, timeoutMs: 90_000 });
+const server = (lab: Lab) =>
+  lab.json(['server', '--yes', '--user', 'alice', '--port', String(PORT)], { env: STATE, timeoutMs: 90_000 });
 
 async function undoFirewallFix(lab: Lab) {
-  const entries = JSON.parse((await lab.cli(['undo', '--list', '--json'], { env: STATE })).stdout).entries as { id: string; fixId: string; undo: string[][] }[];
+  const entries = JSON.parse((await lab.cli(['undo', '--list', '--json'], { env: STATE })).stdout).entries as {
+    id: string;
+    fixId: string;
+    undo: string[][];
+  }[];
   const e = entries.find((x) => x.fixId === 'firewall-allow-ssh');
   expect(e, JSON.stringify(entries)).toBeDefined();
   const r = await lab.cli(['undo', e!.id, '--yes'], { env: STATE, timeoutMs: 60_000 });
@@ -25,9 +30,12 @@ describe.runIf(requireLab() && hasUfw)('fix: ufw allow rule, before the DENY', (
   let lab: Lab;
   beforeEach(async () => {
     lab = await startLab();
-    await lab.sh(`${SERVER_SETUP(PORT)}
+    await lab.sh(
+      `${SERVER_SETUP(PORT)}
 sed -i '/-A ufw6\\?-before-input -i lo -j ACCEPT/d' /etc/ufw/before.rules /etc/ufw/before6.rules
-ufw --force enable >/dev/null </dev/null`, 60_000);
+ufw --force enable >/dev/null </dev/null`,
+      60_000,
+    );
   });
   afterEach(() => lab?.close());
 
@@ -39,12 +47,17 @@ ufw --force enable >/dev/null </dev/null`, 60_000);
 
     const r = await server(lab);
     expect(r.report.findings.map((f: { id: string }) => f.id)).toEqual(['sshd-listen-address']); // the lab's sshd: 127.0.0.1 only
-    expect(await numbered(lab)).toMatch(new RegExp(`\\[ 1\\] ${PORT}/tcp\\s+ALLOW IN\\s+Anywhere\\s*\\n\\[ 2\\] ${PORT}\\s+ALLOW IN`));
+    expect(await numbered(lab)).toMatch(
+      new RegExp(`\\[ 1\\] ${PORT}/tcp\\s+ALLOW IN\\s+Anywhere\\s*\\n\\[ 2\\] ${PORT}\\s+ALLOW IN`),
+    );
     expect(await numbered(lab)).toMatch(new RegExp(`\\[ 4\\] ${PORT}/tcp \\(v6\\)\\s+ALLOW IN\\s+Anywhere \\(v6\\)`));
     expect((await login(lab, PORT)).stdout.trim()).toBe('alice');
 
     const e = await undoFirewallFix(lab);
-    expect(e.undo).toEqual([['ufw', 'delete', 'allow', `${PORT}/tcp`], ['ufw', 'insert', '1', 'deny', `${PORT}/tcp`]]);
+    expect(e.undo).toEqual([
+      ['ufw', 'delete', 'allow', `${PORT}/tcp`],
+      ['ufw', 'insert', '1', 'deny', `${PORT}/tcp`],
+    ]);
     expect(await numbered(lab)).toBe(before);
     expect((await login(lab, PORT)).exitCode).not.toBe(0);
   });

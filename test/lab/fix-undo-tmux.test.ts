@@ -26,6 +26,12 @@ chmod 777 /home/alice/.ssh; touch /etc/nologin`);
     const end = await pressAndWait(term, 'Enter', /\[exited \d+\]/);
     expect(end).toMatch(/Undone: .*\/home\/alice\/\.ssh/);
     expect(end).toContain('[exited 0]');
-    expect((await lab.sh('stat -c %a /home/alice/.ssh; ls /etc/nologin* | wc -l; test -e /etc/nologin && echo back || echo aside')).stdout.split('\n')).toEqual(['777', '1', 'aside']);
+    expect(
+      (
+        await lab.sh(
+          'stat -c %a /home/alice/.ssh; ls /etc/nologin* | wc -l; test -e /etc/nologin && echo back || echo aside',
+        )
+      ).stdout.split('\n'),
+    ).toEqual(['777', '1', 'aside']);
   });
 });

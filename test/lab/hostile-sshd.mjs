@@ -41,9 +41,14 @@ function kexinit(hostKeyNames) {
   const lists = [
     'curve25519-sha256,curve25519-sha256@libssh.org,diffie-hellman-group14-sha256',
     hostKeyNames.join(','),
-    'aes128-ctr,aes256-ctr', 'aes128-ctr,aes256-ctr',
-    'hmac-sha2-256', 'hmac-sha2-256',
-    'none', 'none', '', '',
+    'aes128-ctr,aes256-ctr',
+    'aes128-ctr,aes256-ctr',
+    'hmac-sha2-256',
+    'hmac-sha2-256',
+    'none',
+    'none',
+    '',
+    '',
   ];
   return packet(Buffer.concat([Buffer.from([20]), randomBytes(16), ...lists.map(str), Buffer.from([0]), u32(0)]));
 }
@@ -54,13 +59,15 @@ function disconnect(text) {
 
 /** Raw modes: one handler per connection; every socket ends within 20 s whatever the client does. */
 function raw(onConnection) {
-  net.createServer((s) => {
-    s.on('error', () => {});
-    const timers = [];
-    s.on('close', () => timers.forEach(clearInterval));
-    timers.push(setTimeout(() => s.destroy(), 20_000));
-    onConnection(s, timers);
-  }).listen(Number(port), '127.0.0.1');
+  net
+    .createServer((s) => {
+      s.on('error', () => {});
+      const timers = [];
+      s.on('close', () => timers.forEach(clearInterval));
+      timers.push(setTimeout(() => s.destroy(), 20_000));
+      onConnection(s, timers);
+    })
+    .listen(Number(port), '127.0.0.1');
 }
 
 const modes = {

@@ -20,9 +20,21 @@ const scenarios: Scenario[] = [
   { name: 'healthy', setup: '', ids: ['sshd-listen-address'] },
   // Started with -p, configured for 22: stopped, its config would bring it back on the wrong port.
   { name: 'sshd stopped', setup: 'pkill -x sshd; sleep 0.5', ids: ['sshd-not-running', 'sshd-port-mismatch'] },
-  { name: 'authorized_keys mode 666', setup: 'chmod 666 /home/alice/.ssh/authorized_keys', ids: ['sshd-listen-address', 'authorized-keys-permissions', 'sshd-log-refusal'] },
-  { name: '/etc/nologin present', setup: 'echo "maintenance until 14:00" > /etc/nologin', ids: ['sshd-listen-address', 'nologin-present', 'sshd-log-refusal'] },
-  { name: 'iptables DROP on the port', setup: `iptables -A INPUT -p tcp --dport ${PORT} -j DROP`, ids: ['sshd-listen-address', 'firewall-blocks-ssh'] },
+  {
+    name: 'authorized_keys mode 666',
+    setup: 'chmod 666 /home/alice/.ssh/authorized_keys',
+    ids: ['sshd-listen-address', 'authorized-keys-permissions', 'sshd-log-refusal'],
+  },
+  {
+    name: '/etc/nologin present',
+    setup: 'echo "maintenance until 14:00" > /etc/nologin',
+    ids: ['sshd-listen-address', 'nologin-present', 'sshd-log-refusal'],
+  },
+  {
+    name: 'iptables DROP on the port',
+    setup: `iptables -A INPUT -p tcp --dport ${PORT} -j DROP`,
+    ids: ['sshd-listen-address', 'firewall-blocks-ssh'],
+  },
 ];
 
 /** A login attempt, so a refusal reaches sshd's log like it would for the real user. */
@@ -58,28 +70,55 @@ describe.runIf(requireLab())('console kit in the lab', () => {
         const kit = await lab.exec(['dash'], { input: kitScript('alice', PORT) });
         // A probe that timed out on a loaded machine makes the server's answer incomplete: ask again.
         let server = await lab.json(['server', '--user', 'alice', '--port', String(PORT)]);
-        for (let i = 0; i < 2 && server.report.probes.some((p: { detail: string }) => /did not answer/.test(p.detail)); i++) {
+        for (
+          let i = 0;
+          i < 2 && server.report.probes.some((p: { detail: string }) => /did not answer/.test(p.detail));
+          i++
+        ) {
           server = await lab.json(['server', '--user', 'alice', '--port', String(PORT)]);
         }
         const serverIds = server.report.findings.map((f: { id: string }) => f.id).sort();
-        expect(kitFindings(decodeKit(kit.stdout)).map((f) => f.id).sort()).toEqual(serverIds);
+        expect(
+          kitFindings(decodeKit(kit.stdout))
+            .map((f) => f.id)
+            .sort(),
+        ).toEqual(serverIds);
         expect(serverIds).toEqual([...sc.ids].sort());
         // The same block pasted into the command.
         const decoded = await lab.cli(['locked-out', '--decode', '-', '--json'], { input: kit.stdout });
-        expect(JSON.parse(decoded.stdout).findings.map((f: { id: string }) => f.id).sort()).toEqual(serverIds);
+        expect(
+          JSON.parse(decoded.stdout)
+            .findings.map((f: { id: string }) => f.id)
+            .sort(),
+        ).toEqual(serverIds);
       });
 
       it('pasted into an interactive bash, dash or busybox sh (as on a console) it prints the same block', async () => {
-        for (const shell of [['bash', '--norc', '-i'], ['dash', '-i'], ['busybox', 'sh', '-i']]) {
+        for (const shell of [
+          ['bash', '--norc', '-i'],
+          ['dash', '-i'],
+          ['busybox', 'sh', '-i'],
+        ]) {
           const r = await lab.exec(shell, { input: kitScript('alice', PORT) + 'exit\n' });
-          expect(kitFindings(decodeKit(r.stdout + r.stderr)).map((f) => f.id).sort(), shell.join(' ')).toEqual([...sc.ids].sort());
+          expect(
+            kitFindings(decodeKit(r.stdout + r.stderr))
+              .map((f) => f.id)
+              .sort(),
+            shell.join(' '),
+          ).toEqual([...sc.ids].sort());
         }
       });
 
       it('the plain-text fallback (no gzip) decodes the same', async () => {
-        const r = await lab.exec(['dash'], { input: kitScript('alice', PORT).replace('if h gzip&&h base64', 'if false') });
+        const r = await lab.exec(['dash'], {
+          input: kitScript('alice', PORT).replace('if h gzip&&h base64', 'if false'),
+        });
         expect(r.stdout).toContain(`${KIT_BEGIN}\nt\n`);
-        expect(kitFindings(decodeKit(r.stdout)).map((f) => f.id).sort()).toEqual([...sc.ids].sort());
+        expect(
+          kitFindings(decodeKit(r.stdout))
+            .map((f) => f.id)
+            .sort(),
+        ).toEqual([...sc.ids].sort());
       });
     });
   }
@@ -110,10 +149,25 @@ describe.runIf(requireLab())('console kit in the lab', () => {
       expect(repair).toMatch(/mv \/etc\/nologin \/etc\/nologin\.ssh-doctor-/);
       const applied = await lab.exec(['dash'], { input: repair });
       expect(applied.exitCode).toBe(0);
-      const login = await lab.exec(['ssh', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-p', String(PORT), 'alice@127.0.0.1', 'id', '-un']);
+      const login = await lab.exec([
+        'ssh',
+        '-o',
+        'BatchMode=yes',
+        '-o',
+        'StrictHostKeyChecking=no',
+        '-p',
+        String(PORT),
+        'alice@127.0.0.1',
+        'id',
+        '-un',
+      ]);
       expect(login.stdout.trim()).toBe('alice');
       const again = await lab.exec(['dash'], { input: kitScript('alice', PORT) });
-      expect(kitFindings(decodeKit(again.stdout)).map((f) => f.id).filter((id) => id !== 'sshd-log-refusal')).toEqual(['sshd-listen-address']);
+      expect(
+        kitFindings(decodeKit(again.stdout))
+          .map((f) => f.id)
+          .filter((id) => id !== 'sshd-log-refusal'),
+      ).toEqual(['sshd-listen-address']);
     } finally {
       await lab.close();
     }
@@ -127,15 +181,21 @@ describe.runIf(requireLab())('console kit logs', () => {
       await lab.sh(SERVER_SETUP(PORT));
       await lab.sh(TRY_LOGIN); // /var/log/auth.log now exists and holds sshd's lines
       // A journal with one line about alice and one about someone else.
-      await lab.sh([
-        'mkdir -p /run/stub',
-        `printf '%s\\n' '#!/bin/sh' 'echo "Nov 25 13:00:01 web sshd[7]: Invalid user mallory from 127.0.0.1 port 5000"' 'echo "Nov 25 13:00:02 web sshd[8]: User alice from 127.0.0.1 not allowed because not listed in AllowUsers"' > /run/stub/journalctl`,
-        'chmod 755 /run/stub/journalctl',
-      ].join('\n'));
-      const r = await lab.exec(['env', 'PATH=/run/stub:/usr/sbin:/usr/bin:/sbin:/bin', 'dash'], { input: kitScript('alice', PORT) });
+      await lab.sh(
+        [
+          'mkdir -p /run/stub',
+          `printf '%s\\n' '#!/bin/sh' 'echo "Nov 25 13:00:01 web sshd[7]: Invalid user mallory from 127.0.0.1 port 5000"' 'echo "Nov 25 13:00:02 web sshd[8]: User alice from 127.0.0.1 not allowed because not listed in AllowUsers"' > /run/stub/journalctl`,
+          'chmod 755 /run/stub/journalctl',
+        ].join('\n'),
+      );
+      const r = await lab.exec(['env', 'PATH=/run/stub:/usr/sbin:/usr/bin:/sbin:/bin', 'dash'], {
+        input: kitScript('alice', PORT),
+      });
       const logs = decodeKit(r.stdout).logs as { source: string; lines: string[] };
       expect(logs.source).toBe('journalctl');
-      expect(logs.lines).toEqual(['Nov 25 13:00:02 web sshd[8]: User alice from 127.0.0.1 not allowed because not listed in AllowUsers']);
+      expect(logs.lines).toEqual([
+        'Nov 25 13:00:02 web sshd[8]: User alice from 127.0.0.1 not allowed because not listed in AllowUsers',
+      ]);
     } finally {
       await lab.close();
     }

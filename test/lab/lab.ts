@@ -63,7 +63,10 @@ export interface Lab {
   /** Run the built CLI inside the namespaces. */
   cli(args: string[], opts?: { timeoutMs?: number; input?: string; env?: Record<string, string> }): Promise<ExecResult>;
   /** Run the CLI with --json and parse its report. */
-  json(args: string[], opts?: { timeoutMs?: number; env?: Record<string, string> }): Promise<{ exitCode: number | undefined; report: any; stderr: string }>;
+  json(
+    args: string[],
+    opts?: { timeoutMs?: number; env?: Record<string, string> },
+  ): Promise<{ exitCode: number | undefined; report: any; stderr: string }>;
   close(): Promise<void>;
 }
 
@@ -73,7 +76,8 @@ export function labUnavailableReason(extraBins: readonly string[] = []): string 
   for (const bin of ['/usr/sbin/sshd', '/usr/bin/ssh', '/usr/bin/unshare', '/usr/bin/nsenter']) {
     if (!existsSync(bin)) return `${bin} is missing (apt-get install -y openssh-server openssh-client util-linux)`;
   }
-  for (const bin of extraBins) if (!existsSync(bin)) return `${bin} is missing (.ci/run lists the Debian packages the lab uses)`;
+  for (const bin of extraBins)
+    if (!existsSync(bin)) return `${bin} is missing (.ci/run lists the Debian packages the lab uses)`;
   if (!existsSync(CLI)) return `${CLI} is missing: run npm run build first`;
   return undefined;
 }

@@ -19,15 +19,31 @@ describe.runIf(requireLab())('server diagnosis: access', () => {
   const strict: [string, string[], string | undefined][] = [
     ['chmod 0757 /home/alice', ['home-permissions'], '/home/alice: writable by everyone (mode 0757)'],
     ['chmod 0775 /home/alice', [], undefined], // Debian: private group alice, no other member
-    ['useradd -M bob; usermod -aG alice bob; chmod 0775 /home/alice', ['home-permissions'], '/home/alice: writable by group alice (mode 0775), which has other members'],
+    [
+      'useradd -M bob; usermod -aG alice bob; chmod 0775 /home/alice',
+      ['home-permissions'],
+      '/home/alice: writable by group alice (mode 0775), which has other members',
+    ],
     ['chmod 0777 /home', [], undefined], // sshd stops walking at the home directory
     ['chmod 0757 /home/alice/.ssh', ['ssh-dir-permissions'], '/home/alice/.ssh: writable by everyone (mode 0757)'],
     ['chmod 0755 /home/alice/.ssh', [], undefined],
-    ['chown root:root /home/alice/.ssh; chmod 0777 /home/alice/.ssh', ['ssh-dir-permissions'], '/home/alice/.ssh: writable by everyone (mode 0777)'],
-    ['chmod 0646 /home/alice/.ssh/authorized_keys', ['authorized-keys-permissions'], '/home/alice/.ssh/authorized_keys: writable by everyone (mode 0646)'],
+    [
+      'chown root:root /home/alice/.ssh; chmod 0777 /home/alice/.ssh',
+      ['ssh-dir-permissions'],
+      '/home/alice/.ssh: writable by everyone (mode 0777)',
+    ],
+    [
+      'chmod 0646 /home/alice/.ssh/authorized_keys',
+      ['authorized-keys-permissions'],
+      '/home/alice/.ssh/authorized_keys: writable by everyone (mode 0646)',
+    ],
     ['chmod 0664 /home/alice/.ssh/authorized_keys', [], undefined],
     // Another account's file: ssh-doctor as root will not change it.
-    ['useradd -M carol; chown carol /home/alice/.ssh/authorized_keys', ['authorized-keys-permissions', 'unsafe-path'], '/home/alice/.ssh/authorized_keys: owned by carol, not by the user or root'],
+    [
+      'useradd -M carol; chown carol /home/alice/.ssh/authorized_keys',
+      ['authorized-keys-permissions', 'unsafe-path'],
+      '/home/alice/.ssh/authorized_keys: owned by carol, not by the user or root',
+    ],
   ];
   for (const [script, expected, evidence] of strict) {
     it(`StrictModes: ${script} → ${expected.join(', ') || 'no finding'} (and the real sshd agrees)`, async () => {
@@ -47,15 +63,26 @@ describe.runIf(requireLab())('server diagnosis: access', () => {
     expect(f.evidence).toContain('/home/alice/.ssh/authorized_keys does not exist');
     // Only alice has her public key, so the steps are for a person: run them as written, with the
     // placeholder replaced by her key, and she logs in.
-    expect(f.next![0]).toBe("as root, with alice's PUBLIC key (one line of their id_ed25519.pub; never the private key):");
+    expect(f.next![0]).toBe(
+      "as root, with alice's PUBLIC key (one line of their id_ed25519.pub; never the private key):",
+    );
     const key = (await sh(lab, 'cat /root/.ssh/id_ed25519.pub')).trim();
-    await sh(lab, f.next!.slice(1).map((l) => l.replace('ssh-ed25519 AAAA…paste…', key)).join('\n'));
+    await sh(
+      lab,
+      f
+        .next!.slice(1)
+        .map((l) => l.replace('ssh-ed25519 AAAA…paste…', key))
+        .join('\n'),
+    );
     expect(await canLogin(lab)).toBe(true);
     expect((await sh(lab, 'stat -c "%a %U" /home/alice/.ssh/authorized_keys')).trim()).toBe('600 alice');
   });
 
-  it('user-not-allowed: AllowUsers without alice (Match and Include are sshd\'s business: read via sshd -T)', async () => {
-    await sh(lab, `mkdir -p /etc/ssh/sshd_config.d; echo 'AllowUsers bob root' > /etc/ssh/sshd_config.d/10-allow.conf\n${RESTART}`);
+  it("user-not-allowed: AllowUsers without alice (Match and Include are sshd's business: read via sshd -T)", async () => {
+    await sh(
+      lab,
+      `mkdir -p /etc/ssh/sshd_config.d; echo 'AllowUsers bob root' > /etc/ssh/sshd_config.d/10-allow.conf\n${RESTART}`,
+    );
     const { report, ids } = await diagnose(lab);
     expect(ids).toEqual(['user-not-allowed']);
     const f = finding(report, 'user-not-allowed');
@@ -65,7 +92,10 @@ describe.runIf(requireLab())('server diagnosis: access', () => {
   });
 
   it('user-not-allowed: DenyGroups names one of her groups', async () => {
-    await sh(lab, `groupadd sshblocked; usermod -aG sshblocked alice; echo 'DenyGroups sshblocked' >> /etc/ssh/sshd_config\n${RESTART}`);
+    await sh(
+      lab,
+      `groupadd sshblocked; usermod -aG sshblocked alice; echo 'DenyGroups sshblocked' >> /etc/ssh/sshd_config\n${RESTART}`,
+    );
     const { report, ids } = await diagnose(lab);
     expect(ids).toEqual(['user-not-allowed']);
     const f = finding(report, 'user-not-allowed');
@@ -83,7 +113,10 @@ describe.runIf(requireLab())('server diagnosis: access', () => {
     const f = finding(report, 'user-not-allowed');
     expect(f.summary).toContain('AllowGroups does not include any group of alice');
     expect(await canLogin(lab)).toBe(false);
-    expect(f.next).toEqual(['as root, if alice belongs in sshusers (its members may have other rights too):', 'usermod -aG sshusers alice']);
+    expect(f.next).toEqual([
+      'as root, if alice belongs in sshusers (its members may have other rights too):',
+      'usermod -aG sshusers alice',
+    ]);
     await sh(lab, f.next![1]!);
     expect(await canLogin(lab)).toBe(true);
   });
@@ -98,7 +131,10 @@ describe.runIf(requireLab())('server diagnosis: access', () => {
     expect(f.evidence[0]).toBe('account expired (account expired on 1970-01-02)');
     expect(await canLogin(lab)).toBe(false);
     // The steps for a person, run as written, unlock it.
-    expect(f.next).toEqual(['as root, if the account should be usable:', 'chage -E -1 alice    # remove the account expiry date']);
+    expect(f.next).toEqual([
+      'as root, if the account should be usable:',
+      'chage -E -1 alice    # remove the account expiry date',
+    ]);
     await sh(lab, f.next![1]!);
     expect(await canLogin(lab)).toBe(true);
   });
@@ -126,7 +162,9 @@ describe.runIf(requireLab())('server diagnosis: access', () => {
     await sh(lab, `printf 'Match User alice\\n  PubkeyAuthentication no\\n' >> /etc/ssh/sshd_config\n${RESTART}`);
     const { report, ids } = await diagnose(lab);
     expect(ids).toEqual(['pubkey-auth-disabled']);
-    expect(finding(report, 'pubkey-auth-disabled').evidence[0]).toMatch(/sshd -T -C user=alice,.*: pubkeyauthentication no/);
+    expect(finding(report, 'pubkey-auth-disabled').evidence[0]).toMatch(
+      /sshd -T -C user=alice,.*: pubkeyauthentication no/,
+    );
     expect(await canLogin(lab)).toBe(false);
   });
 
@@ -142,6 +180,8 @@ describe.runIf(requireLab())('server diagnosis: access', () => {
     expect(await canLogin(lab)).toBe(false);
     const { report, ids } = await diagnose(lab);
     expect(ids).toEqual(['home-permissions', 'sshd-log-refusal']);
-    expect(finding(report, 'sshd-log-refusal').evidence.join('\n')).toContain('Authentication refused: bad ownership or modes for directory /home/alice');
+    expect(finding(report, 'sshd-log-refusal').evidence.join('\n')).toContain(
+      'Authentication refused: bad ownership or modes for directory /home/alice',
+    );
   });
 });

@@ -51,14 +51,17 @@ describe.runIf(requireLab(['/usr/bin/dash', '/usr/bin/busybox']))('server diagno
       const { report, ids, exitCode } = await timedDiagnose();
       const f = finding(report, 'authorized-keys-oversize');
       expect(f.severity).toBe('error');
-      expect(f.summary).toBe(`${AK} is 50 GiB: sshd reads all of it at every key login of alice, so key logins take minutes or never finish, and anyone who can reach sshd can make it do so.`);
+      expect(f.summary).toBe(
+        `${AK} is 50 GiB: sshd reads all of it at every key login of alice, so key logins take minutes or never finish, and anyone who can reach sshd can make it do so.`,
+      );
       expect(f.evidence).toEqual([OVERSIZE_EVIDENCE]);
       expect(exitCode).toBe(1);
       expect(report.verdict.id).toBe('authorized-keys-oversize');
       // Not read is not empty: no "no key" guess, and StrictModes was still judged (her modes are fine).
       expect(ids).toEqual(['authorized-keys-oversize']);
       expect(report.probes.find((p: { id: string }) => p.id === 'auth-files')).toMatchObject({
-        status: 'unknown', detail: `1 authorized_keys file(s); not read: ${AK} (50 GiB, over the 16 MiB ssh-doctor reads)`,
+        status: 'unknown',
+        detail: `1 authorized_keys file(s); not read: ${AK} (50 GiB, over the 16 MiB ssh-doctor reads)`,
       });
       expect((await sh(lab, `stat -c '%s %U %a' ${AK}`)).trim()).toBe(`${GB50} alice 600`);
     });
@@ -78,43 +81,72 @@ describe.runIf(requireLab(['/usr/bin/dash', '/usr/bin/busybox']))('server diagno
         const r = await lab.exec(shell, { input: kitScript('alice', PORT), timeoutMs: 20_000 });
         expect(Date.now() - started).toBeLessThan(10_000);
         const findings = kitFindings(decodeKit(r.stdout.slice(r.stdout.indexOf(KIT_BEGIN))));
-        expect(findings.find((f) => f.id === 'authorized-keys-oversize')?.evidence, shell.join(' ')).toEqual([OVERSIZE_EVIDENCE]);
-        expect(findings.map((f) => f.id), shell.join(' ')).toEqual(['authorized-keys-oversize']);
+        expect(findings.find((f) => f.id === 'authorized-keys-oversize')?.evidence, shell.join(' ')).toEqual([
+          OVERSIZE_EVIDENCE,
+        ]);
+        expect(
+          findings.map((f) => f.id),
+          shell.join(' '),
+        ).toEqual(['authorized-keys-oversize']);
       }
     });
   });
 
   it('a 50 GB sparse /var/log/auth.log with a 5 MB line: the refusal logged after them is found', async () => {
-    await sh(lab, `truncate -s 50G /var/log/auth.log
+    await sh(
+      lab,
+      `truncate -s 50G /var/log/auth.log
 head -c 5000000 /dev/zero | tr '\\0' x >> /var/log/auth.log; echo >> /var/log/auth.log
 chmod 0777 /home/alice/.ssh
-${TRY_LOGIN}`);
+${TRY_LOGIN}`,
+    );
     const { report, ids } = await timedDiagnose();
     expect(ids).toEqual(['ssh-dir-permissions', 'sshd-log-refusal']);
-    expect(report.probes.find((p: { id: string }) => p.id === 'logs')).toMatchObject({ status: 'ok', detail: expect.stringMatching(/^\d+ explaining lines in \/var\/log\/auth\.log$/) });
-    expect(finding(report, 'sshd-log-refusal').evidence).toContain('Authentication refused: bad ownership or modes for directory /home/alice/.ssh');
+    expect(report.probes.find((p: { id: string }) => p.id === 'logs')).toMatchObject({
+      status: 'ok',
+      detail: expect.stringMatching(/^\d+ explaining lines in \/var\/log\/auth\.log$/),
+    });
+    expect(finding(report, 'sshd-log-refusal').evidence).toContain(
+      'Authentication refused: bad ownership or modes for directory /home/alice/.ssh',
+    );
     expect(Number((await sh(lab, 'stat -c %s /var/log/auth.log')).trim())).toBeGreaterThan(GB50);
   });
 
   it('alice runs a dozen processes named sshd with 1.5 MB command lines: ps is cut at its cap, /proc still finds the real daemon', async () => {
-    await sh(lab, `cp /bin/bash /tmp/sshd; chmod 755 /tmp/sshd; A=$(head -c 100000 /dev/zero | tr '\\0' A)
+    await sh(
+      lab,
+      `cp /bin/bash /tmp/sshd; chmod 755 /tmp/sshd; A=$(head -c 100000 /dev/zero | tr '\\0' A)
 for i in $(seq 12); do runuser -u alice -- /tmp/sshd -c 'sleep 120; :' x $A $A $A $A $A $A $A $A $A $A $A $A $A $A $A >/dev/null 2>&1 & done
-sleep 0.5; [ "$(ps -C sshd -o args= | wc -c)" -gt 1048576 ]`);
+sleep 0.5; [ "$(ps -C sshd -o args= | wc -c)" -gt 1048576 ]`,
+    );
     const { report, ids } = await timedDiagnose();
     const daemon = (await sh(lab, "ps -C sshd -o pid=,args= | grep -F '[listener]' | awk '{print $1}'")).trim();
-    expect(report.probes.find((p: { id: string }) => p.id === 'running')).toMatchObject({ status: 'ok', detail: `sshd pid ${daemon}` });
+    expect(report.probes.find((p: { id: string }) => p.id === 'running')).toMatchObject({
+      status: 'ok',
+      detail: `sshd pid ${daemon}`,
+    });
     expect(ids).toEqual([]);
   });
 
   it('a tool that prints without end (ss, netstat), here and over --via: cut at 1 MiB at once, that probe unknown, saying why', async () => {
-    await sh(lab, `${VIA_SETUP}
+    await sh(
+      lab,
+      `${VIA_SETUP}
 printf '#!/bin/sh\\nexec yes\\n' > /root/endless; chmod 755 /root/endless
-mount --bind /root/endless /usr/bin/ss; mount --bind /root/endless "$(command -v netstat)"`);
-    for (const [extra, env] of [[[], undefined], [VIA, AGENT]] as const) {
+mount --bind /root/endless /usr/bin/ss; mount --bind /root/endless "$(command -v netstat)"`,
+    );
+    for (const [extra, env] of [
+      [[], undefined],
+      [VIA, AGENT],
+    ] as const) {
       const { report } = await timedDiagnose([...extra], env);
-      expect(report.probes.find((p: { id: string }) => p.id === 'listeners'), extra.join(' ') || 'local').toMatchObject({
+      expect(
+        report.probes.find((p: { id: string }) => p.id === 'listeners'),
+        extra.join(' ') || 'local',
+      ).toMatchObject({
         status: 'unknown',
-        detail: 'neither ss nor netstat answered (ss printed more than 1 MiB on stdout; stopped reading it; netstat printed more than 1 MiB on stdout; stopped reading it)',
+        detail:
+          'neither ss nor netstat answered (ss printed more than 1 MiB on stdout; stopped reading it; netstat printed more than 1 MiB on stdout; stopped reading it)',
       });
     }
   });

@@ -46,7 +46,10 @@ describe.runIf(requireLab())('server diagnosis: daemon', () => {
   });
 
   it('sshd-config-invalid names the file and line', async () => {
-    await sh(lab, `${SETUP}\nmkdir -p /etc/ssh/sshd_config.d; printf 'Port 2201\\nBogusOption yes\\n' > /etc/ssh/sshd_config.d/50-bad.conf`);
+    await sh(
+      lab,
+      `${SETUP}\nmkdir -p /etc/ssh/sshd_config.d; printf 'Port 2201\\nBogusOption yes\\n' > /etc/ssh/sshd_config.d/50-bad.conf`,
+    );
     const { report, ids } = await diagnose(lab);
     expect(ids).toEqual(['sshd-config-invalid']);
     const f = finding(report, 'sshd-config-invalid');
@@ -80,18 +83,25 @@ describe.runIf(requireLab())('server diagnosis: daemon', () => {
     const f = finding(r.report, 'sshd-listen-address');
     expect(f.summary).toBe('sshd is told to listen on 198.51.100.7, which this host does not have: it cannot bind.');
     expect(f.evidence).toEqual(['sshd -T: listenaddress 198.51.100.7:22', 'addresses here: 127.0.0.1, ::1']);
-    expect(finding(r.report, 'sshd-log-refusal').evidence.join('\n')).toMatch(/Bind to port 22 on 198\.51\.100\.7 failed: Cannot assign requested address/);
+    expect(finding(r.report, 'sshd-log-refusal').evidence.join('\n')).toMatch(
+      /Bind to port 22 on 198\.51\.100\.7 failed: Cannot assign requested address/,
+    );
   });
 
   it('privsep-dir-missing: /run/sshd gone', async () => {
     await sh(lab, `${SETUP}\nrmdir /run/sshd`);
     const { report, ids } = await diagnose(lab);
     expect(ids).toEqual(['privsep-dir-missing']);
-    expect(finding(report, 'privsep-dir-missing').evidence[0]).toBe('Missing privilege separation directory: /run/sshd');
+    expect(finding(report, 'privsep-dir-missing').evidence[0]).toBe(
+      'Missing privilege separation directory: /run/sshd',
+    );
   });
 
   it('host-key-permissions: 0640 keys (even root:ssh_keys) are refused by this sshd', async () => {
-    await sh(lab, `${SETUP}\n${STOP_SSHD}\ngroupadd -r ssh_keys; chgrp ssh_keys /etc/ssh/ssh_host_*_key; chmod 0640 /etc/ssh/ssh_host_*_key`);
+    await sh(
+      lab,
+      `${SETUP}\n${STOP_SSHD}\ngroupadd -r ssh_keys; chgrp ssh_keys /etc/ssh/ssh_host_*_key; chmod 0640 /etc/ssh/ssh_host_*_key`,
+    );
     // The real sshd agrees: it will not start.
     const start = await lab.exec(['/usr/sbin/sshd', '-p', String(PORT)]);
     expect(start.exitCode).not.toBe(0);

@@ -11,9 +11,12 @@ describe.runIf(requireLab(['/usr/bin/sudo']))('interactive: rerun with sudo', ()
   beforeAll(async () => {
     lab = await startLab();
     // The lab's /etc is its own: alice gets a password and a sudo rule there only.
-    await sh(lab, `${SETUP}
+    await sh(
+      lab,
+      `${SETUP}
 echo 'alice:lab-only-pw' | chpasswd
-printf 'Defaults lecture=never\\nalice ALL=(ALL:ALL) ALL\\n' > /etc/sudoers.d/alice; chmod 440 /etc/sudoers.d/alice`);
+printf 'Defaults lecture=never\\nalice ALL=(ALL:ALL) ALL\\n' > /etc/sudoers.d/alice; chmod 440 /etc/sudoers.d/alice`,
+    );
   });
   afterAll(() => lab?.close());
 

@@ -23,7 +23,11 @@ export interface Terminal {
 export type ScreenMatcher = RegExp | ((screen: string) => boolean);
 
 /** Polls the screen until it matches (Ink draws asynchronously) and returns it. */
-export async function waitForScreen(pane: Pick<Terminal, 'screen'>, matcher: ScreenMatcher, timeoutMs = 10_000): Promise<string> {
+export async function waitForScreen(
+  pane: Pick<Terminal, 'screen'>,
+  matcher: ScreenMatcher,
+  timeoutMs = 10_000,
+): Promise<string> {
   const test = typeof matcher === 'function' ? matcher : (s: string) => matcher.test(s);
   const until = Date.now() + timeoutMs;
   for (;;) {
@@ -62,20 +66,59 @@ export interface TerminalOptions {
 
 let opened = 0;
 
-export async function openTerminal(lab: Lab, args: string[], { env = {}, user, tmuxOptions = {} }: TerminalOptions = {}): Promise<Terminal> {
+export async function openTerminal(
+  lab: Lab,
+  args: string[],
+  { env = {}, user, tmuxOptions = {} }: TerminalOptions = {},
+): Promise<Terminal> {
   const socket = `/run/ssh-doctor-tmux-${process.pid}-${++opened}`;
   const tmux = (...a: string[]) => lab.exec(['tmux', '-S', socket, ...a]);
-  const envArgs = Object.entries({ ...(user ? { HOME: `/home/${user}`, USER: user, LOGNAME: user } : {}), ...env }).map(([k, v]) => `${k}=${v}`);
+  const envArgs = Object.entries({ ...(user ? { HOME: `/home/${user}`, USER: user, LOGNAME: user } : {}), ...env }).map(
+    ([k, v]) => `${k}=${v}`,
+  );
   // CI=true makes Ink print only at exit; a person's terminal has no CI variable (nor, by
   // default, NO_COLOR, which the lab sets for the non-terminal runs).
   // The shell wrapper keeps the pane open after the CLI exits, showing its exit status.
-  const cmd = ['bash', '-c', '"$@"; echo "[exited $?]"; sleep 600', '_', ...(user ? ['runuser', '-u', user, '--'] : []), 'env', '-u', 'CI', '-u', 'NO_COLOR', 'TERM=xterm-256color', ...envArgs, 'node', CLI, ...args];
+  const cmd = [
+    'bash',
+    '-c',
+    '"$@"; echo "[exited $?]"; sleep 600',
+    '_',
+    ...(user ? ['runuser', '-u', user, '--'] : []),
+    'env',
+    '-u',
+    'CI',
+    '-u',
+    'NO_COLOR',
+    'TERM=xterm-256color',
+    ...envArgs,
+    'node',
+    CLI,
+    ...args,
+  ];
   const options = Object.entries(tmuxOptions).flatMap(([k, v]) => ['set', '-g', k, v, ';']);
-  const started = await tmux('-f', '/dev/null', 'start-server', ';', ...options, 'new-session', '-d', '-s', 't', '-x', '110', '-y', '60', '--', ...cmd);
+  const started = await tmux(
+    '-f',
+    '/dev/null',
+    'start-server',
+    ';',
+    ...options,
+    'new-session',
+    '-d',
+    '-s',
+    't',
+    '-x',
+    '110',
+    '-y',
+    '60',
+    '--',
+    ...cmd,
+  );
   if (started.exitCode !== 0) throw new Error(`tmux did not start: ${started.stderr}`);
   const term: Terminal = {
     tmux,
-    screen: async (scrollback = 0) => (await tmux('capture-pane', '-p', '-t', 't', ...(scrollback ? ['-S', String(-scrollback)] : []))).stdout,
+    screen: async (scrollback = 0) =>
+      (await tmux('capture-pane', '-p', '-t', 't', ...(scrollback ? ['-S', String(-scrollback)] : []))).stdout,
     rawScreen: async () => (await tmux('capture-pane', '-e', '-p', '-t', 't')).stdout,
     async paste(text) {
       await lab.exec(['tmux', '-S', socket, 'load-buffer', '-'], { input: text });

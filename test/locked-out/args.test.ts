@@ -10,7 +10,11 @@ describe('locked-out arguments', () => {
     [['--user', 'alice@corp'], {}, '"alice@corp" is not a user name the console kit can check.'],
     [['--user=alice;reboot'], {}, '"alice;reboot" is not a user name the console kit can check.'],
     // From SUDO_USER (a directory account): the sentence says how to give a usable one.
-    [[], { SUDO_USER: 'alice@corp' }, '"alice@corp" is not a user name the console kit can check (give one with --user NAME).'],
+    [
+      [],
+      { SUDO_USER: 'alice@corp' },
+      '"alice@corp" is not a user name the console kit can check (give one with --user NAME).',
+    ],
     [['--port', '0'], {}, '--port must be a number from 1 to 65535, not "0".'],
     [['--kit', 'kit\u0001.sh'], {}, 'The value of --kit contains a control character.'],
     [['--provider', 'gcp', '--zone=-x'], {}, 'The value of --zone may not start with "-": "-x".'],
@@ -27,15 +31,26 @@ describe('locked-out arguments', () => {
   });
 
   it('takes a user the kit can carry, and --help needs none', () => {
-    expect(parseLockedOutArgs(['--user', 'deploy.bot', '--kit', 'k.sh'], env)).toMatchObject({ user: 'deploy.bot', kit: 'k.sh' });
+    expect(parseLockedOutArgs(['--user', 'deploy.bot', '--kit', 'k.sh'], env)).toMatchObject({
+      user: 'deploy.bot',
+      kit: 'k.sh',
+    });
     expect(parseLockedOutArgs(['--help'], { USER: 'alice@corp' }).help).toBe(true);
   });
 });
 
 describe('instance, region, zone, project and resource group values (command line and wizard)', () => {
   it.each([
-    ['instance', '-oProxyCommand=x', '"-oProxyCommand=x" is not a valid instance id or name: it may not start with "-".'],
-    ['zone', '--impersonate-service-account=x', '"--impersonate-service-account=x" is not a valid zone: it may not start with "-".'],
+    [
+      'instance',
+      '-oProxyCommand=x',
+      '"-oProxyCommand=x" is not a valid instance id or name: it may not start with "-".',
+    ],
+    [
+      'zone',
+      '--impersonate-service-account=x',
+      '"--impersonate-service-account=x" is not a valid zone: it may not start with "-".',
+    ],
     ['project', '-p', '"-p" is not a valid project: it may not start with "-".'],
     ['resourceGroup', '-g', '"-g" is not a valid resource group: it may not start with "-".'],
     ['region', 'us east', '"us east" is not a valid region.'],

@@ -13,7 +13,10 @@ const ME = '203.0.113.7';
 
 function execIn(scenario: string, log?: string, path = join(FIX, 'bin')): Exec {
   return (cmd) =>
-    run(cmd, { timeoutMs: 5000, env: { PATH: path, CLOUD_FIXTURE: join(FIX, 'scenarios', scenario), CLOUD_FIXTURE_LOG: log ?? '' } });
+    run(cmd, {
+      timeoutMs: 5000,
+      env: { PATH: path, CLOUD_FIXTURE: join(FIX, 'scenarios', scenario), CLOUD_FIXTURE_LOG: log ?? '' },
+    });
 }
 
 describe('cidr', () => {
@@ -31,12 +34,21 @@ describe('cidr', () => {
     expect(cidrContains(cidr, parseAddress(addr)!)).toBe(yes);
   });
 
-  const r = (x: Partial<IngressRule>): IngressRule => ({ name: 'r', action: 'allow', protocol: 'tcp', ports: [[22, 22]], sources: ['0.0.0.0/0'], ...x });
+  const r = (x: Partial<IngressRule>): IngressRule => ({
+    name: 'r',
+    action: 'allow',
+    protocol: 'tcp',
+    ports: [[22, 22]],
+    sources: ['0.0.0.0/0'],
+    ...x,
+  });
   it('first match by priority decides; a deny wins a tie; nothing matching denies', () => {
     expect(admits([r({})], ME, 22).admitted).toBe(true);
     expect(admits([r({})], ME, 2222).admitted).toBe(false);
     expect(admits([r({ priority: 10, action: 'deny' }), r({ priority: 5 })], ME, 22).admitted).toBe(true);
-    expect(admits([r({ priority: 5, name: 'allow' }), r({ priority: 5, action: 'deny', name: 'deny' })], ME, 22).rule?.name).toBe('deny');
+    expect(
+      admits([r({ priority: 5, name: 'allow' }), r({ priority: 5, action: 'deny', name: 'deny' })], ME, 22).rule?.name,
+    ).toBe('deny');
     expect(admits([r({ protocol: 'udp' })], ME, 22).admitted).toBe(false);
     expect(admits([r({ protocol: 'all', ports: [] })], ME, 22).admitted).toBe(true);
     expect(admits([], ME, 22)).toEqual({ admitted: false });
@@ -53,33 +65,73 @@ interface Case {
 
 const cases: Case[] = [
   {
-    scenario: 'aws-blocked', target: { provider: 'aws', instance: 'i-1234567890abcdef0', region: 'us-east-2' }, status: 'ok',
+    scenario: 'aws-blocked',
+    target: { provider: 'aws', instance: 'i-1234567890abcdef0', region: 'us-east-2' },
+    status: 'ok',
     ids: ['cloud-firewall-blocks-ssh', 'cloud-serial-console-disabled', 'cloud-session-manager-ready'],
     fix: `aws ec2 authorize-security-group-ingress --group-id sg-0abc1234def567890 --protocol tcp --port 22 --cidr ${ME}/32 --region us-east-2`,
   },
   { scenario: 'aws-open', target: { provider: 'aws', instance: 'i-1234567890abcdef0' }, status: 'ok', ids: [] },
-  { scenario: 'aws-stopped', target: { provider: 'aws', instance: 'i-1234567890abcdef0' }, status: 'ok', ids: ['cloud-instance-not-running'], fix: 'aws ec2 start-instances --instance-ids i-1234567890abcdef0' },
-  { scenario: 'aws-not-logged-in', target: { provider: 'aws', instance: 'i-1' }, status: 'not-logged-in', ids: ['cloud-cli-not-logged-in'] },
   {
-    scenario: 'gcp-blocked', target: { provider: 'gcp', instance: 'web-1', zone: 'europe-west1-b' }, status: 'ok',
+    scenario: 'aws-stopped',
+    target: { provider: 'aws', instance: 'i-1234567890abcdef0' },
+    status: 'ok',
+    ids: ['cloud-instance-not-running'],
+    fix: 'aws ec2 start-instances --instance-ids i-1234567890abcdef0',
+  },
+  {
+    scenario: 'aws-not-logged-in',
+    target: { provider: 'aws', instance: 'i-1' },
+    status: 'not-logged-in',
+    ids: ['cloud-cli-not-logged-in'],
+  },
+  {
+    scenario: 'gcp-blocked',
+    target: { provider: 'gcp', instance: 'web-1', zone: 'europe-west1-b' },
+    status: 'ok',
     ids: ['cloud-firewall-blocks-ssh', 'cloud-serial-console-disabled'],
     // The deny at priority 1000 targets tag "web": the new rule must come before it.
     fix: `gcloud compute firewall-rules create ssh-doctor-allow-22-203-0-113-7 --network=default --direction=INGRESS --action=ALLOW --rules=tcp:22 --source-ranges=${ME}/32 --priority=999`,
   },
-  { scenario: 'gcp-not-logged-in', target: { provider: 'gcp', instance: 'web-1' }, status: 'not-logged-in', ids: ['cloud-cli-not-logged-in'] },
   {
-    scenario: 'azure-blocked', target: { provider: 'azure', instance: 'myVM', resourceGroup: 'myRG' }, status: 'ok',
+    scenario: 'gcp-not-logged-in',
+    target: { provider: 'gcp', instance: 'web-1' },
+    status: 'not-logged-in',
+    ids: ['cloud-cli-not-logged-in'],
+  },
+  {
+    scenario: 'azure-blocked',
+    target: { provider: 'azure', instance: 'myVM', resourceGroup: 'myRG' },
+    status: 'ok',
     ids: ['cloud-firewall-blocks-ssh', 'cloud-serial-console-disabled'],
     fix: `az network nsg rule create -g myRG --nsg-name myVMNSG -n ssh-doctor-allow-22 --priority 999 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes ${ME}/32 --destination-port-ranges 22`,
   },
-  { scenario: 'azure-not-logged-in', target: { provider: 'azure', instance: 'myVM', resourceGroup: 'myRG' }, status: 'not-logged-in', ids: ['cloud-cli-not-logged-in'] },
   {
-    scenario: 'do-blocked', target: { provider: 'digitalocean', instance: '386734086' }, status: 'ok', ids: ['cloud-firewall-blocks-ssh'],
+    scenario: 'azure-not-logged-in',
+    target: { provider: 'azure', instance: 'myVM', resourceGroup: 'myRG' },
+    status: 'not-logged-in',
+    ids: ['cloud-cli-not-logged-in'],
+  },
+  {
+    scenario: 'do-blocked',
+    target: { provider: 'digitalocean', instance: '386734086' },
+    status: 'ok',
+    ids: ['cloud-firewall-blocks-ssh'],
     fix: `doctl compute firewall add-rules bb4b2611-3d72-467b-8602-280330ecd65c --inbound-rules protocol:tcp,ports:22,address:${ME}/32`,
   },
-  { scenario: 'do-not-logged-in', target: { provider: 'digitalocean', instance: '1' }, status: 'not-logged-in', ids: ['cloud-cli-not-logged-in'] },
+  {
+    scenario: 'do-not-logged-in',
+    target: { provider: 'digitalocean', instance: '1' },
+    status: 'not-logged-in',
+    ids: ['cloud-cli-not-logged-in'],
+  },
   { scenario: 'hetzner-open', target: { provider: 'hetzner', instance: 'my-server' }, status: 'ok', ids: [] },
-  { scenario: 'hetzner-not-logged-in', target: { provider: 'hetzner', instance: 'my-server' }, status: 'not-logged-in', ids: ['cloud-cli-not-logged-in'] },
+  {
+    scenario: 'hetzner-not-logged-in',
+    target: { provider: 'hetzner', instance: 'my-server' },
+    status: 'not-logged-in',
+    ids: ['cloud-cli-not-logged-in'],
+  },
 ];
 
 describe('cloud checks against stand-in CLIs', () => {
@@ -103,16 +155,24 @@ describe('cloud checks against stand-in CLIs', () => {
   });
 
   it('a missing CLI degrades to console steps', async () => {
-    const r = await checkCloud({ provider: 'aws', instance: 'i-1', myIp: ME, port: 22 }, execIn('aws-open', undefined, '/nonexistent'));
+    const r = await checkCloud(
+      { provider: 'aws', instance: 'i-1', myIp: ME, port: 22 },
+      execIn('aws-open', undefined, '/nonexistent'),
+    );
     expect(r.status).toBe('missing');
     expect(r.findings.map((f) => f.id)).toEqual(['cloud-cli-missing']);
     expect(r.detail).toBe('The aws command is not installed here, so here are the console steps instead.');
   });
 
   it('an IPv6 address gets a /128 rule through --ip-permissions', async () => {
-    const r = await checkCloud({ provider: 'aws', instance: 'i-1', myIp: '2001:db8::5', port: 22 }, execIn('aws-blocked'));
+    const r = await checkCloud(
+      { provider: 'aws', instance: 'i-1', myIp: '2001:db8::5', port: 22 },
+      execIn('aws-blocked'),
+    );
     const cmd = r.findings.find((f) => f.id === 'cloud-firewall-blocks-ssh')!.fix!.commands[0]!;
-    expect(formatCommand(cmd)).toContain("--ip-permissions 'IpProtocol=tcp,FromPort=22,ToPort=22,Ipv6Ranges=[{CidrIpv6=2001:db8::5/128}]'");
+    expect(formatCommand(cmd)).toContain(
+      "--ip-permissions 'IpProtocol=tcp,FromPort=22,ToPort=22,Ipv6Ranges=[{CidrIpv6=2001:db8::5/128}]'",
+    );
   });
 
   it('a port other than the open one is blocked even from the admitted network', async () => {

@@ -19,7 +19,10 @@ describe('console kit script', () => {
   });
 
   it('parses under dash -n and busybox sh -n', () => {
-    for (const sh of [['dash', '-n'], ['busybox', 'sh', '-n']]) {
+    for (const sh of [
+      ['dash', '-n'],
+      ['busybox', 'sh', '-n'],
+    ]) {
       const r = spawnSync(sh[0]!, sh.slice(1), { input: kit });
       expect(r.status, `${sh.join(' ')}: ${r.stderr}`).toBe(0);
     }
@@ -37,11 +40,16 @@ describe('console kit script', () => {
   });
 });
 
-const wrap = (raw: string) => `${KIT_BEGIN}\nz\n${gzipSync(raw).toString('base64').replace(/(.{64})/g, '$1\n')}\n${KIT_END}\n`;
+const wrap = (raw: string) =>
+  `${KIT_BEGIN}\nz\n${gzipSync(raw)
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')}\n${KIT_END}\n`;
 
 describe('decoding a pasted block', () => {
   it('explains a missing or damaged block in one sentence', () => {
-    expect(() => decodeKit('root@host:~# ')).toThrow(/No console kit block found: paste everything from -----BEGIN SSH-DOCTOR KIT-----/);
+    expect(() => decodeKit('root@host:~# ')).toThrow(
+      /No console kit block found: paste everything from -----BEGIN SSH-DOCTOR KIT-----/,
+    );
     expect(() => decodeKit(`${KIT_BEGIN}\nz\nH4sIAAAA\n${KIT_END}`)).toThrow(/damaged \(it does not unpack\)/);
   });
 
@@ -56,10 +64,19 @@ describe('decoding a pasted block', () => {
 
   it('turns a recorded result into the server findings and a repair block to paste back', () => {
     const raw = [
-      ':::v 1', ':::u alice', ':::p 22', ':::id 0', ':::sshd /usr/sbin/sshd', ':::ps 1', ':::pid1 systemd',
-      ':::t 255', 'Missing privilege separation directory: /run/sshd',
-      ':::pw 0', 'alice:x:1001:1001::/home/alice:/bin/bash',
-      ':::stat', 'directory|755|0|0|root|root|/run/systemd/system',
+      ':::v 1',
+      ':::u alice',
+      ':::p 22',
+      ':::id 0',
+      ':::sshd /usr/sbin/sshd',
+      ':::ps 1',
+      ':::pid1 systemd',
+      ':::t 255',
+      'Missing privilege separation directory: /run/sshd',
+      ':::pw 0',
+      'alice:x:1001:1001::/home/alice:/bin/bash',
+      ':::stat',
+      'directory|755|0|0|root|root|/run/systemd/system',
     ].join('\n');
     const facts = decodeKit(wrap(raw));
     const ids = kitFindings(facts).map((f) => f.id);
@@ -69,9 +86,13 @@ describe('decoding a pasted block', () => {
     expect(repair).toContain('install -d -m 0755 -o root -g root /run/sshd');
   });
 
-  it('keeps only the log lines about the kit\'s user, as the server probe does', () => {
+  it("keeps only the log lines about the kit's user, as the server probe does", () => {
     const raw = [
-      ':::v 1', ':::u alice', ':::p 22', ':::id 0', ':::sshd /usr/sbin/sshd',
+      ':::v 1',
+      ':::u alice',
+      ':::p 22',
+      ':::id 0',
+      ':::sshd /usr/sbin/sshd',
       ':::log journalctl',
       'Nov 25 13:00:01 web sshd[7]: Invalid user mallory from 203.0.113.9 port 5000',
       'Nov 25 13:00:02 web sshd[8]: User alice from 203.0.113.7 not allowed because not listed in AllowUsers',
@@ -84,22 +105,34 @@ describe('decoding a pasted block', () => {
 
   it('a file the kit found too big to count: the same oversize finding as the server probe, never "no key"', () => {
     const raw = [
-      ':::v 1', ':::u alice', ':::p 22', ':::id 0', ':::sshd /usr/sbin/sshd', ':::ps 0', '1 0 Ss sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups',
-      ':::pw 0', 'alice:x:1001:1001::/home/alice:/bin/bash',
+      ':::v 1',
+      ':::u alice',
+      ':::p 22',
+      ':::id 0',
+      ':::sshd /usr/sbin/sshd',
+      ':::ps 0',
+      '1 0 Ss sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups',
+      ':::pw 0',
+      'alice:x:1001:1001::/home/alice:/bin/bash',
       ':::big 53687091200 /home/alice/.ssh/authorized_keys',
-      ':::stat', 'regular file|600|1001|1001|alice|alice|/home/alice/.ssh/authorized_keys',
+      ':::stat',
+      'regular file|600|1001|1001|alice|alice|/home/alice/.ssh/authorized_keys',
     ].join('\n');
     const findings = kitFindings(decodeKit(wrap(raw)));
     expect(findings.map((f) => f.id)).toContain('authorized-keys-oversize');
     expect(findings.map((f) => f.id)).not.toContain('authorized-keys-missing');
-    expect(findings.find((f) => f.id === 'authorized-keys-oversize')!.evidence).toEqual(['/home/alice/.ssh/authorized_keys: 53687091200 bytes (50 GiB, over the 16 MiB ssh-doctor reads); its keys were not counted']);
+    expect(findings.find((f) => f.id === 'authorized-keys-oversize')!.evidence).toEqual([
+      '/home/alice/.ssh/authorized_keys: 53687091200 bytes (50 GiB, over the 16 MiB ssh-doctor reads); its keys were not counted',
+    ]);
   });
 
   it('refuses input far larger than any block, and a block that unpacks without end, in one sentence', () => {
     expect(() => decodeKit('x'.repeat(KIT_INPUT_MAX_BYTES + 1))).toThrow(KIT_TOO_LARGE);
     // 200 MB of zeros gzip to some 200 KB: a block of that size is pasteable, its contents are not.
     const bomb = `${KIT_BEGIN}\nz\n${gzipSync(Buffer.alloc(200 * 1024 * 1024)).toString('base64')}\n${KIT_END}\n`;
-    expect(() => decodeKit(bomb)).toThrow('The console kit block unpacks to more than 64 MiB, which no kit prints: copy the block again.');
+    expect(() => decodeKit(bomb)).toThrow(
+      'The console kit block unpacks to more than 64 MiB, which no kit prints: copy the block again.',
+    );
   });
 
   it('keeps the exit status of tool sections apart from their arguments', () => {
@@ -114,9 +147,20 @@ describe('the kit asks the same questions as the server probes', () => {
   // or its output would not parse the same way.
   it.each([
     ['processes', async (exec: any) => (await import('../../src/server/probes/processes.js')).probeProcesses(exec)],
-    ['iptables', async (exec: any) => (await import('../../src/server/probes/firewall/iptables.js')).probeIptables(exec, 'iptables', 22)],
-    ['ip6tables', async (exec: any) => (await import('../../src/server/probes/firewall/iptables.js')).probeIptables(exec, 'ip6tables', 22)],
-    ['nftables', async (exec: any) => (await import('../../src/server/probes/firewall/nftables.js')).probeNftables(exec, 22)],
+    [
+      'iptables',
+      async (exec: any) =>
+        (await import('../../src/server/probes/firewall/iptables.js')).probeIptables(exec, 'iptables', 22),
+    ],
+    [
+      'ip6tables',
+      async (exec: any) =>
+        (await import('../../src/server/probes/firewall/iptables.js')).probeIptables(exec, 'ip6tables', 22),
+    ],
+    [
+      'nftables',
+      async (exec: any) => (await import('../../src/server/probes/firewall/nftables.js')).probeNftables(exec, 22),
+    ],
     ['ufw', async (exec: any) => (await import('../../src/server/probes/firewall/ufw.js')).probeUfw(exec, 22)],
   ])('%s', async (_name, probe) => {
     const seen: string[][] = [];
@@ -131,14 +175,30 @@ describe('the kit asks the same questions as the server probes', () => {
 
 describe('the repair block from a hostile kit result', () => {
   // A block is text pasted by a person: its fields may hold shell syntax and escape sequences.
-  const block = (home: string) => wrap([
-    ':::v 1', ':::u eve', ':::p 22', ':::id 0', ':::sshd /usr/sbin/sshd', ':::ps 0', '1 1 Ss sshd: /usr/sbin/sshd -D [listener]',
-    ':::pw 0', `eve:x:1002:1002::${home}:/bin/bash`, ':::gr 0', 'eve',
-    `:::keys 1 ${home}/.ssh/authorized_keys`,
-    ':::stat', `regular file|666|1002|1002|eve|eve|${home}/.ssh/authorized_keys`, `directory|700|1002|1002|eve|eve|${home}/.ssh`,
-    `directory|700|1002|1002|eve|eve|${home}`, 'directory|755|0|0|root|root|/home', 'directory|755|0|0|root|root|/',
-    'directory|755|0|0|root|root|/run/sshd',
-  ].join('\n'));
+  const block = (home: string) =>
+    wrap(
+      [
+        ':::v 1',
+        ':::u eve',
+        ':::p 22',
+        ':::id 0',
+        ':::sshd /usr/sbin/sshd',
+        ':::ps 0',
+        '1 1 Ss sshd: /usr/sbin/sshd -D [listener]',
+        ':::pw 0',
+        `eve:x:1002:1002::${home}:/bin/bash`,
+        ':::gr 0',
+        'eve',
+        `:::keys 1 ${home}/.ssh/authorized_keys`,
+        ':::stat',
+        `regular file|666|1002|1002|eve|eve|${home}/.ssh/authorized_keys`,
+        `directory|700|1002|1002|eve|eve|${home}/.ssh`,
+        `directory|700|1002|1002|eve|eve|${home}`,
+        'directory|755|0|0|root|root|/home',
+        'directory|755|0|0|root|root|/',
+        'directory|755|0|0|root|root|/run/sshd',
+      ].join('\n'),
+    );
   const repairFor = (home: string) => repairScript(kitFindings(decodeKit(block(home))));
 
   it('quotes a path holding shell syntax', () => {
@@ -147,7 +207,9 @@ describe('the repair block from a hostile kit result', () => {
 
   it('leaves out a fix whose values hold control characters, with a note, and keeps its title inert', () => {
     const repair = repairFor('/home/e\x1b]0;t\x07\r\x1b[K');
-    expect(repair).toMatch(/# authorized-keys-permissions: .*\\x1b\]0;t\\x07\\x0d\\x1b\[K.*\n# \(command left out: a value in it holds control characters\)\n/);
+    expect(repair).toMatch(
+      /# authorized-keys-permissions: .*\\x1b\]0;t\\x07\\x0d\\x1b\[K.*\n# \(command left out: a value in it holds control characters\)\n/,
+    );
     // eslint-disable-next-line no-control-regex
     expect(repair).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
     expect(repair).not.toContain('chmod');

@@ -8,14 +8,22 @@ import { KIT_BEGIN, KIT_END } from '../../src/locked-out/kit/script.js';
 import { LockedOutApp } from '../../src/ui/locked-out/LockedOutApp.js';
 
 const input: LockedOutInput = {
-  user: 'alice', port: 22, interactive: true, autoApply: false, backupKeyPath: '/root/.ssh/id_ed25519_rescue', backupKeyExists: false,
+  user: 'alice',
+  port: 22,
+  interactive: true,
+  autoApply: false,
+  backupKeyPath: '/root/.ssh/id_ed25519_rescue',
+  backupKeyExists: false,
   checkable: ['aws', 'gcp', 'azure', 'digitalocean', 'hetzner'],
   installedClis: ['aws', 'gcloud', 'az', 'doctl', 'hcloud'],
 };
 
 const missing: CloudCheck = {
-  cli: 'aws', status: 'missing', detail: 'The aws command is not installed here, so here are the console steps instead.',
-  findings: [{ id: 'cloud-cli-missing', severity: 'info', summary: 's', evidence: [] }], probes: [],
+  cli: 'aws',
+  status: 'missing',
+  detail: 'The aws command is not installed here, so here are the console steps instead.',
+  findings: [{ id: 'cloud-cli-missing', severity: 'info', summary: 's', evidence: [] }],
+  probes: [],
 };
 
 type Fakes = NonNullable<Parameters<typeof lockedOutFlow.provide>[0]['actors']>;
@@ -46,7 +54,11 @@ describe('locked-out wizard screen', () => {
     await sendAndWait(ui, ['not-an-ip', KEY.enter], '"not-an-ip" is not an IPv4 or IPv6 address.');
     await sendAndWait(ui, Array<string>(9).fill(KEY.backspace), /^› ?$/m);
     const frame = await sendAndWait(ui, ['203.0.113.7', KEY.enter], 'Ways into AWS EC2 without SSH:');
-    expect(check).toHaveBeenCalledWith(expect.objectContaining({ input: expect.objectContaining({ provider: 'aws', instance: 'i-0abc', myIp: '203.0.113.7', port: 22 }) }));
+    expect(check).toHaveBeenCalledWith(
+      expect.objectContaining({
+        input: expect.objectContaining({ provider: 'aws', instance: 'i-0abc', myIp: '203.0.113.7', port: 22 }),
+      }),
+    );
     expect(frame).toContain('The aws command is not installed here, so here are the console steps instead.');
     expect(frame).toContain('1. EC2 Serial Console');
     expect(frame).toContain('$ aws ec2 get-serial-console-access-status');
@@ -56,23 +68,39 @@ describe('locked-out wizard screen', () => {
     const check = vi.fn(async () => missing);
     const { ui } = start({ cloudCheck: fromPromise(check) }, { provider: 'aws' });
     await waitForFrame(ui.lastFrame, 'Instance id (i-…)');
-    const frame = await sendAndWait(ui, ['--profile=x', KEY.enter], '"--profile=x" is not a valid instance id or name: it may not start with "-".');
+    const frame = await sendAndWait(
+      ui,
+      ['--profile=x', KEY.enter],
+      '"--profile=x" is not a valid instance id or name: it may not start with "-".',
+    );
     expect(frame).toContain('Instance id (i-…)');
     expect(check).not.toHaveBeenCalled();
   });
 
   it('a user name the kit refuses is shown as one sentence, not thrown while drawing', async () => {
-    const { ui, actor } = start({ saveKit: fromPromise(async () => '/root/ssh-doctor-kit.sh') }, { provider: 'physical', user: 'alice@corp' });
+    const { ui, actor } = start(
+      { saveKit: fromPromise(async () => '/root/ssh-doctor-kit.sh') },
+      { provider: 'physical', user: 'alice@corp' },
+    );
     actor.send({ type: 'KIT' });
     const frame = await waitForFrame(ui.lastFrame, '"alice@corp" is not a user name the console kit can check.');
     expect(frame).toContain('Paste the block the kit printed');
   });
 
   it('a pasted kit block shows findings and the repair commands', async () => {
-    const decode = vi.fn(async (): Promise<KitResult> => ({
-      findings: [{ id: 'nologin-present', severity: 'error', summary: '/etc/nologin exists: only root may log in.', evidence: [] }],
-      repair: '# nologin-present: Move /etc/nologin aside\nmv /etc/nologin /etc/nologin.ssh-doctor-1\n',
-    }));
+    const decode = vi.fn(
+      async (): Promise<KitResult> => ({
+        findings: [
+          {
+            id: 'nologin-present',
+            severity: 'error',
+            summary: '/etc/nologin exists: only root may log in.',
+            evidence: [],
+          },
+        ],
+        repair: '# nologin-present: Move /etc/nologin aside\nmv /etc/nologin /etc/nologin.ssh-doctor-1\n',
+      }),
+    );
     const { ui } = start({ decodeKit: fromPromise(decode) });
     await waitForFrame(ui.lastFrame, 'Where does the host live?');
     await choose(ui, 'A physical server');
@@ -81,17 +109,32 @@ describe('locked-out wizard screen', () => {
     await waitForFrame(ui.lastFrame, 'Paste the block the kit printed');
     await sendAndWait(ui, `${KIT_BEGIN}\rz\rH4sI\r`, '3 lines received');
     const frame = await sendAndWait(ui, `${KIT_END}\r`, 'Paste these into the console (as root) to repair:');
-    expect(decode).toHaveBeenCalledWith(expect.objectContaining({ input: { text: `${KIT_BEGIN}\nz\nH4sI\n${KIT_END}\n` } }));
+    expect(decode).toHaveBeenCalledWith(
+      expect.objectContaining({ input: { text: `${KIT_BEGIN}\nz\nH4sI\n${KIT_END}\n` } }),
+    );
     expect(frame).toContain('mv /etc/nologin /etc/nologin.ssh-doctor-1');
   });
 
   it('the cloud fix defaults to "No": Enter right away runs nothing', async () => {
     const blocked: CloudCheck = {
-      cli: 'aws', status: 'ok', detail: 'The security group does not let 203.0.113.7 reach port 22.',
-      findings: [{
-        id: 'cloud-firewall-blocks-ssh', severity: 'error', summary: 'The security group does not let 203.0.113.7 reach port 22.', evidence: [],
-        fix: { id: 'cloud-allow-my-ip', title: 'Allow tcp/22 from 203.0.113.7 only', commands: [['aws', 'ec2', 'authorize-security-group-ingress']], risk: 'low', undo: 'remove it' },
-      }],
+      cli: 'aws',
+      status: 'ok',
+      detail: 'The security group does not let 203.0.113.7 reach port 22.',
+      findings: [
+        {
+          id: 'cloud-firewall-blocks-ssh',
+          severity: 'error',
+          summary: 'The security group does not let 203.0.113.7 reach port 22.',
+          evidence: [],
+          fix: {
+            id: 'cloud-allow-my-ip',
+            title: 'Allow tcp/22 from 203.0.113.7 only',
+            commands: [['aws', 'ec2', 'authorize-security-group-ingress']],
+            risk: 'low',
+            undo: 'remove it',
+          },
+        },
+      ],
       probes: [],
     };
     const apply = vi.fn(async (): Promise<FixOutcome> => ({ fixId: 'cloud-allow-my-ip', ok: true, log: [] }));

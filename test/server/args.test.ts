@@ -4,10 +4,17 @@ import { sshdCandidates } from '../../src/server/probes/sshd-binary.js';
 
 describe('ssh-doctor server arguments', () => {
   const env = { USER: 'root', SUDO_USER: 'alice' };
-  it('defaults: the sudo user, port 22', () => expect(parseServerArgs([], env)).toMatchObject({ user: 'alice', port: 22, json: false }));
+  it('defaults: the sudo user, port 22', () =>
+    expect(parseServerArgs([], env)).toMatchObject({ user: 'alice', port: 22, json: false }));
   it('all options', () => {
-    expect(parseServerArgs(['--user', 'bob', '--port=2222', '--json', '--dry-run', '--via', 'root@host.example:2200'], env)).toMatchObject({
-      user: 'bob', port: 2222, json: true, dryRun: true, via: { user: 'root', host: 'host.example', port: 2200 },
+    expect(
+      parseServerArgs(['--user', 'bob', '--port=2222', '--json', '--dry-run', '--via', 'root@host.example:2200'], env),
+    ).toMatchObject({
+      user: 'bob',
+      port: 2222,
+      json: true,
+      dryRun: true,
+      via: { user: 'root', host: 'host.example', port: 2200 },
     });
   });
   it('--yes with --via: fixes run on the --via host', () => {
@@ -18,22 +25,44 @@ describe('ssh-doctor server arguments', () => {
     [['--user', '-rf'], '"-rf" is not a user name.'],
     [['--user'], '--user needs a value.'],
     [['--yes', '--dry-run'], '--yes and --dry-run contradict each other: choose one.'],
-    [['--via', '-oProxyCommand=x'], 'Refusing "-oProxyCommand=x": a host may not start with "-" (it would be read as an option).'],
+    [
+      ['--via', '-oProxyCommand=x'],
+      'Refusing "-oProxyCommand=x": a host may not start with "-" (it would be read as an option).',
+    ],
     [['--frobnicate'], 'Unknown option --frobnicate for "server" (see ssh-doctor server --help).'],
   ])('%j → usage error', (argv, msg) => expect(() => parseServerArgs(argv, env)).toThrow(msg));
   it('the sudo rerun command repeats what matters', () => {
-    expect(sudoCommand(parseServerArgs(['--user', 'bob', '--port', '2222', '--json'], env))).toEqual(['sudo', 'ssh-doctor', 'server', '--user', 'bob', '--port', '2222', '--json']);
+    expect(sudoCommand(parseServerArgs(['--user', 'bob', '--port', '2222', '--json'], env))).toEqual([
+      'sudo',
+      'ssh-doctor',
+      'server',
+      '--user',
+      'bob',
+      '--port',
+      '2222',
+      '--json',
+    ]);
   });
   it('sshd is also looked for on PATH', () => {
-    expect(sshdCandidates('/opt/openssh/sbin:/usr/sbin:relative')).toEqual(['/usr/sbin/sshd', '/usr/local/sbin/sshd', '/sbin/sshd', '/usr/bin/sshd', '/opt/openssh/sbin/sshd']);
+    expect(sshdCandidates('/opt/openssh/sbin:/usr/sbin:relative')).toEqual([
+      '/usr/sbin/sshd',
+      '/usr/local/sbin/sshd',
+      '/sbin/sshd',
+      '/usr/bin/sshd',
+      '/opt/openssh/sbin/sshd',
+    ]);
   });
 });
 
 describe('the rerun command', () => {
   it('keeps a non-default --rollback-seconds, never --yes', () => {
-    expect(sudoCommand(parseServerArgs(['--yes', '--rollback-seconds', '30', '--port', '2222'], { USER: 'bob' }))).toEqual(['sudo', 'ssh-doctor', 'server', '--user', 'bob', '--port', '2222', '--rollback-seconds', '30']);
+    expect(
+      sudoCommand(parseServerArgs(['--yes', '--rollback-seconds', '30', '--port', '2222'], { USER: 'bob' })),
+    ).toEqual(['sudo', 'ssh-doctor', 'server', '--user', 'bob', '--port', '2222', '--rollback-seconds', '30']);
   });
   it.each([['4'], ['abc'], ['99999']])('--rollback-seconds %s is refused', (v) => {
-    expect(() => parseServerArgs(['--rollback-seconds', v], {})).toThrow(`--rollback-seconds takes 5 to 9999 seconds, not "${v}".`);
+    expect(() => parseServerArgs(['--rollback-seconds', v], {})).toThrow(
+      `--rollback-seconds takes 5 to 9999 seconds, not "${v}".`,
+    );
   });
 });

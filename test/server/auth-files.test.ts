@@ -8,7 +8,15 @@ import type { RunResult } from '../../src/run.js';
 
 const alice: UserFacts = { name: 'alice', exists: true, uid: 1001, gid: 1001, home: '/home/alice', shell: '/bin/bash' };
 const AK = '/home/alice/.ssh/authorized_keys';
-const ok = (stdout: string, over: Partial<RunResult> = {}): RunResult => ({ exitCode: 0, stdout, stderr: '', timedOut: false, missing: false, durationMs: 1, ...over });
+const ok = (stdout: string, over: Partial<RunResult> = {}): RunResult => ({
+  exitCode: 0,
+  stdout,
+  stderr: '',
+  timedOut: false,
+  missing: false,
+  durationMs: 1,
+  ...over,
+});
 
 /** A host where alice's authorized_keys has `size` bytes (stat) and `cat` answers `cat`. */
 function host(size: number, cat: RunResult) {
@@ -18,7 +26,15 @@ function host(size: number, cat: RunResult) {
     if (cmd[0] === 'realpath') return ok(`${AK}\n/home/alice/.ssh/authorized_keys2\n`);
     if (cmd[0] === 'stat' && cmd[3] === '%s\t%n') return ok(`${size}\t${AK}\n`);
     if (cmd[0] === 'stat') {
-      const rows = cmd.slice(cmd.indexOf('--') + 1).flatMap((p) => (p.endsWith('authorized_keys2') ? [] : [`${p === AK ? 'regular file' : 'directory'}\t${p === AK ? '600' : '755'}\t1001\t1001\talice\talice\t${p}`]));
+      const rows = cmd
+        .slice(cmd.indexOf('--') + 1)
+        .flatMap((p) =>
+          p.endsWith('authorized_keys2')
+            ? []
+            : [
+                `${p === AK ? 'regular file' : 'directory'}\t${p === AK ? '600' : '755'}\t1001\t1001\talice\talice\t${p}`,
+              ],
+        );
       return ok(rows.join('\n') + '\n');
     }
     if (cmd[0] === 'cat') return cat;
@@ -34,33 +50,59 @@ describe('probeAuthFiles: sizes first', () => {
     const { exec, calls } = host(50 * 1024 ** 3, ok('never'));
     const r = await probeAuthFiles(exec, alice, undefined);
     expect(calls.some((c) => c.cmd[0] === 'cat')).toBe(false);
-    expect(r).toMatchObject({ keyCounts: {}, unread: [{ path: AK, bytes: 50 * 1024 ** 3, why: '50 GiB, over the 16 MiB ssh-doctor reads' }] });
+    expect(r).toMatchObject({
+      keyCounts: {},
+      unread: [{ path: AK, bytes: 50 * 1024 ** 3, why: '50 GiB, over the 16 MiB ssh-doctor reads' }],
+    });
   });
 
   it('a small file is read with the cap (it can grow between stat and cat) and counted', async () => {
     const { exec, calls } = host(40, ok('# mine\nssh-ed25519 AAAA a\n\nssh-rsa BBBB b\n'));
     const r = await probeAuthFiles(exec, alice, undefined);
-    expect(calls.find((c) => c.cmd[0] === 'cat')).toEqual({ cmd: ['cat', '--', AK], maxBytes: AUTHORIZED_KEYS_MAX_BYTES });
+    expect(calls.find((c) => c.cmd[0] === 'cat')).toEqual({
+      cmd: ['cat', '--', AK],
+      maxBytes: AUTHORIZED_KEYS_MAX_BYTES,
+    });
     expect(r).toMatchObject({ keyCounts: { [AK]: 2 } });
     expect(r).not.toHaveProperty('unread');
   });
 
   it('a file that grew past the cap while read: count unknown, with why', async () => {
-    const { exec } = host(40, ok('ssh-ed25519 AAAA a\n', { exitCode: undefined, truncated: { stream: 'stdout', maxBytes: AUTHORIZED_KEYS_MAX_BYTES } }));
+    const { exec } = host(
+      40,
+      ok('ssh-ed25519 AAAA a\n', {
+        exitCode: undefined,
+        truncated: { stream: 'stdout', maxBytes: AUTHORIZED_KEYS_MAX_BYTES },
+      }),
+    );
     const r = await probeAuthFiles(exec, alice, undefined);
-    expect(r).toMatchObject({ keyCounts: {}, unread: [{ path: AK, why: `cat -- ${AK} printed more than 16 MiB on stdout; stopped reading it` }] });
+    expect(r).toMatchObject({
+      keyCounts: {},
+      unread: [{ path: AK, why: `cat -- ${AK} printed more than 16 MiB on stdout; stopped reading it` }],
+    });
   });
 
   it('a getent passwd cut short is unknown, not a partial list of accounts', async () => {
     const { exec } = host(40, ok('ssh-ed25519 AAAA a\n'));
-    const cut: Exec = async (cmd, opts) => (cmd[0] === 'getent' && cmd[1] === 'passwd' ? ok('alice:x:1001:1001::/home/alice:/bin/bash\n', { exitCode: undefined, truncated: { stream: 'stdout', maxBytes: ACCOUNTS_MAX_BYTES } }) : exec(cmd, opts));
-    expect(await probeAuthFiles(cut, alice, undefined)).toEqual({ unknown: 'getent passwd printed more than 32 MiB on stdout; stopped reading it' });
+    const cut: Exec = async (cmd, opts) =>
+      cmd[0] === 'getent' && cmd[1] === 'passwd'
+        ? ok('alice:x:1001:1001::/home/alice:/bin/bash\n', {
+            exitCode: undefined,
+            truncated: { stream: 'stdout', maxBytes: ACCOUNTS_MAX_BYTES },
+          })
+        : exec(cmd, opts);
+    expect(await probeAuthFiles(cut, alice, undefined)).toEqual({
+      unknown: 'getent passwd printed more than 32 MiB on stdout; stopped reading it',
+    });
   });
 });
 
 describe('size rule (pure)', () => {
   it('parseSizes reads `stat -c %s\\t%n`, names with spaces included', () => {
-    expect([...parseSizes('53687091200\t/home/a b/.ssh/authorized_keys\n12\t/x\n')]).toEqual([['/home/a b/.ssh/authorized_keys', 53687091200], ['/x', 12]]);
+    expect([...parseSizes('53687091200\t/home/a b/.ssh/authorized_keys\n12\t/x\n')]).toEqual([
+      ['/home/a b/.ssh/authorized_keys', 53687091200],
+      ['/x', 12],
+    ]);
   });
   it('oversize: only above the cap, and unknown sizes are read', () => {
     expect(oversize(AUTHORIZED_KEYS_MAX_BYTES)).toBeUndefined();

@@ -5,21 +5,71 @@ import { SERVER_FINDINGS, serverFindings } from '../../src/server/findings.js';
 import { needsRootFinding } from '../../src/server/server-report.js';
 import { insecureReason, walkedDirs } from '../../src/server/strict-modes.js';
 import { LEFT_OUT } from '../../src/shell-quote.js';
-import type { AuthFilesFacts, EffectiveConfig, FileStat, GroupFacts, ServerFacts, UserFacts } from '../../src/server/facts.js';
+import type {
+  AuthFilesFacts,
+  EffectiveConfig,
+  FileStat,
+  GroupFacts,
+  ServerFacts,
+  UserFacts,
+} from '../../src/server/facts.js';
 
-const alice: UserFacts = { name: 'alice', exists: true, uid: 1001, gid: 1001, home: '/home/alice', shell: '/bin/bash', groups: ['alice'], passwordStatus: 'L', lockedWithBang: true };
+const alice: UserFacts = {
+  name: 'alice',
+  exists: true,
+  uid: 1001,
+  gid: 1001,
+  home: '/home/alice',
+  shell: '/bin/bash',
+  groups: ['alice'],
+  passwordStatus: 'L',
+  lockedWithBang: true,
+};
 const aliceGroup: GroupFacts = { gid: 1001, name: 'alice', members: [], primaryOf: [{ name: 'alice', uid: 1001 }] };
-const st = (path: string, mode: number, type: FileStat['type'] = 'dir', uid = 1001, gid = 1001): FileStat => ({ path, exists: true, type, mode, uid, gid, owner: uid === 0 ? 'root' : 'alice', group: gid === 0 ? 'root' : 'alice' });
-const eff = (config: Record<string, string[]> = {}): EffectiveConfig => ({ context: { user: 'alice', host: 'client.invalid', addr: '203.0.113.10' }, config: { port: ['22'], usepam: ['yes'], strictmodes: ['yes'], pubkeyauthentication: ['yes'], usedns: ['no'], passwordauthentication: ['no'], ...config } });
+const st = (path: string, mode: number, type: FileStat['type'] = 'dir', uid = 1001, gid = 1001): FileStat => ({
+  path,
+  exists: true,
+  type,
+  mode,
+  uid,
+  gid,
+  owner: uid === 0 ? 'root' : 'alice',
+  group: gid === 0 ? 'root' : 'alice',
+});
+const eff = (config: Record<string, string[]> = {}): EffectiveConfig => ({
+  context: { user: 'alice', host: 'client.invalid', addr: '203.0.113.10' },
+  config: {
+    port: ['22'],
+    usepam: ['yes'],
+    strictmodes: ['yes'],
+    pubkeyauthentication: ['yes'],
+    usedns: ['no'],
+    passwordauthentication: ['no'],
+    ...config,
+  },
+});
 const files = (over: Partial<Record<'home' | 'ssh' | 'ak', number>> = {}): AuthFilesFacts => ({
-  authorizedKeys: [st('/home/alice/.ssh/authorized_keys', over.ak ?? 0o600, 'file'), { path: '/home/alice/.ssh/authorized_keys2', exists: false }],
+  authorizedKeys: [
+    st('/home/alice/.ssh/authorized_keys', over.ak ?? 0o600, 'file'),
+    { path: '/home/alice/.ssh/authorized_keys2', exists: false },
+  ],
   keyCounts: { '/home/alice/.ssh/authorized_keys': 1 },
-  dirs: [st('/home/alice/.ssh', over.ssh ?? 0o700), st('/home/alice', over.home ?? 0o755), st('/home', 0o755, 'dir', 0, 0), st('/', 0o755, 'dir', 0, 0)],
+  dirs: [
+    st('/home/alice/.ssh', over.ssh ?? 0o700),
+    st('/home/alice', over.home ?? 0o755),
+    st('/home', 0o755, 'dir', 0, 0),
+    st('/', 0o755, 'dir', 0, 0),
+  ],
   groups: [aliceGroup],
 });
 const healthy = (over: Partial<ServerFacts> = {}): ServerFacts => ({
-  target: { user: 'alice', port: 22 }, root: true,
-  sshd: { path: '/usr/sbin/sshd', version: 'OpenSSH_9.2', package: { manager: 'dpkg', name: 'openssh-server', version: '1:9.2p1-2+deb12u7' } },
+  target: { user: 'alice', port: 22 },
+  root: true,
+  sshd: {
+    path: '/usr/sbin/sshd',
+    version: 'OpenSSH_9.2',
+    package: { manager: 'dpkg', name: 'openssh-server', version: '1:9.2p1-2+deb12u7' },
+  },
   processes: { pids: [10], commands: ['sshd: /usr/sbin/sshd -D [listener]'] },
   init: { system: 'systemd', service: 'ssh', enabled: true },
   configTest: { ok: true, errors: [], hostKeyErrors: [], raw: [] },
@@ -28,7 +78,9 @@ const healthy = (over: Partial<ServerFacts> = {}): ServerFacts => ({
   firewall: [{ name: 'iptables', state: 'inactive' }],
   privsepDir: st('/run/sshd', 0o755, 'dir', 0, 0),
   hostKeys: { keys: [st('/etc/ssh/ssh_host_ed25519_key', 0o600, 'file', 0, 0)] },
-  user: alice, authFiles: files(), nologin: { exists: false, path: '/etc/nologin' },
+  user: alice,
+  authFiles: files(),
+  nologin: { exists: false, path: '/etc/nologin' },
   ...over,
 });
 const ids = (f: ServerFacts) => serverFindings(f).map((x) => x.id);
@@ -36,78 +88,301 @@ const ids = (f: ServerFacts) => serverFindings(f).map((x) => x.id);
 describe('serverFindings', () => {
   it('healthy: nothing', () => expect(ids(healthy())).toEqual([]));
   it('unknown parts produce no finding', () => {
-    expect(ids(healthy({ processes: { unknown: 'ps hung' }, effective: { unknown: 'needs root', needsRoot: true }, authFiles: { unknown: 'x' } }))).toEqual([]);
+    expect(
+      ids(
+        healthy({
+          processes: { unknown: 'ps hung' },
+          effective: { unknown: 'needs root', needsRoot: true },
+          authFiles: { unknown: 'x' },
+        }),
+      ),
+    ).toEqual([]);
   });
   it('not installed stops there', () => expect(ids(healthy({ sshd: {} }))).toEqual(['sshd-not-installed']));
 
   const cases: [string, Partial<ServerFacts>, string[]][] = [
-    ['not running', { processes: { pids: [], commands: [] }, listeners: { source: 'ss', sockets: [] } }, ['sshd-not-running']],
-    ['config invalid', { configTest: { ok: false, errors: [{ file: '/etc/ssh/sshd_config', line: 3, message: 'Bad configuration option: X' }], hostKeyErrors: [], raw: [] } }, ['sshd-config-invalid']],
-    ['other port', { listeners: { source: 'ss', sockets: [{ address: '0.0.0.0', port: 2222, process: 'sshd', pid: 10 }] } }, ['sshd-port-mismatch']],
-    ['port taken by nginx', { processes: { pids: [], commands: [] }, listeners: { source: 'ss', sockets: [{ address: '0.0.0.0', port: 22, process: 'nginx', pid: 5 }] } }, ['sshd-not-running', 'sshd-port-mismatch']],
-    ['loopback only', { listeners: { source: 'ss', sockets: [{ address: '127.0.0.1', port: 22, process: 'sshd', pid: 10 }, { address: '::1', port: 22, process: 'sshd', pid: 10 }] } }, ['sshd-listen-address']],
-    ['ListenAddress of another host', { processes: { pids: [], commands: [] }, listeners: { source: 'ss', sockets: [] }, localAddresses: ['127.0.0.1', '::1', '10.0.0.5'], effective: eff({ listenaddress: ['198.51.100.7:22'] }) }, ['sshd-not-running', 'sshd-listen-address']],
-    ['ListenAddress of this host, not running', { processes: { pids: [], commands: [] }, listeners: { source: 'ss', sockets: [] }, localAddresses: ['127.0.0.1', '10.0.0.5'], effective: eff({ listenaddress: ['10.0.0.5:22'] }) }, ['sshd-not-running']],
+    [
+      'not running',
+      { processes: { pids: [], commands: [] }, listeners: { source: 'ss', sockets: [] } },
+      ['sshd-not-running'],
+    ],
+    [
+      'config invalid',
+      {
+        configTest: {
+          ok: false,
+          errors: [{ file: '/etc/ssh/sshd_config', line: 3, message: 'Bad configuration option: X' }],
+          hostKeyErrors: [],
+          raw: [],
+        },
+      },
+      ['sshd-config-invalid'],
+    ],
+    [
+      'other port',
+      { listeners: { source: 'ss', sockets: [{ address: '0.0.0.0', port: 2222, process: 'sshd', pid: 10 }] } },
+      ['sshd-port-mismatch'],
+    ],
+    [
+      'port taken by nginx',
+      {
+        processes: { pids: [], commands: [] },
+        listeners: { source: 'ss', sockets: [{ address: '0.0.0.0', port: 22, process: 'nginx', pid: 5 }] },
+      },
+      ['sshd-not-running', 'sshd-port-mismatch'],
+    ],
+    [
+      'loopback only',
+      {
+        listeners: {
+          source: 'ss',
+          sockets: [
+            { address: '127.0.0.1', port: 22, process: 'sshd', pid: 10 },
+            { address: '::1', port: 22, process: 'sshd', pid: 10 },
+          ],
+        },
+      },
+      ['sshd-listen-address'],
+    ],
+    [
+      'ListenAddress of another host',
+      {
+        processes: { pids: [], commands: [] },
+        listeners: { source: 'ss', sockets: [] },
+        localAddresses: ['127.0.0.1', '::1', '10.0.0.5'],
+        effective: eff({ listenaddress: ['198.51.100.7:22'] }),
+      },
+      ['sshd-not-running', 'sshd-listen-address'],
+    ],
+    [
+      'ListenAddress of this host, not running',
+      {
+        processes: { pids: [], commands: [] },
+        listeners: { source: 'ss', sockets: [] },
+        localAddresses: ['127.0.0.1', '10.0.0.5'],
+        effective: eff({ listenaddress: ['10.0.0.5:22'] }),
+      },
+      ['sshd-not-running'],
+    ],
     ['privsep', { privsepDir: { path: '/run/sshd', exists: false } }, ['privsep-dir-missing']],
-    ['host key 0640', { hostKeys: { keys: [st('/etc/ssh/ssh_host_ed25519_key', 0o640, 'file', 0, 0)] } }, ['host-key-permissions']],
-    ['host key of another owner is not checked by sshd', { hostKeys: { keys: [st('/etc/ssh/ssh_host_ed25519_key', 0o644, 'file', 1001, 0)] } }, []],
-    ['no host key', { hostKeys: { keys: [{ path: '/etc/ssh/ssh_host_ed25519_key', exists: false }] } }, ['host-keys-missing']],
-    ['firewall', { firewall: [{ name: 'nftables', state: 'blocks', rule: 'tcp dport 22 drop', where: { family: 'inet', table: 'filter', chain: 'input', handle: 4 } }] }, ['firewall-blocks-ssh']],
-    ['firewall managed by ufw reported once', { firewall: [{ name: 'ufw', state: 'blocks', rule: 'Default: deny (incoming)' }, { name: 'iptables', state: 'blocks', rule: 'policy DROP', managedBy: 'ufw' }] }, ['firewall-blocks-ssh']],
-    ['no keys', { authFiles: { ...files(), keyCounts: { '/home/alice/.ssh/authorized_keys': 0 } } }, ['authorized-keys-missing']],
+    [
+      'host key 0640',
+      { hostKeys: { keys: [st('/etc/ssh/ssh_host_ed25519_key', 0o640, 'file', 0, 0)] } },
+      ['host-key-permissions'],
+    ],
+    [
+      'host key of another owner is not checked by sshd',
+      { hostKeys: { keys: [st('/etc/ssh/ssh_host_ed25519_key', 0o644, 'file', 1001, 0)] } },
+      [],
+    ],
+    [
+      'no host key',
+      { hostKeys: { keys: [{ path: '/etc/ssh/ssh_host_ed25519_key', exists: false }] } },
+      ['host-keys-missing'],
+    ],
+    [
+      'firewall',
+      {
+        firewall: [
+          {
+            name: 'nftables',
+            state: 'blocks',
+            rule: 'tcp dport 22 drop',
+            where: { family: 'inet', table: 'filter', chain: 'input', handle: 4 },
+          },
+        ],
+      },
+      ['firewall-blocks-ssh'],
+    ],
+    [
+      'firewall managed by ufw reported once',
+      {
+        firewall: [
+          { name: 'ufw', state: 'blocks', rule: 'Default: deny (incoming)' },
+          { name: 'iptables', state: 'blocks', rule: 'policy DROP', managedBy: 'ufw' },
+        ],
+      },
+      ['firewall-blocks-ssh'],
+    ],
+    [
+      'no keys',
+      { authFiles: { ...files(), keyCounts: { '/home/alice/.ssh/authorized_keys': 0 } } },
+      ['authorized-keys-missing'],
+    ],
     // Not read, so its keys are unknown: never "no key".
-    ['ak 50 GiB', { authFiles: { ...files(), keyCounts: {}, unread: [{ path: '/home/alice/.ssh/authorized_keys', why: '50 GiB, over the 16 MiB ssh-doctor reads', bytes: 50 * 1024 ** 3 }] } }, ['authorized-keys-oversize']],
-    ['ak read timed out', { authFiles: { ...files(), keyCounts: {}, unread: [{ path: '/home/alice/.ssh/authorized_keys', why: 'cat did not answer within 4 s' }] } }, []],
+    [
+      'ak 50 GiB',
+      {
+        authFiles: {
+          ...files(),
+          keyCounts: {},
+          unread: [
+            {
+              path: '/home/alice/.ssh/authorized_keys',
+              why: '50 GiB, over the 16 MiB ssh-doctor reads',
+              bytes: 50 * 1024 ** 3,
+            },
+          ],
+        },
+      },
+      ['authorized-keys-oversize'],
+    ],
+    [
+      'ak read timed out',
+      {
+        authFiles: {
+          ...files(),
+          keyCounts: {},
+          unread: [{ path: '/home/alice/.ssh/authorized_keys', why: 'cat did not answer within 4 s' }],
+        },
+      },
+      [],
+    ],
     ['ak 0646', { authFiles: files({ ak: 0o646 }) }, ['authorized-keys-permissions']],
     ['ak 0664 private group (Debian)', { authFiles: files({ ak: 0o664 }) }, []],
-    ['ak 0664 on an RPM sshd', { authFiles: files({ ak: 0o664 }), sshd: { path: '/usr/sbin/sshd', package: { manager: 'rpm', name: 'openssh-server', version: '9.2' } } }, ['authorized-keys-permissions']],
+    [
+      'ak 0664 on an RPM sshd',
+      {
+        authFiles: files({ ak: 0o664 }),
+        sshd: { path: '/usr/sbin/sshd', package: { manager: 'rpm', name: 'openssh-server', version: '9.2' } },
+      },
+      ['authorized-keys-permissions'],
+    ],
     ['.ssh 0777', { authFiles: files({ ssh: 0o777 }) }, ['ssh-dir-permissions']],
     ['home 0757', { authFiles: files({ home: 0o757 }) }, ['home-permissions']],
-    ['home 0757 but StrictModes no', { authFiles: files({ home: 0o757 }), effective: eff({ strictmodes: ['no'] }) }, []],
+    [
+      'home 0757 but StrictModes no',
+      { authFiles: files({ home: 0o757 }), effective: eff({ strictmodes: ['no'] }) },
+      [],
+    ],
     ['no such user', { user: { name: 'alice', exists: false } }, ['user-not-allowed']],
     ['AllowUsers', { effective: eff({ allowusers: ['bob', 'carol@10.0.0.1'] }) }, ['user-not-allowed']],
     ['AllowUsers with user@host pattern for alice', { effective: eff({ allowusers: ['alice@10.0.0.0/8'] }) }, []],
     ['DenyUsers glob', { effective: eff({ denyusers: ['al*'] }) }, ['user-not-allowed']],
     ['AllowGroups without hers', { effective: eff({ allowgroups: ['wheel'] }) }, ['user-not-allowed']],
-    ['root and PermitRootLogin no', { target: { user: 'root', port: 22 }, user: { ...alice, name: 'root', uid: 0 }, effective: eff({ permitrootlogin: ['no'] }), authFiles: undefined }, ['user-not-allowed']],
+    [
+      'root and PermitRootLogin no',
+      {
+        target: { user: 'root', port: 22 },
+        user: { ...alice, name: 'root', uid: 0 },
+        effective: eff({ permitrootlogin: ['no'] }),
+        authFiles: undefined,
+      },
+      ['user-not-allowed'],
+    ],
     ['"!" with UsePAM yes is fine', {}, []],
     ['"!" with UsePAM no', { effective: eff({ usepam: ['no'] }) }, ['account-locked']],
-    ['expired', { user: { ...alice, accountExpired: true, expiryDetail: 'account expired on 2020-01-01' } }, ['account-locked']],
+    [
+      'expired',
+      { user: { ...alice, accountExpired: true, expiryDetail: 'account expired on 2020-01-01' } },
+      ['account-locked'],
+    ],
     ['nologin', { nologin: { exists: true, path: '/etc/nologin', text: 'later\n' } }, ['nologin-present']],
-    ['nologin does not stop root', { target: { user: 'root', port: 22 }, user: { ...alice, name: 'root', uid: 0 }, nologin: { exists: true, path: '/etc/nologin' }, authFiles: undefined }, []],
+    [
+      'nologin does not stop root',
+      {
+        target: { user: 'root', port: 22 },
+        user: { ...alice, name: 'root', uid: 0 },
+        nologin: { exists: true, path: '/etc/nologin' },
+        authFiles: undefined,
+      },
+      [],
+    ],
     ['pubkey off', { effective: eff({ pubkeyauthentication: ['no'] }) }, ['pubkey-auth-disabled']],
     ['usedns', { effective: eff({ usedns: ['yes'] }) }, ['usedns-enabled']],
-    ['ak a symlink of alice\'s (to bob\'s file): sshd refuses, ssh-doctor will not act through it',
-      { authFiles: { ...files(), authorizedKeys: [st('/home/bob/.bashrc', 0o644, 'file', 1002, 1002)], keyCounts: { '/home/bob/.bashrc': 1 }, userLinks: [{ path: '/home/alice/.ssh/authorized_keys', owner: 'alice', target: '/home/bob/.bashrc' }] } },
-      ['authorized-keys-permissions', 'unsafe-path']],
-    ['ak owned by another account', { authFiles: { ...files(), authorizedKeys: [st('/home/alice/.ssh/authorized_keys', 0o600, 'file', 1002, 1002)] } }, ['authorized-keys-permissions', 'unsafe-path']],
-    ['ak with a second hard link', { authFiles: { ...files({ ak: 0o666 }), authorizedKeys: [{ ...st('/home/alice/.ssh/authorized_keys', 0o666, 'file'), nlink: 2 }] } }, ['authorized-keys-permissions', 'unsafe-path']],
-    ['a user link with nothing to fix is not a finding', { authFiles: { ...files(), userLinks: [{ path: '/home/alice/.ssh/authorized_keys', owner: 'alice', target: '/home/alice/dotfiles/ak' }] } }, []],
-    ['log lines', { logs: { source: '/var/log/auth.log', lines: ['sshd[5]: Authentication refused: bad ownership or modes for directory /home/alice'] } }, ['sshd-log-refusal']],
+    [
+      "ak a symlink of alice's (to bob's file): sshd refuses, ssh-doctor will not act through it",
+      {
+        authFiles: {
+          ...files(),
+          authorizedKeys: [st('/home/bob/.bashrc', 0o644, 'file', 1002, 1002)],
+          keyCounts: { '/home/bob/.bashrc': 1 },
+          userLinks: [{ path: '/home/alice/.ssh/authorized_keys', owner: 'alice', target: '/home/bob/.bashrc' }],
+        },
+      },
+      ['authorized-keys-permissions', 'unsafe-path'],
+    ],
+    [
+      'ak owned by another account',
+      {
+        authFiles: { ...files(), authorizedKeys: [st('/home/alice/.ssh/authorized_keys', 0o600, 'file', 1002, 1002)] },
+      },
+      ['authorized-keys-permissions', 'unsafe-path'],
+    ],
+    [
+      'ak with a second hard link',
+      {
+        authFiles: {
+          ...files({ ak: 0o666 }),
+          authorizedKeys: [{ ...st('/home/alice/.ssh/authorized_keys', 0o666, 'file'), nlink: 2 }],
+        },
+      },
+      ['authorized-keys-permissions', 'unsafe-path'],
+    ],
+    [
+      'a user link with nothing to fix is not a finding',
+      {
+        authFiles: {
+          ...files(),
+          userLinks: [{ path: '/home/alice/.ssh/authorized_keys', owner: 'alice', target: '/home/alice/dotfiles/ak' }],
+        },
+      },
+      [],
+    ],
+    [
+      'log lines',
+      {
+        logs: {
+          source: '/var/log/auth.log',
+          lines: ['sshd[5]: Authentication refused: bad ownership or modes for directory /home/alice'],
+        },
+      },
+      ['sshd-log-refusal'],
+    ],
   ];
   for (const [name, over, expected] of cases) it(name, () => expect(ids(healthy(over))).toEqual(expected));
 
   it('the documented ids are exactly the ids these cases reach', () => {
-    const reached = new Set([...cases.flatMap(([, over]) => ids(healthy(over))), ...ids(healthy({ sshd: {} })), needsRootFinding(['sshd -T'], ['sudo']).id]);
+    const reached = new Set([
+      ...cases.flatMap(([, over]) => ids(healthy(over))),
+      ...ids(healthy({ sshd: {} })),
+      needsRootFinding(['sshd -T'], ['sudo']).id,
+    ]);
     expect([...reached].sort()).toEqual(Object.keys(SERVER_FINDINGS).sort());
   });
 
   it('authorized-keys-oversize: names the file and its size; an error once key logins stall (4 GiB)', () => {
-    const oversized = (bytes: number, why: string) => serverFindings(healthy({ authFiles: { ...files(), keyCounts: {}, unread: [{ path: '/home/alice/.ssh/authorized_keys', why, bytes }] } }));
-    expect(oversized(50 * 1024 ** 3, '50 GiB, over the 16 MiB ssh-doctor reads')).toEqual([{
-      id: 'authorized-keys-oversize', severity: 'error',
-      summary: '/home/alice/.ssh/authorized_keys is 50 GiB: sshd reads all of it at every key login of alice, so key logins take minutes or never finish, and anyone who can reach sshd can make it do so.',
-      evidence: ['/home/alice/.ssh/authorized_keys: 53687091200 bytes (50 GiB, over the 16 MiB ssh-doctor reads); its keys were not counted'],
-    }]);
-    expect(oversized(20 * 1024 ** 2, '20 MiB, over the 16 MiB ssh-doctor reads')).toEqual([expect.objectContaining({
-      severity: 'warning',
-      summary: '/home/alice/.ssh/authorized_keys is 20 MiB: sshd reads all of it at every key login of alice, which makes logins slow, and anyone who can reach sshd can make it do so.',
-    })]);
+    const oversized = (bytes: number, why: string) =>
+      serverFindings(
+        healthy({
+          authFiles: { ...files(), keyCounts: {}, unread: [{ path: '/home/alice/.ssh/authorized_keys', why, bytes }] },
+        }),
+      );
+    expect(oversized(50 * 1024 ** 3, '50 GiB, over the 16 MiB ssh-doctor reads')).toEqual([
+      {
+        id: 'authorized-keys-oversize',
+        severity: 'error',
+        summary:
+          '/home/alice/.ssh/authorized_keys is 50 GiB: sshd reads all of it at every key login of alice, so key logins take minutes or never finish, and anyone who can reach sshd can make it do so.',
+        evidence: [
+          '/home/alice/.ssh/authorized_keys: 53687091200 bytes (50 GiB, over the 16 MiB ssh-doctor reads); its keys were not counted',
+        ],
+      },
+    ]);
+    expect(oversized(20 * 1024 ** 2, '20 MiB, over the 16 MiB ssh-doctor reads')).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        summary:
+          '/home/alice/.ssh/authorized_keys is 20 MiB: sshd reads all of it at every key login of alice, which makes logins slow, and anyone who can reach sshd can make it do so.',
+      }),
+    ]);
   });
 
   it('attaches the proposed fix when a proposer is given', () => {
     const fix = { id: 'x', title: 't', commands: [['true']], risk: 'none', undo: 'nothing' };
-    const f = serverFindings(healthy({ privsepDir: { path: '/run/sshd', exists: false } }), { proposeFix: (id) => (id === 'privsep-dir-missing' ? fix : undefined) });
+    const f = serverFindings(healthy({ privsepDir: { path: '/run/sshd', exists: false } }), {
+      proposeFix: (id) => (id === 'privsep-dir-missing' ? fix : undefined),
+    });
     expect(f[0]!.fix).toBe(fix);
   });
   it('facts survive JSON (the console kit decodes them from text)', () => {
@@ -118,7 +393,10 @@ describe('serverFindings', () => {
 
 describe('systemd socket activation (Ubuntu 22.10+)', () => {
   const socket = { init: { system: 'systemd' as const, service: 'ssh', enabled: false, socket: true } };
-  const idle = { processes: { pids: [], commands: [] }, listeners: { source: 'ss' as const, sockets: [{ address: '*', port: 22, process: 'systemd', pid: 1 }] } };
+  const idle = {
+    processes: { pids: [], commands: [] },
+    listeners: { source: 'ss' as const, sockets: [{ address: '*', port: 22, process: 'systemd', pid: 1 }] },
+  };
   it('no sshd process yet and systemd holding port 22: nothing wrong (sshd starts on the first connection)', () => {
     expect(ids(healthy({ ...socket, ...idle }))).toEqual([]);
   });
@@ -126,9 +404,13 @@ describe('systemd socket activation (Ubuntu 22.10+)', () => {
     expect(ids(healthy(idle))).toEqual(['sshd-not-running', 'sshd-port-mismatch']);
   });
   it('a Port change that did not reach ssh.socket: the evidence says how it takes effect', () => {
-    const f = serverFindings(healthy({ ...socket, ...idle, target: { user: 'alice', port: 2222 }, effective: eff({ port: ['2222'] }) }));
+    const f = serverFindings(
+      healthy({ ...socket, ...idle, target: { user: 'alice', port: 2222 }, effective: eff({ port: ['2222'] }) }),
+    );
     expect(f.map((x) => x.id)).toEqual(['sshd-port-mismatch']);
-    expect(f[0]!.evidence.at(-1)).toBe('ssh.socket (systemd socket activation) listens for sshd: Port and ListenAddress take effect after systemctl daemon-reload and a restart of that socket');
+    expect(f[0]!.evidence.at(-1)).toBe(
+      'ssh.socket (systemd socket activation) listens for sshd: Port and ListenAddress take effect after systemctl daemon-reload and a restart of that socket',
+    );
   });
 });
 
@@ -138,7 +420,14 @@ describe('StrictModes rule', () => {
     expect(insecureReason(d, 1001, [aliceGroup], 'debian')).toBeUndefined();
     expect(insecureReason(d, 1001, [{ ...aliceGroup, members: ['bob'] }], 'debian')).toMatch(/other members/);
     expect(insecureReason(d, 1001, [{ ...aliceGroup, members: ['alice'] }], 'debian')).toBeUndefined();
-    expect(insecureReason(d, 1001, [{ ...aliceGroup, primaryOf: [...aliceGroup.primaryOf, { name: 'bob', uid: 1002 }] }], 'debian')).toMatch(/primary group of another account/);
+    expect(
+      insecureReason(
+        d,
+        1001,
+        [{ ...aliceGroup, primaryOf: [...aliceGroup.primaryOf, { name: 'bob', uid: 1002 }] }],
+        'debian',
+      ),
+    ).toMatch(/primary group of another account/);
     expect(insecureReason(d, 1001, [{ ...aliceGroup, primaryOf: [] }], 'debian')).toMatch(/no members/);
     expect(insecureReason(d, 1001, [aliceGroup], 'upstream')).toMatch(/writable by group alice/);
   });
@@ -152,7 +441,10 @@ describe('steps for a person, built from names and paths on the host', () => {
   const noKeyFor = (home: string) => {
     const user: UserFacts = { ...alice, home };
     const ak = `${home}/.ssh/authorized_keys`;
-    const facts = healthy({ user, authFiles: { ...files(), authorizedKeys: [{ path: ak, exists: false }], keyCounts: {} } });
+    const facts = healthy({
+      user,
+      authFiles: { ...files(), authorizedKeys: [{ path: ak, exists: false }], keyCounts: {} },
+    });
     return serverFindings(facts).find((f) => f.id === 'authorized-keys-missing')!.next!;
   };
 
@@ -171,7 +463,12 @@ describe('steps for a person, built from names and paths on the host', () => {
   });
 
   it('account and group steps are plain when the names are', () => {
-    const locked = serverFindings(healthy({ user: { ...alice, accountExpired: true } })).find((f) => f.id === 'account-locked')!;
-    expect(locked.next).toEqual(['as root, if the account should be usable:', 'chage -E -1 alice    # remove the account expiry date']);
+    const locked = serverFindings(healthy({ user: { ...alice, accountExpired: true } })).find(
+      (f) => f.id === 'account-locked',
+    )!;
+    expect(locked.next).toEqual([
+      'as root, if the account should be usable:',
+      'chage -E -1 alice    # remove the account expiry date',
+    ]);
   });
 });

@@ -14,17 +14,28 @@ export const STOP_SSHD = `pkill -x sshd; for i in $(seq 50); do [ -n "$(ps -C ss
 
 /** `ssh-doctor server --json --user alice --port PORT` inside the lab (lab.json puts --json first). */
 export async function diagnose(lab: Lab, extra: string[] = [], env?: Record<string, string>) {
-  const r = await lab.cli(['server', '--json', '--user', 'alice', '--port', String(PORT), ...extra], { timeoutMs: 30_000, env });
+  const r = await lab.cli(['server', '--json', '--user', 'alice', '--port', String(PORT), ...extra], {
+    timeoutMs: 30_000,
+    env,
+  });
   let report: any;
   try {
     report = JSON.parse(r.stdout);
   } catch {
     throw new Error(`no JSON report (exit ${r.exitCode}):\n${r.stdout}\n${r.stderr}`);
   }
-  return { exitCode: r.exitCode, report, stderr: r.stderr, ids: (report.findings as { id: string }[]).map((f) => f.id) };
+  return {
+    exitCode: r.exitCode,
+    report,
+    stderr: r.stderr,
+    ids: (report.findings as { id: string }[]).map((f) => f.id),
+  };
 }
 
-export function finding(report: any, id: string): { id: string; severity: string; summary: string; evidence: string[]; next?: string[] } {
+export function finding(
+  report: any,
+  id: string,
+): { id: string; severity: string; summary: string; evidence: string[]; next?: string[] } {
   const f = report.findings.find((x: { id: string }) => x.id === id);
   expect(f, `finding ${id} in ${JSON.stringify(report.findings.map((x: { id: string }) => x.id))}`).toBeDefined();
   return f;
@@ -32,7 +43,22 @@ export function finding(report: any, id: string): { id: string; severity: string
 
 /** Can alice log in with root's key right now? (the real client against the real sshd) */
 export async function canLogin(lab: Lab): Promise<boolean> {
-  const r = await lab.exec(['ssh', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-p', String(PORT), 'alice@127.0.0.1', 'id', '-un']);
+  const r = await lab.exec([
+    'ssh',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'StrictHostKeyChecking=no',
+    '-o',
+    'UserKnownHostsFile=/dev/null',
+    '-o',
+    'LogLevel=ERROR',
+    '-p',
+    String(PORT),
+    'alice@127.0.0.1',
+    'id',
+    '-un',
+  ]);
   return r.stdout.trim() === 'alice';
 }
 

@@ -5,8 +5,17 @@ import type { Exec } from '../../src/server/exec.js';
 import { LOG_TAIL_BYTES, probeLogs, wholeLines } from '../../src/server/probes/logs.js';
 import type { RunResult } from '../../src/run.js';
 
-const res = (over: Partial<RunResult>): RunResult => ({ exitCode: 0, stdout: '', stderr: '', timedOut: false, missing: false, durationMs: 1, ...over });
-const REFUSED = 'Nov 25 12:00:01 vm sshd[812]: Authentication refused: bad ownership or modes for directory /home/alice';
+const res = (over: Partial<RunResult>): RunResult => ({
+  exitCode: 0,
+  stdout: '',
+  stderr: '',
+  timedOut: false,
+  missing: false,
+  durationMs: 1,
+  ...over,
+});
+const REFUSED =
+  'Nov 25 12:00:01 vm sshd[812]: Authentication refused: bad ownership or modes for directory /home/alice';
 
 describe('probeLogs', () => {
   it('reads the last LOG_TAIL_BYTES of auth.log with tail -c, capped at that', async () => {
@@ -16,14 +25,25 @@ describe('probeLogs', () => {
       return cmd[0] === 'journalctl' ? res({ missing: true, exitCode: undefined }) : res({ stdout: `${REFUSED}\n` });
     };
     expect(await probeLogs(exec, 'alice')).toEqual({ source: '/var/log/auth.log', lines: [REFUSED] });
-    expect(calls[1]).toEqual({ cmd: ['tail', '-c', String(LOG_TAIL_BYTES), '--', '/var/log/auth.log'], maxBytes: LOG_TAIL_BYTES });
+    expect(calls[1]).toEqual({
+      cmd: ['tail', '-c', String(LOG_TAIL_BYTES), '--', '/var/log/auth.log'],
+      maxBytes: LOG_TAIL_BYTES,
+    });
   });
 
   it('a journal answer over its cap: unknown, saying why (not the files, not a partial answer)', async () => {
-    const exec: Exec = async (cmd) => (cmd[0] === 'journalctl'
-      ? res({ exitCode: undefined, stdout: `${REFUSED}\n`, truncated: { stream: 'stdout', maxBytes: 4 * 1024 * 1024 } })
-      : res({ stdout: `${REFUSED}\n` }));
-    expect(await probeLogs(exec, 'alice')).toEqual({ unknown: 'journalctl -u ssh -u sshd -n 300 --no-pager -q -o short printed more than 4 MiB on stdout; stopped reading it' });
+    const exec: Exec = async (cmd) =>
+      cmd[0] === 'journalctl'
+        ? res({
+            exitCode: undefined,
+            stdout: `${REFUSED}\n`,
+            truncated: { stream: 'stdout', maxBytes: 4 * 1024 * 1024 },
+          })
+        : res({ stdout: `${REFUSED}\n` });
+    expect(await probeLogs(exec, 'alice')).toEqual({
+      unknown:
+        'journalctl -u ssh -u sshd -n 300 --no-pager -q -o short printed more than 4 MiB on stdout; stopped reading it',
+    });
   });
 });
 

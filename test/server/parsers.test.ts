@@ -30,7 +30,11 @@ describe('sshd -t', () => {
   });
   it('host keys too open are listed per file, banner lines dropped', () => {
     const t = parseSshdTest(fx('sshd-t-hostkey-perms.txt'), 1);
-    expect(t.hostKeyErrors.map((e) => e.path)).toEqual(['/etc/ssh/ssh_host_rsa_key', '/etc/ssh/ssh_host_ecdsa_key', '/etc/ssh/ssh_host_ed25519_key']);
+    expect(t.hostKeyErrors.map((e) => e.path)).toEqual([
+      '/etc/ssh/ssh_host_rsa_key',
+      '/etc/ssh/ssh_host_ecdsa_key',
+      '/etc/ssh/ssh_host_ed25519_key',
+    ]);
     expect(t.errors).toEqual([]);
   });
 });
@@ -39,7 +43,11 @@ describe('sshd -T', () => {
   it('keeps repeated keywords in order', () => {
     const c = parseSshdT(fx('sshd-T.txt'));
     expect(c.allowusers).toEqual(['bob', 'carol@10.0.0.1']);
-    expect(c.hostkey).toEqual(['/etc/ssh/ssh_host_rsa_key', '/etc/ssh/ssh_host_ecdsa_key', '/etc/ssh/ssh_host_ed25519_key']);
+    expect(c.hostkey).toEqual([
+      '/etc/ssh/ssh_host_rsa_key',
+      '/etc/ssh/ssh_host_ecdsa_key',
+      '/etc/ssh/ssh_host_ed25519_key',
+    ]);
     expect(c.usepam).toEqual(['yes']);
   });
 });
@@ -55,7 +63,12 @@ describe('listeners and processes', () => {
   });
   it('netstat -tlnp gives the same sockets', () => {
     const n = parseNetstatOutput(fx('netstat-tlnp.txt'));
-    expect(n.map((s) => `${s.address}:${s.port}/${s.pid}`)).toEqual(['127.0.0.1:2201/34', '0.0.0.0:2202/36', '::1:2201/34', ':::2202/36']);
+    expect(n.map((s) => `${s.address}:${s.port}/${s.pid}`)).toEqual([
+      '127.0.0.1:2201/34',
+      '0.0.0.0:2202/36',
+      '::1:2201/34',
+      ':::2202/36',
+    ]);
   });
   it('ps: listeners kept, zombies and session processes dropped', () => {
     const p = parsePs(fx('ps-sshd.txt'));
@@ -63,9 +76,14 @@ describe('listeners and processes', () => {
     expect(p.commands).toEqual(['sshd: /usr/sbin/sshd -p 2201 -E /var/log/auth.log [listener] 0 of 10-100 startups']);
     expect(parsePs('     90       1 Z    [sshd] <defunct>\n').pids).toEqual([]);
     // An sshd without the [listener] title: ancestry decides.
-    expect(parsePs('  5  1 Ss /usr/sbin/sshd -D\n  9  5 Ss sshd: alice [priv]\n 11  9 S sshd: alice@pts/0\n').pids).toEqual([5]);
+    expect(
+      parsePs('  5  1 Ss /usr/sbin/sshd -D\n  9  5 Ss sshd: alice [priv]\n 11  9 S sshd: alice@pts/0\n').pids,
+    ).toEqual([5]);
     // A config test running at the same moment is not a daemon.
-    expect(parsePs('  50  40 R /usr/sbin/sshd -T -C user=alice,host=h,addr=203.0.113.10\n  51 40 R /usr/sbin/sshd -t\n').pids).toEqual([]);
+    expect(
+      parsePs('  50  40 R /usr/sbin/sshd -T -C user=alice,host=h,addr=203.0.113.10\n  51 40 R /usr/sbin/sshd -t\n')
+        .pids,
+    ).toEqual([]);
   });
 });
 
@@ -79,14 +97,29 @@ describe('sshd log lines (captured /var/log/auth.log)', () => {
     ]);
   });
   it('journalctl prefixes do not matter', () => {
-    expect(explainingLines('Nov 25 12:00:01 vm sshd[812]: Authentication refused: bad ownership or modes for file /home/alice/.ssh/authorized_keys\n', 'alice')).toHaveLength(1);
+    expect(
+      explainingLines(
+        'Nov 25 12:00:01 vm sshd[812]: Authentication refused: bad ownership or modes for file /home/alice/.ssh/authorized_keys\n',
+        'alice',
+      ),
+    ).toHaveLength(1);
   });
 });
 
 describe('/proc fallback', () => {
   it('stat with a name holding ") " and a NUL-separated cmdline', () => {
-    expect(parseProcStat(24, '24 (sshd) S 1 24 24 0 -1 4194560', 'sshd: /usr/sbin/sshd -p 2201 [listener] 0 of 10-100 startups\0\0')).toEqual({
-      pid: 24, state: 'S', ppid: 1, comm: 'sshd', args: 'sshd: /usr/sbin/sshd -p 2201 [listener] 0 of 10-100 startups',
+    expect(
+      parseProcStat(
+        24,
+        '24 (sshd) S 1 24 24 0 -1 4194560',
+        'sshd: /usr/sbin/sshd -p 2201 [listener] 0 of 10-100 startups\0\0',
+      ),
+    ).toEqual({
+      pid: 24,
+      state: 'S',
+      ppid: 1,
+      comm: 'sshd',
+      args: 'sshd: /usr/sbin/sshd -p 2201 [listener] 0 of 10-100 startups',
     });
     expect(parseProcStat(7, '7 (a) b) Z 3 7', '')).toMatchObject({ state: 'Z', ppid: 3, comm: 'a) b' });
     expect(parseProcStat(8, '', '')).toBeUndefined();
@@ -106,14 +139,20 @@ describe('iptables', () => {
     expect(iptablesLayer('iptables', rs, 2222)).toMatchObject({ state: 'blocks', rule: 'policy DROP' });
   });
   it('empty ruleset is inactive', () => {
-    expect(iptablesLayer('iptables', parseIptablesS('-P INPUT ACCEPT\n-P FORWARD ACCEPT\n-P OUTPUT ACCEPT\n'), 22).state).toBe('inactive');
+    expect(
+      iptablesLayer('iptables', parseIptablesS('-P INPUT ACCEPT\n-P FORWARD ACCEPT\n-P OUTPUT ACCEPT\n'), 22).state,
+    ).toBe('inactive');
   });
 });
 
 describe('nftables', () => {
   const rs = parseNftJson(fx('nft-drop.json'));
   it('set match drops 22 with the rule handle', () => {
-    expect(nftLayer(rs, 22)).toMatchObject({ state: 'blocks', rule: 'tcp dport { 22, 2222 } drop', where: { family: 'inet', table: 'filter', chain: 'input', handle: 5 } });
+    expect(nftLayer(rs, 22)).toMatchObject({
+      state: 'blocks',
+      rule: 'tcp dport { 22, 2222 } drop',
+      where: { family: 'inet', table: 'filter', chain: 'input', handle: 5 },
+    });
   });
   it('another port meets the drop policy (the lo accept does not apply to remote clients)', () => {
     expect(nftLayer(rs, 80)).toMatchObject({ state: 'blocks', rule: 'policy drop' });
@@ -123,7 +162,11 @@ describe('nftables', () => {
 describe('ufw', () => {
   it('inactive', () => expect(ufwLayer(fx('ufw-inactive.txt'), 22).state).toBe('inactive'));
   it('first matching rule wins (DENY listed before ALLOW)', () => {
-    expect(ufwLayer(fx('ufw-deny-first.txt'), 2201)).toMatchObject({ state: 'blocks', verdict: 'DENY', rule: '2201/tcp                   DENY IN     Anywhere' });
+    expect(ufwLayer(fx('ufw-deny-first.txt'), 2201)).toMatchObject({
+      state: 'blocks',
+      verdict: 'DENY',
+      rule: '2201/tcp                   DENY IN     Anywhere',
+    });
   });
   it('a source-limited ALLOW is an exception, the default policy decides', () => {
     const l = ufwLayer(fx('ufw-deny-first.txt'), 22);
@@ -140,18 +183,28 @@ describe('ufw', () => {
 });
 
 describe('firewalld (text as firewall-cmd --list-all prints it; not runnable in the lab)', () => {
-  const zone = (services: string, ports: string) => `public (active)\n  target: default\n  icmp-block-inversion: no\n  interfaces: eth0\n  sources: \n  services: ${services}\n  ports: ${ports}\n  protocols: \n  forward: yes\n  masquerade: no\n  forward-ports: \n  source-ports: \n  icmp-blocks: \n  rich rules: \n`;
+  const zone = (services: string, ports: string) =>
+    `public (active)\n  target: default\n  icmp-block-inversion: no\n  interfaces: eth0\n  sources: \n  services: ${services}\n  ports: ${ports}\n  protocols: \n  forward: yes\n  masquerade: no\n  forward-ports: \n  source-ports: \n  icmp-blocks: \n  rich rules: \n`;
   it('service ssh allows 22 only', () => {
     expect(firewalldLayer(zone('dhcpv6-client ssh', ''), 22).state).toBe('accepts');
-    expect(firewalldLayer(zone('dhcpv6-client ssh', ''), 2222)).toMatchObject({ state: 'blocks', where: { zone: 'public' } });
+    expect(firewalldLayer(zone('dhcpv6-client ssh', ''), 2222)).toMatchObject({
+      state: 'blocks',
+      where: { zone: 'public' },
+    });
   });
   it('a port range allows', () => expect(firewalldLayer(zone('', '2200-2300/tcp'), 2222).state).toBe('accepts'));
 });
 
 describe('ss under systemd socket activation', () => {
-  it('the listener is systemd\'s until sshd starts, then both hold it', () => {
-    expect(parseSsOutput('LISTEN 0      4096               *:22              *:*    users:(("systemd",pid=1,fd=99))\n')).toEqual([{ address: '*', port: 22, process: 'systemd', pid: 1 }]);
-    expect(parseSsOutput('LISTEN 0      4096               *:22              *:*    users:(("sshd",pid=1203,fd=3),("systemd",pid=1,fd=99))\n')).toEqual([{ address: '*', port: 22, process: 'sshd', pid: 1203 }]);
+  it("the listener is systemd's until sshd starts, then both hold it", () => {
+    expect(
+      parseSsOutput('LISTEN 0      4096               *:22              *:*    users:(("systemd",pid=1,fd=99))\n'),
+    ).toEqual([{ address: '*', port: 22, process: 'systemd', pid: 1 }]);
+    expect(
+      parseSsOutput(
+        'LISTEN 0      4096               *:22              *:*    users:(("sshd",pid=1203,fd=3),("systemd",pid=1,fd=99))\n',
+      ),
+    ).toEqual([{ address: '*', port: 22, process: 'sshd', pid: 1203 }]);
   });
 });
 
@@ -164,17 +217,37 @@ describe('account and init', () => {
     expect(parseShadow('alice:!:20000:0:99999:7::1:', 20_000).accountExpired).toBe(true);
   });
   it('init: containers have no manager even with /etc/init.d/ssh present', () => {
-    expect(decideInit({ pid1: 'sleep', present: ['/usr/sbin/service', '/etc/init.d/ssh'] })).toEqual({ system: 'none' });
-    expect(decideInit({ pid1: 'systemd', present: ['/run/systemd/system'], enabled: 'enabled' })).toEqual({ system: 'systemd', service: 'ssh', enabled: true });
-    expect(decideInit({ pid1: 'init', present: ['/usr/sbin/service', '/etc/init.d/ssh'] })).toEqual({ system: 'sysvinit', service: 'ssh' });
+    expect(decideInit({ pid1: 'sleep', present: ['/usr/sbin/service', '/etc/init.d/ssh'] })).toEqual({
+      system: 'none',
+    });
+    expect(decideInit({ pid1: 'systemd', present: ['/run/systemd/system'], enabled: 'enabled' })).toEqual({
+      system: 'systemd',
+      service: 'ssh',
+      enabled: true,
+    });
+    expect(decideInit({ pid1: 'init', present: ['/usr/sbin/service', '/etc/init.d/ssh'] })).toEqual({
+      system: 'sysvinit',
+      service: 'ssh',
+    });
   });
   it('init: Ubuntu 22.10+ socket activation ("systemctl is-active ssh.socket" says active)', () => {
-    expect(decideInit({ pid1: 'systemd', present: ['/run/systemd/system'], enabled: 'disabled', socketActive: 'active' })).toEqual({ system: 'systemd', service: 'ssh', enabled: false, socket: true });
-    expect(decideInit({ pid1: 'systemd', present: ['/run/systemd/system'], enabled: 'enabled', socketActive: 'inactive' })).toEqual({ system: 'systemd', service: 'ssh', enabled: true });
+    expect(
+      decideInit({ pid1: 'systemd', present: ['/run/systemd/system'], enabled: 'disabled', socketActive: 'active' }),
+    ).toEqual({ system: 'systemd', service: 'ssh', enabled: false, socket: true });
+    expect(
+      decideInit({ pid1: 'systemd', present: ['/run/systemd/system'], enabled: 'enabled', socketActive: 'inactive' }),
+    ).toEqual({ system: 'systemd', service: 'ssh', enabled: true });
   });
   it('AuthorizedKeysFile tokens', () => {
-    const eff = { context: { user: 'a', host: 'h', addr: '1' }, config: { authorizedkeysfile: ['.ssh/authorized_keys /etc/ssh/keys/%u %h/k%%'] } };
-    expect(authorizedKeysPaths(eff, { name: 'alice', exists: true, home: '/home/alice/', uid: 1001 })).toEqual(['/home/alice/.ssh/authorized_keys', '/etc/ssh/keys/alice', '/home/alice/k%']);
+    const eff = {
+      context: { user: 'a', host: 'h', addr: '1' },
+      config: { authorizedkeysfile: ['.ssh/authorized_keys /etc/ssh/keys/%u %h/k%%'] },
+    };
+    expect(authorizedKeysPaths(eff, { name: 'alice', exists: true, home: '/home/alice/', uid: 1001 })).toEqual([
+      '/home/alice/.ssh/authorized_keys',
+      '/etc/ssh/keys/alice',
+      '/home/alice/k%',
+    ]);
   });
 });
 

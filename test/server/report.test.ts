@@ -9,9 +9,19 @@ import type { ServerFacts } from '../../src/server/facts.js';
 import { renderText, type Fix } from '../../src/report.js';
 import { buildServerReport } from '../../src/server/server-report.js';
 
-const broken: ServerFacts = { target: { user: 'alice', port: 22 }, root: true, privsepDir: { path: '/run/sshd', exists: false } };
+const broken: ServerFacts = {
+  target: { user: 'alice', port: 22 },
+  root: true,
+  privsepDir: { path: '/run/sshd', exists: false },
+};
 const healed: ServerFacts = { ...broken, privsepDir: { path: '/run/sshd', exists: true } };
-const fix: Fix = { id: 'create-privsep-dir', title: 'Create /run/sshd', commands: [['install', '-d', '/run/sshd']], risk: 'none', undo: [['rmdir', '/run/sshd']] };
+const fix: Fix = {
+  id: 'create-privsep-dir',
+  title: 'Create /run/sshd',
+  commands: [['install', '-d', '/run/sshd']],
+  risk: 'none',
+  undo: [['rmdir', '/run/sshd']],
+};
 
 /** Run the real flow in --yes mode with fake probes and a fake fix runner. */
 async function runYes(applied: { ok: boolean; log: string[] }, after: ServerFacts): Promise<ServerContext> {
@@ -22,7 +32,9 @@ async function runYes(applied: { ok: boolean; log: string[] }, after: ServerFact
       applyFix: fromPromise(async () => applied),
     },
   });
-  const actor = createActor(machine, { input: { mode: 'yes', proposeFix: (id: string) => (id === 'privsep-dir-missing' ? fix : undefined) } }).start();
+  const actor = createActor(machine, {
+    input: { mode: 'yes', proposeFix: (id: string) => (id === 'privsep-dir-missing' ? fix : undefined) },
+  }).start();
   await toPromise(actor);
   return actor.getSnapshot().context;
 }
@@ -37,13 +49,23 @@ describe('server report: applied fixes', () => {
   });
 
   it('a fix that failed is listed as not ok, with its log', async () => {
-    const report = reportFor(await runYes({ ok: false, log: ['install: permission denied'] }, broken), args, Date.now());
+    const report = reportFor(
+      await runYes({ ok: false, log: ['install: permission denied'] }, broken),
+      args,
+      Date.now(),
+    );
     expect(report.applied).toEqual([{ fixId: 'create-privsep-dir', ok: false, log: ['install: permission denied'] }]);
   });
 
   it('a fix that ran but left the problem in place is not ok', async () => {
     const report = reportFor(await runYes({ ok: true, log: ['$ install -d /run/sshd'] }, broken), args, Date.now());
-    expect(report.applied).toEqual([{ fixId: 'create-privsep-dir', ok: false, log: ['$ install -d /run/sshd', 'privsep-dir-missing is still there after the fix'] }]);
+    expect(report.applied).toEqual([
+      {
+        fixId: 'create-privsep-dir',
+        ok: false,
+        log: ['$ install -d /run/sshd', 'privsep-dir-missing is still there after the fix'],
+      },
+    ]);
   });
 
   it('no fix ran: no applied array', async () => {
@@ -55,20 +77,38 @@ describe('server report: applied fixes', () => {
 
 describe('server report: needs root', () => {
   const notRoot = (): ServerContext => ({
-    input: { mode: 'report' }, probes: [], findings: [], handled: [], outcomes: [],
-    facts: { target: { user: 'alice', port: 2201 }, root: false, effective: { unknown: 'sshd must read its host keys: run as root', needsRoot: true } },
+    input: { mode: 'report' },
+    probes: [],
+    findings: [],
+    handled: [],
+    outcomes: [],
+    facts: {
+      target: { user: 'alice', port: 2201 },
+      root: false,
+      effective: { unknown: 'sshd must read its host keys: run as root', needsRoot: true },
+    },
   });
 
   it('locally: the exact sudo command', () => {
-    const report = reportFor(notRoot(), parseServerArgs(['--json', '--user', 'alice', '--port', '2201'], {}), Date.now());
+    const report = reportFor(
+      notRoot(),
+      parseServerArgs(['--json', '--user', 'alice', '--port', '2201'], {}),
+      Date.now(),
+    );
     const f = report.findings.find((x) => x.id === 'needs-root')!;
     expect(f.evidence).toEqual(['rerun: sudo ssh-doctor server --user alice --port 2201 --json']);
   });
 
   it('--via: run it on the remote host, or connect as root (a local sudo would check this machine)', () => {
-    const report = reportFor(notRoot(), parseServerArgs(['--json', '--via', 'bob@db1.example:2222', '--user', 'alice', '--port', '2201'], {}), Date.now());
+    const report = reportFor(
+      notRoot(),
+      parseServerArgs(['--json', '--via', 'bob@db1.example:2222', '--user', 'alice', '--port', '2201'], {}),
+      Date.now(),
+    );
     const f = report.findings.find((x) => x.id === 'needs-root')!;
-    expect(f.summary).toBe('Some checks need root on db1.example (sshd -T); run ssh-doctor there as root, or connect as root with --via.');
+    expect(f.summary).toBe(
+      'Some checks need root on db1.example (sshd -T); run ssh-doctor there as root, or connect as root with --via.',
+    );
     expect(f.evidence).toEqual([
       'on db1.example: sudo ssh-doctor server --user alice --port 2201 --json',
       'or here: ssh-doctor server --user alice --port 2201 --json --via root@db1.example:2222',
@@ -79,10 +119,22 @@ describe('server report: needs root', () => {
 describe('text report', () => {
   it('shows the steps for a person under their finding', () => {
     const report = buildServerReport({
-      findings: [{ id: 'authorized-keys-missing', severity: 'error', summary: 'alice has no authorized key.', evidence: ['/home/alice/.ssh/authorized_keys does not exist'], next: ['as root, with the key:', 'install -d -m 700 /home/alice/.ssh'] }],
-      probes: [], target: { user: 'alice', host: 'web1', port: 22 }, durationMs: 5,
+      findings: [
+        {
+          id: 'authorized-keys-missing',
+          severity: 'error',
+          summary: 'alice has no authorized key.',
+          evidence: ['/home/alice/.ssh/authorized_keys does not exist'],
+          next: ['as root, with the key:', 'install -d -m 700 /home/alice/.ssh'],
+        },
+      ],
+      probes: [],
+      target: { user: 'alice', host: 'web1', port: 22 },
+      durationMs: 5,
     });
-    expect(renderText(report)).toContain('ERROR authorized-keys-missing: alice has no authorized key.\n    /home/alice/.ssh/authorized_keys does not exist\n  → as root, with the key:\n  → install -d -m 700 /home/alice/.ssh\n');
+    expect(renderText(report)).toContain(
+      'ERROR authorized-keys-missing: alice has no authorized key.\n    /home/alice/.ssh/authorized_keys does not exist\n  → as root, with the key:\n  → install -d -m 700 /home/alice/.ssh\n',
+    );
   });
 });
 
@@ -90,19 +142,33 @@ describe('text report of hostile names', () => {
   it('shows escape sequences from a file name, a log line and a fix escaped, never raw', () => {
     const path = '/home/e\x1b]52;c;cHduZWQ=\x07\r\x1b[K/.ssh/authorized_keys';
     const report = buildServerReport({
-      findings: [{
-        id: 'authorized-keys-permissions', severity: 'error', summary: `authorized_keys\x9b2J has unsafe modes.`,
-        evidence: [`${path}: mode 0666`, 'sshd[8]: User eve\x7f not allowed \u202eevil'],
-        fix: { id: 'fix-authorized-keys-permissions', title: `chmod ${path}`, commands: [['chmod', '0600', path]], risk: 'low', undo: [['chmod', '0666', path]] },
-      }],
-      probes: [{ id: 'stat', status: 'ok', durationMs: 1, detail: 'banner \x1b[2J' }], target: { user: 'eve\x1b[2J', host: 'web1', port: 22 }, durationMs: 5,
+      findings: [
+        {
+          id: 'authorized-keys-permissions',
+          severity: 'error',
+          summary: `authorized_keys\x9b2J has unsafe modes.`,
+          evidence: [`${path}: mode 0666`, 'sshd[8]: User eve\x7f not allowed \u202eevil'],
+          fix: {
+            id: 'fix-authorized-keys-permissions',
+            title: `chmod ${path}`,
+            commands: [['chmod', '0600', path]],
+            risk: 'low',
+            undo: [['chmod', '0666', path]],
+          },
+        },
+      ],
+      probes: [{ id: 'stat', status: 'ok', durationMs: 1, detail: 'banner \x1b[2J' }],
+      target: { user: 'eve\x1b[2J', host: 'web1', port: 22 },
+      durationMs: 5,
     });
     const text = renderText(report);
     // eslint-disable-next-line no-control-regex
     expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
     expect(text).toContain('    /home/e\\x1b]52;c;cHduZWQ=\\x07\\x0d\\x1b[K/.ssh/authorized_keys: mode 0666\n');
     expect(text).toContain('    sshd[8]: User eve\\x7f not allowed \\u202eevil\n');
-    expect(text).toContain(`    $ # not for pasting, a value holds control characters (shown escaped): chmod 0600 '/home/e\\x1b]52;c;cHduZWQ=\\x07\\x0d\\x1b[K/.ssh/authorized_keys'\n`);
+    expect(text).toContain(
+      `    $ # not for pasting, a value holds control characters (shown escaped): chmod 0600 '/home/e\\x1b]52;c;cHduZWQ=\\x07\\x0d\\x1b[K/.ssh/authorized_keys'\n`,
+    );
     expect(text).toContain('ssh-doctor server: eve\\x1b[2J@web1:22\n');
   });
 });

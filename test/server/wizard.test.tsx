@@ -9,9 +9,19 @@ import type { Fix } from '../../src/report.js';
 import type { ServerFacts } from '../../src/server/facts.js';
 import { KEY, sendAndWait, waitForFrame } from '../helpers/ink.js';
 
-const broken: ServerFacts = { target: { user: 'alice', port: 22 }, root: true, privsepDir: { path: '/run/sshd', exists: false } };
+const broken: ServerFacts = {
+  target: { user: 'alice', port: 22 },
+  root: true,
+  privsepDir: { path: '/run/sshd', exists: false },
+};
 const healed: ServerFacts = { ...broken, privsepDir: { path: '/run/sshd', exists: true } };
-const fix: Fix = { id: 'create-privsep-dir', title: 'Create /run/sshd', commands: [['install', '-d', '-m', '0755', '/run/sshd']], risk: 'None: an empty directory.', undo: [['rmdir', '/run/sshd']] };
+const fix: Fix = {
+  id: 'create-privsep-dir',
+  title: 'Create /run/sshd',
+  commands: [['install', '-d', '-m', '0755', '/run/sshd']],
+  risk: 'None: an empty directory.',
+  undo: [['rmdir', '/run/sshd']],
+};
 
 function start(via?: string) {
   let n = 0;
@@ -19,11 +29,22 @@ function start(via?: string) {
   const actor = createActor(
     serverFlow.provide({
       actors: {
-        gather: fromPromise(async (): Promise<Gathered> => ({ facts: n++ === 0 ? broken : healed, probes: [{ id: 'privsep', status: 'fail', durationMs: 3, detail: '/run/sshd is missing' }] })),
+        gather: fromPromise(
+          async (): Promise<Gathered> => ({
+            facts: n++ === 0 ? broken : healed,
+            probes: [{ id: 'privsep', status: 'fail', durationMs: 3, detail: '/run/sshd is missing' }],
+          }),
+        ),
         applyFix: fromPromise(applyFix),
       },
     }),
-    { input: { mode: 'ask', proposeFix: (id) => (id === 'privsep-dir-missing' ? fix : undefined), ...(via ? { via } : {}) } },
+    {
+      input: {
+        mode: 'ask',
+        proposeFix: (id) => (id === 'privsep-dir-missing' ? fix : undefined),
+        ...(via ? { via } : {}),
+      },
+    },
   );
   actor.start();
   return { actor, applyFix, ui: render(<ServerWizard actor={actor} />) };
@@ -47,7 +68,9 @@ describe('server wizard', () => {
 
   it('over --via, says on which host the fix would run', async () => {
     const { ui } = start('root@db1:2200');
-    expect(await waitForFrame(ui.lastFrame, 'Apply this fix on root@db1:2200?')).toContain('ssh-doctor server on root@db1:2200 (over SSH)');
+    expect(await waitForFrame(ui.lastFrame, 'Apply this fix on root@db1:2200?')).toContain(
+      'ssh-doctor server on root@db1:2200 (over SSH)',
+    );
   });
 
   it('"No, leave it" is the default: Enter records a decline and applies nothing', async () => {

@@ -3,7 +3,16 @@ import { describe, expect, it, vi } from 'vitest';
 import { render } from 'ink-testing-library';
 import { createActor, fromPromise } from 'xstate';
 import { clientFlow, type FixOutcome } from '../../flows/client.js';
-import type { OtherPortResult, DnsResult, HandshakeResult, KeyFilesResult, KnownHostsResult, LoginResult, ResolvedTarget, TcpResult } from '../../src/probes/client/types.js';
+import type {
+  OtherPortResult,
+  DnsResult,
+  HandshakeResult,
+  KeyFilesResult,
+  KnownHostsResult,
+  LoginResult,
+  ResolvedTarget,
+  TcpResult,
+} from '../../src/probes/client/types.js';
 import type { Fix } from '../../src/report.js';
 import { ClientApp } from '../../src/ui/client/ClientApp.js';
 import * as fx from '../flows/client-fixtures.js';
@@ -93,7 +102,12 @@ describe('ClientApp', () => {
   });
 
   it('refused: offers only the other ports where SSH answered, and diagnoses there', async () => {
-    const { ui, actor } = wizard({ ...tooOpenKey, keys: fx.keys.good, tcp: fx.tcp.refused, otherPorts: fx.otherPorts.found });
+    const { ui, actor } = wizard({
+      ...tooOpenKey,
+      keys: fx.keys.good,
+      tcp: fx.tcp.refused,
+      otherPorts: fx.otherPorts.found,
+    });
     const frame = await waitForFrame(ui.lastFrame, '❯ Diagnose port 2222 instead (SSH answers there)');
     expect(frame).not.toContain('port 2200');
     expect(frame).toContain("I'm locked out");

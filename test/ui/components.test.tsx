@@ -20,12 +20,21 @@ function expectInertFrame(frame: string | undefined) {
 
 describe('Ink components and hostile text', () => {
   const finding: Finding = {
-    id: 'authorized-keys-permissions', severity: 'error', summary: `authorized_keys of ${HOSTILE} is unsafe.`,
-    evidence: [`/home/e${HOSTILE}/.ssh/authorized_keys: mode 0666`], next: [`see ${HOSTILE}`],
-    fix: { id: 'fix', title: `chmod ${HOSTILE}`, commands: [['chmod', '0600', `/home/e${HOSTILE}/k`]], risk: HOSTILE, undo: [['chmod', '0666', `/home/e${HOSTILE}/k`]] },
+    id: 'authorized-keys-permissions',
+    severity: 'error',
+    summary: `authorized_keys of ${HOSTILE} is unsafe.`,
+    evidence: [`/home/e${HOSTILE}/.ssh/authorized_keys: mode 0666`],
+    next: [`see ${HOSTILE}`],
+    fix: {
+      id: 'fix',
+      title: `chmod ${HOSTILE}`,
+      commands: [['chmod', '0600', `/home/e${HOSTILE}/k`]],
+      risk: HOSTILE,
+      undo: [['chmod', '0666', `/home/e${HOSTILE}/k`]],
+    },
   };
 
-  it('a finding: summary, evidence (a user\'s file name) and next steps are shown escaped', () => {
+  it("a finding: summary, evidence (a user's file name) and next steps are shown escaped", () => {
     const { lastFrame } = render(<FindingView finding={finding} />);
     expectInertFrame(lastFrame());
     // Ink wraps at 100 columns: the start of the escaped path is enough to see it is there.
@@ -39,7 +48,9 @@ describe('Ink components and hostile text', () => {
   });
 
   it('probe details and menu labels', () => {
-    const probes = render(<ProbeList probes={[{ id: 'handshake', status: 'unknown', durationMs: 3, detail: HOSTILE }]} />);
+    const probes = render(
+      <ProbeList probes={[{ id: 'handshake', status: 'unknown', durationMs: 3, detail: HOSTILE }]} />,
+    );
     expectInertFrame(probes.lastFrame());
     expect(probes.lastFrame()).toContain('\\x1b]52;c;');
     const menu = render(<Choice items={[{ label: `Fix: ${HOSTILE}`, value: 'x' }]} onSelect={() => {}} />);

@@ -8,7 +8,9 @@ import { KEY, sendAndWait, waitForFrame } from '../helpers/ink.js';
 describe('Confirm', () => {
   it('starts on "No": Enter in haste answers no', async () => {
     const onAnswer = vi.fn();
-    const ui = render(<Confirm message="Apply this fix?" labels={{ no: 'No, leave it', yes: 'Yes, apply it' }} onAnswer={onAnswer} />);
+    const ui = render(
+      <Confirm message="Apply this fix?" labels={{ no: 'No, leave it', yes: 'Yes, apply it' }} onAnswer={onAnswer} />,
+    );
     const frame = await waitForFrame(ui.lastFrame, 'Apply this fix?');
     expect(frame).toMatch(/❯ No, leave it\n {2}Yes, apply it$/);
     ui.stdin.write(KEY.enter);
@@ -18,7 +20,9 @@ describe('Confirm', () => {
   it('"Yes" is one move down; Quit is offered last only with onQuit', async () => {
     const onAnswer = vi.fn();
     const onQuit = vi.fn();
-    const ui = render(<Confirm message="Apply?" labels={{ no: 'No', yes: 'Yes' }} onAnswer={onAnswer} onQuit={onQuit} />);
+    const ui = render(
+      <Confirm message="Apply?" labels={{ no: 'No', yes: 'Yes' }} onAnswer={onAnswer} onQuit={onQuit} />,
+    );
     expect(await waitForFrame(ui.lastFrame, 'Quit')).toMatch(/No\n {2}Yes\n {2}Quit$/);
     await sendAndWait(ui, KEY.down, '❯ Yes');
     ui.stdin.write(KEY.enter);
@@ -26,11 +30,15 @@ describe('Confirm', () => {
     await sendAndWait(ui, KEY.down, '❯ Quit');
     ui.stdin.write(KEY.enter);
     expect(onQuit).toHaveBeenCalledTimes(1);
-    expect(render(<Confirm message="Apply?" labels={{ no: 'No', yes: 'Yes' }} onAnswer={onAnswer} />).lastFrame()).not.toContain('Quit');
+    expect(
+      render(<Confirm message="Apply?" labels={{ no: 'No', yes: 'Yes' }} onAnswer={onAnswer} />).lastFrame(),
+    ).not.toContain('Quit');
   });
 
   it('shows a question from outside inert', () => {
-    const ui = render(<Confirm message={'Apply on \x1b]2;pwned\x07?'} labels={{ no: 'No', yes: 'Yes' }} onAnswer={() => {}} />);
+    const ui = render(
+      <Confirm message={'Apply on \x1b]2;pwned\x07?'} labels={{ no: 'No', yes: 'Yes' }} onAnswer={() => {}} />,
+    );
     expect(ui.lastFrame()).toContain('Apply on \\x1b]2;pwned\\x07?');
   });
 });
@@ -60,7 +68,7 @@ describe('TextField', () => {
     await vi.waitFor(() => expect(onCancel).toHaveBeenCalledTimes(1));
   });
 
-  it('a refused value shows the validator\'s sentence and stays for editing; empty is never validated', async () => {
+  it("a refused value shows the validator's sentence and stays for editing; empty is never validated", async () => {
     const validate = vi.fn((v: string) => (v.startsWith('-') ? `"${v}" may not start with "-".` : undefined));
     const { ui, onSubmit } = field({ validate });
     ui.stdin.write(KEY.enter);

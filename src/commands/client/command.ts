@@ -29,7 +29,14 @@ export interface ClientOptions extends SshArgs {
 export function parseClientArgs(argv: readonly string[]): ClientOptions {
   const own: Partial<Parsed<typeof options>> = {};
   const ssh = parseSshArgs(argv, (args, i) => takeOption('', options, args, i, own));
-  return { ...ssh, json: own.json ?? false, timeoutMs: own.timeout ?? 5000, yes: own.yes ?? false, help: own.help ?? false, version: own.version ?? false };
+  return {
+    ...ssh,
+    json: own.json ?? false,
+    timeoutMs: own.timeout ?? 5000,
+    yes: own.yes ?? false,
+    help: own.help ?? false,
+    version: own.version ?? false,
+  };
 }
 
 export const client: Mode<ClientOptions> = {
@@ -37,7 +44,10 @@ export const client: Mode<ClientOptions> = {
   summary: 'diagnose a connection (replace "ssh" by "ssh-doctor")',
   usage: '[ssh options] [user@]host[:port]',
   about: `ssh options are read as ssh reads them. The diagnosis uses
-  ${[...SSH_FLAGS].filter(([f]) => DIAGNOSIS_FLAGS.has(f)).map(([f, v]) => (v ? `-${f} ${v}` : `-${f}`)).join('  ')}
+  ${[...SSH_FLAGS]
+    .filter(([f]) => DIAGNOSIS_FLAGS.has(f))
+    .map(([f, v]) => (v ? `-${f} ${v}` : `-${f}`))
+    .join('  ')}
 and sets the others aside. With -G, -O, -Q or -V ssh does not connect: there is nothing to diagnose.
 Settings are resolved the way ssh does (ssh -G): Host aliases, HostName, Port, User, IdentityFile.`,
   options,

@@ -33,10 +33,14 @@ export async function run(args: ClientOptions, io: Io): Promise<number> {
   const machine = clientFlow.provide({ actors: clientActors() });
   let ctx: ClientContext;
   if (input.interactive) {
-    const [{ runMachineUi }, { ClientApp }] = await Promise.all([import('../../ui/run-machine.js'), import('../../ui/client/ClientApp.js')]);
+    const [{ runMachineUi }, { ClientApp }] = await Promise.all([
+      import('../../ui/run-machine.js'),
+      import('../../ui/client/ClientApp.js'),
+    ]);
     ctx = await runMachineUi(machine, input, ClientApp);
   } else {
-    ctx = (await waitFor(createActor(machine, { input }).start(), (s) => s.status === 'done', { timeout: Infinity })).context;
+    ctx = (await waitFor(createActor(machine, { input }).start(), (s) => s.status === 'done', { timeout: Infinity }))
+      .context;
   }
   // Only the "could not read the ssh settings" ending sets an error.
   if (ctx.error !== undefined) throw new UsageError(ctx.error);

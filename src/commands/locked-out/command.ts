@@ -43,8 +43,14 @@ const options = {
     return v;
   }),
   port: value('N', 'the SSH port (default 22)', (v, name) => parsePort(text(v, name), name)),
-  kit: optionalValue('FILE', 'print the console kit and save it (default ~/ssh-doctor-kit.sh; the wizard saves there too)', text),
-  decode: value('FILE|-', 'read the block the kit printed; show findings and repair commands', (v, name) => (v === '-' ? v : text(v, name))),
+  kit: optionalValue(
+    'FILE',
+    'print the console kit and save it (default ~/ssh-doctor-kit.sh; the wizard saves there too)',
+    text,
+  ),
+  decode: value('FILE|-', 'read the block the kit printed; show findings and repair commands', (v, name) =>
+    v === '-' ? v : text(v, name),
+  ),
   json: flag('one JSON report on stdout, no questions'),
   yes: flag('apply the proposed cloud fixes without asking (each is printed)'),
   help: flag('this text'),

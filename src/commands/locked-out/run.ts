@@ -15,7 +15,15 @@ import { kitFindings, repairScript } from '../../locked-out/kit/repair.js';
 import { kitScript } from '../../locked-out/kit/script.js';
 import { PROVIDERS, providerById, renderSteps } from '../../locked-out/providers.js';
 import { inertJson } from '../../inert.js';
-import { exitCodeFor, formatCommand, renderText, SCHEMA, type Finding, type Report, type Verdict } from '../../report.js';
+import {
+  exitCodeFor,
+  formatCommand,
+  renderText,
+  SCHEMA,
+  type Finding,
+  type Report,
+  type Verdict,
+} from '../../report.js';
 import { needsRoot } from '../../server/findings.js';
 import { needsRootFinding, serverVerdict } from '../../server/server-report.js';
 import { hasTerminal, say, type Io } from '../mode.js';
@@ -26,12 +34,25 @@ export async function run(args: LockedOutOptions, io: Io): Promise<number> {
   if (args.kit !== undefined) return kitMode(args, io);
 
   const interactive = !args.json && hasTerminal(io);
-  if (!interactive && !args.provider) throw new UsageError('Without a terminal, say where the host lives with --provider (see ssh-doctor locked-out --help).');
+  if (!interactive && !args.provider)
+    throw new UsageError(
+      'Without a terminal, say where the host lives with --provider (see ssh-doctor locked-out --help).',
+    );
   const home = homeOf(io.env);
   const backupKeyPath = join(home, '.ssh', 'id_ed25519_rescue');
   const input: LockedOutInput = {
     provider: args.provider,
-    target: args.instance || args.myIp ? { instance: args.instance, myIp: args.myIp, region: args.region, zone: args.zone, project: args.project, resourceGroup: args.resourceGroup } : undefined,
+    target:
+      args.instance || args.myIp
+        ? {
+            instance: args.instance,
+            myIp: args.myIp,
+            region: args.region,
+            zone: args.zone,
+            project: args.project,
+            resourceGroup: args.resourceGroup,
+          }
+        : undefined,
     user: args.user,
     port: args.port,
     interactive,
@@ -43,7 +64,10 @@ export async function run(args: LockedOutOptions, io: Io): Promise<number> {
   };
   const machine = provide(home);
   if (interactive) {
-    const [{ runMachineUi }, { LockedOutApp }] = await Promise.all([import('../../ui/run-machine.js'), import('../../ui/locked-out/LockedOutApp.js')]);
+    const [{ runMachineUi }, { LockedOutApp }] = await Promise.all([
+      import('../../ui/run-machine.js'),
+      import('../../ui/locked-out/LockedOutApp.js'),
+    ]);
     const ctx = await runMachineUi(machine, input, LockedOutApp);
     return exitCodeFor(reportFor(ctx, started));
   }
@@ -100,16 +124,19 @@ function verdictOf(findings: readonly Finding[], fallback: string): Verdict {
 
 export function reportFor(ctx: LockedOutContext, started: number): Report {
   const findings = [...ctx.findings, ...(ctx.kit?.findings ?? []), ...ctx.prevention];
-  const fallback = ctx.check && ctx.check.status !== 'ok'
-    ? ctx.check.detail
-    : 'Get in through a console route that bypasses SSH (the steps for your provider), then run the console kit.';
+  const fallback =
+    ctx.check && ctx.check.status !== 'ok'
+      ? ctx.check.detail
+      : 'Get in through a console route that bypasses SSH (the steps for your provider), then run the console kit.';
   return {
     schema: SCHEMA,
     mode: 'locked-out',
     verdict: verdictOf(findings, fallback),
     findings,
     probes: ctx.probes,
-    ...(ctx.fixOutcomes.length ? { applied: ctx.fixOutcomes.map((o) => ({ fixId: o.fixId, ok: o.ok, log: o.log })) } : {}),
+    ...(ctx.fixOutcomes.length
+      ? { applied: ctx.fixOutcomes.map((o) => ({ fixId: o.fixId, ok: o.ok, log: o.log })) }
+      : {}),
     durationMs: Date.now() - started,
   };
 }
@@ -117,7 +144,10 @@ export function reportFor(ctx: LockedOutContext, started: number): Report {
 async function decodeMode(args: LockedOutOptions, started: number, io: Io): Promise<number> {
   let input: Capped;
   try {
-    input = args.decode === '-' ? await readStreamCapped(io.stdin, KIT_INPUT_MAX_BYTES) : await readCapped(args.decode!, KIT_INPUT_MAX_BYTES);
+    input =
+      args.decode === '-'
+        ? await readStreamCapped(io.stdin, KIT_INPUT_MAX_BYTES)
+        : await readCapped(args.decode!, KIT_INPUT_MAX_BYTES);
   } catch {
     throw new UsageError(`Cannot read ${args.decode}.`);
   }
@@ -128,7 +158,14 @@ async function decodeMode(args: LockedOutOptions, started: number, io: Io): Prom
   // The same verdict and "needs root" note as ssh-doctor server, worded for the kit.
   const missing = needsRoot(facts);
   if (missing.length) findings.push(needsRootFinding(missing, ['sudo', 'sh', 'ssh-doctor-kit.sh']));
-  const report: Report = { schema: SCHEMA, mode: 'locked-out', verdict: serverVerdict(findings), findings, probes: [], durationMs: Date.now() - started };
+  const report: Report = {
+    schema: SCHEMA,
+    mode: 'locked-out',
+    verdict: serverVerdict(findings),
+    findings,
+    probes: [],
+    durationMs: Date.now() - started,
+  };
   const out = say(io);
   if (args.json) {
     out.result(inertJson(report));
@@ -137,7 +174,9 @@ async function decodeMode(args: LockedOutOptions, started: number, io: Io): Prom
   out.result(renderText(report));
   const repair = repairScript(findings);
   if (repair) out.result(`\nPaste these commands into the console (as root) to repair:\n\n${repair}`);
-  for (const f of findings) for (const u of f.fix ? [f.fix.undo] : []) if (typeof u !== 'string' && u.length) out.result(`# undo ${f.id}: ${u.map(formatCommand).join(' && ')}\n`);
+  for (const f of findings)
+    for (const u of f.fix ? [f.fix.undo] : [])
+      if (typeof u !== 'string' && u.length) out.result(`# undo ${f.id}: ${u.map(formatCommand).join(' && ')}\n`);
   return exitCodeFor(report);
 }
 
@@ -148,7 +187,9 @@ async function kitMode(args: LockedOutOptions, io: Io): Promise<number> {
   const out = say(io);
   out.result(script);
   out.progress('');
-  out.progress(`Saved to ${path} (${Buffer.byteLength(script)} bytes). Paste it into the console as root, then paste the block it prints into: ssh-doctor locked-out --decode -`);
+  out.progress(
+    `Saved to ${path} (${Buffer.byteLength(script)} bytes). Paste it into the console as root, then paste the block it prints into: ssh-doctor locked-out --decode -`,
+  );
   return 0;
 }
 
@@ -163,4 +204,3 @@ function onPath(name: string, path = ''): boolean {
     }
   });
 }
-

@@ -16,14 +16,22 @@ const options = {
   json: flag('no prompts; print one JSON report (mode "server") on stdout'),
   yes: flag('apply every proposed fix without asking (each is still printed)'),
   dryRun: flag('show what would run; change nothing'),
-  via: value('DEST', 'run the same checks, and the fixes you confirm, on another host over SSH\n(its host key must be known; logs in with your ssh agent)', (v): Via => {
-    const d = splitDestination(v);
-    return { ...(d.user ? { user: d.user } : {}), host: d.host, port: d.port ? Number(d.port) : 22 };
-  }),
-  rollbackSeconds: value('N', `a firewall change made over SSH is undone after N seconds (default ${DEFAULT_ROLLBACK_SECONDS})\nunless a new connection is confirmed (over --via ssh-doctor opens it itself)`, (v, name) => {
-    if (!/^\d{1,4}$/.test(v) || Number(v) < 5) throw new UsageError(`${name} takes 5 to 9999 seconds, not "${v}".`);
-    return Number(v);
-  }),
+  via: value(
+    'DEST',
+    'run the same checks, and the fixes you confirm, on another host over SSH\n(its host key must be known; logs in with your ssh agent)',
+    (v): Via => {
+      const d = splitDestination(v);
+      return { ...(d.user ? { user: d.user } : {}), host: d.host, port: d.port ? Number(d.port) : 22 };
+    },
+  ),
+  rollbackSeconds: value(
+    'N',
+    `a firewall change made over SSH is undone after N seconds (default ${DEFAULT_ROLLBACK_SECONDS})\nunless a new connection is confirmed (over --via ssh-doctor opens it itself)`,
+    (v, name) => {
+      if (!/^\d{1,4}$/.test(v) || Number(v) < 5) throw new UsageError(`${name} takes 5 to 9999 seconds, not "${v}".`);
+      return Number(v);
+    },
+  ),
   help: flag('this text'),
 };
 
@@ -72,7 +80,13 @@ export function sudoCommand(a: ServerOptions): string[] {
 /** The `server …` arguments that reproduce this run (less --via and --yes, which a rerun must not assume). */
 export function serverArgv(a: ServerOptions): string[] {
   return [
-    'server', '--user', a.user, '--port', String(a.port), ...(a.json ? ['--json'] : []), ...(a.dryRun ? ['--dry-run'] : []),
+    'server',
+    '--user',
+    a.user,
+    '--port',
+    String(a.port),
+    ...(a.json ? ['--json'] : []),
+    ...(a.dryRun ? ['--dry-run'] : []),
     ...(a.rollbackSeconds !== DEFAULT_ROLLBACK_SECONDS ? ['--rollback-seconds', String(a.rollbackSeconds)] : []),
   ];
 }

@@ -25,7 +25,10 @@ export async function run(args: ServerOptions, io: Io): Promise<number> {
     const { machine, proposeFix, moreSteps } = await provide(host, args);
     const input = { mode, proposeFix, ...(args.via ? { via: viaName(args.via), moreSteps } : {}) };
     if (interactive) {
-      const [{ runMachineUi }, { ServerWizard }] = await Promise.all([import('../../ui/run-machine.js'), import('../../ui/server/ServerWizard.js')]);
+      const [{ runMachineUi }, { ServerWizard }] = await Promise.all([
+        import('../../ui/run-machine.js'),
+        import('../../ui/server/ServerWizard.js'),
+      ]);
       // This very program again, as root: sudo's secure_path may not hold ssh-doctor.
       const sudo = args.via ? undefined : ['sudo', '--', ...io.self, ...serverArgv(args)];
       const ctx = await runMachineUi(machine, { ...input, ...(sudo ? { sudo } : {}) }, ServerWizard);
@@ -40,7 +43,9 @@ export async function run(args: ServerOptions, io: Io): Promise<number> {
       actor.subscribe((s) => {
         for (const o of s.context.outcomes.slice(shown)) {
           const f = s.context.findings.find((x) => x.id === o.findingId) ?? s.context.current;
-          progress(`${o.status === 'dry-run' ? 'Would apply' : 'Fix'} for ${o.findingId}: ${f?.fix?.title ?? o.fixId} [${o.status}]`);
+          progress(
+            `${o.status === 'dry-run' ? 'Would apply' : 'Fix'} for ${o.findingId}: ${f?.fix?.title ?? o.fixId} [${o.status}]`,
+          );
           for (const c of f?.fix?.commands ?? []) if (o.status === 'dry-run') progress(`  $ ${formatCommand(c)}`);
           for (const l of o.log) progress(`  ${l}`);
         }
@@ -59,7 +64,10 @@ export async function run(args: ServerOptions, io: Io): Promise<number> {
 async function rerun(sudo: string[], io: Io): Promise<number> {
   say(io).result(`\n$ ${formatCommand(sudo)}\n`);
   const r = await (await import('../../run.js')).runOnTerminal(sudo);
-  if (r.missing) throw new UsageError('sudo is not installed here: run ssh-doctor server as root (for example from a root console).');
+  if (r.missing)
+    throw new UsageError(
+      'sudo is not installed here: run ssh-doctor server as root (for example from a root console).',
+    );
   return r.exitCode ?? 1;
 }
 
@@ -67,7 +75,9 @@ async function rerun(sudo: string[], io: Io): Promise<number> {
 async function provide(host: Host, args: ServerOptions) {
   const target = { user: args.user, port: args.port };
   const [{ runFix }, { proposeFix, ownershipSteps }, { readConfigSources }] = await Promise.all([
-    import('../../server/fixes/run-fixes.js'), import('../../server/fixes/propose.js'), import('../../server/fixes/config-sources.js'),
+    import('../../server/fixes/run-fixes.js'),
+    import('../../server/fixes/propose.js'),
+    import('../../server/fixes/config-sources.js'),
   ]);
   const via = args.via;
   const reconnect = via ? async () => (await import('../../server/remote.js')).connectVia(via) : undefined;
@@ -79,17 +89,29 @@ async function provide(host: Host, args: ServerOptions) {
         sources = read;
         return gathered;
       }),
-      applyFix: fromPromise(({ input }) => runFix(input.fix, { host, reconnect, rollbackSeconds: args.rollbackSeconds })),
+      applyFix: fromPromise(({ input }) =>
+        runFix(input.fix, { host, reconnect, rollbackSeconds: args.rollbackSeconds }),
+      ),
     },
   });
-  return { machine, proposeFix: (id: ServerFindingId, facts: ServerFacts) => proposeFix(id, facts, sources, new Date(), { remote: via !== undefined }), moreSteps: ownershipSteps };
+  return {
+    machine,
+    proposeFix: (id: ServerFindingId, facts: ServerFacts) =>
+      proposeFix(id, facts, sources, new Date(), { remote: via !== undefined }),
+    moreSteps: ownershipSteps,
+  };
 }
 
 export function reportFor(ctx: ServerContext, args: ServerOptions, started: number): Report {
   if (ctx.error) throw new Error(ctx.error);
   const findings = [...ctx.findings];
   const parts = ctx.facts && !ctx.facts.root ? needsRoot(ctx.facts) : [];
-  if (parts.length > 0) findings.push(args.via ? needsRootViaFinding(parts, args.via.host, sudoCommand(args), viaRootCommand(args, args.via)) : needsRootFinding(parts, sudoCommand(args)));
+  if (parts.length > 0)
+    findings.push(
+      args.via
+        ? needsRootViaFinding(parts, args.via.host, sudoCommand(args), viaRootCommand(args, args.via))
+        : needsRootFinding(parts, sudoCommand(args)),
+    );
   return buildServerReport({
     findings,
     probes: ctx.probes,

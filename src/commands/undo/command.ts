@@ -6,7 +6,8 @@ import { flag, parseOptions, value } from '../options.js';
 
 /** A change id, as `ssh-doctor undo --list` shows it. */
 export function changeId(v: string | undefined, name: string): string {
-  if (!v || !/^[\w-]{1,64}$/.test(v)) throw new UsageError(`${name} needs a change id from "ssh-doctor undo --list", not "${v ?? ''}".`);
+  if (!v || !/^[\w-]{1,64}$/.test(v))
+    throw new UsageError(`${name} needs a change id from "ssh-doctor undo --list", not "${v ?? ''}".`);
   return v;
 }
 
@@ -17,10 +18,15 @@ const options = {
   dryRun: flag('show the undo commands; change nothing'),
   force: flag('revert even when a file the change wrote was modified since'),
   confirm: value('ID', 'keep a firewall change made over SSH (run it from a NEW connection)', changeId),
-  rollbackAfter: value('N', 'the rollback timer a firewall change over SSH arms', (v, name) => {
-    if (!/^\d{1,5}$/.test(v)) throw new UsageError(`${name} takes seconds, not "${v}".`);
-    return Number(v);
-  }, { hidden: true }),
+  rollbackAfter: value(
+    'N',
+    'the rollback timer a firewall change over SSH arms',
+    (v, name) => {
+      if (!/^\d{1,5}$/.test(v)) throw new UsageError(`${name} takes seconds, not "${v}".`);
+      return Number(v);
+    },
+    { hidden: true },
+  ),
   help: flag('this text'),
 };
 

@@ -20,14 +20,19 @@ export async function run(args: UndoOptions, io: Io): Promise<number> {
   const open = undoable(entries);
   if (args.list || (args.json && !args.id)) return list(open, entries, args.json, io);
   if (!args.id) {
-    if (!hasTerminal(io)) throw new UsageError('Say which change to undo: ssh-doctor undo ID --yes (ids: ssh-doctor undo --list).');
+    if (!hasTerminal(io))
+      throw new UsageError('Say which change to undo: ssh-doctor undo ID --yes (ids: ssh-doctor undo --list).');
     const { runUndoUi } = await import('../../ui/undo/run-undo-ui.js');
     return runUndoUi(open, args.dryRun);
   }
   const entry = open.find((e) => e.id === args.id);
   if (!entry) {
     const any = entries.find((e) => e.id === args.id);
-    throw new UsageError(any ? `Change ${args.id} cannot be undone (it is ${any.status === 'applied' ? 'already undone' : any.status}).` : `No change ${args.id} in ${journalPath()}.`);
+    throw new UsageError(
+      any
+        ? `Change ${args.id} cannot be undone (it is ${any.status === 'applied' ? 'already undone' : any.status}).`
+        : `No change ${args.id} in ${journalPath()}.`,
+    );
   }
   if (!args.yes && !args.dryRun) {
     if (!hasTerminal(io)) throw new UsageError(`Add --yes to undo ${args.id} without a prompt.`);
@@ -37,7 +42,9 @@ export async function run(args: UndoOptions, io: Io): Promise<number> {
   out.line(`Undo ${entry.id}: ${entry.title}${entry.via ? ` (on ${viaName(entry.via)}, over SSH)` : ''}`);
   const r = await revertWhereMade(entry, { dryRun: args.dryRun, force: args.force });
   for (const l of r.log) out.line(`  ${l}`);
-  out.result(r.ok ? (args.dryRun ? 'Nothing was changed (dry run).\n' : 'Undone.\n') : 'The undo did not complete; see above.\n');
+  out.result(
+    r.ok ? (args.dryRun ? 'Nothing was changed (dry run).\n' : 'Undone.\n') : 'The undo did not complete; see above.\n',
+  );
   return r.ok ? 0 : 1;
 }
 
@@ -61,8 +68,14 @@ function list(open: JournalEntry[], entries: readonly JournalEntry[], json: bool
   }
   for (const e of open) {
     out.line(`${e.id}  ${e.at}  ${e.title}${e.via ? `  (on ${viaName(e.via)})` : ''}`);
-    if (e.status === 'pending') out.line('    unfinished: ssh-doctor stopped during this change, so it may or may not have taken effect; undo checks which and reverts only what is there');
-    if (unsettled(e, entries)) out.line(`    probably already reverted: its rollback timer on ${viaName(e.via!)} was due at ${e.rollback!.deadline} and ssh-doctor never confirmed it`);
+    if (e.status === 'pending')
+      out.line(
+        '    unfinished: ssh-doctor stopped during this change, so it may or may not have taken effect; undo checks which and reverts only what is there',
+      );
+    if (unsettled(e, entries))
+      out.line(
+        `    probably already reverted: its rollback timer on ${viaName(e.via!)} was due at ${e.rollback!.deadline} and ssh-doctor never confirmed it`,
+      );
     for (const u of formatUndo(e.undo)) out.line(`    undo: ${u}`);
     if (e.backups.length) out.line(`    backup: ${e.backups.join(', ')}`);
   }
@@ -73,7 +86,10 @@ async function confirm(id: string, io: Io): Promise<number> {
   const entries = await readJournal();
   const entry = entries.find((e) => e.id === id && !e.undoes);
   // Over --via, ssh-doctor opened the new connection itself and kept or reverted the change then.
-  if (entry?.via) throw new UsageError(`Cannot confirm ${id}: it was made on ${viaName(entry.via)} with --via, where ssh-doctor already checked a new connection.`);
+  if (entry?.via)
+    throw new UsageError(
+      `Cannot confirm ${id}: it was made on ${viaName(entry.via)} with --via, where ssh-doctor already checked a new connection.`,
+    );
   const why = confirmationRefusal(entry, await currentSshSession(io.env), new Date());
   if (why) throw new UsageError(`Cannot confirm ${id}: ${why}`);
   const d = rollbackDecision(entries, id);

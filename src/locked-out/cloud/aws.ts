@@ -86,53 +86,133 @@ function withRegion(t: CloudTarget, cmd: string[]): Command {
 export function ingressCommand(t: CloudTarget, groupId: string): Command {
   const cidr = hostCidr(t.myIp);
   if (parseAddress(t.myIp)!.family === 4) {
-    return withRegion(t, ['aws', 'ec2', 'authorize-security-group-ingress', '--group-id', groupId, '--protocol', 'tcp', '--port', String(t.port), '--cidr', cidr]);
+    return withRegion(t, [
+      'aws',
+      'ec2',
+      'authorize-security-group-ingress',
+      '--group-id',
+      groupId,
+      '--protocol',
+      'tcp',
+      '--port',
+      String(t.port),
+      '--cidr',
+      cidr,
+    ]);
   }
-  return withRegion(t, ['aws', 'ec2', 'authorize-security-group-ingress', '--group-id', groupId, '--ip-permissions', `IpProtocol=tcp,FromPort=${t.port},ToPort=${t.port},Ipv6Ranges=[{CidrIpv6=${cidr}}]`]);
+  return withRegion(t, [
+    'aws',
+    'ec2',
+    'authorize-security-group-ingress',
+    '--group-id',
+    groupId,
+    '--ip-permissions',
+    `IpProtocol=tcp,FromPort=${t.port},ToPort=${t.port},Ipv6Ranges=[{CidrIpv6=${cidr}}]`,
+  ]);
 }
 
 export async function checkAws(t: CloudTarget, exec: Exec): Promise<CloudCheck> {
   const probes: ProbeRecord[] = [];
   const findings: Finding[] = [];
-  const inst = await cliJson(exec, 'aws', withRegion(t, ['aws', 'ec2', 'describe-instances', '--instance-ids', t.instance, '--output', 'json']));
+  const inst = await cliJson(
+    exec,
+    'aws',
+    withRegion(t, ['aws', 'ec2', 'describe-instances', '--instance-ids', t.instance, '--output', 'json']),
+  );
   if (!inst.ok) return fallback('aws', inst);
   const i = parseDescribeInstances(inst.json as DescribeInstancesOutput);
-  if (!i) return fallback('aws', { ok: false, status: 'error', detail: `no instance ${t.instance} in the answer`, ms: inst.ms });
+  if (!i)
+    return fallback('aws', {
+      ok: false,
+      status: 'error',
+      detail: `no instance ${t.instance} in the answer`,
+      ms: inst.ms,
+    });
   probes.push(probe('aws-instance', inst, `${t.instance} is ${i.state}`));
-  if (i.state !== 'running') findings.push(notRunningFinding(i.state, withRegion(t, ['aws', 'ec2', 'start-instances', '--instance-ids', t.instance])));
+  if (i.state !== 'running')
+    findings.push(
+      notRunningFinding(i.state, withRegion(t, ['aws', 'ec2', 'start-instances', '--instance-ids', t.instance])),
+    );
 
-  const sg = await cliJson(exec, 'aws', withRegion(t, ['aws', 'ec2', 'describe-security-groups', '--group-ids', ...i.groupIds, '--output', 'json']));
+  const sg = await cliJson(
+    exec,
+    'aws',
+    withRegion(t, ['aws', 'ec2', 'describe-security-groups', '--group-ids', ...i.groupIds, '--output', 'json']),
+  );
   if (sg.ok) {
     const open = i.groupIds[0] ? ingressCommand(t, i.groupIds[0]) : undefined;
-    const undo = open ? [['aws', 'ec2', 'revoke-security-group-ingress', ...open.slice(3)]] : 'Remove the rule in the console.';
-    const fw = firewallFinding(`security group${i.groupIds.length > 1 ? 's' : ''} ${i.groupIds.join(', ')}`, parseSecurityGroups(sg.json as DescribeSecurityGroupsOutput), t.myIp, t.port, open, undo);
+    const undo = open
+      ? [['aws', 'ec2', 'revoke-security-group-ingress', ...open.slice(3)]]
+      : 'Remove the rule in the console.';
+    const fw = firewallFinding(
+      `security group${i.groupIds.length > 1 ? 's' : ''} ${i.groupIds.join(', ')}`,
+      parseSecurityGroups(sg.json as DescribeSecurityGroupsOutput),
+      t.myIp,
+      t.port,
+      open,
+      undo,
+    );
     probes.push(probe('aws-security-groups', sg, fw.evidence));
     if (fw.finding) findings.push(fw.finding);
   } else probes.push(probe('aws-security-groups', sg, sg.detail));
 
   // Session Manager needs no open port: an Online agent is a way in right now.
-  const ssm = await cliJson(exec, 'aws', withRegion(t, ['aws', 'ssm', 'describe-instance-information', '--filters', `Key=InstanceIds,Values=${t.instance}`, '--output', 'json']));
+  const ssm = await cliJson(
+    exec,
+    'aws',
+    withRegion(t, [
+      'aws',
+      'ssm',
+      'describe-instance-information',
+      '--filters',
+      `Key=InstanceIds,Values=${t.instance}`,
+      '--output',
+      'json',
+    ]),
+  );
   if (ssm.ok) {
     const ping = (ssm.json as DescribeInstanceInformationOutput)?.InstanceInformationList?.[0]?.PingStatus;
-    probes.push(probe('aws-ssm', ssm, ping ? `Systems Manager agent ${ping}` : 'not managed by Systems Manager (no agent registered)'));
+    probes.push(
+      probe(
+        'aws-ssm',
+        ssm,
+        ping ? `Systems Manager agent ${ping}` : 'not managed by Systems Manager (no agent registered)',
+      ),
+    );
     if (ping === 'Online') {
       findings.push({
         id: 'cloud-session-manager-ready',
         severity: 'info',
         summary: 'Session Manager can open a shell on this instance now, without SSH.',
-        evidence: [`Systems Manager agent: ${ping}`, pasteStep('', withRegion(t, ['aws', 'ssm', 'start-session', '--target', t.instance]), ' (needs the session-manager-plugin)')],
+        evidence: [
+          `Systems Manager agent: ${ping}`,
+          pasteStep(
+            '',
+            withRegion(t, ['aws', 'ssm', 'start-session', '--target', t.instance]),
+            ' (needs the session-manager-plugin)',
+          ),
+        ],
       });
     }
   } else probes.push(probe('aws-ssm', ssm, ssm.detail));
 
-  const sc = await cliJson(exec, 'aws', withRegion(t, ['aws', 'ec2', 'get-serial-console-access-status', '--output', 'json']));
+  const sc = await cliJson(
+    exec,
+    'aws',
+    withRegion(t, ['aws', 'ec2', 'get-serial-console-access-status', '--output', 'json']),
+  );
   if (sc.ok) {
     const on = (sc.json as GetSerialConsoleAccessStatusOutput)?.SerialConsoleAccessEnabled === true;
     probes.push(probe('aws-serial-console', sc, `account serial console access ${on ? 'enabled' : 'disabled'}`));
     if (!on) {
-      findings.push(serialFinding('EC2 Serial Console access for this account and Region', withRegion(t, ['aws', 'ec2', 'enable-serial-console-access']),
-        'Account-wide for this Region: anyone with ec2-instance-connect:SendSerialConsoleSSHPublicKey can then reach any instance console.',
-        [withRegion(t, ['aws', 'ec2', 'disable-serial-console-access'])]));
+      findings.push(
+        serialFinding(
+          'EC2 Serial Console access for this account and Region',
+          withRegion(t, ['aws', 'ec2', 'enable-serial-console-access']),
+          'Account-wide for this Region: anyone with ec2-instance-connect:SendSerialConsoleSSHPublicKey can then reach any instance console.',
+          [withRegion(t, ['aws', 'ec2', 'disable-serial-console-access'])],
+        ),
+      );
     }
   } else probes.push(probe('aws-serial-console', sc, sc.detail));
   return okCheck('aws', findings, probes);

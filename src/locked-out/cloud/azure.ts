@@ -31,9 +31,17 @@ interface AzSecurityRule {
   destinationPortRanges?: string[];
 }
 
-export function parseInstanceView(json: AzVirtualMachine): { power: string; nicIds: string[]; bootDiagnostics: boolean } {
+export function parseInstanceView(json: AzVirtualMachine): {
+  power: string;
+  nicIds: string[];
+  bootDiagnostics: boolean;
+} {
   const statuses = json?.instanceView?.statuses ?? [];
-  const power = statuses.map((s) => String(s.code)).find((c) => c.startsWith('PowerState/'))?.slice('PowerState/'.length) ?? 'unknown';
+  const power =
+    statuses
+      .map((s) => String(s.code))
+      .find((c) => c.startsWith('PowerState/'))
+      ?.slice('PowerState/'.length) ?? 'unknown';
   return {
     power,
     nicIds: (json?.networkProfile?.networkInterfaces ?? []).map((n) => String(n.id)),
@@ -80,15 +88,37 @@ export async function checkAzure(t: CloudTarget, exec: Exec): Promise<CloudCheck
   if (!view.ok) return fallback('az', view);
   const vm = parseInstanceView(view.json as AzVirtualMachine);
   probes.push(probe('azure-vm', view, `${t.instance} is ${vm.power}`));
-  if (vm.power !== 'running') findings.push(notRunningFinding(vm.power, ['az', 'vm', 'start', '-g', rg, '-n', t.instance]));
+  if (vm.power !== 'running')
+    findings.push(notRunningFinding(vm.power, ['az', 'vm', 'start', '-g', rg, '-n', t.instance]));
 
-  const nic = vm.nicIds[0] ? await cliJson(exec, 'az', ['az', 'network', 'nic', 'show', '--ids', vm.nicIds[0], '-o', 'json']) : undefined;
+  const nic = vm.nicIds[0]
+    ? await cliJson(exec, 'az', ['az', 'network', 'nic', 'show', '--ids', vm.nicIds[0], '-o', 'json'])
+    : undefined;
   const nsgId: string | undefined = nic?.ok ? (nic.json as AzNetworkInterface)?.networkSecurityGroup?.id : undefined;
   const nsg = nsgId ? splitResourceId(nsgId) : undefined;
   if (nic && !nic.ok) probes.push(probe('azure-nsg', nic, nic.detail));
-  else if (!nsg) probes.push({ id: 'azure-nsg', status: 'unknown', durationMs: nic?.ms ?? 0, detail: 'no NSG on the network interface (a subnet NSG is not checked)' });
+  else if (!nsg)
+    probes.push({
+      id: 'azure-nsg',
+      status: 'unknown',
+      durationMs: nic?.ms ?? 0,
+      detail: 'no NSG on the network interface (a subnet NSG is not checked)',
+    });
   else {
-    const rules = await cliJson(exec, 'az', ['az', 'network', 'nsg', 'rule', 'list', '-g', nsg.group, '--nsg-name', nsg.name, '--include-default', '-o', 'json']);
+    const rules = await cliJson(exec, 'az', [
+      'az',
+      'network',
+      'nsg',
+      'rule',
+      'list',
+      '-g',
+      nsg.group,
+      '--nsg-name',
+      nsg.name,
+      '--include-default',
+      '-o',
+      'json',
+    ]);
     if (rules.ok) {
       const parsed = parseNsgRules(rules.json as AzSecurityRule[]);
       const denies = parsed.filter((r) => r.action === 'deny' && r.priority! < 4096).map((r) => r.priority!);
@@ -96,18 +126,54 @@ export async function checkAzure(t: CloudTarget, exec: Exec): Promise<CloudCheck
       let priority = Math.min(1000, ...denies.map((p) => p - 1));
       while (used.has(priority) && priority > 100) priority--;
       const name = `ssh-doctor-allow-${t.port}`;
-      const open: Command = ['az', 'network', 'nsg', 'rule', 'create', '-g', nsg.group, '--nsg-name', nsg.name, '-n', name, '--priority', String(Math.max(100, priority)),
-        '--direction', 'Inbound', '--access', 'Allow', '--protocol', 'Tcp', '--source-address-prefixes', hostCidr(t.myIp), '--destination-port-ranges', String(t.port)];
-      const r = firewallFinding(`network security group ${nsg.name}`, parsed, t.myIp, t.port, open, [['az', 'network', 'nsg', 'rule', 'delete', '-g', nsg.group, '--nsg-name', nsg.name, '-n', name]]);
+      const open: Command = [
+        'az',
+        'network',
+        'nsg',
+        'rule',
+        'create',
+        '-g',
+        nsg.group,
+        '--nsg-name',
+        nsg.name,
+        '-n',
+        name,
+        '--priority',
+        String(Math.max(100, priority)),
+        '--direction',
+        'Inbound',
+        '--access',
+        'Allow',
+        '--protocol',
+        'Tcp',
+        '--source-address-prefixes',
+        hostCidr(t.myIp),
+        '--destination-port-ranges',
+        String(t.port),
+      ];
+      const r = firewallFinding(`network security group ${nsg.name}`, parsed, t.myIp, t.port, open, [
+        ['az', 'network', 'nsg', 'rule', 'delete', '-g', nsg.group, '--nsg-name', nsg.name, '-n', name],
+      ]);
       probes.push(probe('azure-nsg', rules, r.evidence));
       if (r.finding) findings.push(r.finding);
     } else probes.push(probe('azure-nsg', rules, rules.detail));
   }
 
-  probes.push({ id: 'azure-boot-diagnostics', status: 'ok', durationMs: 0, detail: `boot diagnostics ${vm.bootDiagnostics ? 'enabled' : 'disabled'}` });
+  probes.push({
+    id: 'azure-boot-diagnostics',
+    status: 'ok',
+    durationMs: 0,
+    detail: `boot diagnostics ${vm.bootDiagnostics ? 'enabled' : 'disabled'}`,
+  });
   if (!vm.bootDiagnostics) {
-    findings.push(serialFinding('Boot diagnostics (needed by the Azure serial console)', ['az', 'vm', 'boot-diagnostics', 'enable', '-g', rg, '-n', t.instance],
-      'Stores screenshots and serial log in managed storage; small cost.', [['az', 'vm', 'boot-diagnostics', 'disable', '-g', rg, '-n', t.instance]]));
+    findings.push(
+      serialFinding(
+        'Boot diagnostics (needed by the Azure serial console)',
+        ['az', 'vm', 'boot-diagnostics', 'enable', '-g', rg, '-n', t.instance],
+        'Stores screenshots and serial log in managed storage; small cost.',
+        [['az', 'vm', 'boot-diagnostics', 'disable', '-g', rg, '-n', t.instance]],
+      ),
+    );
   }
   return okCheck('az', findings, probes);
 }

@@ -112,7 +112,8 @@ export function parsePortRange(text: string): [number, number][] {
 }
 
 export function describeRule(r: IngressRule): string {
-  const ports = r.ports.length === 0 ? 'all ports' : r.ports.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(',');
+  const ports =
+    r.ports.length === 0 ? 'all ports' : r.ports.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(',');
   const prio = r.priority === undefined ? '' : ` priority ${r.priority}`;
   return `${r.name}: ${r.action} ${r.protocol} ${ports} from ${r.sources.join(', ') || 'nowhere'}${prio}`;
 }

@@ -10,11 +10,18 @@ export function probe(id: string, o: Pick<CliOutcome, 'ms'> & { ok: boolean }, d
 
 /** The CLI could not answer: one sentence, then the console steps take over. */
 export function fallback(cli: CliName, o: Extract<CliOutcome, { ok: false }>, probes: ProbeRecord[] = []): CloudCheck {
-  const id = o.status === 'missing' ? 'cloud-cli-missing' : o.status === 'not-logged-in' ? 'cloud-cli-not-logged-in' : 'cloud-check-failed';
+  const id =
+    o.status === 'missing'
+      ? 'cloud-cli-missing'
+      : o.status === 'not-logged-in'
+        ? 'cloud-cli-not-logged-in'
+        : 'cloud-check-failed';
   const sentence =
-    o.status === 'missing' ? `The ${cli} command is not installed here, so here are the console steps instead.`
-    : o.status === 'not-logged-in' ? `${cli} is installed but not logged in, so here are the console steps instead.`
-    : `The ${cli} check failed (${o.detail}), so here are the console steps instead.`;
+    o.status === 'missing'
+      ? `The ${cli} command is not installed here, so here are the console steps instead.`
+      : o.status === 'not-logged-in'
+        ? `${cli} is installed but not logged in, so here are the console steps instead.`
+        : `The ${cli} check failed (${o.detail}), so here are the console steps instead.`;
   return {
     cli,
     status: o.status,
@@ -30,7 +37,13 @@ export function notRunningFinding(state: string, start: Command): Finding {
     severity: 'error',
     summary: `The instance is ${state}, not running: nothing can answer on the SSH port.`,
     evidence: [`instance state: ${state}`],
-    fix: { id: 'cloud-start-instance', title: 'Start the instance', commands: [start], risk: 'Starts billing; a public address that is not reserved may change.', undo: 'Stop it again from the console or CLI.' },
+    fix: {
+      id: 'cloud-start-instance',
+      title: 'Start the instance',
+      commands: [start],
+      risk: 'Starts billing; a public address that is not reserved may change.',
+      undo: 'Stop it again from the console or CLI.',
+    },
   };
 }
 
@@ -46,7 +59,9 @@ export function firewallFinding(
   const a = admits(rules, myIp, port);
   if (a.admitted) return { evidence: `${layer} admits ${myIp} on tcp/${port} (${describeRule(a.rule!)})` };
   const why = a.rule ? `denied by ${describeRule(a.rule)}` : `no rule admits ${myIp} on tcp/${port}`;
-  const sshRules = rules.filter((r) => r.action === 'allow' && (r.ports.length === 0 || r.ports.some(([x, y]) => port >= x && port <= y)));
+  const sshRules = rules.filter(
+    (r) => r.action === 'allow' && (r.ports.length === 0 || r.ports.some(([x, y]) => port >= x && port <= y)),
+  );
   return {
     evidence: `${layer}: ${why}`,
     finding: {
@@ -65,7 +80,12 @@ export function firewallFinding(
   };
 }
 
-export function serialFinding(what: string, enable: Command | undefined, risk: string, undo: Command[] | string): Finding {
+export function serialFinding(
+  what: string,
+  enable: Command | undefined,
+  risk: string,
+  undo: Command[] | string,
+): Finding {
   return {
     id: 'cloud-serial-console-disabled',
     severity: 'warning',
@@ -77,6 +97,8 @@ export function serialFinding(what: string, enable: Command | undefined, risk: s
 
 export function okCheck(cli: CliName, findings: Finding[], probes: ProbeRecord[]): CloudCheck {
   const problems = findings.filter((f) => f.severity === 'error');
-  const detail = problems.length ? problems.map((f) => f.summary).join(' ') : `${cli}: the instance runs and its cloud firewall admits you, so the cause is inside the server.`;
+  const detail = problems.length
+    ? problems.map((f) => f.summary).join(' ')
+    : `${cli}: the instance runs and its cloud firewall admits you, so the cause is inside the server.`;
   return { cli, status: 'ok', detail, findings, probes };
 }

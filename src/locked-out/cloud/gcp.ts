@@ -98,13 +98,21 @@ export function ruleName(t: CloudTarget): string {
 export async function checkGcp(t: CloudTarget, exec: Exec): Promise<CloudCheck> {
   const probes: ProbeRecord[] = [];
   const findings: Finding[] = [];
-  const inst = await cliJson(exec, 'gcloud', scoped(t, ['gcloud', 'compute', 'instances', 'describe', t.instance, '--format=json']));
+  const inst = await cliJson(
+    exec,
+    'gcloud',
+    scoped(t, ['gcloud', 'compute', 'instances', 'describe', t.instance, '--format=json']),
+  );
   if (!inst.ok) return fallback('gcloud', inst);
   const vm = parseInstance(inst.json as ComputeInstance);
   probes.push(probe('gcp-instance', inst, `${t.instance} is ${vm.status}`));
-  if (vm.status !== 'RUNNING') findings.push(notRunningFinding(vm.status, scoped(t, ['gcloud', 'compute', 'instances', 'start', t.instance])));
+  if (vm.status !== 'RUNNING')
+    findings.push(notRunningFinding(vm.status, scoped(t, ['gcloud', 'compute', 'instances', 'start', t.instance])));
 
-  const fw = await cliJson(exec, 'gcloud', [...['gcloud', 'compute', 'firewall-rules', 'list', '--format=json'], ...(t.project ? ['--project', t.project] : [])]);
+  const fw = await cliJson(exec, 'gcloud', [
+    ...['gcloud', 'compute', 'firewall-rules', 'list', '--format=json'],
+    ...(t.project ? ['--project', t.project] : []),
+  ]);
   if (fw.ok) {
     const rules = parseFirewallRules(fw.json as ComputeFirewall[], vm);
     // Beat any deny that matches: one below the lowest matching deny priority, else the default 1000.
@@ -112,20 +120,58 @@ export async function checkGcp(t: CloudTarget, exec: Exec): Promise<CloudCheck> 
     const priority = Math.max(0, Math.min(1000, ...denies.map((p) => p - 1)));
     const name = ruleName(t);
     const open: Command = [
-      'gcloud', 'compute', 'firewall-rules', 'create', name, `--network=${vm.networks[0] ?? 'default'}`, '--direction=INGRESS', '--action=ALLOW',
-      `--rules=tcp:${t.port}`, `--source-ranges=${hostCidr(t.myIp)}`, `--priority=${priority}`, ...(t.project ? ['--project', t.project] : []),
+      'gcloud',
+      'compute',
+      'firewall-rules',
+      'create',
+      name,
+      `--network=${vm.networks[0] ?? 'default'}`,
+      '--direction=INGRESS',
+      '--action=ALLOW',
+      `--rules=tcp:${t.port}`,
+      `--source-ranges=${hostCidr(t.myIp)}`,
+      `--priority=${priority}`,
+      ...(t.project ? ['--project', t.project] : []),
     ];
-    const undo: Command[] = [['gcloud', 'compute', 'firewall-rules', 'delete', name, '--quiet', ...(t.project ? ['--project', t.project] : [])]];
+    const undo: Command[] = [
+      [
+        'gcloud',
+        'compute',
+        'firewall-rules',
+        'delete',
+        name,
+        '--quiet',
+        ...(t.project ? ['--project', t.project] : []),
+      ],
+    ];
     const r = firewallFinding(`VPC firewall of network ${vm.networks.join(', ')}`, rules, t.myIp, t.port, open, undo);
     probes.push(probe('gcp-firewall', fw, r.evidence));
     if (r.finding) findings.push(r.finding);
   } else probes.push(probe('gcp-firewall', fw, fw.detail));
 
-  probes.push({ id: 'gcp-serial-port', status: 'ok', durationMs: 0, detail: `serial-port-enable is ${vm.serialPort ? 'TRUE' : 'not set'}` });
+  probes.push({
+    id: 'gcp-serial-port',
+    status: 'ok',
+    durationMs: 0,
+    detail: `serial-port-enable is ${vm.serialPort ? 'TRUE' : 'not set'}`,
+  });
   if (!vm.serialPort) {
-    findings.push(serialFinding('Interactive serial console (serial-port-enable)', scoped(t, ['gcloud', 'compute', 'instances', 'add-metadata', t.instance, '--metadata', 'serial-port-enable=TRUE']),
-      'Anyone with compute.instances.setMetadata-level access and the console can then reach the login prompt.',
-      [scoped(t, ['gcloud', 'compute', 'instances', 'remove-metadata', t.instance, '--keys', 'serial-port-enable'])]));
+    findings.push(
+      serialFinding(
+        'Interactive serial console (serial-port-enable)',
+        scoped(t, [
+          'gcloud',
+          'compute',
+          'instances',
+          'add-metadata',
+          t.instance,
+          '--metadata',
+          'serial-port-enable=TRUE',
+        ]),
+        'Anyone with compute.instances.setMetadata-level access and the console can then reach the login prompt.',
+        [scoped(t, ['gcloud', 'compute', 'instances', 'remove-metadata', t.instance, '--keys', 'serial-port-enable'])],
+      ),
+    );
   }
   return okCheck('gcloud', findings, probes);
 }

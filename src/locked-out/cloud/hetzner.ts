@@ -30,13 +30,15 @@ export function parseServer(json: HcloudServer): { status: string; firewallIds: 
 export function parseFirewall(json: HcloudFirewall): IngressRule[] {
   return (json?.rules ?? [])
     .filter((r) => r.direction === 'in')
-    .map((r): IngressRule => ({
-      name: `${json.name} (${json.id})`,
-      action: 'allow',
-      protocol: String(r.protocol),
-      ports: r.port ? parsePortRange(String(r.port).replace(/any/i, '*')) : [],
-      sources: r.source_ips ?? [],
-    }));
+    .map(
+      (r): IngressRule => ({
+        name: `${json.name} (${json.id})`,
+        action: 'allow',
+        protocol: String(r.protocol),
+        ports: r.port ? parsePortRange(String(r.port).replace(/any/i, '*')) : [],
+        sources: r.source_ips ?? [],
+      }),
+    );
 }
 
 export async function checkHetzner(t: CloudTarget, exec: Exec): Promise<CloudCheck> {
@@ -46,10 +48,16 @@ export async function checkHetzner(t: CloudTarget, exec: Exec): Promise<CloudChe
   if (!s.ok) return fallback('hcloud', s);
   const server = parseServer(s.json as HcloudServer);
   probes.push(probe('hetzner-server', s, `${t.instance} is ${server.status}`));
-  if (server.status !== 'running') findings.push(notRunningFinding(server.status, ['hcloud', 'server', 'poweron', t.instance]));
+  if (server.status !== 'running')
+    findings.push(notRunningFinding(server.status, ['hcloud', 'server', 'poweron', t.instance]));
 
   if (server.firewallIds.length === 0) {
-    probes.push({ id: 'hetzner-firewall', status: 'ok', durationMs: 0, detail: 'no firewall is applied: all ports reach the server' });
+    probes.push({
+      id: 'hetzner-firewall',
+      status: 'ok',
+      durationMs: 0,
+      detail: 'no firewall is applied: all ports reach the server',
+    });
     return okCheck('hcloud', findings, probes);
   }
   const rules: IngressRule[] = [];
@@ -65,8 +73,14 @@ export async function checkHetzner(t: CloudTarget, exec: Exec): Promise<CloudChe
   }
   const first = server.firewallIds[0]!;
   const args = ['--direction', 'in', '--protocol', 'tcp', '--port', String(t.port), '--source-ips', hostCidr(t.myIp)];
-  const r = firewallFinding(`firewall ${server.firewallIds.join(', ')}`, rules, t.myIp, t.port,
-    ['hcloud', 'firewall', 'add-rule', first, ...args], [['hcloud', 'firewall', 'delete-rule', first, ...args]]);
+  const r = firewallFinding(
+    `firewall ${server.firewallIds.join(', ')}`,
+    rules,
+    t.myIp,
+    t.port,
+    ['hcloud', 'firewall', 'add-rule', first, ...args],
+    [['hcloud', 'firewall', 'delete-rule', first, ...args]],
+  );
   probes.push(probe('hetzner-firewall', { ok: true, ms }, r.evidence));
   if (r.finding) findings.push(r.finding);
   return okCheck('hcloud', findings, probes);

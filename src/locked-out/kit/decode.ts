@@ -58,12 +58,18 @@ export function unpackBlock(pasted: string): string {
   const kind = lines[begin + 1]?.trim();
   const rest = lines.slice(begin + 2, end).join('\n') + '\n';
   if (kind === 't') return rest;
-  if (kind !== 'z') throw new UsageError('The console kit block is damaged (its first line should be "z" or "t"): copy it again.');
+  if (kind !== 'z')
+    throw new UsageError('The console kit block is damaged (its first line should be "z" or "t"): copy it again.');
   try {
     // Terminals add spaces and wrap lines; base64 ignores neither, so strip all whitespace.
-    return gunzipSync(Buffer.from(rest.replace(/\s+/g, ''), 'base64'), { maxOutputLength: KIT_UNPACKED_MAX_BYTES }).toString('utf8');
+    return gunzipSync(Buffer.from(rest.replace(/\s+/g, ''), 'base64'), {
+      maxOutputLength: KIT_UNPACKED_MAX_BYTES,
+    }).toString('utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new UsageError(`The console kit block unpacks to more than ${formatBytes(KIT_UNPACKED_MAX_BYTES)}, which no kit prints: copy the block again.`);
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+      throw new UsageError(
+        `The console kit block unpacks to more than ${formatBytes(KIT_UNPACKED_MAX_BYTES)}, which no kit prints: copy the block again.`,
+      );
     throw new UsageError('The console kit block is damaged (it does not unpack): copy it again, every line.');
   }
 }
@@ -75,7 +81,8 @@ export function parseSections(raw: string): Section[] {
     const m = /^:::(\S+)(?: (.*))?$/.exec(line);
     if (m) {
       const args = (m[2] ?? '').split(' ').filter(Boolean);
-      const status = args.length && /^\d+$/.test(args[0]!) && STATUS_SECTIONS.has(m[1]!) ? Number(args.shift()) : undefined;
+      const status =
+        args.length && /^\d+$/.test(args[0]!) && STATUS_SECTIONS.has(m[1]!) ? Number(args.shift()) : undefined;
       cur = { name: m[1]!, status, args, body: '' };
       out.push(cur);
     } else if (cur) cur.body += line + '\n';
@@ -84,14 +91,43 @@ export function parseSections(raw: string): Section[] {
 }
 
 /** Sections written by the kit's r() helper, whose first argument is an exit status. */
-const STATUS_SECTIONS = new Set(['pkg', 'ps', 'en', 't', 'T', 'ss', 'ns', 'ipt', 'ip6', 'nft', 'ufw', 'fwd', 'fwl', 'pw', 'gr', 'sh', 'grp', 'keys']);
+const STATUS_SECTIONS = new Set([
+  'pkg',
+  'ps',
+  'en',
+  't',
+  'T',
+  'ss',
+  'ns',
+  'ipt',
+  'ip6',
+  'nft',
+  'ufw',
+  'fwd',
+  'fwl',
+  'pw',
+  'gr',
+  'sh',
+  'grp',
+  'keys',
+]);
 
-function firewallLayer(s: Section | undefined, name: FirewallLayer['name'], decide: (body: string) => FirewallLayer): FirewallLayer | undefined {
+function firewallLayer(
+  s: Section | undefined,
+  name: FirewallLayer['name'],
+  decide: (body: string) => FirewallLayer,
+): FirewallLayer | undefined {
   if (!s) return undefined;
-  if (s.status === 127) return { name, state: 'absent', detail: `${name === 'nftables' ? 'nft' : name} is not installed` };
+  if (s.status === 127)
+    return { name, state: 'absent', detail: `${name === 'nftables' ? 'nft' : name} is not installed` };
   if (s.status !== 0) {
     const first = s.body.trim().split('\n')[0] || `exit ${s.status}`;
-    return { name, state: 'unknown', detail: first, ...(/Permission denied|must be root|not permitted/.test(s.body) ? { needsRoot: true } : {}) };
+    return {
+      name,
+      state: 'unknown',
+      detail: first,
+      ...(/Permission denied|must be root|not permitted/.test(s.body) ? { needsRoot: true } : {}),
+    };
   }
   try {
     return decide(s.body);
@@ -106,7 +142,8 @@ export function kitFacts(sections: Section[], today = Math.floor(Date.now() / 86
   const all = (n: string) => sections.filter((s) => s.name === n);
   const user = get('u')?.args[0];
   const port = Number(get('p')?.args[0]);
-  if (get('v')?.args[0] !== '1' || !user || !(port > 0)) throw new UsageError('This is not a console kit result this version understands (missing version, user or port).');
+  if (get('v')?.args[0] !== '1' || !user || !(port > 0))
+    throw new UsageError('This is not a console kit result this version understands (missing version, user or port).');
 
   const stats = new Map<string, FileStat>();
   for (const s of all('stat')) for (const st of parseStat(s.body.replace(/\|/g, '\t'))) stats.set(st.path, st);
@@ -118,7 +155,12 @@ export function kitFacts(sections: Section[], today = Math.floor(Date.now() / 86
   facts.sshd = sshdPath ? { path: sshdPath, ...(pkg?.status === 0 ? { package: parseDpkgQuery(pkg.body) } : {}) } : {};
 
   const ps = get('ps');
-  facts.processes = !ps || ps.status === 127 ? { unknown: 'ps is not installed' } : ps.status === 0 || !ps.body.trim() ? parsePs(ps.body) : { unknown: `ps -C failed: ${ps.body.trim().split('\n')[0]}` };
+  facts.processes =
+    !ps || ps.status === 127
+      ? { unknown: 'ps is not installed' }
+      : ps.status === 0 || !ps.body.trim()
+        ? parsePs(ps.body)
+        : { unknown: `ps -C failed: ${ps.body.trim().split('\n')[0]}` };
   const en = get('en');
   facts.init = decideInit({
     pid1: get('pid1')?.args[0] ?? '',
@@ -129,38 +171,55 @@ export function kitFacts(sections: Section[], today = Math.floor(Date.now() / 86
   const t = get('t');
   if (t) {
     const test = parseSshdTest(t.body, t.status);
-    facts.configTest = !test.ok && /Permission denied/.test(t.body) ? { unknown: 'sshd -t could not read its files (run the kit as root)', needsRoot: true } : test;
+    facts.configTest =
+      !test.ok && /Permission denied/.test(t.body)
+        ? { unknown: 'sshd -t could not read its files (run the kit as root)', needsRoot: true }
+        : test;
   }
   const T = get('T');
   const eff = T?.status === 0 ? { context: { user, ...SAMPLE_CLIENT }, config: parseSshdT(T.body) } : undefined;
   if (T && !eff) {
-    const first = T.body.trim().split('\n').find((l) => !/^@|WARNING|It is required|This private key/.test(l)) || `exit ${T.status}`;
-    facts.effective = { unknown: `sshd -T failed: ${first}`, ...(!facts.root && /Permission denied|must be run as root|hostkeys/.test(T.body) ? { needsRoot: true } : {}) };
+    const first =
+      T.body
+        .trim()
+        .split('\n')
+        .find((l) => !/^@|WARNING|It is required|This private key/.test(l)) || `exit ${T.status}`;
+    facts.effective = {
+      unknown: `sshd -T failed: ${first}`,
+      ...(!facts.root && /Permission denied|must be run as root|hostkeys/.test(T.body) ? { needsRoot: true } : {}),
+    };
   } else if (eff) facts.effective = eff;
 
   const ss = get('ss');
   const ns = get('ns');
-  facts.listeners = ss?.status === 0 ? { source: 'ss', sockets: parseSsOutput(ss.body) }
-    : ns?.status === 0 ? { source: 'netstat', sockets: parseNetstatOutput(ns.body) }
-    : { unknown: 'neither ss nor netstat answered on the host' };
+  facts.listeners =
+    ss?.status === 0
+      ? { source: 'ss', sockets: parseSsOutput(ss.body) }
+      : ns?.status === 0
+        ? { source: 'netstat', sockets: parseNetstatOutput(ns.body) }
+        : { unknown: 'neither ss nor netstat answered on the host' };
 
   const fwd = get('fwd');
-  facts.firewall = attributeManaged([
-    firewallLayer(get('ipt'), 'iptables', (b) => iptablesLayer('iptables', parseIptablesS(b), port)),
-    firewallLayer(get('ip6'), 'ip6tables', (b) => iptablesLayer('ip6tables', parseIptablesS(b), port)),
-    firewallLayer(get('nft'), 'nftables', (b) => nftLayer(parseNftJson(b), port)),
-    firewallLayer(get('ufw'), 'ufw', (b) => ufwLayer(b, port)),
-    fwd && fwd.status !== 127 && fwd.status !== 0
-      ? ({ name: 'firewalld', state: 'inactive', detail: fwd.body.trim() || 'not running' } as FirewallLayer)
-      : firewallLayer(fwd && fwd.status === 0 ? get('fwl') : fwd, 'firewalld', (b) => firewalldLayer(b, port)),
-  ].filter((l): l is FirewallLayer => l !== undefined));
+  facts.firewall = attributeManaged(
+    [
+      firewallLayer(get('ipt'), 'iptables', (b) => iptablesLayer('iptables', parseIptablesS(b), port)),
+      firewallLayer(get('ip6'), 'ip6tables', (b) => iptablesLayer('ip6tables', parseIptablesS(b), port)),
+      firewallLayer(get('nft'), 'nftables', (b) => nftLayer(parseNftJson(b), port)),
+      firewallLayer(get('ufw'), 'ufw', (b) => ufwLayer(b, port)),
+      fwd && fwd.status !== 127 && fwd.status !== 0
+        ? ({ name: 'firewalld', state: 'inactive', detail: fwd.body.trim() || 'not running' } as FirewallLayer)
+        : firewallLayer(fwd && fwd.status === 0 ? get('fwl') : fwd, 'firewalld', (b) => firewalldLayer(b, port)),
+    ].filter((l): l is FirewallLayer => l !== undefined),
+  );
 
   facts.privsepDir = stat(PRIVSEP_DIR);
   const hostKeyPaths = eff?.config.hostkey?.length ? eff.config.hostkey : DEFAULT_HOST_KEYS;
   facts.hostKeys = { keys: hostKeyPaths.map(stat) };
   const nl = NOLOGIN_FILES.map(stat).find((s) => s.exists);
   const nlText = nl ? all('nl').find((s) => s.args[0] === nl.path)?.body : undefined;
-  facts.nologin = nl ? { exists: true, path: nl.path, ...(nlText?.trim() ? { text: nlText } : {}) } : { exists: false, path: NOLOGIN_FILES[0]! };
+  facts.nologin = nl
+    ? { exists: true, path: nl.path, ...(nlText?.trim() ? { text: nlText } : {}) }
+    : { exists: false, path: NOLOGIN_FILES[0]! };
 
   facts.user = userFacts(user, get('pw'), get('gr'), get('sh'), today);
   const u = facts.user as UserFacts;
@@ -182,19 +241,29 @@ export function kitFacts(sections: Section[], today = Math.floor(Date.now() / 86
       dirs: [...new Set(paths.flatMap(parentDirs))].map(stat),
       groups: all('grp').flatMap((g) => {
         const p = g.status === 0 ? parseGroupLine(g.body) : undefined;
-        return p ? [{ ...p, primaryOf: accounts.filter((a) => a.gid === p.gid).map((a) => ({ name: a.name, uid: a.uid })) }] : [];
+        return p
+          ? [{ ...p, primaryOf: accounts.filter((a) => a.gid === p.gid).map((a) => ({ name: a.name, uid: a.uid })) }]
+          : [];
       }),
     };
   }
 
   const log = get('log');
-  facts.logs = !log ? { unknown: 'no sshd log found (journalctl, /var/log/auth.log, /var/log/secure)' }
-    : log.args[0] === '-' ? { unknown: `cannot read ${log.args[1]} (run as root)`, needsRoot: true }
-    : { source: log.args.join(' '), lines: explainingLines(log.body, user) };
+  facts.logs = !log
+    ? { unknown: 'no sshd log found (journalctl, /var/log/auth.log, /var/log/secure)' }
+    : log.args[0] === '-'
+      ? { unknown: `cannot read ${log.args[1]} (run as root)`, needsRoot: true }
+      : { source: log.args.join(' '), lines: explainingLines(log.body, user) };
   return facts;
 }
 
-function userFacts(name: string, pw: Section | undefined, gr: Section | undefined, sh: Section | undefined, today: number): Maybe<UserFacts> {
+function userFacts(
+  name: string,
+  pw: Section | undefined,
+  gr: Section | undefined,
+  sh: Section | undefined,
+  today: number,
+): Maybe<UserFacts> {
   if (!pw || pw.status === 127) return { unknown: 'getent is not installed' };
   const entry = parsePasswd(pw.body)[0];
   if (pw.status === 2 || !entry) return { name, exists: false };

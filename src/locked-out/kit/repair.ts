@@ -12,7 +12,10 @@ import { ownershipSteps, proposeFix } from '../../server/fixes/propose.js';
  * sshd-port-mismatch, sshd-listen-address): those findings come without repair commands.
  */
 export function kitFindings(facts: ServerFacts, now = new Date()): Finding[] {
-  return serverFindings(facts, { proposeFix: (id, f) => proposeFix(id, f, [], now, { remote: true }), moreSteps: ownershipSteps });
+  return serverFindings(facts, {
+    proposeFix: (id, f) => proposeFix(id, f, [], now, { remote: true }),
+    moreSteps: ownershipSteps,
+  });
 }
 
 /**

@@ -28,7 +28,7 @@ c(){
 s v 1;s u $U;s p $P;s id $(id -u)
 S=;for x in /usr/sbin/sshd /usr/local/sbin/sshd /sbin/sshd /usr/bin/sshd;do [ -x $x ]&&{ S=$x;break;};done
 s sshd $S
-h dpkg-query&&r pkg dpkg-query -W -f '$${"{"}Package} $${"{"}Version}' openssh-server
+h dpkg-query&&r pkg dpkg-query -W -f '$${'{'}Package} $${'{'}Version}' openssh-server
 r ps ps -C sshd -o pid=,ppid=,stat=,args=
 s pid1 $(cat /proc/1/comm 2>/dev/null)
 h systemctl&&r en systemctl is-enabled ssh.service
@@ -49,10 +49,10 @@ r sh getent shadow $U
 H=$(getent passwd $U|cut -d: -f6)
 [ -n "$A" ]||A='.ssh/authorized_keys .ssh/authorized_keys2'
 F=;for k in $A;do case $k in /*);;*)k=$H/$k;;esac
-k=$(printf '%s' "$k"|sed "s|%h|$H|g;s|%u|$U|g");F="$F $k";[ -f "$k" ]&&{ z=$(stat -L -c %s -- "$k");[ "$${"{"}z:-0}" -gt ${AUTHORIZED_KEYS_MAX_BYTES} ]&&s big $z $k||s keys $(grep -cv -e '^[[:space:]]*#' -e '^[[:space:]]*$' "$k") $k;};done
-D=;for k in $F;do d=$k;until [ "$d" = / ];do d=$${"{"}d%/*};[ -n "$d" ]||d=/;D="$D $d";done;done
+k=$(printf '%s' "$k"|sed "s|%h|$H|g;s|%u|$U|g");F="$F $k";[ -f "$k" ]&&{ z=$(stat -L -c %s -- "$k");[ "$${'{'}z:-0}" -gt ${AUTHORIZED_KEYS_MAX_BYTES} ]&&s big $z $k||s keys $(grep -cv -e '^[[:space:]]*#' -e '^[[:space:]]*$' "$k") $k;};done
+D=;for k in $F;do d=$k;until [ "$d" = / ];do d=$${'{'}d%/*};[ -n "$d" ]||d=/;D="$D $d";done;done
 s stat
-t /run/sshd /etc/nologin /run/nologin /usr/sbin/sshd /run/systemd/system /run/openrc /sbin/openrc-run /usr/sbin/service /etc/init.d/ssh /etc/init.d/sshd $${"{"}K:-/etc/ssh/ssh_host_rsa_key /etc/ssh/ssh_host_ecdsa_key /etc/ssh/ssh_host_ed25519_key} $F $D
+t /run/sshd /etc/nologin /run/nologin /usr/sbin/sshd /run/systemd/system /run/openrc /sbin/openrc-run /usr/sbin/service /etc/init.d/ssh /etc/init.d/sshd $${'{'}K:-/etc/ssh/ssh_host_rsa_key /etc/ssh/ssh_host_ecdsa_key /etc/ssh/ssh_host_ed25519_key} $F $D
 G=$(echo $(t $F $D|cut -d'|' -f4|sort -u))
 for g in $G;do r grp getent group $g;done
 s pwg;getent passwd|while IFS=: read a b i g e;do case " $G " in *" $g "*)echo "$a:$b:$i:$g:$e";;esac;done

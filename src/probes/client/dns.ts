@@ -35,7 +35,12 @@ export async function resolveHost(opts: {
       const found = await lookup(opts.host, { all: true, family, verbatim: true });
       const addresses = found.map((a) => ({ address: a.address, family: a.family as 4 | 6 }));
       // Blocklist hosts files run to tens of MB; past the cap a name is only looked for that far.
-      const hosts = parseEtcHosts(await readCapped(opts.hostsFile ?? '/etc/hosts', 64 * MiB).then((r) => r.text, () => ''));
+      const hosts = parseEtcHosts(
+        await readCapped(opts.hostsFile ?? '/etc/hosts', 64 * MiB).then(
+          (r) => r.text,
+          () => '',
+        ),
+      );
       const listed = hosts.get(opts.host.toLowerCase()) ?? [];
       const source = addresses.some((a) => listed.includes(a.address)) ? 'hosts' : 'dns';
       return { addresses, source };

@@ -21,14 +21,21 @@ export function parseSsh2Debug(lines: readonly string[]): {
     let m: RegExpExecArray | null;
     if ((m = /^Remote ident: (['"])(.*)\1$/.exec(line))) out.serverVersion = m[2]!.trim();
     // kex-strict-* and ext-info-* are protocol flags riding in the KEX list, not algorithms.
-    else if ((m = /^Handshake: \(remote\) KEX method: (.*)$/s.exec(line))) algos.kex = list(m[1]!).filter((a) => !/^(kex-strict|ext-info)-/.test(a));
+    else if ((m = /^Handshake: \(remote\) KEX method: (.*)$/s.exec(line)))
+      algos.kex = list(m[1]!).filter((a) => !/^(kex-strict|ext-info)-/.test(a));
     else if ((m = /^Handshake: \(remote\) Host key format: (.*)$/s.exec(line))) algos.hostKey = list(m[1]!);
     else if ((m = /^Handshake: \(remote\) C->S cipher: (.*)$/s.exec(line))) algos.cipher = list(m[1]!);
     else if ((m = /^Handshake: \(remote\) C->S MAC: (.*)$/s.exec(line))) algos.mac = list(m[1]!);
     else if ((m = /^Inbound: Received USERAUTH_FAILURE \((.*)\)$/s.exec(line))) out.authMethods = list(m[1]!);
   }
   // ssh2 prints the lists one by one and stops at the first one with no match, so keep what came.
-  if (algos.kex) out.serverAlgorithms = { kex: algos.kex, hostKey: algos.hostKey ?? [], cipher: algos.cipher ?? [], mac: algos.mac ?? [] };
+  if (algos.kex)
+    out.serverAlgorithms = {
+      kex: algos.kex,
+      hostKey: algos.hostKey ?? [],
+      cipher: algos.cipher ?? [],
+      mac: algos.mac ?? [],
+    };
   return out;
 }
 
@@ -58,7 +65,9 @@ export async function probeHandshake(opts: {
   let noneAccepted = false;
   // As exact-match patterns: ssh2 throws on a listed name it does not implement (sk-*, certs),
   // but skips patterns that match nothing.
-  const preferred = hostKeyAlgorithmsFor(opts.preferredHostKeyTypes ?? []).map((a) => new RegExp(`^${a.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+  const preferred = hostKeyAlgorithmsFor(opts.preferredHostKeyTypes ?? []).map(
+    (a) => new RegExp(`^${a.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`),
+  );
   const all = /./; // everything ssh2 implements: this probe wants to learn, not to be strict
   const client = new Client();
   // Our own socket, so it can be closed for sure: ssh2's end() only half-closes, and a server
@@ -84,7 +93,8 @@ export async function probeHandshake(opts: {
       return true;
     },
     // "none" first and only: the failure lists the methods; then give up. Never a password or key.
-    authHandler: (methodsLeft: string[] | null) => (methodsLeft === null ? { type: 'none', username: opts.user } : false),
+    authHandler: (methodsLeft: string[] | null) =>
+      methodsLeft === null ? { type: 'none', username: opts.user } : false,
   };
   return new Promise<HandshakeResult>((done) => {
     let settled = false;
@@ -107,7 +117,10 @@ export async function probeHandshake(opts: {
         ...(ok ? {} : { error: error ?? { message: 'the handshake ended early' } }),
       });
     };
-    const timer = setTimeout(() => finish({ level: 'client-timeout', message: 'Timed out while waiting for handshake' }), opts.timeoutMs);
+    const timer = setTimeout(
+      () => finish({ level: 'client-timeout', message: 'Timed out while waiting for handshake' }),
+      opts.timeoutMs,
+    );
     client.on('ready', () => {
       // The server let us in with auth "none": nothing to list.
       noneAccepted = true;

@@ -21,8 +21,14 @@ export function isTooOpen(mode: number, ownerUid: number, uid: number): boolean 
 const DEFAULT_IDENTITIES = ['id_rsa', 'id_ecdsa', 'id_ecdsa_sk', 'id_ed25519', 'id_ed25519_sk', 'id_xmss', 'id_dsa'];
 
 /** Which of ssh -G's identity files the user named (-i or IdentityFile) rather than ssh's defaults. */
-export function explicitIdentityFiles(identityFiles: readonly string[], sshFlags: readonly string[], home = homedir()): string[] {
-  const fromFlags = sshFlags.flatMap((f, i) => (f === '-i' && sshFlags[i + 1] !== undefined ? [expandHome(sshFlags[i + 1]!, home)] : []));
+export function explicitIdentityFiles(
+  identityFiles: readonly string[],
+  sshFlags: readonly string[],
+  home = homedir(),
+): string[] {
+  const fromFlags = sshFlags.flatMap((f, i) =>
+    f === '-i' && sshFlags[i + 1] !== undefined ? [expandHome(sshFlags[i + 1]!, home)] : [],
+  );
   const defaults = new Set(DEFAULT_IDENTITIES.map((n) => `${home}/.ssh/${n}`));
   return [...new Set([...fromFlags, ...identityFiles.filter((p) => !defaults.has(p))])];
 }
@@ -41,7 +47,10 @@ export function publicKeyBlob(text: string): string | undefined {
 }
 
 /** What `ssh-keygen -y -P '' -f key` reveals: the public key, or why it would not load. */
-export function classifyKeygenY(r: { exitCode: number | undefined; stdout: string; stderr: string }): { blob?: string; encrypted?: boolean } {
+export function classifyKeygenY(r: { exitCode: number | undefined; stdout: string; stderr: string }): {
+  blob?: string;
+  encrypted?: boolean;
+} {
   if (r.exitCode === 0) return { blob: publicKeyBlob(r.stdout) };
   // An empty passphrase does not open it: the key is encrypted; we never prompt for the real one.
   if (/incorrect passphrase/.test(r.stderr)) return { encrypted: true };
@@ -51,7 +60,10 @@ export function classifyKeygenY(r: { exitCode: number | undefined; stdout: strin
 async function inspectOne(path: string, explicit: boolean, timeoutMs: number): Promise<KeyFile> {
   const pubPath = `${path}.pub`;
   // A .pub is one line; a bigger file is not one, and its prefix must not pass for the key.
-  const pub = readCapped(pubPath, MiB).then((r) => (r.truncated ? undefined : r.text), () => undefined);
+  const pub = readCapped(pubPath, MiB).then(
+    (r) => (r.truncated ? undefined : r.text),
+    () => undefined,
+  );
   const [st, pubText] = await Promise.all([stat(path).catch(() => undefined), pub]);
   const base: KeyFile = { path, exists: !!st, pubPath, pubExists: pubText !== undefined, explicit };
   if (!st) return base;
@@ -61,7 +73,9 @@ async function inspectOne(path: string, explicit: boolean, timeoutMs: number): P
   // Fingerprint the key ssh will use; ask ssh-keygen -l only when neither -y nor a .pub gave it.
   const blob = loaded.blob ?? theirBlob;
   const print = blob
-    ? (({ type, fingerprint }) => ({ type: keyTypeLabel(type), fingerprint }))(publicKeyFromBlob(Buffer.from(blob, 'base64')))
+    ? (({ type, fingerprint }) => ({ type: keyTypeLabel(type), fingerprint }))(
+        publicKeyFromBlob(Buffer.from(blob, 'base64')),
+      )
     : parseFingerprintLines((await run(['ssh-keygen', '-l', '-f', path], { timeoutMs })).stdout)[0];
   return {
     ...base,
@@ -88,5 +102,11 @@ export async function inspectKeyFiles(opts: {
   ]);
   // ssh-add -l: 0 lists keys, 1 = agent with no identities, 2 = no agent to talk to.
   const available = agent.exitCode === 0 || agent.exitCode === 1;
-  return { files, agent: { available, fingerprints: agent.exitCode === 0 ? parseFingerprintLines(agent.stdout).map((k) => k.fingerprint) : [] } };
+  return {
+    files,
+    agent: {
+      available,
+      fingerprints: agent.exitCode === 0 ? parseFingerprintLines(agent.stdout).map((k) => k.fingerprint) : [],
+    },
+  };
 }

@@ -35,7 +35,6 @@ export function parseKeygenF(text: string, file: string): KnownHostEntry[] {
   return entries;
 }
 
-
 export async function lookupKnownHosts(opts: {
   host: string;
   port: number;
@@ -45,13 +44,22 @@ export async function lookupKnownHosts(opts: {
 }): Promise<KnownHostsResult> {
   const lookupName = knownHostsName(opts.host, opts.port, opts.hostKeyAlias);
   const existing: string[] = [];
-  for (const f of new Set(opts.files)) if (await access(f).then(() => true, () => false)) existing.push(f);
+  for (const f of new Set(opts.files))
+    if (
+      await access(f).then(
+        () => true,
+        () => false,
+      )
+    )
+      existing.push(f);
   const found = await Promise.all(
     existing.map(async (file) => {
       const r = await run(['ssh-keygen', '-F', lookupName, '-f', file], { timeoutMs: opts.timeoutMs });
       // Exit 1 means "not found"; a missing ssh-keygen, a hang or endless output (a known_hosts
       // grown huge) leaves this file unsearched.
-      return !r.truncated && (r.exitCode === 0 || r.exitCode === 1) ? { file, entries: parseKeygenF(r.stdout, file) } : undefined;
+      return !r.truncated && (r.exitCode === 0 || r.exitCode === 1)
+        ? { file, entries: parseKeygenF(r.stdout, file) }
+        : undefined;
     }),
   );
   return {

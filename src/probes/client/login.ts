@@ -14,9 +14,15 @@ const OUTCOMES: [LoginOutcome, RegExp][] = [
   ['connection-timeout', /^ssh: connect to host .* port \d+: (Connection|Operation) timed out$/],
   ['no-route', /^ssh: connect to host .* port \d+: (No route to host|Network is unreachable)$/],
   // TCP was accepted, then closed, reset or silent before an SSH identification came back.
-  ['banner-exchange-failed', /^(debug1: )?(kex_exchange_identification|ssh_exchange_identification): (?!banner line)|^Connection timed out during banner exchange$|^ssh: connect to host .* port \d+: Connection reset by peer$|^Connection reset by .* port -?\d+$/],
+  [
+    'banner-exchange-failed',
+    /^(debug1: )?(kex_exchange_identification|ssh_exchange_identification): (?!banner line)|^Connection timed out during banner exchange$|^ssh: connect to host .* port \d+: Connection reset by peer$|^Connection reset by .* port -?\d+$/,
+  ],
   ['algorithm-mismatch', /^Unable to negotiate with .*: no matching .* found\. Their offer: /],
-  ['host-key-changed', /REMOTE HOST IDENTIFICATION HAS CHANGED|^Offending .* key in |^Host key for .* has changed and you have requested strict checking\.$/],
+  [
+    'host-key-changed',
+    /REMOTE HOST IDENTIFICATION HAS CHANGED|^Offending .* key in |^Host key for .* has changed and you have requested strict checking\.$/,
+  ],
   ['host-key-unknown', /^No \S+ host key is known for .* and you have requested strict checking\.$/],
   ['too-many-auth-failures', /: Too many authentication failures$/],
   // "s" here and below: ssh's log leaves a CR from the server's method names unencoded.
@@ -31,11 +37,19 @@ export function parseSshDebug(stderr: string, exitCode: number | undefined): Ssh
   const preBanner: string[] = [];
   for (const line of lines) {
     let m: RegExpExecArray | null;
-    if ((m = /^debug1: Remote protocol version ([\d.]+), remote software version (.+)$/.exec(line))) debug.serverVersion = `SSH-${m[1]}-${m[2]}`;
-    else if ((m = /^debug1: Authentications that can continue: (.*)$/s.exec(line))) debug.methodsLeft = m[1]!.split(',').filter(Boolean);
+    if ((m = /^debug1: Remote protocol version ([\d.]+), remote software version (.+)$/.exec(line)))
+      debug.serverVersion = `SSH-${m[1]}-${m[2]}`;
+    else if ((m = /^debug1: Authentications that can continue: (.*)$/s.exec(line)))
+      debug.methodsLeft = m[1]!.split(',').filter(Boolean);
     else if ((m = /^debug1: Offering public key: (.+?) \S+ SHA256:\S+/.exec(line))) debug.keysOffered.push(m[1]!);
-    else if ((m = /^Permissions (0[0-7]+) for '(.+)' are too open\.$/.exec(line))) debug.keysIgnored.push({ path: m[2]!, mode: m[1]! });
-    else if ((m = /^Warning: Identity file (.+) not accessible: No such file or directory\.$|no such identity: (.+?): No such file or directory/.exec(line))) {
+    else if ((m = /^Permissions (0[0-7]+) for '(.+)' are too open\.$/.exec(line)))
+      debug.keysIgnored.push({ path: m[2]!, mode: m[1]! });
+    else if (
+      (m =
+        /^Warning: Identity file (.+) not accessible: No such file or directory\.$|no such identity: (.+?): No such file or directory/.exec(
+          line,
+        ))
+    ) {
       const path = m[1] ?? m[2]!;
       if (!debug.keysMissing.includes(path)) debug.keysMissing.push(path);
     } else if ((m = /^debug1: kex_exchange_identification: banner line \d+: (.*)$/.exec(line))) preBanner.push(m[1]!);
@@ -70,12 +84,15 @@ export function parseSshDebug(stderr: string, exitCode: number | undefined): Ssh
   }
   // A revoked key (@revoked in known_hosts) has no outcome of its own: it is not "changed" (no
   // ssh-keygen -R fixes it) but ssh refuses it; say so and keep ssh's words.
-  const revoked = lines.filter((l) => /REVOKED HOST KEY DETECTED|^\S+ host key for .* was revoked and you have requested strict checking\.$/.test(l));
+  const revoked = lines.filter((l) =>
+    /REVOKED HOST KEY DETECTED|^\S+ host key for .* was revoked and you have requested strict checking\.$/.test(l),
+  );
   if (revoked.length && debug.outcome === 'other') {
     debug.hostKeyRevoked = true;
     debug.evidence.push(...revoked.map((l) => l.replace(/^@\s*|\s*@$/g, '')));
   }
-  if (debug.outcome === 'banner-exchange-failed' && preBanner.length) debug.evidence.unshift(...preBanner.map((b) => `server said: ${b}`));
+  if (debug.outcome === 'banner-exchange-failed' && preBanner.length)
+    debug.evidence.unshift(...preBanner.map((b) => `server said: ${b}`));
   for (const k of debug.keysIgnored) debug.evidence.push(`Permissions ${k.mode} for '${k.path}' are too open.`);
   debug.evidence = [...new Set(debug.evidence)];
   return debug;
@@ -89,16 +106,34 @@ function safetyOptions(knownHosts: readonly string[], timeoutMs: number): string
     'StrictHostKeyChecking=accept-new',
     `UserKnownHostsFile=${knownHosts.join(' ')}`,
     'UpdateHostKeys=no',
-    'ControlMaster=no', 'ControlPath=none',
+    'ControlMaster=no',
+    'ControlPath=none',
     `ConnectTimeout=${Math.max(1, Math.ceil(timeoutMs / 1000))}`,
     'ConnectionAttempts=1',
     // The host may be unverified: forward nothing to it and run nothing locally.
-    'ForwardAgent=no', 'ForwardX11=no', 'ClearAllForwardings=yes', 'PermitLocalCommand=no', 'RequestTTY=no',
+    'ForwardAgent=no',
+    'ForwardX11=no',
+    'ClearAllForwardings=yes',
+    'PermitLocalCommand=no',
+    'RequestTTY=no',
   ];
 }
 
-export function loginArgs(opts: { knownHosts: readonly string[]; timeoutMs: number; sshFlags: readonly string[]; destination: string }): string[] {
-  return ['ssh', '-v', ...safetyOptions(opts.knownHosts, opts.timeoutMs).flatMap((kv) => ['-o', kv]), ...opts.sshFlags, '--', opts.destination, 'true'];
+export function loginArgs(opts: {
+  knownHosts: readonly string[];
+  timeoutMs: number;
+  sshFlags: readonly string[];
+  destination: string;
+}): string[] {
+  return [
+    'ssh',
+    '-v',
+    ...safetyOptions(opts.knownHosts, opts.timeoutMs).flatMap((kv) => ['-o', kv]),
+    ...opts.sshFlags,
+    '--',
+    opts.destination,
+    'true',
+  ];
 }
 
 /**
@@ -139,7 +174,13 @@ export async function attemptLogin(opts: {
     const copies = new Map<string, string>();
     for (const [i, file] of opts.knownHostsFiles.entries()) {
       const copy = join(dir, `known_hosts_${i}.copy`);
-      if (await copyFile(file, copy).then(() => true, () => false)) copies.set(copy, file);
+      if (
+        await copyFile(file, copy).then(
+          () => true,
+          () => false,
+        )
+      )
+        copies.set(copy, file);
     }
     if (copies.size === 0) {
       const empty = join(dir, 'known_hosts_0.copy');
@@ -147,7 +188,12 @@ export async function attemptLogin(opts: {
       copies.set(empty, opts.knownHostsFiles[0] ?? empty);
     }
     const knownHosts = [...copies.keys()];
-    let argv = loginArgs({ knownHosts, timeoutMs: opts.timeoutMs, sshFlags: opts.sshFlags, destination: opts.destination });
+    let argv = loginArgs({
+      knownHosts,
+      timeoutMs: opts.timeoutMs,
+      sshFlags: opts.sshFlags,
+      destination: opts.destination,
+    });
     if (opts.proxyJump) {
       const { userConfig, rest } = splitConfigFlag(opts.sshFlags);
       const config = join(dir, 'config');
@@ -156,10 +202,18 @@ export async function attemptLogin(opts: {
     }
     // Grace beyond ConnectTimeout, which does not bound authentication.
     const r = await run(argv, { timeoutMs: opts.timeoutMs + 3000 });
-    if (r.missing) return { exitCode: undefined, timedOut: false, debug: { ...parseSshDebug('', undefined), evidence: ['ssh is not installed'] } };
+    if (r.missing)
+      return {
+        exitCode: undefined,
+        timedOut: false,
+        debug: { ...parseSshDebug('', undefined), evidence: ['ssh is not installed'] },
+      };
     const debug = parseSshDebug(r.stderr, r.exitCode);
     // A server can make ssh print without end (its banner is shown to the user): run.ts cut it.
-    if (r.truncated) debug.evidence.push(`ssh printed more than ${formatBytes(r.truncated.maxBytes)} on ${r.truncated.stream}: ssh-doctor stopped it there`);
+    if (r.truncated)
+      debug.evidence.push(
+        `ssh printed more than ${formatBytes(r.truncated.maxBytes)} on ${r.truncated.stream}: ssh-doctor stopped it there`,
+      );
     // Point at the user's file, not our copy (same line numbers: the copy is byte for byte).
     const unmap = (s: string) => [...copies].reduce((acc, [copy, orig]) => acc.split(copy).join(orig), s);
     debug.evidence = debug.evidence.map(unmap);

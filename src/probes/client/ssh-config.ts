@@ -22,7 +22,11 @@ export function parseSshG(text: string, alias: string, home = homedir()): Resolv
     values.set(key, [...(values.get(key) ?? []), m[2]!]);
   }
   const one = (k: string) => values.get(k)?.[0];
-  const list = (k: string) => (one(k) ?? '').split(/\s+/).filter(Boolean).map((p) => expandHome(p, home));
+  const list = (k: string) =>
+    (one(k) ?? '')
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((p) => expandHome(p, home));
   const family = one('addressfamily');
   const jump = one('proxyjump');
   const alias_ = one('hostkeyalias');
@@ -65,20 +69,29 @@ export async function resolveTarget(opts: {
   timeoutMs: number;
 }): Promise<ResolvedTarget> {
   const r = await run(['ssh', '-G', ...opts.sshFlags, '--', opts.destination], { timeoutMs: opts.timeoutMs });
-  if (r.missing) throw new UsageError('ssh is not installed (the OpenSSH client is needed: apt-get install openssh-client).');
+  if (r.missing)
+    throw new UsageError('ssh is not installed (the OpenSSH client is needed: apt-get install openssh-client).');
   if (r.exitCode !== 0) {
     // ssh's own complaint is one line ("Can't open user config file ...", "Bad configuration option: ...").
-    const msg = r.stderr.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('Pseudo-terminal'));
+    const msg = r.stderr
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('Pseudo-terminal'));
     const why = msg.at(-1) ?? (r.timedOut ? 'ssh -G timed out' : `ssh -G exited with ${r.exitCode}`);
     throw new UsageError(`ssh rejects these settings: ${why.replace(/\.?$/, '.')}`);
   }
   const target = parseSshG(r.stdout, opts.destination);
   // ssh -G drops an -i file that does not exist (with a warning); keep it so the key probe can say so.
-  const missing = flagValues(opts.sshFlags, '-i').map((p) => expandHome(p)).filter((p) => !target.identityFiles.includes(p));
+  const missing = flagValues(opts.sshFlags, '-i')
+    .map((p) => expandHome(p))
+    .filter((p) => !target.identityFiles.includes(p));
   target.identityFiles.unshift(...new Set(missing));
   const configFile = flagValues(opts.sshFlags, '-F').at(-1) ?? `${homedir()}/.ssh/config`;
   // Only for extra Port lines to try; ssh -G above already read the config whole.
-  const text = await readCapped(expandHome(configFile), 16 * MiB).then((r) => r.text, () => '');
+  const text = await readCapped(expandHome(configFile), 16 * MiB).then(
+    (r) => r.text,
+    () => '',
+  );
   target.configPorts = parseConfigPorts(text);
   return target;
 }

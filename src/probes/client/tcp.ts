@@ -24,7 +24,10 @@ export function classifyBanner(data: Buffer | string, end: BannerEnd): { outcome
   }
   // Printable only: the line ends up in a terminal and in JSON evidence.
   // eslint-disable-next-line no-control-regex
-  const banner = text.split('\n')[0]!.replace(/[^\x20-\x7e]/g, '').trim();
+  const banner = text
+    .split('\n')[0]!
+    .replace(/[^\x20-\x7e]/g, '')
+    .trim();
   // sshd past MaxStartups says this instead of its banner and hangs up: sshd refusing, not another service.
   if (banner === 'Exceeded MaxStartups') return { outcome: 'closed', banner };
   return { outcome: text.startsWith('SSH-') ? 'ssh' : 'other', banner };
@@ -64,7 +67,12 @@ export function connectAndReadBanner(address: string, port: number, timeoutMs: n
     };
     const bannerDone = (end: BannerEnd) => {
       const { outcome, banner } = classifyBanner(Buffer.concat(chunks).subarray(0, BANNER_LIMIT), end);
-      finish({ outcome: 'connected', bannerOutcome: outcome, ...(banner !== undefined ? { banner } : {}), ...(nudged ? { nudged } : {}) });
+      finish({
+        outcome: 'connected',
+        bannerOutcome: outcome,
+        ...(banner !== undefined ? { banner } : {}),
+        ...(nudged ? { nudged } : {}),
+      });
     };
     let timer = setTimeout(() => finish({ outcome: 'timeout' }), timeoutMs);
     let nudged = false;
@@ -75,12 +83,15 @@ export function connectAndReadBanner(address: string, port: number, timeoutMs: n
       timer = setTimeout(() => bannerDone('timeout'), timeoutMs);
       // sshd speaks first, at once. Silence means something else, maybe a web server waiting for
       // the client: send our identification, as ssh itself does on connect, to hear what it is.
-      nudge = setTimeout(() => {
-        if (chunks.length === 0 && !settled) {
-          nudged = true;
-          sock.write(NUDGE);
-        }
-      }, Math.min(NUDGE_AFTER_MS, timeoutMs / 4));
+      nudge = setTimeout(
+        () => {
+          if (chunks.length === 0 && !settled) {
+            nudged = true;
+            sock.write(NUDGE);
+          }
+        },
+        Math.min(NUDGE_AFTER_MS, timeoutMs / 4),
+      );
     });
     sock.on('data', (d: Buffer) => {
       chunks.push(d);
@@ -102,13 +113,20 @@ export function connectAndReadBanner(address: string, port: number, timeoutMs: n
   });
 }
 
-export async function probeTcp(opts: { addresses: readonly string[]; port: number; timeoutMs: number }): Promise<TcpResult> {
+export async function probeTcp(opts: {
+  addresses: readonly string[];
+  port: number;
+  timeoutMs: number;
+}): Promise<TcpResult> {
   const attempts = await Promise.all(opts.addresses.map((a) => connectAndReadBanner(a, opts.port, opts.timeoutMs)));
   return { attempts };
 }
 
-
-export async function probeOtherPorts(opts: { address: string; ports: readonly number[]; timeoutMs: number }): Promise<OtherPortResult[]> {
+export async function probeOtherPorts(opts: {
+  address: string;
+  ports: readonly number[];
+  timeoutMs: number;
+}): Promise<OtherPortResult[]> {
   const attempts = await Promise.all(opts.ports.map((p) => connectAndReadBanner(opts.address, p, opts.timeoutMs)));
   return attempts.map(({ port, outcome, bannerOutcome, banner }) => ({
     port,

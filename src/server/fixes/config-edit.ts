@@ -57,7 +57,12 @@ export interface Reload {
   undo: Command[];
 }
 
-export function editCommands(e: ConfigEdit, sshd: string, reload: Reload | undefined, now: Date): { commands: Command[]; undo: Command[]; backup: string } {
+export function editCommands(
+  e: ConfigEdit,
+  sshd: string,
+  reload: Reload | undefined,
+  now: Date,
+): { commands: Command[]; undo: Command[]; backup: string } {
   const bad = e.changes.find((c) => !safeLineText(c.text));
   if (bad) throw new Error(`refusing to write "${bad.text}" with sed`);
   const backup = backupPath(e.file, now);
@@ -76,7 +81,8 @@ export function editCommands(e: ConfigEdit, sshd: string, reload: Reload | undef
   return { commands, undo, backup };
 }
 
-const isBackup = (p: string | undefined): p is string => p !== undefined && p.includes(BACKUP_INFIX) && !p.endsWith(TMP_SUFFIX);
+const isBackup = (p: string | undefined): p is string =>
+  p !== undefined && p.includes(BACKUP_INFIX) && !p.endsWith(TMP_SUFFIX);
 
 /**
  * What to run after step `failedAt` of `commands` failed, so nothing is left half-done: before
@@ -113,7 +119,10 @@ export function sourceOf(fix: Fix): { file: string; text: string } | undefined {
 }
 
 /** Why a config fix must not run now (its file changed since diagnosis), or undefined. */
-export async function staleSource(fix: Fix, read: (path: string) => Promise<string | undefined>): Promise<string | undefined> {
+export async function staleSource(
+  fix: Fix,
+  read: (path: string) => Promise<string | undefined>,
+): Promise<string | undefined> {
   const was = readAt.get(fix);
   if (!was) return undefined;
   const now = await read(was.file);

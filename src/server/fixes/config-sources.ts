@@ -6,7 +6,10 @@ import { globToRegExp, includePatterns, type ConfigSource } from './sshd-config.
 
 export const MAIN_CONFIG = '/etc/ssh/sshd_config';
 
-export async function readConfigSources(host: Pick<Host, 'readFile' | 'listDir'>, main = MAIN_CONFIG): Promise<ConfigSource[]> {
+export async function readConfigSources(
+  host: Pick<Host, 'readFile' | 'listDir'>,
+  main = MAIN_CONFIG,
+): Promise<ConfigSource[]> {
   const out = new Map<string, ConfigSource>();
   const queue = [main];
   while (queue.length && out.size < 256) {

@@ -27,17 +27,28 @@ export function allowRule(layer: FirewallLayer, port: number): FirewallPlan | un
       return {
         commands: [[layer.name, '-t', table, ...add, ...match]],
         undo: [[layer.name, '-t', table, '-D', chain, ...match]],
-        where: w?.position !== undefined ? `${chain}, before rule ${w.position}` : `end of ${chain} (its policy blocks)`,
+        where:
+          w?.position !== undefined ? `${chain}, before rule ${w.position}` : `end of ${chain} (its policy blocks)`,
       };
     }
     case 'nftables': {
       if (!w?.family || !w.table) return undefined;
-      const at = w.handle !== undefined ? ['insert', 'rule', w.family, w.table, w.chain, 'position', String(w.handle)] : ['add', 'rule', w.family, w.table, w.chain];
+      const at =
+        w.handle !== undefined
+          ? ['insert', 'rule', w.family, w.table, w.chain, 'position', String(w.handle)]
+          : ['add', 'rule', w.family, w.table, w.chain];
       return {
         // --echo --handle prints the new rule's handle: run-fixes journals the exact delete.
         commands: [['nft', '--echo', '--handle', ...at, 'tcp', 'dport', p, 'accept', 'comment', `"${TAG}"`]],
-        undo: pasteStep('', ['nft', 'delete', 'rule', w.family, w.table, w.chain, 'handle'], ' <the handle printed when the rule was added>'),
-        where: w.handle !== undefined ? `${w.family} ${w.table} ${w.chain}, before handle ${w.handle}` : `end of ${w.family} ${w.table} ${w.chain}`,
+        undo: pasteStep(
+          '',
+          ['nft', 'delete', 'rule', w.family, w.table, w.chain, 'handle'],
+          ' <the handle printed when the rule was added>',
+        ),
+        where:
+          w.handle !== undefined
+            ? `${w.family} ${w.table} ${w.chain}, before handle ${w.handle}`
+            : `end of ${w.family} ${w.table} ${w.chain}`,
       };
     }
     case 'ufw':
@@ -47,8 +58,14 @@ export function allowRule(layer: FirewallLayer, port: number): FirewallPlan | un
       const what = port === 22 ? '--add-service=ssh' : `--add-port=${p}/tcp`;
       const undoWhat = port === 22 ? '--remove-service=ssh' : `--remove-port=${p}/tcp`;
       return {
-        commands: [['firewall-cmd', ...zone, what], ['firewall-cmd', '--permanent', ...zone, what]],
-        undo: [['firewall-cmd', ...zone, undoWhat], ['firewall-cmd', '--permanent', ...zone, undoWhat]],
+        commands: [
+          ['firewall-cmd', ...zone, what],
+          ['firewall-cmd', '--permanent', ...zone, what],
+        ],
+        undo: [
+          ['firewall-cmd', ...zone, undoWhat],
+          ['firewall-cmd', '--permanent', ...zone, undoWhat],
+        ],
         where: `firewalld zone ${w?.zone ?? '(default)'}`,
       };
     }
@@ -86,7 +103,11 @@ export function allowedPort(commands: readonly Command[]): number | undefined {
  * Undoing an allow rule removes the way in on its port. Refused (unless forced) when this very
  * SSH session may have come in that way: its port, or any port when sudo hid SSH_CONNECTION.
  */
-export function undoWouldCut(fixId: string, commands: readonly Command[], sessionPort: number | 'unknown' | undefined): string | undefined {
+export function undoWouldCut(
+  fixId: string,
+  commands: readonly Command[],
+  sessionPort: number | 'unknown' | undefined,
+): string | undefined {
   if (fixId !== 'firewall-allow-ssh' || sessionPort === undefined) return undefined;
   const port = allowedPort(commands);
   if (sessionPort !== 'unknown' && port !== sessionPort) return undefined;
@@ -114,7 +135,9 @@ export function nftChainOf(addCommand: Command): { family: string; table: string
  */
 export function ruleCheckFor(undo: Command): Command | undefined {
   const d = undo.indexOf('-D');
-  return (undo[0] === 'iptables' || undo[0] === 'ip6tables') && d > 0 ? [...undo.slice(0, d), '-C', ...undo.slice(d + 1)] : undefined;
+  return (undo[0] === 'iptables' || undo[0] === 'ip6tables') && d > 0
+    ? [...undo.slice(0, d), '-C', ...undo.slice(d + 1)]
+    : undefined;
 }
 
 /** The nft undo, once the new rule's handle is known. */
@@ -140,34 +163,68 @@ export function ufwPlan(layer: FirewallLayer, port: number): { plan?: FirewallPl
   const isDefault = !layer.rule || layer.rule.startsWith('Default:') || layer.rule.startsWith('default:');
   if (isDefault) {
     // Only the policy blocks: appending is enough, and no v4 rule shares the spec (it would decide).
-    return { plan: { commands: [['ufw', 'allow', spec]], undo: [['ufw', 'delete', 'allow', spec]], where: 'ufw, after its rules (the default policy blocks)' } };
+    return {
+      plan: {
+        commands: [['ufw', 'allow', spec]],
+        undo: [['ufw', 'delete', 'allow', spec]],
+        where: 'ufw, after its rules (the default policy blocks)',
+      },
+    };
   }
   const blocker = rules?.find((r) => squash(r.text) === squash(layer.rule!));
-  if (!rules || !blocker) return { refused: `ufw status numbered did not show the blocking rule's number, so an allow could not be placed before it.` };
+  if (!rules || !blocker)
+    return {
+      refused: `ufw status numbered did not show the blocking rule's number, so an allow could not be placed before it.`,
+    };
   const n = blocker.n;
   const v4 = rules.filter((r) => !r.v6);
   const v6 = rules.filter((r) => r.v6);
-  const same = (r: UfwRule, six: boolean) => r.to === (six ? `${spec} (v6)` : spec) && r.from === (six ? 'Anywhere (v6)' : 'Anywhere') && / IN$|^\w+$/.test(r.action);
+  const same = (r: UfwRule, six: boolean) =>
+    r.to === (six ? `${spec} (v6)` : spec) &&
+    r.from === (six ? 'Anywhere (v6)' : 'Anywhere') &&
+    / IN$|^\w+$/.test(r.action);
   const clash = v4.find((r) => same(r, false));
   if (!clash) {
-    return { plan: { commands: [['ufw', 'insert', String(n), 'allow', spec]], undo: [['ufw', 'delete', 'allow', spec]], where: `ufw, before rule ${n}` } };
+    return {
+      plan: {
+        commands: [['ufw', 'insert', String(n), 'allow', spec]],
+        undo: [['ufw', 'delete', 'allow', spec]],
+        where: `ufw, before rule ${n}`,
+      },
+    };
   }
   const m = clash.n;
   const what = `ufw rule ${m} (${squash(clash.text)})`;
-  if (blocker.v6) return { refused: `${what} has the same spec as the allow, and the blocking rule ${n} is an IPv6 one, so ssh-doctor cannot swap them exactly; reorder them by hand.` };
-  if (clash.extra) return { refused: `${what} has the same spec as the allow and carries a log or comment setting that its undo could not restore exactly; reorder the rules by hand.` };
+  if (blocker.v6)
+    return {
+      refused: `${what} has the same spec as the allow, and the blocking rule ${n} is an IPv6 one, so ssh-doctor cannot swap them exactly; reorder them by hand.`,
+    };
+  if (clash.extra)
+    return {
+      refused: `${what} has the same spec as the allow and carries a log or comment setting that its undo could not restore exactly; reorder the rules by hand.`,
+    };
   const twin = v6.find((r) => same(r, true) && r.action === clash.action);
-  if (v6.length && !twin) return { refused: `${what} has the same spec as the allow but no (v6) twin, so deleting and re-adding it would not be exact; reorder the rules by hand.` };
+  if (v6.length && !twin)
+    return {
+      refused: `${what} has the same spec as the allow but no (v6) twin, so deleting and re-adding it would not be exact; reorder the rules by hand.`,
+    };
   const lastV4 = m === v4.length;
-  if (lastV4 && twin && twin !== v6[v6.length - 1]) return { refused: `${what} is the last IPv4 rule but its (v6) twin is not the last IPv6 rule, so re-adding it on undo would not be exact; reorder the rules by hand.` };
+  if (lastV4 && twin && twin !== v6[v6.length - 1])
+    return {
+      refused: `${what} is the last IPv4 rule but its (v6) twin is not the last IPv6 rule, so re-adding it on undo would not be exact; reorder the rules by hand.`,
+    };
   const act = clash.action.replace(/ IN$/, '').toLowerCase();
   // After deleting rule m, number n is past the end only when m was the last rule and n === m.
-  const put = (verb: string, at: number, last: boolean) => (last ? ['ufw', verb, spec] : ['ufw', 'insert', String(at), verb, spec]);
+  const put = (verb: string, at: number, last: boolean) =>
+    last ? ['ufw', verb, spec] : ['ufw', 'insert', String(at), verb, spec];
   return {
     plan: {
       commands: [['ufw', 'delete', act, spec], put('allow', n, lastV4 && n === m)],
       undo: [['ufw', 'delete', 'allow', spec], put(act, m, lastV4)],
-      where: m === n ? `ufw, replacing rule ${n} (${squash(clash.text)}); undo puts it back` : `ufw, before rule ${n}, moving rule ${m} (${squash(clash.text)}) there; undo puts it back`,
+      where:
+        m === n
+          ? `ufw, replacing rule ${n} (${squash(clash.text)}); undo puts it back`
+          : `ufw, before rule ${n}, moving rule ${m} (${squash(clash.text)}) there; undo puts it back`,
     },
   };
 }

@@ -18,7 +18,6 @@ export interface ModeChange {
   oldOwner: string;
 }
 
-
 function ownerOf(s: FileStat): string {
   return `${s.owner ?? s.uid}:${s.group ?? s.gid}`;
 }
@@ -37,10 +36,17 @@ export interface LoginUser {
  * advice); the home and the directories above it lose only the write bits sshd objects to:
  * other-write always, group-write only when Debian's private-group rule does not allow it.
  */
-export function modeChange(stat: FileStat, role: PathRole, user: LoginUser, groups: readonly GroupFacts[], rule: GroupWriteRule): ModeChange | undefined {
+export function modeChange(
+  stat: FileStat,
+  role: PathRole,
+  user: LoginUser,
+  groups: readonly GroupFacts[],
+  rule: GroupWriteRule,
+): ModeChange | undefined {
   if (!stat.exists || stat.mode === undefined || stat.uid === undefined) return undefined;
   // A chmod cannot make a directory (or device) named authorized_keys into a key file.
-  if ((role === 'authorized-keys' || role === 'host-key') && stat.type !== undefined && stat.type !== 'file') return undefined;
+  if ((role === 'authorized-keys' || role === 'host-key') && stat.type !== undefined && stat.type !== 'file')
+    return undefined;
   const old = stat.mode & 0o7777;
   const out: ModeChange = { path: stat.path, role, stat, oldMode: old, oldOwner: ownerOf(stat) };
   if (role === 'host-key') {
@@ -56,12 +62,15 @@ export function modeChange(stat: FileStat, role: PathRole, user: LoginUser, grou
     // above them root ownership is also accepted.
     const ownerOk = stat.uid === user.uid || (stat.uid === 0 && role === 'home');
     if (!ownerOk) out.owner = `${user.name}:${user.group}`;
-    const after: FileStat = out.owner ? { ...stat, uid: user.uid, gid: user.gid, owner: user.name, group: user.group } : stat;
+    const after: FileStat = out.owner
+      ? { ...stat, uid: user.uid, gid: user.gid, owner: user.name, group: user.group }
+      : stat;
     if (role === 'ssh-dir') out.mode = old & 0o7700;
     else if (role === 'authorized-keys') out.mode = old & 0o7600;
     else {
       const lessOther = old & ~0o002;
-      out.mode = insecureReason({ ...after, mode: lessOther }, user.uid, groups, rule) === undefined ? lessOther : old & ~0o022;
+      out.mode =
+        insecureReason({ ...after, mode: lessOther }, user.uid, groups, rule) === undefined ? lessOther : old & ~0o022;
     }
     if (out.mode === old) delete out.mode;
   }
@@ -78,7 +87,8 @@ export function unsafeTarget(
   want: 'file' | 'dir',
   user: { uid: number; name: string },
 ): string | undefined {
-  if (st.type !== undefined && st.type !== want) return `${path} is not a ${want === 'dir' ? 'directory' : 'regular file'}`;
+  if (st.type !== undefined && st.type !== want)
+    return `${path} is not a ${want === 'dir' ? 'directory' : 'regular file'}`;
   // A hard link to another file (/etc/shadow) would carry the change there; directories cannot be.
   if (want === 'file' && (st.nlink ?? 1) > 1) return `${path} has ${st.nlink} hard links, so it is also another file`;
   if (st.uid !== 0 && st.uid !== user.uid) return `${path} is owned by uid ${st.uid}, neither ${user.name} nor root`;

@@ -14,8 +14,16 @@ import { runOnDescriptor } from '../../run.js';
 import type { ApplyResult } from '../../fixes/apply.js';
 import { unsafeTarget } from './modes.js';
 
-const stateOf = (st: Stats): ObjectState => ({ dev: st.dev, ino: st.ino, ...(st.birthtimeMs ? { born: st.birthtimeMs } : {}), mode: st.mode & 0o7777, uid: st.uid, gid: st.gid });
-const sameState = (a: ObjectState, b: ObjectState) => sameObject(a, b) && a.mode === b.mode && a.uid === b.uid && a.gid === b.gid;
+const stateOf = (st: Stats): ObjectState => ({
+  dev: st.dev,
+  ino: st.ino,
+  ...(st.birthtimeMs ? { born: st.birthtimeMs } : {}),
+  mode: st.mode & 0o7777,
+  uid: st.uid,
+  gid: st.gid,
+});
+const sameState = (a: ObjectState, b: ObjectState) =>
+  sameObject(a, b) && a.mode === b.mode && a.uid === b.uid && a.gid === b.gid;
 
 interface Checked {
   change: PathChange;
@@ -35,9 +43,17 @@ function openAll(changes: readonly PathChange[]): Checked[] | string {
     if ('refused' in o) return fail(o.refused);
     if ('missing' in o) return fail(o.missing);
     const st = o.st;
-    const why = unsafeTarget(change.path, { uid: st.uid, nlink: st.nlink, type: st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other' }, change.type, change.user);
+    const why = unsafeTarget(
+      change.path,
+      { uid: st.uid, nlink: st.nlink, type: st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other' },
+      change.type,
+      change.user,
+    );
     const before = stateOf(st);
-    const swapped = change.was && !sameState(change.was, before) ? `${change.path} changed since it was checked; run ssh-doctor server again` : undefined;
+    const swapped =
+      change.was && !sameState(change.was, before)
+        ? `${change.path} changed since it was checked; run ssh-doctor server again`
+        : undefined;
     if (why || swapped) {
       closeSync(o.fd);
       return fail((why ?? swapped)!);
@@ -54,7 +70,19 @@ function openAll(changes: readonly PathChange[]): Checked[] | string {
  */
 async function chmodOn(fd: number, mode: number, owner: number, user: PathChange['user']): Promise<void> {
   if (owner === user.uid && owner !== 0) {
-    const r = await runOnDescriptor(['setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', 'chmod', formatMode(mode), '/proc/self/fd/0'], fd, 10_000);
+    const r = await runOnDescriptor(
+      [
+        'setpriv',
+        `--reuid=${user.uid}`,
+        `--regid=${user.gid}`,
+        '--clear-groups',
+        'chmod',
+        formatMode(mode),
+        '/proc/self/fd/0',
+      ],
+      fd,
+      10_000,
+    );
     if (r.exitCode === 0) return;
     if (!r.missing) throw new Error(`chmod as ${user.name} failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
   }
@@ -62,9 +90,11 @@ async function chmodOn(fd: number, mode: number, owner: number, user: PathChange
 }
 
 async function changeOne(c: Checked, target: { mode?: number; uid?: number; gid?: number }): Promise<ObjectState> {
-  if (target.uid !== undefined && (target.uid !== c.before.uid || target.gid !== c.before.gid)) fchownSync(c.fd, target.uid, target.gid ?? c.before.gid);
+  if (target.uid !== undefined && (target.uid !== c.before.uid || target.gid !== c.before.gid))
+    fchownSync(c.fd, target.uid, target.gid ?? c.before.gid);
   const now = fstatSync(c.fd);
-  if (target.mode !== undefined && (now.mode & 0o7777) !== target.mode) await chmodOn(c.fd, target.mode, now.uid, c.change.user);
+  if (target.mode !== undefined && (now.mode & 0o7777) !== target.mode)
+    await chmodOn(c.fd, target.mode, now.uid, c.change.user);
   return stateOf(fstatSync(c.fd));
 }
 
@@ -75,13 +105,30 @@ const planned = (c: Checked): ObjectState => ({
 });
 
 /** Applies a permission fix on this machine and journals it (pending first, with identities). */
-export async function applyPathChanges(fix: Fix, changes: readonly PathChange[], opts: { journalId?: string } = {}): Promise<ApplyResult> {
+export async function applyPathChanges(
+  fix: Fix,
+  changes: readonly PathChange[],
+  opts: { journalId?: string } = {},
+): Promise<ApplyResult> {
   const checked = openAll(changes);
   if (typeof checked === 'string') return { ok: false, log: [`refused: ${checked}`] };
   const id = opts.journalId ?? randomUUID().slice(0, 8);
   const entry: JournalEntry = {
-    id, at: new Date().toISOString(), fixId: fix.id, title: fix.title, commands: fix.commands, undo: fix.undo, backups: [], status: 'pending',
-    objects: checked.map((c) => ({ path: c.change.path, type: c.change.type, user: c.change.user, before: c.before, after: planned(c) })),
+    id,
+    at: new Date().toISOString(),
+    fixId: fix.id,
+    title: fix.title,
+    commands: fix.commands,
+    undo: fix.undo,
+    backups: [],
+    status: 'pending',
+    objects: checked.map((c) => ({
+      path: c.change.path,
+      type: c.change.type,
+      user: c.change.user,
+      before: c.before,
+      after: planned(c),
+    })),
   };
   const log: string[] = [];
   let ok = true;
@@ -94,7 +141,13 @@ export async function applyPathChanges(fix: Fix, changes: readonly PathChange[],
       log.push(...fix.commands.filter((cmd) => cmd.at(-1) === c.change.path).map((cmd) => `$ ${formatCommand(cmd)}`));
       log.push(`  made on the object checked (inode ${c.before.ino}), not by its path`);
       try {
-        objects.push({ path: c.change.path, type: c.change.type, user: c.change.user, before: c.before, after: await changeOne(c, { mode: c.change.mode, ...c.change.owner }) });
+        objects.push({
+          path: c.change.path,
+          type: c.change.type,
+          user: c.change.user,
+          before: c.before,
+          after: await changeOne(c, { mode: c.change.mode, ...c.change.owner }),
+        });
       } catch (e) {
         ok = false;
         log.push(`  failed: ${e instanceof Error ? e.message : String(e)}`);
@@ -119,7 +172,10 @@ export async function applyPathChanges(fix: Fix, changes: readonly PathChange[],
  * before the fix is skipped (a pending or failed fix may not have reached it); one changed since
  * the fix is refused unless `force`.
  */
-export async function revertObjects(objects: readonly JournaledObject[], force: boolean): Promise<{ ok: boolean; log: string[]; refused?: true }> {
+export async function revertObjects(
+  objects: readonly JournaledObject[],
+  force: boolean,
+): Promise<{ ok: boolean; log: string[]; refused?: true }> {
   const log: string[] = [];
   const opened: { o: JournaledObject; fd: number; now: ObjectState }[] = [];
   const close = () => {
@@ -129,12 +185,26 @@ export async function revertObjects(objects: readonly JournaledObject[], force: 
     for (const o of [...objects].reverse()) {
       const r = openNoUserLinks(o.path, (uid) => (uid === o.user.uid ? o.user.name : undefined));
       if ('refused' in r) return { ok: false, refused: true, log: [`Refused: ${r.refused}.`] };
-      if ('missing' in r) return { ok: false, refused: true, log: [`Refused: ${r.missing}; it is not the object ssh-doctor changed.`] };
+      if ('missing' in r)
+        return { ok: false, refused: true, log: [`Refused: ${r.missing}; it is not the object ssh-doctor changed.`] };
       const now = stateOf(r.st);
       opened.push({ o, fd: r.fd, now });
-      if (!sameObject(now, o.before)) return { ok: false, refused: true, log: [`Refused: ${o.path} is no longer the object ssh-doctor changed (its inode changed since); nothing was undone.`] };
+      if (!sameObject(now, o.before))
+        return {
+          ok: false,
+          refused: true,
+          log: [
+            `Refused: ${o.path} is no longer the object ssh-doctor changed (its inode changed since); nothing was undone.`,
+          ],
+        };
       if (!force && !sameState(now, o.after) && !sameState(now, o.before)) {
-        return { ok: false, refused: true, log: [`${o.path} changed after this change was made (now ${formatMode(now.mode)} ${now.uid}:${now.gid}); undoing it would discard that. Undo later changes first, or add --force.`] };
+        return {
+          ok: false,
+          refused: true,
+          log: [
+            `${o.path} changed after this change was made (now ${formatMode(now.mode)} ${now.uid}:${now.gid}); undoing it would discard that. Undo later changes first, or add --force.`,
+          ],
+        };
       }
     }
     let ok = true;
@@ -143,9 +213,14 @@ export async function revertObjects(objects: readonly JournaledObject[], force: 
         log.push(`${o.path}: already ${formatMode(o.before.mode)} ${o.before.uid}:${o.before.gid}`);
         continue;
       }
-      log.push(`${o.path}: back to ${formatMode(o.before.mode)} ${o.before.uid}:${o.before.gid} (on the object journaled: inode ${o.before.ino})`);
+      log.push(
+        `${o.path}: back to ${formatMode(o.before.mode)} ${o.before.uid}:${o.before.gid} (on the object journaled: inode ${o.before.ino})`,
+      );
       try {
-        await changeOne({ change: { path: o.path, type: o.type, user: o.user }, fd, before: now }, { mode: o.before.mode, uid: o.before.uid, gid: o.before.gid });
+        await changeOne(
+          { change: { path: o.path, type: o.type, user: o.user }, fd, before: now },
+          { mode: o.before.mode, uid: o.before.uid, gid: o.before.gid },
+        );
       } catch (e) {
         ok = false;
         log.push(`  failed: ${e instanceof Error ? e.message : String(e)}`);

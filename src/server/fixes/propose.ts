@@ -52,17 +52,19 @@ export const SERVER_FIXES = {
   'nologin-present': { fixId: 'move-nologin', propose: nologinFix },
   'pubkey-auth-disabled': {
     fixId: 'enable-pubkey-auth',
-    propose: (f, at) => setKeywordFix(f, at, 'PubkeyAuthentication', 'yes', {
-      title: 'Turn public key authentication back on',
-      risk: 'Low: key logins become possible again; password settings are not touched.',
-    }),
+    propose: (f, at) =>
+      setKeywordFix(f, at, 'PubkeyAuthentication', 'yes', {
+        title: 'Turn public key authentication back on',
+        risk: 'Low: key logins become possible again; password settings are not touched.',
+      }),
   },
   'usedns-enabled': {
     fixId: 'disable-usedns',
-    propose: (f, at) => setKeywordFix(f, at, 'UseDNS', 'no', {
-      title: 'Stop sshd from looking up client names (UseDNS no)',
-      risk: 'Low: logins stop waiting for DNS; "from" patterns with host names in authorized_keys or Match stop matching.',
-    }),
+    propose: (f, at) =>
+      setKeywordFix(f, at, 'UseDNS', 'no', {
+        title: 'Stop sshd from looking up client names (UseDNS no)',
+        risk: 'Low: logins stop waiting for DNS; "from" patterns with host names in authorized_keys or Match stop matching.',
+      }),
   },
   'sshd-log-refusal': undefined, // evidence for the other findings
   'unsafe-path': undefined, // it says ssh-doctor will not act there
@@ -98,7 +100,10 @@ function startFix(f: ServerFacts, at: Proposal): Fix {
   const privsep = known(f.privsepDir);
   const keys = known(f.hostKeys)?.keys;
   const noHostKey = keys !== undefined && keys.length > 0 && keys.every((k) => !k.exists);
-  const plan = startSshd(known(f.init), sshdPath(f), pidFile(f), { privsepMissing: privsep !== undefined && !privsep.exists, noHostKey });
+  const plan = startSshd(known(f.init), sshdPath(f), pidFile(f), {
+    privsepMissing: privsep !== undefined && !privsep.exists,
+    noHostKey,
+  });
   return {
     id: at.fixId,
     title: `Start sshd (${plan.how})`,
@@ -117,19 +122,33 @@ function startFix(f: ServerFacts, at: Proposal): Fix {
 function unknownOptionFix(f: ServerFacts, at: Proposal): Fix | undefined {
   const errors = known(f.configTest)?.errors ?? [];
   const file = errors[0]?.file;
-  if (!file || errors.some((e) => e.file !== file || e.line === undefined || !/^Bad configuration option: /.test(e.message))) return undefined;
+  if (
+    !file ||
+    errors.some((e) => e.file !== file || e.line === undefined || !/^Bad configuration option: /.test(e.message))
+  )
+    return undefined;
   const text = at.sources.find((x) => x.path === file)?.text.split('\n');
   if (!text) return undefined;
   const lines = [...new Set(errors.map((e) => e.line!))];
   const original = lines.map((n) => text[n - 1]?.trim() ?? '');
   if (original.some((l) => l === '' || /^match\s/i.test(l))) return undefined;
-  return configFix(f, at, {
-    file, isMain: file === MAIN_CONFIG,
-    changes: lines.map((line, i) => ({ line, action: 'replace', text: `# ${original[i]}  (disabled by ssh-doctor: unknown to this sshd)` })),
-  }, {
-    title: `Comment out what this sshd does not understand: ${original.map((l, i) => `line ${lines[i]} "${l}"`).join(', ')}`,
-    risk: 'Low: sshd rejects the whole configuration because of these lines, so they never took effect; what they meant to set stays unset.',
-  });
+  return configFix(
+    f,
+    at,
+    {
+      file,
+      isMain: file === MAIN_CONFIG,
+      changes: lines.map((line, i) => ({
+        line,
+        action: 'replace',
+        text: `# ${original[i]}  (disabled by ssh-doctor: unknown to this sshd)`,
+      })),
+    },
+    {
+      title: `Comment out what this sshd does not understand: ${original.map((l, i) => `line ${lines[i]} "${l}"`).join(', ')}`,
+      risk: 'Low: sshd rejects the whole configuration because of these lines, so they never took effect; what they meant to set stays unset.',
+    },
+  );
 }
 
 function hostKeysFix(f: ServerFacts, at: Proposal): Fix {
@@ -139,7 +158,9 @@ function hostKeysFix(f: ServerFacts, at: Proposal): Fix {
     title: 'Generate the missing host keys (ssh-keygen -A creates only the missing default ones)',
     commands: [['ssh-keygen', '-A']],
     risk: 'Low: new host keys mean clients that knew old ones will warn about a changed key.',
-    undo: missing.length ? [['rm', '-f', ...missing.flatMap((p) => [p, `${p}.pub`])]] : 'remove the host keys ssh-keygen -A created',
+    undo: missing.length
+      ? [['rm', '-f', ...missing.flatMap((p) => [p, `${p}.pub`])]]
+      : 'remove the host keys ssh-keygen -A created',
   };
 }
 
@@ -155,8 +176,14 @@ function plannedModeChanges(findingId: string, f: ServerFacts): { changes: ModeC
     const user = known(f.user);
     const auth = known(f.authFiles);
     // sshd follows a user's symlink; ssh-doctor, as root, never acts through one (unsafe-path).
-    if (!user?.home || user.uid === undefined || user.gid === undefined || !auth || auth.userLinks?.length) return undefined;
-    who = { uid: user.uid, gid: user.gid, name: user.name, group: auth.groups.find((g) => g.gid === user.gid)?.name ?? String(user.gid) };
+    if (!user?.home || user.uid === undefined || user.gid === undefined || !auth || auth.userLinks?.length)
+      return undefined;
+    who = {
+      uid: user.uid,
+      gid: user.gid,
+      name: user.name,
+      group: auth.groups.find((g) => g.gid === user.gid)?.name ?? String(user.gid),
+    };
     const home = user.home.replace(/\/+$/, '');
     if (findingId === 'authorized-keys-permissions') {
       for (const s of auth.authorizedKeys) add(modeChange(s, 'authorized-keys', who, auth.groups, rule));
@@ -170,7 +197,11 @@ function plannedModeChanges(findingId: string, f: ServerFacts): { changes: ModeC
       }
     }
   }
-  if (!changes.length || changes.some((c) => unsafeTarget(c.path, { ...c.stat, uid: c.stat.uid! }, typeOf(c.role), who))) return undefined;
+  if (
+    !changes.length ||
+    changes.some((c) => unsafeTarget(c.path, { ...c.stat, uid: c.stat.uid! }, typeOf(c.role), who))
+  )
+    return undefined;
   return { changes, who };
 }
 
@@ -181,10 +212,24 @@ function plannedModeChanges(findingId: string, f: ServerFacts): { changes: ModeC
  */
 export function ownershipSteps(findingId: string, f: ServerFacts): string[] {
   const planned = PERMISSION_FINDINGS.has(findingId) ? plannedModeChanges(findingId, f) : undefined;
-  return (planned?.changes ?? []).flatMap((c) => (c.owner ? [pasteStep(`As root, after checking with ls -ld that it is still a ${typeOf(c.role) === 'dir' ? 'directory' : 'file'}: `, ['chown', '-h', c.owner, c.path])] : []));
+  return (planned?.changes ?? []).flatMap((c) =>
+    c.owner
+      ? [
+          pasteStep(
+            `As root, after checking with ls -ld that it is still a ${typeOf(c.role) === 'dir' ? 'directory' : 'file'}: `,
+            ['chown', '-h', c.owner, c.path],
+          ),
+        ]
+      : [],
+  );
 }
 
-const PERMISSION_FINDINGS = new Set(['host-key-permissions', 'home-permissions', 'ssh-dir-permissions', 'authorized-keys-permissions']);
+const PERMISSION_FINDINGS = new Set([
+  'host-key-permissions',
+  'home-permissions',
+  'ssh-dir-permissions',
+  'authorized-keys-permissions',
+]);
 
 function permissionsFix(f: ServerFacts, at: Proposal): Fix | undefined {
   const planned = plannedModeChanges(at.findingId, f);
@@ -203,7 +248,7 @@ function permissionsFix(f: ServerFacts, at: Proposal): Fix | undefined {
     id: at.fixId,
     title: `Set the modes sshd's StrictModes requires: ${describeChanges(changes)}`,
     commands,
-    risk: 'Low: only the write bits (and owner) sshd refuses are changed, on exactly these objects: each is opened without following users\' symlinks and changed through that open descriptor (chmod as the user where the object is theirs).',
+    risk: "Low: only the write bits (and owner) sshd refuses are changed, on exactly these objects: each is opened without following users' symlinks and changed through that open descriptor (chmod as the user where the object is theirs).",
     undo,
     pathChanges: changes.map((c) => pathChange(c, who)),
   };
@@ -212,16 +257,31 @@ function permissionsFix(f: ServerFacts, at: Proposal): Fix | undefined {
 const typeOf = (role: PathRole): 'file' | 'dir' => (role === 'home' || role === 'ssh-dir' ? 'dir' : 'file');
 
 const describeChanges = (changes: readonly ModeChange[]) =>
-  changes.map((c) => `${c.path} ${octal(c.oldMode)}${c.mode !== undefined ? ` → ${octal(c.mode)}` : ''}${c.owner ? `, owner → ${c.owner}` : ''}`).join('; ');
+  changes
+    .map(
+      (c) =>
+        `${c.path} ${octal(c.oldMode)}${c.mode !== undefined ? ` → ${octal(c.mode)}` : ''}${c.owner ? `, owner → ${c.owner}` : ''}`,
+    )
+    .join('; ');
 
 function pathChange(c: ModeChange, who: LoginUser): PathChange {
   const st = c.stat;
   return {
-    path: c.path, type: typeOf(c.role),
+    path: c.path,
+    type: typeOf(c.role),
     ...(c.mode !== undefined ? { mode: c.mode } : {}),
-    ...(c.owner ? { owner: c.role === 'host-key' ? { uid: 0, gid: c.owner.endsWith(':root') ? 0 : st.gid! } : { uid: who.uid, gid: who.gid } } : {}),
+    ...(c.owner
+      ? {
+          owner:
+            c.role === 'host-key'
+              ? { uid: 0, gid: c.owner.endsWith(':root') ? 0 : st.gid! }
+              : { uid: who.uid, gid: who.gid },
+        }
+      : {}),
     user: { uid: who.uid, gid: who.gid, name: who.name },
-    ...(st.dev !== undefined && st.ino !== undefined ? { was: { dev: st.dev, ino: st.ino, mode: st.mode! & 0o7777, uid: st.uid!, gid: st.gid! } } : {}),
+    ...(st.dev !== undefined && st.ino !== undefined
+      ? { was: { dev: st.dev, ino: st.ino, mode: st.mode! & 0o7777, uid: st.uid!, gid: st.gid! } }
+      : {}),
   };
 }
 
@@ -231,15 +291,28 @@ function pathChange(c: ModeChange, who: LoginUser): PathChange {
  * object only when no directory above it is writable by anyone but root. A chown needs root on a
  * path the user controls: that stays a step for a person, and no fix is offered.
  */
-function remotePermissionsFix(at: Proposal, changes: readonly ModeChange[], who: LoginUser, f: ServerFacts): Fix | undefined {
+function remotePermissionsFix(
+  at: Proposal,
+  changes: readonly ModeChange[],
+  who: LoginUser,
+  f: ServerFacts,
+): Fix | undefined {
   if (changes.some((c) => c.owner)) return undefined;
   const dirs = known(f.authFiles)?.dirs ?? [];
   const commands: Command[] = [];
   const undo: Command[] = [];
   for (const c of changes) {
     const asUser = c.stat.uid === who.uid && who.uid !== 0;
-    if (!asUser && parentDirs(c.path).some((d) => { const st = dirs.find((x) => x.path === d); return st?.uid !== 0 || (st.mode ?? 0) & 0o022; })) return undefined;
-    const wrap = (cmd: Command): Command => (asUser ? ['setpriv', `--reuid=${who.uid}`, `--regid=${who.gid}`, '--clear-groups', ...cmd] : cmd);
+    if (
+      !asUser &&
+      parentDirs(c.path).some((d) => {
+        const st = dirs.find((x) => x.path === d);
+        return st?.uid !== 0 || (st.mode ?? 0) & 0o022;
+      })
+    )
+      return undefined;
+    const wrap = (cmd: Command): Command =>
+      asUser ? ['setpriv', `--reuid=${who.uid}`, `--regid=${who.gid}`, '--clear-groups', ...cmd] : cmd;
     commands.push(wrap(['chmod', octal(c.mode!), c.path]));
     undo.push(wrap(['chmod', octal(c.oldMode), c.path]));
   }
@@ -272,7 +345,10 @@ function nologinFix(f: ServerFacts, at: Proposal): Fix {
 function reloadOf(f: ServerFacts, listening = false): Reload | undefined {
   const init = known(f.init);
   if (listening && init?.socket && init.service) {
-    const c = [['systemctl', 'daemon-reload'], ['systemctl', 'restart', `${init.service}.socket`]];
+    const c = [
+      ['systemctl', 'daemon-reload'],
+      ['systemctl', 'restart', `${init.service}.socket`],
+    ];
     return { apply: c, undo: c };
   }
   const pids = known(f.processes)?.pids ?? [];
@@ -281,11 +357,19 @@ function reloadOf(f: ServerFacts, listening = false): Reload | undefined {
     const c = [['systemctl', 'reload', init.service]];
     return { apply: c, undo: c };
   }
-  return { apply: [['kill', '-HUP', String(pids[0])]], undo: [['pkill', '-HUP', '--pidfile', pidFile(f), '-x', 'sshd']] };
+  return {
+    apply: [['kill', '-HUP', String(pids[0])]],
+    undo: [['pkill', '-HUP', '--pidfile', pidFile(f), '-x', 'sshd']],
+  };
 }
 
 /** meta.listening: the edit changes where sshd listens (Port, ListenAddress). */
-function configFix(f: ServerFacts, at: Proposal, edit: ConfigEdit, meta: { title: string; risk: string; listening?: boolean }): Fix | undefined {
+function configFix(
+  f: ServerFacts,
+  at: Proposal,
+  edit: ConfigEdit,
+  meta: { title: string; risk: string; listening?: boolean },
+): Fix | undefined {
   const source = at.sources.find((x) => x.path === edit.file);
   if (!source) return undefined;
   let planned: ReturnType<typeof editCommands>;
@@ -294,13 +378,17 @@ function configFix(f: ServerFacts, at: Proposal, edit: ConfigEdit, meta: { title
   } catch {
     return undefined;
   }
-  return rememberSource({
-    id: at.fixId,
-    title: `${meta.title} (in ${edit.file})`,
-    commands: planned.commands,
-    risk: `${meta.risk} The edited copy must pass sshd -t before it replaces the original (backup kept); sshd is reloaded, not restarted: open sessions stay.`,
-    undo: planned.undo,
-  }, edit.file, source.text);
+  return rememberSource(
+    {
+      id: at.fixId,
+      title: `${meta.title} (in ${edit.file})`,
+      commands: planned.commands,
+      risk: `${meta.risk} The edited copy must pass sshd -t before it replaces the original (backup kept); sshd is reloaded, not restarted: open sessions stay.`,
+      undo: planned.undo,
+    },
+    edit.file,
+    source.text,
+  );
 }
 
 /** Where to add a line when no file sets the keyword: the top of the main file, so it wins. */
@@ -312,7 +400,13 @@ function editAt(l: ConfigLine, text: string): ConfigEdit {
   return { file: l.file, isMain: l.file === MAIN_CONFIG, changes: [{ line: l.line, action: 'replace', text }] };
 }
 
-function setKeywordFix(f: ServerFacts, at: Proposal, keyword: string, value: string, meta: { title: string; risk: string }): Fix | undefined {
+function setKeywordFix(
+  f: ServerFacts,
+  at: Proposal,
+  keyword: string,
+  value: string,
+  meta: { title: string; risk: string },
+): Fix | undefined {
   const lines = readingOrder(MAIN_CONFIG, at.sources);
   const wrong = (l: ConfigLine) => l.keyword === keyword.toLowerCase() && l.args[0]?.toLowerCase() !== value;
   // The first global line decides for everyone; failing that, a Match block overrides it.
@@ -342,7 +436,10 @@ function allowUserFix(f: ServerFacts, at: Proposal): Fix | undefined {
   if (allowed.length && !allowed.some((p) => globMatch(p.split('@')[0]!, user))) {
     const first = allSet(lines, 'AllowUsers')[0];
     if (!first) return undefined;
-    return configFix(f, at, editAt(first, `AllowUsers ${[...first.args, user].join(' ')}`), { ...meta, title: `Add ${user} to AllowUsers` });
+    return configFix(f, at, editAt(first, `AllowUsers ${[...first.args, user].join(' ')}`), {
+      ...meta,
+      title: `Add ${user} to AllowUsers`,
+    });
   }
   if (user === 'root' && (eff.permitrootlogin?.[0] ?? '') === 'no') {
     return setKeywordFix(f, at, 'PermitRootLogin', 'prohibit-password', {
@@ -357,20 +454,29 @@ function addPortFix(f: ServerFacts, at: Proposal): Fix | undefined {
   const port = f.target.port;
   // Another program holds the port: sshd could not bind it. Ports given with -p on sshd's
   // command line override every Port line: an edit would change nothing.
-  if (known(f.listeners)?.sockets.some((s) => s.port === port && s.process !== undefined && s.process !== 'sshd')) return undefined;
+  if (known(f.listeners)?.sockets.some((s) => s.port === port && s.process !== undefined && s.process !== 'sshd'))
+    return undefined;
   if (known(f.processes)?.commands.some((c) => /\s-p\s*\d/.test(c))) return undefined;
   const lines = readingOrder(MAIN_CONFIG, at.sources);
   const ports = allSet(lines, 'Port');
   // Port lines add up; when there is none sshd uses 22, which must be kept when adding another.
   const change: LineChange[] = ports.length
     ? [{ line: ports[0]!.line, action: 'insert', text: `Port ${port}` }]
-    : [{ line: 1, action: 'insert', text: 'Port 22' }, { line: 1, action: 'insert', text: `Port ${port}` }];
+    : [
+        { line: 1, action: 'insert', text: 'Port 22' },
+        { line: 1, action: 'insert', text: `Port ${port}` },
+      ];
   const file = ports.length ? ports[0]!.file : MAIN_CONFIG;
-  return configFix(f, at, { file, isMain: file === MAIN_CONFIG, changes: change }, {
-    listening: true,
-    title: `Make sshd also listen on port ${port}`,
-    risk: `Low: the ports sshd listens on now stay; port ${port} is added (a firewall may still need opening).`,
-  });
+  return configFix(
+    f,
+    at,
+    { file, isMain: file === MAIN_CONFIG, changes: change },
+    {
+      listening: true,
+      title: `Make sshd also listen on port ${port}`,
+      risk: `Low: the ports sshd listens on now stay; port ${port} is added (a firewall may still need opening).`,
+    },
+  );
 }
 
 const LOOPBACK = /^(\[?::1\]?|127\.[\d.]+|localhost)(:\d+)?$/;
@@ -382,14 +488,28 @@ const LOOPBACK = /^(\[?::1\]?|127\.[\d.]+|localhost)(:\d+)?$/;
  */
 function listenAddressFix(f: ServerFacts, at: Proposal): Fix | undefined {
   const lines = allSet(readingOrder(MAIN_CONFIG, at.sources), 'ListenAddress');
-  if (!lines.length || !lines.every((l) => LOOPBACK.test(l.args[0] ?? '')) || new Set(lines.map((l) => l.file)).size > 1) return undefined;
+  if (
+    !lines.length ||
+    !lines.every((l) => LOOPBACK.test(l.args[0] ?? '')) ||
+    new Set(lines.map((l) => l.file)).size > 1
+  )
+    return undefined;
   const file = lines[0]!.file;
-  const changes: LineChange[] = lines.map((l) => ({ line: l.line, action: 'replace', text: `# ListenAddress ${l.args.join(' ')}  (disabled by ssh-doctor)` }));
-  return configFix(f, at, { file, isMain: file === MAIN_CONFIG, changes }, {
-    listening: true,
-    title: 'Make sshd listen on all addresses, not only loopback',
-    risk: 'Medium: sshd becomes reachable on every network this host is on; a firewall decides who gets through.',
-  });
+  const changes: LineChange[] = lines.map((l) => ({
+    line: l.line,
+    action: 'replace',
+    text: `# ListenAddress ${l.args.join(' ')}  (disabled by ssh-doctor)`,
+  }));
+  return configFix(
+    f,
+    at,
+    { file, isMain: file === MAIN_CONFIG, changes },
+    {
+      listening: true,
+      title: 'Make sshd listen on all addresses, not only loopback',
+      risk: 'Medium: sshd becomes reachable on every network this host is on; a firewall decides who gets through.',
+    },
+  );
 }
 
 function firewallFix(f: ServerFacts, at: Proposal): Fix | undefined {

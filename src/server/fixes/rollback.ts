@@ -24,22 +24,32 @@ export type RollbackAction =
 export function rollbackDecision(entries: readonly JournalEntry[], id: string): RollbackAction {
   const later = entries.filter((e) => e.undoes === id);
   if (later.some((e) => e.status === 'confirmed')) return { action: 'keep', why: 'confirmed from a new connection' };
-  if (later.some((e) => e.status === 'undone' || e.status === 'rolled-back')) return { action: 'nothing', why: 'already reverted' };
+  if (later.some((e) => e.status === 'undone' || e.status === 'rolled-back'))
+    return { action: 'nothing', why: 'already reverted' };
   const entry = entries.find((e) => e.id === id && !e.undoes);
   if (!entry) return { action: 'wait', why: 'the change is not journaled yet' };
   // Pending: ssh-doctor stopped (or a command timed out) mid-change, so it may have applied; the
   // undo removes only what is there.
-  if (entry.status !== 'applied' && entry.status !== 'pending') return { action: 'nothing', why: 'the change did not apply' };
+  if (entry.status !== 'applied' && entry.status !== 'pending')
+    return { action: 'nothing', why: 'the change did not apply' };
   // Its undo runs on that host; the timer armed there decides.
   if (entry.via) return { action: 'nothing', why: 'the change was made on another host (--via)' };
   return { action: 'roll-back', entry };
 }
 
 /** A confirmation counts only from another connection than the one the change was made over. */
-export function confirmationRefusal(entry: JournalEntry | undefined, here: SshSession | undefined, now: Date): string | undefined {
+export function confirmationRefusal(
+  entry: JournalEntry | undefined,
+  here: SshSession | undefined,
+  now: Date,
+): string | undefined {
   if (!entry?.rollback) return 'that change is not waiting for a confirmation.';
-  if (now.getTime() > Date.parse(entry.rollback.deadline)) return 'too late: the confirmation window has passed, so the change was rolled back.';
-  const made = { connection: entry.rollback.sshConnection, ...(entry.rollback.sshdPid ? { sshdPid: entry.rollback.sshdPid } : {}) };
+  if (now.getTime() > Date.parse(entry.rollback.deadline))
+    return 'too late: the confirmation window has passed, so the change was rolled back.';
+  const made = {
+    connection: entry.rollback.sshConnection,
+    ...(entry.rollback.sshdPid ? { sshdPid: entry.rollback.sshdPid } : {}),
+  };
   if (sameSession(made, here)) {
     return 'confirm from a NEW ssh connection: this is the session the change was made over, so it proves nothing about the new rules.';
   }
@@ -61,7 +71,11 @@ export function rollbackTimer(
   if (!how.systemd) return { command: undo(seconds), detached: true };
   return {
     command: [
-      'systemd-run', '--quiet', `--unit=ssh-doctor-rollback-${id}`, `--on-active=${seconds}`, '--timer-property=AccuracySec=1s',
+      'systemd-run',
+      '--quiet',
+      `--unit=ssh-doctor-rollback-${id}`,
+      `--on-active=${seconds}`,
+      '--timer-property=AccuracySec=1s',
       ...(how.stateDir ? [`--setenv=SSH_DOCTOR_STATE_DIR=${how.stateDir}`] : []),
       ...undo(0),
     ],
@@ -91,12 +105,14 @@ export function remoteTimerWrite(id: string): Command {
  */
 export function remoteTimerScript(id: string, undo: string): string {
   const { script, token } = remoteTimerFiles(id);
-  return [
-    'PATH=/usr/sbin:/usr/bin:/sbin:/bin',
-    't=; command -v timeout >/dev/null 2>&1 && t="timeout 30"',
-    `if rm ${shellQuote(token)} 2>/dev/null; then ${undo}; fi`,
-    `rm -f ${shellQuote(script)}`,
-  ].join('\n') + '\n';
+  return (
+    [
+      'PATH=/usr/sbin:/usr/bin:/sbin:/bin',
+      't=; command -v timeout >/dev/null 2>&1 && t="timeout 30"',
+      `if rm ${shellQuote(token)} 2>/dev/null; then ${undo}; fi`,
+      `rm -f ${shellQuote(script)}`,
+    ].join('\n') + '\n'
+  );
 }
 
 /**
@@ -109,9 +125,21 @@ export function remoteTimerScript(id: string, undo: string): string {
 export function remoteTimerStart(id: string, seconds: number, systemd: boolean): Command {
   const { script } = remoteTimerFiles(id);
   if (systemd) {
-    return ['systemd-run', '--quiet', `--unit=ssh-doctor-rollback-${id}`, `--on-active=${seconds}`, '--timer-property=AccuracySec=1s', 'sh', script];
+    return [
+      'systemd-run',
+      '--quiet',
+      `--unit=ssh-doctor-rollback-${id}`,
+      `--on-active=${seconds}`,
+      '--timer-property=AccuracySec=1s',
+      'sh',
+      script,
+    ];
   }
-  return ['sh', '-c', `setsid sh -c ${shellQuote(`sleep ${seconds}; exec sh ${shellQuote(script)}`)} </dev/null >/dev/null 2>&1 &`];
+  return [
+    'sh',
+    '-c',
+    `setsid sh -c ${shellQuote(`sleep ${seconds}; exec sh ${shellQuote(script)}`)} </dev/null >/dev/null 2>&1 &`,
+  ];
 }
 
 /** Undo commands as sh, in order, stopping at the first failure (as `ssh-doctor undo`). */

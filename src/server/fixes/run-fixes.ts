@@ -18,8 +18,16 @@ import { localHost, viaName, type Host, type Via } from '../host.js';
 import { backupsOf, recoveryFor, sourceOf, staleSource, TMP_SUFFIX } from './config-edit.js';
 import { firewallRecovery, nftChainOf, nftUndo, parseNftHandle } from './firewall.js';
 import {
-  DEFAULT_ROLLBACK_SECONDS, needsRollbackGuard, nftTaggedUndoScript, remoteTimerFiles, remoteTimerScript, remoteTimerStart, remoteTimerWrite,
-  rollbackTimer, taggedHandles, undoScript,
+  DEFAULT_ROLLBACK_SECONDS,
+  needsRollbackGuard,
+  nftTaggedUndoScript,
+  remoteTimerFiles,
+  remoteTimerScript,
+  remoteTimerStart,
+  remoteTimerWrite,
+  rollbackTimer,
+  taggedHandles,
+  undoScript,
 } from './rollback.js';
 import { currentSshSession, sessionFromEnv, type SshSession } from './ssh-session.js';
 
@@ -58,14 +66,17 @@ export async function runFix(fix: Fix, opts: RunFixOptions = {}): Promise<RunFix
   if (opts.dryRun) {
     const r = await applyFix(fix, { dryRun: true });
     if (guarded) {
-      r.log.push(host.via
-        ? `(dry run) this change would be rolled back after ${seconds} s unless a new SSH connection to ${viaName(host.via)} gets through`
-        : `(dry run) over SSH this change would be rolled back after ${seconds} s unless confirmed from a new connection`);
+      r.log.push(
+        host.via
+          ? `(dry run) this change would be rolled back after ${seconds} s unless a new SSH connection to ${viaName(host.via)} gets through`
+          : `(dry run) over SSH this change would be rolled back after ${seconds} s unless confirmed from a new connection`,
+      );
     }
     return { ok: true, log: r.log };
   }
   if (fix.pathChanges) {
-    if (host.via) return { ok: false, log: ['refused: this permission fix was planned for this machine, not for the --via host'] };
+    if (host.via)
+      return { ok: false, log: ['refused: this permission fix was planned for this machine, not for the --via host'] };
     const r = await applyPathChanges(fix, fix.pathChanges);
     return { ok: r.ok, log: r.log, journalId: r.journalId };
   }
@@ -77,7 +88,9 @@ export async function runFix(fix: Fix, opts: RunFixOptions = {}): Promise<RunFix
   let armed: Extract<Armed, { rollback: unknown }> | undefined;
   if (guarded) {
     // Armed before the change, so a session that dies mid-change is still covered.
-    const a = host.via ? await armOnVia(host, host.via, id, fix, seconds, opts.systemd) : await armHere(id, seconds, opts, env, session!);
+    const a = host.via
+      ? await armOnVia(host, host.via, id, fix, seconds, opts.systemd)
+      : await armHere(id, seconds, opts, env, session!);
     if ('refused' in a) return { ok: false, log: [`refused: ${a.refused}`] };
     armed = a;
     log.push(a.log);
@@ -88,11 +101,18 @@ export async function runFix(fix: Fix, opts: RunFixOptions = {}): Promise<RunFix
     journalId: id,
     backups: backupsOf(fix.commands),
     recover: (failedAt) => [...recoveryFor(fix.commands, failedAt), ...firewallRecovery(fix, failedAt)],
-    undoAfter: nft ? (stdouts) => {
-      const handle = parseNftHandle(stdouts[fix.commands.indexOf(nft)] ?? '');
-      return handle === undefined ? undefined : nftUndo(nft, handle);
-    } : undefined,
-    journal: { ...(armed ? { rollback: armed.rollback } : {}), ...(host.via ? { via: host.via } : {}), ...originalOf(fix), ...(nft ? await nftTaggedBefore(host, nft) : {}) },
+    undoAfter: nft
+      ? (stdouts) => {
+          const handle = parseNftHandle(stdouts[fix.commands.indexOf(nft)] ?? '');
+          return handle === undefined ? undefined : nftUndo(nft, handle);
+        }
+      : undefined,
+    journal: {
+      ...(armed ? { rollback: armed.rollback } : {}),
+      ...(host.via ? { via: host.via } : {}),
+      ...originalOf(fix),
+      ...(nft ? await nftTaggedBefore(host, nft) : {}),
+    },
     // The files a config fix replaced (`mv TMP FILE`), as it left them.
     journalAfter: () => resultsOf(written, host),
   });
@@ -109,45 +129,74 @@ export async function runFix(fix: Fix, opts: RunFixOptions = {}): Promise<RunFix
   }
   const pending = { deadline: armed.rollback.deadline, confirm: `ssh-doctor undo --confirm ${id}` };
   if (!r.ok) return { ok: false, log, journalId: r.journalId };
-  log.push(`Over SSH: this change is rolled back at ${pending.deadline} unless you open a NEW ssh connection and run: ${pending.confirm}`);
+  log.push(
+    `Over SSH: this change is rolled back at ${pending.deadline} unless you open a NEW ssh connection and run: ${pending.confirm}`,
+  );
   return { ok: true, log, journalId: r.journalId, pending };
 }
 
 /** This machine, over SSH: `ssh-doctor undo --rollback-after`, confirmed later by the user. */
-async function armHere(id: string, seconds: number, opts: RunFixOptions, env: Record<string, string | undefined>, session: SshSession): Promise<Armed> {
+async function armHere(
+  id: string,
+  seconds: number,
+  opts: RunFixOptions,
+  env: Record<string, string | undefined>,
+  session: SshSession,
+): Promise<Armed> {
   const timer = rollbackTimer(id, seconds, {
     systemd: opts.systemd ?? existsSync('/run/systemd/system'),
-    node: process.execPath, cli: opts.cliPath ?? process.argv[1] ?? 'ssh-doctor', stateDir: env.SSH_DOCTOR_STATE_DIR,
+    node: process.execPath,
+    cli: opts.cliPath ?? process.argv[1] ?? 'ssh-doctor',
+    stateDir: env.SSH_DOCTOR_STATE_DIR,
   });
   let how: string | undefined;
   if (timer.detached) {
     const pid = await spawnDetached(timer.command);
     if (pid !== undefined) how = `pid ${pid}`;
-  } else if ((await run(timer.command, { timeoutMs: 15_000 })).exitCode === 0) how = `systemd timer ssh-doctor-rollback-${id}`;
-  if (!how) return { refused: 'the rollback timer did not start, and a firewall change over SSH is not made without one' };
+  } else if ((await run(timer.command, { timeoutMs: 15_000 })).exitCode === 0)
+    how = `systemd timer ssh-doctor-rollback-${id}`;
+  if (!how)
+    return { refused: 'the rollback timer did not start, and a firewall change over SSH is not made without one' };
   return {
     rollback: {
-      deadline: deadlineIn(seconds), command: timer.command,
-      ...(session.connection ? { sshConnection: session.connection } : {}), ...(session.sshdPid ? { sshdPid: session.sshdPid } : {}),
+      deadline: deadlineIn(seconds),
+      command: timer.command,
+      ...(session.connection ? { sshConnection: session.connection } : {}),
+      ...(session.sshdPid ? { sshdPid: session.sshdPid } : {}),
     },
     log: `rollback armed (${how}): $ ${formatCommand(timer.command)}`,
   };
 }
 
 /** The --via host: a plain sh timer there (ssh-doctor is not installed on it), see rollback.ts. */
-async function armOnVia(host: Host, via: Via, id: string, fix: Fix, seconds: number, systemd?: boolean): Promise<Armed> {
+async function armOnVia(
+  host: Host,
+  via: Via,
+  id: string,
+  fix: Fix,
+  seconds: number,
+  systemd?: boolean,
+): Promise<Armed> {
   const undo = await undoOnVia(host, fix);
-  if (typeof undo !== 'string') return { refused: `over --via this change needs an automatic rollback, and ${undo.why}; run ssh-doctor server on ${via.host} itself` };
+  if (typeof undo !== 'string')
+    return {
+      refused: `over --via this change needs an automatic rollback, and ${undo.why}; run ssh-doctor server on ${via.host} itself`,
+    };
   const failed = (r: { exitCode?: number; stderr: string }) => r.stderr.trim().split('\n')[0] || `exit ${r.exitCode}`;
   const write = await host.exec(remoteTimerWrite(id), { input: remoteTimerScript(id, undo) });
-  if (write.exitCode !== 0) return { refused: `the rollback timer could not be written to /run on ${via.host} (${failed(write)}), and a firewall change is not made there without one` };
+  if (write.exitCode !== 0)
+    return {
+      refused: `the rollback timer could not be written to /run on ${via.host} (${failed(write)}), and a firewall change is not made there without one`,
+    };
   const onSystemd = systemd ?? (await host.exec(['test', '-d', '/run/systemd/system'])).exitCode === 0;
   const command = remoteTimerStart(id, seconds, onSystemd);
   const r = await host.exec(command, { timeoutMs: 15_000 });
   if (r.exitCode !== 0) {
     const { script, token } = remoteTimerFiles(id);
     await host.exec(['rm', '-f', script, token]);
-    return { refused: `the rollback timer did not start on ${via.host} (${failed(r)}), and a firewall change is not made there without one` };
+    return {
+      refused: `the rollback timer did not start on ${via.host} (${failed(r)}), and a firewall change is not made there without one`,
+    };
   }
   return {
     rollback: { deadline: deadlineIn(seconds), command },
@@ -167,7 +216,10 @@ async function undoOnVia(host: Host, fix: Fix): Promise<string | { why: string }
   const cmd = ['nft', '-a', 'list', 'chain', at.family, at.table, at.chain];
   const listing = await host.exec(cmd, { maxBytes: RULESET_MAX_BYTES });
   const why = failure(listing, cmd);
-  if (why || listing.exitCode !== 0) return { why: `nft could not list ${at.family} ${at.table} ${at.chain} (${why ?? (listing.stderr.trim() || `exit ${listing.exitCode}`)})` };
+  if (why || listing.exitCode !== 0)
+    return {
+      why: `nft could not list ${at.family} ${at.table} ${at.chain} (${why ?? (listing.stderr.trim() || `exit ${listing.exitCode}`)})`,
+    };
   return nftTaggedUndoScript(at.family, at.table, at.chain, taggedHandles(listing.stdout));
 }
 
@@ -176,11 +228,24 @@ async function undoOnVia(host: Host, fix: Fix): Promise<string | { why: string }
  * would confirm by hand); otherwise it is reverted now through this connection, or failing that
  * by the timer. Removing the timer's token is the claim: only one side ever acts.
  */
-async function settleOnVia(host: Host, via: Via, id: string, applied: boolean, reconnect: RunFixOptions['reconnect'], deadline: string): Promise<{ kept: boolean; log: string[] }> {
+async function settleOnVia(
+  host: Host,
+  via: Via,
+  id: string,
+  applied: boolean,
+  reconnect: RunFixOptions['reconnect'],
+  deadline: string,
+): Promise<{ kept: boolean; log: string[] }> {
   const where = viaName(via);
   const claim = async (on: Host) => (await on.exec(['rm', remoteTimerFiles(id).token])).exitCode === 0;
   // A change that did not apply was put back by its recovery; the timer must not undo it again.
-  if (!applied) return { kept: false, log: (await claim(host)) ? [] : [`The rollback timer on ${where} may still run this change's undo at ${deadline}.`] };
+  if (!applied)
+    return {
+      kept: false,
+      log: (await claim(host))
+        ? []
+        : [`The rollback timer on ${where} may still run this change's undo at ${deadline}.`],
+    };
   const entry = (await readJournal()).find((e) => e.id === id && !e.undoes)!;
   let why = 'no way to open one';
   if (reconnect) {
@@ -189,13 +254,21 @@ async function settleOnVia(host: Host, via: Via, id: string, applied: boolean, r
       try {
         if (await claim(fresh)) {
           await appendJournal(confirmationOf(entry));
-          return { kept: true, log: [`A new SSH connection to ${where} got in after the change: kept, and its rollback timer disarmed.`] };
+          return {
+            kept: true,
+            log: [`A new SSH connection to ${where} got in after the change: kept, and its rollback timer disarmed.`],
+          };
         }
       } finally {
         fresh.close();
       }
       await appendJournal(rolledBackBy(entry, `its timer on ${where}`));
-      return { kept: false, log: [`A new SSH connection to ${where} got in, but only after its rollback timer had started reverting the change (raise --rollback-seconds).`] };
+      return {
+        kept: false,
+        log: [
+          `A new SSH connection to ${where} got in, but only after its rollback timer had started reverting the change (raise --rollback-seconds).`,
+        ],
+      };
     } catch (e) {
       why = e instanceof Error ? e.message : String(e);
     }
@@ -205,13 +278,27 @@ async function settleOnVia(host: Host, via: Via, id: string, applied: boolean, r
   const back = await revertEntry(entry, { as: 'rolled-back', host, force: true });
   if (back.ok) {
     await claim(host);
-    return { kept: false, log: [`A new SSH connection to ${where} failed (${why}), so the change was rolled back:`, ...back.log.map((l) => `  ${l}`)] };
+    return {
+      kept: false,
+      log: [
+        `A new SSH connection to ${where} failed (${why}), so the change was rolled back:`,
+        ...back.log.map((l) => `  ${l}`),
+      ],
+    };
   }
-  return { kept: false, log: [`A new SSH connection to ${where} failed (${why}), and reverting through this one failed too: the timer on ${where} reverts the change at ${deadline}.`] };
+  return {
+    kept: false,
+    log: [
+      `A new SSH connection to ${where} failed (${why}), and reverting through this one failed too: the timer on ${where} reverts the change at ${deadline}.`,
+    ],
+  };
 }
 
 /** Each `chmod MODE PATH` of a fix, read back with stat (without following a final symlink). */
-async function verifyModes(host: Host, commands: readonly Command[]): Promise<{ ok: boolean; log: string[] } | undefined> {
+async function verifyModes(
+  host: Host,
+  commands: readonly Command[],
+): Promise<{ ok: boolean; log: string[] } | undefined> {
   const chmods = commands.map((c) => c.slice(c.indexOf('chmod'))).filter((c) => c[0] === 'chmod' && c.length === 3);
   if (!chmods.length) return undefined;
   const log: string[] = [];
@@ -219,9 +306,14 @@ async function verifyModes(host: Host, commands: readonly Command[]): Promise<{ 
   for (const [, mode, path] of chmods) {
     const r = await host.exec(['stat', '-c', '%a %F', '--', path!]);
     const [got, ...type] = r.stdout.trim().split(' ');
-    const right = r.exitCode === 0 && parseInt(got ?? '', 8) === parseInt(mode!, 8) && type.join(' ') !== 'symbolic link';
+    const right =
+      r.exitCode === 0 && parseInt(got ?? '', 8) === parseInt(mode!, 8) && type.join(' ') !== 'symbolic link';
     ok &&= right;
-    log.push(right ? `verified: ${path} is ${mode}` : `not verified: ${path} is ${r.stdout.trim() || r.stderr.trim() || 'unreadable'}, not ${mode}`);
+    log.push(
+      right
+        ? `verified: ${path} is ${mode}`
+        : `not verified: ${path} is ${r.stdout.trim() || r.stderr.trim() || 'unreadable'}, not ${mode}`,
+    );
   }
   return { ok, log };
 }

@@ -19,14 +19,21 @@ export interface StartNeeds {
 }
 
 export function startSshd(init: InitFacts | undefined, sshd: string, pidFile: string, needs: StartNeeds): StartPlan {
-  const mkPrivsep: Command[] = needs.privsepMissing ? [['install', '-d', '-m', '0755', '-o', 'root', '-g', 'root', '/run/sshd']] : [];
+  const mkPrivsep: Command[] = needs.privsepMissing
+    ? [['install', '-d', '-m', '0755', '-o', 'root', '-g', 'root', '/run/sshd']]
+    : [];
   const keys: Command[] = needs.noHostKey ? [['ssh-keygen', '-A']] : [];
   const enable = init?.enabled === false;
   switch (init?.system) {
     case 'systemd': {
       const svc = init.service ?? 'ssh';
       return {
-        commands: [...keys, [sshd, '-t'], ['systemctl', 'start', svc], ...(enable ? [['systemctl', 'enable', svc]] : [])],
+        commands: [
+          ...keys,
+          [sshd, '-t'],
+          ['systemctl', 'start', svc],
+          ...(enable ? [['systemctl', 'enable', svc]] : []),
+        ],
         undo: [['systemctl', 'stop', svc], ...(enable ? [['systemctl', 'disable', svc]] : [])],
         how: `systemd unit ${svc}`,
       };
@@ -34,7 +41,12 @@ export function startSshd(init: InitFacts | undefined, sshd: string, pidFile: st
     case 'sysvinit': {
       const svc = init.service ?? 'ssh';
       return {
-        commands: [...keys, [sshd, '-t'], ['service', svc, 'start'], ...(enable ? [['update-rc.d', svc, 'enable']] : [])],
+        commands: [
+          ...keys,
+          [sshd, '-t'],
+          ['service', svc, 'start'],
+          ...(enable ? [['update-rc.d', svc, 'enable']] : []),
+        ],
         undo: [['service', svc, 'stop'], ...(enable ? [['update-rc.d', svc, 'disable']] : [])],
         how: `init script ${svc}`,
       };
@@ -42,7 +54,12 @@ export function startSshd(init: InitFacts | undefined, sshd: string, pidFile: st
     case 'openrc': {
       const svc = init.service ?? 'sshd';
       return {
-        commands: [...keys, [sshd, '-t'], ['rc-service', svc, 'start'], ...(enable ? [['rc-update', 'add', svc, 'default']] : [])],
+        commands: [
+          ...keys,
+          [sshd, '-t'],
+          ['rc-service', svc, 'start'],
+          ...(enable ? [['rc-update', 'add', svc, 'default']] : []),
+        ],
         undo: [['rc-service', svc, 'stop'], ...(enable ? [['rc-update', 'del', svc, 'default']] : [])],
         how: `OpenRC service ${svc}`,
       };

@@ -12,7 +12,10 @@ export interface SshSession {
   sshdPid?: number;
 }
 
-export async function sshdAncestor(read = (path: string) => readFile(path, 'utf8'), start = process.ppid): Promise<number | undefined> {
+export async function sshdAncestor(
+  read = (path: string) => readFile(path, 'utf8'),
+  start = process.ppid,
+): Promise<number | undefined> {
   let pid = start;
   for (let depth = 0; pid > 1 && depth < 64; depth++) {
     const stat = parseProcStat(pid, await read(`/proc/${pid}/stat`).catch(() => ''), '');
@@ -29,7 +32,9 @@ export function sessionFromEnv(env: Record<string, string | undefined>): SshSess
   return connection ? { connection } : undefined;
 }
 
-export async function currentSshSession(env: Record<string, string | undefined> = process.env): Promise<SshSession | undefined> {
+export async function currentSshSession(
+  env: Record<string, string | undefined> = process.env,
+): Promise<SshSession | undefined> {
   const sshdPid = await sshdAncestor();
   const fromEnv = sessionFromEnv(env);
   return sshdPid || fromEnv ? { ...fromEnv, ...(sshdPid ? { sshdPid } : {}) } : undefined;

@@ -8,8 +8,14 @@ import { undoWouldCut } from './firewall.js';
 import { currentSessionPort } from './ssh-session.js';
 
 /** revertEntry where the change was made: over SSH again for a change made with --via. */
-export async function revertWhereMade(entry: JournalEntry, opts: Omit<RevertOptions, 'host'> = {}): Promise<RevertResult> {
-  const cut = opts.force || opts.dryRun ? undefined : undoWouldCut(entry.fixId, entry.commands, entry.via ? entry.via.port : await currentSessionPort());
+export async function revertWhereMade(
+  entry: JournalEntry,
+  opts: Omit<RevertOptions, 'host'> = {},
+): Promise<RevertResult> {
+  const cut =
+    opts.force || opts.dryRun
+      ? undefined
+      : undoWouldCut(entry.fixId, entry.commands, entry.via ? entry.via.port : await currentSessionPort());
   if (cut) return { ok: false, log: [`Refused: ${cut}. Undo it from a console or another route in, or add --force.`] };
   if (!entry.via) return revertEntry(entry, opts);
   let remote: Awaited<ReturnType<typeof import('../remote.js')['connectVia']>>;

@@ -10,10 +10,15 @@ import { parsePasswd } from './user.js';
 export function authorizedKeysPaths(eff: EffectiveConfig | undefined, user: UserFacts): string[] {
   const spec = eff?.config.authorizedkeysfile?.join(' ') ?? '.ssh/authorized_keys .ssh/authorized_keys2';
   const home = (user.home ?? '/').replace(/\/+$/, '') || '';
-  return spec.split(/\s+/).filter((s) => s && s !== 'none').map((t) => {
-    const x = t.replace(/%(.)/g, (_, c: string) => (c === 'h' ? home : c === 'u' ? user.name : c === 'U' ? String(user.uid) : c === '%' ? '%' : `%${c}`));
-    return x.startsWith('/') ? x : `${home}/${x}`;
-  });
+  return spec
+    .split(/\s+/)
+    .filter((s) => s && s !== 'none')
+    .map((t) => {
+      const x = t.replace(/%(.)/g, (_, c: string) =>
+        c === 'h' ? home : c === 'u' ? user.name : c === 'U' ? String(user.uid) : c === '%' ? '%' : `%${c}`,
+      );
+      return x.startsWith('/') ? x : `${home}/${x}`;
+    });
 }
 
 /** `getent group GID` line → name and supplementary members. */
@@ -33,22 +38,31 @@ export const AUTHORIZED_KEYS_MAX_BYTES = 16 * MiB;
 
 /** `stat -L -c '%s\t%n'` lines → size by path. */
 export function parseSizes(stdout: string): Map<string, number> {
-  return new Map(lines(stdout).flatMap((l) => {
-    const m = /^(\d+)\t(.*)$/.exec(l);
-    return m ? [[m[2]!, Number(m[1])] as const] : [];
-  }));
+  return new Map(
+    lines(stdout).flatMap((l) => {
+      const m = /^(\d+)\t(.*)$/.exec(l);
+      return m ? [[m[2]!, Number(m[1])] as const] : [];
+    }),
+  );
 }
 
 /** Why a file of this size is not read, or undefined when it is read. */
 export function oversize(bytes: number | undefined, max = AUTHORIZED_KEYS_MAX_BYTES): string | undefined {
-  return bytes !== undefined && bytes > max ? `${formatBytes(bytes)}, over the ${formatBytes(max)} ssh-doctor reads` : undefined;
+  return bytes !== undefined && bytes > max
+    ? `${formatBytes(bytes)}, over the ${formatBytes(max)} ssh-doctor reads`
+    : undefined;
 }
 
 export function countKeys(text: string): number {
   return lines(text).filter((l) => !l.trim().startsWith('#')).length;
 }
 
-export async function probeAuthFiles(exec: Exec, user: UserFacts, eff: EffectiveConfig | undefined, root?: boolean): Promise<Maybe<AuthFilesFacts>> {
+export async function probeAuthFiles(
+  exec: Exec,
+  user: UserFacts,
+  eff: EffectiveConfig | undefined,
+  root?: boolean,
+): Promise<Maybe<AuthFilesFacts>> {
   const wanted = authorizedKeysPaths(eff, user);
   // sshd canonicalises with realpath(3) before walking up; symlinked homes are common.
   const rp = await exec(['realpath', '-m', '--', ...wanted]);
@@ -86,8 +100,7 @@ export async function probeAuthFiles(exec: Exec, user: UserFacts, eff: Effective
     else if (/Permission denied/.test(r.stderr)) {
       if (cmd === cat) return { unknown: `cannot read ${path} (run as root)`, needsRoot: true };
       unread.push({ path, why: `${user.name} cannot read it, and sshd reads it as ${user.name}` });
-    }
-    else unread.push({ path, why: r.stderr.trim().split('\n')[0] || `cat exited with ${r.exitCode}` });
+    } else unread.push({ path, why: r.stderr.trim().split('\n')[0] || `cat exited with ${r.exitCode}` });
   }
   const userLinks = await userLinksOn(exec, wanted);
   const gids = [...new Set([...files, ...dirs].flatMap((s) => (s.gid !== undefined ? [s.gid] : [])))];
@@ -102,9 +115,19 @@ export async function probeAuthFiles(exec: Exec, user: UserFacts, eff: Effective
     const g = await exec(['getent', 'group', String(gid)]);
     const parsed = g.exitCode === 0 ? parseGroupLine(g.stdout) : undefined;
     if (!parsed) continue;
-    groups.push({ ...parsed, primaryOf: accounts.filter((a) => a.gid === gid).map((a) => ({ name: a.name, uid: a.uid })) });
+    groups.push({
+      ...parsed,
+      primaryOf: accounts.filter((a) => a.gid === gid).map((a) => ({ name: a.name, uid: a.uid })),
+    });
   }
-  return { authorizedKeys: files, keyCounts, ...(unread.length ? { unread } : {}), dirs, groups, ...(userLinks.length ? { userLinks } : {}) };
+  return {
+    authorizedKeys: files,
+    keyCounts,
+    ...(unread.length ? { unread } : {}),
+    dirs,
+    groups,
+    ...(userLinks.length ? { userLinks } : {}),
+  };
 }
 
 /** Every prefix of an absolute path, shortest first, without "/" itself. */
@@ -121,7 +144,11 @@ async function userLinksOn(exec: Exec, wanted: readonly string[]): Promise<NonNu
   const out = [];
   for (const l of links) {
     const r = await exec(['readlink', '--', l.path]);
-    out.push({ path: l.path, owner: l.owner ?? String(l.uid), target: r.exitCode === 0 ? r.stdout.replace(/\n$/, '') : '?' });
+    out.push({
+      path: l.path,
+      owner: l.owner ?? String(l.uid),
+      target: r.exitCode === 0 ? r.stdout.replace(/\n$/, '') : '?',
+    });
   }
   return out;
 }

@@ -23,9 +23,12 @@ export async function probeEffective(exec: Exec, sshd: string, user: string): Pr
   const why = failure(r, cmd);
   if (why) return { unknown: why };
   if (r.exitCode !== 0) {
-    const first = lines(r.stderr).find((l) => !/^@|WARNING|It is required|This private key/.test(l)) ?? `exit ${r.exitCode}`;
+    const first =
+      lines(r.stderr).find((l) => !/^@|WARNING|It is required|This private key/.test(l)) ?? `exit ${r.exitCode}`;
     // Whether we are root on the probed host (under --via, not this one).
-    const notRoot = /Permission denied|must be run as root|hostkeys/.test(r.stderr) && (await exec(['id', '-u'])).stdout.trim() !== '0';
+    const notRoot =
+      /Permission denied|must be run as root|hostkeys/.test(r.stderr) &&
+      (await exec(['id', '-u'])).stdout.trim() !== '0';
     return { unknown: `sshd -T failed: ${first}`, ...(notRoot ? { needsRoot: true } : {}) };
   }
   return { context, config: parseSshdT(r.stdout) };

@@ -4,7 +4,11 @@ import type { Exec } from '../exec.js';
 import { statPaths } from './stat.js';
 
 export const PRIVSEP_DIR = '/run/sshd';
-export const DEFAULT_HOST_KEYS = ['/etc/ssh/ssh_host_rsa_key', '/etc/ssh/ssh_host_ecdsa_key', '/etc/ssh/ssh_host_ed25519_key'];
+export const DEFAULT_HOST_KEYS = [
+  '/etc/ssh/ssh_host_rsa_key',
+  '/etc/ssh/ssh_host_ecdsa_key',
+  '/etc/ssh/ssh_host_ed25519_key',
+];
 /** pam_nologin reads /var/run/nologin as well as /etc/nologin. */
 export const NOLOGIN_FILES = ['/etc/nologin', '/run/nologin'];
 

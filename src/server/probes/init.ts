@@ -15,7 +15,14 @@ export interface InitClues {
   socketActive?: string;
 }
 
-export const INIT_PATHS = ['/run/systemd/system', '/run/openrc', '/sbin/openrc-run', '/usr/sbin/service', '/etc/init.d/ssh', '/etc/init.d/sshd'];
+export const INIT_PATHS = [
+  '/run/systemd/system',
+  '/run/openrc',
+  '/sbin/openrc-run',
+  '/usr/sbin/service',
+  '/etc/init.d/ssh',
+  '/etc/init.d/sshd',
+];
 
 /** Debian and Ubuntu call the unit ssh; an sshd init script with no ssh one means sshd. */
 function serviceName(present: readonly string[]): 'ssh' | 'sshd' {
@@ -27,12 +34,19 @@ export function decideInit(c: InitClues): InitFacts {
   const service = serviceName(c.present);
   const enabled = c.enabled === undefined ? undefined : c.enabled.trim() === 'enabled';
   if (c.pid1 === 'systemd' || has('/run/systemd/system')) {
-    return { system: 'systemd', service, ...(enabled !== undefined ? { enabled } : {}), ...(c.socketActive?.trim() === 'active' ? { socket: true } : {}) };
+    return {
+      system: 'systemd',
+      service,
+      ...(enabled !== undefined ? { enabled } : {}),
+      ...(c.socketActive?.trim() === 'active' ? { socket: true } : {}),
+    };
   }
-  if (has('/run/openrc') || (c.pid1 === 'init' && has('/sbin/openrc-run'))) return { system: 'openrc', service: has('/etc/init.d/sshd') ? 'sshd' : service };
+  if (has('/run/openrc') || (c.pid1 === 'init' && has('/sbin/openrc-run')))
+    return { system: 'openrc', service: has('/etc/init.d/sshd') ? 'sshd' : service };
   // sysvinit only when init really is pid 1; in a container pid 1 is the app, and `service`
   // would run the init script without any manager behind it.
-  if (c.pid1 === 'init' && has('/usr/sbin/service') && (has('/etc/init.d/ssh') || has('/etc/init.d/sshd'))) return { system: 'sysvinit', service };
+  if (c.pid1 === 'init' && has('/usr/sbin/service') && (has('/etc/init.d/ssh') || has('/etc/init.d/sshd')))
+    return { system: 'sysvinit', service };
   return { system: 'none' };
 }
 

@@ -31,7 +31,11 @@ export function parseNetstatOutput(stdout: string): Listener[] {
     const local = f[3]!;
     const i = local.lastIndexOf(':');
     const p = /^(\d+)\/([^:\s]+)/.exec(f[6] ?? '');
-    out.push({ address: local.slice(0, i), port: Number(local.slice(i + 1)), ...(p ? { pid: Number(p[1]), process: p[2]! } : {}) });
+    out.push({
+      address: local.slice(0, i),
+      port: Number(local.slice(i + 1)),
+      ...(p ? { pid: Number(p[1]), process: p[2]! } : {}),
+    });
   }
   return out;
 }
@@ -41,7 +45,10 @@ export async function probeListeners(exec: Exec): Promise<Maybe<ListenerFacts>> 
   if (!failure(ss, ['ss']) && ss.exitCode === 0) return { source: 'ss', sockets: parseSsOutput(ss.stdout) };
   const ns = await exec(['netstat', '-tlnp']);
   const why = failure(ns, ['netstat']);
-  if (why || ns.exitCode !== 0) return { unknown: `neither ss nor netstat answered (${failure(ss, ['ss']) ?? 'ss failed'}; ${why ?? 'netstat failed'})` };
+  if (why || ns.exitCode !== 0)
+    return {
+      unknown: `neither ss nor netstat answered (${failure(ss, ['ss']) ?? 'ss failed'}; ${why ?? 'netstat failed'})`,
+    };
   return { source: 'netstat', sockets: parseNetstatOutput(ns.stdout) };
 }
 

@@ -61,7 +61,8 @@ export async function probeLogs(exec: Exec, user?: string): Promise<Maybe<LogFac
   const jcmd = ['journalctl', '-u', 'ssh', '-u', 'sshd', '-n', '300', '--no-pager', '-q', '-o', 'short'];
   const j = await exec(jcmd, { maxBytes: JOURNAL_MAX_BYTES });
   if (j.truncated) return { unknown: failure(j, jcmd)! };
-  if (!failure(j, jcmd) && j.exitCode === 0 && j.stdout.trim()) return { source: 'journalctl', lines: explainingLines(j.stdout, user) };
+  if (!failure(j, jcmd) && j.exitCode === 0 && j.stdout.trim())
+    return { source: 'journalctl', lines: explainingLines(j.stdout, user) };
   for (const f of FILES) {
     const cmd = ['tail', '-c', String(LOG_TAIL_BYTES), '--', f];
     const r = await exec(cmd, { maxBytes: LOG_TAIL_BYTES });

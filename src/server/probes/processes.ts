@@ -10,10 +10,12 @@ import { failure, lines, type Exec } from '../exec.js';
  * are not running.
  */
 export function parsePs(stdout: string): SshdProcesses {
-  return pickListeners(lines(stdout).flatMap((l) => {
-    const m = /^\s*(\d+)\s+(\d+)\s+(\S+)\s+(.*)$/.exec(l);
-    return m ? [{ pid: Number(m[1]), ppid: Number(m[2]), state: m[3]!, args: m[4]! }] : [];
-  }));
+  return pickListeners(
+    lines(stdout).flatMap((l) => {
+      const m = /^\s*(\d+)\s+(\d+)\s+(\S+)\s+(.*)$/.exec(l);
+      return m ? [{ pid: Number(m[1]), ppid: Number(m[2]), state: m[3]!, args: m[4]! }] : [];
+    }),
+  );
 }
 
 interface ProcRow {
@@ -31,7 +33,13 @@ export function parseProcStat(pid: number, stat: string, cmdline: string): ProcR
   const close = stat.lastIndexOf(')');
   const rest = stat.slice(close + 2).split(' ');
   if (open < 0 || close < open || rest.length < 2 || !/^\d+$/.test(rest[1]!)) return undefined;
-  return { pid, state: rest[0]!, ppid: Number(rest[1]), comm: stat.slice(open + 1, close), args: cmdline.replace(/\0+$/, '').replace(/\0/g, ' ') };
+  return {
+    pid,
+    state: rest[0]!,
+    ppid: Number(rest[1]),
+    comm: stat.slice(open + 1, close),
+    args: cmdline.replace(/\0+$/, '').replace(/\0/g, ' '),
+  };
 }
 
 function pickListeners(all: ProcRow[]): SshdProcesses {
@@ -41,7 +49,8 @@ function pickListeners(all: ProcRow[]): SshdProcesses {
   const pids = new Set(rows.map((r) => r.pid));
   const titled = rows.filter((r) => r.args.includes('[listener]'));
   // `sshd -t` / `sshd -T` (ours or an admin's) test the config and exit: not a daemon.
-  const listeners = titled.length > 0 ? titled : rows.filter((r) => !pids.has(r.ppid) && !/(^|\s)-[tTV](\s|$)/.test(r.args));
+  const listeners =
+    titled.length > 0 ? titled : rows.filter((r) => !pids.has(r.ppid) && !/(^|\s)-[tTV](\s|$)/.test(r.args));
   return { pids: listeners.map((r) => r.pid), commands: listeners.map((r) => r.args) };
 }
 
@@ -50,18 +59,38 @@ export async function probeProcesses(exec: Exec): Promise<Maybe<SshdProcesses>> 
   const r = await exec(cmd);
   // ps exits 1 when nothing matched; anything else (missing, busybox's ps without -C, processes
   // named sshd with enormous titles: anyone can start one) → /proc.
-  if (!r.timedOut && !r.truncated && (r.exitCode === 0 || (r.exitCode === 1 && r.stderr.trim() === ''))) return parsePs(r.stdout);
+  if (!r.timedOut && !r.truncated && (r.exitCode === 0 || (r.exitCode === 1 && r.stderr.trim() === '')))
+    return parsePs(r.stdout);
   return probeProcFs(exec, failure(r, cmd) ?? `ps failed: ${r.stderr.trim().split('\n')[0] ?? r.exitCode}`);
 }
 
 /** Without a usable ps (minimal containers): read /proc directly. */
 async function probeProcFs(exec: Exec, psProblem: string): Promise<Maybe<SshdProcesses>> {
-  const cmd = ['find', '/proc', '-mindepth', '2', '-maxdepth', '2', '-name', 'comm', '-exec', 'grep', '-H', '-x', '-s', 'sshd', '{}', '+'];
+  const cmd = [
+    'find',
+    '/proc',
+    '-mindepth',
+    '2',
+    '-maxdepth',
+    '2',
+    '-name',
+    'comm',
+    '-exec',
+    'grep',
+    '-H',
+    '-x',
+    '-s',
+    'sshd',
+    '{}',
+    '+',
+  ];
   const f = await exec(cmd);
   const why = failure(f, cmd);
   if (why) return { unknown: `${psProblem}; ${why}` };
   const rows: ProcRow[] = [];
-  for (const pid of lines(f.stdout).flatMap((l) => /^\/proc\/(\d+)\/comm:/.exec(l)?.[1] ?? []).map(Number)) {
+  for (const pid of lines(f.stdout)
+    .flatMap((l) => /^\/proc\/(\d+)\/comm:/.exec(l)?.[1] ?? [])
+    .map(Number)) {
     const [st, cl] = await Promise.all([exec(['cat', `/proc/${pid}/stat`]), exec(['cat', `/proc/${pid}/cmdline`])]);
     const row = st.exitCode === 0 ? parseProcStat(pid, st.stdout.trim(), cl.stdout) : undefined;
     if (row) rows.push(row);

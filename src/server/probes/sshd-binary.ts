@@ -13,20 +13,33 @@ export function parseDpkgQuery(stdout: string): SshdBinary['package'] {
 
 /** The usual places, then every directory on PATH (like `command -v sshd`, without a shell). */
 export function sshdCandidates(path: string | undefined): string[] {
-  const fromPath = (path ?? '').split(':').filter((d) => d.startsWith('/')).map((d) => `${d.replace(/\/+$/, '')}/sshd`);
+  const fromPath = (path ?? '')
+    .split(':')
+    .filter((d) => d.startsWith('/'))
+    .map((d) => `${d.replace(/\/+$/, '')}/sshd`);
   return [...new Set([...SSHD_CANDIDATES, ...fromPath])];
 }
 
 export async function probeSshdBinary(exec: Exec): Promise<Maybe<SshdBinary>> {
   const env = await exec(['printenv', 'PATH']);
-  const statCmd = ['stat', '-L', '-c', STAT_FORMAT, '--', ...sshdCandidates(env.exitCode === 0 ? env.stdout.trim() : undefined)];
+  const statCmd = [
+    'stat',
+    '-L',
+    '-c',
+    STAT_FORMAT,
+    '--',
+    ...sshdCandidates(env.exitCode === 0 ? env.stdout.trim() : undefined),
+  ];
   const st = await exec(statCmd);
   const why = failure(st, statCmd);
   if (why) return { unknown: why };
   const path = parseStat(st.stdout).find((s) => s.exists && s.type === 'file' && (s.mode ?? 0) & 0o111)?.path;
   if (!path) return {};
   const v = await exec([path, '-V']);
-  const version = `${v.stderr}${v.stdout}`.split('\n').find((l) => /^OpenSSH/.test(l))?.trim();
+  const version = `${v.stderr}${v.stdout}`
+    .split('\n')
+    .find((l) => /^OpenSSH/.test(l))
+    ?.trim();
   const pkg = await exec(['dpkg-query', '-W', '-f', '${Package} ${Version}', 'openssh-server']);
   return { path, version, package: pkg.exitCode === 0 ? parseDpkgQuery(pkg.stdout) : undefined };
 }

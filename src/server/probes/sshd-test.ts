@@ -6,14 +6,22 @@ import { failure, lines, type Exec } from '../exec.js';
 export function parseSshdTest(stderr: string, exitCode: number | undefined): ConfigTest {
   const out: ConfigTest = { ok: exitCode === 0, errors: [], hostKeyErrors: [], raw: [] };
   for (const l of lines(stderr)) {
-    if (/^@+$|WARNING: UNPROTECTED PRIVATE KEY FILE|It is required that your private key|This private key will be ignored/.test(l)) continue;
+    if (
+      /^@+$|WARNING: UNPROTECTED PRIVATE KEY FILE|It is required that your private key|This private key will be ignored/.test(
+        l,
+      )
+    )
+      continue;
     out.raw.push(l);
     let m: RegExpExecArray | null;
-    if ((m = /^Permissions (\d+) for '(.+)' are too open\.$/.exec(l))) out.hostKeyErrors.push({ path: m[2]!, message: l });
-    else if ((m = /^Unable to load host key:? "?([^"]+?)"?(?::.*)?$/.exec(l))) out.hostKeyErrors.push({ path: m[1]!, message: l });
+    if ((m = /^Permissions (\d+) for '(.+)' are too open\.$/.exec(l)))
+      out.hostKeyErrors.push({ path: m[2]!, message: l });
+    else if ((m = /^Unable to load host key:? "?([^"]+?)"?(?::.*)?$/.exec(l)))
+      out.hostKeyErrors.push({ path: m[1]!, message: l });
     else if ((m = /^Missing privilege separation directory: (.+)$/.exec(l))) out.privsepMissing = l;
     else if (/no hostkeys available/.test(l)) continue;
-    else if ((m = /^(\/\S+?):? line (\d+): (.*)$/.exec(l))) out.errors.push({ file: m[1]!, line: Number(m[2]), message: m[3]! });
+    else if ((m = /^(\/\S+?):? line (\d+): (.*)$/.exec(l)))
+      out.errors.push({ file: m[1]!, line: Number(m[2]), message: m[3]! });
     else if ((m = /^(\/\S+): terminating, \d+ bad configuration options?$/.exec(l))) continue;
     else if (!out.ok) out.errors.push({ message: l.replace(/^sshd: /, '') });
   }
@@ -26,6 +34,7 @@ export async function probeConfigTest(exec: Exec, sshd: string): Promise<Maybe<C
   const why = failure(r, cmd);
   if (why) return { unknown: why };
   const t = parseSshdTest(r.stderr, r.exitCode);
-  if (!t.ok && r.stderr.includes('Permission denied')) return { unknown: 'sshd -t could not read its files (run as root)', needsRoot: true };
+  if (!t.ok && r.stderr.includes('Permission denied'))
+    return { unknown: 'sshd -t could not read its files (run as root)', needsRoot: true };
   return t;
 }

@@ -23,7 +23,10 @@ export function parsePasswd(stdout: string): PasswdEntry[] {
  * shadow(5): field 8 is the day the account expires; fields 3+5+7 give the day a password
  * that has expired stops being usable at all (PAM's account check then refuses key logins too).
  */
-export function parseShadow(line: string, today: number): Pick<UserFacts, 'passwordStatus' | 'lockedWithBang' | 'accountExpired' | 'passwordInactive' | 'expiryDetail'> {
+export function parseShadow(
+  line: string,
+  today: number,
+): Pick<UserFacts, 'passwordStatus' | 'lockedWithBang' | 'accountExpired' | 'passwordInactive' | 'expiryDetail'> {
   const f = line.trim().split(':');
   const hash = f[1] ?? '';
   const num = (s: string | undefined) => (s !== undefined && s !== '' ? Number(s) : undefined);
@@ -36,7 +39,14 @@ export function parseShadow(line: string, today: number): Pick<UserFacts, 'passw
     out.accountExpired = true;
     out.expiryDetail = `account expired on ${isoDay(expire)}`;
   }
-  if (last !== undefined && last > 0 && max !== undefined && max < 99999 && inactive !== undefined && today >= last + max + inactive) {
+  if (
+    last !== undefined &&
+    last > 0 &&
+    max !== undefined &&
+    max < 99999 &&
+    inactive !== undefined &&
+    today >= last + max + inactive
+  ) {
     out.passwordInactive = true;
     out.expiryDetail = `password expired on ${isoDay(last + max)}, unusable since ${isoDay(last + max + inactive)}`;
   }
@@ -47,7 +57,11 @@ function isoDay(days: number): string {
   return new Date(days * 86_400_000).toISOString().slice(0, 10);
 }
 
-export async function probeUser(exec: Exec, name: string, today = Math.floor(Date.now() / 86_400_000)): Promise<Maybe<UserFacts>> {
+export async function probeUser(
+  exec: Exec,
+  name: string,
+  today = Math.floor(Date.now() / 86_400_000),
+): Promise<Maybe<UserFacts>> {
   const cmd = ['getent', 'passwd', name];
   const pw = await exec(cmd);
   const why = failure(pw, cmd);

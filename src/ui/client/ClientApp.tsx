@@ -29,8 +29,13 @@ const LABELS: Record<string, string> = {
 /** Every next step a report can name; the flow's guards decide which it takes now. */
 function nextSteps(ctx: ClientContext): { label: string; event: ClientEvent }[] {
   return [
-    ...ctx.findings.flatMap((f) => (f.fix ? [{ label: `Fix: ${f.fix.title}`, event: { type: 'FIX' as const, fixId: f.fix.id } }] : [])),
-    ...(ctx.otherPorts ?? []).map((a) => ({ label: `Diagnose port ${a.port} instead (SSH answers there)`, event: { type: 'RETRY_PORT' as const, port: a.port } })),
+    ...ctx.findings.flatMap((f) =>
+      f.fix ? [{ label: `Fix: ${f.fix.title}`, event: { type: 'FIX' as const, fixId: f.fix.id } }] : [],
+    ),
+    ...(ctx.otherPorts ?? []).map((a) => ({
+      label: `Diagnose port ${a.port} instead (SSH answers there)`,
+      event: { type: 'RETRY_PORT' as const, port: a.port },
+    })),
     { label: "I'm locked out: show the ways in that bypass SSH", event: { type: 'LOCKED_OUT' } },
     { label: 'Quit', event: { type: 'QUIT' } },
   ];
@@ -56,13 +61,10 @@ export function ClientApp({ actor }: { actor: Actor<ClientFlow> }) {
 
   return (
     <Box flexDirection="column">
-      <Text bold>
-        ssh-doctor → {inert(t ? `${t.user}@${t.host}:${t.port}` : ctx.input.destination)}
-      </Text>
+      <Text bold>ssh-doctor → {inert(t ? `${t.user}@${t.host}:${t.port}` : ctx.input.destination)}</Text>
       <ProbeList probes={ctx.probes} running={running} />
       {concluded && <VerdictView verdict={clientVerdict(ctx.findings)} />}
-      {concluded &&
-        ctx.findings.map((f, i) => <FindingView key={`${f.id}-${i}`} finding={f} />)}
+      {concluded && ctx.findings.map((f, i) => <FindingView key={`${f.id}-${i}`} finding={f} />)}
       {ctx.fixOutcomes.map((o, i) => (
         <Box key={`fix-${i}`} flexDirection="column" marginTop={1}>
           {o.log.map((l, j) => (
@@ -70,7 +72,11 @@ export function ClientApp({ actor }: { actor: Actor<ClientFlow> }) {
               {inert(l)}
             </Text>
           ))}
-          <Text color={o.ok ? 'green' : 'red'}>{o.ok ? `✔ ${inert(o.verified ?? 'Done.')}` : '✖ The fix did not complete; nothing after the failed step ran.'}</Text>
+          <Text color={o.ok ? 'green' : 'red'}>
+            {o.ok
+              ? `✔ ${inert(o.verified ?? 'Done.')}`
+              : '✖ The fix did not complete; nothing after the failed step ran.'}
+          </Text>
         </Box>
       ))}
       {menu.length > 0 && <Choice items={menu} onSelect={(v) => actor.send(menu.find((m) => m.value === v)!.event)} />}

@@ -35,10 +35,15 @@ export function LockedOutApp({ actor }: { actor: FlowActor }) {
       {state.matches('chooseProvider') && (
         <Box flexDirection="column">
           <Text>Where does the host live?</Text>
-          <Choice<ProviderId> items={PROVIDERS.map((p) => ({ label: p.label, value: p.id }))} onSelect={(id) => actor.send({ type: 'CHOOSE', provider: id })} />
+          <Choice<ProviderId>
+            items={PROVIDERS.map((p) => ({ label: p.label, value: p.id }))}
+            onSelect={(id) => actor.send({ type: 'CHOOSE', provider: id })}
+          />
         </Box>
       )}
-      {state.matches('askTarget') && provider && <TargetForm provider={provider} initial={ctx.input.target ?? {}} actor={actor} />}
+      {state.matches('askTarget') && provider && (
+        <TargetForm provider={provider} initial={ctx.input.target ?? {}} actor={actor} />
+      )}
       {state.matches('checking') && busy(`Asking ${provider?.cli} about the instance (read-only)…`)}
       {ctx.check && <Text>{inert(ctx.check.detail)}</Text>}
       {ctx.probes.length > 0 && <ProbeList probes={ctx.probes} />}
@@ -50,7 +55,11 @@ export function LockedOutApp({ actor }: { actor: FlowActor }) {
       {ctx.error && <Text color="yellow">{inert(ctx.error)}</Text>}
       {state.can({ type: 'CONFIRM' }) && ctx.queue[0] && (
         <Box flexDirection="column">
-          {ctx.findings.filter((f) => f.fix?.id === ctx.queue[0]!.id).map((f) => <FindingView key={f.id} finding={f} />)}
+          {ctx.findings
+            .filter((f) => f.fix?.id === ctx.queue[0]!.id)
+            .map((f) => (
+              <FindingView key={f.id} finding={f} />
+            ))}
           <FixPreview fix={ctx.queue[0]} />
           {/* A new key per fix puts the cursor back on "No". */}
           <Confirm
@@ -62,26 +71,37 @@ export function LockedOutApp({ actor }: { actor: FlowActor }) {
         </Box>
       )}
       {state.matches('steps') && provider && <StepsMenu provider={provider} actor={actor} />}
-      {(state.matches('savingKit') || state.matches('decoding')) && busy(state.matches('savingKit') ? 'Writing the console kit…' : 'Reading the result…')}
+      {(state.matches('savingKit') || state.matches('decoding')) &&
+        busy(state.matches('savingKit') ? 'Writing the console kit…' : 'Reading the result…')}
       {state.matches('awaitResult') && (
         <Box flexDirection="column">
           <Text bold>Console kit — paste this into the console as root:</Text>
           <KitText user={ctx.input.user} port={ctx.input.port} />
           {ctx.kitPath && <Text>Saved to {ctx.kitPath}</Text>}
-          <PasteBox onPaste={(text) => actor.send({ type: 'PASTE', text })} onSkip={() => actor.send({ type: 'SKIP' })} />
+          <PasteBox
+            onPaste={(text) => actor.send({ type: 'PASTE', text })}
+            onSkip={() => actor.send({ type: 'SKIP' })}
+          />
         </Box>
       )}
       {state.matches('repair') && ctx.kit && (
         <Box flexDirection="column">
-          {ctx.kit.findings.length === 0 && <Text color="green">✔ The kit found nothing on the server that stops sshd from letting you in.</Text>}
-          {ctx.kit.findings.map((f) => <FindingView key={f.id} finding={f} />)}
+          {ctx.kit.findings.length === 0 && (
+            <Text color="green">✔ The kit found nothing on the server that stops sshd from letting you in.</Text>
+          )}
+          {ctx.kit.findings.map((f) => (
+            <FindingView key={f.id} finding={f} />
+          ))}
           {ctx.kit.repair && (
             <Box flexDirection="column" marginTop={1} borderStyle="round" paddingX={1}>
               <Text bold>Paste these into the console (as root) to repair:</Text>
               <Text color="cyan">{ctx.kit.repair}</Text>
             </Box>
           )}
-          <Choice items={[{ label: 'Next: how not to be locked out again', value: 'next' }]} onSelect={() => actor.send({ type: 'NEXT' })} />
+          <Choice
+            items={[{ label: 'Next: how not to be locked out again', value: 'next' }]}
+            onSelect={() => actor.send({ type: 'NEXT' })}
+          />
         </Box>
       )}
       {(state.matches('prevention') || state.matches('preventionShown')) && <Prevention state={state} actor={actor} />}
@@ -91,7 +111,9 @@ export function LockedOutApp({ actor }: { actor: FlowActor }) {
 
 /** The advice; the fixes the flow still lets through are previewed and offered after "Done". */
 function Prevention({ state, actor }: { state: SnapshotFrom<typeof lockedOutFlow>; actor: FlowActor }) {
-  const offered = state.context.prevention.flatMap((f) => (f.fix && state.can({ type: 'APPLY', fixId: f.fix.id }) ? [f.fix] : []));
+  const offered = state.context.prevention.flatMap((f) =>
+    f.fix && state.can({ type: 'APPLY', fixId: f.fix.id }) ? [f.fix] : [],
+  );
   return (
     <Box flexDirection="column">
       <Text bold>Next time:</Text>
@@ -129,7 +151,7 @@ function StepsMenu({ provider, actor }: { provider: Provider; actor: FlowActor }
           <Text bold>
             {i + 1}. {r.title}
           </Text>
-          <Text dimColor>   Needs: {r.needs}</Text>
+          <Text dimColor> Needs: {r.needs}</Text>
           {r.steps.map((s, j) => (
             <Box key={j} flexDirection="column">
               {s.text && (
@@ -138,7 +160,12 @@ function StepsMenu({ provider, actor }: { provider: Provider; actor: FlowActor }
                   {i + 1}.{j + 1} {s.text}
                 </Text>
               )}
-              {s.command && <Text color="cyan">{'       $ '}{s.command}</Text>}
+              {s.command && (
+                <Text color="cyan">
+                  {'       $ '}
+                  {s.command}
+                </Text>
+              )}
             </Box>
           ))}
         </Box>
@@ -186,15 +213,27 @@ function PasteBox({ onPaste, onSkip }: { onPaste: (text: string) => void; onSkip
 }
 
 /** One question at a time; an empty required answer skips the CLI check. */
-function TargetForm({ provider, initial, actor }: { provider: Provider; initial: Record<string, string | number | undefined>; actor: FlowActor }) {
+function TargetForm({
+  provider,
+  initial,
+  actor,
+}: {
+  provider: Provider;
+  initial: Record<string, string | number | undefined>;
+  actor: FlowActor;
+}) {
   const fields = targetFields(provider.id);
   const [i, setI] = useState(0);
-  const [answers, setAnswers] = useState<Record<string, string>>(() => Object.fromEntries(Object.entries(initial).filter(([, v]) => typeof v === 'string')) as Record<string, string>);
+  const [answers, setAnswers] = useState<Record<string, string>>(
+    () =>
+      Object.fromEntries(Object.entries(initial).filter(([, v]) => typeof v === 'string')) as Record<string, string>,
+  );
   const field = fields[i]!;
   return (
     <Box flexDirection="column">
       <Text>
-        {provider.cli} can check the instance and its firewall (read-only). Empty answer or Esc: skip to the console steps.
+        {provider.cli} can check the instance and its firewall (read-only). Empty answer or Esc: skip to the console
+        steps.
       </Text>
       <TextField
         key={field.key}
@@ -207,7 +246,10 @@ function TargetForm({ provider, initial, actor }: { provider: Provider; initial:
           const next = { ...answers, [field.key]: v };
           setAnswers(next);
           if (i + 1 < fields.length) return setI(i + 1);
-          const given = Object.fromEntries(Object.entries(next).filter(([, x]) => x)) as { instance: string; myIp: string };
+          const given = Object.fromEntries(Object.entries(next).filter(([, x]) => x)) as {
+            instance: string;
+            myIp: string;
+          };
           actor.send({ type: 'TARGET', target: given });
         }}
       />

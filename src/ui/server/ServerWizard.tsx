@@ -17,9 +17,15 @@ export function ServerWizard({ actor }: { actor: Actor<typeof serverFlow> }) {
   return (
     <Box flexDirection="column">
       <Text bold>ssh-doctor server{input.via ? ` on ${inert(input.via)} (over SSH)` : ''}</Text>
-      <ProbeList probes={probes} running={probing ? [{ id: 'gather', label: 'checking sshd, firewall, account and files…' }] : []} />
+      <ProbeList
+        probes={probes}
+        running={probing ? [{ id: 'gather', label: 'checking sshd, firewall, account and files…' }] : []}
+      />
       {!probing && findings.length === 0 && <Text color="green">✔ Nothing on this server stops a key login.</Text>}
-      {!probing && findings.filter((f) => f.id !== current?.id || !state.matches('asking')).map((f) => <FindingView key={f.id} finding={f} />)}
+      {!probing &&
+        findings
+          .filter((f) => f.id !== current?.id || !state.matches('asking'))
+          .map((f) => <FindingView key={f.id} finding={f} />)}
       {outcomes.map((o, i) => (
         <Text key={i} color={o.status === 'applied' ? 'green' : o.status === 'declined' ? 'gray' : 'yellow'}>
           {o.findingId}: {o.status}
@@ -49,7 +55,9 @@ export function ServerWizard({ actor }: { actor: Actor<typeof serverFlow> }) {
           <Text color="cyan">$ {formatCommand(input.sudo)}</Text>
         </Confirm>
       )}
-      {(state.matches('applying') || state.matches('verifying')) && <Text color="cyan">{state.matches('applying') ? 'Applying…' : 'Checking again…'}</Text>}
+      {(state.matches('applying') || state.matches('verifying')) && (
+        <Text color="cyan">{state.matches('applying') ? 'Applying…' : 'Checking again…'}</Text>
+      )}
     </Box>
   );
 }

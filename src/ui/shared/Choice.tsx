@@ -20,7 +20,11 @@ export function Choice<V extends string>({ items, onSelect }: ChoiceProps<V>) {
   const interactive = useInteractive();
   return (
     <Box marginTop={1}>
-      <SelectInput items={items.map((i) => ({ ...i, label: inert(i.label) }))} isFocused={interactive} onSelect={(item) => onSelect(item.value)} />
+      <SelectInput
+        items={items.map((i) => ({ ...i, label: inert(i.label) }))}
+        isFocused={interactive}
+        onSelect={(item) => onSelect(item.value)}
+      />
     </Box>
   );
 }

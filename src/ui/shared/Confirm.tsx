@@ -27,7 +27,11 @@ export function Confirm({ message, labels, onAnswer, onQuit, children }: Confirm
       <Text>{inert(message)}</Text>
       {children}
       <Choice<Answer>
-        items={[{ label: labels.no, value: 'no' }, { label: labels.yes, value: 'yes' }, ...(onQuit ? [{ label: 'Quit', value: 'quit' as const }] : [])]}
+        items={[
+          { label: labels.no, value: 'no' },
+          { label: labels.yes, value: 'yes' },
+          ...(onQuit ? [{ label: 'Quit', value: 'quit' as const }] : []),
+        ]}
         onSelect={(v) => (v === 'quit' ? onQuit?.() : onAnswer(v === 'yes'))}
       />
     </Box>

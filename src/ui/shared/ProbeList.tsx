@@ -5,7 +5,12 @@ import { inert } from '../../inert.js';
 import type { ProbeRecord } from '../../report.js';
 
 const icon: Record<ProbeRecord['status'], string> = { ok: '✔', fail: '✖', unknown: '?', skipped: '–' };
-const probeColor: Record<ProbeRecord['status'], string> = { ok: 'green', fail: 'red', unknown: 'yellow', skipped: 'gray' };
+const probeColor: Record<ProbeRecord['status'], string> = {
+  ok: 'green',
+  fail: 'red',
+  unknown: 'yellow',
+  skipped: 'gray',
+};
 
 export interface ProbeListProps {
   readonly probes: readonly ProbeRecord[];
@@ -18,7 +23,8 @@ export function ProbeList({ probes, running = [] }: ProbeListProps) {
     <Box flexDirection="column">
       {probes.map((p, i) => (
         <Text key={`${p.id}-${i}`}>
-          <Text color={probeColor[p.status]}>{icon[p.status]}</Text> {p.id.padEnd(11)} <Text dimColor>{`${p.durationMs} ms`.padStart(8)}</Text>  {inert(p.detail)}
+          <Text color={probeColor[p.status]}>{icon[p.status]}</Text> {p.id.padEnd(11)}{' '}
+          <Text dimColor>{`${p.durationMs} ms`.padStart(8)}</Text> {inert(p.detail)}
         </Text>
       ))}
       {running.map((r) => (

@@ -16,13 +16,19 @@ type Screen =
   | { at: 'running'; entry: JournalEntry }
   | { at: 'done'; entry?: JournalEntry; result?: RevertResult };
 
-export function UndoApp({ entries, revert, onExit }: {
+export function UndoApp({
+  entries,
+  revert,
+  onExit,
+}: {
   entries: JournalEntry[];
   revert: (e: JournalEntry) => Promise<RevertResult>;
   onExit: (code: number) => void;
 }) {
   const { exit } = useApp();
-  const [screen, setScreen] = useState<Screen>(entries.length === 1 ? { at: 'confirm', entry: entries[0]! } : { at: 'pick' });
+  const [screen, setScreen] = useState<Screen>(
+    entries.length === 1 ? { at: 'confirm', entry: entries[0]! } : { at: 'pick' },
+  );
   const finish = (code: number, s: Screen) => {
     onExit(code);
     setScreen(s);
@@ -37,7 +43,13 @@ export function UndoApp({ entries, revert, onExit }: {
         <Text bold>Which change should be undone?</Text>
         <Choice
           key="pick"
-          items={[...entries.map((e) => ({ label: `${e.id}  ${e.at.slice(0, 19).replace('T', ' ')}  ${e.title}${e.via ? `  (on ${viaName(e.via)})` : ''}`, value: e.id })), { label: 'Cancel', value: '' }]}
+          items={[
+            ...entries.map((e) => ({
+              label: `${e.id}  ${e.at.slice(0, 19).replace('T', ' ')}  ${e.title}${e.via ? `  (on ${viaName(e.via)})` : ''}`,
+              value: e.id,
+            })),
+            { label: 'Cancel', value: '' },
+          ]}
           onSelect={(v) => {
             const entry = entries.find((e) => e.id === v);
             if (entry) setScreen({ at: 'confirm', entry });
@@ -52,10 +64,16 @@ export function UndoApp({ entries, revert, onExit }: {
     return (
       <Box flexDirection="column">
         <Box flexDirection="column" borderStyle="round" paddingX={1}>
-          <Text bold>Undo {e.id}: {inert(e.title)}</Text>
-          <Text dimColor>applied {inert(`${e.at}${e.via ? ` on ${viaName(e.via)}, where the undo runs (over SSH)` : ''}`)}</Text>
+          <Text bold>
+            Undo {e.id}: {inert(e.title)}
+          </Text>
+          <Text dimColor>
+            applied {inert(`${e.at}${e.via ? ` on ${viaName(e.via)}, where the undo runs (over SSH)` : ''}`)}
+          </Text>
           {formatUndo(e.undo).map((u, i) => (
-            <Text key={i} color="cyan">$ {inert(u)}</Text>
+            <Text key={i} color="cyan">
+              $ {inert(u)}
+            </Text>
           ))}
           {e.backups.length > 0 && <Text>Backup: {inert(e.backups.join(', '))}</Text>}
         </Box>
@@ -79,8 +97,16 @@ export function UndoApp({ entries, revert, onExit }: {
   }
   return (
     <Box flexDirection="column">
-      {screen.result?.log.map((l, i) => <Text key={i}>{inert(l)}</Text>)}
-      <Text>{!screen.result ? 'Nothing was changed.' : screen.result.ok ? `Undone: ${inert(screen.entry?.title ?? '')}` : 'The undo did not complete; see above.'}</Text>
+      {screen.result?.log.map((l, i) => (
+        <Text key={i}>{inert(l)}</Text>
+      ))}
+      <Text>
+        {!screen.result
+          ? 'Nothing was changed.'
+          : screen.result.ok
+            ? `Undone: ${inert(screen.entry?.title ?? '')}`
+            : 'The undo did not complete; see above.'}
+      </Text>
     </Box>
   );
 }

@@ -9,7 +9,9 @@ export async function runUndoUi(entries: JournalEntry[], dryRun: boolean): Promi
     return 0;
   }
   let code = 0;
-  const app = render(<UndoApp entries={entries} revert={(e) => revertWhereMade(e, { dryRun })} onExit={(c) => (code = c)} />);
+  const app = render(
+    <UndoApp entries={entries} revert={(e) => revertWhereMade(e, { dryRun })} onExit={(c) => (code = c)} />,
+  );
   await app.waitUntilExit();
   return code;
 }

@@ -9,7 +9,14 @@ import { resolveTarget } from '../../../src/probes/client/ssh-config.js';
 import { probeOtherPorts, probeTcp } from '../../../src/probes/client/tcp.js';
 
 const probes: Record<string, (o: any) => Promise<unknown>> = {
-  resolveTarget, resolveHost, probeTcp, probeOtherPorts, lookupKnownHosts, probeHandshake, inspectKeyFiles, attemptLogin,
+  resolveTarget,
+  resolveHost,
+  probeTcp,
+  probeOtherPorts,
+  lookupKnownHosts,
+  probeHandshake,
+  inspectKeyFiles,
+  attemptLogin,
 };
 const [name, json] = process.argv.slice(2);
 const started = performance.now();
@@ -17,5 +24,10 @@ try {
   const result = await probes[name!]!(JSON.parse(json!));
   console.log(JSON.stringify({ ms: Math.round(performance.now() - started), result }));
 } catch (e) {
-  console.log(JSON.stringify({ ms: Math.round(performance.now() - started), error: { name: (e as Error).constructor.name, message: (e as Error).message } }));
+  console.log(
+    JSON.stringify({
+      ms: Math.round(performance.now() - started),
+      error: { name: (e as Error).constructor.name, message: (e as Error).message },
+    }),
+  );
 }

@@ -7,7 +7,8 @@ import type { HandshakeResult, KnownHostsResult } from '../../../src/probes/clie
 
 describe.runIf(requireLab())('client handshake and known_hosts probes (lab)', () => {
   let lab: Lab;
-  const fingerprint = async (type: string) => (await lab.sh(`ssh-keygen -l -f /etc/ssh/ssh_host_${type}_key.pub`)).stdout.split(' ')[1];
+  const fingerprint = async (type: string) =>
+    (await lab.sh(`ssh-keygen -l -f /etc/ssh/ssh_host_${type}_key.pub`)).stdout.split(' ')[1];
   beforeAll(async () => {
     await buildDriver();
     lab = await startLab();
@@ -18,11 +19,21 @@ describe.runIf(requireLab())('client handshake and known_hosts probes (lab)', ()
   afterAll(() => lab?.close());
 
   const handshake = (port: number, extra: object = {}) =>
-    probe<HandshakeResult>(lab, 'probeHandshake', { address: '127.0.0.1', port, user: 'alice', timeoutMs: 3000, ...extra });
+    probe<HandshakeResult>(lab, 'probeHandshake', {
+      address: '127.0.0.1',
+      port,
+      user: 'alice',
+      timeoutMs: 3000,
+      ...extra,
+    });
 
   it('learns the host key, the server proposal and the methods after auth "none"', async () => {
     const r = await handshake(2201);
-    expect(r.result).toMatchObject({ ok: true, authMethods: ['publickey', 'password'], serverVersion: expect.stringMatching(/^SSH-2\.0-OpenSSH_9/) });
+    expect(r.result).toMatchObject({
+      ok: true,
+      authMethods: ['publickey', 'password'],
+      serverVersion: expect.stringMatching(/^SSH-2\.0-OpenSSH_9/),
+    });
     expect(r.result.hostKey!.type).toBe('ssh-ed25519');
     expect(r.result.hostKey!.fingerprint).toBe(await fingerprint('ed25519'));
     expect(r.result.serverAlgorithms!.hostKey).toContain('ssh-ed25519');
@@ -56,7 +67,10 @@ describe.runIf(requireLab())('client handshake and known_hosts probes (lab)', ()
 
   it('keeps ssh2 error level and message on a refused port', async () => {
     const r = await handshake(2299);
-    expect(r.result).toMatchObject({ ok: false, error: { level: 'client-socket', message: expect.stringMatching(/ECONNREFUSED/) } });
+    expect(r.result).toMatchObject({
+      ok: false,
+      error: { level: 'client-socket', message: expect.stringMatching(/ECONNREFUSED/) },
+    });
   });
 
   it('finds a hashed known_hosts entry with its line, and the handshake key matches it', async () => {
@@ -66,10 +80,15 @@ ssh-keygen -H -f /root/.ssh/known_hosts >/dev/null 2>&1 && rm -f /root/.ssh/know
     expect((await lab.sh('sed -n 2p /root/.ssh/known_hosts')).stdout).toMatch(/^\|1\|/);
     const before = (await lab.sh('md5sum /root/.ssh/known_hosts')).stdout;
     const kh = await probe<KnownHostsResult>(lab, 'lookupKnownHosts', {
-      host: '127.0.0.1', port: 2201, files: ['/root/.ssh/known_hosts', '/root/.ssh/known_hosts2'], timeoutMs: 3000,
+      host: '127.0.0.1',
+      port: 2201,
+      files: ['/root/.ssh/known_hosts', '/root/.ssh/known_hosts2'],
+      timeoutMs: 3000,
     });
     expect(kh.result).toMatchObject({ lookupName: '[127.0.0.1]:2201', searched: ['/root/.ssh/known_hosts'] });
-    expect(kh.result.entries).toEqual([expect.objectContaining({ file: '/root/.ssh/known_hosts', line: 2, keyType: 'ssh-ed25519', hashed: true })]);
+    expect(kh.result.entries).toEqual([
+      expect.objectContaining({ file: '/root/.ssh/known_hosts', line: 2, keyType: 'ssh-ed25519', hashed: true }),
+    ]);
     const hs = await handshake(2201, { preferredHostKeyTypes: kh.result.entries.map((e) => e.keyType) });
     expect(compareHostKey(kh.result.entries, hs.result.hostKey!)).toBe('match');
     expect((await lab.sh('md5sum /root/.ssh/known_hosts')).stdout).toBe(before);
@@ -79,7 +98,12 @@ ssh-keygen -H -f /root/.ssh/known_hosts >/dev/null 2>&1 && rm -f /root/.ssh/know
     await lab.sh(`mkdir -p /etc/ssh/regen && ssh-keygen -q -t ed25519 -N '' -f /etc/ssh/regen/ed25519
 /usr/sbin/sshd -p 2211 -o ListenAddress=127.0.0.1 -h /etc/ssh/regen/ed25519 -E /var/log/auth-2211.log
 ssh-keyscan -t ed25519 -p 2201 127.0.0.1 2>/dev/null | sed 's/:2201/:2211/' >> /root/.ssh/known_hosts`);
-    const kh = await probe<KnownHostsResult>(lab, 'lookupKnownHosts', { host: '127.0.0.1', port: 2211, files: ['/root/.ssh/known_hosts'], timeoutMs: 3000 });
+    const kh = await probe<KnownHostsResult>(lab, 'lookupKnownHosts', {
+      host: '127.0.0.1',
+      port: 2211,
+      files: ['/root/.ssh/known_hosts'],
+      timeoutMs: 3000,
+    });
     const hs = await handshake(2211, { preferredHostKeyTypes: kh.result.entries.map((e) => e.keyType) });
     expect(kh.result.entries).toEqual([expect.objectContaining({ line: 3, hashed: false })]);
     expect(compareHostKey(kh.result.entries, hs.result.hostKey!)).toBe('changed');

@@ -26,7 +26,11 @@ export async function buildDriver(): Promise<void> {
   await rename(tmp, OUT);
 }
 
-export async function probe<T = any>(lab: Lab, name: string, opts: object): Promise<{ ms: number; result: T; error?: { name: string; message: string } }> {
+export async function probe<T = any>(
+  lab: Lab,
+  name: string,
+  opts: object,
+): Promise<{ ms: number; result: T; error?: { name: string; message: string } }> {
   const r = await lab.exec(['node', OUT, name, JSON.stringify(opts)], { timeoutMs: 30_000 });
   try {
     return JSON.parse(r.stdout);
@@ -37,7 +41,9 @@ export async function probe<T = any>(lab: Lab, name: string, opts: object): Prom
 
 /** A background sshd on 127.0.0.1:port with extra -o settings. */
 export const startSshd = (lab: Lab, port: number, ...opts: string[]) =>
-  lab.sh(`/usr/sbin/sshd -p ${port} -o ListenAddress=127.0.0.1 -E /var/log/auth-${port}.log ${opts.map((o) => `-o '${o}'`).join(' ')}`);
+  lab.sh(
+    `/usr/sbin/sshd -p ${port} -o ListenAddress=127.0.0.1 -E /var/log/auth-${port}.log ${opts.map((o) => `-o '${o}'`).join(' ')}`,
+  );
 
 /** A tiny TCP listener in the lab: `onConnection` is JS run with the socket `s`. */
 export const startResponder = (lab: Lab, port: number, onConnection: string) =>

@@ -10,34 +10,101 @@ const codes: Record<string, number> = JSON.parse(readFileSync(join(DIR, 'exit-co
 const parse = (name: string) => parseSshDebug(readFileSync(join(DIR, `${name}.stderr`), 'utf8'), codes[name]);
 
 const cases: [string, Partial<SshDebug>, RegExp][] = [
-  ['ok', { outcome: 'ok', keysOffered: ['/root/.ssh/id_ed25519'], serverVersion: 'SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10' }, /^Authenticated to 127\.0\.0\.1/],
-  ['unknown-host-accept-new', { outcome: 'ok', hostKeyAdded: true }, /^Warning: Permanently added '\[127\.0\.0\.1\]:2201' \(ED25519\)/],
+  [
+    'ok',
+    { outcome: 'ok', keysOffered: ['/root/.ssh/id_ed25519'], serverVersion: 'SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10' },
+    /^Authenticated to 127\.0\.0\.1/,
+  ],
+  [
+    'unknown-host-accept-new',
+    { outcome: 'ok', hostKeyAdded: true },
+    /^Warning: Permanently added '\[127\.0\.0\.1\]:2201' \(ED25519\)/,
+  ],
   ['unknown-host-strict', { outcome: 'host-key-unknown' }, /^No ED25519 host key is known for \[127\.0\.0\.1\]:2201/],
   ['other-type-known', { outcome: 'host-key-unknown' }, /^No ED25519 host key is known/],
-  ['host-key-changed', { outcome: 'host-key-changed', offendingKey: { file: '/root/kh-known', line: 33 } }, /REMOTE HOST IDENTIFICATION HAS CHANGED/],
-  ['host-key-revoked', { outcome: 'other', hostKeyRevoked: true }, /^ED25519 host key for \[127\.0\.0\.1\]:2201 was revoked/],
-  ['denied-publickey', { outcome: 'auth-denied', methodsLeft: ['publickey'], keysOffered: ['/root/.ssh/id_ed25519'] }, /^bob@127\.0\.0\.1: Permission denied \(publickey\)\.$/],
-  ['denied-publickey-password', { outcome: 'auth-denied', methodsLeft: ['publickey', 'password'] }, /Permission denied \(publickey,password\)/],
-  ['denied-password-only', { outcome: 'auth-denied', methodsLeft: ['password'], keysOffered: [] }, /^alice@127\.0\.0\.1: Permission denied \(password\)\.$/],
+  [
+    'host-key-changed',
+    { outcome: 'host-key-changed', offendingKey: { file: '/root/kh-known', line: 33 } },
+    /REMOTE HOST IDENTIFICATION HAS CHANGED/,
+  ],
+  [
+    'host-key-revoked',
+    { outcome: 'other', hostKeyRevoked: true },
+    /^ED25519 host key for \[127\.0\.0\.1\]:2201 was revoked/,
+  ],
+  [
+    'denied-publickey',
+    { outcome: 'auth-denied', methodsLeft: ['publickey'], keysOffered: ['/root/.ssh/id_ed25519'] },
+    /^bob@127\.0\.0\.1: Permission denied \(publickey\)\.$/,
+  ],
+  [
+    'denied-publickey-password',
+    { outcome: 'auth-denied', methodsLeft: ['publickey', 'password'] },
+    /Permission denied \(publickey,password\)/,
+  ],
+  [
+    'denied-password-only',
+    { outcome: 'auth-denied', methodsLeft: ['password'], keysOffered: [] },
+    /^alice@127\.0\.0\.1: Permission denied \(password\)\.$/,
+  ],
   ['denied-denyusers', { outcome: 'auth-denied', methodsLeft: ['publickey', 'password'] }, /Permission denied/],
   ['no-such-identity', { outcome: 'auth-denied', keysMissing: ['/root/.ssh/missing_key'] }, /Permission denied/],
-  ['too-many-auth-failures', { outcome: 'too-many-auth-failures', keysOffered: ['/root/.ssh/k1', '/root/.ssh/k2'] }, /^Received disconnect from 127\.0\.0\.1 port 2205:2: Too many authentication failures$/],
-  ['key-too-open', { outcome: 'auth-denied', keysIgnored: [{ path: '/root/.ssh/id_ed25519', mode: '0644' }] }, /Permission denied/],
-  ['mismatch-hostkey', { outcome: 'algorithm-mismatch', algorithm: { what: 'host key type', theirOffer: ['ssh-rsa'] } }, /no matching host key type found/],
-  ['mismatch-kex', { outcome: 'algorithm-mismatch', algorithm: { what: 'key exchange method', theirOffer: ['diffie-hellman-group14-sha1'] } }, /no matching key exchange method/],
-  ['mismatch-cipher', { outcome: 'algorithm-mismatch', algorithm: { what: 'cipher', theirOffer: ['aes128-cbc'] } }, /no matching cipher/],
-  ['mismatch-mac', { outcome: 'algorithm-mismatch', algorithm: { what: 'MAC', theirOffer: ['hmac-md5'] } }, /no matching MAC/],
+  [
+    'too-many-auth-failures',
+    { outcome: 'too-many-auth-failures', keysOffered: ['/root/.ssh/k1', '/root/.ssh/k2'] },
+    /^Received disconnect from 127\.0\.0\.1 port 2205:2: Too many authentication failures$/,
+  ],
+  [
+    'key-too-open',
+    { outcome: 'auth-denied', keysIgnored: [{ path: '/root/.ssh/id_ed25519', mode: '0644' }] },
+    /Permission denied/,
+  ],
+  [
+    'mismatch-hostkey',
+    { outcome: 'algorithm-mismatch', algorithm: { what: 'host key type', theirOffer: ['ssh-rsa'] } },
+    /no matching host key type found/,
+  ],
+  [
+    'mismatch-kex',
+    {
+      outcome: 'algorithm-mismatch',
+      algorithm: { what: 'key exchange method', theirOffer: ['diffie-hellman-group14-sha1'] },
+    },
+    /no matching key exchange method/,
+  ],
+  [
+    'mismatch-cipher',
+    { outcome: 'algorithm-mismatch', algorithm: { what: 'cipher', theirOffer: ['aes128-cbc'] } },
+    /no matching cipher/,
+  ],
+  [
+    'mismatch-mac',
+    { outcome: 'algorithm-mismatch', algorithm: { what: 'MAC', theirOffer: ['hmac-md5'] } },
+    /no matching MAC/,
+  ],
   ['refused', { outcome: 'connection-refused' }, /^ssh: connect to host 127\.0\.0\.1 port 2299: Connection refused$/],
   ['timeout', { outcome: 'connection-timeout' }, /port 2298: Connection timed out$/],
   ['no-route', { outcome: 'no-route' }, /port 2297: No route to host$/],
   ['dns-unresolved', { outcome: 'dns-unresolved' }, /^ssh: Could not resolve hostname no-such-host\.invalid/],
-  ['banner-closed', { outcome: 'banner-exchange-failed' }, /^kex_exchange_identification: Connection closed by remote host$/],
-  ['banner-reset', { outcome: 'banner-exchange-failed' }, /^kex_exchange_identification: read: Connection reset by peer$/],
+  [
+    'banner-closed',
+    { outcome: 'banner-exchange-failed' },
+    /^kex_exchange_identification: Connection closed by remote host$/,
+  ],
+  [
+    'banner-reset',
+    { outcome: 'banner-exchange-failed' },
+    /^kex_exchange_identification: read: Connection reset by peer$/,
+  ],
   ['banner-reset-at-accept', { outcome: 'banner-exchange-failed' }, /Connection reset by peer$/],
   // Same responder, another timing (kept from a capture run: the reset races ssh's first write).
   ['banner-reset-write', { outcome: 'banner-exchange-failed' }, /^Connection reset by UNKNOWN port -1$/],
   ['banner-silent', { outcome: 'banner-exchange-failed' }, /^Connection timed out during banner exchange$/],
-  ['not-ssh-smtp', { outcome: 'banner-exchange-failed', preBanner: ['220 mail.example ESMTP Postfix', '421 timeout'] }, /^server said: 220 mail\.example ESMTP Postfix$/],
+  [
+    'not-ssh-smtp',
+    { outcome: 'banner-exchange-failed', preBanner: ['220 mail.example ESMTP Postfix', '421 timeout'] },
+    /^server said: 220 mail\.example ESMTP Postfix$/,
+  ],
   ['not-ssh-http', { outcome: 'banner-exchange-failed' }, /^server said: HTTP\/1\.1 400 Bad Request$/],
 ];
 
@@ -45,7 +112,10 @@ describe('parseSshDebug on captured ssh -v output', () => {
   it.each(cases)('%s', (name, expected, evidence) => {
     const d = parse(name);
     expect(d).toMatchObject(expected);
-    expect(d.evidence.some((l) => evidence.test(l)), d.evidence.join('\n')).toBe(true);
+    expect(
+      d.evidence.some((l) => evidence.test(l)),
+      d.evidence.join('\n'),
+    ).toBe(true);
   });
 
   it('gives the changed key fingerprint and the offending line as evidence', () => {
@@ -60,7 +130,10 @@ describe('parseSshDebug on captured ssh -v output', () => {
 
   // ssh's log encodes ESC as \033 but leaves a server's CR and BEL as they are.
   it('a CR in the names a server offers neither throws nor hides the outcome', () => {
-    const offer = parseSshDebug('Unable to negotiate with 127.0.0.1 port 22: no matching host key type found. Their offer: $(x),a\r\x07b\n', 255);
+    const offer = parseSshDebug(
+      'Unable to negotiate with 127.0.0.1 port 22: no matching host key type found. Their offer: $(x),a\r\x07b\n',
+      255,
+    );
     expect(offer.algorithm).toEqual({ what: 'host key type', theirOffer: ['$(x)', 'a\r\x07b'] });
     const denied = parseSshDebug('alice@127.0.0.1: Permission denied (publickey,pass\rword).\n', 255);
     expect(denied).toMatchObject({ outcome: 'auth-denied', methodsLeft: ['publickey', 'pass\rword'] });
@@ -69,7 +142,12 @@ describe('parseSshDebug on captured ssh -v output', () => {
 
 describe('loginArgs', () => {
   it('puts our options before the user flags (ssh keeps the first value) and never names the user files', () => {
-    const argv = loginArgs({ knownHosts: ['/tmp/x/known_hosts_0', '/tmp/x/known_hosts_1'], timeoutMs: 2500, sshFlags: ['-o', 'StrictHostKeyChecking=no', '-p', '2222'], destination: 'web' });
+    const argv = loginArgs({
+      knownHosts: ['/tmp/x/known_hosts_0', '/tmp/x/known_hosts_1'],
+      timeoutMs: 2500,
+      sshFlags: ['-o', 'StrictHostKeyChecking=no', '-p', '2222'],
+      destination: 'web',
+    });
     expect(argv.slice(0, 2)).toEqual(['ssh', '-v']);
     expect(argv.indexOf('StrictHostKeyChecking=accept-new')).toBeLessThan(argv.indexOf('StrictHostKeyChecking=no'));
     expect(argv).toContain('UserKnownHostsFile=/tmp/x/known_hosts_0 /tmp/x/known_hosts_1');
@@ -80,15 +158,29 @@ describe('loginArgs', () => {
 
 describe('through a jump host: our options reach the hop too (ssh hands it -F, never -o)', () => {
   it('puts them first in a config that includes the user’s file and the system’s', () => {
-    const text = jumpConfig({ knownHosts: ['/tmp/d/known_hosts_0.copy'], timeoutMs: 2500, userConfig: '/home/u/.ssh/config' });
-    const lines = text.trim().split('\n').filter((l) => !l.startsWith('#'));
-    expect(lines.slice(0, 3)).toEqual(['BatchMode=yes', 'StrictHostKeyChecking=accept-new', 'UserKnownHostsFile=/tmp/d/known_hosts_0.copy']);
+    const text = jumpConfig({
+      knownHosts: ['/tmp/d/known_hosts_0.copy'],
+      timeoutMs: 2500,
+      userConfig: '/home/u/.ssh/config',
+    });
+    const lines = text
+      .trim()
+      .split('\n')
+      .filter((l) => !l.startsWith('#'));
+    expect(lines.slice(0, 3)).toEqual([
+      'BatchMode=yes',
+      'StrictHostKeyChecking=accept-new',
+      'UserKnownHostsFile=/tmp/d/known_hosts_0.copy',
+    ]);
     expect(lines).toContain('ConnectTimeout=3');
     expect(lines.slice(-2)).toEqual(['Include /home/u/.ssh/config', 'Include /etc/ssh/ssh_config']);
   });
 
   it('takes the user’s -F out of the flags and includes it instead', () => {
-    expect(splitConfigFlag(['-J', 'j', '-F', '/cfg', '-p', '22'], '/home/u')).toEqual({ userConfig: '/cfg', rest: ['-J', 'j', '-p', '22'] });
+    expect(splitConfigFlag(['-J', 'j', '-F', '/cfg', '-p', '22'], '/home/u')).toEqual({
+      userConfig: '/cfg',
+      rest: ['-J', 'j', '-p', '22'],
+    });
     expect(splitConfigFlag(['-J', 'j'], '/home/u').userConfig).toBe('/home/u/.ssh/config');
   });
 });

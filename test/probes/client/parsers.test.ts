@@ -6,7 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { parseEtcHosts } from '../../../src/probes/client/dns.js';
 import { hostKeyAlgorithmsFor, parseSsh2Debug } from '../../../src/probes/client/handshake.js';
 import { keyTypeLabel, publicKeyFromBlob } from '../../../src/probes/client/ssh-key.js';
-import { classifyKeygenY, explicitIdentityFiles, isTooOpen, parseFingerprintLines, publicKeyBlob } from '../../../src/probes/client/key-files.js';
+import {
+  classifyKeygenY,
+  explicitIdentityFiles,
+  isTooOpen,
+  parseFingerprintLines,
+  publicKeyBlob,
+} from '../../../src/probes/client/key-files.js';
 import { compareHostKey } from '../../../src/client/compare-host-key.js';
 import { knownHostsName, parseKeygenF } from '../../../src/probes/client/known-hosts.js';
 import { expandHome, parseConfigPorts, parseSshG } from '../../../src/probes/client/ssh-config.js';
@@ -21,7 +27,12 @@ describe('parseSshG', () => {
   it('resolves a Host alias from the config: HostName, Port, User, IdentityFile (~ expanded), HostKeyAlias', () => {
     const t = parseSshG(tool('ssh-G-alias.stdout'), 'web', '/root');
     expect(t).toMatchObject({
-      alias: 'web', host: '127.0.0.1', user: 'alice', port: 2201, hostKeyAlias: 'webkey', addressFamily: 'any',
+      alias: 'web',
+      host: '127.0.0.1',
+      user: 'alice',
+      port: 2201,
+      hostKeyAlias: 'webkey',
+      addressFamily: 'any',
       identityFiles: ['/root/.ssh/k1'],
       userKnownHostsFiles: ['/root/.ssh/known_hosts', '/root/.ssh/known_hosts2'],
       globalKnownHostsFiles: ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2'],
@@ -32,8 +43,12 @@ describe('parseSshG', () => {
   it('applies command-line flags: -l -p -J -6 -i and a two-file UserKnownHostsFile', () => {
     const t = parseSshG(tool('ssh-G-flags.stdout'), '127.0.0.1', '/root');
     expect(t).toMatchObject({
-      user: 'bob', port: 2200, proxyJump: 'jump@bastion', addressFamily: 'inet6',
-      identityFiles: ['/root/.ssh/k2'], userKnownHostsFiles: ['/root/.ssh/kh1', '/root/.ssh/kh2'],
+      user: 'bob',
+      port: 2200,
+      proxyJump: 'jump@bastion',
+      addressFamily: 'inet6',
+      identityFiles: ['/root/.ssh/k2'],
+      userKnownHostsFiles: ['/root/.ssh/kh1', '/root/.ssh/kh2'],
     });
   });
 
@@ -45,7 +60,11 @@ describe('parseSshG', () => {
 
 describe('parseConfigPorts', () => {
   it('collects Port lines from every Host block, in either syntax, once each', () => {
-    expect(parseConfigPorts('Host web\n  HostName 127.0.0.1\n  Port 2201\nHost other\n  Port=2222\n  port 2201 # again\n#Port 9999\n  Port 70000\n')).toEqual([2201, 2222]);
+    expect(
+      parseConfigPorts(
+        'Host web\n  HostName 127.0.0.1\n  Port 2201\nHost other\n  Port=2222\n  port 2201 # again\n#Port 9999\n  Port 70000\n',
+      ),
+    ).toEqual([2201, 2222]);
   });
 });
 
@@ -69,11 +88,19 @@ describe('classifyBanner', () => {
     ['', 'reset', 'reset', undefined],
     ['', 'timeout', 'silent', undefined],
   ] as const)('%j ended by %s is %s', (data, end, outcome, banner) => {
-    expect(classifyBanner(Buffer.from(data, 'latin1'), end)).toEqual(banner === undefined ? { outcome } : { outcome, banner });
+    expect(classifyBanner(Buffer.from(data, 'latin1'), end)).toEqual(
+      banner === undefined ? { outcome } : { outcome, banner },
+    );
   });
 
   it('maps connect errnos', () => {
-    expect(['ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EACCES'].map(classifyErrno)).toEqual(['refused', 'timeout', 'unreachable', 'unreachable', 'error']);
+    expect(['ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EACCES'].map(classifyErrno)).toEqual([
+      'refused',
+      'timeout',
+      'unreachable',
+      'unreachable',
+      'error',
+    ]);
   });
 
   it('tries the usual alternative ports plus config ports, never the refused one twice', () => {
@@ -83,7 +110,10 @@ describe('classifyBanner', () => {
 
 describe('known_hosts', () => {
   const kf = (name: string) => readFileSync(join(FIX, 'keygen-F', name), 'utf8');
-  const [ed25519, ecdsa] = kf('keys.txt').trim().split('\n').map((l) => ({ type: l.split(' ')[0]!, key: l.split(' ')[1]! }));
+  const [ed25519, ecdsa] = kf('keys.txt')
+    .trim()
+    .split('\n')
+    .map((l) => ({ type: l.split(' ')[0]!, key: l.split(' ')[1]! }));
 
   it('names [host]:port unless the port is 22, and HostKeyAlias as is', () => {
     expect(knownHostsName('Web.Example', 22)).toBe('web.example');
@@ -102,13 +132,22 @@ describe('known_hosts', () => {
   });
 
   it('compares a presented key the way OpenSSH does', () => {
-    const e = (keyType: string, key: string, marker?: KnownHostEntry['marker']): KnownHostEntry => ({ file: '/kh', line: 1, keyType, key, hashed: false, ...(marker ? { marker } : {}) });
+    const e = (keyType: string, key: string, marker?: KnownHostEntry['marker']): KnownHostEntry => ({
+      file: '/kh',
+      line: 1,
+      keyType,
+      key,
+      hashed: false,
+      ...(marker ? { marker } : {}),
+    });
     expect(compareHostKey([e(ed25519!.type, ed25519!.key)], ed25519!)).toBe('match');
     expect(compareHostKey([e('ssh-ed25519', 'AAAAother')], ed25519!)).toBe('changed');
     // Captured: only an ECDSA key known, ED25519 presented → ssh says "No ED25519 host key is known".
     expect(compareHostKey([e(ecdsa!.type, ecdsa!.key)], ed25519!)).toBe('unknown');
     expect(compareHostKey([], ed25519!)).toBe('unknown');
-    expect(compareHostKey([e(ed25519!.type, ed25519!.key), e(ed25519!.type, ed25519!.key, '@revoked')], ed25519!)).toBe('revoked');
+    expect(compareHostKey([e(ed25519!.type, ed25519!.key), e(ed25519!.type, ed25519!.key, '@revoked')], ed25519!)).toBe(
+      'revoked',
+    );
     expect(compareHostKey([e(ecdsa!.type, ed25519!.key, '@cert-authority')], ed25519!)).toBe('unknown');
   });
 });
@@ -126,13 +165,19 @@ describe('ssh2 handshake debug', () => {
   });
 
   it('sees a legacy-only server as it is', () => {
-    expect(parseSsh2Debug(tool('ssh2-debug-sha1-kex.stdout').split('\n')).serverAlgorithms!.kex).toEqual(['diffie-hellman-group14-sha1']);
-    expect(parseSsh2Debug(tool('ssh2-debug-ssh-rsa-only.stdout').split('\n')).serverAlgorithms!.hostKey).toEqual(['ssh-rsa']);
+    expect(parseSsh2Debug(tool('ssh2-debug-sha1-kex.stdout').split('\n')).serverAlgorithms!.kex).toEqual([
+      'diffie-hellman-group14-sha1',
+    ]);
+    expect(parseSsh2Debug(tool('ssh2-debug-ssh-rsa-only.stdout').split('\n')).serverAlgorithms!.hostKey).toEqual([
+      'ssh-rsa',
+    ]);
     expect(parseSsh2Debug(tool('ssh2-debug-password-only.stdout').split('\n')).authMethods).toEqual(['password']);
   });
 
   it('fingerprints a host key blob like ssh-keygen -l', () => {
-    const [type, b64] = readFileSync(join(FIX, 'keygen-F', 'keys.txt'), 'utf8').split('\n')[0]!.split(' ');
+    const [type, b64] = readFileSync(join(FIX, 'keygen-F', 'keys.txt'), 'utf8')
+      .split('\n')[0]!
+      .split(' ');
     const k = publicKeyFromBlob(Buffer.from(b64!, 'base64'));
     expect(k.type).toBe(type);
     expect(k.key).toBe(b64);
@@ -143,11 +188,20 @@ describe('ssh2 handshake debug', () => {
   it('labels key types as ssh-keygen -l does', () => {
     const label = readFileSync(join(FIX, 'keygen-F', 'k1.fingerprint'), 'utf8').match(/\((\S+)\)/)![1];
     expect(keyTypeLabel('ssh-ed25519')).toBe(label);
-    expect(['ssh-rsa', 'ecdsa-sha2-nistp384', 'sk-ssh-ed25519@openssh.com'].map(keyTypeLabel)).toEqual(['RSA', 'ECDSA', 'ED25519-SK']);
+    expect(['ssh-rsa', 'ecdsa-sha2-nistp384', 'sk-ssh-ed25519@openssh.com'].map(keyTypeLabel)).toEqual([
+      'RSA',
+      'ECDSA',
+      'ED25519-SK',
+    ]);
   });
 
   it('asks for known key types first, RSA in its three signature forms', () => {
-    expect(hostKeyAlgorithmsFor(['ssh-rsa', 'ssh-ed25519'])).toEqual(['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa', 'ssh-ed25519']);
+    expect(hostKeyAlgorithmsFor(['ssh-rsa', 'ssh-ed25519'])).toEqual([
+      'rsa-sha2-512',
+      'rsa-sha2-256',
+      'ssh-rsa',
+      'ssh-ed25519',
+    ]);
   });
 });
 
@@ -161,23 +215,40 @@ describe('key files', () => {
     expect(isTooOpen(0o644, 0, 1000)).toBe(false);
   });
 
-  it('tells named identity files from ssh\'s defaults', () => {
-    const defaults = parseSshG(tool('ssh-G-flags.stdout').replace(/^identityfile .*$/m, ['id_rsa', 'id_ed25519'].map((n) => `identityfile ~/.ssh/${n}`).join('\n')), 'x', '/root').identityFiles;
+  it("tells named identity files from ssh's defaults", () => {
+    const defaults = parseSshG(
+      tool('ssh-G-flags.stdout').replace(
+        /^identityfile .*$/m,
+        ['id_rsa', 'id_ed25519'].map((n) => `identityfile ~/.ssh/${n}`).join('\n'),
+      ),
+      'x',
+      '/root',
+    ).identityFiles;
     expect(explicitIdentityFiles(defaults, [], '/root')).toEqual([]);
-    expect(explicitIdentityFiles(parseSshG(tool('ssh-G-alias.stdout'), 'web', '/root').identityFiles, [], '/root')).toEqual(['/root/.ssh/k1']);
-    expect(explicitIdentityFiles(['/root/.ssh/id_rsa'], ['-p', '22', '-i', '~/.ssh/id_rsa'], '/root')).toEqual(['/root/.ssh/id_rsa']);
+    expect(
+      explicitIdentityFiles(parseSshG(tool('ssh-G-alias.stdout'), 'web', '/root').identityFiles, [], '/root'),
+    ).toEqual(['/root/.ssh/k1']);
+    expect(explicitIdentityFiles(['/root/.ssh/id_rsa'], ['-p', '22', '-i', '~/.ssh/id_rsa'], '/root')).toEqual([
+      '/root/.ssh/id_rsa',
+    ]);
   });
 
   it('parses ssh-keygen -l and ssh-add -l lines', () => {
-    expect(parseFingerprintLines(tool('ssh-keygen-l.stdout'))).toEqual([{ fingerprint: expect.stringMatching(/^SHA256:/), type: 'ED25519' }]);
+    expect(parseFingerprintLines(tool('ssh-keygen-l.stdout'))).toEqual([
+      { fingerprint: expect.stringMatching(/^SHA256:/), type: 'ED25519' },
+    ]);
     expect(parseFingerprintLines(tool('ssh-add-l-keys.stdout'))).toHaveLength(2);
     expect(parseFingerprintLines(tool('ssh-add-l-empty.stdout'))).toEqual([]);
   });
 
   it('tells an encrypted key from one ssh-keygen refuses for its modes', () => {
-    expect(classifyKeygenY({ exitCode: 255, stdout: '', stderr: tool('ssh-keygen-y-encrypted.stderr') })).toEqual({ encrypted: true });
+    expect(classifyKeygenY({ exitCode: 255, stdout: '', stderr: tool('ssh-keygen-y-encrypted.stderr') })).toEqual({
+      encrypted: true,
+    });
     expect(classifyKeygenY({ exitCode: 255, stdout: '', stderr: tool('ssh-keygen-y-too-open.stderr') })).toEqual({});
-    expect(classifyKeygenY({ exitCode: 0, stdout: 'ssh-ed25519 AAAAC3Nz root@vm\n', stderr: '' })).toEqual({ blob: 'AAAAC3Nz' });
+    expect(classifyKeygenY({ exitCode: 0, stdout: 'ssh-ed25519 AAAAC3Nz root@vm\n', stderr: '' })).toEqual({
+      blob: 'AAAAC3Nz',
+    });
     expect(publicKeyBlob('ssh-ed25519 AAAAC3Nz comment with spaces')).toBe('AAAAC3Nz');
   });
 });

@@ -16,15 +16,26 @@ describe.runIf(requireLab())('client TCP and banner probe (lab)', () => {
     await startResponder(lab, 2296, 's.end()');
     await startResponder(lab, 2292, '');
     await startResponder(lab, 2291, 'setTimeout(() => s.resetAndDestroy(), 100)');
-    await lab.sh('iptables -A INPUT -p tcp --dport 2298 -j DROP; iptables -A OUTPUT -p tcp --dport 2297 -j REJECT --reject-with icmp-host-unreachable');
+    await lab.sh(
+      'iptables -A INPUT -p tcp --dport 2298 -j DROP; iptables -A OUTPUT -p tcp --dport 2297 -j REJECT --reject-with icmp-host-unreachable',
+    );
   }, 60_000);
   afterAll(() => lab?.close());
 
-  const tcp = (port: number, timeoutMs = 1000) => probe<TcpResult>(lab, 'probeTcp', { addresses: ['127.0.0.1'], port, timeoutMs });
+  const tcp = (port: number, timeoutMs = 1000) =>
+    probe<TcpResult>(lab, 'probeTcp', { addresses: ['127.0.0.1'], port, timeoutMs });
 
   it('reads the SSH identification from sshd on the same connection', async () => {
     const r = await tcp(2201);
-    expect(r.result.attempts).toEqual([expect.objectContaining({ address: '127.0.0.1', port: 2201, outcome: 'connected', bannerOutcome: 'ssh', banner: expect.stringMatching(/^SSH-2\.0-OpenSSH_/) })]);
+    expect(r.result.attempts).toEqual([
+      expect.objectContaining({
+        address: '127.0.0.1',
+        port: 2201,
+        outcome: 'connected',
+        bannerOutcome: 'ssh',
+        banner: expect.stringMatching(/^SSH-2\.0-OpenSSH_/),
+      }),
+    ]);
   });
 
   it.each([
@@ -57,7 +68,11 @@ describe.runIf(requireLab())('client TCP and banner probe (lab)', () => {
   });
 
   it('finds sshd on another port when the asked one refuses', async () => {
-    const r = await probe<OtherPortResult[]>(lab, 'probeOtherPorts', { address: '127.0.0.1', ports: [2222, 2200, 22222, 8022, 2294], timeoutMs: 1000 });
+    const r = await probe<OtherPortResult[]>(lab, 'probeOtherPorts', {
+      address: '127.0.0.1',
+      ports: [2222, 2200, 22222, 8022, 2294],
+      timeoutMs: 1000,
+    });
     expect(r.result.find((p) => p.port === 2222)).toMatchObject({ outcome: 'connected', bannerOutcome: 'ssh' });
     expect(r.result.find((p) => p.port === 2200)).toMatchObject({ outcome: 'refused' });
     expect(r.result.find((p) => p.port === 2294)).toMatchObject({ bannerOutcome: 'other' });

@@ -7,7 +7,9 @@ const dropIn = '/etc/ssh/sshd_config.d/50-x.conf';
 describe('config edit commands', () => {
   const { commands, undo, backup } = editCommands(
     { file: dropIn, isMain: false, changes: [{ line: 2, action: 'replace', text: 'PubkeyAuthentication yes' }] },
-    '/usr/sbin/sshd', { apply: [['kill', '-HUP', '42']], undo: [['pkill', '-HUP', '--pidfile', '/run/sshd.pid', '-x', 'sshd']] }, now,
+    '/usr/sbin/sshd',
+    { apply: [['kill', '-HUP', '42']], undo: [['pkill', '-HUP', '--pidfile', '/run/sshd.pid', '-x', 'sshd']] },
+    now,
   );
   const tmp = '/etc/ssh/sshd_config.d/.50-x.conf.ssh-doctor-tmp';
 
@@ -22,10 +24,15 @@ describe('config edit commands', () => {
       ['/usr/sbin/sshd', '-t'],
       ['kill', '-HUP', '42'],
     ]);
-    expect(undo).toEqual([['cp', '-p', backup, dropIn], ['/usr/sbin/sshd', '-t'], ['pkill', '-HUP', '--pidfile', '/run/sshd.pid', '-x', 'sshd']]);
+    expect(undo).toEqual([
+      ['cp', '-p', backup, dropIn],
+      ['/usr/sbin/sshd', '-t'],
+      ['pkill', '-HUP', '--pidfile', '/run/sshd.pid', '-x', 'sshd'],
+    ]);
   });
 
-  it('lists the backup, not the temporary copy, as what the fix keeps', () => expect(backupsOf(commands)).toEqual([backup]));
+  it('lists the backup, not the temporary copy, as what the fix keeps', () =>
+    expect(backupsOf(commands)).toEqual([backup]));
 
   it('the temporary copy never matches *.conf', () => expect(tmp.endsWith('.conf')).toBe(false));
 
@@ -37,6 +44,13 @@ describe('config edit commands', () => {
   ])('after step %i fails, recovery is %j', (failedAt, want) => expect(recoveryFor(commands, failedAt)).toEqual(want));
 
   it('refuses text sed would misread', () => {
-    expect(() => editCommands({ file: dropIn, isMain: false, changes: [{ line: 1, action: 'insert', text: 'Banner a\\nb' }] }, 'sshd', undefined, now)).toThrow();
+    expect(() =>
+      editCommands(
+        { file: dropIn, isMain: false, changes: [{ line: 1, action: 'insert', text: 'Banner a\\nb' }] },
+        'sshd',
+        undefined,
+        now,
+      ),
+    ).toThrow();
   });
 });

@@ -5,18 +5,32 @@ import { UndoApp } from '../../../src/ui/undo/UndoApp.js';
 import { KEY, sendAndWait, waitForFrame } from '../../helpers/ink.js';
 
 const entry = (id: string, title: string): JournalEntry => ({
-  id, at: '2026-11-25T12:00:00.000Z', fixId: 'x', title, commands: [['chmod', '0700', '/home/alice/.ssh']],
-  undo: [['chmod', '0777', '/home/alice/.ssh']], backups: [], status: 'applied',
+  id,
+  at: '2026-11-25T12:00:00.000Z',
+  fixId: 'x',
+  title,
+  commands: [['chmod', '0700', '/home/alice/.ssh']],
+  undo: [['chmod', '0777', '/home/alice/.ssh']],
+  backups: [],
+  status: 'applied',
 });
 
 describe('undo screen', () => {
   it('picks a change, shows its exact undo commands, and reverts only after "Yes"', async () => {
     const revert = vi.fn(async () => ({ ok: true, log: ['$ chmod 0777 /home/alice/.ssh'] }));
     const onExit = vi.fn();
-    const ui = render(<UndoApp entries={[entry('aa11', 'first'), entry('bb22', 'Set ~/.ssh to 0700')]} revert={revert} onExit={onExit} />);
+    const ui = render(
+      <UndoApp
+        entries={[entry('aa11', 'first'), entry('bb22', 'Set ~/.ssh to 0700')]}
+        revert={revert}
+        onExit={onExit}
+      />,
+    );
     await waitForFrame(ui.lastFrame, 'Which change should be undone?');
     await sendAndWait(ui, KEY.down, /❯ bb22/);
-    expect(await sendAndWait(ui, KEY.enter, 'Undo bb22: Set ~/.ssh to 0700')).toContain('$ chmod 0777 /home/alice/.ssh');
+    expect(await sendAndWait(ui, KEY.enter, 'Undo bb22: Set ~/.ssh to 0700')).toContain(
+      '$ chmod 0777 /home/alice/.ssh',
+    );
     expect(revert).not.toHaveBeenCalled();
     await sendAndWait(ui, KEY.down, /❯ Yes, undo it/);
     ui.stdin.write(KEY.enter);

@@ -150,12 +150,28 @@ export function decideIptables(rs: IptRuleset, port: number): Decision {
 }
 
 export function iptablesLayer(name: 'iptables' | 'ip6tables', rs: IptRuleset, port: number): FirewallLayer {
-  if (rs.rules.length === 0 && (rs.policies.INPUT ?? 'ACCEPT') === 'ACCEPT') return { name, state: 'inactive', detail: 'INPUT chain empty, policy ACCEPT' };
+  if (rs.rules.length === 0 && (rs.policies.INPUT ?? 'ACCEPT') === 'ACCEPT')
+    return { name, state: 'inactive', detail: 'INPUT chain empty, policy ACCEPT' };
   const d = decideIptables(rs, port);
   const state = d.verdict === 'ACCEPT' ? 'accepts' : 'blocks';
   const exc = d.exceptions.length ? `allowed only for: ${d.exceptions.map((r) => r.text).join('; ')}` : undefined;
-  if (!d.rule) return { name, state, rule: `policy ${rs.policies.INPUT ?? 'ACCEPT'}`, verdict: d.verdict, where: { table: 'filter', chain: 'INPUT' }, ...(exc ? { detail: exc } : {}) };
-  return { name, state, rule: d.rule.text, verdict: d.verdict, where: { table: 'filter', chain: d.rule.chain, position: d.rule.position }, ...(exc ? { detail: exc } : {}) };
+  if (!d.rule)
+    return {
+      name,
+      state,
+      rule: `policy ${rs.policies.INPUT ?? 'ACCEPT'}`,
+      verdict: d.verdict,
+      where: { table: 'filter', chain: 'INPUT' },
+      ...(exc ? { detail: exc } : {}),
+    };
+  return {
+    name,
+    state,
+    rule: d.rule.text,
+    verdict: d.verdict,
+    where: { table: 'filter', chain: d.rule.chain, position: d.rule.position },
+    ...(exc ? { detail: exc } : {}),
+  };
 }
 
 export async function probeIptables(exec: Exec, name: 'iptables' | 'ip6tables', port: number): Promise<FirewallLayer> {
@@ -166,7 +182,12 @@ export async function probeIptables(exec: Exec, name: 'iptables' | 'ip6tables', 
   if (why) return { name, state: 'unknown', detail: why };
   if (r.exitCode !== 0) {
     const root = /Permission denied|must be root/.test(r.stderr);
-    return { name, state: 'unknown', detail: r.stderr.trim().split('\n')[0] ?? `exit ${r.exitCode}`, ...(root ? { needsRoot: true } : {}) };
+    return {
+      name,
+      state: 'unknown',
+      detail: r.stderr.trim().split('\n')[0] ?? `exit ${r.exitCode}`,
+      ...(root ? { needsRoot: true } : {}),
+    };
   }
   return iptablesLayer(name, parseIptablesS(r.stdout), port);
 }

@@ -22,10 +22,28 @@ interface NftStatement {
   [statement: string]: unknown;
 }
 
-interface NftChain { family: string; table: string; name: string; handle: number; hook?: string; prio?: number; policy?: string; type?: string }
-interface NftRule { family: string; table: string; chain: string; handle: number; expr: NftStatement[] }
+interface NftChain {
+  family: string;
+  table: string;
+  name: string;
+  handle: number;
+  hook?: string;
+  prio?: number;
+  policy?: string;
+  type?: string;
+}
+interface NftRule {
+  family: string;
+  table: string;
+  chain: string;
+  handle: number;
+  expr: NftStatement[];
+}
 
-export interface NftRuleset { chains: NftChain[]; rules: NftRule[] }
+export interface NftRuleset {
+  chains: NftChain[];
+  rules: NftRule[];
+}
 
 export function parseNftJson(text: string): NftRuleset {
   const doc = JSON.parse(text) as { nftables?: { chain?: NftChain; rule?: NftRule }[] };
@@ -58,8 +76,10 @@ function exprMatches(e: NftStatement, port: number): Match {
   const left: NftExpr = m.left ?? {};
   const negate = op === '!=';
   let r: Match;
-  if (left.payload?.field === 'dport' && ['tcp', 'th'].includes(left.payload.protocol ?? '')) r = valueMatches(m.right, port) ? 'yes' : 'no';
-  else if (left.payload?.field === 'dport') r = 'no'; // udp/sctp dport: not our TCP packet
+  if (left.payload?.field === 'dport' && ['tcp', 'th'].includes(left.payload.protocol ?? ''))
+    r = valueMatches(m.right, port) ? 'yes' : 'no';
+  else if (left.payload?.field === 'dport')
+    r = 'no'; // udp/sctp dport: not our TCP packet
   else if (left.meta?.key === 'l4proto' || left.payload?.field === 'protocol' || left.payload?.field === 'nexthdr') {
     r = [m.right].flat().some((v) => v === 'tcp' || v === 6 || asExpr(v)?.set?.includes?.('tcp')) ? 'yes' : 'no';
   } else if (['iif', 'iifname'].includes(left.meta?.key ?? '')) r = m.right === 'lo' ? 'no' : 'maybe';
@@ -69,7 +89,14 @@ function exprMatches(e: NftStatement, port: number): Match {
   return negate ? not(r) : r;
 }
 
-type Verdict = 'accept' | 'drop' | 'reject' | 'return' | { jump: string | undefined } | { goto: string | undefined } | undefined;
+type Verdict =
+  | 'accept'
+  | 'drop'
+  | 'reject'
+  | 'return'
+  | { jump: string | undefined }
+  | { goto: string | undefined }
+  | undefined;
 
 function verdictOf(exprs: NftStatement[]): Verdict {
   for (const e of exprs) {
@@ -87,14 +114,26 @@ function ruleText(r: NftRule): string {
   const parts = r.expr.map((e) => {
     if (e.match) {
       const l = e.match.left!; // libnftables-json: a match always has a left operand
-      const left = l.payload ? `${l.payload.protocol} ${l.payload.field}` : l.meta ? `meta ${l.meta.key}` : l.ct ? `ct ${l.ct.key}` : JSON.stringify(l);
+      const left = l.payload
+        ? `${l.payload.protocol} ${l.payload.field}`
+        : l.meta
+          ? `meta ${l.meta.key}`
+          : l.ct
+            ? `ct ${l.ct.key}`
+            : JSON.stringify(l);
       const rhs = e.match.right;
       const x = asExpr(rhs);
       const item = (v: NftValue) => {
         const range = asExpr(v)?.range;
         return range ? range.join('-') : v;
       };
-      const right = x?.set ? `{ ${x.set.map(item).join(', ')} }` : Array.isArray(rhs) ? rhs.join(',') : x?.range ? x.range.join('-') : String(rhs);
+      const right = x?.set
+        ? `{ ${x.set.map(item).join(', ')} }`
+        : Array.isArray(rhs)
+          ? rhs.join(',')
+          : x?.range
+            ? x.range.join('-')
+            : String(rhs);
       return `${left} ${e.match.op === '==' || e.match.op === 'in' ? '' : `${e.match.op} `}${right}`;
     }
     const k = Object.keys(e)[0]!;
@@ -105,16 +144,27 @@ function ruleText(r: NftRule): string {
   return parts.join(' ');
 }
 
-interface NftDecision { verdict: 'accept' | 'drop' | 'reject'; rule?: NftRule; chain: NftChain; exceptions: NftRule[] }
+interface NftDecision {
+  verdict: 'accept' | 'drop' | 'reject';
+  rule?: NftRule;
+  chain: NftChain;
+  exceptions: NftRule[];
+}
 
 /** iptables-nft keeps its own tables (ip/ip6 "filter" with INPUT): those belong to the iptables layer. */
 function isIptablesNft(c: NftChain): boolean {
-  return (c.family === 'ip' || c.family === 'ip6') && ['filter', 'raw', 'mangle', 'nat', 'security'].includes(c.table) && c.name === c.name.toUpperCase();
+  return (
+    (c.family === 'ip' || c.family === 'ip6') &&
+    ['filter', 'raw', 'mangle', 'nat', 'security'].includes(c.table) &&
+    c.name === c.name.toUpperCase()
+  );
 }
 
 export function decideNft(rs: NftRuleset, port: number): NftDecision | undefined {
   const base = rs.chains
-    .filter((c) => c.hook === 'input' && c.type === 'filter' && ['inet', 'ip', 'ip6'].includes(c.family) && !isIptablesNft(c))
+    .filter(
+      (c) => c.hook === 'input' && c.type === 'filter' && ['inet', 'ip', 'ip6'].includes(c.family) && !isIptablesNft(c),
+    )
     .sort((a, b) => (a.prio ?? 0) - (b.prio ?? 0));
   const exceptions: NftRule[] = [];
   const walk = (c: NftChain, depth: number): Omit<NftDecision, 'chain' | 'exceptions'> | 'return' | undefined => {
@@ -142,7 +192,8 @@ export function decideNft(rs: NftRuleset, port: number): NftDecision | undefined
   let last: NftDecision | undefined;
   for (const c of base) {
     const d = walk(c, 0);
-    const decided = d && d !== 'return' ? d : { verdict: (c.policy === 'drop' ? 'drop' : 'accept') as 'accept' | 'drop' };
+    const decided =
+      d && d !== 'return' ? d : { verdict: (c.policy === 'drop' ? 'drop' : 'accept') as 'accept' | 'drop' };
     last = { ...decided, chain: c, exceptions };
     if (decided.verdict !== 'accept') return last;
   }
@@ -152,7 +203,12 @@ export function decideNft(rs: NftRuleset, port: number): NftDecision | undefined
 export function nftLayer(rs: NftRuleset, port: number): FirewallLayer {
   const d = decideNft(rs, port);
   if (!d) return { name: 'nftables', state: 'inactive', detail: 'no input filter chain' };
-  const where = { family: d.chain.family, table: d.chain.table, chain: d.rule?.chain ?? d.chain.name, ...(d.rule ? { handle: d.rule.handle } : {}) };
+  const where = {
+    family: d.chain.family,
+    table: d.chain.table,
+    chain: d.rule?.chain ?? d.chain.name,
+    ...(d.rule ? { handle: d.rule.handle } : {}),
+  };
   const exc = d.exceptions.length ? { detail: `allowed only for: ${d.exceptions.map(ruleText).join('; ')}` } : {};
   return {
     name: 'nftables',
@@ -171,7 +227,12 @@ export async function probeNftables(exec: Exec, port: number): Promise<FirewallL
   const why = failure(r, cmd);
   if (why) return { name: 'nftables', state: 'unknown', detail: why };
   if (r.exitCode !== 0) {
-    return { name: 'nftables', state: 'unknown', detail: r.stderr.trim().split('\n')[0] ?? `exit ${r.exitCode}`, ...(/Operation not permitted|Permission denied/.test(r.stderr) ? { needsRoot: true } : {}) };
+    return {
+      name: 'nftables',
+      state: 'unknown',
+      detail: r.stderr.trim().split('\n')[0] ?? `exit ${r.exitCode}`,
+      ...(/Operation not permitted|Permission denied/.test(r.stderr) ? { needsRoot: true } : {}),
+    };
   }
   try {
     return nftLayer(parseNftJson(r.stdout), port);

@@ -11,10 +11,21 @@ const SSH_APPS = /^(OpenSSH|SSH)\b/i;
 export function parseUfwNumbered(stdout: string): UfwRule[] {
   const out: UfwRule[] = [];
   for (const l of lines(stdout)) {
-    const m = /^\[\s*(\d+)\]\s+(.+?)\s{2,}((?:ALLOW|DENY|REJECT|LIMIT)(?: IN| OUT| FWD)?)\s{2,}(.+?)(?:\s{2,}(\((?:log|log-all|out)\)|#.*))?\s*$/.exec(l);
+    const m =
+      /^\[\s*(\d+)\]\s+(.+?)\s{2,}((?:ALLOW|DENY|REJECT|LIMIT)(?: IN| OUT| FWD)?)\s{2,}(.+?)(?:\s{2,}(\((?:log|log-all|out)\)|#.*))?\s*$/.exec(
+        l,
+      );
     if (!m) continue;
     const to = m[2]!.trim();
-    out.push({ n: Number(m[1]), to, action: m[3]!, from: m[4]!.trim(), v6: / \(v6\)/.test(to), extra: m[5] ?? '', text: l.replace(/^\[\s*\d+\]\s/, '').trim() });
+    out.push({
+      n: Number(m[1]),
+      to,
+      action: m[3]!,
+      from: m[4]!.trim(),
+      v6: / \(v6\)/.test(to),
+      extra: m[5] ?? '',
+      text: l.replace(/^\[\s*\d+\]\s/, '').trim(),
+    });
   }
   return out;
 }
@@ -26,7 +37,8 @@ export function ufwLayer(stdout: string, port: number, numbered?: UfwRule[]): Fi
 
 function ufwVerdict(stdout: string, port: number): FirewallLayer {
   const ls = lines(stdout);
-  if (ls.some((l) => /^Status: inactive/.test(l))) return { name: 'ufw', state: 'inactive', detail: 'Status: inactive' };
+  if (ls.some((l) => /^Status: inactive/.test(l)))
+    return { name: 'ufw', state: 'inactive', detail: 'Status: inactive' };
   const def = ls.find((l) => l.startsWith('Default:'));
   const incoming = /(\w+) \(incoming\)/.exec(def ?? '')?.[1] ?? 'deny';
   const start = ls.findIndex((l) => /^--\s+-+\s+--/.test(l));
@@ -46,10 +58,22 @@ function ufwVerdict(stdout: string, port: number): FirewallLayer {
       continue;
     }
     const allow = action === 'ALLOW' || action === 'LIMIT';
-    return { name: 'ufw', state: allow ? 'accepts' : 'blocks', rule: l.trim(), verdict: action, ...(exceptions.length ? { detail: `allowed only for: ${exceptions.join('; ')}` } : {}) };
+    return {
+      name: 'ufw',
+      state: allow ? 'accepts' : 'blocks',
+      rule: l.trim(),
+      verdict: action,
+      ...(exceptions.length ? { detail: `allowed only for: ${exceptions.join('; ')}` } : {}),
+    };
   }
   const allow = incoming === 'allow';
-  return { name: 'ufw', state: allow ? 'accepts' : 'blocks', rule: def ?? 'default: deny (incoming)', verdict: incoming, ...(exceptions.length ? { detail: `allowed only for: ${exceptions.join('; ')}` } : {}) };
+  return {
+    name: 'ufw',
+    state: allow ? 'accepts' : 'blocks',
+    rule: def ?? 'default: deny (incoming)',
+    verdict: incoming,
+    ...(exceptions.length ? { detail: `allowed only for: ${exceptions.join('; ')}` } : {}),
+  };
 }
 
 export async function probeUfw(exec: Exec, port: number): Promise<FirewallLayer> {
@@ -58,10 +82,18 @@ export async function probeUfw(exec: Exec, port: number): Promise<FirewallLayer>
   if (r.missing) return { name: 'ufw', state: 'absent', detail: 'ufw is not installed' };
   const why = failure(r, cmd);
   if (why) return { name: 'ufw', state: 'unknown', detail: why };
-  if (r.exitCode !== 0) return { name: 'ufw', state: 'unknown', detail: (r.stderr.trim().split('\n')[0] ?? '') || `exit ${r.exitCode}`, ...(/root/.test(r.stderr) ? { needsRoot: true } : {}) };
+  if (r.exitCode !== 0)
+    return {
+      name: 'ufw',
+      state: 'unknown',
+      detail: (r.stderr.trim().split('\n')[0] ?? '') || `exit ${r.exitCode}`,
+      ...(/root/.test(r.stderr) ? { needsRoot: true } : {}),
+    };
   const layer = ufwLayer(r.stdout, port);
   if (layer.state !== 'blocks') return layer;
   // The fix inserts the allow before the blocking rule by its number (an appended allow loses).
   const n = await exec(['ufw', 'status', 'numbered'], { maxBytes: RULESET_MAX_BYTES });
-  return n.exitCode === 0 && !failure(n, ['ufw', 'status', 'numbered']) ? { ...layer, ufwRules: parseUfwNumbered(n.stdout) } : layer;
+  return n.exitCode === 0 && !failure(n, ['ufw', 'status', 'numbered'])
+    ? { ...layer, ufwRules: parseUfwNumbered(n.stdout) }
+    : layer;
 }
