@@ -24,7 +24,7 @@ import type {
 } from '../src/probes/client/types.js';
 import { compareHostKey } from '../src/client/compare-host-key.js';
 import { otherPortCandidates } from '../src/client/other-ports.js';
-import { clientFindings, type ClientFacts, type ClientVerdictId } from '../src/client/findings.js';
+import { clientFindings, isUnreachable, type ClientFacts, type ClientVerdictId } from '../src/client/findings.js';
 import { CLIENT_PROBES, describeProbe, type ClientProbe } from '../src/client/probe-details.js';
 import { networkEndpoint } from '../src/client/endpoint.js';
 
@@ -63,14 +63,6 @@ export type ClientEvent =
   /** Diagnose again on the port where SSH was found answering. */
   | { type: 'RETRY_PORT'; port: number }
   | { type: 'QUIT' };
-
-/** Verdicts where nothing answers as SSH: then the ways in that bypass SSH are worth offering. */
-const UNREACHABLE: ReadonlySet<ClientVerdictId> = new Set([
-  'connection-refused',
-  'connection-timeout',
-  'no-route',
-  'banner-exchange-failed',
-]);
 
 /** A probe's result, under the probe's name. */
 type Recorded = { [K in ClientProbe]: { probe: K; output: NonNullable<ClientFacts[K]> } }[ClientProbe];
@@ -188,7 +180,7 @@ export const clientFlow = setup({
     canAutoApply: ({ context }) => context.input.autoApply && context.findings.some((f) => f.fix),
     interactive: ({ context }) => context.input.interactive,
     hasFix: ({ context }, p: { fixId: string }) => context.findings.some((f) => f.fix?.id === p.fixId),
-    unreachable: ({ context }) => context.verdictId !== undefined && UNREACHABLE.has(context.verdictId),
+    unreachable: ({ context }) => context.verdictId !== undefined && isUnreachable(context.verdictId),
     sshFoundOn: ({ context }, p: { port: number }) =>
       (context.otherPorts ?? []).some((a) => a.port === p.port && a.bannerOutcome === 'ssh'),
   },

@@ -66,6 +66,8 @@ type Found = Omit<Finding, 'id' | 'severity'>;
 
 interface VerdictEntry {
   severity: Severity;
+  /** Nothing answers as SSH: the ways in that bypass SSH (locked-out) are worth offering. */
+  unreachable?: true;
   /** The verdict as the report's first finding, from what the probes learned. */
   finding: (f: ClientFacts, timeoutMs: number) => Found;
 }
@@ -103,6 +105,7 @@ export const CLIENT_VERDICTS = {
   },
   'no-route': {
     severity: 'error',
+    unreachable: true,
     finding: (f) => ({
       summary: `No route to ${endpoint(f)}: the network cannot reach that address at all.`,
       evidence: tcpEvidence(f),
@@ -114,6 +117,7 @@ export const CLIENT_VERDICTS = {
   },
   'connection-refused': {
     severity: 'error',
+    unreachable: true,
     finding: (f) => ({
       summary: `${endpoint(f)} refused the connection: the host is up, but nothing listens on port ${f.target?.port} (or a firewall rejects it).`,
       evidence: tcpEvidence(f),
@@ -126,6 +130,7 @@ export const CLIENT_VERDICTS = {
   },
   'connection-timeout': {
     severity: 'error',
+    unreachable: true,
     finding: (f, timeoutMs) => ({
       summary: `No answer from ${endpoint(f)} within ${timeoutMs} ms: packets are silently dropped (firewall or cloud security group) or the host is down.`,
       evidence: tcpEvidence(f),
@@ -155,6 +160,7 @@ export const CLIENT_VERDICTS = {
   },
   'banner-exchange-failed': {
     severity: 'error',
+    unreachable: true,
     finding: (f) => ({
       summary: `${endpoint(f)} accepted the TCP connection but closed it before saying anything SSH.`,
       evidence: [...tcpEvidence(f), ...loginEvidence(f)],
@@ -267,6 +273,9 @@ export const CLIENT_VERDICTS = {
 } as const satisfies Record<string, VerdictEntry>;
 
 export type ClientVerdictId = keyof typeof CLIENT_VERDICTS;
+
+export const isUnreachable = (id: ClientVerdictId): boolean =>
+  (CLIENT_VERDICTS[id] as VerdictEntry).unreachable === true;
 
 function algOption(what: string): string {
   if (/host key/i.test(what)) return 'HostKeyAlgorithms';
