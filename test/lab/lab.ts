@@ -95,12 +95,18 @@ export function requireLab(extraBins: readonly string[] = []): boolean {
   return false;
 }
 
+// The checkout stays visible at its own path: a clone under /root (or /home) would otherwise be
+// hidden by the lab's private copy, with the built CLI and the test bundles in it.
 const INNER = `
 set -e
 R="$1"
-mount --bind "$R/etc" /etc
-mount --bind "$R/home" /home
-mount --bind "$R/root" /root
+REPO="$2"
+for d in etc home root; do
+  case "$REPO" in
+    /$d/*) mkdir -p "$R/$d\${REPO#/$d}" && mount --bind "$REPO" "$R/$d\${REPO#/$d}" ;;
+  esac
+  mount --rbind "$R/$d" "/$d"
+done
 mount -t tmpfs tmpfs /run
 mount -t tmpfs tmpfs /var/log
 ip link set lo up
@@ -124,7 +130,7 @@ export async function startLab(): Promise<Lab> {
 
   const ns: ResultPromise = execa(
     'unshare',
-    ['--mount', '--net', '--pid', '--fork', '--mount-proc', '--kill-child', 'bash', join(dir, 'inner.sh'), dir],
+    ['--mount', '--net', '--pid', '--fork', '--mount-proc', '--kill-child', 'bash', join(dir, 'inner.sh'), dir, REPO],
     { reject: false, stdin: 'ignore', buffer: false },
   );
   const pid = await new Promise<number>((resolvePid, fail) => {
