@@ -483,61 +483,13 @@ describe('proposeFix: permissions on paths a user controls', () => {
       proposeFix('ssh-dir-permissions', facts(auth(0o777, { sshUid: 0 })), [], now, { remote: true }),
     ).toBeUndefined();
   });
-});
-
-describe('ownershipSteps: the chown left to a person over --via and in the kit', () => {
-  const alice = {
-    name: 'alice',
-    exists: true,
-    uid: 1001,
-    gid: 1001,
-    home: '/home/alice',
-    shell: '/bin/bash',
-    groups: ['alice'],
-  };
-  const dir = (path: string, mode: number, uid = 1001) => ({
-    path,
-    exists: true,
-    type: 'dir' as const,
-    mode,
-    uid,
-    gid: uid,
-    owner: uid ? 'alice' : 'root',
-    group: uid ? 'alice' : 'root',
-  });
-  const facts = (sshUid: number): ServerFacts => ({
-    ...base,
-    user: alice,
-    authFiles: {
-      authorizedKeys: [
-        {
-          path: '/home/alice/.ssh/authorized_keys',
-          exists: true,
-          type: 'file',
-          mode: 0o600,
-          uid: 1001,
-          gid: 1001,
-          owner: 'alice',
-          group: 'alice',
-        },
-      ],
-      keyCounts: {},
-      dirs: [
-        dir('/home/alice/.ssh', 0o777, sshUid),
-        dir('/home/alice', 0o755),
-        dir('/home', 0o755, 0),
-        dir('/', 0o755, 0),
-      ],
-      groups: [{ gid: 1001, name: 'alice', members: [], primaryOf: [{ name: 'alice', uid: 1001 }] }],
-    },
-  });
-  it('a root-owned .ssh: chown -h, quoted, after a look', () => {
-    expect(ownershipSteps('ssh-dir-permissions', facts(0))).toEqual([
+  it('ownershipSteps: the chown left to a person over --via and in the kit is chown -h, quoted, after a look', () => {
+    expect(ownershipSteps('ssh-dir-permissions', facts(auth(0o777, { sshUid: 0 })))).toEqual([
       'As root, after checking with ls -ld that it is still a directory: chown -h alice:alice /home/alice/.ssh',
     ]);
   });
-  it('nothing when the owner is right, or for other findings', () => {
-    expect(ownershipSteps('ssh-dir-permissions', facts(1001))).toEqual([]);
-    expect(ownershipSteps('usedns-enabled', facts(0))).toEqual([]);
+  it('ownershipSteps: nothing when the owner is right, or for other findings', () => {
+    expect(ownershipSteps('ssh-dir-permissions', facts(auth(0o777)))).toEqual([]);
+    expect(ownershipSteps('usedns-enabled', facts(auth(0o777, { sshUid: 0 })))).toEqual([]);
   });
 });
