@@ -2,4 +2,7 @@
 import { defineConfig, mergeConfig } from 'vitest/config';
 import base from './vitest.config.js';
 
-export default mergeConfig(base, defineConfig({ test: { exclude: ['test/lab/**', '**/*.lab.test.ts', '**/node_modules/**'] } }));
+export default mergeConfig(
+  base,
+  defineConfig({ test: { exclude: ['test/lab/**', '**/*.lab.test.ts', '**/node_modules/**'] } }),
+);
