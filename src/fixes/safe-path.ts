@@ -51,12 +51,23 @@ export function openNoUserLinks(
         if (code === 'ENOENT') return { missing: `${here} does not exist` };
         // O_NOFOLLOW on a symlink gives ELOOP (or ENOTDIR with O_DIRECTORY on some kernels).
         if (code !== 'ELOOP' && code !== 'ENOTDIR') throw e;
-        const link = lstatSync(at);
-        if (!link.isSymbolicLink()) {
-          if (code === 'ENOTDIR') return { refused: `${here} is not a directory` };
-          throw e;
+        // The user may be swapping the path right now: whatever it turned into is not followed.
+        let link: Stats;
+        let target: string;
+        try {
+          link = lstatSync(at);
+          target = link.isSymbolicLink() ? readlinkSync(at) : '';
+        } catch (e2) {
+          const c2 = (e2 as NodeJS.ErrnoException).code;
+          if (c2 === 'ENOENT') return { missing: `${here} does not exist` };
+          if (c2 === 'EINVAL') return { refused: `${here} changed while it was being checked` };
+          throw e2;
         }
-        const target = readlinkSync(at);
+        if (!link.isSymbolicLink()) {
+          return {
+            refused: code === 'ENOTDIR' ? `${here} is not a directory` : `${here} changed while it was being checked`,
+          };
+        }
         if (link.uid !== 0)
           return {
             refused: `${here} is a symlink owned by ${describeOwner(link.uid, names)} (to ${target}); ssh-doctor does not follow links that users control`,

@@ -174,7 +174,7 @@ setpriv --reuid=alice --regid=alice --init-groups setsid bash -c 'cd /home/alice
         const r = out.applied[0]!.result;
         if (!r.ok)
           expect(r.log[0]).toMatch(
-            /^refused: \/home\/alice\/\.ssh\/(authorized_keys (is a symlink owned by alice|does not exist)|authorized_keys changed since it was checked)/,
+            /^refused: \/home\/alice\/\.ssh\/(authorized_keys (is a symlink owned by alice|does not exist|changed while it was being checked)|authorized_keys changed since it was checked)/,
           );
       } finally {
         await stopFlipping();
@@ -197,7 +197,7 @@ setpriv --reuid=alice --regid=alice --init-groups setsid bash -c 'cd /home/alice
         undone = r.exitCode === 0;
         if (!undone)
           expect(r.stdout).toMatch(
-            /Refused: \/home\/alice\/\.ssh\/authorized_keys (is a symlink owned by alice|does not exist)/,
+            /Refused: \/home\/alice\/\.ssh\/authorized_keys (is a symlink owned by alice|does not exist|changed while it was being checked)/,
           );
         expect(await modes('/etc/shadow')).toEqual(shadow);
       }
