@@ -6,7 +6,7 @@ export default {
   vitest: { configFile: 'vitest.unit.config.ts' },
   mutate: [
     'flows/**/*.ts',
-    'src/probes/**/*.ts',
+    'src/client/probes/**/*.ts',
     'src/client/findings.ts',
     'src/server/findings.ts',
     'src/server/strict-modes.ts',

@@ -21,7 +21,7 @@ import type {
   TcpAttempt,
   TcpOutcome,
   TcpResult,
-} from '../src/probes/client/types.js';
+} from '../src/client/probes/types.js';
 import { compareHostKey } from '../src/client/compare-host-key.js';
 import { otherPortCandidates } from '../src/client/other-ports.js';
 import { clientFindings, isUnreachable, type ClientFacts, type ClientVerdictId } from '../src/client/findings.js';

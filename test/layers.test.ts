@@ -31,6 +31,6 @@ describe('layers', () => {
     expect(await reached(['flows/client.ts', 'flows/server.ts', 'flows/locked-out.ts'])).toEqual([]);
   });
   it('the check itself sees a violation (a probe module loads node:net)', async () => {
-    expect(await reached(['src/probes/client/tcp.ts'])).toContain('src/probes/client/tcp.ts imports node:net');
+    expect(await reached(['src/client/probes/tcp.ts'])).toContain('src/client/probes/tcp.ts imports node:net');
   });
 });

@@ -5,14 +5,14 @@ import { formatMode, type Fix } from '../report.js';
 import { applyFix } from '../fixes/apply.js';
 import { resultsOf } from '../fixes/revert.js';
 import { rewrittenFiles, type ClientFixId } from './fixes.js';
-import { resolveTarget } from '../probes/client/ssh-config.js';
-import { resolveHost } from '../probes/client/dns.js';
-import { probeOtherPorts, probeTcp } from '../probes/client/tcp.js';
-import { explicitIdentityFiles, inspectKeyFiles } from '../probes/client/key-files.js';
-import { lookupKnownHosts } from '../probes/client/known-hosts.js';
-import { probeHandshake } from '../probes/client/handshake.js';
-import { attemptLogin } from '../probes/client/login.js';
-import type { ResolvedTarget } from '../probes/client/types.js';
+import { resolveTarget } from './probes/ssh-config.js';
+import { resolveHost } from './probes/dns.js';
+import { probeOtherPorts, probeTcp } from './probes/tcp.js';
+import { explicitIdentityFiles, inspectKeyFiles } from './probes/key-files.js';
+import { lookupKnownHosts } from './probes/known-hosts.js';
+import { probeHandshake } from './probes/handshake.js';
+import { attemptLogin } from './probes/login.js';
+import type { ResolvedTarget } from './probes/types.js';
 
 /**
  * The client fixes (README "Client fixes") and what a local re-check says after each one ran: the

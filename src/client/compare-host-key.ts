@@ -1,6 +1,6 @@
 // The server's host key against the known_hosts entries ssh-keygen -F found. Pure (the flow and
 // --via's host-key check decide with it).
-import type { HostKey, KnownHostEntry } from '../probes/client/types.js';
+import type { HostKey, KnownHostEntry } from './probes/types.js';
 
 /**
  * OpenSSH's verdict for a presented plain host key: a revoked key is refused; an identical entry

@@ -1,6 +1,6 @@
 // Where the network probes go: the host itself, or the first jump host when ProxyJump is set
 // (ssh connects there first; the target is reached from the jump host, not from here).
-import type { ResolvedTarget } from '../probes/client/types.js';
+import type { ResolvedTarget } from './probes/types.js';
 
 export interface Endpoint {
   host: string;

@@ -10,7 +10,7 @@ import type {
   OtherPortResult,
   ResolvedTarget,
   TcpResult,
-} from '../probes/client/types.js';
+} from './probes/types.js';
 import { compareHostKey } from './compare-host-key.js';
 import { chmodKeyFix, removeKnownHostFix } from './fixes.js';
 import { describeEndpoint, networkEndpoint } from './endpoint.js';

@@ -9,7 +9,7 @@ import type {
   ResolvedTarget,
   SshDebug,
   TcpResult,
-} from '../../src/probes/client/types.js';
+} from '../../src/client/probes/types.js';
 
 export const target: ResolvedTarget = {
   alias: 'box',

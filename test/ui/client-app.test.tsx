@@ -12,7 +12,7 @@ import type {
   LoginResult,
   ResolvedTarget,
   TcpResult,
-} from '../../src/probes/client/types.js';
+} from '../../src/client/probes/types.js';
 import type { Fix } from '../../src/report.js';
 import { ClientApp } from '../../src/ui/client/ClientApp.js';
 import * as fx from '../flows/client-fixtures.js';

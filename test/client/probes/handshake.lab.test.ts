@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireLab, SERVER_SETUP, startLab, type Lab } from '../../lab/lab.js';
 import { buildDriver, probe, startSshd } from './lab-driver.js';
 import { compareHostKey } from '../../../src/client/compare-host-key.js';
-import type { HandshakeResult, KnownHostsResult } from '../../../src/probes/client/types.js';
+import type { HandshakeResult, KnownHostsResult } from '../../../src/client/probes/types.js';
 
 describe.runIf(requireLab())('client handshake and known_hosts probes (lab)', () => {
   let lab: Lab;

@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { jumpConfig, loginArgs, parseSshDebug, splitConfigFlag } from '../../../src/probes/client/login.js';
-import type { SshDebug } from '../../../src/probes/client/types.js';
+import { jumpConfig, loginArgs, parseSshDebug, splitConfigFlag } from '../../../src/client/probes/login.js';
+import type { SshDebug } from '../../../src/client/probes/types.js';
 
 const DIR = join(import.meta.dirname, '../../fixtures/client/ssh-v');
 const codes: Record<string, number> = JSON.parse(readFileSync(join(DIR, 'exit-codes.json'), 'utf8'));

@@ -3,7 +3,7 @@
 // timer, whatever the server does.
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectAndReadBanner } from '../../../src/probes/client/tcp.js';
+import { connectAndReadBanner } from '../../../src/client/probes/tcp.js';
 
 let server: Server | undefined;
 const sockets: Socket[] = [];

@@ -10,7 +10,7 @@ export async function buildDriver(): Promise<void> {
   // Lab suites run in parallel: write aside, then rename, so nobody runs a half-written bundle.
   const tmp = `${OUT}.${process.pid}`;
   await build({
-    entryPoints: [join(REPO, 'test/probes/client/driver.ts')],
+    entryPoints: [join(REPO, 'test/client/probes/driver.ts')],
     outfile: tmp,
     bundle: true,
     platform: 'node',

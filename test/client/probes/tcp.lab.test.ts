@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireLab, SERVER_SETUP, startLab, type Lab } from '../../lab/lab.js';
 import { buildDriver, probe, startResponder, startSshd } from './lab-driver.js';
-import type { OtherPortResult, TcpResult } from '../../../src/probes/client/types.js';
+import type { OtherPortResult, TcpResult } from '../../../src/client/probes/types.js';
 
 describe.runIf(requireLab())('client TCP and banner probe (lab)', () => {
   let lab: Lab;

@@ -3,22 +3,22 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseEtcHosts } from '../../../src/probes/client/dns.js';
-import { hostKeyAlgorithmsFor, parseSsh2Debug } from '../../../src/probes/client/handshake.js';
-import { keyTypeLabel, publicKeyFromBlob } from '../../../src/probes/client/ssh-key.js';
+import { parseEtcHosts } from '../../../src/client/probes/dns.js';
+import { hostKeyAlgorithmsFor, parseSsh2Debug } from '../../../src/client/probes/handshake.js';
+import { keyTypeLabel, publicKeyFromBlob } from '../../../src/client/probes/ssh-key.js';
 import {
   classifyKeygenY,
   explicitIdentityFiles,
   isTooOpen,
   parseFingerprintLines,
   publicKeyBlob,
-} from '../../../src/probes/client/key-files.js';
+} from '../../../src/client/probes/key-files.js';
 import { compareHostKey } from '../../../src/client/compare-host-key.js';
-import { knownHostsName, parseKeygenF } from '../../../src/probes/client/known-hosts.js';
-import { expandHome, parseConfigPorts, parseSshG } from '../../../src/probes/client/ssh-config.js';
+import { knownHostsName, parseKeygenF } from '../../../src/client/probes/known-hosts.js';
+import { expandHome, parseConfigPorts, parseSshG } from '../../../src/client/probes/ssh-config.js';
 import { otherPortCandidates } from '../../../src/client/other-ports.js';
-import { classifyBanner, classifyErrno } from '../../../src/probes/client/tcp.js';
-import type { KnownHostEntry } from '../../../src/probes/client/types.js';
+import { classifyBanner, classifyErrno } from '../../../src/client/probes/tcp.js';
+import type { KnownHostEntry } from '../../../src/client/probes/types.js';
 
 const FIX = join(import.meta.dirname, '../../fixtures/client');
 const tool = (name: string) => readFileSync(join(FIX, 'tools', name), 'utf8');

@@ -1,12 +1,12 @@
 // Runs one client probe inside the lab's namespaces (lab tests bundle this file, then
 // `node driver.mjs <probe> '<json options>'`): prints {ms, result} or {ms, error} as JSON.
-import { resolveHost } from '../../../src/probes/client/dns.js';
-import { probeHandshake } from '../../../src/probes/client/handshake.js';
-import { inspectKeyFiles } from '../../../src/probes/client/key-files.js';
-import { lookupKnownHosts } from '../../../src/probes/client/known-hosts.js';
-import { attemptLogin } from '../../../src/probes/client/login.js';
-import { resolveTarget } from '../../../src/probes/client/ssh-config.js';
-import { probeOtherPorts, probeTcp } from '../../../src/probes/client/tcp.js';
+import { resolveHost } from '../../../src/client/probes/dns.js';
+import { probeHandshake } from '../../../src/client/probes/handshake.js';
+import { inspectKeyFiles } from '../../../src/client/probes/key-files.js';
+import { lookupKnownHosts } from '../../../src/client/probes/known-hosts.js';
+import { attemptLogin } from '../../../src/client/probes/login.js';
+import { resolveTarget } from '../../../src/client/probes/ssh-config.js';
+import { probeOtherPorts, probeTcp } from '../../../src/client/probes/tcp.js';
 
 const probes: Record<string, (o: any) => Promise<unknown>> = {
   resolveTarget,

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireLab, SERVER_SETUP, startLab, type Lab } from '../../lab/lab.js';
 import { buildDriver, probe, startSshd } from './lab-driver.js';
-import type { DnsResult, KeyFilesResult, LoginResult, ResolvedTarget } from '../../../src/probes/client/types.js';
+import type { DnsResult, KeyFilesResult, LoginResult, ResolvedTarget } from '../../../src/client/probes/types.js';
 
 describe.runIf(requireLab())('client config, DNS, key-file and login probes (lab)', () => {
   let lab: Lab;

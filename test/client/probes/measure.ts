@@ -1,6 +1,6 @@
 // Times each client probe in the lab on loopback (median of 5, each run in a fresh node process,
 // so cold imports count). Not a test: prints a table. Run from the repo root:
-//   npx esbuild test/probes/client/measure.ts --bundle --platform=node --format=esm \
+//   npx esbuild test/client/probes/measure.ts --bundle --platform=node --format=esm \
 //     --packages=external --outfile=node_modules/.cache/measure.mjs && node node_modules/.cache/measure.mjs
 import { SERVER_SETUP, startLab } from '../../lab/lab.js';
 import { buildDriver, probe, startResponder } from './lab-driver.js';
