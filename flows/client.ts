@@ -8,7 +8,7 @@
 import { assign, not, setup } from 'xstate';
 import { errorText, notProvided } from './actors.js';
 import type { Answering } from './mode.js';
-import type { Finding, Fix, ProbeRecord } from '../src/report.js';
+import type { Finding, Fix, FixOutcome, ProbeRecord } from '../src/report.js';
 import type {
   DnsResult,
   HandshakeResult,
@@ -32,14 +32,6 @@ export interface ClientInput extends Answering {
   destination: string;
   sshFlags: string[];
   timeoutMs: number;
-}
-
-export interface FixOutcome {
-  fixId: string;
-  ok: boolean;
-  log: string[];
-  /** What a local re-check says after the change. */
-  verified?: string;
 }
 
 export interface ClientContext extends ClientFacts {
@@ -530,7 +522,7 @@ export const clientFlow = setup({
           actions: assign({
             fixOutcomes: ({ context, event }) => [
               ...context.fixOutcomes,
-              { fixId: context.pendingFix!.id, ok: false, log: [String(event.error)] },
+              { fixId: context.pendingFix!.id, status: 'failed', log: [String(event.error)] },
             ],
           }),
         },

@@ -4,7 +4,7 @@
 import { assertEvent, assign, setup } from 'xstate';
 import { errorText, notProvided } from './actors.js';
 import type { Answering } from './mode.js';
-import type { Finding, Fix, ProbeRecord } from '../src/report.js';
+import type { Finding, Fix, FixOutcome, ProbeRecord } from '../src/report.js';
 import type { CloudCheck, CloudTarget } from '../src/locked-out/cloud/types.js';
 import { providerById, type CliName, type ProviderId } from '../src/locked-out/providers.js';
 import { fallback } from '../src/locked-out/cloud/findings.js';
@@ -23,12 +23,6 @@ export interface LockedOutInput extends Answering {
   checkable: ProviderId[];
   /** Provider CLIs found on PATH: without one, no questions for a check that cannot run. */
   installedClis: CliName[];
-}
-
-export interface FixOutcome {
-  fixId: string;
-  ok: boolean;
-  log: string[];
 }
 
 export interface KitResult {
@@ -307,7 +301,7 @@ export const lockedOutFlow = setup({
           target: 'preventionShown',
           actions: [
             { type: 'recordOutcome', params: ({ event }) => ({ outcome: event.output }) },
-            { type: 'backupKeyMade', params: ({ event }) => ({ ok: event.output.ok }) },
+            { type: 'backupKeyMade', params: ({ event }) => ({ ok: event.output.status === 'applied' }) },
           ],
         },
         onError: {

@@ -4,7 +4,7 @@
 // src/commands/server/run.ts provides (tests provide fakes); this file never touches the system.
 import { assign, setup } from 'xstate';
 import { errorText, notProvided } from './actors.js';
-import type { Command, Finding, Fix, ProbeRecord } from '../src/report.js';
+import type { Command, Finding, Fix, FixOutcome, ProbeRecord } from '../src/report.js';
 import type { ServerFacts } from '../src/server/facts.js';
 import { needsRoot, serverFindings, type FindingOptions } from '../src/server/findings.js';
 
@@ -26,13 +26,6 @@ export interface ServerInput {
 export interface Gathered {
   facts: ServerFacts;
   probes: ProbeRecord[];
-}
-
-export interface FixOutcome {
-  findingId: string;
-  fixId: string;
-  status: 'applied' | 'declined' | 'failed' | 'not-resolved' | 'dry-run';
-  log: string[];
 }
 
 export interface ServerContext {

@@ -86,6 +86,44 @@ export interface AppliedFix {
   log: string[];
 }
 
+/**
+ * What became of one offered fix, in every mode's flow. `not-resolved`: it ran, but a re-probe
+ * still finds what it was for; `declined` and `dry-run`: it did not run.
+ */
+export interface FixOutcome {
+  fixId: string;
+  /** The finding it was for, where the flow re-probes for it (server). */
+  findingId?: string;
+  status: 'applied' | 'failed' | 'not-resolved' | 'declined' | 'dry-run';
+  log: string[];
+  /** What a local re-check says after the change. */
+  verified?: string;
+}
+
+/** The report's `applied`: fixes that ran (declined and dry-run ones did not); one left unresolved is not ok. */
+export function appliedFixes(outcomes: readonly FixOutcome[]): AppliedFix[] {
+  return outcomes.flatMap((o): AppliedFix[] => {
+    switch (o.status) {
+      case 'applied':
+        return [{ fixId: o.fixId, ok: true, log: o.log }];
+      case 'failed':
+        return [{ fixId: o.fixId, ok: false, log: o.log }];
+      case 'not-resolved':
+        return [
+          { fixId: o.fixId, ok: false, log: [...o.log, `${o.findingId ?? o.fixId} is still there after the fix`] },
+        ];
+      default:
+        return [];
+    }
+  });
+}
+
+/** `applied` only when a fix ran: a report without one has no `applied` key at all. */
+export function appliedField(outcomes: readonly FixOutcome[]): Pick<Report, 'applied'> {
+  const applied = appliedFixes(outcomes);
+  return applied.length ? { applied } : {};
+}
+
 export interface Report {
   schema: 'ssh-doctor/report@1';
   mode: Mode;

@@ -1,7 +1,6 @@
 // The real probes and fixes behind the client flow's actor names.
 import { fromPromise } from 'xstate';
-import type { FixOutcome } from '../../flows/client.js';
-import { formatMode, type Fix } from '../report.js';
+import { formatMode, type Fix, type FixOutcome } from '../report.js';
 import { applyFix } from '../fixes/apply.js';
 import { resultsOf } from '../fixes/revert.js';
 import { rewrittenFiles, type ClientFixId } from './fixes.js';
@@ -109,7 +108,12 @@ export function clientActors() {
         r.ok && isClientFix(input.fix.id)
           ? await CLIENT_FIXES[input.fix.id].verify(input.fix, input.target, 5000)
           : undefined;
-      return { fixId: input.fix.id, ok: r.ok, log: r.log, ...(verified ? { verified } : {}) };
+      return {
+        fixId: input.fix.id,
+        status: r.ok ? 'applied' : 'failed',
+        log: r.log,
+        ...(verified ? { verified } : {}),
+      };
     }),
   };
 }

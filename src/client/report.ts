@@ -1,5 +1,5 @@
 // The client flow's context as the public report.
-import { SCHEMA, type Report } from '../report.js';
+import { SCHEMA, appliedField, type Report } from '../report.js';
 import type { ClientContext } from '../../flows/client.js';
 import { clientVerdict } from './findings.js';
 
@@ -12,7 +12,7 @@ export function toClientReport(ctx: ClientContext, durationMs: number): Report {
     verdict: clientVerdict(ctx.findings),
     findings: ctx.findings,
     probes: ctx.probes,
-    ...(ctx.fixOutcomes.length ? { applied: ctx.fixOutcomes.map(({ fixId, ok, log }) => ({ fixId, ok, log })) } : {}),
+    ...appliedField(ctx.fixOutcomes),
     durationMs,
   };
 }

@@ -1,14 +1,14 @@
 // Facts, findings and probe records → the public Report (mode "server"). Pure.
 import {
   SCHEMA,
+  appliedField,
   formatCommand,
   worstSeverity,
-  type AppliedFix,
   type Finding,
+  type FixOutcome,
   type Report,
   type Verdict,
 } from '../report.js';
-import type { FixOutcome } from '../../flows/server.js';
 import { SERVER_FINDINGS, type ServerFindingId } from './findings.js';
 
 /** The verdict when nothing is worse than info; otherwise the verdict is the worst finding's id. */
@@ -62,19 +62,6 @@ export function needsRootViaFinding(
   };
 }
 
-/** Fixes that ran (declined and dry-run ones did not): a fix that ran but left its finding in place is not ok. */
-export function appliedFixes(outcomes: readonly FixOutcome[]): AppliedFix[] {
-  return outcomes.flatMap((o): AppliedFix[] =>
-    o.status === 'applied'
-      ? [{ fixId: o.fixId, ok: true, log: o.log }]
-      : o.status === 'failed'
-        ? [{ fixId: o.fixId, ok: false, log: o.log }]
-        : o.status === 'not-resolved'
-          ? [{ fixId: o.fixId, ok: false, log: [...o.log, `${o.findingId} is still there after the fix`] }]
-          : [],
-  );
-}
-
 export function buildServerReport(args: {
   findings: Finding[];
   probes: Report['probes'];
@@ -82,7 +69,6 @@ export function buildServerReport(args: {
   durationMs: number;
   outcomes?: readonly FixOutcome[];
 }): Report {
-  const applied = appliedFixes(args.outcomes ?? []);
   return {
     schema: SCHEMA,
     mode: 'server',
@@ -90,7 +76,7 @@ export function buildServerReport(args: {
     verdict: serverVerdict(args.findings),
     findings: args.findings,
     probes: args.probes,
-    ...(applied.length ? { applied } : {}),
+    ...appliedField(args.outcomes ?? []),
     durationMs: args.durationMs,
   };
 }

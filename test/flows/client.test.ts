@@ -29,7 +29,7 @@ const healthy = {
   otherPorts: fx.otherPorts.none,
   handshake: fx.handshake.newKey,
   login: fx.login.ok,
-  applyFix: { fixId: 'chmod-private-key', ok: true, log: ['$ chmod 0600 /root/.ssh/id_ed25519'] },
+  applyFix: { fixId: 'chmod-private-key', status: 'applied', log: ['$ chmod 0600 /root/.ssh/id_ed25519'] },
 };
 const direct = ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'handshake', 'login'];
 

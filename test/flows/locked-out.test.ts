@@ -39,8 +39,8 @@ const kit = {
 };
 const outputs = {
   cloudCheck: checks.blocked!,
-  applyFix: ({ fix: f }: { fix: { id: string } }) => ({ fixId: f.id, ok: true, log: [] }),
-  applyPrevention: { fixId: 'create-backup-key', ok: true, log: [] },
+  applyFix: ({ fix: f }: { fix: { id: string } }) => ({ fixId: f.id, status: 'applied', log: [] }),
+  applyPrevention: { fixId: 'create-backup-key', status: 'applied', log: [] },
   saveKit: '/tmp/ssh-doctor-kit.sh',
   decodeKit: kit,
 };
@@ -201,7 +201,7 @@ describe('locked-out flow: the decision table', () => {
       const { context } = await run(
         lockedOutFlow,
         { ...wizard, provider: 'physical' },
-        { ...outputs, applyPrevention: { fixId: 'create-backup-key', ok, log: [] } },
+        { ...outputs, applyPrevention: { fixId: 'create-backup-key', status: ok ? 'applied' : 'failed', log: [] } },
         [{ type: 'NEXT' }, { type: 'APPLY', fixId: 'create-backup-key' }],
       );
       const advice = context.prevention.find((f) => f.id === 'prevent-backup-key')!;
@@ -216,10 +216,10 @@ describe('locked-out flow: every path', () => {
     machine: lockedOutFlow,
     outputs: {
       cloudCheck: checks,
-      applyFix: { ok: { fixId: 'x', ok: true, log: [] } },
+      applyFix: { ok: { fixId: 'x', status: 'applied', log: [] } },
       applyPrevention: {
-        ok: { fixId: 'create-backup-key', ok: true, log: [] },
-        failed: { fixId: 'create-backup-key', ok: false, log: ['ssh-keygen: exit 1'] },
+        ok: { fixId: 'create-backup-key', status: 'applied', log: [] },
+        failed: { fixId: 'create-backup-key', status: 'failed', log: ['ssh-keygen: exit 1'] },
       },
       saveKit: { saved: '/tmp/ssh-doctor-kit.sh' },
       decodeKit: { nologin: kit },

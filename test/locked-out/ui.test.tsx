@@ -1,7 +1,8 @@
 import { render } from 'ink-testing-library';
 import { describe, expect, it, vi } from 'vitest';
 import { createActor, fromPromise } from 'xstate';
-import { lockedOutFlow, type FixOutcome, type KitResult, type LockedOutInput } from '../../flows/locked-out.js';
+import { lockedOutFlow, type KitResult, type LockedOutInput } from '../../flows/locked-out.js';
+import type { FixOutcome } from '../../src/report.js';
 import { choose, KEY, sendAndWait, waitForFrame } from '../helpers/ink.js';
 import type { CloudCheck } from '../../src/locked-out/cloud/types.js';
 import { KIT_BEGIN, KIT_END } from '../../src/locked-out/kit/script.js';
@@ -137,7 +138,7 @@ describe('locked-out wizard screen', () => {
       ],
       probes: [],
     };
-    const apply = vi.fn(async (): Promise<FixOutcome> => ({ fixId: 'cloud-allow-my-ip', ok: true, log: [] }));
+    const apply = vi.fn(async (): Promise<FixOutcome> => ({ fixId: 'cloud-allow-my-ip', status: 'applied', log: [] }));
     const { ui, actor } = start(
       { cloudCheck: fromPromise(async () => blocked), applyFix: fromPromise(apply) },
       { provider: 'aws', target: { instance: 'i-0abc', myIp: '203.0.113.7' } },
@@ -149,7 +150,7 @@ describe('locked-out wizard screen', () => {
   });
 
   it('the prevention menu defaults to "Done", not to creating the backup key', async () => {
-    const apply = vi.fn(async (): Promise<FixOutcome> => ({ fixId: 'create-backup-key', ok: true, log: [] }));
+    const apply = vi.fn(async (): Promise<FixOutcome> => ({ fixId: 'create-backup-key', status: 'applied', log: [] }));
     const { ui, actor } = start({ applyFix: fromPromise(apply) }, { provider: 'physical' });
     actor.send({ type: 'NEXT' });
     expect(await waitForFrame(ui.lastFrame, 'Next time:')).toContain('❯ Done');

@@ -2,7 +2,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { render } from 'ink-testing-library';
 import { createActor, fromPromise } from 'xstate';
-import { clientFlow, type FixOutcome } from '../../flows/client.js';
+import { clientFlow } from '../../flows/client.js';
+import type { FixOutcome } from '../../src/report.js';
 import type {
   OtherPortResult,
   DnsResult,
@@ -43,7 +44,12 @@ function wizard(out: ProbeOutputs) {
       login: fromPromise(async () => out.login),
       applyFix: fromPromise(async ({ input }): Promise<FixOutcome> => {
         applied.push(input.fix);
-        return { fixId: input.fix.id, ok: true, log: ['$ chmod 0600 /root/.ssh/id_ed25519'], verified: 'now 0600' };
+        return {
+          fixId: input.fix.id,
+          status: 'applied',
+          log: ['$ chmod 0600 /root/.ssh/id_ed25519'],
+          verified: 'now 0600',
+        };
       }),
     },
   });

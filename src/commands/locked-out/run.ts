@@ -16,11 +16,13 @@ import { kitScript } from '../../locked-out/kit/script.js';
 import { PROVIDERS, providerById, renderSteps } from '../../locked-out/providers.js';
 import { inertJson } from '../../inert.js';
 import {
+  appliedField,
   exitCodeFor,
   formatCommand,
   renderText,
   SCHEMA,
   type Finding,
+  type FixOutcome,
   type Report,
   type Verdict,
 } from '../../report.js';
@@ -77,7 +79,7 @@ export async function run(args: LockedOutOptions, io: Io): Promise<number> {
   let shown = 0;
   actor.subscribe((s) => {
     for (const o of s.context.fixOutcomes.slice(shown)) {
-      out.progress(`Applied ${o.fixId}: ${o.ok ? 'ok' : 'failed'}`);
+      out.progress(`Applied ${o.fixId}: ${o.status === 'applied' ? 'ok' : 'failed'}`);
       for (const l of o.log) out.progress(`  ${l}`);
     }
     shown = s.context.fixOutcomes.length;
@@ -101,7 +103,7 @@ function provide(home: string) {
       cloudCheck: fromPromise(({ input }) => checkCloud(input)),
       applyFix: fromPromise(async ({ input }) => {
         const r = await applyFix(input.fix);
-        return { fixId: input.fix.id, ok: r.ok, log: r.log };
+        return { fixId: input.fix.id, status: r.ok ? 'applied' : 'failed', log: r.log } satisfies FixOutcome;
       }),
       saveKit: fromPromise(async ({ input }) => {
         const path = join(home, 'ssh-doctor-kit.sh');
@@ -134,9 +136,7 @@ export function reportFor(ctx: LockedOutContext, started: number): Report {
     verdict: verdictOf(findings, fallback),
     findings,
     probes: ctx.probes,
-    ...(ctx.fixOutcomes.length
-      ? { applied: ctx.fixOutcomes.map((o) => ({ fixId: o.fixId, ok: o.ok, log: o.log })) }
-      : {}),
+    ...appliedField(ctx.fixOutcomes),
     durationMs: Date.now() - started,
   };
 }

@@ -72,8 +72,8 @@ export function ClientApp({ actor }: { actor: Actor<ClientFlow> }) {
               {inert(l)}
             </Text>
           ))}
-          <Text color={o.ok ? 'green' : 'red'}>
-            {o.ok
+          <Text color={o.status === 'applied' ? 'green' : 'red'}>
+            {o.status === 'applied'
               ? `✔ ${inert(o.verified ?? 'Done.')}`
               : '✖ The fix did not complete; nothing after the failed step ran.'}
           </Text>

@@ -48,8 +48,8 @@ export function LockedOutApp({ actor }: { actor: FlowActor }) {
       {ctx.check && <Text>{inert(ctx.check.detail)}</Text>}
       {ctx.probes.length > 0 && <ProbeList probes={ctx.probes} />}
       {ctx.fixOutcomes.map((o, i) => (
-        <Text key={i} color={o.ok ? 'green' : 'red'}>
-          {o.fixId}: {o.ok ? 'applied' : 'failed'} {inert(o.log.at(-1) ?? '')}
+        <Text key={i} color={o.status === 'applied' ? 'green' : 'red'}>
+          {o.fixId}: {o.status} {inert(o.log.at(-1) ?? '')}
         </Text>
       ))}
       {ctx.error && <Text color="yellow">{inert(ctx.error)}</Text>}
