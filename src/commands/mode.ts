@@ -41,6 +41,8 @@ export interface Mode<O extends { help: boolean }> {
   readonly options: Options;
   /** The end of its --help. */
   readonly notes?: string;
+  /** What shell completion offers for its words that are not options: host names, or these. */
+  readonly operand?: 'host' | readonly string[];
   /** The command line as this mode's options (defaults may come from io.env); throws UsageError. */
   parse(argv: readonly string[], io: Io): O;
   run(opts: O, io: Io): Promise<number>;

@@ -23,6 +23,7 @@ const options = {
       const d = splitDestination(v);
       return { ...(d.user ? { user: d.user } : {}), host: d.host, port: d.port ? Number(d.port) : 22 };
     },
+    { complete: 'host' },
   ),
   rollbackSeconds: value(
     'N',
