@@ -152,7 +152,7 @@ _ssh_doctor_what() {
   [ $# -eq 0 ] && first=1
   # The mode is the first word when it names one; a first "--" means a host follows, whatever
   # its name (a host called "server" is "ssh-doctor -- server").
-  case "$1" in
+  case "\${1-}" in
     ${named.map((m) => m.name).join('|')}) mode="$1"; shift ;;
   esac
   for w in "$@"; do
