@@ -2,7 +2,7 @@
 // globally into a temporary prefix by an unprivileged user who cannot see the source tree (it is
 // hidden inside the lab), offline, then every mode run from that install against the lab's sshd.
 import { execa } from 'execa';
-import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -129,4 +129,86 @@ printf '%s\\n' "\${COMPREPLY[@]}"`),
       'hypervisor',
     ]);
   });
+
+  /** A real interactive shell as alice in tmux: type a line, press Tab, read what it became. */
+  async function tabIn(shell: string[], load: string, typed: string): Promise<string> {
+    const socket = `/run/ssh-doctor-package-tmux-${process.pid}`;
+    const tmux = (...a: string[]) => lab.exec(['tmux', '-S', socket, ...a]);
+    const env = ['env', 'HOME=/home/alice', 'PATH=/home/alice/prefix/bin:/usr/bin:/bin', 'TERM=xterm', 'PS1=$ '];
+    await tmux(
+      '-f',
+      '/dev/null',
+      'new-session',
+      '-d',
+      '-s',
+      't',
+      '-x',
+      '120',
+      '-y',
+      '20',
+      '--',
+      'runuser',
+      '-u',
+      'alice',
+      '--',
+      ...env,
+      ...shell,
+    );
+    try {
+      const screen = async () => (await tmux('capture-pane', '-p', '-t', 't')).stdout;
+      const waitFor = async (re: RegExp) => {
+        for (let i = 0; i < 100; i++) {
+          const now = await screen();
+          if (re.test(now)) return now;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        throw new Error(`screen never matched ${re}:\n${await screen()}`);
+      };
+      await tmux('send-keys', '-t', 't', '-l', `${load}; echo loaded`);
+      await tmux('send-keys', '-t', 't', 'Enter');
+      await waitFor(/^loaded$/m);
+      await tmux('send-keys', '-t', 't', '-l', typed);
+      await tmux('send-keys', '-t', 't', 'Tab');
+      const escaped = typed.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      const line = new RegExp(`${escaped}\\S+`);
+      return line.exec(await waitFor(line))![0];
+    } finally {
+      await tmux('kill-server');
+    }
+  }
+
+  it('bash completes on Tab in a real terminal', async () => {
+    const load = 'eval "$(ssh-doctor completion bash)"';
+    expect(await tabIn(['bash', '--norc', '--noprofile', '-i'], load, 'ssh-doctor lab')).toBe('ssh-doctor lab-alias');
+  });
+
+  it.runIf(existsSync('/usr/bin/zsh'))('zsh completes on Tab in a real terminal', async () => {
+    const load = 'autoload -Uz compinit && compinit -u && eval "$(ssh-doctor completion zsh)"';
+    expect(await tabIn(['zsh', '-f'], load, 'ssh-doctor lab')).toBe('ssh-doctor lab-alias');
+    expect(await tabIn(['zsh', '-f'], load, 'ssh-doctor alice@lab')).toBe('ssh-doctor alice@lab-alias');
+    expect(await tabIn(['zsh', '-f'], load, 'ssh-doctor locked-out --provider=hetz')).toBe(
+      'ssh-doctor locked-out --provider=hetzner',
+    );
+  });
+
+  it("npm 10 (Node 20's own) installs it the same way", async () => {
+    const prefix = join(packDir, 'npm10');
+    const npx = (args: string[]) => execa('npx', ['-y', 'npm@10', ...args], { cwd: packDir, reject: false });
+    expect((await npx(['--version'])).stdout).toMatch(/^10\./);
+    const r = await npx([
+      'install',
+      '-g',
+      '--offline',
+      '--no-audit',
+      '--no-fund',
+      '--cache',
+      join(packDir, 'cache10'),
+      '--prefix',
+      prefix,
+      tarball,
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).toBe(0);
+    expect((await execa(join(prefix, 'bin', 'ssh-doctor'), ['--version'])).stdout).toBe(`ssh-doctor ${version}`);
+  }, 120_000);
 });
