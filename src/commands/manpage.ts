@@ -9,11 +9,15 @@ import type { Severity } from '../report.js';
 import { allModes, type AnyMode } from './modes.js';
 import { optionName } from './options.js';
 
-/** Text as roff reads it: backslashes escaped, no line taken for a request, dashes as minus signs. */
+/**
+ * Text as roff reads it: backslashes escaped, no line taken for a request, dashes as minus signs,
+ * non-ASCII (…, —) as named Unicode escapes (groff takes its input as Latin-1).
+ */
 function roff(text: string): string {
   return text
     .replaceAll('\\', '\\e')
     .replaceAll('-', '\\-')
+    .replace(/[^\x00-\x7f]/gu, (c) => `\\[u${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}]`)
     .split('\n')
     .map((l) => (/^[.']/.test(l) ? `\\&${l}` : l))
     .join('\n');

@@ -12,6 +12,8 @@ export interface Io {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** This very program ([node, script]): what a rerun under sudo starts. */
   readonly self: readonly [string, string];
+  /** The operating system (process.platform); tests pretend to be elsewhere. */
+  readonly platform?: NodeJS.Platform;
 }
 
 /** Questions can be asked only with a terminal on both ends. */

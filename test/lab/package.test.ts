@@ -39,6 +39,7 @@ describe.runIf(requireLab(['/usr/sbin/runuser']))('the packed tarball, installed
 
     lab = await startLab();
     const setup = await lab.sh(`${SERVER_SETUP(22).replace('-o ListenAddress=127.0.0.1 ', '')}
+echo '127.0.0.1 server completion' >> /etc/hosts
 mount -t tmpfs -o mode=0700 tmpfs ${shellQuote(REPO)}
 mount -t tmpfs -o mode=0700 tmpfs ${shellQuote(checkout)}
 ${asAlice(`ssh-keygen -q -t ed25519 -N '' -f ~/.ssh/id_ed25519
@@ -102,6 +103,13 @@ printf '127.0.0.9 ssh-ed25519 AAAA\\n|1|abc=|def= ssh-ed25519 AAAA\\n' > ~/.ssh/
     expect(report.verdict.id).toBe('ok');
     expect(report.target).toEqual({ user: 'alice', host: '127.0.0.1', port: 22 });
     expect(report.findings.map((f: { id: string }) => f.id)).toEqual(['ok', 'host-key-unknown']);
+
+    // A host named like a mode is reached after "--".
+    for (const host of ['server', 'completion']) {
+      const named = JSON.parse((await lab.sh(asAlice(`ssh-doctor --json -- ${host} || true`))).stdout);
+      expect(named.target).toEqual({ user: 'alice', host, port: 22 });
+      expect(named.verdict.id).toBe('ok');
+    }
 
     // The server checks need root: root runs alice's install (it cannot see the checkout either).
     const server = await lab.sh('/home/alice/prefix/bin/ssh-doctor server --json --user alice --port 22 || true');

@@ -172,6 +172,7 @@ ${optionCases.join('\n')}
   case "$mode" in
 ${operandCases.join('\n')}
   esac
+  return 0
 }`;
 }
 
