@@ -113,7 +113,9 @@ describe('the scripts parse in their shells', () => {
     expect((await execa('zsh', ['-n'], { input: zsh })).exitCode).toBe(0);
   });
   it.runIf(existsSync('/usr/bin/fish'))('fish -n', async () => {
-    expect((await execa('fish', ['-n'], { input: fish })).exitCode).toBe(0);
+    const file = join(home, 'ssh-doctor.fish');
+    writeFileSync(file, fish);
+    expect((await execa('fish', ['-n', file])).exitCode).toBe(0);
   });
 });
 

@@ -199,6 +199,21 @@ printf '%s\\n' "\${COMPREPLY[@]}"`),
     );
   });
 
+  it.runIf(existsSync('/usr/bin/fish'))('fish completes with its own engine (complete -C)', async () => {
+    const fish = async (line: string) =>
+      (
+        await lab.sh(
+          asAlice(`fish -c ${shellQuote(`ssh-doctor completion fish | source; complete -C ${shellQuote(line)}`)}`),
+        )
+      ).stdout
+        .split('\n')
+        .map((l) => l.split('\t')[0]);
+    expect(await fish('ssh-doctor lab')).toEqual(['lab-alias']);
+    expect(await fish('ssh-doctor server --via lab')).toEqual(['lab-alias']);
+    expect(await fish('ssh-doctor locked-out --provider h')).toEqual(['hetzner', 'hypervisor']);
+    expect(await fish('ssh-doctor completion ')).toEqual(['bash', 'fish', 'zsh']);
+  });
+
   it("npm 10 (Node 20's own) installs it the same way", async () => {
     const prefix = join(packDir, 'npm10');
     const npx = (args: string[]) => execa('npx', ['-y', 'npm@10', ...args], { cwd: packDir, reject: false });
