@@ -25,6 +25,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 }
 
 async function dispatch(argv: readonly string[], io: Io): Promise<number> {
+  // A first "--" names no mode: the client then reads what follows as the host, so a host called
+  // "server" or "completion" is reached with `ssh-doctor -- server`.
   const load = argv[0] === undefined ? undefined : MODES.get(argv[0]);
   if (load) {
     const mode = await load();
