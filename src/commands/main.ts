@@ -4,20 +4,10 @@
 import { UsageError } from '../errors.js';
 import { inert } from '../inert.js';
 import { client } from './client/command.js';
-import { modeHelp, type Io, type Mode } from './mode.js';
+import { modeHelp, type Io } from './mode.js';
+import { allModes, MODES } from './modes.js';
 import { renderOptions } from './options.js';
-
-declare const __VERSION__: string;
-const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
-
-type AnyMode = Mode<{ help: boolean }>;
-
-/** The other modes, by the word that names them; each declaration is loaded only when used. */
-const MODES = new Map<string, () => Promise<AnyMode>>([
-  ['server', async () => (await import('./server/command.js')).server],
-  ['locked-out', async () => (await import('./locked-out/command.js')).lockedOut],
-  ['undo', async () => (await import('./undo/command.js')).undo],
-]);
+import { VERSION } from './version.js';
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   try {
@@ -35,6 +25,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 }
 
 async function dispatch(argv: readonly string[], io: Io): Promise<number> {
+  // A first "--" names no mode: the client then reads what follows as the host, so a host called
+  // "server" or "completion" is reached with `ssh-doctor -- server`.
   const load = argv[0] === undefined ? undefined : MODES.get(argv[0]);
   if (load) {
     const mode = await load();
@@ -55,7 +47,7 @@ function show(io: Io, text: string): number {
 
 /** `ssh-doctor --help`: every mode in one line each, then the client's own help. */
 async function overview(): Promise<string> {
-  const modes: AnyMode[] = [client, ...(await Promise.all([...MODES.values()].map((load) => load())))];
+  const modes = await allModes();
   const lines = modes.map((m) => [['ssh-doctor', m.name, m.usage].filter(Boolean).join(' '), m.summary] as const);
   const column = Math.max(...lines.map(([usage]) => usage.length)) + 3;
   return `ssh-doctor ${VERSION} — finds out why ssh will not connect, and fixes it with your consent.

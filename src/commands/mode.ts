@@ -12,6 +12,8 @@ export interface Io {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** This very program ([node, script]): what a rerun under sudo starts. */
   readonly self: readonly [string, string];
+  /** The operating system (process.platform); tests pretend to be elsewhere. */
+  readonly platform?: NodeJS.Platform;
 }
 
 /** Questions can be asked only with a terminal on both ends. */
@@ -41,6 +43,8 @@ export interface Mode<O extends { help: boolean }> {
   readonly options: Options;
   /** The end of its --help. */
   readonly notes?: string;
+  /** What shell completion offers for its words that are not options: host names, or these. */
+  readonly operand?: 'host' | readonly string[];
   /** The command line as this mode's options (defaults may come from io.env); throws UsageError. */
   parse(argv: readonly string[], io: Io): O;
   run(opts: O, io: Io): Promise<number>;

@@ -22,6 +22,8 @@ export interface Value<T> extends Common {
   readonly parse: (value: string, name: string) => T;
   /** `--kit [FILE]`: the value may be left out (it is then `true`). */
   readonly optional?: boolean;
+  /** What shell completion offers for the value: these words, or files, or host names. */
+  readonly complete?: readonly string[] | 'file' | 'host';
 }
 
 export type Options = Readonly<Record<string, Flag | Value<unknown>>>;
@@ -39,14 +41,15 @@ export const value = <T>(
   valueName: string,
   description: string,
   parse: (value: string, name: string) => T,
-  more: { hidden?: boolean } = {},
+  more: { hidden?: boolean; complete?: Value<T>['complete'] } = {},
 ): Value<T> => ({ kind: 'value', valueName, description, parse, ...more });
 
 export const optionalValue = <T>(
   valueName: string,
   description: string,
   parse: (value: string, name: string) => T,
-): Value<T | true> => ({ kind: 'value', valueName, description, parse, optional: true });
+  more: { complete?: Value<T>['complete'] } = {},
+): Value<T | true> => ({ kind: 'value', valueName, description, parse, optional: true, ...more });
 
 /** The option a declaration's key stands for: dryRun is --dry-run. */
 export const optionName = (key: string): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;

@@ -17,6 +17,13 @@ describe('ssh-doctor server arguments', () => {
       via: { user: 'root', host: 'host.example', port: 2200 },
     });
   });
+  it('off Linux (a macOS laptop): only over --via, or its --help', () => {
+    expect(() => parseServerArgs([], env, 'darwin')).toThrow(
+      'ssh-doctor server checks the sshd of a Linux host, and this is darwin: run it on the server, or from here with --via [user@]host.',
+    );
+    expect(parseServerArgs(['--via', 'web1'], env, 'darwin')).toMatchObject({ via: { host: 'web1', port: 22 } });
+    expect(parseServerArgs(['--help'], env, 'freebsd')).toMatchObject({ help: true });
+  });
   it('--yes with --via: fixes run on the --via host', () => {
     expect(parseServerArgs(['--yes', '--via', 'h'], env)).toMatchObject({ yes: true, via: { host: 'h', port: 22 } });
   });

@@ -51,6 +51,7 @@ export const client: Mode<ClientOptions> = {
 and sets the others aside. With -G, -O, -Q or -V ssh does not connect: there is nothing to diagnose.
 Settings are resolved the way ssh does (ssh -G): Host aliases, HostName, Port, User, IdentityFile.`,
   options,
+  operand: 'host',
   notes: `Exit status: 0 the login works (or nothing error-level found), 1 a problem was found, 2 usage error.
 
 Gentle on the server: fail2ban, sshguard and sshd's PerSourcePenalties count connections and

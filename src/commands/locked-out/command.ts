@@ -23,11 +23,16 @@ const target = (key: TargetKey) => (v: string, name: string) => {
 };
 
 const options = {
-  provider: value('ID', `where the host lives: ${PROVIDERS.map((p) => p.id).join(', ')}`, (v, name): ProviderId => {
-    const p = PROVIDERS.find((x) => x.id === text(v, name));
-    if (!p) throw new UsageError(`Unknown provider "${v}": use one of ${PROVIDERS.map((x) => x.id).join(', ')}.`);
-    return p.id;
-  }),
+  provider: value(
+    'ID',
+    `where the host lives: ${PROVIDERS.map((p) => p.id).join(', ')}`,
+    (v, name): ProviderId => {
+      const p = PROVIDERS.find((x) => x.id === text(v, name));
+      if (!p) throw new UsageError(`Unknown provider "${v}": use one of ${PROVIDERS.map((x) => x.id).join(', ')}.`);
+      return p.id;
+    },
+    { complete: PROVIDERS.map((p) => p.id) },
+  ),
   instance: value('ID', 'instance id (AWS), VM name (GCP, Azure), droplet id, Hetzner server', target('instance')),
   region: value('R', 'the AWS region to look in', target('region')),
   zone: value('Z', 'the Google Cloud zone to look in', target('zone')),
@@ -47,9 +52,13 @@ const options = {
     'FILE',
     'print the console kit and save it (default ~/ssh-doctor-kit.sh; the wizard saves there too)',
     text,
+    { complete: 'file' },
   ),
-  decode: value('FILE|-', 'read the block the kit printed; show findings and repair commands', (v, name) =>
-    v === '-' ? v : text(v, name),
+  decode: value(
+    'FILE|-',
+    'read the block the kit printed; show findings and repair commands',
+    (v, name) => (v === '-' ? v : text(v, name)),
+    { complete: 'file' },
   ),
   json: flag('one JSON report on stdout, no questions'),
   yes: flag('apply the proposed cloud fixes without asking (each is printed)'),

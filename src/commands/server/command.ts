@@ -23,6 +23,7 @@ const options = {
       const d = splitDestination(v);
       return { ...(d.user ? { user: d.user } : {}), host: d.host, port: d.port ? Number(d.port) : 22 };
     },
+    { complete: 'host' },
   ),
   rollbackSeconds: value(
     'N',
@@ -47,9 +48,19 @@ export interface ServerOptions {
   help: boolean;
 }
 
-export function parseServerArgs(argv: readonly string[], env: Io['env']): ServerOptions {
+export function parseServerArgs(
+  argv: readonly string[],
+  env: Io['env'],
+  platform: NodeJS.Platform = process.platform,
+): ServerOptions {
   const o = parseOptions('server', options, argv).options;
   if (o.yes && o.dryRun && !o.help) throw new UsageError('--yes and --dry-run contradict each other: choose one.');
+  // The checks read /proc, ss, iptables/nft and act through setpriv: a Linux sshd's world. From a
+  // laptop (macOS) the same checks run on the server over --via.
+  if (platform !== 'linux' && !o.via && !o.help)
+    throw new UsageError(
+      `ssh-doctor server checks the sshd of a Linux host, and this is ${platform}: run it on the server, or from here with --via [user@]host.`,
+    );
   return {
     ...o,
     user: o.user ?? (env.SUDO_USER || env.USER || 'root'),
@@ -68,7 +79,7 @@ export const server: Mode<ServerOptions> = {
 --via logs in once for the whole run (agent only); a firewall fix adds one new connection, the
 proof that the way in still works.
 `,
-  parse: (argv, io) => parseServerArgs(argv, io.env),
+  parse: (argv, io) => parseServerArgs(argv, io.env, io.platform),
   run: async (opts, io) => (await import('./run.js')).run(opts, io),
 };
 
