@@ -12,4 +12,5 @@ process.exitCode = await main(process.argv.slice(2), {
   isTTY: { stdin: process.stdin.isTTY === true, stdout: process.stdout.isTTY === true },
   env: process.env,
   self: [process.execPath, process.argv[1]!],
+  uid: process.getuid?.(),
 });

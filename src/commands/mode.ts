@@ -12,6 +12,8 @@ export interface Io {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** This very program ([node, script]): what a rerun under sudo starts. */
   readonly self: readonly [string, string];
+  /** Who runs it (undefined where there are no uids): ssh judges key file modes against it. */
+  readonly uid: number | undefined;
 }
 
 /** Questions can be asked only with a terminal on both ends. */
