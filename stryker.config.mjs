@@ -3,7 +3,7 @@
 // its score is kept in the README.
 export default {
   testRunner: 'vitest',
-  vitest: { configFile: 'vitest.unit.config.ts' },
+  vitest: { configFile: 'vitest.mutate.config.ts' },
   mutate: [
     'flows/**/*.ts',
     'src/client/probes/**/*.ts',

@@ -13,4 +13,5 @@ process.exitCode = await main(process.argv.slice(2), {
   env: process.env,
   self: [process.execPath, process.argv[1]!],
   platform: process.platform,
+  uid: process.getuid?.(),
 });

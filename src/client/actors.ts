@@ -19,9 +19,9 @@ import type { ResolvedTarget } from './probes/types.js';
  */
 export const CLIENT_FIXES = {
   'chmod-private-key': {
-    verify: async (fix, _target, timeoutMs) => {
+    verify: async (fix, _target, { timeoutMs, uid }) => {
       const path = fix.commands[0]![2]!;
-      const r = await inspectKeyFiles({ identityFiles: [path], explicit: [path], timeoutMs });
+      const r = await inspectKeyFiles({ identityFiles: [path], explicit: [path], timeoutMs, uid });
       const k = r.files[0];
       return k?.tooOpen === false
         ? `${path} is now ${formatMode(k.mode ?? 0)}: ssh will offer it.`
@@ -29,7 +29,7 @@ export const CLIENT_FIXES = {
     },
   },
   'remove-stale-host-key': {
-    verify: async (_fix, target, timeoutMs) => {
+    verify: async (_fix, target, { timeoutMs }) => {
       if (!target) return undefined;
       const r = await lookupKnownHosts({
         host: target.host,
@@ -45,12 +45,19 @@ export const CLIENT_FIXES = {
   },
 } as const satisfies Record<
   ClientFixId,
-  { verify: (fix: Fix, target: ResolvedTarget | undefined, timeoutMs: number) => Promise<string | undefined> }
+  {
+    verify: (
+      fix: Fix,
+      target: ResolvedTarget | undefined,
+      how: { timeoutMs: number; uid: number | undefined },
+    ) => Promise<string | undefined>;
+  }
 >;
 
 const isClientFix = (id: string): id is ClientFixId => Object.hasOwn(CLIENT_FIXES, id);
 
-export function clientActors() {
+/** uid: who runs ssh (the command's io.uid); journalFile: where fixes are journaled (journalPath). */
+export function clientActors({ uid, journalFile }: { uid: number | undefined; journalFile: string }) {
   return {
     target: fromPromise(({ input }: { input: { destination: string; sshFlags: string[]; timeoutMs: number } }) =>
       resolveTarget(input),
@@ -70,6 +77,7 @@ export function clientActors() {
         identityFiles: input.target.identityFiles,
         explicit: explicitIdentityFiles(input.target.identityFiles, input.sshFlags),
         timeoutMs: input.timeoutMs,
+        uid,
       }),
     ),
     knownHosts: fromPromise(({ input }: { input: { target: ResolvedTarget; timeoutMs: number } }) =>
@@ -101,12 +109,13 @@ export function clientActors() {
     ),
     applyFix: fromPromise(async ({ input }: { input: { fix: Fix; target?: ResolvedTarget } }): Promise<FixOutcome> => {
       const r = await applyFix(input.fix, {
+        journalFile,
         // What the fix left in each file it rewrote: undo then refuses to clobber later changes.
         journalAfter: () => resultsOf(rewrittenFiles(input.fix)),
       });
       const verified =
         r.ok && isClientFix(input.fix.id)
-          ? await CLIENT_FIXES[input.fix.id].verify(input.fix, input.target, 5000)
+          ? await CLIENT_FIXES[input.fix.id].verify(input.fix, input.target, { timeoutMs: 5000, uid })
           : undefined;
       return {
         fixId: input.fix.id,

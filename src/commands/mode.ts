@@ -14,6 +14,8 @@ export interface Io {
   readonly self: readonly [string, string];
   /** The operating system (process.platform); tests pretend to be elsewhere. */
   readonly platform?: NodeJS.Platform;
+  /** Who runs it (undefined where there are no uids): ssh judges key file modes against it. */
+  readonly uid: number | undefined;
 }
 
 /** Questions can be asked only with a terminal on both ends. */

@@ -14,6 +14,8 @@ export interface ApplyResult {
 }
 
 export interface ApplyOptions {
+  /** The journal file (journalPath, from the command's io). */
+  journalFile: string;
   dryRun?: boolean;
   /** Where the commands run (default this machine; the --via host's exec for remote fixes). */
   exec?: Exec;
@@ -32,7 +34,7 @@ export interface ApplyOptions {
   journalAfter?: () => Promise<Partial<JournalEntry>>;
 }
 
-export async function applyFix(fix: Fix, opts: ApplyOptions = {}): Promise<ApplyResult> {
+export async function applyFix(fix: Fix, opts: ApplyOptions): Promise<ApplyResult> {
   const log: string[] = [];
   if (opts.dryRun) {
     for (const c of fix.commands) log.push(`(dry run) $ ${formatCommand(c)}`);
@@ -53,7 +55,7 @@ export async function applyFix(fix: Fix, opts: ApplyOptions = {}): Promise<Apply
   };
   // Before anything changes: if ssh-doctor is killed from here on, undo and the rollback timer
   // still know of the change and check whether it happened.
-  await appendJournal(entry);
+  await appendJournal(entry, opts.journalFile);
   crashPoint('journaled-pending');
   let status: JournalEntry['status'] = 'applied';
   const stdouts: string[] = [];
@@ -86,13 +88,16 @@ export async function applyFix(fix: Fix, opts: ApplyOptions = {}): Promise<Apply
   const ok = status === 'applied';
   // A backup the recovery removed (it was never needed, or was cut short) is not journaled.
   const removed = new Set(recovered.filter((c) => c[0] === 'rm').flatMap((c) => c.slice(1)));
-  await appendJournal({
-    ...entry,
-    undo: (ok && opts.undoAfter?.(stdouts)) || fix.undo,
-    backups: backups.filter((b) => !removed.has(b)),
-    status,
-    ...(recovered.length ? { recovered } : {}),
-    ...(ok && opts.journalAfter ? await opts.journalAfter() : {}),
-  });
+  await appendJournal(
+    {
+      ...entry,
+      undo: (ok && opts.undoAfter?.(stdouts)) || fix.undo,
+      backups: backups.filter((b) => !removed.has(b)),
+      status,
+      ...(recovered.length ? { recovered } : {}),
+      ...(ok && opts.journalAfter ? await opts.journalAfter() : {}),
+    },
+    opts.journalFile,
+  );
   return { ok, log, journalId: id };
 }

@@ -87,12 +87,11 @@ export function rolledBackBy(entry: JournalEntry, by: string, at = new Date()): 
   };
 }
 
-export function journalPath(): string {
+/** Where the journal lives for this process (its env and uid come from the command's io). */
+export function journalPath(env: Readonly<Record<string, string | undefined>>, uid: number | undefined): string {
   const dir =
-    process.env.SSH_DOCTOR_STATE_DIR ??
-    (process.getuid?.() === 0
-      ? '/var/lib/ssh-doctor'
-      : join(process.env.XDG_STATE_HOME ?? join(homedir(), '.local/state'), 'ssh-doctor'));
+    env.SSH_DOCTOR_STATE_DIR ??
+    (uid === 0 ? '/var/lib/ssh-doctor' : join(env.XDG_STATE_HOME ?? join(homedir(), '.local/state'), 'ssh-doctor'));
   return join(dir, 'journal.jsonl');
 }
 
@@ -101,7 +100,7 @@ export function journalPath(): string {
  * starts, so a kill at any later point leaves a record of it. A later line with the same id
  * supersedes the earlier one (pending → applied).
  */
-export async function appendJournal(entry: JournalEntry, path = journalPath()): Promise<void> {
+export async function appendJournal(entry: JournalEntry, path: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const f = await open(path, 'a', 0o600);
   try {
@@ -112,7 +111,7 @@ export async function appendJournal(entry: JournalEntry, path = journalPath()): 
   }
 }
 
-export async function readJournal(path = journalPath()): Promise<JournalEntry[]> {
+export async function readJournal(path: string): Promise<JournalEntry[]> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');

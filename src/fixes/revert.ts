@@ -43,6 +43,8 @@ export async function changedSince(entry: JournalEntry, host: Host = localHost):
 }
 
 export interface RevertOptions {
+  /** The journal file (journalPath, from the command's io). */
+  journalFile: string;
   dryRun?: boolean;
   as?: 'undone' | 'rolled-back';
   timeoutMs?: number;
@@ -51,7 +53,7 @@ export interface RevertOptions {
   host?: Host;
 }
 
-export async function revertEntry(entry: JournalEntry, opts: RevertOptions = {}): Promise<RevertResult> {
+export async function revertEntry(entry: JournalEntry, opts: RevertOptions): Promise<RevertResult> {
   const log: string[] = [];
   const host = opts.host ?? localHost;
   if (typeof entry.undo === 'string' && !(entry.status === 'pending' && entry.nftTagged)) {
@@ -70,7 +72,7 @@ export async function revertEntry(entry: JournalEntry, opts: RevertOptions = {})
     const r = await revertObjects(entry.objects, opts.force === true);
     // A refusal changed nothing: journal nothing, so the change can still be undone later.
     if (r.refused) return { ok: false, log: r.log };
-    await journalUndo(entry, r.ok, opts.as);
+    await journalUndo(entry, r.ok, opts);
     return { ok: r.ok, log: r.log };
   }
   if (entry.status === 'pending' && entry.original) {
@@ -84,7 +86,7 @@ export async function revertEntry(entry: JournalEntry, opts: RevertOptions = {})
           log: [`(dry run) ${entry.original.path} was never replaced; $ ${formatCommand(['rm', '-f', ...leftovers])}`],
         };
       const r = await host.exec(['rm', '-f', '--', ...leftovers], { timeoutMs: opts.timeoutMs ?? 30_000 });
-      await journalUndo(entry, r.exitCode === 0, opts.as);
+      await journalUndo(entry, r.exitCode === 0, opts);
       return {
         ok: r.exitCode === 0,
         log: [
@@ -130,7 +132,7 @@ export async function revertEntry(entry: JournalEntry, opts: RevertOptions = {})
       break;
     }
   }
-  await journalUndo(entry, ok, opts.as);
+  await journalUndo(entry, ok, opts);
   return { ok, log };
 }
 
@@ -165,17 +167,20 @@ async function pendingEdit(
   return backup === original.sha256 ? 'made' : 'unknown';
 }
 
-async function journalUndo(entry: JournalEntry, ok: boolean, as: RevertOptions['as']): Promise<void> {
-  await appendJournal({
-    id: `${entry.id}-u`,
-    at: new Date().toISOString(),
-    fixId: entry.fixId,
-    title: `Undo: ${entry.title}`,
-    commands: typeof entry.undo === 'string' ? [] : entry.undo,
-    undo: entry.commands.slice(),
-    backups: [],
-    status: ok ? (as ?? 'undone') : 'failed',
-    undoes: entry.id,
-    ...(entry.via ? { via: entry.via } : {}),
-  });
+async function journalUndo(entry: JournalEntry, ok: boolean, { as, journalFile }: RevertOptions): Promise<void> {
+  await appendJournal(
+    {
+      id: `${entry.id}-u`,
+      at: new Date().toISOString(),
+      fixId: entry.fixId,
+      title: `Undo: ${entry.title}`,
+      commands: typeof entry.undo === 'string' ? [] : entry.undo,
+      undo: entry.commands.slice(),
+      backups: [],
+      status: ok ? (as ?? 'undone') : 'failed',
+      undoes: entry.id,
+      ...(entry.via ? { via: entry.via } : {}),
+    },
+    journalFile,
+  );
 }

@@ -27,7 +27,8 @@ export const localExec: Exec = (cmd, opts = {}) =>
     timeoutMs: opts.timeoutMs ?? PROBE_TIMEOUT_MS,
     input: opts.input,
     maxBytes: opts.maxBytes,
-    env: { ...process.env, LC_ALL: 'C' },
+    // Added to the environment this process was given (src/run.ts extends it, never replaces it).
+    env: { LC_ALL: 'C' },
   });
 
 /** Why a command gave no usable answer, in one line; undefined when it ran. */

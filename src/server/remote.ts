@@ -80,7 +80,8 @@ export function collectChannel(
   });
 }
 
-export async function connectVia(via: Via): Promise<Remote> {
+/** env: the process environment (the command's io.env), for the agent socket and the default user. */
+export async function connectVia(via: Via, env: Readonly<Record<string, string | undefined>>): Promise<Remote> {
   const home = homedir();
   const known = await lookupKnownHosts({
     host: via.host,
@@ -93,7 +94,7 @@ export async function connectVia(via: Via): Promise<Remote> {
       `${known.lookupName} is not in your known_hosts: connect once with ssh and check its fingerprint first.`,
     );
   }
-  const agent = process.env.SSH_AUTH_SOCK;
+  const agent = env.SSH_AUTH_SOCK;
   if (!agent) throw new UsageError(NO_AGENT);
   // Ask first for the key types already known, as OpenSSH does, so the presented key can compare.
   const preferred = hostKeyAlgorithmsFor(known.entries.filter((e) => e.marker === undefined).map((e) => e.keyType)).map(
@@ -106,7 +107,7 @@ export async function connectVia(via: Via): Promise<Remote> {
     await ssh.connect({
       host: via.host,
       port: via.port,
-      username: via.user ?? process.env.USER ?? 'root',
+      username: via.user ?? env.USER ?? 'root',
       agent,
       readyTimeout: 10_000,
       // RegExps match only algorithms ssh2 implements (an exact list throws on any other); the

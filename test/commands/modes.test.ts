@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../src/commands/main.js';
 import type { Io } from '../../src/commands/mode.js';
 import { parseUndoArgs } from '../../src/commands/undo/command.js';
@@ -19,6 +19,7 @@ function fakeIo(opts: { stdin?: string; terminal?: boolean; env?: Record<string,
     isTTY: { stdin: opts.terminal ?? false, stdout: opts.terminal ?? false },
     env: { PATH: '', HOME: mkdtempSync(join(tmpdir(), 'modes-home-')), USER: 'alice', ...opts.env },
     self: ['/usr/bin/node', '/opt/ssh-doctor.mjs'],
+    uid: process.getuid?.(),
   };
   return { io, written };
 }
@@ -163,14 +164,15 @@ Options:
 });
 
 describe('modes run in-process', () => {
-  afterEach(() => vi.unstubAllEnvs());
-
-  it('undo --list --json: the journal report on stdout', async () => {
-    // The journal's place is read from the process environment (src/fixes/journal.ts).
-    vi.stubEnv('SSH_DOCTOR_STATE_DIR', mkdtempSync(join(tmpdir(), 'modes-state-')));
-    const r = await run(['undo', '--list', '--json']);
+  it('undo --list --json: the journal report on stdout, from the journal io.env names', async () => {
+    const state = mkdtempSync(join(tmpdir(), 'modes-state-'));
+    const r = await run(['undo', '--list', '--json'], { env: { SSH_DOCTOR_STATE_DIR: state } });
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ schema: 'ssh-doctor/journal@1', entries: [] });
+    expect(JSON.parse(r.stdout)).toEqual({
+      schema: 'ssh-doctor/journal@1',
+      journal: join(state, 'journal.jsonl'),
+      entries: [],
+    });
     expect(r.stderr).toBe('');
   });
 

@@ -29,7 +29,6 @@ let path: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'ssh-doctor-journal-'));
   path = join(dir, 'journal.jsonl');
-  process.env.SSH_DOCTOR_STATE_DIR = dir;
 });
 
 describe('applyFix journals before it acts', () => {
@@ -47,7 +46,7 @@ describe('applyFix journals before it acts', () => {
       seen = await readJournal(path);
       return result();
     };
-    const r = await applyFix(fw, { exec });
+    const r = await applyFix(fw, { journalFile: path, exec });
     expect(seen.map((e) => [e.id, e.status, e.undo])).toEqual([
       [r.journalId, 'pending', [['iptables', '-D', 'INPUT']]],
     ]);
@@ -56,7 +55,10 @@ describe('applyFix journals before it acts', () => {
   });
 
   it('a command that timed out leaves the change pending (it may have applied), and undo offers it', async () => {
-    const r = await applyFix(fw, { exec: async () => result({ exitCode: undefined, timedOut: true }) });
+    const r = await applyFix(fw, {
+      journalFile: path,
+      exec: async () => result({ exitCode: undefined, timedOut: true }),
+    });
     expect(r.ok).toBe(false);
     expect(r.log.at(-1)).toMatch(/timed out: it may have taken effect/);
     const entries = await readJournal(path);
@@ -65,7 +67,10 @@ describe('applyFix journals before it acts', () => {
   });
 
   it('a plain failure is journaled failed, and is not offered for undo', async () => {
-    const r = await applyFix(fw, { exec: async () => result({ exitCode: 1, stderr: 'iptables: Bad rule' }) });
+    const r = await applyFix(fw, {
+      journalFile: path,
+      exec: async () => result({ exitCode: 1, stderr: 'iptables: Bad rule' }),
+    });
     const entries = await readJournal(path);
     expect(entries.map((e) => [e.id, e.status])).toEqual([[r.journalId, 'failed']]);
     expect(undoable(entries)).toEqual([]);
@@ -86,6 +91,7 @@ describe('applyFix journals before it acts', () => {
         undo: [],
       },
       {
+        journalFile: path,
         exec,
         backups: ['/etc/ssh/sshd_config.ssh-doctor-X'],
         recover: () => [['rm', '-f', '/etc/ssh/sshd_config.ssh-doctor-X']],
@@ -144,7 +150,7 @@ describe('undo of a config edit ssh-doctor never finished', () => {
     writeFileSync(file, 'UseDNS yes\n');
     writeFileSync(backup, 'UseD'); // cut short
     writeFileSync(tmp, 'UseDNS no\n');
-    const r = await revertEntry(entry(), { host: localHost });
+    const r = await revertEntry(entry(), { host: localHost, journalFile: path });
     expect(r).toMatchObject({ ok: true, log: [expect.stringMatching(/was never replaced/)] });
     expect(readFileSync(file, 'utf8')).toBe('UseDNS yes\n');
     expect(() => readFileSync(backup)).toThrow();
@@ -155,7 +161,7 @@ describe('undo of a config edit ssh-doctor never finished', () => {
     const { file, backup } = files();
     writeFileSync(file, 'UseDNS no\n');
     writeFileSync(backup, 'UseDNS yes\n');
-    expect((await revertEntry(entry(), { host: localHost })).ok).toBe(true);
+    expect((await revertEntry(entry(), { host: localHost, journalFile: path })).ok).toBe(true);
     expect(readFileSync(file, 'utf8')).toBe('UseDNS yes\n');
   });
 
@@ -163,7 +169,7 @@ describe('undo of a config edit ssh-doctor never finished', () => {
     const { file, backup } = files();
     writeFileSync(file, 'UseDNS no\n');
     writeFileSync(backup, 'something else\n');
-    const r = await revertEntry(entry(), { host: localHost });
+    const r = await revertEntry(entry(), { host: localHost, journalFile: path });
     expect(r.ok).toBe(false);
     expect(r.log).toEqual([expect.stringMatching(/cannot tell what to put back/)]);
     expect(readFileSync(file, 'utf8')).toBe('UseDNS no\n');

@@ -5,7 +5,7 @@ import type { AnyEventObject } from 'xstate';
 import { clientFlow, type ClientInput } from '../../flows/client.js';
 import { CLIENT_VERDICTS, type ClientVerdictId } from '../../src/client/findings.js';
 import * as fx from './client-fixtures.js';
-import { drive, pathsOf, run, type FlowModel } from './helper.js';
+import { describePaths, drive, pathsOf, run, type FlowModel } from './helper.js';
 
 const headless: ClientInput = {
   destination: 'box',
@@ -348,7 +348,7 @@ describe('client flow: what the probes are given', () => {
   });
 });
 
-describe('client flow: every path', () => {
+describePaths('client flow: every path', () => {
   const pick = <T>(from: Record<string, T>, ...names: string[]) => Object.fromEntries(names.map((n) => [n, from[n]!]));
   const model: FlowModel<typeof clientFlow> = {
     machine: clientFlow,

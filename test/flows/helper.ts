@@ -3,6 +3,7 @@
 // fake actors, or (b) run one hand-written row of a decision table. Traversal never runs invoked
 // actors, so their answers are supplied as xstate.done/error.actor.<invoke id> events.
 import { getSimplePaths } from '@xstate/graph';
+import { describe } from 'vitest';
 import {
   createActor,
   fromPromise,
@@ -145,3 +146,9 @@ export function drive<M extends AnyStateMachine>(
     person,
   );
 }
+
+/**
+ * The every-path enumeration, left out under `npm run mutate` (vitest.mutate.config.ts says why):
+ * there the decision tables alone judge each mutant.
+ */
+export const describePaths = describe.skipIf(process.env.SSH_DOCTOR_MUTATE === '1');

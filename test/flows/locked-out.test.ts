@@ -5,7 +5,7 @@ import type { AnyEventObject } from 'xstate';
 import { lockedOutFlow, type LockedOutInput } from '../../flows/locked-out.js';
 import type { CloudCheck } from '../../src/locked-out/cloud/types.js';
 import { PROVIDERS } from '../../src/locked-out/providers.js';
-import { drive, pathsOf, run, type FlowModel } from './helper.js';
+import { describePaths, drive, pathsOf, run, type FlowModel } from './helper.js';
 
 const fix = (id: string) => ({ id, title: id, commands: [['true']], risk: 'none', undo: 'nothing' });
 const checks: Record<string, CloudCheck> = {
@@ -211,7 +211,7 @@ describe('locked-out flow: the decision table', () => {
   });
 });
 
-describe('locked-out flow: every path', () => {
+describePaths('locked-out flow: every path', () => {
   const model: FlowModel<typeof lockedOutFlow> = {
     machine: lockedOutFlow,
     outputs: {

@@ -5,7 +5,7 @@ import type { AnyEventObject } from 'xstate';
 import { serverFlow, type FixMode, type Gathered, type ServerInput } from '../../flows/server.js';
 import type { ServerFacts, UserFacts } from '../../src/server/facts.js';
 import type { Fix } from '../../src/report.js';
-import { drive, inTurn, pathsOf, run, type FlowModel } from './helper.js';
+import { describePaths, drive, inTurn, pathsOf, run, type FlowModel } from './helper.js';
 
 const alice: UserFacts = { name: 'alice', exists: true, uid: 1001, gid: 1001, home: '/home/alice' };
 const healthy: ServerFacts = {
@@ -164,7 +164,7 @@ describe('server flow: the decision table', () => {
   });
 });
 
-describe('server flow: every path', () => {
+describePaths('server flow: every path', () => {
   const model: FlowModel<typeof serverFlow> = {
     machine: serverFlow,
     outputs: {

@@ -13,6 +13,7 @@ import { localHost } from '../../src/server/host.js';
 import { serverFindings } from '../../src/server/findings.js';
 import { proposeFix } from '../../src/server/fixes/propose.js';
 import { runFix } from '../../src/server/fixes/run-fixes.js';
+import { journalPath } from '../../src/fixes/journal.js';
 
 if (process.argv[2] === '--edit') {
   const [file, line, text] = process.argv.slice(3) as [string, string, string];
@@ -24,7 +25,20 @@ if (process.argv[2] === '--edit') {
   );
   const fix = { id: 'lab-edit', title: `set ${text}`, commands: e.commands, risk: '', undo: e.undo };
   process.stdout.write(
-    JSON.stringify({ findings: [], applied: [{ finding: 'lab-edit', fix, result: await runFix(fix) }] }) + '\n',
+    JSON.stringify({
+      findings: [],
+      applied: [
+        {
+          finding: 'lab-edit',
+          fix,
+          result: await runFix(fix, {
+            env: process.env,
+            self: [process.execPath, process.env.LAB_CLI ?? process.argv[1]!],
+            journalFile: journalPath(process.env, process.getuid?.()),
+          }),
+        },
+      ],
+    }) + '\n',
   );
   process.exit(0);
 }
@@ -40,7 +54,13 @@ const applied = [];
 for (const f of findings) {
   if (!f.fix || (wanted && !wanted.has(f.id))) continue;
   const rollbackSeconds = process.env.LAB_ROLLBACK_SECONDS ? Number(process.env.LAB_ROLLBACK_SECONDS) : undefined;
-  const result = await runFix(f.fix, { dryRun: flag === '--dry-run', rollbackSeconds, cliPath: process.env.LAB_CLI });
+  const result = await runFix(f.fix, {
+    dryRun: flag === '--dry-run',
+    rollbackSeconds,
+    env: process.env,
+    self: [process.execPath, process.env.LAB_CLI ?? process.argv[1]!],
+    journalFile: journalPath(process.env, process.getuid?.()),
+  });
   applied.push({ finding: f.id, fix: f.fix, result });
 }
 process.stdout.write(JSON.stringify({ findings, applied, probes }, null, 2) + '\n');

@@ -57,7 +57,12 @@ export function classifyKeygenY(r: { exitCode: number | undefined; stdout: strin
   return {};
 }
 
-async function inspectOne(path: string, explicit: boolean, timeoutMs: number): Promise<KeyFile> {
+async function inspectOne(
+  path: string,
+  explicit: boolean,
+  timeoutMs: number,
+  uid: number | undefined,
+): Promise<KeyFile> {
   const pubPath = `${path}.pub`;
   // A .pub is one line; a bigger file is not one, and its prefix must not pass for the key.
   const pub = readCapped(pubPath, MiB).then(
@@ -81,7 +86,7 @@ async function inspectOne(path: string, explicit: boolean, timeoutMs: number): P
     ...base,
     mode,
     ownerUid: st.uid,
-    tooOpen: isTooOpen(mode, st.uid, process.getuid?.() ?? st.uid),
+    tooOpen: isTooOpen(mode, st.uid, uid ?? st.uid),
     ...(loaded.blob && theirBlob ? { pubMatches: loaded.blob === theirBlob } : {}),
     ...(loaded.encrypted ? { encrypted: true } : {}),
     ...(print ? { type: print.type, fingerprint: print.fingerprint } : {}),
@@ -93,11 +98,13 @@ export async function inspectKeyFiles(opts: {
   /** Paths named with -i or IdentityFile (as opposed to ssh's defaults). */
   explicit: readonly string[];
   timeoutMs: number;
+  /** Who runs ssh (the command's io.uid): a key is too open by ssh's rule for that user. */
+  uid: number | undefined;
 }): Promise<KeyFilesResult> {
   const explicit = new Set(opts.explicit.map((p) => expandHome(p)));
   const paths = [...new Set(opts.identityFiles.map((p) => expandHome(p)))];
   const [files, agent] = await Promise.all([
-    Promise.all(paths.map((p) => inspectOne(p, explicit.has(p), opts.timeoutMs))),
+    Promise.all(paths.map((p) => inspectOne(p, explicit.has(p), opts.timeoutMs, opts.uid))),
     run(['ssh-add', '-l'], { timeoutMs: opts.timeoutMs }),
   ]);
   // ssh-add -l: 0 lists keys, 1 = agent with no identities, 2 = no agent to talk to.

@@ -7,6 +7,7 @@ import { exitCodeFor, renderText } from '../../report.js';
 import { clientFlow, type ClientContext, type ClientInput } from '../../../flows/client.js';
 import { clientActors } from '../../client/actors.js';
 import { toClientReport } from '../../client/report.js';
+import { journalPath } from '../../fixes/journal.js';
 import { lockedOut } from '../locked-out/command.js';
 import { hasTerminal, say, type Io } from '../mode.js';
 import { parseClientArgs, type ClientOptions } from './command.js';
@@ -30,7 +31,9 @@ export async function run(args: ClientOptions, io: Io): Promise<number> {
     autoApply: args.yes,
   };
   const startedAt = Date.now();
-  const machine = clientFlow.provide({ actors: clientActors() });
+  const machine = clientFlow.provide({
+    actors: clientActors({ uid: io.uid, journalFile: journalPath(io.env, io.uid) }),
+  });
   let ctx: ClientContext;
   if (input.interactive) {
     const [{ runMachineUi }, { ClientApp }] = await Promise.all([

@@ -8,6 +8,7 @@ import { lockedOutFlow, type LockedOutContext, type LockedOutInput } from '../..
 import { readCapped, readStreamCapped, type Capped } from '../../capped.js';
 import { UsageError } from '../../errors.js';
 import { applyFix } from '../../fixes/apply.js';
+import { journalPath } from '../../fixes/journal.js';
 import { homeOf, type LockedOutOptions } from './command.js';
 import { checkCloud, hasCloudCheck } from '../../locked-out/cloud/check.js';
 import { decodeKit, KIT_INPUT_MAX_BYTES, KIT_TOO_LARGE } from '../../locked-out/kit/decode.js';
@@ -64,7 +65,7 @@ export async function run(args: LockedOutOptions, io: Io): Promise<number> {
     checkable: PROVIDERS.map((p) => p.id).filter(hasCloudCheck),
     installedClis: (['aws', 'gcloud', 'az', 'doctl', 'hcloud'] as const).filter((cli) => onPath(cli, io.env.PATH)),
   };
-  const machine = provide(home);
+  const machine = provide(home, journalPath(io.env, io.uid));
   if (interactive) {
     const [{ runMachineUi }, { LockedOutApp }] = await Promise.all([
       import('../../ui/run-machine.js'),
@@ -97,12 +98,13 @@ export async function run(args: LockedOutOptions, io: Io): Promise<number> {
   return exitCodeFor(report);
 }
 
-function provide(home: string) {
+/** journalFile: where fixes are journaled (journalPath, from io). */
+function provide(home: string, journalFile: string) {
   return lockedOutFlow.provide({
     actors: {
       cloudCheck: fromPromise(({ input }) => checkCloud(input)),
       applyFix: fromPromise(async ({ input }) => {
-        const r = await applyFix(input.fix);
+        const r = await applyFix(input.fix, { journalFile });
         return { fixId: input.fix.id, status: r.ok ? 'applied' : 'failed', log: r.log } satisfies FixOutcome;
       }),
       saveKit: fromPromise(async ({ input }) => {

@@ -10,6 +10,7 @@ import { collectFacts } from '../../server/collect.js';
 import { needsRoot, type ServerFindingId } from '../../server/findings.js';
 import type { ServerFacts } from '../../server/facts.js';
 import type { ConfigSource } from '../../server/fixes/sshd-config.js';
+import { journalPath } from '../../fixes/journal.js';
 import { localHost, viaName, type Host, type Via } from '../../server/host.js';
 import { buildServerReport, needsRootFinding, needsRootViaFinding } from '../../server/server-report.js';
 import { serverFlow, type FixMode, type ServerContext } from '../../../flows/server.js';
@@ -17,12 +18,12 @@ import { hasTerminal, say, type Io } from '../mode.js';
 
 export async function run(args: ServerOptions, io: Io): Promise<number> {
   const started = Date.now();
-  const remote = args.via ? await (await import('../../server/remote.js')).connectVia(args.via) : undefined;
+  const remote = args.via ? await (await import('../../server/remote.js')).connectVia(args.via, io.env) : undefined;
   const host: Host = remote ?? localHost;
   try {
     const interactive = !args.json && hasTerminal(io);
     const mode: FixMode = args.dryRun ? 'dry-run' : args.yes ? 'yes' : interactive ? 'ask' : 'report';
-    const { machine, proposeFix, moreSteps } = await provide(host, args);
+    const { machine, proposeFix, moreSteps } = await provide(host, args, io);
     const input = { mode, proposeFix, ...(args.via ? { via: viaName(args.via), moreSteps } : {}) };
     if (interactive) {
       const [{ runMachineUi }, { ServerWizard }] = await Promise.all([
@@ -72,7 +73,7 @@ async function rerun(sudo: string[], io: Io): Promise<number> {
 }
 
 /** The flow with its actors, all working on `host`; fixes are drawn from the config as last read there. */
-async function provide(host: Host, args: ServerOptions) {
+async function provide(host: Host, args: ServerOptions, io: Io) {
   const target = { user: args.user, port: args.port };
   const [{ runFix }, { proposeFix, ownershipSteps }, { readConfigSources }] = await Promise.all([
     import('../../server/fixes/run-fixes.js'),
@@ -80,7 +81,7 @@ async function provide(host: Host, args: ServerOptions) {
     import('../../server/fixes/config-sources.js'),
   ]);
   const via = args.via;
-  const reconnect = via ? async () => (await import('../../server/remote.js')).connectVia(via) : undefined;
+  const reconnect = via ? async () => (await import('../../server/remote.js')).connectVia(via, io.env) : undefined;
   let sources: ConfigSource[] = [];
   const machine = serverFlow.provide({
     actors: {
@@ -90,7 +91,14 @@ async function provide(host: Host, args: ServerOptions) {
         return gathered;
       }),
       applyFix: fromPromise(({ input }) =>
-        runFix(input.fix, { host, reconnect, rollbackSeconds: args.rollbackSeconds }),
+        runFix(input.fix, {
+          host,
+          reconnect,
+          rollbackSeconds: args.rollbackSeconds,
+          env: io.env,
+          self: io.self,
+          journalFile: journalPath(io.env, io.uid),
+        }),
       ),
     },
   });

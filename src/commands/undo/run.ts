@@ -14,16 +14,18 @@ import { hasTerminal, say, type Io } from '../mode.js';
 
 export async function run(args: UndoOptions, io: Io): Promise<number> {
   const out = say(io);
-  if (args.rollbackAfter !== undefined) return rollbackTimer(args.rollbackAfter, changeId(args.id, '--rollback-after'));
-  if (args.confirm) return confirm(args.confirm, io);
-  const entries = await readJournal();
+  const journalFile = journalPath(io.env, io.uid);
+  if (args.rollbackAfter !== undefined)
+    return rollbackTimer(args.rollbackAfter, changeId(args.id, '--rollback-after'), journalFile);
+  if (args.confirm) return confirm(args.confirm, io, journalFile);
+  const entries = await readJournal(journalFile);
   const open = undoable(entries);
-  if (args.list || (args.json && !args.id)) return list(open, entries, args.json, io);
+  if (args.list || (args.json && !args.id)) return list(open, entries, args.json, io, journalFile);
   if (!args.id) {
     if (!hasTerminal(io))
       throw new UsageError('Say which change to undo: ssh-doctor undo ID --yes (ids: ssh-doctor undo --list).');
     const { runUndoUi } = await import('../../ui/undo/run-undo-ui.js');
-    return runUndoUi(open, args.dryRun);
+    return runUndoUi(open, { dryRun: args.dryRun, env: io.env, journalFile }, io);
   }
   const entry = open.find((e) => e.id === args.id);
   if (!entry) {
@@ -31,16 +33,16 @@ export async function run(args: UndoOptions, io: Io): Promise<number> {
     throw new UsageError(
       any
         ? `Change ${args.id} cannot be undone (it is ${any.status === 'applied' ? 'already undone' : any.status}).`
-        : `No change ${args.id} in ${journalPath()}.`,
+        : `No change ${args.id} in ${journalFile}.`,
     );
   }
   if (!args.yes && !args.dryRun) {
     if (!hasTerminal(io)) throw new UsageError(`Add --yes to undo ${args.id} without a prompt.`);
     const { runUndoUi } = await import('../../ui/undo/run-undo-ui.js');
-    return runUndoUi([entry], false);
+    return runUndoUi([entry], { dryRun: false, env: io.env, journalFile }, io);
   }
   out.line(`Undo ${entry.id}: ${entry.title}${entry.via ? ` (on ${viaName(entry.via)}, over SSH)` : ''}`);
-  const r = await revertWhereMade(entry, { dryRun: args.dryRun, force: args.force });
+  const r = await revertWhereMade(entry, { dryRun: args.dryRun, force: args.force, env: io.env, journalFile });
   for (const l of r.log) out.line(`  ${l}`);
   out.result(
     r.ok ? (args.dryRun ? 'Nothing was changed (dry run).\n' : 'Undone.\n') : 'The undo did not complete; see above.\n',
@@ -56,14 +58,20 @@ function unsettled(e: JournalEntry, entries: readonly JournalEntry[]): boolean {
   return e.via !== undefined && e.rollback !== undefined && !entries.some((x) => x.undoes === e.id);
 }
 
-function list(open: JournalEntry[], entries: readonly JournalEntry[], json: boolean, io: Io): number {
+function list(
+  open: JournalEntry[],
+  entries: readonly JournalEntry[],
+  json: boolean,
+  io: Io,
+  journalFile: string,
+): number {
   const out = say(io);
   if (json) {
-    out.result(inertJson({ schema: 'ssh-doctor/journal@1', journal: journalPath(), entries: open }));
+    out.result(inertJson({ schema: 'ssh-doctor/journal@1', journal: journalFile, entries: open }));
     return 0;
   }
   if (!open.length) {
-    out.line(`Nothing to undo (${journalPath()}).`);
+    out.line(`Nothing to undo (${journalFile}).`);
     return 0;
   }
   for (const e of open) {
@@ -82,8 +90,8 @@ function list(open: JournalEntry[], entries: readonly JournalEntry[], json: bool
   return 0;
 }
 
-async function confirm(id: string, io: Io): Promise<number> {
-  const entries = await readJournal();
+async function confirm(id: string, io: Io, journalFile: string): Promise<number> {
+  const entries = await readJournal(journalFile);
   const entry = entries.find((e) => e.id === id && !e.undoes);
   // Over --via, ssh-doctor opened the new connection itself and kept or reverted the change then.
   if (entry?.via)
@@ -94,19 +102,19 @@ async function confirm(id: string, io: Io): Promise<number> {
   if (why) throw new UsageError(`Cannot confirm ${id}: ${why}`);
   const d = rollbackDecision(entries, id);
   if (d.action !== 'roll-back') throw new UsageError(`Cannot confirm ${id}: ${d.why}.`);
-  await appendJournal(confirmationOf(entry!));
+  await appendJournal(confirmationOf(entry!), journalFile);
   say(io).line(`Kept ${id}: ${entry!.title}. The automatic rollback will not run.`);
   return 0;
 }
 
 /** Runs detached (own session): sleeps, then reverts the change unless it was confirmed. */
-async function rollbackTimer(seconds: number, id: string): Promise<number> {
+async function rollbackTimer(seconds: number, id: string, journalFile: string): Promise<number> {
   process.on('SIGHUP', () => {});
   await new Promise((r) => setTimeout(r, seconds * 1000));
   // The change is journaled right after it is applied; give a slow apply a little more time.
   for (let waited = 0; ; waited += 2) {
-    const d = rollbackDecision(await readJournal(), id);
-    if (d.action === 'roll-back') return (await revertEntry(d.entry, { as: 'rolled-back' })).ok ? 0 : 1;
+    const d = rollbackDecision(await readJournal(journalFile), id);
+    if (d.action === 'roll-back') return (await revertEntry(d.entry, { as: 'rolled-back', journalFile })).ok ? 0 : 1;
     if (d.action !== 'wait' || waited >= 30) return 0;
     await new Promise((r) => setTimeout(r, 2000));
   }

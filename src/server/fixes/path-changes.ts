@@ -108,7 +108,7 @@ const planned = (c: Checked): ObjectState => ({
 export async function applyPathChanges(
   fix: Fix,
   changes: readonly PathChange[],
-  opts: { journalId?: string } = {},
+  opts: { journalFile: string; journalId?: string },
 ): Promise<ApplyResult> {
   const checked = openAll(changes);
   if (typeof checked === 'string') return { ok: false, log: [`refused: ${checked}`] };
@@ -133,7 +133,7 @@ export async function applyPathChanges(
   const log: string[] = [];
   let ok = true;
   try {
-    await appendJournal(entry);
+    await appendJournal(entry, opts.journalFile);
     crashPoint('path-change-journaled');
     const objects: JournaledObject[] = [];
     for (const c of checked) {
@@ -159,7 +159,10 @@ export async function applyPathChanges(
       const back = await revertObjects(objects, false);
       log.push(...back.log.map((l) => `  put back: ${l}`));
     }
-    await appendJournal({ ...entry, status: ok ? 'applied' : 'failed', objects: ok ? objects : entry.objects! });
+    await appendJournal(
+      { ...entry, status: ok ? 'applied' : 'failed', objects: ok ? objects : entry.objects! },
+      opts.journalFile,
+    );
   } finally {
     for (const c of checked) closeSync(c.fd);
   }

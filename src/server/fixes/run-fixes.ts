@@ -37,13 +37,17 @@ export interface RunFixOptions {
   host?: Host;
   /** A NEW connection to host.via: the proof that a firewall change left the way in open. */
   reconnect?: () => Promise<Host & { close(): void }>;
-  /** Environment to judge "running over SSH" by alone (default: process.env and our sshd ancestor). */
-  env?: Record<string, string | undefined>;
+  /** The process environment, from the command's io: SSH_CONNECTION, SSH_DOCTOR_STATE_DIR. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** The journal file (journalPath, from the command's io). */
+  journalFile: string;
+  /** Judge "running over SSH" by env alone, without looking for our sshd ancestor (tests). */
+  envOnly?: boolean;
   rollbackSeconds?: number;
   /** Whether systemd runs the host (default: /run/systemd/system exists there). */
   systemd?: boolean;
-  /** The ssh-doctor entry script the local rollback timer runs (default: this process's). */
-  cliPath?: string;
+  /** This very program ([node, script], the command's io.self): what the local rollback timer runs. */
+  self: readonly [string, string];
 }
 
 export interface RunFixResult {
@@ -57,14 +61,14 @@ export interface RunFixResult {
 
 type Armed = { rollback: NonNullable<JournalEntry['rollback']>; log: string } | { refused: string };
 
-export async function runFix(fix: Fix, opts: RunFixOptions = {}): Promise<RunFixResult> {
+export async function runFix(fix: Fix, opts: RunFixOptions): Promise<RunFixResult> {
   const host = opts.host ?? localHost;
-  const env = opts.env ?? process.env;
-  const session = host.via ? undefined : opts.env ? sessionFromEnv(opts.env) : await currentSshSession();
+  const env = opts.env;
+  const session = host.via ? undefined : opts.envOnly ? sessionFromEnv(env) : await currentSshSession(env);
   const guarded = host.via ? fix.id === 'firewall-allow-ssh' : needsRollbackGuard(fix, session);
   const seconds = opts.rollbackSeconds ?? DEFAULT_ROLLBACK_SECONDS;
   if (opts.dryRun) {
-    const r = await applyFix(fix, { dryRun: true });
+    const r = await applyFix(fix, { dryRun: true, journalFile: opts.journalFile });
     if (guarded) {
       r.log.push(
         host.via
@@ -77,7 +81,7 @@ export async function runFix(fix: Fix, opts: RunFixOptions = {}): Promise<RunFix
   if (fix.pathChanges) {
     if (host.via)
       return { ok: false, log: ['refused: this permission fix was planned for this machine, not for the --via host'] };
-    const r = await applyPathChanges(fix, fix.pathChanges);
+    const r = await applyPathChanges(fix, fix.pathChanges, { journalFile: opts.journalFile });
     return { ok: r.ok, log: r.log, journalId: r.journalId };
   }
   const stale = await staleSource(fix, host.readFile);
@@ -97,6 +101,7 @@ export async function runFix(fix: Fix, opts: RunFixOptions = {}): Promise<RunFix
   }
   const written = fix.commands.filter((c) => c[0] === 'mv' && c[1]?.endsWith(TMP_SUFFIX)).map((c) => c[2]!);
   const r = await applyFix(fix, {
+    journalFile: opts.journalFile,
     exec: host.exec,
     journalId: id,
     backups: backupsOf(fix.commands),
@@ -124,7 +129,7 @@ export async function runFix(fix: Fix, opts: RunFixOptions = {}): Promise<RunFix
     return { ok: r.ok && verified?.ok !== false, log, journalId: r.journalId };
   }
   if (host.via) {
-    const settled = await settleOnVia(host, host.via, id, r.ok, opts.reconnect, armed.rollback.deadline);
+    const settled = await settleOnVia(host, host.via, id, r.ok, opts, armed.rollback.deadline);
     return { ok: r.ok && settled.kept, log: [...log, ...settled.log], journalId: r.journalId };
   }
   const pending = { deadline: armed.rollback.deadline, confirm: `ssh-doctor undo --confirm ${id}` };
@@ -140,13 +145,13 @@ async function armHere(
   id: string,
   seconds: number,
   opts: RunFixOptions,
-  env: Record<string, string | undefined>,
+  env: RunFixOptions['env'],
   session: SshSession,
 ): Promise<Armed> {
   const timer = rollbackTimer(id, seconds, {
     systemd: opts.systemd ?? existsSync('/run/systemd/system'),
-    node: process.execPath,
-    cli: opts.cliPath ?? process.argv[1] ?? 'ssh-doctor',
+    node: opts.self[0],
+    cli: opts.self[1],
     stateDir: env.SSH_DOCTOR_STATE_DIR,
   });
   let how: string | undefined;
@@ -233,7 +238,7 @@ async function settleOnVia(
   via: Via,
   id: string,
   applied: boolean,
-  reconnect: RunFixOptions['reconnect'],
+  { reconnect, journalFile }: RunFixOptions,
   deadline: string,
 ): Promise<{ kept: boolean; log: string[] }> {
   const where = viaName(via);
@@ -246,14 +251,14 @@ async function settleOnVia(
         ? []
         : [`The rollback timer on ${where} may still run this change's undo at ${deadline}.`],
     };
-  const entry = (await readJournal()).find((e) => e.id === id && !e.undoes)!;
+  const entry = (await readJournal(journalFile)).find((e) => e.id === id && !e.undoes)!;
   let why = 'no way to open one';
   if (reconnect) {
     try {
       const fresh = await reconnect();
       try {
         if (await claim(fresh)) {
-          await appendJournal(confirmationOf(entry));
+          await appendJournal(confirmationOf(entry), journalFile);
           return {
             kept: true,
             log: [`A new SSH connection to ${where} got in after the change: kept, and its rollback timer disarmed.`],
@@ -262,7 +267,7 @@ async function settleOnVia(
       } finally {
         fresh.close();
       }
-      await appendJournal(rolledBackBy(entry, `its timer on ${where}`));
+      await appendJournal(rolledBackBy(entry, `its timer on ${where}`), journalFile);
       return {
         kept: false,
         log: [
@@ -275,7 +280,7 @@ async function settleOnVia(
   }
   // Reverted first, claimed after: if this session is gone midway, the timer is still armed. Were
   // both to run, the second undo finds nothing to remove and stops at its first step.
-  const back = await revertEntry(entry, { as: 'rolled-back', host, force: true });
+  const back = await revertEntry(entry, { as: 'rolled-back', host, force: true, journalFile });
   if (back.ok) {
     await claim(host);
     return {

@@ -27,13 +27,13 @@ export async function sshdAncestor(
 }
 
 /** From the environment alone (tests, and a caller that already knows). */
-export function sessionFromEnv(env: Record<string, string | undefined>): SshSession | undefined {
+export function sessionFromEnv(env: Readonly<Record<string, string | undefined>>): SshSession | undefined {
   const connection = env.SSH_CONNECTION?.trim();
   return connection ? { connection } : undefined;
 }
 
 export async function currentSshSession(
-  env: Record<string, string | undefined> = process.env,
+  env: Readonly<Record<string, string | undefined>>,
 ): Promise<SshSession | undefined> {
   const sshdPid = await sshdAncestor();
   const fromEnv = sessionFromEnv(env);
@@ -48,8 +48,10 @@ export function sameSession(a: SshSession, b: SshSession | undefined): boolean {
 }
 
 /** The server port of the SSH session this runs in; 'unknown' when sudo hid SSH_CONNECTION. */
-export async function currentSessionPort(): Promise<number | 'unknown' | undefined> {
-  const session = await currentSshSession();
+export async function currentSessionPort(
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<number | 'unknown' | undefined> {
+  const session = await currentSshSession(env);
   if (!session) return undefined;
   const port = Number(session.connection?.split(/\s+/)[3]);
   return Number.isInteger(port) && port > 0 ? port : 'unknown';

@@ -10,17 +10,20 @@ import { currentSessionPort } from './ssh-session.js';
 /** revertEntry where the change was made: over SSH again for a change made with --via. */
 export async function revertWhereMade(
   entry: JournalEntry,
-  opts: Omit<RevertOptions, 'host'> = {},
+  opts: Omit<RevertOptions, 'host'> & {
+    /** The process environment (the command's io.env): the session, the agent to connect with. */
+    env: Readonly<Record<string, string | undefined>>;
+  },
 ): Promise<RevertResult> {
   const cut =
     opts.force || opts.dryRun
       ? undefined
-      : undoWouldCut(entry.fixId, entry.commands, entry.via ? entry.via.port : await currentSessionPort());
+      : undoWouldCut(entry.fixId, entry.commands, entry.via ? entry.via.port : await currentSessionPort(opts.env));
   if (cut) return { ok: false, log: [`Refused: ${cut}. Undo it from a console or another route in, or add --force.`] };
   if (!entry.via) return revertEntry(entry, opts);
   let remote: Awaited<ReturnType<typeof import('../remote.js')['connectVia']>>;
   try {
-    remote = await (await import('../remote.js')).connectVia(entry.via);
+    remote = await (await import('../remote.js')).connectVia(entry.via, opts.env);
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     return { ok: false, log: [`This change was made on ${viaName(entry.via)}, and connecting there failed: ${why}`] };

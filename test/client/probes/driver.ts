@@ -15,7 +15,8 @@ const probes: Record<string, (o: any) => Promise<unknown>> = {
   probeOtherPorts,
   lookupKnownHosts,
   probeHandshake,
-  inspectKeyFiles,
+  // Who runs ssh is this process, as src/cli.ts hands it down.
+  inspectKeyFiles: (o) => inspectKeyFiles({ ...o, uid: process.getuid?.() }),
   attemptLogin,
 };
 const [name, json] = process.argv.slice(2);

@@ -9,6 +9,9 @@ import type { Command } from '../../../src/report.js';
 import type { Exec } from '../../../src/server/exec.js';
 import type { Host } from '../../../src/server/host.js';
 
+/** The program a local rollback timer would start. */
+const SELF = ['/usr/bin/node', '/opt/ssh-doctor/ssh-doctor.mjs'] as const;
+
 describe('runFix', () => {
   let dir: string;
   beforeEach(() => {
@@ -29,7 +32,7 @@ describe('runFix', () => {
       'UseDNS yes\n',
     );
     writeFileSync(file, '# someone edited this\nUseDNS yes\n');
-    const r = await runFix(fix, { env: {} });
+    const r = await runFix(fix, { env: {}, envOnly: true, self: SELF, journalFile: join(dir, 'journal.jsonl') });
     expect(r).toEqual({
       ok: false,
       log: [`refused: ${file} changed since it was checked; run ssh-doctor server again`],
@@ -47,7 +50,7 @@ describe('runFix', () => {
       file,
       'x\n',
     );
-    const r = await runFix(fix, { env: {} });
+    const r = await runFix(fix, { env: {}, envOnly: true, self: SELF, journalFile: join(dir, 'journal.jsonl') });
     expect(r.ok).toBe(true);
     const [entry] = await readJournal(join(dir, 'journal.jsonl'));
     expect(entry).toMatchObject({
@@ -63,7 +66,13 @@ describe('runFix', () => {
     const marker = join(dir, 'ran');
     const r = await runFix(
       { id: 'firewall-allow-ssh', title: 't', commands: [['touch', marker]], risk: '', undo: [] },
-      { dryRun: true, env: { SSH_CONNECTION: '1.2.3.4 5 6.7.8.9 22' } },
+      {
+        dryRun: true,
+        env: { SSH_CONNECTION: '1.2.3.4 5 6.7.8.9 22' },
+        envOnly: true,
+        self: SELF,
+        journalFile: join(dir, 'journal.jsonl'),
+      },
     );
     expect(r.log).toEqual([
       `(dry run) $ touch ${marker}`,
@@ -125,7 +134,13 @@ describe('runFix on a --via host', () => {
       '/etc/ssh/sshd_config',
       'UseDNS yes\n',
     );
-    const r = await runFix(fix, { host, env: { SSH_CONNECTION: '1 2 3 4' } });
+    const r = await runFix(fix, {
+      host,
+      env: { SSH_CONNECTION: '1 2 3 4' },
+      envOnly: true,
+      self: SELF,
+      journalFile: join(dir, 'journal.jsonl'),
+    });
     expect(r.ok).toBe(true);
     expect(ran).toEqual([['mv', '/etc/ssh/.sshd_config.ssh-doctor-tmp', '/etc/ssh/sshd_config']]);
     expect(await journal()).toEqual([
@@ -145,7 +160,7 @@ describe('runFix on a --via host', () => {
       '/etc/ssh/sshd_config',
       'UseDNS yes\n',
     );
-    expect(await runFix(fix, { host })).toEqual({
+    expect(await runFix(fix, { host, env: process.env, self: SELF, journalFile: join(dir, 'journal.jsonl') })).toEqual({
       ok: false,
       log: ['refused: /etc/ssh/sshd_config changed since it was checked; run ssh-doctor server again'],
     });
@@ -157,6 +172,9 @@ describe('runFix on a --via host', () => {
     const fresh = fakeHost();
     const r = await runFix(firewall, {
       host,
+      env: process.env,
+      self: SELF,
+      journalFile: join(dir, 'journal.jsonl'),
       reconnect: async () => ({ ...fresh.host, close: () => {} }),
       rollbackSeconds: 30,
     });
@@ -194,6 +212,9 @@ describe('runFix on a --via host', () => {
     const fresh = fakeHost({}, (c) => c[0] === 'rm');
     const r = await runFix(firewall, {
       host,
+      env: process.env,
+      self: SELF,
+      journalFile: join(dir, 'journal.jsonl'),
       systemd: true,
       reconnect: async () => ({ ...fresh.host, close: () => {} }),
     });
@@ -206,6 +227,9 @@ describe('runFix on a --via host', () => {
     const { host, ran } = fakeHost();
     const r = await runFix(firewall, {
       host,
+      env: process.env,
+      self: SELF,
+      journalFile: join(dir, 'journal.jsonl'),
       systemd: true,
       reconnect: async () => {
         throw new Error('connect ETIMEDOUT');
@@ -222,7 +246,7 @@ describe('runFix on a --via host', () => {
 
   it('firewall: the timer cannot be written (/run not writable, not root): refused before any change', async () => {
     const { host, ran } = fakeHost({}, (c) => c[0] === 'sh');
-    const r = await runFix(firewall, { host });
+    const r = await runFix(firewall, { host, env: process.env, self: SELF, journalFile: join(dir, 'journal.jsonl') });
     expect(r.log).toEqual([
       'refused: the rollback timer could not be written to /run on h.example (nope), and a firewall change is not made there without one',
     ]);
@@ -233,7 +257,7 @@ describe('runFix on a --via host', () => {
     const { host, ran } = fakeHost();
     const r = await runFix(
       { ...firewall, undo: 'nft delete rule inet filter input handle <the handle printed when the rule was added>' },
-      { host },
+      { host, env: process.env, self: SELF, journalFile: join(dir, 'journal.jsonl') },
     );
     expect(r.ok).toBe(false);
     expect(r.log[0]).toMatch(
