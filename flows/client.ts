@@ -89,6 +89,12 @@ const tcpSaw = (tcp: TcpResult | undefined, outcome: TcpOutcome) =>
   tcp?.attempts.some((a) => a.outcome === outcome) ?? false;
 /** What ssh's own attempt ended with: through a jump host, the only word on the target. */
 const sshSaid = (ctx: ClientContext, outcome: LoginOutcome) => ctx.login?.debug.outcome === outcome;
+/**
+ * ssh hands the connection to a program: where it goes is the program's business, so no direct
+ * probe of HostName would test the path ssh takes. (A jump host is different: ssh connects to
+ * the first hop itself, and the network probes go there.)
+ */
+const viaProxyCommand = (ctx: ClientContext) => !!ctx.target?.proxyCommand && !ctx.target.proxyJump;
 
 function probeRecord(
   ctx: ClientContext,
@@ -130,10 +136,19 @@ export const clientFlow = setup({
     sshAnswers: ({ context }) =>
       context.tcp?.attempts.some((a) => a.outcome === 'connected' && a.bannerOutcome === 'ssh') ?? false,
     viaJumpHost: ({ context }) => !!context.target?.proxyJump,
+    viaProxyCommand: ({ context }) => viaProxyCommand(context),
+
+    /**
+     * Through a ProxyCommand, ssh saw no SSH server: the proxy is what failed (missing, exited,
+     * or connected to nothing that speaks SSH). Its stderr and exit status are the evidence.
+     */
+    proxyCommandFailed: ({ context }) =>
+      viaProxyCommand(context) && !!context.login && !context.login.debug.serverVersion,
 
     // One guard per verdict, read in the order `classifying` lists them. Each names a root
     // cause, whichever probe saw it: our own TCP probe, or ssh's attempt through a jump host.
-    dnsUnresolved: ({ context }) => !context.dns?.addresses.length || sshSaid(context, 'dns-unresolved'),
+    dnsUnresolved: ({ context }) =>
+      (!viaProxyCommand(context) && !context.dns?.addresses.length) || sshSaid(context, 'dns-unresolved'),
     refused: ({ context }) =>
       (!connected(context.tcp) && tcpSaw(context.tcp, 'refused')) || sshSaid(context, 'connection-refused'),
     notSsh: ({ context }) => connected(context.tcp)?.bannerOutcome === 'other',
@@ -150,8 +165,8 @@ export const clientFlow = setup({
       sshSaid(context, 'connection-timeout'),
     /** Nothing connected, refused or timed out: unreachable, a socket error, or no TCP probe at all. */
     noRoute: ({ context }) =>
-      !context.tcp ||
-      context.tcp.attempts.every((a) => a.outcome === 'unreachable' || a.outcome === 'error') ||
+      (!viaProxyCommand(context) &&
+        (!context.tcp || context.tcp.attempts.every((a) => a.outcome === 'unreachable' || a.outcome === 'error'))) ||
       sshSaid(context, 'no-route'),
     hostKeyChanged: ({ context }) =>
       (!!context.handshake?.hostKey &&
@@ -272,8 +287,12 @@ export const clientFlow = setup({
           },
         },
         network: {
-          initial: 'dns',
+          initial: 'direct',
           states: {
+            direct: {
+              description: 'Through a ProxyCommand no direct probe reaches the server ssh reaches.',
+              always: [{ guard: 'viaProxyCommand', target: 'done' }, { target: 'dns' }],
+            },
             dns: {
               entry: { type: 'start', params: { probe: 'dns' } },
               invoke: {
@@ -352,8 +371,9 @@ export const clientFlow = setup({
     },
     routing: {
       description:
-        'Only an SSH server is worth a handshake and a login; through a jump host only ssh itself reaches the target.',
+        'Only an SSH server is worth a handshake and a login; through a jump host or a ProxyCommand only ssh itself reaches the target.',
       always: [
+        { guard: 'viaProxyCommand', target: 'login' },
         { guard: not('sshAnswers'), target: 'classifying' },
         { guard: 'viaJumpHost', target: 'login' },
         { target: 'handshake' },
@@ -411,6 +431,11 @@ export const clientFlow = setup({
       description:
         'The verdict: the first root cause whose guard holds, network first, then the host key, then the login.',
       always: [
+        {
+          guard: 'proxyCommandFailed',
+          target: 'concluding',
+          actions: { type: 'decide', params: { verdict: 'proxy-command-failed' } },
+        },
         {
           guard: 'dnsUnresolved',
           target: 'concluding',

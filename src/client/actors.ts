@@ -12,6 +12,7 @@ import { explicitIdentityFiles, inspectKeyFiles } from './probes/key-files.js';
 import { lookupKnownHosts } from './probes/known-hosts.js';
 import { probeHandshake } from './probes/handshake.js';
 import { attemptLogin } from './probes/login.js';
+import { expandProxyTokens } from './probes/proxy-command.js';
 import type { ResolvedTarget } from './probes/types.js';
 
 /**
@@ -98,6 +99,9 @@ export function clientActors() {
           knownHostsFiles: input.target.userKnownHostsFiles,
           timeoutMs: input.timeoutMs,
           proxyJump: input.target.proxyJump,
+          ...(input.target.proxyCommand
+            ? { proxyCommand: expandProxyTokens(input.target.proxyCommand, input.target) }
+            : {}),
         }),
     ),
     applyFix: fromPromise(async ({ input }: { input: { fix: Fix; target?: ResolvedTarget } }): Promise<FixOutcome> => {

@@ -15,6 +15,7 @@ import { compareHostKey } from './compare-host-key.js';
 import { chmodKeyFix, removeKnownHostFix } from './fixes.js';
 import { describeEndpoint, networkEndpoint } from './endpoint.js';
 import { pasteStep } from '../shell-quote.js';
+import { proxyFailure } from './probes/proxy-command.js';
 
 export interface ClientFacts {
   target?: ResolvedTarget;
@@ -39,6 +40,8 @@ const sshStep = (text: string, t: ResolvedTarget | undefined, ...options: string
   pasteStep(text, ['ssh', ...options, `${t?.user}@${t?.host}`, '-p', String(t?.port)]);
 
 function endpoint(f: ClientFacts): string {
+  if (f.target?.proxyCommand && !f.target.proxyJump)
+    return `${f.target.host}:${f.target.port} (through its ProxyCommand)`;
   return f.target ? describeEndpoint(networkEndpoint(f.target)) : 'the host';
 }
 
@@ -83,6 +86,28 @@ export const CLIENT_VERDICTS = {
       summary: `Login works: ${f.target?.user}@${endpoint(f)} accepted the connection.`,
       evidence: loginEvidence(f),
     }),
+  },
+  'proxy-command-failed': {
+    severity: 'error',
+    finding: (f, timeoutMs) => {
+      const p = f.login?.proxy;
+      const command = p?.command ?? f.target?.proxyCommand ?? '';
+      return {
+        summary: `The ProxyCommand ssh uses to reach ${f.target?.host ?? 'the host'} failed: ${p ? proxyFailure(p) : 'no SSH server answered through it'}.`,
+        evidence: [
+          `ProxyCommand: ${command}`,
+          ...(p?.stderr ?? []).map((l) => `it printed: ${l}`),
+          ...(p?.exitStatus !== undefined ? [`it exited with status ${p.exitStatus}`] : []),
+          ...(f.login?.timedOut ? [`no SSH identification came through it within ${timeoutMs} ms`] : []),
+          ...loginEvidence(f),
+        ],
+        next: [
+          'Run the command by itself: it should connect and print an SSH-2.0-… line (Ctrl-C to leave).',
+          'Is its program installed and on PATH, and is its own login current (aws sso login, gcloud auth login, cloudflared access login, tsh login)?',
+          'The server itself was not probed: a ProxyCommand decides where the connection goes.',
+        ],
+      };
+    },
   },
   'dns-unresolved': {
     severity: 'error',

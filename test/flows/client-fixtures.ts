@@ -189,4 +189,16 @@ export const login: Record<string, LoginResult> = {
   banner: debug('banner-exchange-failed'),
   hostKeyUnknown: debug('host-key-unknown'),
   other: debug('other'),
+  /** Through a ProxyCommand: the server answered (its version seen), then the outcome as usual. */
+  proxiedOk: debug('ok', { serverVersion: 'SSH-2.0-OpenSSH_9.2p1' }),
+  proxiedDenied: debug('auth-denied', {
+    serverVersion: 'SSH-2.0-OpenSSH_9.2p1',
+    methodsLeft: ['publickey'],
+    keysOffered: ['/root/.ssh/id_ed25519 ED25519 SHA256:key'],
+  }),
+  /** The proxy's program is missing: ssh saw its pipe close before any banner. */
+  proxyMissing: {
+    ...debug('banner-exchange-failed'),
+    proxy: { command: 'no-such-proxy box 22', exitStatus: 127, stderr: ['bash: line 1: no-such-proxy: not found'] },
+  },
 };

@@ -19,6 +19,8 @@ const auto: ClientInput = { ...headless, autoApply: true };
 
 const broke = new Error('probe broke');
 const jump = { ...fx.target, proxyJump: 'bob@jump.lab:2200' };
+const proxied = { ...fx.target, proxyCommand: 'aws ssm start-session --target %h' };
+const proxiedProbes = ['config', 'keys', 'known-hosts', 'login'];
 /** A host that works: the key is known, ssh logs in. */
 const healthy = {
   target: fx.target,
@@ -229,6 +231,34 @@ const table: [string, Record<string, unknown>, ClientVerdictId, string[], string
     ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'login'],
   ],
   [
+    'via a ProxyCommand: no direct probe, ssh logs in through it',
+    { target: proxied, login: fx.login.proxiedOk, tcp: fx.tcp.refused, dns: fx.dns.none },
+    'ok',
+    [],
+    proxiedProbes,
+  ],
+  [
+    'via a ProxyCommand whose program is missing',
+    { target: proxied, login: fx.login.proxyMissing },
+    'proxy-command-failed',
+    [],
+    proxiedProbes,
+  ],
+  [
+    'via a ProxyCommand, ssh never hears a server (it timed out)',
+    { target: proxied, login: fx.login.timeout },
+    'proxy-command-failed',
+    [],
+    proxiedProbes,
+  ],
+  [
+    'via a ProxyCommand, the server refuses the key',
+    { target: proxied, login: fx.login.proxiedDenied },
+    'auth-publickey-denied',
+    [],
+    proxiedProbes,
+  ],
+  [
     "via a jump host, the target's key changed",
     { target: jump, login: fx.login.hostKeyChanged },
     'host-key-changed',
@@ -354,7 +384,7 @@ describe('client flow: every path', () => {
     machine: clientFlow,
     // One answer per branch; the decision table above holds the finer cases.
     outputs: {
-      target: { target: fx.target },
+      target: { target: fx.target, proxied },
       keys: pick(fx.keys, 'good', 'tooOpen'),
       knownHosts: pick(fx.knownHosts, 'empty', 'stored'),
       dns: fx.dns,

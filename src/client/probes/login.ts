@@ -4,7 +4,10 @@ import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatBytes } from '../../bytes.js';
+import { readCapped } from '../../capped.js';
 import { run } from '../../run.js';
+import { shellQuote } from '../../shell-quote.js';
+import { parseProxyFiles, PROXY_WRAPPER } from './proxy-command.js';
 import type { LoginOutcome, LoginResult, SshDebug } from './types.js';
 
 /** Lines of `ssh -v` stderr, in priority order: the first outcome whose pattern matches wins. */
@@ -168,6 +171,8 @@ export async function attemptLogin(opts: {
   timeoutMs: number;
   /** ProxyJump in effect (from -J or the user's config). */
   proxyJump?: string;
+  /** ProxyCommand in effect, tokens expanded: run inside our wrapper to keep its stderr and status. */
+  proxyCommand?: string;
 }): Promise<LoginResult> {
   const dir = await mkdtemp(join(tmpdir(), 'ssh-doctor-kh-'));
   try {
@@ -199,6 +204,11 @@ export async function attemptLogin(opts: {
       const config = join(dir, 'config');
       await writeFile(config, jumpConfig({ knownHosts, timeoutMs: opts.timeoutMs, userConfig }), { mode: 0o600 });
       argv = ['ssh', '-v', '-F', config, ...rest, '--', opts.destination, 'true'];
+    } else if (opts.proxyCommand) {
+      await writeFile(join(dir, 'proxy.cmd'), opts.proxyCommand, { mode: 0o600 });
+      await writeFile(join(dir, 'proxy.sh'), PROXY_WRAPPER, { mode: 0o600 });
+      // On the command line it wins over the user's config (ssh keeps the first value).
+      argv.splice(2, 0, '-o', `ProxyCommand=/bin/sh ${shellQuote(join(dir, 'proxy.sh'))}`);
     }
     // Grace beyond ConnectTimeout, which does not bound authentication.
     const r = await run(argv, { timeoutMs: opts.timeoutMs + 3000 });
@@ -218,7 +228,21 @@ export async function attemptLogin(opts: {
     const unmap = (s: string) => [...copies].reduce((acc, [copy, orig]) => acc.split(copy).join(orig), s);
     debug.evidence = debug.evidence.map(unmap);
     if (debug.offendingKey) debug.offendingKey.file = unmap(debug.offendingKey.file);
-    return { exitCode: r.exitCode, timedOut: r.timedOut, debug };
+    const proxy =
+      opts.proxyCommand && !opts.proxyJump
+        ? parseProxyFiles(
+            opts.proxyCommand,
+            await readCapped(join(dir, 'proxy.status'), 64).then(
+              (c) => c.text,
+              () => undefined,
+            ),
+            await readCapped(join(dir, 'proxy.err'), 64 * 1024).then(
+              (c) => c.text,
+              () => '',
+            ),
+          )
+        : undefined;
+    return { exitCode: r.exitCode, timedOut: r.timedOut, debug, ...(proxy ? { proxy } : {}) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -29,6 +29,7 @@ export function parseSshG(text: string, alias: string, home = homedir()): Resolv
       .map((p) => expandHome(p, home));
   const family = one('addressfamily');
   const jump = one('proxyjump');
+  const proxy = one('proxycommand');
   const alias_ = one('hostkeyalias');
   return {
     alias,
@@ -40,6 +41,7 @@ export function parseSshG(text: string, alias: string, home = homedir()): Resolv
     globalKnownHostsFiles: list('globalknownhostsfile'),
     ...(alias_ && alias_ !== 'none' ? { hostKeyAlias: alias_ } : {}),
     ...(jump && jump !== 'none' ? { proxyJump: jump } : {}),
+    ...(proxy && proxy !== 'none' ? { proxyCommand: proxy } : {}),
     addressFamily: family === 'inet' || family === 'inet6' ? family : 'any',
     configPorts: [],
   };

@@ -14,6 +14,8 @@ export interface ResolvedTarget {
   globalKnownHostsFiles: string[];
   hostKeyAlias?: string;
   proxyJump?: string;
+  /** ProxyCommand as ssh -G prints it (tokens unexpanded); absent when none. */
+  proxyCommand?: string;
   addressFamily: 'any' | 'inet' | 'inet6';
   /** Ports named anywhere in the user's ssh config (candidates when the port refuses). */
   configPorts: number[];
@@ -157,10 +159,22 @@ export interface SshDebug {
   hostKeyRevoked?: boolean;
 }
 
+/** What the ProxyCommand did during the login attempt. */
+export interface ProxyOutcome {
+  /** The command as ssh runs it, tokens expanded. */
+  command: string;
+  /** Its exit status when it ended by itself (undefined: still running when ssh finished, or killed by ssh). */
+  exitStatus?: number;
+  /** What it printed on stderr (not ssh's lines). */
+  stderr: string[];
+}
+
 export interface LoginResult {
   exitCode: number | undefined;
   timedOut: boolean;
   debug: SshDebug;
+  /** Only with a ProxyCommand. */
+  proxy?: ProxyOutcome;
 }
 
 export interface OtherPortResult {
