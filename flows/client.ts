@@ -148,7 +148,9 @@ export const clientFlow = setup({
     // One guard per verdict, read in the order `classifying` lists them. Each names a root
     // cause, whichever probe saw it: our own TCP probe, or ssh's attempt through a jump host.
     dnsUnresolved: ({ context }) =>
-      (!viaProxyCommand(context) && !context.dns?.addresses.length) || sshSaid(context, 'dns-unresolved'),
+      (!viaProxyCommand(context) && !context.dns?.addresses.length) ||
+      !!context.target?.canonicalizeFailed ||
+      sshSaid(context, 'dns-unresolved'),
     refused: ({ context }) =>
       (!connected(context.tcp) && tcpSaw(context.tcp, 'refused')) || sshSaid(context, 'connection-refused'),
     notSsh: ({ context }) => connected(context.tcp)?.bannerOutcome === 'other',

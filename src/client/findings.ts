@@ -115,14 +115,27 @@ export const CLIENT_VERDICTS = {
       const t = f.target;
       const host = t ? networkEndpoint(t).host : '';
       return {
-        summary: `"${host}" does not resolve to any address${f.dns?.error ? ` (${f.dns.error})` : ''}.`,
+        summary: t?.canonicalizeFailed
+          ? `"${host}" does not resolve under any of your CanonicalDomains, and CanonicalizeFallbackLocal no stops ssh from trying it as it is.`
+          : `"${host}" does not resolve to any address${f.dns?.error ? ` (${f.dns.error})` : ''}.`,
         evidence: [
           ...(t && t.alias !== t.host ? [`ssh config maps "${t.alias}" to HostName ${t.host}`] : []),
+          ...(t?.canonicalizeFailed
+            ? [`ssh tried: ${t.canonicalizeFailed.tried.join(', ')}`, t.canonicalizeFailed.sshSaid]
+            : []),
           ...(t?.proxyJump ? [`ssh connects first to the jump host ${t.proxyJump}`] : []),
-          `lookup of ${host} (${t?.addressFamily === 'any' ? 'IPv4 and IPv6' : t?.addressFamily}) returned nothing`,
+          ...(f.dns?.addresses.length
+            ? []
+            : [
+                `lookup of ${host} (${t?.addressFamily === 'any' ? 'IPv4 and IPv6' : t?.addressFamily}) returned nothing`,
+              ]),
         ],
         next: [
-          pasteStep('Check the spelling, and your DNS: ', ['getent', 'ahosts', host]),
+          pasteStep('Check the spelling, and your DNS: ', [
+            'getent',
+            'ahosts',
+            t?.canonicalizeFailed?.tried[0] ?? host,
+          ]),
           'If it is a new name, its DNS record may not have propagated yet; try the IP address.',
         ],
       };

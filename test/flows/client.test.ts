@@ -57,6 +57,18 @@ const table: [string, Record<string, unknown>, ClientVerdictId, string[], string
   ],
   ['the resolver fails', { dns: broke }, 'dns-unresolved', [], ['config', 'keys', 'known-hosts', 'dns']],
   [
+    'CanonicalizeFallbackLocal no, and no CanonicalDomains suffix resolves (the plain name does)',
+    {
+      target: {
+        ...fx.target,
+        canonicalizeFailed: { tried: ['box.corp'], sshSaid: 'ssh: Could not resolve host "box"' },
+      },
+    },
+    'dns-unresolved',
+    [],
+    ['config', 'keys', 'known-hosts', 'dns'],
+  ],
+  [
     'refused, SSH answers on 2222',
     { tcp: fx.tcp.refused, otherPorts: fx.otherPorts.found },
     'connection-refused',

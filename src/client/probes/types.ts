@@ -17,6 +17,11 @@ export interface ResolvedTarget {
   /** ProxyCommand as ssh -G prints it (tokens unexpanded); absent when none. */
   proxyCommand?: string;
   addressFamily: 'any' | 'inet' | 'inet6';
+  /**
+   * CanonicalizeHostname with CanonicalizeFallbackLocal no, and no CanonicalDomains suffix
+   * resolved: ssh refuses to connect at all (the names it tried, and its own line).
+   */
+  canonicalizeFailed?: { tried: string[]; sshSaid: string };
   /** Ports named anywhere in the user's ssh config (candidates when the port refuses). */
   configPorts: number[];
 }
