@@ -379,7 +379,14 @@ export const CLIENT_FINDINGS = {
         .filter((p) => p.bannerOutcome === 'ssh')
         .map((p) => ({
           summary: `SSH answers on port ${p.port} instead.`,
-          evidence: [`${f.tcp?.attempts[0]?.address}:${p.port} says ${JSON.stringify(p.banner ?? 'SSH-')}`],
+          evidence: [
+            `${f.tcp?.attempts[0]?.address}:${p.port} says ${JSON.stringify(p.banner ?? 'SSH-')}`,
+            ...(f.target && f.target.port !== 22 && f.target.configPorts.includes(f.target.port)
+              ? [
+                  `port ${f.target.port} comes from a Port line in your ssh config (one left in Host * applies to every host)`,
+                ]
+              : []),
+          ],
           next: [
             pasteStep('', ['ssh', '-p', String(p.port), `${f.target?.user}@${f.target?.alias}`]),
             `or in ~/.ssh/config: Host ${f.target?.alias} / Port ${p.port}`,
