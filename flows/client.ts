@@ -44,6 +44,8 @@ export interface FixOutcome {
 
 export interface ClientContext extends ClientFacts {
   input: ClientInput;
+  /** When the run (or the retry on another port) started: the one deadline counts from here. */
+  startedAt: number;
   probes: ProbeRecord[];
   started: Partial<Record<ClientProbe, number>>;
   verdictId?: ClientVerdictId;
@@ -63,6 +65,17 @@ export type ClientEvent =
   /** Diagnose again on the port where SSH was found answering. */
   | { type: 'RETRY_PORT'; port: number }
   | { type: 'QUIT' };
+
+/**
+ * A login still past key exchange at the deadline is followed up to this long after the start
+ * (issue 10: slow reverse DNS or shell start-up takes 10–20 s and is slowness, not failure).
+ */
+export const LOGIN_CEILING_MS = 30_000;
+/** Below this, a network probe could not even start: it gets this much instead. */
+const MIN_PROBE_MS = 250;
+
+/** What is left of the run's one deadline (--timeout), for the next network probe. */
+const remaining = (ctx: ClientContext) => Math.max(MIN_PROBE_MS, ctx.startedAt + ctx.input.timeoutMs - Date.now());
 
 /** A probe's result, under the probe's name. */
 type Recorded = { [K in ClientProbe]: { probe: K; output: NonNullable<ClientFacts[K]> } }[ClientProbe];
@@ -128,7 +141,7 @@ export const clientFlow = setup({
     >('handshake'),
     login: notProvided<
       LoginResult,
-      { destination: string; sshFlags: string[]; target: ResolvedTarget; timeoutMs: number }
+      { destination: string; sshFlags: string[]; target: ResolvedTarget; timeoutMs: number; ceilingMs: number }
     >('login'),
     applyFix: notProvided<FixOutcome, { fix: Fix; target?: ResolvedTarget }>('applyFix'),
   },
@@ -217,7 +230,7 @@ export const clientFlow = setup({
   },
 }).createMachine({
   id: 'client',
-  context: ({ input }) => ({ input, probes: [], started: {}, findings: [], fixOutcomes: [] }),
+  context: ({ input }) => ({ input, startedAt: Date.now(), probes: [], started: {}, findings: [], fixOutcomes: [] }),
   initial: 'target',
   states: {
     target: {
@@ -303,7 +316,7 @@ export const clientFlow = setup({
                 input: ({ context }) => ({
                   host: networkEndpoint(context.target!).host,
                   family: context.target!.addressFamily,
-                  timeoutMs: context.input.timeoutMs,
+                  timeoutMs: remaining(context),
                 }),
                 onDone: {
                   target: 'resolved',
@@ -327,7 +340,7 @@ export const clientFlow = setup({
                 input: ({ context }) => ({
                   addresses: context.dns!.addresses.map((a) => a.address),
                   port: networkEndpoint(context.target!).port,
-                  timeoutMs: context.input.timeoutMs,
+                  timeoutMs: remaining(context),
                 }),
                 onDone: {
                   target: 'connected',
@@ -351,7 +364,7 @@ export const clientFlow = setup({
                 input: ({ context }) => ({
                   address: context.tcp!.attempts[0]!.address,
                   ports: otherPortCandidates(networkEndpoint(context.target!).port, context.target!.configPorts),
-                  timeoutMs: Math.min(context.input.timeoutMs, 2000),
+                  timeoutMs: Math.min(remaining(context), 2000),
                 }),
                 onDone: {
                   target: 'done',
@@ -375,57 +388,83 @@ export const clientFlow = setup({
       description:
         'Only an SSH server is worth a handshake and a login; through a jump host or a ProxyCommand only ssh itself reaches the target.',
       always: [
-        { guard: 'viaProxyCommand', target: 'login' },
+        { guard: 'viaProxyCommand', target: 'connecting' },
         { guard: not('sshAnswers'), target: 'classifying' },
-        { guard: 'viaJumpHost', target: 'login' },
-        { target: 'handshake' },
+        { target: 'connecting' },
       ],
     },
-    handshake: {
-      entry: { type: 'start', params: { probe: 'handshake' } },
-      invoke: {
-        id: 'handshake',
-        src: 'handshake',
-        input: ({ context }) => ({
-          address: connected(context.tcp)!.address,
-          port: context.target!.port,
-          user: context.target!.user,
-          timeoutMs: context.input.timeoutMs,
-          preferredHostKeyTypes: [...new Set((context.knownHosts?.entries ?? []).map((e) => e.keyType))],
-        }),
-        onDone: {
-          target: 'hostKeyChecked',
-          actions: { type: 'record', params: ({ event }) => ({ probe: 'handshake', output: event.output }) },
+    connecting: {
+      description:
+        'The handshake and the one real login attempt run at once. ssh checks the host key itself before it offers any key (strict checking on our copy of known_hosts refuses a changed key), so nothing reaches a server whose key changed.',
+      type: 'parallel',
+      onDone: 'classifying',
+      states: {
+        handshake: {
+          initial: 'direct',
+          states: {
+            direct: {
+              description: 'Through a jump host or a ProxyCommand, a handshake from here would not reach the target.',
+              always: [
+                { guard: 'viaJumpHost', target: 'done' },
+                { guard: 'viaProxyCommand', target: 'done' },
+                { target: 'running' },
+              ],
+            },
+            running: {
+              entry: { type: 'start', params: { probe: 'handshake' } },
+              invoke: {
+                id: 'handshake',
+                src: 'handshake',
+                input: ({ context }) => ({
+                  address: connected(context.tcp)!.address,
+                  port: context.target!.port,
+                  user: context.target!.user,
+                  timeoutMs: remaining(context),
+                  preferredHostKeyTypes: [...new Set((context.knownHosts?.entries ?? []).map((e) => e.keyType))],
+                }),
+                onDone: {
+                  target: 'done',
+                  actions: { type: 'record', params: ({ event }) => ({ probe: 'handshake', output: event.output }) },
+                },
+                onError: {
+                  target: 'done',
+                  actions: {
+                    type: 'recordFailure',
+                    params: ({ event }) => ({ probe: 'handshake', error: event.error }),
+                  },
+                },
+              },
+            },
+            done: { type: 'final' },
+          },
         },
-        onError: {
-          target: 'login',
-          actions: { type: 'recordFailure', params: ({ event }) => ({ probe: 'handshake', error: event.error }) },
-        },
-      },
-    },
-    hostKeyChecked: {
-      description: 'A changed host key may be an attack: no login is tried against it.',
-      always: [{ guard: 'hostKeyChanged', target: 'classifying' }, { target: 'login' }],
-    },
-    login: {
-      description: 'The one real login attempt of the run.',
-      entry: { type: 'start', params: { probe: 'login' } },
-      invoke: {
-        id: 'login',
-        src: 'login',
-        input: ({ context }) => ({
-          destination: context.input.destination,
-          sshFlags: context.input.sshFlags,
-          target: context.target!,
-          timeoutMs: context.input.timeoutMs,
-        }),
-        onDone: {
-          target: 'classifying',
-          actions: { type: 'record', params: ({ event }) => ({ probe: 'login', output: event.output }) },
-        },
-        onError: {
-          target: 'classifying',
-          actions: { type: 'recordFailure', params: ({ event }) => ({ probe: 'login', error: event.error }) },
+        login: {
+          initial: 'running',
+          states: {
+            running: {
+              entry: { type: 'start', params: { probe: 'login' } },
+              invoke: {
+                id: 'login',
+                src: 'login',
+                input: ({ context }) => ({
+                  destination: context.input.destination,
+                  sshFlags: context.input.sshFlags,
+                  target: context.target!,
+                  timeoutMs: remaining(context),
+                  ceilingMs: Math.max(0, context.startedAt + LOGIN_CEILING_MS - Date.now()),
+                }),
+                onDone: {
+                  target: 'done',
+                  actions: { type: 'record', params: ({ event }) => ({ probe: 'login', output: event.output }) },
+                },
+                onError: {
+                  target: 'done',
+                  actions: { type: 'recordFailure', params: ({ event }) => ({ probe: 'login', error: event.error }) },
+                },
+              },
+            },
+            done: { type: 'final' },
+          },
         },
       },
     },
@@ -526,6 +565,7 @@ export const clientFlow = setup({
           target: 'target',
           actions: assign(({ context, event }) => ({
             input: { ...context.input, sshFlags: withPort(context.input.sshFlags, event.port) },
+            startedAt: Date.now(),
             probes: [],
             started: {},
             findings: [],

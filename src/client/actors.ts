@@ -92,8 +92,19 @@ export function clientActors() {
       }) => probeHandshake(input),
     ),
     login: fromPromise(
-      ({ input }: { input: { destination: string; sshFlags: string[]; target: ResolvedTarget; timeoutMs: number } }) =>
+      ({
+        input,
+      }: {
+        input: {
+          destination: string;
+          sshFlags: string[];
+          target: ResolvedTarget;
+          timeoutMs: number;
+          ceilingMs: number;
+        };
+      }) =>
         attemptLogin({
+          ceilingMs: input.ceilingMs,
           destination: input.destination,
           sshFlags: input.sshFlags,
           knownHostsFiles: input.target.userKnownHostsFiles,

@@ -16,6 +16,7 @@ import { chmodKeyFix, removeKnownHostFix } from './fixes.js';
 import { describeEndpoint, networkEndpoint } from './endpoint.js';
 import { pasteStep } from '../shell-quote.js';
 import { proxyFailure } from './probes/proxy-command.js';
+import { slowPhase, slowPhaseHint } from './probes/login-phases.js';
 
 export interface ClientFacts {
   target?: ResolvedTarget;
@@ -62,6 +63,15 @@ function tcpEvidence(f: ClientFacts): string[] {
 function loginEvidence(f: ClientFacts): string[] {
   // "Permanently added" refers to the probe's temporary copy of known_hosts, not the user's file.
   return (f.login?.debug.evidence ?? []).filter((l) => !/^Warning: Permanently added /.test(l));
+}
+
+/** A login we stopped at the deadline: how far ssh got, and where it was waiting. */
+function stoppedAtDeadline(f: ClientFacts, timeoutMs: number): string[] {
+  const last = f.login?.timedOut ? f.login.timeline?.phases.at(-1) : undefined;
+  if (!last) return [];
+  return [
+    `ssh got no further than ${last.phase} within --timeout ${timeoutMs} ms${last.longestWait ? `; its last line: ${last.longestWait.after}` : ''}`,
+  ];
 }
 
 /** What a verdict or finding says; its id and severity come from the registry entry. */
@@ -302,9 +312,9 @@ export const CLIENT_VERDICTS = {
   },
   'login-failed': {
     severity: 'error',
-    finding: (f) => ({
+    finding: (f, timeoutMs) => ({
       summary: `ssh failed in a way ssh-doctor does not recognise${f.login?.exitCode !== undefined ? ` (exit ${f.login.exitCode})` : ''}.`,
-      evidence: loginEvidence(f),
+      evidence: [...stoppedAtDeadline(f, timeoutMs), ...loginEvidence(f)],
       next: [sshStep('See everything: ', f.target, '-vvv')],
     }),
   },
@@ -434,6 +444,28 @@ export const CLIENT_FINDINGS = {
           summary: `${k.pubPath} does not belong to ${k.path}: copying that .pub to a server would not let this key in.`,
           evidence: [`ssh-keygen -y -f ${k.path} differs from ${k.pubPath}`],
         })),
+  },
+  'slow-login': {
+    severity: 'warning',
+    find: (f) => {
+      const t = f.login?.timeline;
+      const slow = t && slowPhase(t);
+      if (!t || !slow) return [];
+      const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+      return [
+        {
+          summary: `The login is slow: ${slow.phase} took ${secs(slow.ms)}.`,
+          evidence: [
+            t.phases.map((p) => `${p.phase} ${secs(p.ms)}`).join(', '),
+            ...(slow.longestWait ? [`ssh waited ${secs(slow.longestWait.ms)} after: ${slow.longestWait.after}`] : []),
+            ...(f.login?.followedPastDeadline
+              ? ['still progressing at the --timeout deadline, so it was followed on (up to 30 s)']
+              : []),
+          ],
+          next: [slowPhaseHint(slow)],
+        },
+      ];
+    },
   },
   'no-identities-offered': {
     severity: 'warning',

@@ -196,6 +196,26 @@ export const login: Record<string, LoginResult> = {
     methodsLeft: ['publickey'],
     keysOffered: ['/root/.ssh/id_ed25519 ED25519 SHA256:key'],
   }),
+  /** Logged in, after 12 s of the server's reverse DNS lookup (UseDNS yes). */
+  slowAuth: {
+    ...debug('ok'),
+    followedPastDeadline: true,
+    timeline: {
+      pastKeyExchange: true,
+      phases: [
+        { phase: 'name lookup', ms: 10 },
+        { phase: 'TCP connect', ms: 5 },
+        { phase: 'banner wait', ms: 20 },
+        { phase: 'key exchange', ms: 300 },
+        {
+          phase: 'authentication',
+          ms: 12_040,
+          longestWait: { ms: 12_000, after: 'debug1: SSH2_MSG_SERVICE_ACCEPT received' },
+        },
+        { phase: 'session start', ms: 150 },
+      ],
+    },
+  },
   /** The proxy's program is missing: ssh saw its pipe close before any banner. */
   proxyMissing: {
     ...debug('banner-exchange-failed'),

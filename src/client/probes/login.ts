@@ -8,6 +8,7 @@ import { readCapped } from '../../capped.js';
 import { run } from '../../run.js';
 import { shellQuote } from '../../shell-quote.js';
 import { parseProxyFiles, PROXY_WRAPPER } from './proxy-command.js';
+import { loginTimeline, type TimedLine } from './login-phases.js';
 import type { LoginOutcome, LoginResult, SshDebug } from './types.js';
 
 /** Lines of `ssh -v` stderr, in priority order: the first outcome whose pattern matches wins. */
@@ -111,7 +112,8 @@ function safetyOptions(knownHosts: readonly string[], timeoutMs: number): string
     'UpdateHostKeys=no',
     'ControlMaster=no',
     'ControlPath=none',
-    `ConnectTimeout=${Math.max(1, Math.ceil(timeoutMs / 1000))}`,
+    // Whole seconds, rounded down: ssh's own "timed out" line comes before our deadline stops it.
+    `ConnectTimeout=${Math.max(1, Math.floor(timeoutMs / 1000))}`,
     'ConnectionAttempts=1',
     // The host may be unverified: forward nothing to it and run nothing locally.
     'ForwardAgent=no',
@@ -173,6 +175,11 @@ export async function attemptLogin(opts: {
   proxyJump?: string;
   /** ProxyCommand in effect, tokens expanded: run inside our wrapper to keep its stderr and status. */
   proxyCommand?: string;
+  /**
+   * The hard ceiling: past timeoutMs a login that got through key exchange (a working sshd that
+   * is slow) is followed up to here; one that did not is stopped at timeoutMs.
+   */
+  ceilingMs?: number;
 }): Promise<LoginResult> {
   const dir = await mkdtemp(join(tmpdir(), 'ssh-doctor-kh-'));
   try {
@@ -210,13 +217,27 @@ export async function attemptLogin(opts: {
       // On the command line it wins over the user's config (ssh keeps the first value).
       argv.splice(2, 0, '-o', `ProxyCommand=/bin/sh ${shellQuote(join(dir, 'proxy.sh'))}`);
     }
-    // Grace beyond ConnectTimeout, which does not bound authentication.
-    const r = await run(argv, { timeoutMs: opts.timeoutMs + 3000 });
+    const started = performance.now();
+    const lines: TimedLine[] = [];
+    const stop = new AbortController();
+    let followed = false;
+    // Half a second of grace: ssh's ConnectTimeout (whole seconds, rounded down) reports first.
+    const deadline = setTimeout(() => {
+      if (loginTimeline(lines, performance.now() - started).pastKeyExchange) followed = true;
+      else stop.abort();
+    }, opts.timeoutMs + 500);
+    const r = await run(argv, {
+      timeoutMs: Math.max(opts.ceilingMs ?? 0, opts.timeoutMs + 500),
+      signal: stop.signal,
+      onStderrLine: (line) => lines.push({ ms: Math.round(performance.now() - started), line }),
+    }).finally(() => clearTimeout(deadline));
+    const timeline = loginTimeline(lines, Math.round(performance.now() - started));
     if (r.missing)
       return {
         exitCode: undefined,
         timedOut: false,
         debug: { ...parseSshDebug('', undefined), evidence: ['ssh is not installed'] },
+        timeline,
       };
     const debug = parseSshDebug(r.stderr, r.exitCode);
     // A server can make ssh print without end (its banner is shown to the user): run.ts cut it.
@@ -242,7 +263,14 @@ export async function attemptLogin(opts: {
             ),
           )
         : undefined;
-    return { exitCode: r.exitCode, timedOut: r.timedOut, debug, ...(proxy ? { proxy } : {}) };
+    return {
+      exitCode: r.exitCode,
+      timedOut: r.timedOut,
+      debug,
+      timeline,
+      ...(followed ? { followedPastDeadline: true } : {}),
+      ...(proxy ? { proxy } : {}),
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

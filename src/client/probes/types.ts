@@ -1,5 +1,6 @@
 // What each client probe returns. The flow (flows/client.ts) decides on these; the probes in this
 // folder produce them. Every probe takes a timeout and never throws for an expected failure.
+import type { LoginTimeline } from './login-phases.js';
 
 /** Effective settings, as `ssh -G` computes them for the same flags. */
 export interface ResolvedTarget {
@@ -176,8 +177,13 @@ export interface ProxyOutcome {
 
 export interface LoginResult {
   exitCode: number | undefined;
+  /** Stopped by us: at the deadline before key exchange finished, or at the hard ceiling. */
   timedOut: boolean;
   debug: SshDebug;
+  /** Where the attempt spent its time, from ssh's -v lines as they arrived. */
+  timeline?: LoginTimeline;
+  /** Still going at the deadline, past key exchange: followed on to the hard ceiling. */
+  followedPastDeadline?: boolean;
   /** Only with a ProxyCommand. */
   proxy?: ProxyOutcome;
 }
