@@ -74,6 +74,9 @@ export const LOGIN_CEILING_MS = 30_000;
 /** Below this, a network probe could not even start: it gets this much instead. */
 const MIN_PROBE_MS = 250;
 
+/** The probes of the local region (files on this machine), in the order they run. */
+const LOCAL_PROBES = ['keys', 'knownHosts'] as const;
+
 /** What is left of the run's one deadline (--timeout), for the next network probe. */
 const remaining = (ctx: ClientContext) => Math.max(MIN_PROBE_MS, ctx.startedAt + ctx.input.timeoutMs - Date.now());
 
@@ -150,6 +153,7 @@ export const clientFlow = setup({
       context.tcp?.attempts.some((a) => a.outcome === 'connected' && a.bannerOutcome === 'ssh') ?? false,
     viaJumpHost: ({ context }) => !!context.target?.proxyJump,
     viaProxyCommand: ({ context }) => viaProxyCommand(context),
+    knownHostsSettled: ({ context }) => context.probes.some((p) => p.id === CLIENT_PROBES.knownHosts.id),
 
     /**
      * Through a ProxyCommand, ssh saw no SSH server: the proxy is what failed (missing, exited,
@@ -225,6 +229,18 @@ export const clientFlow = setup({
     recordFailure: assign(({ context }, p: { probe: ClientProbe; error: unknown }) => ({
       probes: probeRecord(context, p.probe, 'unknown', `could not run: ${errorText(p.error)}`),
     })),
+    /** Local probes the network did not wait for: recorded as not known, never as fine. */
+    abandonLocal: assign(({ context }) => ({
+      probes: [
+        ...context.probes,
+        ...LOCAL_PROBES.filter((k) => !context.probes.some((p) => p.id === CLIENT_PROBES[k].id)).map((k) => ({
+          id: CLIENT_PROBES[k].id,
+          status: 'unknown' as const,
+          durationMs: Math.max(0, Date.now() - (context.started[k] ?? Date.now())),
+          detail: 'not waited for: the network had already decided',
+        })),
+      ],
+    })),
     decide: assign((_, p: { verdict: ClientVerdictId }) => ({ verdictId: p.verdict })),
     conclude: assign(({ context }) => ({ findings: clientFindings(context, context.verdictId!) })),
   },
@@ -252,9 +268,10 @@ export const clientFlow = setup({
       },
     },
     probing: {
-      description: 'Local files and the network are independent: both are looked at at once.',
+      description:
+        'Local files and the network are independent: both are looked at at once. Once the network has decided without a login (refused, not SSH, …), the local probes still running are not waited for.',
       type: 'parallel',
-      onDone: 'routing',
+      onDone: 'classifying',
       states: {
         local: {
           initial: 'keys',
@@ -306,7 +323,7 @@ export const clientFlow = setup({
           states: {
             direct: {
               description: 'Through a ProxyCommand no direct probe reaches the server ssh reaches.',
-              always: [{ guard: 'viaProxyCommand', target: 'done' }, { target: 'dns' }],
+              always: [{ guard: 'viaProxyCommand', target: 'connecting' }, { target: 'dns' }],
             },
             dns: {
               entry: { type: 'start', params: { probe: 'dns' } },
@@ -330,7 +347,7 @@ export const clientFlow = setup({
             },
             resolved: {
               description: 'Without an address there is nothing to connect to.',
-              always: [{ guard: 'dnsUnresolved', target: 'done' }, { target: 'tcp' }],
+              always: [{ guard: 'dnsUnresolved', target: 'settled' }, { target: 'tcp' }],
             },
             tcp: {
               entry: { type: 'start', params: { probe: 'tcp' } },
@@ -354,7 +371,7 @@ export const clientFlow = setup({
             },
             connected: {
               description: 'Refused: is sshd simply on another port? Only the few usual ones, never a sweep.',
-              always: [{ guard: 'refused', target: 'otherPorts' }, { target: 'done' }],
+              always: [{ guard: 'refused', target: 'otherPorts' }, { target: 'settled' }],
             },
             otherPorts: {
               entry: { type: 'start', params: { probe: 'otherPorts' } },
@@ -367,11 +384,11 @@ export const clientFlow = setup({
                   timeoutMs: Math.min(remaining(context), 2000),
                 }),
                 onDone: {
-                  target: 'done',
+                  target: 'settled',
                   actions: { type: 'record', params: ({ event }) => ({ probe: 'otherPorts', output: event.output }) },
                 },
                 onError: {
-                  target: 'done',
+                  target: 'settled',
                   actions: {
                     type: 'recordFailure',
                     params: ({ event }) => ({ probe: 'otherPorts', error: event.error }),
@@ -379,87 +396,103 @@ export const clientFlow = setup({
                 },
               },
             },
-            done: { type: 'final' },
-          },
-        },
-      },
-    },
-    routing: {
-      description:
-        'Only an SSH server is worth a handshake and a login; through a jump host or a ProxyCommand only ssh itself reaches the target.',
-      always: [
-        { guard: 'viaProxyCommand', target: 'connecting' },
-        { guard: not('sshAnswers'), target: 'classifying' },
-        { target: 'connecting' },
-      ],
-    },
-    connecting: {
-      description:
-        'The handshake and the one real login attempt run at once. ssh checks the host key itself before it offers any key (strict checking on our copy of known_hosts refuses a changed key), so nothing reaches a server whose key changed.',
-      type: 'parallel',
-      onDone: 'classifying',
-      states: {
-        handshake: {
-          initial: 'direct',
-          states: {
-            direct: {
-              description: 'Through a jump host or a ProxyCommand, a handshake from here would not reach the target.',
+            settled: {
+              description:
+                'Only an SSH server is worth a handshake and a login; without one the network has decided, and local probes still running are not waited for.',
               always: [
-                { guard: 'viaJumpHost', target: 'done' },
-                { guard: 'viaProxyCommand', target: 'done' },
-                { target: 'running' },
+                { guard: not('sshAnswers'), target: '#client.classifying', actions: 'abandonLocal' },
+                { target: 'connecting' },
               ],
             },
-            running: {
-              entry: { type: 'start', params: { probe: 'handshake' } },
-              invoke: {
-                id: 'handshake',
-                src: 'handshake',
-                input: ({ context }) => ({
-                  address: connected(context.tcp)!.address,
-                  port: context.target!.port,
-                  user: context.target!.user,
-                  timeoutMs: remaining(context),
-                  preferredHostKeyTypes: [...new Set((context.knownHosts?.entries ?? []).map((e) => e.keyType))],
-                }),
-                onDone: {
-                  target: 'done',
-                  actions: { type: 'record', params: ({ event }) => ({ probe: 'handshake', output: event.output }) },
-                },
-                onError: {
-                  target: 'done',
-                  actions: {
-                    type: 'recordFailure',
-                    params: ({ event }) => ({ probe: 'handshake', error: event.error }),
+            connecting: {
+              description:
+                'The handshake and the one real login attempt run at once. ssh checks the host key itself before it offers any key (strict checking on our copy of known_hosts refuses a changed key), so nothing reaches a server whose key changed.',
+              type: 'parallel',
+              onDone: 'done',
+              states: {
+                handshake: {
+                  initial: 'direct',
+                  states: {
+                    direct: {
+                      description:
+                        'Through a jump host or a ProxyCommand, a handshake from here would not reach the target.',
+                      always: [
+                        { guard: 'viaJumpHost', target: 'done' },
+                        { guard: 'viaProxyCommand', target: 'done' },
+                        { target: 'knownHosts' },
+                      ],
+                    },
+                    knownHosts: {
+                      description:
+                        'The handshake asks for the key types known_hosts holds (else a second key of the host would look like a changed one).',
+                      always: [{ guard: 'knownHostsSettled', target: 'running' }],
+                    },
+                    running: {
+                      entry: { type: 'start', params: { probe: 'handshake' } },
+                      invoke: {
+                        id: 'handshake',
+                        src: 'handshake',
+                        input: ({ context }) => ({
+                          address: connected(context.tcp)!.address,
+                          port: context.target!.port,
+                          user: context.target!.user,
+                          timeoutMs: remaining(context),
+                          preferredHostKeyTypes: [
+                            ...new Set((context.knownHosts?.entries ?? []).map((e) => e.keyType)),
+                          ],
+                        }),
+                        onDone: {
+                          target: 'done',
+                          actions: {
+                            type: 'record',
+                            params: ({ event }) => ({ probe: 'handshake', output: event.output }),
+                          },
+                        },
+                        onError: {
+                          target: 'done',
+                          actions: {
+                            type: 'recordFailure',
+                            params: ({ event }) => ({ probe: 'handshake', error: event.error }),
+                          },
+                        },
+                      },
+                    },
+                    done: { type: 'final' },
                   },
                 },
-              },
-            },
-            done: { type: 'final' },
-          },
-        },
-        login: {
-          initial: 'running',
-          states: {
-            running: {
-              entry: { type: 'start', params: { probe: 'login' } },
-              invoke: {
-                id: 'login',
-                src: 'login',
-                input: ({ context }) => ({
-                  destination: context.input.destination,
-                  sshFlags: context.input.sshFlags,
-                  target: context.target!,
-                  timeoutMs: remaining(context),
-                  ceilingMs: Math.max(0, context.startedAt + LOGIN_CEILING_MS - Date.now()),
-                }),
-                onDone: {
-                  target: 'done',
-                  actions: { type: 'record', params: ({ event }) => ({ probe: 'login', output: event.output }) },
-                },
-                onError: {
-                  target: 'done',
-                  actions: { type: 'recordFailure', params: ({ event }) => ({ probe: 'login', error: event.error }) },
+                login: {
+                  initial: 'running',
+                  states: {
+                    running: {
+                      entry: { type: 'start', params: { probe: 'login' } },
+                      invoke: {
+                        id: 'login',
+                        src: 'login',
+                        input: ({ context }) => ({
+                          destination: context.input.destination,
+                          sshFlags: context.input.sshFlags,
+                          target: context.target!,
+                          timeoutMs: remaining(context),
+                          ceilingMs: Math.max(0, context.startedAt + LOGIN_CEILING_MS - Date.now()),
+                        }),
+                        onDone: {
+                          target: 'done',
+                          actions: {
+                            type: 'record',
+                            params: ({ event }) => ({ probe: 'login', output: event.output }),
+                          },
+                        },
+                        onError: {
+                          target: 'done',
+                          actions: {
+                            type: 'recordFailure',
+                            params: ({ event }) => ({ probe: 'login', error: event.error }),
+                          },
+                        },
+                      },
+                    },
+                    done: { type: 'final' },
+                  },
                 },
               },
             },

@@ -301,6 +301,29 @@ describe('client flow: the decision table', () => {
     expect([...new Set(table.map(([, , v]) => v))].sort()).toEqual(Object.keys(CLIENT_VERDICTS).sort());
   });
 
+  it('the network decided (refused) while the key check still runs: not waited for, and said so', async () => {
+    const never = () => new Promise(() => {});
+    const { context } = await run(clientFlow, headless, { ...healthy, tcp: fx.tcp.refused, keys: never });
+    expect(context.verdictId).toBe('connection-refused');
+    expect(
+      context.probes.filter((p) => p.id === 'keys' || p.id === 'known-hosts').map((p) => [p.id, p.status, p.detail]),
+    ).toEqual([
+      ['keys', 'unknown', 'not waited for: the network had already decided'],
+      ['known-hosts', 'unknown', 'not waited for: the network had already decided'],
+    ]);
+  });
+
+  it('an SSH server answers: the login does not wait for the key check', async () => {
+    const order: string[] = [];
+    const { context } = await run(clientFlow, headless, {
+      ...healthy,
+      keys: () => new Promise((done) => setTimeout(() => done(order.push('keys') && fx.keys.good), 300)),
+      login: () => order.push('login') && fx.login.ok,
+    });
+    expect(order).toEqual(['login', 'keys']);
+    expect(context.verdictId).toBe('ok');
+  });
+
   it('ssh -G fails: no verdict, the error is kept for the command to report', async () => {
     const { context, calls } = await run(clientFlow, headless, {
       ...healthy,
@@ -465,6 +488,8 @@ describe('client flow: every path', () => {
     ['the wizard', wizard],
     ['--yes', auto],
   ] as const) {
+    // The handshake beside the login multiplies the paths (~560 for the wizard): seconds of graph
+    // search, many more on a loaded machine.
     it(`${name}: each enumerated path, driven with fake probes, ends where the graph says`, async () => {
       const paths = pathsOf(model, input);
       expect(paths.length).toBeGreaterThan(20);
@@ -493,6 +518,6 @@ describe('client flow: every path', () => {
           first: want.findings[0]?.id,
         });
       }
-    });
+    }, 180_000);
   }
 });
