@@ -111,6 +111,12 @@ const sshSaid = (ctx: ClientContext, outcome: LoginOutcome) => ctx.login?.debug.
  * the first hop itself, and the network probes go there.)
  */
 const viaProxyCommand = (ctx: ClientContext) => !!ctx.target?.proxyCommand && !ctx.target.proxyJump;
+/** The jump host could not reach the target, for this reason (its own words). */
+const hopSaid = (ctx: ClientContext, reason: RegExp) => reason.test(ctx.login?.hopFailed?.reason ?? '');
+const HOP_REFUSED = /Connection refused/;
+const HOP_TIMEOUT = /timed out/i;
+const HOP_NO_ROUTE = /No route to host|Network is unreachable/;
+const HOP_UNRESOLVED = /Name or service not known|name resolution|No address associated|nodename nor servname/;
 
 function probeRecord(
   ctx: ClientContext,
@@ -160,32 +166,40 @@ export const clientFlow = setup({
      * or connected to nothing that speaks SSH). Its stderr and exit status are the evidence.
      */
     proxyCommandFailed: ({ context }) =>
-      viaProxyCommand(context) && !!context.login && !context.login.debug.serverVersion,
+      (viaProxyCommand(context) && !!context.login && !context.login.debug.serverVersion) ||
+      (!!context.login?.hopFailed &&
+        ![HOP_REFUSED, HOP_TIMEOUT, HOP_NO_ROUTE, HOP_UNRESOLVED].some((re) => hopSaid(context, re))),
 
     // One guard per verdict, read in the order `classifying` lists them. Each names a root
     // cause, whichever probe saw it: our own TCP probe, or ssh's attempt through a jump host.
     dnsUnresolved: ({ context }) =>
       (!viaProxyCommand(context) && !context.dns?.addresses.length) ||
       !!context.target?.canonicalizeFailed ||
+      hopSaid(context, HOP_UNRESOLVED) ||
       sshSaid(context, 'dns-unresolved'),
     refused: ({ context }) =>
-      (!connected(context.tcp) && tcpSaw(context.tcp, 'refused')) || sshSaid(context, 'connection-refused'),
+      (!connected(context.tcp) && tcpSaw(context.tcp, 'refused')) ||
+      hopSaid(context, HOP_REFUSED) ||
+      sshSaid(context, 'connection-refused'),
     notSsh: ({ context }) => connected(context.tcp)?.bannerOutcome === 'other',
     /** Connected, then closed, reset or silent before any identification. */
     bannerFailed: ({ context }) => {
       const c = connected(context.tcp);
       return (
         (c !== undefined && c.bannerOutcome !== 'ssh' && c.bannerOutcome !== 'other') ||
-        sshSaid(context, 'banner-exchange-failed')
+        // After a failed hop ssh only sees its pipe close: the hop's reason decides, below.
+        (sshSaid(context, 'banner-exchange-failed') && !context.login?.hopFailed)
       );
     },
     timedOut: ({ context }) =>
       (!connected(context.tcp) && !tcpSaw(context.tcp, 'refused') && tcpSaw(context.tcp, 'timeout')) ||
+      hopSaid(context, HOP_TIMEOUT) ||
       sshSaid(context, 'connection-timeout'),
     /** Nothing connected, refused or timed out: unreachable, a socket error, or no TCP probe at all. */
     noRoute: ({ context }) =>
       (!viaProxyCommand(context) &&
         (!context.tcp || context.tcp.attempts.every((a) => a.outcome === 'unreachable' || a.outcome === 'error'))) ||
+      hopSaid(context, HOP_NO_ROUTE) ||
       sshSaid(context, 'no-route'),
     hostKeyChanged: ({ context }) =>
       (!!context.handshake?.hostKey &&

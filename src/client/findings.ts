@@ -40,24 +40,41 @@ const SERVER_CHECK = (f: ClientFacts, after = '') =>
 const sshStep = (text: string, t: ResolvedTarget | undefined, ...options: string[]) =>
   pasteStep(text, ['ssh', ...options, `${t?.user}@${t?.host}`, '-p', String(t?.port)]);
 
+/** The jump host as ssh was given it, when it could not reach the target. */
+const failedHop = (f: ClientFacts) => (f.login?.hopFailed && f.target?.proxyJump ? f.target.proxyJump : undefined);
+
+/** The jump host's own words on why it could not reach the target. */
+function hopEvidence(f: ClientFacts): string[] {
+  const hop = failedHop(f);
+  if (!hop || !f.login?.hopFailed) return [];
+  return [
+    `the jump host ${hop} could not reach ${f.target?.host}:${f.target?.port}: ${f.login.hopFailed.reason}`,
+    ...f.login.hopFailed.evidence,
+  ];
+}
+
 function endpoint(f: ClientFacts): string {
   if (f.target?.proxyCommand && !f.target.proxyJump)
     return `${f.target.host}:${f.target.port} (through its ProxyCommand)`;
+  const hop = failedHop(f);
+  if (hop) return `${f.target?.host}:${f.target?.port} (as seen from the jump host ${hop})`;
   return f.target ? describeEndpoint(networkEndpoint(f.target)) : 'the host';
 }
 
 function tcpEvidence(f: ClientFacts): string[] {
-  return (f.tcp?.attempts ?? []).map((a) => {
-    const how =
-      a.outcome === 'connected'
-        ? `connected in ${a.ms} ms`
-        : `${a.outcome}${a.errno ? ` (${a.errno})` : ''} after ${a.ms} ms`;
-    const banner =
-      a.outcome === 'connected'
-        ? `; first line: ${a.banner ? JSON.stringify(a.banner) : `(${a.bannerOutcome ?? 'nothing'})`}`
-        : '';
-    return `${a.address.includes(':') ? `[${a.address}]` : a.address}:${a.port} ${how}${banner}`;
-  });
+  return [...(f.tcp?.attempts ?? []).map(tcpLine), ...hopEvidence(f)];
+}
+
+function tcpLine(a: NonNullable<ClientFacts['tcp']>['attempts'][number]): string {
+  const how =
+    a.outcome === 'connected'
+      ? `connected in ${a.ms} ms`
+      : `${a.outcome}${a.errno ? ` (${a.errno})` : ''} after ${a.ms} ms`;
+  const banner =
+    a.outcome === 'connected'
+      ? `; first line: ${a.banner ? JSON.stringify(a.banner) : `(${a.bannerOutcome ?? 'nothing'})`}`
+      : '';
+  return `${a.address.includes(':') ? `[${a.address}]` : a.address}:${a.port} ${how}${banner}`;
 }
 
 function loginEvidence(f: ClientFacts): string[] {
@@ -102,6 +119,15 @@ export const CLIENT_VERDICTS = {
     finding: (f, timeoutMs) => {
       const p = f.login?.proxy;
       const command = p?.command ?? f.target?.proxyCommand ?? '';
+      const hop = failedHop(f);
+      if (hop)
+        return {
+          summary: `The jump host ${hop} would not open the connection on to ${f.target?.host}:${f.target?.port}: ${f.login?.hopFailed?.reason}.`,
+          evidence: [...hopEvidence(f), ...loginEvidence(f)],
+          next: [
+            'On the jump host: AllowTcpForwarding (yes or local) and PermitOpen in its sshd_config, or a Match block that turns forwarding off for you.',
+          ],
+        };
       return {
         summary: `The ProxyCommand ssh uses to reach ${f.target?.host ?? 'the host'} failed: ${p ? proxyFailure(p) : 'no SSH server answered through it'}.`,
         evidence: [
@@ -123,7 +149,7 @@ export const CLIENT_VERDICTS = {
     severity: 'error',
     finding: (f) => {
       const t = f.target;
-      const host = t ? networkEndpoint(t).host : '';
+      const host = t ? (failedHop(f) ? t.host : networkEndpoint(t).host) : '';
       return {
         summary: t?.canonicalizeFailed
           ? `"${host}" does not resolve under any of your CanonicalDomains, and CanonicalizeFallbackLocal no stops ssh from trying it as it is.`
@@ -133,7 +159,8 @@ export const CLIENT_VERDICTS = {
           ...(t?.canonicalizeFailed
             ? [`ssh tried: ${t.canonicalizeFailed.tried.join(', ')}`, t.canonicalizeFailed.sshSaid]
             : []),
-          ...(t?.proxyJump ? [`ssh connects first to the jump host ${t.proxyJump}`] : []),
+          ...(t?.proxyJump && !failedHop(f) ? [`ssh connects first to the jump host ${t.proxyJump}`] : []),
+          ...hopEvidence(f),
           ...(f.dns?.addresses.length
             ? []
             : [

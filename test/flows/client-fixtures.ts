@@ -216,6 +216,15 @@ export const login: Record<string, LoginResult> = {
       ],
     },
   },
+  /** Through a jump host that could not open the connection on: ssh itself sees only the pipe close. */
+  hopRefused: {
+    ...debug('banner-exchange-failed'),
+    hopFailed: { reason: 'connect failed: Connection refused', evidence: ['stdio forwarding failed'] },
+  },
+  hopProhibited: {
+    ...debug('banner-exchange-failed'),
+    hopFailed: { reason: 'administratively prohibited: open failed', evidence: ['stdio forwarding failed'] },
+  },
   /** The proxy's program is missing: ssh saw its pipe close before any banner. */
   proxyMissing: {
     ...debug('banner-exchange-failed'),

@@ -244,6 +244,20 @@ const table: [string, Record<string, unknown>, ClientVerdictId, string[], string
     ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'login'],
   ],
   [
+    'via a jump host that cannot reach the target (refused from there)',
+    { target: jump, login: fx.login.hopRefused },
+    'connection-refused',
+    [],
+    ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'login'],
+  ],
+  [
+    'via a jump host that forbids forwarding',
+    { target: jump, login: fx.login.hopProhibited },
+    'proxy-command-failed',
+    [],
+    ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'login'],
+  ],
+  [
     'via a jump host, the target closes before a banner',
     { target: jump, login: fx.login.banner },
     'banner-exchange-failed',

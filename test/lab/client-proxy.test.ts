@@ -29,6 +29,9 @@ Host web1
 CFG
 `;
 
+/** The hop gets no -o from the command line: both names known, so plain ssh gets that far. */
+const KNOWN = 'ssh-keyscan 127.0.0.1 localhost > /root/.ssh/known_hosts 2>/dev/null\n';
+
 /** Plain ssh, as the user runs it: the ground truth each scenario starts from. */
 const plainSsh = (l: Lab) =>
   l.exec([
@@ -87,5 +90,46 @@ describe.runIf(requireLab())('through a ProxyCommand', () => {
     expect(evidence(report)).toContain(
       'it printed: An error occurred (TargetNotConnected): 127.0.0.1 is not connected.',
     );
+  });
+
+  it('-J, and the jump host cannot reach the target (refused there): the target is named, not the jump host', async () => {
+    // ssh refuses a jump to the very same name ("jumphost loop"): jump via "localhost".
+    const l = await lab(SERVER_SETUP(22) + KNOWN);
+    const plain = await l.exec([
+      'ssh',
+      '-o',
+      'BatchMode=yes',
+      '-J',
+      'alice@localhost',
+      '-p',
+      '2299',
+      'alice@127.0.0.1',
+      'true',
+    ]);
+    expect(plain.stderr).toContain('channel 0: open failed: connect failed: Connection refused');
+
+    const { report } = await l.json(['-J', 'alice@localhost', '-p', '2299', 'alice@127.0.0.1']);
+    expect(report.verdict.id).toBe('connection-refused');
+    expect(ids(report)).toEqual(['connection-refused']);
+    expect(report.verdict.summary).toMatch(
+      /^127\.0\.0\.1:2299 \(as seen from the jump host alice@localhost\) refused the connection/,
+    );
+    expect(evidence(report)).toContain(
+      'the jump host alice@localhost could not reach 127.0.0.1:2299: connect failed: Connection refused',
+    );
+  });
+
+  it('-J through a jump host that forbids forwarding: proxy-command-failed, in the jump host’s words', async () => {
+    const l = await lab(SERVER_SETUP(22, ['AllowTcpForwarding=no']) + KNOWN);
+    const plain = await l.exec(['ssh', '-o', 'BatchMode=yes', '-J', 'alice@localhost', 'alice@127.0.0.1', 'true']);
+    expect(plain.stderr).toMatch(/channel 0: open failed: administratively prohibited/);
+
+    const { report } = await l.json(['-J', 'alice@localhost', 'alice@127.0.0.1']);
+    expect(report.verdict.id).toBe('proxy-command-failed');
+    expect(ids(report)).toEqual(['proxy-command-failed']);
+    expect(report.verdict.summary).toMatch(
+      /^The jump host alice@localhost would not open the connection on to 127\.0\.0\.1:22: administratively prohibited/,
+    );
+    expect(report.findings[0].next.join('\n')).toMatch(/AllowTcpForwarding/);
   });
 });

@@ -7,7 +7,7 @@ import { formatBytes } from '../../bytes.js';
 import { readCapped } from '../../capped.js';
 import { run } from '../../run.js';
 import { shellQuote } from '../../shell-quote.js';
-import { parseProxyFiles, PROXY_WRAPPER } from './proxy-command.js';
+import { hopFailure, parseProxyFiles, PROXY_WRAPPER } from './proxy-command.js';
 import { loginTimeline, type TimedLine } from './login-phases.js';
 import type { LoginOutcome, LoginResult, SshDebug } from './types.js';
 
@@ -263,11 +263,13 @@ export async function attemptLogin(opts: {
             ),
           )
         : undefined;
+    const hop = opts.proxyJump ? hopFailure(r.stderr) : undefined;
     return {
       exitCode: r.exitCode,
       timedOut: r.timedOut,
       debug,
       timeline,
+      ...(hop ? { hopFailed: hop } : {}),
       ...(followed ? { followedPastDeadline: true } : {}),
       ...(proxy ? { proxy } : {}),
     };

@@ -64,3 +64,19 @@ export function proxyFailure(p: ProxyOutcome): string {
   if (p.stderr.length) return 'it printed an error';
   return 'no SSH server answered through it';
 }
+
+/**
+ * Through a jump host, ssh runs `ssh -W target` there; when the jump host cannot open the
+ * connection onward, that hop says so ("channel 0: open failed: connect failed: Connection
+ * refused", then "stdio forwarding failed") and ssh then only sees the pipe close. The reason is
+ * the jump host's view of the target.
+ */
+export function hopFailure(stderr: string): { reason: string; evidence: string[] } | undefined {
+  const lines = stderr.split(/\r?\n/).map((l) => l.trimEnd());
+  const open = lines.map((l) => /^channel \d+: open failed: (.+)$/.exec(l)).find(Boolean);
+  if (!open) return undefined;
+  return {
+    reason: open[1]!,
+    evidence: lines.filter((l) => /^channel \d+: open failed: |^stdio forwarding failed$/.test(l)),
+  };
+}

@@ -186,6 +186,8 @@ export interface LoginResult {
   followedPastDeadline?: boolean;
   /** Only with a ProxyCommand. */
   proxy?: ProxyOutcome;
+  /** Only through a jump host: it could not open the connection on to the target (its reason). */
+  hopFailed?: { reason: string; evidence: string[] };
 }
 
 export interface OtherPortResult {

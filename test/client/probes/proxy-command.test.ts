@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { expandProxyTokens, parseProxyFiles, proxyFailure } from '../../../src/client/probes/proxy-command.js';
+import {
+  expandProxyTokens,
+  hopFailure,
+  parseProxyFiles,
+  proxyFailure,
+} from '../../../src/client/probes/proxy-command.js';
 
 describe('ProxyCommand tokens, as ssh expands them', () => {
   const t = { host: '10.0.0.5', port: 2222, user: 'alice', alias: 'alice@web1' };
@@ -35,5 +40,27 @@ describe("the wrapper's files", () => {
     expect(p.exitStatus).toBe(exitStatus);
     expect(p.stderr).toEqual(stderr.split(/\r?\n/).filter(Boolean));
     expect(proxyFailure(p)).toBe(why);
+  });
+});
+
+describe('a jump host that cannot open the connection on (ssh -J stderr, OpenSSH 9.2p1 in the lab)', () => {
+  it.each([
+    [
+      'channel 0: open failed: connect failed: Connection refused\r\nstdio forwarding failed\r\nkex_exchange_identification: Connection closed by remote host\r\nConnection closed by UNKNOWN port 65535\r\n',
+      {
+        reason: 'connect failed: Connection refused',
+        evidence: ['channel 0: open failed: connect failed: Connection refused', 'stdio forwarding failed'],
+      },
+    ],
+    [
+      'channel 0: open failed: administratively prohibited: open failed\nstdio forwarding failed\n',
+      {
+        reason: 'administratively prohibited: open failed',
+        evidence: ['channel 0: open failed: administratively prohibited: open failed', 'stdio forwarding failed'],
+      },
+    ],
+    ['kex_exchange_identification: Connection closed by remote host\n', undefined],
+  ])('%j', (stderr, want) => {
+    expect(hopFailure(stderr)).toEqual(want);
   });
 });
