@@ -36,6 +36,8 @@ export interface ClientInput extends Answering {
 
 export interface ClientContext extends ClientFacts {
   input: ClientInput;
+  /** When the run (or the retry on another port) started: the one deadline counts from here. */
+  startedAt: number;
   probes: ProbeRecord[];
   started: Partial<Record<ClientProbe, number>>;
   verdictId?: ClientVerdictId;
@@ -55,6 +57,20 @@ export type ClientEvent =
   /** Diagnose again on the port where SSH was found answering. */
   | { type: 'RETRY_PORT'; port: number }
   | { type: 'QUIT' };
+
+/**
+ * A login still past key exchange at the deadline is followed up to this long after the start
+ * (issue 10: slow reverse DNS or shell start-up takes 10–20 s and is slowness, not failure).
+ */
+export const LOGIN_CEILING_MS = 30_000;
+/** Below this, a network probe could not even start: it gets this much instead. */
+const MIN_PROBE_MS = 250;
+
+/** The probes of the local region (files on this machine), in the order they run. */
+const LOCAL_PROBES = ['keys', 'knownHosts'] as const;
+
+/** What is left of the run's one deadline (--timeout), for the next network probe. */
+const remaining = (ctx: ClientContext) => Math.max(MIN_PROBE_MS, ctx.startedAt + ctx.input.timeoutMs - Date.now());
 
 /** A probe's result, under the probe's name. */
 type Recorded = { [K in ClientProbe]: { probe: K; output: NonNullable<ClientFacts[K]> } }[ClientProbe];
@@ -81,6 +97,18 @@ const tcpSaw = (tcp: TcpResult | undefined, outcome: TcpOutcome) =>
   tcp?.attempts.some((a) => a.outcome === outcome) ?? false;
 /** What ssh's own attempt ended with: through a jump host, the only word on the target. */
 const sshSaid = (ctx: ClientContext, outcome: LoginOutcome) => ctx.login?.debug.outcome === outcome;
+/**
+ * ssh hands the connection to a program: where it goes is the program's business, so no direct
+ * probe of HostName would test the path ssh takes. (A jump host is different: ssh connects to
+ * the first hop itself, and the network probes go there.)
+ */
+const viaProxyCommand = (ctx: ClientContext) => !!ctx.target?.proxyCommand && !ctx.target.proxyJump;
+/** The jump host could not reach the target, for this reason (its own words). */
+const hopSaid = (ctx: ClientContext, reason: RegExp) => reason.test(ctx.login?.hopFailed?.reason ?? '');
+const HOP_REFUSED = /Connection refused/;
+const HOP_TIMEOUT = /timed out/i;
+const HOP_NO_ROUTE = /No route to host|Network is unreachable/;
+const HOP_UNRESOLVED = /Name or service not known|name resolution|No address associated|nodename nor servname/;
 
 function probeRecord(
   ctx: ClientContext,
@@ -114,7 +142,7 @@ export const clientFlow = setup({
     >('handshake'),
     login: notProvided<
       LoginResult,
-      { destination: string; sshFlags: string[]; target: ResolvedTarget; timeoutMs: number }
+      { destination: string; sshFlags: string[]; target: ResolvedTarget; timeoutMs: number; ceilingMs: number }
     >('login'),
     applyFix: notProvided<FixOutcome, { fix: Fix; target?: ResolvedTarget }>('applyFix'),
   },
@@ -122,28 +150,48 @@ export const clientFlow = setup({
     sshAnswers: ({ context }) =>
       context.tcp?.attempts.some((a) => a.outcome === 'connected' && a.bannerOutcome === 'ssh') ?? false,
     viaJumpHost: ({ context }) => !!context.target?.proxyJump,
+    viaProxyCommand: ({ context }) => viaProxyCommand(context),
+    knownHostsSettled: ({ context }) => context.probes.some((p) => p.id === CLIENT_PROBES.knownHosts.id),
+
+    /**
+     * Through a ProxyCommand, ssh saw no SSH server: the proxy is what failed (missing, exited,
+     * or connected to nothing that speaks SSH). Its stderr and exit status are the evidence.
+     */
+    proxyCommandFailed: ({ context }) =>
+      (viaProxyCommand(context) && !!context.login && !context.login.debug.serverVersion) ||
+      (!!context.login?.hopFailed &&
+        ![HOP_REFUSED, HOP_TIMEOUT, HOP_NO_ROUTE, HOP_UNRESOLVED].some((re) => hopSaid(context, re))),
 
     // One guard per verdict, read in the order `classifying` lists them. Each names a root
     // cause, whichever probe saw it: our own TCP probe, or ssh's attempt through a jump host.
-    dnsUnresolved: ({ context }) => !context.dns?.addresses.length || sshSaid(context, 'dns-unresolved'),
+    dnsUnresolved: ({ context }) =>
+      (!viaProxyCommand(context) && !context.dns?.addresses.length) ||
+      !!context.target?.canonicalizeFailed ||
+      hopSaid(context, HOP_UNRESOLVED) ||
+      sshSaid(context, 'dns-unresolved'),
     refused: ({ context }) =>
-      (!connected(context.tcp) && tcpSaw(context.tcp, 'refused')) || sshSaid(context, 'connection-refused'),
+      (!connected(context.tcp) && tcpSaw(context.tcp, 'refused')) ||
+      hopSaid(context, HOP_REFUSED) ||
+      sshSaid(context, 'connection-refused'),
     notSsh: ({ context }) => connected(context.tcp)?.bannerOutcome === 'other',
     /** Connected, then closed, reset or silent before any identification. */
     bannerFailed: ({ context }) => {
       const c = connected(context.tcp);
       return (
         (c !== undefined && c.bannerOutcome !== 'ssh' && c.bannerOutcome !== 'other') ||
-        sshSaid(context, 'banner-exchange-failed')
+        // After a failed hop ssh only sees its pipe close: the hop's reason decides, below.
+        (sshSaid(context, 'banner-exchange-failed') && !context.login?.hopFailed)
       );
     },
     timedOut: ({ context }) =>
       (!connected(context.tcp) && !tcpSaw(context.tcp, 'refused') && tcpSaw(context.tcp, 'timeout')) ||
+      hopSaid(context, HOP_TIMEOUT) ||
       sshSaid(context, 'connection-timeout'),
     /** Nothing connected, refused or timed out: unreachable, a socket error, or no TCP probe at all. */
     noRoute: ({ context }) =>
-      !context.tcp ||
-      context.tcp.attempts.every((a) => a.outcome === 'unreachable' || a.outcome === 'error') ||
+      (!viaProxyCommand(context) &&
+        (!context.tcp || context.tcp.attempts.every((a) => a.outcome === 'unreachable' || a.outcome === 'error'))) ||
+      hopSaid(context, HOP_NO_ROUTE) ||
       sshSaid(context, 'no-route'),
     hostKeyChanged: ({ context }) =>
       (!!context.handshake?.hostKey &&
@@ -187,12 +235,24 @@ export const clientFlow = setup({
     recordFailure: assign(({ context }, p: { probe: ClientProbe; error: unknown }) => ({
       probes: probeRecord(context, p.probe, 'unknown', `could not run: ${errorText(p.error)}`),
     })),
+    /** Local probes the network did not wait for: recorded as not known, never as fine. */
+    abandonLocal: assign(({ context }) => ({
+      probes: [
+        ...context.probes,
+        ...LOCAL_PROBES.filter((k) => !context.probes.some((p) => p.id === CLIENT_PROBES[k].id)).map((k) => ({
+          id: CLIENT_PROBES[k].id,
+          status: 'unknown' as const,
+          durationMs: Math.max(0, Date.now() - (context.started[k] ?? Date.now())),
+          detail: 'not waited for: the network had already decided',
+        })),
+      ],
+    })),
     decide: assign((_, p: { verdict: ClientVerdictId }) => ({ verdictId: p.verdict })),
     conclude: assign(({ context }) => ({ findings: clientFindings(context, context.verdictId!) })),
   },
 }).createMachine({
   id: 'client',
-  context: ({ input }) => ({ input, probes: [], started: {}, findings: [], fixOutcomes: [] }),
+  context: ({ input }) => ({ input, startedAt: Date.now(), probes: [], started: {}, findings: [], fixOutcomes: [] }),
   initial: 'target',
   states: {
     target: {
@@ -214,9 +274,10 @@ export const clientFlow = setup({
       },
     },
     probing: {
-      description: 'Local files and the network are independent: both are looked at at once.',
+      description:
+        'Local files and the network are independent: both are looked at at once. Once the network has decided without a login (refused, not SSH, …), the local probes still running are not waited for.',
       type: 'parallel',
-      onDone: 'routing',
+      onDone: 'classifying',
       states: {
         local: {
           initial: 'keys',
@@ -264,8 +325,12 @@ export const clientFlow = setup({
           },
         },
         network: {
-          initial: 'dns',
+          initial: 'direct',
           states: {
+            direct: {
+              description: 'Through a ProxyCommand no direct probe reaches the server ssh reaches.',
+              always: [{ guard: 'viaProxyCommand', target: 'connecting' }, { target: 'dns' }],
+            },
             dns: {
               entry: { type: 'start', params: { probe: 'dns' } },
               invoke: {
@@ -274,7 +339,7 @@ export const clientFlow = setup({
                 input: ({ context }) => ({
                   host: networkEndpoint(context.target!).host,
                   family: context.target!.addressFamily,
-                  timeoutMs: context.input.timeoutMs,
+                  timeoutMs: remaining(context),
                 }),
                 onDone: {
                   target: 'resolved',
@@ -288,7 +353,7 @@ export const clientFlow = setup({
             },
             resolved: {
               description: 'Without an address there is nothing to connect to.',
-              always: [{ guard: 'dnsUnresolved', target: 'done' }, { target: 'tcp' }],
+              always: [{ guard: 'dnsUnresolved', target: 'settled' }, { target: 'tcp' }],
             },
             tcp: {
               entry: { type: 'start', params: { probe: 'tcp' } },
@@ -298,7 +363,7 @@ export const clientFlow = setup({
                 input: ({ context }) => ({
                   addresses: context.dns!.addresses.map((a) => a.address),
                   port: networkEndpoint(context.target!).port,
-                  timeoutMs: context.input.timeoutMs,
+                  timeoutMs: remaining(context),
                 }),
                 onDone: {
                   target: 'connected',
@@ -312,7 +377,7 @@ export const clientFlow = setup({
             },
             connected: {
               description: 'Refused: is sshd simply on another port? Only the few usual ones, never a sweep.',
-              always: [{ guard: 'refused', target: 'otherPorts' }, { target: 'done' }],
+              always: [{ guard: 'refused', target: 'otherPorts' }, { target: 'settled' }],
             },
             otherPorts: {
               entry: { type: 'start', params: { probe: 'otherPorts' } },
@@ -322,17 +387,117 @@ export const clientFlow = setup({
                 input: ({ context }) => ({
                   address: context.tcp!.attempts[0]!.address,
                   ports: otherPortCandidates(networkEndpoint(context.target!).port, context.target!.configPorts),
-                  timeoutMs: Math.min(context.input.timeoutMs, 2000),
+                  timeoutMs: Math.min(remaining(context), 2000),
                 }),
                 onDone: {
-                  target: 'done',
+                  target: 'settled',
                   actions: { type: 'record', params: ({ event }) => ({ probe: 'otherPorts', output: event.output }) },
                 },
                 onError: {
-                  target: 'done',
+                  target: 'settled',
                   actions: {
                     type: 'recordFailure',
                     params: ({ event }) => ({ probe: 'otherPorts', error: event.error }),
+                  },
+                },
+              },
+            },
+            settled: {
+              description:
+                'Only an SSH server is worth a handshake and a login; without one the network has decided, and local probes still running are not waited for.',
+              always: [
+                { guard: not('sshAnswers'), target: '#client.classifying', actions: 'abandonLocal' },
+                { target: 'connecting' },
+              ],
+            },
+            connecting: {
+              description:
+                'The handshake and the one real login attempt run at once. ssh checks the host key itself before it offers any key (strict checking on our copy of known_hosts refuses a changed key), so nothing reaches a server whose key changed.',
+              type: 'parallel',
+              onDone: 'done',
+              states: {
+                handshake: {
+                  initial: 'direct',
+                  states: {
+                    direct: {
+                      description:
+                        'Through a jump host or a ProxyCommand, a handshake from here would not reach the target.',
+                      always: [
+                        { guard: 'viaJumpHost', target: 'done' },
+                        { guard: 'viaProxyCommand', target: 'done' },
+                        { target: 'knownHosts' },
+                      ],
+                    },
+                    knownHosts: {
+                      description:
+                        'The handshake asks for the key types known_hosts holds (else a second key of the host would look like a changed one).',
+                      always: [{ guard: 'knownHostsSettled', target: 'running' }],
+                    },
+                    running: {
+                      entry: { type: 'start', params: { probe: 'handshake' } },
+                      invoke: {
+                        id: 'handshake',
+                        src: 'handshake',
+                        input: ({ context }) => ({
+                          address: connected(context.tcp)!.address,
+                          port: context.target!.port,
+                          user: context.target!.user,
+                          timeoutMs: remaining(context),
+                          preferredHostKeyTypes: [
+                            ...new Set((context.knownHosts?.entries ?? []).map((e) => e.keyType)),
+                          ],
+                        }),
+                        onDone: {
+                          target: 'done',
+                          actions: {
+                            type: 'record',
+                            params: ({ event }) => ({ probe: 'handshake', output: event.output }),
+                          },
+                        },
+                        onError: {
+                          target: 'done',
+                          actions: {
+                            type: 'recordFailure',
+                            params: ({ event }) => ({ probe: 'handshake', error: event.error }),
+                          },
+                        },
+                      },
+                    },
+                    done: { type: 'final' },
+                  },
+                },
+                login: {
+                  initial: 'running',
+                  states: {
+                    running: {
+                      entry: { type: 'start', params: { probe: 'login' } },
+                      invoke: {
+                        id: 'login',
+                        src: 'login',
+                        input: ({ context }) => ({
+                          destination: context.input.destination,
+                          sshFlags: context.input.sshFlags,
+                          target: context.target!,
+                          timeoutMs: remaining(context),
+                          ceilingMs: Math.max(0, context.startedAt + LOGIN_CEILING_MS - Date.now()),
+                        }),
+                        onDone: {
+                          target: 'done',
+                          actions: {
+                            type: 'record',
+                            params: ({ event }) => ({ probe: 'login', output: event.output }),
+                          },
+                        },
+                        onError: {
+                          target: 'done',
+                          actions: {
+                            type: 'recordFailure',
+                            params: ({ event }) => ({ probe: 'login', error: event.error }),
+                          },
+                        },
+                      },
+                    },
+                    done: { type: 'final' },
                   },
                 },
               },
@@ -342,67 +507,15 @@ export const clientFlow = setup({
         },
       },
     },
-    routing: {
-      description:
-        'Only an SSH server is worth a handshake and a login; through a jump host only ssh itself reaches the target.',
-      always: [
-        { guard: not('sshAnswers'), target: 'classifying' },
-        { guard: 'viaJumpHost', target: 'login' },
-        { target: 'handshake' },
-      ],
-    },
-    handshake: {
-      entry: { type: 'start', params: { probe: 'handshake' } },
-      invoke: {
-        id: 'handshake',
-        src: 'handshake',
-        input: ({ context }) => ({
-          address: connected(context.tcp)!.address,
-          port: context.target!.port,
-          user: context.target!.user,
-          timeoutMs: context.input.timeoutMs,
-          preferredHostKeyTypes: [...new Set((context.knownHosts?.entries ?? []).map((e) => e.keyType))],
-        }),
-        onDone: {
-          target: 'hostKeyChecked',
-          actions: { type: 'record', params: ({ event }) => ({ probe: 'handshake', output: event.output }) },
-        },
-        onError: {
-          target: 'login',
-          actions: { type: 'recordFailure', params: ({ event }) => ({ probe: 'handshake', error: event.error }) },
-        },
-      },
-    },
-    hostKeyChecked: {
-      description: 'A changed host key may be an attack: no login is tried against it.',
-      always: [{ guard: 'hostKeyChanged', target: 'classifying' }, { target: 'login' }],
-    },
-    login: {
-      description: 'The one real login attempt of the run.',
-      entry: { type: 'start', params: { probe: 'login' } },
-      invoke: {
-        id: 'login',
-        src: 'login',
-        input: ({ context }) => ({
-          destination: context.input.destination,
-          sshFlags: context.input.sshFlags,
-          target: context.target!,
-          timeoutMs: context.input.timeoutMs,
-        }),
-        onDone: {
-          target: 'classifying',
-          actions: { type: 'record', params: ({ event }) => ({ probe: 'login', output: event.output }) },
-        },
-        onError: {
-          target: 'classifying',
-          actions: { type: 'recordFailure', params: ({ event }) => ({ probe: 'login', error: event.error }) },
-        },
-      },
-    },
     classifying: {
       description:
         'The verdict: the first root cause whose guard holds, network first, then the host key, then the login.',
       always: [
+        {
+          guard: 'proxyCommandFailed',
+          target: 'concluding',
+          actions: { type: 'decide', params: { verdict: 'proxy-command-failed' } },
+        },
         {
           guard: 'dnsUnresolved',
           target: 'concluding',
@@ -491,6 +604,7 @@ export const clientFlow = setup({
           target: 'target',
           actions: assign(({ context, event }) => ({
             input: { ...context.input, sshFlags: withPort(context.input.sshFlags, event.port) },
+            startedAt: Date.now(),
             probes: [],
             started: {},
             findings: [],

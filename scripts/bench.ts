@@ -106,8 +106,17 @@ async function main() {
     process.exit(2);
   }
   console.log(`ssh-doctor benchmark: median of ${runs} runs each, loopback lab, ${new Date().toISOString()}`);
-  console.log('| scenario | verdict | ssh-doctor (ms) | plain ssh -o BatchMode=yes (ms) | ratio |');
-  console.log('|---|---|---:|---:|---:|');
+  console.log(
+    `load average at start: ${(await import('node:os'))
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
+  // node -e 0 runs in the same loop as both: on a shared machine the load moves all three alike.
+  console.log(
+    '| scenario | verdict | ssh-doctor (ms) | plain ssh -o BatchMode=yes (ms) | ratio | node -e 0 (ms) | over node (ms) |',
+  );
+  console.log('|---|---|---:|---:|---:|---:|---:|');
   for (const s of scenarios) {
     const lab = await startLab();
     try {
@@ -115,17 +124,20 @@ async function main() {
       if (setup.exitCode !== 0) throw new Error(`${s.name}: setup failed: ${setup.stderr}`);
       const doctor: number[] = [];
       const plain: number[] = [];
+      const node0: number[] = [];
       let verdict = '';
       for (let i = 0; i < runs; i++) {
         const r = await timed(lab, ['node', CLI, '--json', ...s.args]);
         verdict = JSON.parse(r.stdout).verdict.id;
         doctor.push(r.ms);
         plain.push((await timed(lab, s.ssh)).ms);
+        node0.push((await timed(lab, ['node', '-e', '0'])).ms);
       }
       const d = median(doctor);
       const p = median(plain);
+      const n = median(node0);
       console.log(
-        `| ${s.name} | ${verdict}${verdict === s.expect ? '' : ` (expected ${s.expect})`} | ${d.toFixed(0)} | ${p.toFixed(0)} | ${(d / p).toFixed(1)}x |`,
+        `| ${s.name} | ${verdict}${verdict === s.expect ? '' : ` (expected ${s.expect})`} | ${d.toFixed(0)} | ${p.toFixed(0)} | ${(d / p).toFixed(1)}x | ${n.toFixed(0)} | +${(d - n).toFixed(0)} |`,
       );
     } finally {
       await lab.close();
@@ -148,6 +160,12 @@ async function main() {
     console.log(`| node -e 0 (floor) | ${median(node0).toFixed(0)} |`);
     console.log(`| ssh-doctor --version | ${median(version).toFixed(0)} |`);
     console.log(`| ssh-doctor: first frame of the wizard on a pty | ${median(frame).toFixed(0)} |`);
+    console.log(
+      `\nload average at the end: ${(await import('node:os'))
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+    );
   } finally {
     await lab.close();
   }

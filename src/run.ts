@@ -31,6 +31,10 @@ export interface RunOptions {
   cwd?: string;
   /** Cap on each of stdout and stderr, in bytes (DEFAULT_MAX_BYTES when absent). */
   maxBytes?: number;
+  /** Each complete stderr line as it arrives (within the cap), for callers that time what a command prints. */
+  onStderrLine?: (line: string) => void;
+  /** Ends the command early (the caller decided); the result says `timedOut`. */
+  signal?: AbortSignal;
 }
 
 export async function run(cmd: Command, opts: RunOptions): Promise<RunResult> {
@@ -42,8 +46,16 @@ export async function run(cmd: Command, opts: RunOptions): Promise<RunResult> {
   let truncated: RunResult['truncated'];
   // Not execa's maxBuffer: past it execa stops reading, then waits for the process without its
   // timeout (a command that overflowed and kept a pipe open held a 1.5 s-timeout run for 8 s).
-  const capped = (stream: 'stdout' | 'stderr') => {
+  const capped = (stream: 'stdout' | 'stderr', onLine?: (line: string) => void) => {
     let seen = 0;
+    let partial = '';
+    const lines = (bytes: Uint8Array) => {
+      if (!onLine) return;
+      const text = partial + Buffer.from(bytes).toString('utf8');
+      const parts = text.split('\n');
+      partial = parts.pop()!;
+      for (const l of parts) onLine(l.replace(/\r$/, ''));
+    };
     return {
       // execa types every transform's chunk as unknown; with `binary: true` it is a Uint8Array.
       *transform(chunk: unknown) {
@@ -51,6 +63,7 @@ export async function run(cmd: Command, opts: RunOptions): Promise<RunResult> {
         if (seen > maxBytes) return;
         seen += bytes.length;
         if (seen <= maxBytes) {
+          lines(bytes);
           yield bytes;
           return;
         }
@@ -67,11 +80,12 @@ export async function run(cmd: Command, opts: RunOptions): Promise<RunResult> {
     input: opts.input,
     stdin: opts.input === undefined ? 'ignore' : undefined,
     stdout: capped('stdout'),
-    stderr: capped('stderr'),
+    stderr: capped('stderr', opts.onStderrLine),
     env: opts.env,
     cwd: opts.cwd,
     stripFinalNewline: false,
     forceKillAfterDelay: 500,
+    ...(opts.signal ? { cancelSignal: opts.signal } : {}),
   });
   const r = await subprocess;
   const code = (r as { code?: string }).code;
@@ -79,7 +93,7 @@ export async function run(cmd: Command, opts: RunOptions): Promise<RunResult> {
     exitCode: r.exitCode,
     stdout: String(r.stdout ?? ''),
     stderr: String(r.stderr ?? ''),
-    timedOut: r.timedOut === true,
+    timedOut: r.timedOut === true || r.isCanceled === true,
     missing: code === 'ENOENT',
     durationMs: Date.now() - started,
     ...(truncated ? { truncated } : {}),

@@ -11,6 +11,7 @@ import { explicitIdentityFiles, inspectKeyFiles } from './probes/key-files.js';
 import { lookupKnownHosts } from './probes/known-hosts.js';
 import { probeHandshake } from './probes/handshake.js';
 import { attemptLogin } from './probes/login.js';
+import { expandProxyTokens } from './probes/proxy-command.js';
 import type { ResolvedTarget } from './probes/types.js';
 
 /**
@@ -98,13 +99,27 @@ export function clientActors({ uid, journalFile }: { uid: number | undefined; jo
       }) => probeHandshake(input),
     ),
     login: fromPromise(
-      ({ input }: { input: { destination: string; sshFlags: string[]; target: ResolvedTarget; timeoutMs: number } }) =>
+      ({
+        input,
+      }: {
+        input: {
+          destination: string;
+          sshFlags: string[];
+          target: ResolvedTarget;
+          timeoutMs: number;
+          ceilingMs: number;
+        };
+      }) =>
         attemptLogin({
+          ceilingMs: input.ceilingMs,
           destination: input.destination,
           sshFlags: input.sshFlags,
           knownHostsFiles: input.target.userKnownHostsFiles,
           timeoutMs: input.timeoutMs,
           proxyJump: input.target.proxyJump,
+          ...(input.target.proxyCommand
+            ? { proxyCommand: expandProxyTokens(input.target.proxyCommand, input.target) }
+            : {}),
         }),
     ),
     applyFix: fromPromise(async ({ input }: { input: { fix: Fix; target?: ResolvedTarget } }): Promise<FixOutcome> => {

@@ -15,6 +15,8 @@ import { compareHostKey } from './compare-host-key.js';
 import { chmodKeyFix, removeKnownHostFix } from './fixes.js';
 import { describeEndpoint, networkEndpoint } from './endpoint.js';
 import { pasteStep } from '../shell-quote.js';
+import { proxyFailure } from './probes/proxy-command.js';
+import { slowPhase, slowPhaseHint } from './probes/login-phases.js';
 
 export interface ClientFacts {
   target?: ResolvedTarget;
@@ -38,27 +40,55 @@ const SERVER_CHECK = (f: ClientFacts, after = '') =>
 const sshStep = (text: string, t: ResolvedTarget | undefined, ...options: string[]) =>
   pasteStep(text, ['ssh', ...options, `${t?.user}@${t?.host}`, '-p', String(t?.port)]);
 
+/** The jump host as ssh was given it, when it could not reach the target. */
+const failedHop = (f: ClientFacts) => (f.login?.hopFailed && f.target?.proxyJump ? f.target.proxyJump : undefined);
+
+/** The jump host's own words on why it could not reach the target. */
+function hopEvidence(f: ClientFacts): string[] {
+  const hop = failedHop(f);
+  if (!hop || !f.login?.hopFailed) return [];
+  return [
+    `the jump host ${hop} could not reach ${f.target?.host}:${f.target?.port}: ${f.login.hopFailed.reason}`,
+    ...f.login.hopFailed.evidence,
+  ];
+}
+
 function endpoint(f: ClientFacts): string {
+  if (f.target?.proxyCommand && !f.target.proxyJump)
+    return `${f.target.host}:${f.target.port} (through its ProxyCommand)`;
+  const hop = failedHop(f);
+  if (hop) return `${f.target?.host}:${f.target?.port} (as seen from the jump host ${hop})`;
   return f.target ? describeEndpoint(networkEndpoint(f.target)) : 'the host';
 }
 
 function tcpEvidence(f: ClientFacts): string[] {
-  return (f.tcp?.attempts ?? []).map((a) => {
-    const how =
-      a.outcome === 'connected'
-        ? `connected in ${a.ms} ms`
-        : `${a.outcome}${a.errno ? ` (${a.errno})` : ''} after ${a.ms} ms`;
-    const banner =
-      a.outcome === 'connected'
-        ? `; first line: ${a.banner ? JSON.stringify(a.banner) : `(${a.bannerOutcome ?? 'nothing'})`}`
-        : '';
-    return `${a.address.includes(':') ? `[${a.address}]` : a.address}:${a.port} ${how}${banner}`;
-  });
+  return [...(f.tcp?.attempts ?? []).map(tcpLine), ...hopEvidence(f)];
+}
+
+function tcpLine(a: NonNullable<ClientFacts['tcp']>['attempts'][number]): string {
+  const how =
+    a.outcome === 'connected'
+      ? `connected in ${a.ms} ms`
+      : `${a.outcome}${a.errno ? ` (${a.errno})` : ''} after ${a.ms} ms`;
+  const banner =
+    a.outcome === 'connected'
+      ? `; first line: ${a.banner ? JSON.stringify(a.banner) : `(${a.bannerOutcome ?? 'nothing'})`}`
+      : '';
+  return `${a.address.includes(':') ? `[${a.address}]` : a.address}:${a.port} ${how}${banner}`;
 }
 
 function loginEvidence(f: ClientFacts): string[] {
   // "Permanently added" refers to the probe's temporary copy of known_hosts, not the user's file.
   return (f.login?.debug.evidence ?? []).filter((l) => !/^Warning: Permanently added /.test(l));
+}
+
+/** A login we stopped at the deadline: how far ssh got, and where it was waiting. */
+function stoppedAtDeadline(f: ClientFacts, timeoutMs: number): string[] {
+  const last = f.login?.timedOut ? f.login.timeline?.phases.at(-1) : undefined;
+  if (!last) return [];
+  return [
+    `ssh got no further than ${last.phase} within --timeout ${timeoutMs} ms${last.longestWait ? `; its last line: ${last.longestWait.after}` : ''}`,
+  ];
 }
 
 /** What a verdict or finding says; its id and severity come from the registry entry. */
@@ -84,20 +114,65 @@ export const CLIENT_VERDICTS = {
       evidence: loginEvidence(f),
     }),
   },
+  'proxy-command-failed': {
+    severity: 'error',
+    finding: (f, timeoutMs) => {
+      const p = f.login?.proxy;
+      const command = p?.command ?? f.target?.proxyCommand ?? '';
+      const hop = failedHop(f);
+      if (hop)
+        return {
+          summary: `The jump host ${hop} would not open the connection on to ${f.target?.host}:${f.target?.port}: ${f.login?.hopFailed?.reason}.`,
+          evidence: [...hopEvidence(f), ...loginEvidence(f)],
+          next: [
+            'On the jump host: AllowTcpForwarding (yes or local) and PermitOpen in its sshd_config, or a Match block that turns forwarding off for you.',
+          ],
+        };
+      return {
+        summary: `The ProxyCommand ssh uses to reach ${f.target?.host ?? 'the host'} failed: ${p ? proxyFailure(p) : 'no SSH server answered through it'}.`,
+        evidence: [
+          `ProxyCommand: ${command}`,
+          ...(p?.stderr ?? []).map((l) => `it printed: ${l}`),
+          ...(p?.exitStatus !== undefined ? [`it exited with status ${p.exitStatus}`] : []),
+          ...(f.login?.timedOut ? [`no SSH identification came through it within ${timeoutMs} ms`] : []),
+          ...loginEvidence(f),
+        ],
+        next: [
+          'Run the command by itself: it should connect and print an SSH-2.0-… line (Ctrl-C to leave).',
+          'Is its program installed and on PATH, and is its own login current (aws sso login, gcloud auth login, cloudflared access login, tsh login)?',
+          'The server itself was not probed: a ProxyCommand decides where the connection goes.',
+        ],
+      };
+    },
+  },
   'dns-unresolved': {
     severity: 'error',
     finding: (f) => {
       const t = f.target;
-      const host = t ? networkEndpoint(t).host : '';
+      const host = t ? (failedHop(f) ? t.host : networkEndpoint(t).host) : '';
       return {
-        summary: `"${host}" does not resolve to any address${f.dns?.error ? ` (${f.dns.error})` : ''}.`,
+        summary: t?.canonicalizeFailed
+          ? `"${host}" does not resolve under any of your CanonicalDomains, and CanonicalizeFallbackLocal no stops ssh from trying it as it is.`
+          : `"${host}" does not resolve to any address${f.dns?.error ? ` (${f.dns.error})` : ''}.`,
         evidence: [
           ...(t && t.alias !== t.host ? [`ssh config maps "${t.alias}" to HostName ${t.host}`] : []),
-          ...(t?.proxyJump ? [`ssh connects first to the jump host ${t.proxyJump}`] : []),
-          `lookup of ${host} (${t?.addressFamily === 'any' ? 'IPv4 and IPv6' : t?.addressFamily}) returned nothing`,
+          ...(t?.canonicalizeFailed
+            ? [`ssh tried: ${t.canonicalizeFailed.tried.join(', ')}`, t.canonicalizeFailed.sshSaid]
+            : []),
+          ...(t?.proxyJump && !failedHop(f) ? [`ssh connects first to the jump host ${t.proxyJump}`] : []),
+          ...hopEvidence(f),
+          ...(f.dns?.addresses.length
+            ? []
+            : [
+                `lookup of ${host} (${t?.addressFamily === 'any' ? 'IPv4 and IPv6' : t?.addressFamily}) returned nothing`,
+              ]),
         ],
         next: [
-          pasteStep('Check the spelling, and your DNS: ', ['getent', 'ahosts', host]),
+          pasteStep('Check the spelling, and your DNS: ', [
+            'getent',
+            'ahosts',
+            t?.canonicalizeFailed?.tried[0] ?? host,
+          ]),
           'If it is a new name, its DNS record may not have propagated yet; try the IP address.',
         ],
       };
@@ -264,9 +339,9 @@ export const CLIENT_VERDICTS = {
   },
   'login-failed': {
     severity: 'error',
-    finding: (f) => ({
+    finding: (f, timeoutMs) => ({
       summary: `ssh failed in a way ssh-doctor does not recognise${f.login?.exitCode !== undefined ? ` (exit ${f.login.exitCode})` : ''}.`,
-      evidence: loginEvidence(f),
+      evidence: [...stoppedAtDeadline(f, timeoutMs), ...loginEvidence(f)],
       next: [sshStep('See everything: ', f.target, '-vvv')],
     }),
   },
@@ -341,7 +416,14 @@ export const CLIENT_FINDINGS = {
         .filter((p) => p.bannerOutcome === 'ssh')
         .map((p) => ({
           summary: `SSH answers on port ${p.port} instead.`,
-          evidence: [`${f.tcp?.attempts[0]?.address}:${p.port} says ${JSON.stringify(p.banner ?? 'SSH-')}`],
+          evidence: [
+            `${f.tcp?.attempts[0]?.address}:${p.port} says ${JSON.stringify(p.banner ?? 'SSH-')}`,
+            ...(f.target && f.target.port !== 22 && f.target.configPorts.includes(f.target.port)
+              ? [
+                  `port ${f.target.port} comes from a Port line in your ssh config (one left in Host * applies to every host)`,
+                ]
+              : []),
+          ],
           next: [
             pasteStep('', ['ssh', '-p', String(p.port), `${f.target?.user}@${f.target?.alias}`]),
             `or in ~/.ssh/config: Host ${f.target?.alias} / Port ${p.port}`,
@@ -389,6 +471,28 @@ export const CLIENT_FINDINGS = {
           summary: `${k.pubPath} does not belong to ${k.path}: copying that .pub to a server would not let this key in.`,
           evidence: [`ssh-keygen -y -f ${k.path} differs from ${k.pubPath}`],
         })),
+  },
+  'slow-login': {
+    severity: 'warning',
+    find: (f) => {
+      const t = f.login?.timeline;
+      const slow = t && slowPhase(t);
+      if (!t || !slow) return [];
+      const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+      return [
+        {
+          summary: `The login is slow: ${slow.phase} took ${secs(slow.ms)}.`,
+          evidence: [
+            t.phases.map((p) => `${p.phase} ${secs(p.ms)}`).join(', '),
+            ...(slow.longestWait ? [`ssh waited ${secs(slow.longestWait.ms)} after: ${slow.longestWait.after}`] : []),
+            ...(f.login?.followedPastDeadline
+              ? ['still progressing at the --timeout deadline, so it was followed on (up to 30 s)']
+              : []),
+          ],
+          next: [slowPhaseHint(slow)],
+        },
+      ];
+    },
   },
   'no-identities-offered': {
     severity: 'warning',

@@ -27,7 +27,7 @@ export const CLIENT_PROBES: { readonly [K in ClientProbe]: ProbeEntry<K> } = {
     id: 'config',
     describe: (t) => ({
       status: 'ok',
-      detail: `${t.user}@${t.host}:${t.port}${t.alias !== t.host ? ` (alias ${t.alias})` : ''}${t.proxyJump ? ` via ${t.proxyJump}` : ''}`,
+      detail: `${t.user}@${t.host}:${t.port}${t.alias !== t.host ? ` (alias ${t.alias})` : ''}${t.proxyJump ? ` via ${t.proxyJump}` : t.proxyCommand ? ` via ProxyCommand ${t.proxyCommand}` : ''}`,
     }),
   },
   keys: {

@@ -149,7 +149,7 @@ Options:
     expect(r.stdout).toContain(
       '  -4  -6  -F configfile  -i identity_file  -J destination  -l login_name  -o option  -p port\n',
     );
-    expect(r.stdout).toContain('  --timeout MS  bound for each network probe (default 5000)\n');
+    expect(r.stdout).toContain('  --timeout MS  one deadline for the whole run (default 5000)\n');
     expect(r.stdout).not.toMatch(/--yes, -y|--help, -h|--version, -V/);
   });
 

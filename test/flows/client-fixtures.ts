@@ -189,4 +189,45 @@ export const login: Record<string, LoginResult> = {
   banner: debug('banner-exchange-failed'),
   hostKeyUnknown: debug('host-key-unknown'),
   other: debug('other'),
+  /** Through a ProxyCommand: the server answered (its version seen), then the outcome as usual. */
+  proxiedOk: debug('ok', { serverVersion: 'SSH-2.0-OpenSSH_9.2p1' }),
+  proxiedDenied: debug('auth-denied', {
+    serverVersion: 'SSH-2.0-OpenSSH_9.2p1',
+    methodsLeft: ['publickey'],
+    keysOffered: ['/root/.ssh/id_ed25519 ED25519 SHA256:key'],
+  }),
+  /** Logged in, after 12 s of the server's reverse DNS lookup (UseDNS yes). */
+  slowAuth: {
+    ...debug('ok'),
+    followedPastDeadline: true,
+    timeline: {
+      pastKeyExchange: true,
+      phases: [
+        { phase: 'name lookup', ms: 10 },
+        { phase: 'TCP connect', ms: 5 },
+        { phase: 'banner wait', ms: 20 },
+        { phase: 'key exchange', ms: 300 },
+        {
+          phase: 'authentication',
+          ms: 12_040,
+          longestWait: { ms: 12_000, after: 'debug1: SSH2_MSG_SERVICE_ACCEPT received' },
+        },
+        { phase: 'session start', ms: 150 },
+      ],
+    },
+  },
+  /** Through a jump host that could not open the connection on: ssh itself sees only the pipe close. */
+  hopRefused: {
+    ...debug('banner-exchange-failed'),
+    hopFailed: { reason: 'connect failed: Connection refused', evidence: ['stdio forwarding failed'] },
+  },
+  hopProhibited: {
+    ...debug('banner-exchange-failed'),
+    hopFailed: { reason: 'administratively prohibited: open failed', evidence: ['stdio forwarding failed'] },
+  },
+  /** The proxy's program is missing: ssh saw its pipe close before any banner. */
+  proxyMissing: {
+    ...debug('banner-exchange-failed'),
+    proxy: { command: 'no-such-proxy box 22', exitStatus: 127, stderr: ['bash: line 1: no-such-proxy: not found'] },
+  },
 };

@@ -4,7 +4,11 @@ import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatBytes } from '../../bytes.js';
+import { readCapped } from '../../capped.js';
 import { run } from '../../run.js';
+import { shellQuote } from '../../shell-quote.js';
+import { hopFailure, parseProxyFiles, PROXY_WRAPPER } from './proxy-command.js';
+import { loginTimeline, type TimedLine } from './login-phases.js';
 import type { LoginOutcome, LoginResult, SshDebug } from './types.js';
 
 /** Lines of `ssh -v` stderr, in priority order: the first outcome whose pattern matches wins. */
@@ -108,7 +112,8 @@ function safetyOptions(knownHosts: readonly string[], timeoutMs: number): string
     'UpdateHostKeys=no',
     'ControlMaster=no',
     'ControlPath=none',
-    `ConnectTimeout=${Math.max(1, Math.ceil(timeoutMs / 1000))}`,
+    // Whole seconds, rounded down: ssh's own "timed out" line comes before our deadline stops it.
+    `ConnectTimeout=${Math.max(1, Math.floor(timeoutMs / 1000))}`,
     'ConnectionAttempts=1',
     // The host may be unverified: forward nothing to it and run nothing locally.
     'ForwardAgent=no',
@@ -168,6 +173,13 @@ export async function attemptLogin(opts: {
   timeoutMs: number;
   /** ProxyJump in effect (from -J or the user's config). */
   proxyJump?: string;
+  /** ProxyCommand in effect, tokens expanded: run inside our wrapper to keep its stderr and status. */
+  proxyCommand?: string;
+  /**
+   * The hard ceiling: past timeoutMs a login that got through key exchange (a working sshd that
+   * is slow) is followed up to here; one that did not is stopped at timeoutMs.
+   */
+  ceilingMs?: number;
 }): Promise<LoginResult> {
   const dir = await mkdtemp(join(tmpdir(), 'ssh-doctor-kh-'));
   try {
@@ -199,14 +211,33 @@ export async function attemptLogin(opts: {
       const config = join(dir, 'config');
       await writeFile(config, jumpConfig({ knownHosts, timeoutMs: opts.timeoutMs, userConfig }), { mode: 0o600 });
       argv = ['ssh', '-v', '-F', config, ...rest, '--', opts.destination, 'true'];
+    } else if (opts.proxyCommand) {
+      await writeFile(join(dir, 'proxy.cmd'), opts.proxyCommand, { mode: 0o600 });
+      await writeFile(join(dir, 'proxy.sh'), PROXY_WRAPPER, { mode: 0o600 });
+      // On the command line it wins over the user's config (ssh keeps the first value).
+      argv.splice(2, 0, '-o', `ProxyCommand=/bin/sh ${shellQuote(join(dir, 'proxy.sh'))}`);
     }
-    // Grace beyond ConnectTimeout, which does not bound authentication.
-    const r = await run(argv, { timeoutMs: opts.timeoutMs + 3000 });
+    const started = performance.now();
+    const lines: TimedLine[] = [];
+    const stop = new AbortController();
+    let followed = false;
+    // Half a second of grace: ssh's ConnectTimeout (whole seconds, rounded down) reports first.
+    const deadline = setTimeout(() => {
+      if (loginTimeline(lines, performance.now() - started).pastKeyExchange) followed = true;
+      else stop.abort();
+    }, opts.timeoutMs + 500);
+    const r = await run(argv, {
+      timeoutMs: Math.max(opts.ceilingMs ?? 0, opts.timeoutMs + 500),
+      signal: stop.signal,
+      onStderrLine: (line) => lines.push({ ms: Math.round(performance.now() - started), line }),
+    }).finally(() => clearTimeout(deadline));
+    const timeline = loginTimeline(lines, Math.round(performance.now() - started));
     if (r.missing)
       return {
         exitCode: undefined,
         timedOut: false,
         debug: { ...parseSshDebug('', undefined), evidence: ['ssh is not installed'] },
+        timeline,
       };
     const debug = parseSshDebug(r.stderr, r.exitCode);
     // A server can make ssh print without end (its banner is shown to the user): run.ts cut it.
@@ -218,7 +249,30 @@ export async function attemptLogin(opts: {
     const unmap = (s: string) => [...copies].reduce((acc, [copy, orig]) => acc.split(copy).join(orig), s);
     debug.evidence = debug.evidence.map(unmap);
     if (debug.offendingKey) debug.offendingKey.file = unmap(debug.offendingKey.file);
-    return { exitCode: r.exitCode, timedOut: r.timedOut, debug };
+    const proxy =
+      opts.proxyCommand && !opts.proxyJump
+        ? parseProxyFiles(
+            opts.proxyCommand,
+            await readCapped(join(dir, 'proxy.status'), 64).then(
+              (c) => c.text,
+              () => undefined,
+            ),
+            await readCapped(join(dir, 'proxy.err'), 64 * 1024).then(
+              (c) => c.text,
+              () => '',
+            ),
+          )
+        : undefined;
+    const hop = opts.proxyJump ? hopFailure(r.stderr) : undefined;
+    return {
+      exitCode: r.exitCode,
+      timedOut: r.timedOut,
+      debug,
+      timeline,
+      ...(hop ? { hopFailed: hop } : {}),
+      ...(followed ? { followedPastDeadline: true } : {}),
+      ...(proxy ? { proxy } : {}),
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -29,6 +29,7 @@ export function parseSshG(text: string, alias: string, home = homedir()): Resolv
       .map((p) => expandHome(p, home));
   const family = one('addressfamily');
   const jump = one('proxyjump');
+  const proxy = one('proxycommand');
   const alias_ = one('hostkeyalias');
   return {
     alias,
@@ -40,9 +41,29 @@ export function parseSshG(text: string, alias: string, home = homedir()): Resolv
     globalKnownHostsFiles: list('globalknownhostsfile'),
     ...(alias_ && alias_ !== 'none' ? { hostKeyAlias: alias_ } : {}),
     ...(jump && jump !== 'none' ? { proxyJump: jump } : {}),
+    ...(proxy && proxy !== 'none' ? { proxyCommand: proxy } : {}),
     addressFamily: family === 'inet' || family === 'inet6' ? family : 'any',
     configPorts: [],
   };
+}
+
+/**
+ * ssh -G canonicalises as ssh does (CanonicalizeHostname, CanonicalDomains, CanonicalizeMaxDots)
+ * and re-reads the config for the new name, so a `Host *.example.internal` block applies. When no
+ * suffix resolves and CanonicalizeFallbackLocal is no, ssh -G dies with this line instead.
+ */
+export function canonicalizeFailure(stderr: string): string | undefined {
+  return stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => /^ssh: Could not resolve host ".*"$/.test(l));
+}
+
+/** The names ssh tried for HOST: one per CanonicalDomains suffix (from `ssh -G` output). */
+export function canonicalNamesTried(sshG: string, host: string): string[] {
+  const m = /^canonicaldomains (.*)$/m.exec(sshG);
+  const domains = (m?.[1] ?? 'none').split(/\s+/).filter((d) => d && d !== 'none');
+  return domains.map((d) => `${host}.${d}`);
 }
 
 /** Ports named by `Port` lines anywhere in an ssh client config (all Host blocks). */
@@ -68,9 +89,17 @@ export async function resolveTarget(opts: {
   sshFlags: readonly string[];
   timeoutMs: number;
 }): Promise<ResolvedTarget> {
-  const r = await run(['ssh', '-G', ...opts.sshFlags, '--', opts.destination], { timeoutMs: opts.timeoutMs });
+  let r = await run(['ssh', '-G', ...opts.sshFlags, '--', opts.destination], { timeoutMs: opts.timeoutMs });
   if (r.missing)
     throw new UsageError('ssh is not installed (the OpenSSH client is needed: apt-get install openssh-client).');
+  const canonical = r.exitCode !== 0 ? canonicalizeFailure(r.stderr) : undefined;
+  if (canonical) {
+    // Not a bad setting: a name that does not resolve. Read the rest without canonicalising, so
+    // the diagnosis can go on and say so.
+    r = await run(['ssh', '-G', '-o', 'CanonicalizeHostname=no', ...opts.sshFlags, '--', opts.destination], {
+      timeoutMs: opts.timeoutMs,
+    });
+  }
   if (r.exitCode !== 0) {
     // ssh's own complaint is one line ("Can't open user config file ...", "Bad configuration option: ...").
     const msg = r.stderr
@@ -81,6 +110,7 @@ export async function resolveTarget(opts: {
     throw new UsageError(`ssh rejects these settings: ${why.replace(/\.?$/, '.')}`);
   }
   const target = parseSshG(r.stdout, opts.destination);
+  if (canonical) target.canonicalizeFailed = { tried: canonicalNamesTried(r.stdout, target.host), sshSaid: canonical };
   // ssh -G drops an -i file that does not exist (with a warning); keep it so the key probe can say so.
   const missing = flagValues(opts.sshFlags, '-i')
     .map((p) => expandHome(p))

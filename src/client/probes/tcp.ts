@@ -49,7 +49,7 @@ export function classifyErrno(code: string | undefined): TcpOutcome {
   }
 }
 
-/** One connection: connect within timeoutMs, then wait up to timeoutMs for the first line. */
+/** One connection: connect and read the first line, both within timeoutMs. */
 export function connectAndReadBanner(address: string, port: number, timeoutMs: number): Promise<TcpAttempt> {
   const started = performance.now();
   return new Promise((done) => {
@@ -80,7 +80,9 @@ export function connectAndReadBanner(address: string, port: number, timeoutMs: n
     sock.once('connect', () => {
       connectedMs = performance.now() - started;
       clearTimeout(timer);
-      timer = setTimeout(() => bannerDone('timeout'), timeoutMs);
+      // One bound for connect and banner together (the run has one deadline), yet never so little
+      // that a server that answers at once could miss it.
+      timer = setTimeout(() => bannerDone('timeout'), Math.max(timeoutMs - connectedMs, Math.min(timeoutMs, 1000)));
       // sshd speaks first, at once. Silence means something else, maybe a web server waiting for
       // the client: send our identification, as ssh itself does on connect, to hear what it is.
       nudge = setTimeout(

@@ -1,5 +1,6 @@
 // What each client probe returns. The flow (flows/client.ts) decides on these; the probes in this
 // folder produce them. Every probe takes a timeout and never throws for an expected failure.
+import type { LoginTimeline } from './login-phases.js';
 
 /** Effective settings, as `ssh -G` computes them for the same flags. */
 export interface ResolvedTarget {
@@ -14,7 +15,14 @@ export interface ResolvedTarget {
   globalKnownHostsFiles: string[];
   hostKeyAlias?: string;
   proxyJump?: string;
+  /** ProxyCommand as ssh -G prints it (tokens unexpanded); absent when none. */
+  proxyCommand?: string;
   addressFamily: 'any' | 'inet' | 'inet6';
+  /**
+   * CanonicalizeHostname with CanonicalizeFallbackLocal no, and no CanonicalDomains suffix
+   * resolved: ssh refuses to connect at all (the names it tried, and its own line).
+   */
+  canonicalizeFailed?: { tried: string[]; sshSaid: string };
   /** Ports named anywhere in the user's ssh config (candidates when the port refuses). */
   configPorts: number[];
 }
@@ -157,10 +165,29 @@ export interface SshDebug {
   hostKeyRevoked?: boolean;
 }
 
+/** What the ProxyCommand did during the login attempt. */
+export interface ProxyOutcome {
+  /** The command as ssh runs it, tokens expanded. */
+  command: string;
+  /** Its exit status when it ended by itself (undefined: still running when ssh finished, or killed by ssh). */
+  exitStatus?: number;
+  /** What it printed on stderr (not ssh's lines). */
+  stderr: string[];
+}
+
 export interface LoginResult {
   exitCode: number | undefined;
+  /** Stopped by us: at the deadline before key exchange finished, or at the hard ceiling. */
   timedOut: boolean;
   debug: SshDebug;
+  /** Where the attempt spent its time, from ssh's -v lines as they arrived. */
+  timeline?: LoginTimeline;
+  /** Still going at the deadline, past key exchange: followed on to the hard ceiling. */
+  followedPastDeadline?: boolean;
+  /** Only with a ProxyCommand. */
+  proxy?: ProxyOutcome;
+  /** Only through a jump host: it could not open the connection on to the target (its reason). */
+  hopFailed?: { reason: string; evidence: string[] };
 }
 
 export interface OtherPortResult {

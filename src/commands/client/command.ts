@@ -8,7 +8,7 @@ import { flag, takeOption, value, type Parsed } from '../options.js';
 
 const options = {
   json: flag('no prompts; print one JSON report (schema ssh-doctor/report@1) on stdout'),
-  timeout: value('MS', 'bound for each network probe (default 5000)', (v, name) => {
+  timeout: value('MS', 'one deadline for the whole run (default 5000)', (v, name) => {
     const n = /^\d+$/.test(v) ? Number(v) : NaN;
     if (!(n >= 100 && n <= 600_000)) throw new UsageError(`${name} takes milliseconds from 100 to 600000, not "${v}".`);
     return n;

@@ -151,7 +151,7 @@ describe('loginArgs', () => {
     expect(argv.slice(0, 2)).toEqual(['ssh', '-v']);
     expect(argv.indexOf('StrictHostKeyChecking=accept-new')).toBeLessThan(argv.indexOf('StrictHostKeyChecking=no'));
     expect(argv).toContain('UserKnownHostsFile=/tmp/x/known_hosts_0 /tmp/x/known_hosts_1');
-    expect(argv).toContain('ConnectTimeout=3');
+    expect(argv).toContain('ConnectTimeout=2');
     expect(argv.slice(-3)).toEqual(['--', 'web', 'true']);
   });
 });
@@ -172,7 +172,7 @@ describe('through a jump host: our options reach the hop too (ssh hands it -F, n
       'StrictHostKeyChecking=accept-new',
       'UserKnownHostsFile=/tmp/d/known_hosts_0.copy',
     ]);
-    expect(lines).toContain('ConnectTimeout=3');
+    expect(lines).toContain('ConnectTimeout=2');
     expect(lines.slice(-2)).toEqual(['Include /home/u/.ssh/config', 'Include /etc/ssh/ssh_config']);
   });
 

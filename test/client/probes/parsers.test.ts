@@ -103,8 +103,9 @@ describe('classifyBanner', () => {
     ]);
   });
 
-  it('tries the usual alternative ports plus config ports, never the refused one twice', () => {
-    expect(otherPortCandidates(2222, [2201, 2200, 22])).toEqual([2200, 22222, 8022, 2201, 22]);
+  it('tries the default port, the usual alternatives and config ports, never the refused one twice', () => {
+    expect(otherPortCandidates(2222, [2201, 2200, 22])).toEqual([22, 2200, 22222, 8022, 2201]);
+    expect(otherPortCandidates(22, [2201])).toEqual([2222, 2200, 22222, 8022, 2201]);
   });
 });
 
