@@ -56,10 +56,7 @@ function tcpEvidence(f: ClientFacts): string[] {
   });
 }
 
-function loginEvidence(f: ClientFacts): string[] {
-  // "Permanently added" refers to the probe's temporary copy of known_hosts, not the user's file.
-  return (f.login?.debug.evidence ?? []).filter((l) => !/^Warning: Permanently added /.test(l));
-}
+const loginEvidence = (f: ClientFacts): string[] => f.login?.debug.evidence ?? [];
 
 /** What the server says it accepts: ssh's final word, else the handshake's "none" answer. */
 const authMethods = (f: ClientFacts): string[] => f.login?.debug.methodsLeft ?? f.handshake?.authMethods ?? [];
