@@ -284,7 +284,7 @@ export const CLIENT_VERDICTS = {
   'account-locked': {
     severity: 'error',
     finding: (f) => ({
-      summary: `The server accepted the key, then turned ${f.target?.user} away: the account is expired or locked.`,
+      summary: `The server ${f.login?.debug.keysAccepted.length ? 'accepted the key, then ' : ''}turned ${f.target?.user} away: the account is expired or locked.`,
       evidence: loginEvidence(f),
       next: [
         SERVER_CHECK(f, ' shows which (chage -l) and the exact step that lets the user in again.'),
@@ -393,11 +393,8 @@ export const CLIENT_VERDICTS = {
           ...loginEvidence(f),
         ],
         next: [
-          pasteStep('Load it into an agent once (it asks for the passphrase): eval "$(ssh-agent)"; ', [
-            'ssh-add',
-            keys[0] ?? '',
-          ]),
-          'Plain ssh (not batch mode) asks for the passphrase itself.',
+          pasteStep('Load it into your agent once (it asks for the passphrase): ', ['ssh-add', keys[0] ?? '']),
+          'No agent running? eval "$(ssh-agent)" starts one in this shell. Plain ssh (not batch mode) asks for the passphrase itself.',
         ],
       };
     },

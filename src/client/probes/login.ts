@@ -101,7 +101,7 @@ export function parseSshDebug(stderr: string, exitCode: number | undefined, stdo
     if (debug.outcome === 'session-closed-after-auth') {
       const after = lines.slice(lines.findIndex((l) => /^Authenticated to /.test(l)) + 1);
       debug.evidence.push(
-        ...after.filter((l) => l && !/^debug\d: /.test(l)),
+        ...after.filter((l) => l && !/^(debug\d|Transferred|Bytes per second): /.test(l)),
         `ssh exited with ${exitCode} and no exit status from the server`,
       );
     } else if (debug.outcome !== 'ok') {

@@ -149,6 +149,16 @@ describe('parseSshDebug on wording this lab cannot produce', () => {
       { outcome: 'account-locked' },
     ],
     [
+      'macOS/BSD: a dropped SYN',
+      stderr('ssh: connect to host h port 22: Operation timed out'),
+      { outcome: 'connection-timeout' },
+    ],
+    [
+      'macOS: a name that does not resolve',
+      stderr('ssh: Could not resolve hostname h: nodename nor servname provided, or not known'),
+      { outcome: 'dns-unresolved' },
+    ],
+    [
       'macOS: a session the server closes',
       stderr('Authenticated to h ([10.0.0.5]:22) using "publickey".', 'Connection to h closed by remote host.'),
       { outcome: 'session-closed-after-auth' },
