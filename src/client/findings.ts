@@ -407,7 +407,7 @@ export const CLIENT_VERDICTS = {
       const dss = skipped.some((k) => k.type === 'ssh-dss');
       return {
         summary: `This ssh no longer uses ${skipped.map((k) => `${k.path}${k.type ? ` (${k.type})` : ''}`).join(', ')}: ${sha1 ? 'the server only checks ssh-rsa (SHA-1) signatures, which this ssh has disabled' : 'that key type is not in its PubkeyAcceptedAlgorithms'}, so the key is never offered.`,
-        evidence: loginEvidence(f),
+        evidence: [...(f.login?.debug.keysOffered ?? []).map((k) => `offered and refused: ${k}`), ...loginEvidence(f)],
         next: [
           pasteStep('Best: make a modern key and install its .pub on the server: ', ['ssh-keygen', '-t', 'ed25519']),
           ...(sha1 ? ["or upgrade the server's OpenSSH (7.2+ checks rsa-sha2-256/512 signatures)."] : []),

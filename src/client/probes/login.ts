@@ -100,12 +100,13 @@ export function parseSshDebug(stderr: string, exitCode: number | undefined, stdo
     debug.outcome = sessionOutcome({ exitCode, exitStatus: debug.exitStatus, output });
     if (debug.outcome === 'session-closed-after-auth') {
       const after = lines.slice(lines.findIndex((l) => /^Authenticated to /.test(l)) + 1);
-      debug.evidence.push(
+      // What the session said comes first (the probe's line shows it); "Authenticated to" after.
+      debug.evidence.unshift(
         ...after.filter((l) => l && !/^(debug\d|Transferred|Bytes per second): /.test(l)),
         `ssh exited with ${exitCode} and no exit status from the server`,
       );
     } else if (debug.outcome !== 'ok') {
-      debug.evidence.push(
+      debug.evidence.unshift(
         ...output,
         `exit status ${debug.exitStatus}${output.length ? '' : ', and the session printed nothing'}`,
       );
@@ -115,7 +116,9 @@ export function parseSshDebug(stderr: string, exitCode: number | undefined, stdo
     debug.outcome = 'auth-second-factor-required';
     debug.evidence.unshift(partialSuccess);
   }
-  if (debug.outcome === 'auth-denied' || debug.outcome === 'auth-second-factor-required') {
+  if (debug.outcome === 'auth-second-factor-required')
+    debug.evidence.unshift(...debug.keysAccepted.map((k) => `server accepts key: ${k}`));
+  if (debug.outcome === 'auth-denied') {
     debug.evidence.unshift(
       ...debug.keysAccepted.map((k) => `server accepts key: ${k}`),
       ...debug.keysSkipped.map((k) => `ssh skipped ${k.type ? `${k.type} key ` : ''}${k.path}: ${k.reason}`),

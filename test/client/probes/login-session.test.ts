@@ -118,8 +118,20 @@ describe('parseSshDebug after the connection (captured)', () => {
   });
 });
 
-// Not captured here (this lab has OpenSSH 9.2 on Debian only): wording from OpenSSH's sources and
-// other systems' tools, each line as those programs print it.
+// Not captured here (this lab has OpenSSH 9.2 on Debian only, and its sshd and ssh2 both send
+// server-sig-algs): wording from OpenSSH's sources and other systems' tools, as users posted it.
+describe('the login probe\'s line shows what the session said, not "Authenticated to"', () => {
+  it.each([
+    ['shell-nologin', 'This account is currently not available.'],
+    ['shell-false', 'exit status 1, and the session printed nothing'],
+    ['forced-command-missing', 'bash: line 1: /usr/local/bin/no-such-program: No such file or directory'],
+    ['chroot-bad-ownership', 'client_loop: send disconnect: Broken pipe'],
+    ['second-factor', 'server accepts key: /root/.ssh/id_ed25519'],
+  ])('%s', (name, first) => {
+    expect(parse(name).evidence[0]).toBe(first);
+  });
+});
+
 describe('parseSshDebug on wording this lab cannot produce', () => {
   const stderr = (...l: string[]) => `${l.join('\n')}\n`;
   it.each([
