@@ -262,7 +262,10 @@ export const CLIENT_VERDICTS = {
         ],
         next: [
           `Is your public key in ~${t?.user}/.ssh/authorized_keys on the server? (ssh-copy-id from a machine that can log in)`,
-          SERVER_CHECK(f, ' checks authorized_keys, its modes, AllowUsers and the log line that says why.'),
+          SERVER_CHECK(
+            f,
+            ' checks authorized_keys, its modes, AllowUsers, a locked or expired account (without PAM sshd refuses it like a wrong key) and the log line that says why.',
+          ),
         ],
       };
     },

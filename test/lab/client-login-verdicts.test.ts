@@ -21,9 +21,11 @@ mk carol /usr/sbin/nologin
 mk dave /bin/false
 mk erin /bin/bash; chage -d 0 erin
 mk frank /bin/bash; chage -E 0 frank
+mk gina /bin/bash; usermod --lock --expiredate 1 gina
 mk hank /bin/bash; chown hank /home/hank
 mk ivan /bin/bash
 mk judy /bin/bash
+mk kim /bin/bash
 cat >> /etc/ssh/sshd_config <<'CONF'
 Match User hank
   ChrootDirectory /home/hank
@@ -31,6 +33,8 @@ Match User ivan
   ForceCommand /usr/local/bin/no-such-program
 Match User judy
   ForceCommand echo "Hi judy! You've successfully authenticated, but GitHub does not provide shell access." >&2; exit 1
+Match User kim
+  ForceCommand internal-sftp
 CONF
 ${SERVER_SETUP(22)}
 install -m 600 -o alice -g alice /dev/null /home/alice/.ssh/authorized_keys
@@ -130,6 +134,24 @@ describe.runIf(requireLab())('login verdicts after the connection (real sshd)', 
     const report = await doctor('frank@127.0.0.1');
     expect(ids(report)).toEqual(['account-locked', 'host-key-unknown']);
     expect(evidence(report)).toContain('Your account has expired; please contact your system administrator.');
+  });
+
+  it('account-locked: locked the way usermod(8) says to lock fully (--lock --expiredate 1)', async () => {
+    const real = await ssh('gina@127.0.0.1');
+    expect(real.stderr).toMatch(/^Your account has expired; please contact your system administrator\.$/m);
+    const report = await doctor('gina@127.0.0.1');
+    expect(ids(report)).toEqual(['account-locked', 'host-key-unknown']);
+    expect(report.verdict.summary).toBe(
+      'The server accepted the key, then turned gina away: the account is expired or locked.',
+    );
+  });
+
+  it('ok with session-command-output: an sftp-only account', async () => {
+    const real = await ssh('kim@127.0.0.1');
+    expect([real.exitCode, real.stdout]).toEqual([1, 'This service allows sftp connections only.']);
+    const report = await doctor('kim@127.0.0.1');
+    expect(ids(report)).toEqual(['ok', 'host-key-unknown', 'session-command-output']);
+    expect(report.findings[2].evidence).toEqual(['This service allows sftp connections only.']);
   });
 
   it('session-closed-after-auth: ChrootDirectory owned by the user', async () => {
