@@ -458,24 +458,25 @@ describe('client flow: every path', () => {
     }),
   };
 
-  // Verdicts after authentication share one shape (no fix, not unreachable): with menus, whose
-  // paths multiply, one of them stands for all.
+  // The verdicts added for what ssh says after connecting share one shape (no fix, not
+  // unreachable): with menus, whose paths multiply, one of them stands for all.
   const menuModel: FlowModel<typeof clientFlow> = {
     ...model,
     outputs: {
       ...model.outputs,
-      login: Object.fromEntries(
-        Object.entries(model.outputs.login!).filter(
-          ([n]) =>
-            ![
-              'accountLocked',
-              'passwordChange',
-              'forcedCommandFailed',
-              'sessionClosed',
-              'secondFactor',
-              'dsaSkipped',
-            ].includes(n),
-        ),
+      keys: pick(fx.keys, 'good', 'tooOpen'),
+      login: pick(
+        fx.login,
+        'ok',
+        'pubkeyDenied',
+        'passwordOnly',
+        'keyIgnored',
+        'tooMany',
+        'algorithm',
+        'hostKeyChanged',
+        'refused',
+        'other',
+        'nologin',
       ),
     },
   };
