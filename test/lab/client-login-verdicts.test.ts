@@ -26,6 +26,7 @@ mk hank /bin/bash; chown hank /home/hank
 mk ivan /bin/bash
 mk judy /bin/bash
 mk kim /bin/bash
+mk leo /bin/bash
 cat >> /etc/ssh/sshd_config <<'CONF'
 Match User hank
   ChrootDirectory /home/hank
@@ -35,6 +36,8 @@ Match User judy
   ForceCommand echo "Hi judy! You've successfully authenticated, but GitHub does not provide shell access." >&2; exit 1
 Match User kim
   ForceCommand internal-sftp
+Match User leo
+  ForceCommand ssh -o BatchMode=yes -p 2299 nobody@127.0.0.1
 CONF
 ${SERVER_SETUP(22)}
 install -m 600 -o alice -g alice /dev/null /home/alice/.ssh/authorized_keys
@@ -152,6 +155,16 @@ describe.runIf(requireLab())('login verdicts after the connection (real sshd)', 
     const report = await doctor('kim@127.0.0.1');
     expect(ids(report)).toEqual(['ok', 'host-key-unknown', 'session-command-output']);
     expect(report.findings[2].evidence).toEqual(['This service allows sftp connections only.']);
+  });
+
+  it("a bastion whose own ssh onward is refused: that is the session's output, not our connection", async () => {
+    const real = await ssh('leo@127.0.0.1');
+    expect(real.exitCode).toBe(255);
+    expect(real.stderr).toMatch(/^ssh: connect to host 127\.0\.0\.1 port 2299: Connection refused$/m);
+    const report = await doctor('leo@127.0.0.1');
+    expect(ids(report)).toEqual(['ok', 'host-key-unknown', 'session-command-output']);
+    expect(report.findings[2].evidence).toContain('ssh: connect to host 127.0.0.1 port 2299: Connection refused');
+    expect(report.findings[2].summary).toContain('status 255');
   });
 
   it('session-closed-after-auth: ChrootDirectory owned by the user', async () => {

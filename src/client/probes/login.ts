@@ -88,10 +88,16 @@ export function parseSshDebug(stderr: string, exitCode: number | undefined, stdo
   }
   if (preBanner.length) debug.preBanner = preBanner;
 
-  const found = OUTCOMES.find(([, re]) => lines.some((l) => re.test(l)));
+  // Once the session runs, stderr carries the remote's lines too: a bastion's own ssh saying
+  // "Permission denied" is the session's output, not our login's outcome. PAM's password-change
+  // demand is the one verdict that arrives after the command was sent.
+  const sessionAt = lines.findIndex((l) => /^debug1: (Sending command: |Entering interactive session)/.test(l));
+  const scope = (o: LoginOutcome) =>
+    sessionAt < 0 || o === 'password-change-required' ? lines : lines.slice(0, sessionAt);
+  const found = OUTCOMES.find(([o, re]) => scope(o).some((l) => re.test(l)));
   if (found) {
     debug.outcome = found[0];
-    debug.evidence.push(...lines.filter((l) => found[1].test(l)));
+    debug.evidence.push(...scope(found[0]).filter((l) => found[1].test(l)));
   } else if (exitCode === 0) debug.outcome = 'ok';
 
   if (debug.outcome === 'ok') {

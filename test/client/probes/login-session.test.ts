@@ -69,6 +69,21 @@ const cases: [string, Partial<SshDebug>, RegExp | undefined][] = [
     { outcome: 'ok', exitStatus: 1, sessionOutput: ['This service allows sftp connections only.'] },
     /^Authenticated to /,
   ],
+  // A bastion whose ForceCommand runs its own ssh onward: that ssh's failure is the session's output.
+  [
+    'nested-ssh-refused',
+    {
+      outcome: 'ok',
+      exitStatus: 255,
+      sessionOutput: ['ssh: connect to host 127.0.0.1 port 22: Connection refused'],
+    },
+    /^Authenticated to /,
+  ],
+  [
+    'nested-ssh-denied',
+    { outcome: 'ok', exitStatus: 255, sessionOutput: ['nobody@127.0.0.1: Permission denied (publickey,password).'] },
+    /^Authenticated to /,
+  ],
   [
     'key-encrypted',
     { outcome: 'auth-denied', keysAccepted: ['/root/.ssh/enc'], keysOffered: ['/root/.ssh/enc'] },
