@@ -2,9 +2,19 @@
 // command's exit status (ssh -v logs it) and what the session printed. Pure.
 import type { LoginOutcome } from './types.js';
 
-/** ssh's own lines, not the remote's (ssh writes both to the same stderr). */
+/** ssh's own lines, not the remote's (ssh writes both to the same stderr); a jump host's ssh is killed at the end. */
 const SSH_OWN =
-  /^(debug\d: |Transferred: |Bytes per second: |Connection to .* closed|Shared connection to |client_loop: |Warning: |Authenticated |Connection closed by )/;
+  /^(debug\d: |Transferred: |Bytes per second: |Connection to .* closed|Shared connection to |client_loop: |Warning: |Authenticated |Connection closed by |Killed by signal \d+\.$)/;
+
+/**
+ * Where the session starts in ssh -v's lines: after the last "Authenticated to" (through a jump
+ * host, the hop's own ssh authenticates and starts its forwarding first). -1: no session.
+ */
+export function sessionStart(lines: readonly string[]): number {
+  const auth = lines.map((l) => /^Authenticated to /.test(l)).lastIndexOf(true);
+  if (auth < 0) return -1;
+  return lines.findIndex((l, i) => i > auth && /^debug1: (Sending command: |Entering interactive session)/.test(l));
+}
 
 /** How much of a session's output the report quotes. */
 const MAX_LINES = 5;
@@ -15,7 +25,7 @@ const MAX_CHARS = 200;
  * messages and the shell's errors arrive there). ssh's own lines are left out.
  */
 export function sessionOutput(stderrLines: readonly string[], stdout: string): string[] {
-  const start = stderrLines.findIndex((l) => /^debug1: (Sending command: |Entering interactive session)/.test(l));
+  const start = sessionStart(stderrLines);
   const remote = start < 0 ? [] : stderrLines.slice(start + 1).filter((l) => l.trim() && !SSH_OWN.test(l));
   const out = stdout
     .split(/\r?\n/)

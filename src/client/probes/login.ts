@@ -5,7 +5,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatBytes } from '../../bytes.js';
 import { run } from '../../run.js';
-import { sessionOutcome, sessionOutput } from './login-session.js';
+import { sessionOutcome, sessionOutput, sessionStart } from './login-session.js';
 import type { LoginOutcome, LoginResult, SshDebug } from './types.js';
 
 /** Lines of `ssh -v` stderr, in priority order: the first outcome whose pattern matches wins. */
@@ -91,7 +91,7 @@ export function parseSshDebug(stderr: string, exitCode: number | undefined, stdo
   // Once the session runs, stderr carries the remote's lines too: a bastion's own ssh saying
   // "Permission denied" is the session's output, not our login's outcome. PAM's password-change
   // demand is the one verdict that arrives after the command was sent.
-  const sessionAt = lines.findIndex((l) => /^debug1: (Sending command: |Entering interactive session)/.test(l));
+  const sessionAt = sessionStart(lines);
   const scope = (o: LoginOutcome) =>
     sessionAt < 0 || o === 'password-change-required' ? lines : lines.slice(0, sessionAt);
   const found = OUTCOMES.find(([o, re]) => scope(o).some((l) => re.test(l)));

@@ -84,6 +84,8 @@ const cases: [string, Partial<SshDebug>, RegExp | undefined][] = [
     { outcome: 'ok', exitStatus: 255, sessionOutput: ['nobody@127.0.0.1: Permission denied (publickey,password).'] },
     /^Authenticated to /,
   ],
+  // The hop's ssh authenticates and starts forwarding first; ours comes after, "(via proxy)".
+  ['jump-ok', { outcome: 'ok', exitStatus: 0 }, /^Authenticated to localhost \(via proxy\)/],
   [
     'key-encrypted',
     { outcome: 'auth-denied', keysAccepted: ['/root/.ssh/enc'], keysOffered: ['/root/.ssh/enc'] },
@@ -135,6 +137,10 @@ describe('parseSshDebug after the connection (captured)', () => {
 
 // Not captured here (this lab has OpenSSH 9.2 on Debian only, and its sshd and ssh2 both send
 // server-sig-algs): wording from OpenSSH's sources and other systems' tools, as users posted it.
+it("through a jump host, the hop's ssh lines (its session, its end) are not the session's output", () => {
+  expect(parse('jump-ok').sessionOutput).toBeUndefined();
+});
+
 describe('the login probe\'s line shows what the session said, not "Authenticated to"', () => {
   it.each([
     ['shell-nologin', 'This account is currently not available.'],
