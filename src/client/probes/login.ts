@@ -105,7 +105,8 @@ export function parseSshDebug(stderr: string, exitCode: number | undefined, stdo
     if (output.length) debug.sessionOutput = output;
     debug.outcome = sessionOutcome({ exitCode, exitStatus: debug.exitStatus, output });
     if (debug.outcome === 'session-closed-after-auth') {
-      const after = lines.slice(lines.findIndex((l) => /^Authenticated to /.test(l)) + 1);
+      // After our own "Authenticated to" (through a jump host, the hop's comes first).
+      const after = lines.slice(lines.map((l) => /^Authenticated to /.test(l)).lastIndexOf(true) + 1);
       // What the session said comes first (the probe's line shows it); "Authenticated to" after.
       debug.evidence.unshift(
         ...after.filter((l) => l && !/^(debug\d|Transferred|Bytes per second): /.test(l)),
