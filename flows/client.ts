@@ -24,7 +24,13 @@ import type {
 } from '../src/client/probes/types.js';
 import { compareHostKey } from '../src/client/compare-host-key.js';
 import { otherPortCandidates } from '../src/client/other-ports.js';
-import { clientFindings, isUnreachable, type ClientFacts, type ClientVerdictId } from '../src/client/findings.js';
+import {
+  clientFindings,
+  encryptedUnusable,
+  isUnreachable,
+  type ClientFacts,
+  type ClientVerdictId,
+} from '../src/client/findings.js';
 import { CLIENT_PROBES, describeProbe, type ClientProbe } from '../src/client/probe-details.js';
 import { networkEndpoint } from '../src/client/endpoint.js';
 
@@ -109,6 +115,11 @@ const HOP_REFUSED = /Connection refused/;
 const HOP_TIMEOUT = /timed out/i;
 const HOP_NO_ROUTE = /No route to host|Network is unreachable/;
 const HOP_UNRESOLVED = /Name or service not known|name resolution|No address associated|nodename nor servname/;
+/** What the server accepts: ssh's final list, else what the handshake heard. */
+const methodsLeft = (ctx: ClientContext) => ctx.login?.debug.methodsLeft ?? ctx.handshake?.authMethods ?? [];
+/** Denied by a server that does not list publickey: no key was even tried. */
+const pubkeyNotListed = (ctx: ClientContext) =>
+  sshSaid(ctx, 'auth-denied') && methodsLeft(ctx).length > 0 && !methodsLeft(ctx).includes('publickey');
 
 function probeRecord(
   ctx: ClientContext,
@@ -200,21 +211,36 @@ export const clientFlow = setup({
       sshSaid(context, 'host-key-changed'),
     algorithmMismatch: ({ context }) => sshSaid(context, 'algorithm-mismatch'),
     tooManyAuthFailures: ({ context }) => sshSaid(context, 'too-many-auth-failures'),
+    // Authenticated (or turned away right after the key): the account or its session is the problem.
+    accountLocked: ({ context }) => sshSaid(context, 'account-locked'),
+    passwordChangeRequired: ({ context }) => sshSaid(context, 'password-change-required'),
+    loginShellNologin: ({ context }) => sshSaid(context, 'login-shell-nologin'),
+    forcedCommandFailed: ({ context }) => sshSaid(context, 'forced-command-failed'),
+    sessionClosedAfterAuth: ({ context }) => sshSaid(context, 'session-closed-after-auth'),
+    /** Authenticated, and a session started (its own exit status is a side finding). */
     loginWorks: ({ context }) => sshSaid(context, 'ok'),
     /** Denied, and ssh skipped a key for its modes (or one on disk is too open to be offered). */
     privateKeyIgnored: ({ context }) =>
       sshSaid(context, 'auth-denied') &&
       ((context.login?.debug.keysIgnored.length ?? 0) > 0 ||
         (context.keys?.files.some((f) => f.exists && f.tooOpen) ?? false)),
-    /** Denied, and the server takes no key, only what a person types. */
-    passwordOnly: ({ context }) => {
-      const methods = context.login?.debug.methodsLeft ?? context.handshake?.authMethods ?? [];
-      return (
-        sshSaid(context, 'auth-denied') &&
-        !methods.includes('publickey') &&
-        methods.some((m) => m === 'password' || m === 'keyboard-interactive')
-      );
-    },
+    secondFactorRequired: ({ context }) => sshSaid(context, 'auth-second-factor-required'),
+    /** Denied, no key is listed, and the server takes what a person types. */
+    passwordOnly: ({ context }) =>
+      pubkeyNotListed(context) &&
+      context.keys !== undefined &&
+      !context.keys.files.some((f) => f.exists && !f.tooOpen && !f.encrypted) &&
+      context.keys.agent.fingerprints.length === 0 &&
+      methodsLeft(context).some((m) => m === 'password' || m === 'keyboard-interactive'),
+    /** The same, and the user has a key the server would not even look at. */
+    pubkeyAuthDisabled: ({ context }) => pubkeyNotListed(context),
+    /** Denied, and a key ssh needed is locked by a passphrase that batch mode cannot ask for. */
+    keyEncryptedNoAgent: ({ context }) => sshSaid(context, 'auth-denied') && encryptedUnusable(context).length > 0,
+    /** Denied, nothing accepted, and ssh skipped a key whose type it no longer offers. */
+    keyTypeDisabled: ({ context }) =>
+      sshSaid(context, 'auth-denied') &&
+      (context.login?.debug.keysSkipped.length ?? 0) > 0 &&
+      context.login?.debug.keysAccepted.length === 0,
     publickeyDenied: ({ context }) => sshSaid(context, 'auth-denied'),
 
     canAutoApply: ({ context }) => context.input.autoApply && context.findings.some((f) => f.fix),
@@ -553,6 +579,31 @@ export const clientFlow = setup({
           target: 'concluding',
           actions: { type: 'decide', params: { verdict: 'too-many-auth-failures' } },
         },
+        {
+          guard: 'accountLocked',
+          target: 'concluding',
+          actions: { type: 'decide', params: { verdict: 'account-locked' } },
+        },
+        {
+          guard: 'passwordChangeRequired',
+          target: 'concluding',
+          actions: { type: 'decide', params: { verdict: 'password-change-required' } },
+        },
+        {
+          guard: 'loginShellNologin',
+          target: 'concluding',
+          actions: { type: 'decide', params: { verdict: 'login-shell-nologin' } },
+        },
+        {
+          guard: 'forcedCommandFailed',
+          target: 'concluding',
+          actions: { type: 'decide', params: { verdict: 'forced-command-failed' } },
+        },
+        {
+          guard: 'sessionClosedAfterAuth',
+          target: 'concluding',
+          actions: { type: 'decide', params: { verdict: 'session-closed-after-auth' } },
+        },
         { guard: 'loginWorks', target: 'concluding', actions: { type: 'decide', params: { verdict: 'ok' } } },
         {
           guard: 'privateKeyIgnored',
@@ -560,9 +611,29 @@ export const clientFlow = setup({
           actions: { type: 'decide', params: { verdict: 'private-key-permissions' } },
         },
         {
+          guard: 'secondFactorRequired',
+          target: 'concluding',
+          actions: { type: 'decide', params: { verdict: 'auth-second-factor-required' } },
+        },
+        {
           guard: 'passwordOnly',
           target: 'concluding',
           actions: { type: 'decide', params: { verdict: 'auth-password-denied' } },
+        },
+        {
+          guard: 'pubkeyAuthDisabled',
+          target: 'concluding',
+          actions: { type: 'decide', params: { verdict: 'pubkey-auth-disabled' } },
+        },
+        {
+          guard: 'keyEncryptedNoAgent',
+          target: 'concluding',
+          actions: { type: 'decide', params: { verdict: 'key-encrypted-no-agent' } },
+        },
+        {
+          guard: 'keyTypeDisabled',
+          target: 'concluding',
+          actions: { type: 'decide', params: { verdict: 'key-type-disabled' } },
         },
         {
           guard: 'publickeyDenied',

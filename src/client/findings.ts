@@ -77,9 +77,22 @@ function tcpLine(a: NonNullable<ClientFacts['tcp']>['attempts'][number]): string
   return `${a.address.includes(':') ? `[${a.address}]` : a.address}:${a.port} ${how}${banner}`;
 }
 
-function loginEvidence(f: ClientFacts): string[] {
-  // "Permanently added" refers to the probe's temporary copy of known_hosts, not the user's file.
-  return (f.login?.debug.evidence ?? []).filter((l) => !/^Warning: Permanently added /.test(l));
+const loginEvidence = (f: ClientFacts): string[] => f.login?.debug.evidence ?? [];
+
+/** What the server says it accepts: ssh's final word, else the handshake's "none" answer. */
+const authMethods = (f: ClientFacts): string[] => f.login?.debug.methodsLeft ?? f.handshake?.authMethods ?? [];
+/** Methods a person answers by typing (a password, a code). */
+const typed = (m: string) => m === 'password' || m === 'keyboard-interactive';
+
+/**
+ * Encrypted keys ssh could not use: accepted by the server (ssh then needed the private half), or
+ * never offered at all (an old-format key whose public half is locked too).
+ */
+export function encryptedUnusable(f: ClientFacts): string[] {
+  const d = f.login?.debug;
+  return (f.keys?.files ?? [])
+    .filter((k) => k.exists && k.encrypted && (d?.keysAccepted.includes(k.path) || !d?.keysOffered.includes(k.path)))
+    .map((k) => k.path);
 }
 
 /** A login we stopped at the deadline: how far ssh got, and where it was waiting. */
@@ -254,7 +267,9 @@ export const CLIENT_VERDICTS = {
         summary: `Your ssh and the server have no ${alg?.what ?? 'algorithm'} in common${alg?.theirOffer.length ? `; the server offers only ${alg.theirOffer.join(', ')}` : ''}.`,
         evidence: loginEvidence(f),
         next: [
-          'Best: on the server, generate a modern host key (ssh-keygen -A) and allow modern algorithms.',
+          alg && algOption(alg.what) !== 'HostKeyAlgorithms'
+            ? `Best: on the server, remove the ${algOption(alg.what)} line from sshd_config (OpenSSH's defaults are modern), then sshd -t and reload sshd; an old server needs an OpenSSH upgrade.`
+            : 'Best: on the server, generate a modern host key (ssh-keygen -A), list it as a HostKey in sshd_config, and reload sshd.',
           ...(alg?.theirOffer.length
             ? [sshStep('Temporary, weaker: ', f.target, '-o', `${algOption(alg.what)}=+${alg.theirOffer[0]}`)]
             : []),
@@ -307,18 +322,25 @@ export const CLIENT_VERDICTS = {
     finding: (f) => {
       const t = f.target;
       const offered = f.login?.debug.keysOffered ?? [];
+      const methods = authMethods(f);
+      const also = methods.filter(typed);
       return {
         summary: offered.length
           ? `The server refused every key offered for ${t?.user} (${offered.length}).`
-          : `ssh had no key to offer for ${t?.user}, and the server accepts only keys here.`,
+          : also.length
+            ? `ssh had no key to offer for ${t?.user}; the server also takes ${also.join(', ')}, which a batch check cannot type.`
+            : `ssh had no key to offer for ${t?.user}, and the server accepts only keys here.`,
         evidence: [
           ...offered.map((k) => `offered and refused: ${k}`),
-          ...(f.handshake?.authMethods ? [`server accepts: ${f.handshake.authMethods.join(', ')}`] : []),
+          ...(methods.length ? [`server accepts: ${methods.join(', ')}`] : []),
           ...loginEvidence(f),
         ],
         next: [
           `Is your public key in ~${t?.user}/.ssh/authorized_keys on the server? (ssh-copy-id from a machine that can log in)`,
-          SERVER_CHECK(f, ' checks authorized_keys, its modes, AllowUsers and the log line that says why.'),
+          SERVER_CHECK(
+            f,
+            ' checks authorized_keys, its modes, AllowUsers, a locked or expired account (without PAM sshd refuses it like a wrong key) and the log line that says why.',
+          ),
         ],
       };
     },
@@ -326,7 +348,7 @@ export const CLIENT_VERDICTS = {
   'auth-password-denied': {
     severity: 'error',
     finding: (f) => ({
-      summary: `No key was accepted and the server wants a password for ${f.target?.user}, which a batch check cannot type.`,
+      summary: `The server wants a password for ${f.target?.user}, which a batch check cannot type, and you have no key ssh could use instead.`,
       evidence: [
         ...(f.login?.debug.methodsLeft ? [`server accepts: ${f.login.debug.methodsLeft.join(', ')}`] : []),
         ...loginEvidence(f),
@@ -336,6 +358,157 @@ export const CLIENT_VERDICTS = {
         'For key logins, ask for your key to be added to authorized_keys, or enable PubkeyAuthentication on the server.',
       ],
     }),
+  },
+  'account-locked': {
+    severity: 'error',
+    finding: (f) => ({
+      summary: `The server ${f.login?.debug.keysAccepted.length ? 'accepted the key, then ' : ''}turned ${f.target?.user} away: the account is expired or locked.`,
+      evidence: loginEvidence(f),
+      next: [
+        SERVER_CHECK(f, ' shows which (chage -l) and the exact step that lets the user in again.'),
+        'Someone may have locked it on purpose: ask before unlocking.',
+      ],
+    }),
+  },
+  'password-change-required': {
+    severity: 'error',
+    finding: (f) => ({
+      summary: `${f.target?.user}'s password has expired: the server demands a new one before any login, even with a key, and ssh without a terminal cannot give it.`,
+      evidence: loginEvidence(f),
+      next: [
+        sshStep('Change it now (ssh asks for the old one, then the new one twice): ', f.target, '-t'),
+        pasteStep('or, as an admin on the server: ', ['sudo', 'passwd', f.target?.user ?? '']),
+      ],
+    }),
+  },
+  'login-shell-nologin': {
+    severity: 'error',
+    finding: (f) => {
+      const said = f.login?.debug.sessionOutput?.length;
+      return {
+        summary: said
+          ? `${f.target?.user} authenticated, but the account's shell refuses logins (nologin): there is no session to work in.`
+          : `${f.target?.user} authenticated, but the session ended at once with status 1 and printed nothing: the account's shell is /bin/false (or a forced command fails silently).`,
+        evidence: loginEvidence(f),
+        next: [
+          pasteStep('On the server, see the shell: ', ['getent', 'passwd', f.target?.user ?? '']),
+          pasteStep('If this account is meant for logins, an admin gives it a shell: ', [
+            'sudo',
+            'usermod',
+            '-s',
+            '/bin/bash',
+            f.target?.user ?? '',
+          ]),
+          'Service accounts are set this way on purpose.',
+        ],
+      };
+    },
+  },
+  'forced-command-failed': {
+    severity: 'error',
+    finding: (f) => ({
+      summary: `${f.target?.user} authenticated, but the program the server runs for this account cannot start (exit ${f.login?.debug.exitStatus}).`,
+      evidence: loginEvidence(f),
+      next: [
+        'A ForceCommand in sshd_config, a command="…" in authorized_keys, or the account\'s shell names a program that is missing or not executable.',
+        SERVER_CHECK(f),
+      ],
+    }),
+  },
+  'session-closed-after-auth': {
+    severity: 'error',
+    finding: (f) => ({
+      summary: `${f.target?.user} authenticated, then the server closed the connection before a session started.`,
+      evidence: loginEvidence(f),
+      next: [
+        'Usual causes: a ChrootDirectory that is not owned by root or is writable by others, a PAM session module that fails, a broken subsystem.',
+        'The server\'s sshd log says which (e.g. "bad ownership or modes for chroot directory").',
+        SERVER_CHECK(f),
+      ],
+    }),
+  },
+  'auth-second-factor-required': {
+    severity: 'warning',
+    finding: (f) => {
+      const d = f.login?.debug;
+      return {
+        summary: `The server accepted your key${d?.keysAccepted.length ? ` (${d.keysAccepted.at(-1)})` : ''}, then asks for a second step (${(d?.methodsLeft ?? []).join(', ') || 'another method'}): a code or password that a batch check cannot give.`,
+        evidence: loginEvidence(f),
+        next: [
+          sshStep('Log in by hand; ssh asks for it: ', f.target),
+          "That is the server's policy (AuthenticationMethods, e.g. a one-time code), not a fault.",
+        ],
+      };
+    },
+  },
+  'pubkey-auth-disabled': {
+    severity: 'error',
+    finding: (f) => {
+      const methods = authMethods(f);
+      return {
+        summary: `The server does not take keys at all: it offers only ${methods.join(', ')}, so no key of yours was even tried.`,
+        evidence: [`server accepts: ${methods.join(', ')}`, ...loginEvidence(f)],
+        next: [
+          ...(methods.some(typed)
+            ? [sshStep('Log in by hand: ', f.target, '-o', 'PreferredAuthentications=password,keyboard-interactive')]
+            : []),
+          SERVER_CHECK(f, ' shows where PubkeyAuthentication is turned off and offers to turn it on.'),
+        ],
+      };
+    },
+  },
+  'key-encrypted-no-agent': {
+    severity: 'error',
+    finding: (f) => {
+      const keys = encryptedUnusable(f);
+      return {
+        summary: `${keys.join(', ')} needs a passphrase and no agent holds it: ssh in batch mode cannot ask for it, so the key was never used${f.login?.debug.keysAccepted.some((k) => keys.includes(k)) ? ' (the server would accept it)' : ''}.`,
+        evidence: [
+          ...keys.map((k) => `${k} is encrypted: an empty passphrase does not open it`),
+          f.keys?.agent.available
+            ? `the agent holds ${f.keys.agent.fingerprints.length} key(s), not this one`
+            : 'no ssh-agent is reachable',
+          ...loginEvidence(f),
+        ],
+        next: [
+          pasteStep('Load it into your agent once (it asks for the passphrase): ', ['ssh-add', keys[0] ?? '']),
+          'No agent running? eval "$(ssh-agent)" starts one in this shell. Plain ssh (not batch mode) asks for the passphrase itself.',
+        ],
+      };
+    },
+  },
+  'key-type-disabled': {
+    severity: 'error',
+    finding: (f) => {
+      const skipped = f.login?.debug.keysSkipped ?? [];
+      const sha1 = skipped.some((k) => k.reason === 'no mutual signature algorithm');
+      const dss = skipped.some((k) => k.type === 'ssh-dss');
+      return {
+        summary: `This ssh no longer uses ${skipped.map((k) => `${k.path}${k.type ? ` (${k.type})` : ''}`).join(', ')}: ${sha1 ? 'the server only checks ssh-rsa (SHA-1) signatures, which this ssh has disabled' : 'that key type is not in its PubkeyAcceptedAlgorithms'}, so the key is never offered.`,
+        evidence: [...(f.login?.debug.keysOffered ?? []).map((k) => `offered and refused: ${k}`), ...loginEvidence(f)],
+        next: [
+          pasteStep('Best: make a modern key and install its .pub on the server: ', ['ssh-keygen', '-t', 'ed25519']),
+          ...(sha1 ? ["or upgrade the server's OpenSSH (7.2+ checks rsa-sha2-256/512 signatures)."] : []),
+          ...(sha1 || !dss
+            ? [
+                sshStep(
+                  'Temporary, weaker: ',
+                  f.target,
+                  '-o',
+                  `PubkeyAcceptedAlgorithms=+${sha1 ? 'ssh-rsa' : skipped[0]?.type}`,
+                ),
+              ]
+            : [
+                sshStep(
+                  'Temporary, weaker (OpenSSH 9.8+ has no DSA at all): ',
+                  f.target,
+                  '-o',
+                  'PubkeyAcceptedAlgorithms=+ssh-dss',
+                ),
+              ]),
+        ],
+      };
+    },
   },
   'login-failed': {
     severity: 'error',
@@ -490,6 +663,20 @@ export const CLIENT_FINDINGS = {
               : []),
           ],
           next: [slowPhaseHint(slow)],
+        },
+      ];
+    },
+  },
+  'session-command-output': {
+    severity: 'info',
+    find: (f, verdict) => {
+      const d = f.login?.debug;
+      if (verdict !== 'ok' || d?.exitStatus === undefined || d.exitStatus === 0) return [];
+      return [
+        {
+          summary: `The session started, but this account runs its own program instead of a shell: it exited with status ${d.exitStatus}.`,
+          evidence: d.sessionOutput?.length ? d.sessionOutput : ['it printed nothing'],
+          next: ['Usual for git hosts, sftp-only accounts and menus: they work with the tool they are meant for.'],
         },
       ];
     },

@@ -28,6 +28,8 @@ export const debug = (over: Partial<SshDebug> = {}): SshDebug => ({
   keysOffered: [],
   keysIgnored: [],
   keysMissing: [],
+  keysAccepted: [],
+  keysSkipped: [],
   evidence: [],
   ...over,
 });

@@ -34,23 +34,6 @@ describe('client verdicts: the first finding, word for word', () => {
     });
   });
 
-  it('ok leaves out the "Permanently added" line (that was the probe’s own known_hosts copy)', () => {
-    const f = verdictOf(
-      {
-        ...base,
-        login: login(
-          {
-            outcome: 'ok',
-            evidence: ["Warning: Permanently added '[web1.example]:2222' (ED25519) to the list of known hosts.", 'x'],
-          },
-          0,
-        ),
-      },
-      'ok',
-    );
-    expect(f.evidence).toEqual(['x']);
-  });
-
   it('dns-unresolved, through an alias and a jump host, IPv4 and IPv6', () => {
     const t = { ...target, alias: 'web', host: 'web1.example' };
     expect(verdictOf({ target: t, dns: { addresses: [], error: 'ENOTFOUND' } }, 'dns-unresolved')).toEqual({
@@ -197,14 +180,18 @@ describe('client verdicts: the first finding, word for word', () => {
     });
   });
 
+  const HOST_KEY_ADVICE =
+    'Best: on the server, generate a modern host key (ssh-keygen -A), list it as a HostKey in sshd_config, and reload sshd.';
+  const dropLine = (keyword: string) =>
+    `Best: on the server, remove the ${keyword} line from sshd_config (OpenSSH's defaults are modern), then sshd -t and reload sshd; an old server needs an OpenSSH upgrade.`;
   it.each([
-    ['host key', 'HostKeyAlgorithms'],
-    ['key exchange method', 'KexAlgorithms'],
-    ['kex', 'KexAlgorithms'],
-    ['cipher', 'Ciphers'],
-    ['MAC', 'MACs'],
-    ['something new', 'HostKeyAlgorithms'],
-  ])('algorithm-mismatch on %s: the temporary option is %s', (what, option) => {
+    ['host key', 'HostKeyAlgorithms', HOST_KEY_ADVICE],
+    ['key exchange method', 'KexAlgorithms', dropLine('KexAlgorithms')],
+    ['kex', 'KexAlgorithms', dropLine('KexAlgorithms')],
+    ['cipher', 'Ciphers', dropLine('Ciphers')],
+    ['MAC', 'MACs', dropLine('MACs')],
+    ['something new', 'HostKeyAlgorithms', HOST_KEY_ADVICE],
+  ])('algorithm-mismatch on %s: the temporary option is %s', (what, option, best) => {
     const f = verdictOf(
       {
         ...base,
@@ -221,19 +208,13 @@ describe('client verdicts: the first finding, word for word', () => {
       severity: 'error',
       summary: `Your ssh and the server have no ${what} in common; the server offers only ssh-rsa, ssh-dss.`,
       evidence: ['Unable to negotiate'],
-      next: [
-        'Best: on the server, generate a modern host key (ssh-keygen -A) and allow modern algorithms.',
-        `Temporary, weaker: ssh -o ${option}=+ssh-rsa alice@web1.example -p 2222`,
-      ],
+      next: [best, `Temporary, weaker: ssh -o ${option}=+ssh-rsa alice@web1.example -p 2222`],
     });
   });
 
   it('algorithm-mismatch without what the server offered: no weaker option to suggest', () => {
     const f = verdictOf({ ...base, login: login({ outcome: 'algorithm-mismatch' }) }, 'algorithm-mismatch');
-    expect([f.summary, f.next]).toEqual([
-      'Your ssh and the server have no algorithm in common.',
-      ['Best: on the server, generate a modern host key (ssh-keygen -A) and allow modern algorithms.'],
-    ]);
+    expect([f.summary, f.next]).toEqual(['Your ssh and the server have no algorithm in common.', [HOST_KEY_ADVICE]]);
   });
 
   it('private-key-permissions: the keys ssh ignores, their modes, and the chmod with its undo', () => {
@@ -340,7 +321,7 @@ describe('client verdicts: the first finding, word for word', () => {
       ],
       next: [
         'Is your public key in ~alice/.ssh/authorized_keys on the server? (ssh-copy-id from a machine that can log in)',
-        `${SERVER} checks authorized_keys, its modes, AllowUsers and the log line that says why.`,
+        `${SERVER} checks authorized_keys, its modes, AllowUsers, a locked or expired account (without PAM sshd refuses it like a wrong key) and the log line that says why.`,
       ],
     });
   });
@@ -361,7 +342,8 @@ describe('client verdicts: the first finding, word for word', () => {
     expect(f).toEqual({
       id: 'auth-password-denied',
       severity: 'error',
-      summary: 'No key was accepted and the server wants a password for alice, which a batch check cannot type.',
+      summary:
+        'The server wants a password for alice, which a batch check cannot type, and you have no key ssh could use instead.',
       evidence: ['server accepts: password', 'Permission denied (password).'],
       next: [
         'Try it by hand: ssh -o PreferredAuthentications=password alice@web1.example -p 2222',

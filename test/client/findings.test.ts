@@ -70,3 +70,43 @@ describe('advice built from what the server said', () => {
     expect(f.next!.join('\n')).not.toContain('\x1b');
   });
 });
+
+describe('login advice that names the right thing', () => {
+  const login = (what: string, theirOffer: string[]) => ({
+    ...fx.login.algorithm!,
+    debug: { ...fx.login.algorithm!.debug, algorithm: { what, theirOffer } },
+  });
+  it.each([
+    ['cipher', ['aes128-cbc'], 'Ciphers'],
+    ['MAC', ['hmac-md5'], 'MACs'],
+    ['key exchange method', ['diffie-hellman-group14-sha1'], 'KexAlgorithms'],
+  ])('a %s mismatch: the %s option, never ssh-keygen -A (host keys only)', (what, offer, option) => {
+    const next = clientFindings({ target: fx.target, login: login(what, offer) }, 'algorithm-mismatch')[0]!.next!;
+    expect(next.join('\n')).not.toContain('ssh-keygen');
+    expect(next[0]).toMatch(new RegExp(`remove the ${option} line from sshd_config`));
+    expect(next[1]).toContain(`-o ${option}=+${offer[0]}`);
+  });
+
+  it('a host key mismatch: a modern host key is the fix', () => {
+    const next = clientFindings(
+      { target: fx.target, login: login('host key type', ['ssh-rsa']) },
+      'algorithm-mismatch',
+    )[0]!.next!;
+    expect(next[0]).toContain('ssh-keygen -A');
+  });
+
+  it('no key offered: the headline names password when the server takes it', () => {
+    const denied = (methodsLeft: string[]) =>
+      clientFindings(
+        {
+          target: fx.target,
+          login: { ...fx.login.deniedSilently!, debug: { ...fx.login.deniedSilently!.debug, methodsLeft } },
+        },
+        'auth-publickey-denied',
+      )[0]!.summary;
+    expect(denied(['publickey', 'password'])).toBe(
+      'ssh had no key to offer for alice; the server also takes password, which a batch check cannot type.',
+    );
+    expect(denied(['publickey'])).toBe('ssh had no key to offer for alice, and the server accepts only keys here.');
+  });
+});

@@ -40,6 +40,9 @@ const key = (mode: number) => ({
 export const keys: Record<string, KeyFilesResult> = {
   good: { files: [key(0o600)], agent: { available: false, fingerprints: [] } },
   tooOpen: { files: [key(0o644)], agent: { available: false, fingerprints: [] } },
+  encrypted: { files: [{ ...key(0o600), encrypted: true }], agent: { available: false, fingerprints: [] } },
+  /** No key file exists and the agent is empty. */
+  none: { files: [{ ...key(0o600), exists: false, pubExists: false }], agent: { available: true, fingerprints: [] } },
   /** An -i file that does not exist, and a key whose .pub is another key's. */
   odd: {
     files: [
@@ -164,7 +167,16 @@ export const handshake: Record<string, HandshakeResult> = {
 const debug = (outcome: SshDebug['outcome'], extra: Partial<SshDebug> = {}): LoginResult => ({
   exitCode: outcome === 'ok' ? 0 : 255,
   timedOut: false,
-  debug: { outcome, keysOffered: [], keysIgnored: [], keysMissing: [], evidence: [`ssh said ${outcome}`], ...extra },
+  debug: {
+    outcome,
+    keysOffered: [],
+    keysIgnored: [],
+    keysMissing: [],
+    keysAccepted: [],
+    keysSkipped: [],
+    evidence: [`ssh said ${outcome}`],
+    ...extra,
+  },
 });
 export const login: Record<string, LoginResult> = {
   ok: debug('ok'),
@@ -230,4 +242,30 @@ export const login: Record<string, LoginResult> = {
     ...debug('banner-exchange-failed'),
     proxy: { command: 'no-such-proxy box 22', exitStatus: 127, stderr: ['bash: line 1: no-such-proxy: not found'] },
   },
+  accountLocked: debug('account-locked'),
+  passwordChange: debug('password-change-required'),
+  nologin: debug('login-shell-nologin', { authenticated: true, exitStatus: 1 }),
+  forcedCommandFailed: debug('forced-command-failed', { authenticated: true, exitStatus: 127 }),
+  sessionClosed: debug('session-closed-after-auth', { authenticated: true }),
+  /** A git host: the session started and ended with status 1 and a greeting. */
+  gitHost: {
+    ...debug('ok', { authenticated: true, exitStatus: 1, sessionOutput: ['Hi you! No shell access.'] }),
+    exitCode: 1,
+  },
+  secondFactor: debug('auth-second-factor-required', {
+    methodsLeft: ['keyboard-interactive'],
+    keysAccepted: ['/root/.ssh/id_ed25519'],
+  }),
+  /** The server accepted the key; ssh could not sign with it. */
+  keyAcceptedUnused: debug('auth-denied', {
+    methodsLeft: ['publickey', 'password'],
+    keysOffered: ['/root/.ssh/id_ed25519'],
+    keysAccepted: ['/root/.ssh/id_ed25519'],
+  }),
+  dsaSkipped: debug('auth-denied', {
+    methodsLeft: ['publickey'],
+    keysSkipped: [
+      { path: '/root/.ssh/id_dsa', type: 'ssh-dss', reason: 'corresponding algo not in PubkeyAcceptedAlgorithms' },
+    ],
+  }),
 };

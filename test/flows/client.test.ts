@@ -174,14 +174,62 @@ const table: [string, Record<string, unknown>, ClientVerdictId, string[], string
     [],
     direct,
   ],
-  ['the server wants a password', { login: fx.login.passwordOnly }, 'auth-password-denied', [], direct],
+  ['the server takes no keys, only a password', { login: fx.login.passwordOnly }, 'pubkey-auth-disabled', [], direct],
   [
-    'denied, and the handshake heard only password methods',
+    'denied, and the handshake heard no publickey',
     { handshake: fx.handshake.passwordOnly, login: fx.login.deniedSilently },
+    'pubkey-auth-disabled',
+    [],
+    direct,
+  ],
+  [
+    'no key at all, and the server wants a password',
+    { keys: fx.keys.none, login: fx.login.passwordOnly },
     'auth-password-denied',
     [],
     direct,
   ],
+  [
+    'only a key batch ssh cannot open, and the server wants a password',
+    { keys: fx.keys.encrypted, login: fx.login.passwordOnly },
+    'auth-password-denied',
+    [],
+    direct,
+  ],
+  ['PAM turns the account away after the key', { login: fx.login.accountLocked }, 'account-locked', [], direct],
+  ['the password must be changed first', { login: fx.login.passwordChange }, 'password-change-required', [], direct],
+  ['the shell is nologin', { login: fx.login.nologin }, 'login-shell-nologin', [], direct],
+  ['the forced command is missing', { login: fx.login.forcedCommandFailed }, 'forced-command-failed', [], direct],
+  [
+    'the session closes with no exit status',
+    { login: fx.login.sessionClosed },
+    'session-closed-after-auth',
+    [],
+    direct,
+  ],
+  ['a git host: no shell, a greeting', { login: fx.login.gitHost }, 'ok', ['session-command-output'], direct],
+  [
+    'the key is accepted, a code is wanted too',
+    { login: fx.login.secondFactor },
+    'auth-second-factor-required',
+    [],
+    direct,
+  ],
+  [
+    'the server accepts an encrypted key batch ssh cannot open',
+    { keys: fx.keys.encrypted, login: fx.login.keyAcceptedUnused },
+    'key-encrypted-no-agent',
+    [],
+    direct,
+  ],
+  [
+    'an encrypted key that could not even be offered',
+    { keys: fx.keys.encrypted, login: fx.login.deniedSilently },
+    'key-encrypted-no-agent',
+    [],
+    direct,
+  ],
+  ['ssh skips a DSA key', { login: fx.login.dsaSkipped }, 'key-type-disabled', [], direct],
   ['every key refused', { login: fx.login.pubkeyDenied }, 'auth-publickey-denied', [], direct],
   [
     'no key offered at all',
@@ -442,7 +490,7 @@ describePaths('client flow: every path', () => {
     // One answer per branch; the decision table above holds the finer cases.
     outputs: {
       target: { target: fx.target, proxied },
-      keys: pick(fx.keys, 'good', 'tooOpen'),
+      keys: pick(fx.keys, 'good', 'tooOpen', 'encrypted'),
       knownHosts: pick(fx.knownHosts, 'empty', 'stored'),
       dns: fx.dns,
       tcp: pick(fx.tcp, 'ssh', 'other', 'closed', 'refused', 'timeout', 'unreachable'),
@@ -454,6 +502,14 @@ describePaths('client flow: every path', () => {
         'pubkeyDenied',
         'passwordOnly',
         'keyIgnored',
+        'accountLocked',
+        'passwordChange',
+        'nologin',
+        'forcedCommandFailed',
+        'sessionClosed',
+        'secondFactor',
+        'keyAcceptedUnused',
+        'dsaSkipped',
         'tooMany',
         'algorithm',
         'hostKeyChanged',
@@ -491,6 +547,29 @@ describePaths('client flow: every path', () => {
     }),
   };
 
+  // The verdicts added for what ssh says after connecting share one shape (no fix, not
+  // unreachable): with menus, whose paths multiply, one of them stands for all.
+  const menuModel: FlowModel<typeof clientFlow> = {
+    ...model,
+    outputs: {
+      ...model.outputs,
+      keys: pick(fx.keys, 'good', 'tooOpen'),
+      login: pick(
+        fx.login,
+        'ok',
+        'pubkeyDenied',
+        'passwordOnly',
+        'keyIgnored',
+        'tooMany',
+        'algorithm',
+        'hostKeyChanged',
+        'refused',
+        'other',
+        'nologin',
+      ),
+    },
+  };
+
   it('reaches every verdict id, and nothing outside the registry', () => {
     const reached = new Set(pathsOf(model, headless).map((p) => p.state.context.verdictId));
     reached.delete(undefined); // the "could not read ssh settings" path ends before any verdict
@@ -505,7 +584,7 @@ describePaths('client flow: every path', () => {
     // The handshake beside the login multiplies the paths (~560 for the wizard): seconds of graph
     // search, many more on a loaded machine.
     it(`${name}: each enumerated path, driven with fake probes, ends where the graph says`, async () => {
-      const paths = pathsOf(model, input);
+      const paths = pathsOf(input === headless ? model : menuModel, input);
       expect(paths.length).toBeGreaterThan(20);
       // Menus multiply paths without new probe logic: outside headless, one path per ending.
       const seen = new Set<string>();

@@ -217,8 +217,10 @@ ssh-keygen -q -H -f /root/.ssh/known_hosts && rm -f /root/.ssh/known_hosts.old
     expect(evidence(report)).toMatch(/server accepts: publickey/);
   });
 
-  it('auth-password-denied: the server only takes passwords', async () => {
-    const l = await lab(SERVER_SETUP(22, ['PubkeyAuthentication=no', 'PasswordAuthentication=yes']));
+  it('auth-password-denied: the server only takes passwords, and the user has no key', async () => {
+    const l = await lab(
+      SERVER_SETUP(22, ['PubkeyAuthentication=no', 'PasswordAuthentication=yes']) + 'rm /root/.ssh/id_ed25519*\n',
+    );
     const { report } = await l.json(['alice@127.0.0.1']);
     expect(report.verdict.id).toBe('auth-password-denied');
     expect(ids(report)).toEqual(['auth-password-denied', 'host-key-unknown']);

@@ -9,6 +9,7 @@ import { run } from '../../run.js';
 import { shellQuote } from '../../shell-quote.js';
 import { hopFailure, parseProxyFiles, PROXY_WRAPPER } from './proxy-command.js';
 import { loginTimeline, type TimedLine } from './login-phases.js';
+import { sessionOutcome, sessionOutput, sessionStart } from './login-session.js';
 import type { LoginOutcome, LoginResult, SshDebug } from './types.js';
 
 /** Lines of `ssh -v` stderr, in priority order: the first outcome whose pattern matches wins. */
@@ -29,15 +30,33 @@ const OUTCOMES: [LoginOutcome, RegExp][] = [
   ],
   ['host-key-unknown', /^No \S+ host key is known for .* and you have requested strict checking\.$/],
   ['too-many-auth-failures', /: Too many authentication failures$/],
+  // PAM's account check, sent to the client before sshd closes (pam_unix, pam_faillock, pam_tally2).
+  [
+    'account-locked',
+    /^Your account has expired|^The account is locked due to \d+ failed logins|^Account locked due to \d+ failed logins/,
+  ],
+  [
+    'password-change-required',
+    /^Password change required but no TTY available\.?$|^WARNING: Your password has expired\.$|^You are required to change your password immediately/,
+  ],
   // "s" here and below: ssh's log leaves a CR from the server's method names unencoded.
   ['auth-denied', /: Permission denied \(.*\)\.$/s],
   ['ok', /^Authenticated to /],
 ];
 
 /** Reduce `ssh -v` stderr to the facts the client flow decides on. Pure. */
-export function parseSshDebug(stderr: string, exitCode: number | undefined): SshDebug {
+export function parseSshDebug(stderr: string, exitCode: number | undefined, stdout = ''): SshDebug {
   const lines = stderr.split(/\r?\n/).map((l) => l.trimEnd());
-  const debug: SshDebug = { outcome: 'other', keysOffered: [], keysIgnored: [], keysMissing: [], evidence: [] };
+  const debug: SshDebug = {
+    outcome: 'other',
+    keysOffered: [],
+    keysIgnored: [],
+    keysMissing: [],
+    keysAccepted: [],
+    keysSkipped: [],
+    evidence: [],
+  };
+  let partialSuccess: string | undefined;
   const preBanner: string[] = [];
   for (const line of lines) {
     let m: RegExpExecArray | null;
@@ -46,6 +65,16 @@ export function parseSshDebug(stderr: string, exitCode: number | undefined): Ssh
     else if ((m = /^debug1: Authentications that can continue: (.*)$/s.exec(line)))
       debug.methodsLeft = m[1]!.split(',').filter(Boolean);
     else if ((m = /^debug1: Offering public key: (.+?) \S+ SHA256:\S+/.exec(line))) debug.keysOffered.push(m[1]!);
+    else if ((m = /^debug1: Server accepts key: (.+?) \S+ SHA256:\S+/.exec(line))) debug.keysAccepted.push(m[1]!);
+    // OpenSSH 8.5+: "algo"; before, "key type" and PubkeyAcceptedKeyTypes.
+    else if ((m = /^debug1: Skipping (\S+) key (.+?) - (.+)$/.exec(line)))
+      debug.keysSkipped.push({ path: m[2]!, type: m[1]!, reason: m[3]! });
+    // OpenSSH 8.8+, for the key it just offered: no RSA signature both sides accept (ssh-rsa/SHA-1 only).
+    else if (/^debug1: send_pubkey_test: no mutual signature algorithm$/.test(line) && debug.keysOffered.length)
+      debug.keysSkipped.push({ path: debug.keysOffered.at(-1)!, reason: 'no mutual signature algorithm' });
+    else if (/^Authenticated using ".+" with partial success\.$/.test(line)) partialSuccess = line;
+    else if ((m = /^debug1: Exit status (-?\d+)$/.exec(line))) debug.exitStatus = Number(m[1]);
+    else if (/^Authenticated to /.test(line)) debug.authenticated = true;
     else if ((m = /^Permissions (0[0-7]+) for '(.+)' are too open\.$/.exec(line)))
       debug.keysIgnored.push({ path: m[2]!, mode: m[1]! });
     else if (
@@ -57,18 +86,55 @@ export function parseSshDebug(stderr: string, exitCode: number | undefined): Ssh
       const path = m[1] ?? m[2]!;
       if (!debug.keysMissing.includes(path)) debug.keysMissing.push(path);
     } else if ((m = /^debug1: kex_exchange_identification: banner line \d+: (.*)$/.exec(line))) preBanner.push(m[1]!);
-    else if (/^Warning: Permanently added '.+' \(\S+\) to the list of known hosts\.$/.test(line)) {
+    // Not evidence: it names our temporary copy, never the user's known_hosts, and must not read as a failure.
+    else if (/^Warning: Permanently added '.+' \(\S+\) to the list of known hosts\.$/.test(line))
       debug.hostKeyAdded = true;
-      debug.evidence.push(line);
-    }
   }
   if (preBanner.length) debug.preBanner = preBanner;
 
-  const found = OUTCOMES.find(([, re]) => lines.some((l) => re.test(l)));
+  // Once the session runs, stderr carries the remote's lines too: a bastion's own ssh saying
+  // "Permission denied" is the session's output, not our login's outcome. PAM's password-change
+  // demand is the one verdict that arrives after the command was sent.
+  const sessionAt = sessionStart(lines);
+  const scope = (o: LoginOutcome) =>
+    sessionAt < 0 || o === 'password-change-required' ? lines : lines.slice(0, sessionAt);
+  const found = OUTCOMES.find(([o, re]) => scope(o).some((l) => re.test(l)));
   if (found) {
     debug.outcome = found[0];
-    debug.evidence.push(...lines.filter((l) => found[1].test(l)));
+    debug.evidence.push(...scope(found[0]).filter((l) => found[1].test(l)));
   } else if (exitCode === 0) debug.outcome = 'ok';
+
+  if (debug.outcome === 'ok') {
+    const output = sessionOutput(lines, stdout);
+    if (output.length) debug.sessionOutput = output;
+    debug.outcome = sessionOutcome({ exitCode, exitStatus: debug.exitStatus, output });
+    if (debug.outcome === 'session-closed-after-auth') {
+      // After our own "Authenticated to" (through a jump host, the hop's comes first).
+      const after = lines.slice(lines.map((l) => /^Authenticated to /.test(l)).lastIndexOf(true) + 1);
+      // What the session said comes first (the probe's line shows it); "Authenticated to" after.
+      debug.evidence.unshift(
+        ...after.filter((l) => l && !/^(debug\d|Transferred|Bytes per second): /.test(l)),
+        `ssh exited with ${exitCode} and no exit status from the server`,
+      );
+    } else if (debug.outcome !== 'ok') {
+      debug.evidence.unshift(
+        ...output,
+        `exit status ${debug.exitStatus}${output.length ? '' : ', and the session printed nothing'}`,
+      );
+    }
+  }
+  if (debug.outcome === 'auth-denied' && partialSuccess) {
+    debug.outcome = 'auth-second-factor-required';
+    debug.evidence.unshift(partialSuccess);
+  }
+  if (debug.outcome === 'auth-second-factor-required')
+    debug.evidence.unshift(...debug.keysAccepted.map((k) => `server accepts key: ${k}`));
+  if (debug.outcome === 'auth-denied') {
+    debug.evidence.unshift(
+      ...debug.keysAccepted.map((k) => `server accepts key: ${k}`),
+      ...debug.keysSkipped.map((k) => `ssh skipped ${k.type ? `${k.type} key ` : ''}${k.path}: ${k.reason}`),
+    );
+  }
 
   if (debug.outcome === 'algorithm-mismatch') {
     // "s": a CR in the server's names would otherwise end the match (and this would throw).
@@ -239,7 +305,7 @@ export async function attemptLogin(opts: {
         debug: { ...parseSshDebug('', undefined), evidence: ['ssh is not installed'] },
         timeline,
       };
-    const debug = parseSshDebug(r.stderr, r.exitCode);
+    const debug = parseSshDebug(r.stderr, r.exitCode, r.stdout);
     // A server can make ssh print without end (its banner is shown to the user): run.ts cut it.
     if (r.truncated)
       debug.evidence.push(

@@ -134,6 +134,14 @@ export type LoginOutcome =
   | 'banner-exchange-failed'
   | 'dns-unresolved'
   | 'no-route'
+  // After authentication: the account or its session cannot be used (see login-session.ts).
+  | 'account-locked'
+  | 'password-change-required'
+  | 'login-shell-nologin'
+  | 'forced-command-failed'
+  | 'session-closed-after-auth'
+  /** A key was accepted with partial success; the server wanted another method batch mode cannot give. */
+  | 'auth-second-factor-required'
   | 'other';
 
 /** What `ssh -v` printed, reduced to facts (see parseSshDebug). */
@@ -163,6 +171,16 @@ export interface SshDebug {
   hostKeyAdded?: boolean;
   /** The key the server presented is marked @revoked in known_hosts (outcome stays 'other'). */
   hostKeyRevoked?: boolean;
+  /** "Authenticated to": the server let the user in (the session may still fail). */
+  authenticated?: boolean;
+  /** Keys the server said it would accept ("Server accepts key"): ssh still had to sign with them. */
+  keysAccepted: string[];
+  /** Keys this ssh would not offer at all (a type it no longer uses, or no signature algorithm in common). */
+  keysSkipped: { path: string; type?: string; reason: string }[];
+  /** The remote command's exit status ("Exit status N"); absent when the channel closed without one. */
+  exitStatus?: number;
+  /** What the session printed (stdout, then the remote's lines on stderr), first lines only. */
+  sessionOutput?: string[];
 }
 
 /** What the ProxyCommand did during the login attempt. */
