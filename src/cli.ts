@@ -5,7 +5,7 @@ import { main } from './commands/main.js';
 // chalk (under Ink) reads FORCE_COLOR, not the NO_COLOR convention: translate before it loads.
 if (process.env.NO_COLOR && process.env.FORCE_COLOR === undefined) process.env.FORCE_COLOR = '0';
 
-process.exitCode = await main(process.argv.slice(2), {
+const code = await main(process.argv.slice(2), {
   stdin: process.stdin,
   stdout: process.stdout,
   stderr: process.stderr,
@@ -13,3 +13,6 @@ process.exitCode = await main(process.argv.slice(2), {
   env: process.env,
   self: [process.execPath, process.argv[1]!],
 });
+// After Ctrl-C, probes and fixes still running would keep the process alive until their timeouts.
+if (code === 130) process.exit(code);
+process.exitCode = code;

@@ -68,7 +68,7 @@ export async function run(args: LockedOutOptions, io: Io): Promise<number> {
       import('../../ui/run-machine.js'),
       import('../../ui/locked-out/LockedOutApp.js'),
     ]);
-    const ctx = await runMachineUi(machine, input, LockedOutApp);
+    const ctx = await runMachineUi(io, machine, input, LockedOutApp);
     return exitCodeFor(reportFor(ctx, started));
   }
   const out = say(io);

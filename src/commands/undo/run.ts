@@ -23,7 +23,7 @@ export async function run(args: UndoOptions, io: Io): Promise<number> {
     if (!hasTerminal(io))
       throw new UsageError('Say which change to undo: ssh-doctor undo ID --yes (ids: ssh-doctor undo --list).');
     const { runUndoUi } = await import('../../ui/undo/run-undo-ui.js');
-    return runUndoUi(open, args.dryRun);
+    return runUndoUi(io, open, args.dryRun);
   }
   const entry = open.find((e) => e.id === args.id);
   if (!entry) {
@@ -37,7 +37,7 @@ export async function run(args: UndoOptions, io: Io): Promise<number> {
   if (!args.yes && !args.dryRun) {
     if (!hasTerminal(io)) throw new UsageError(`Add --yes to undo ${args.id} without a prompt.`);
     const { runUndoUi } = await import('../../ui/undo/run-undo-ui.js');
-    return runUndoUi([entry], false);
+    return runUndoUi(io, [entry], false);
   }
   out.line(`Undo ${entry.id}: ${entry.title}${entry.via ? ` (on ${viaName(entry.via)}, over SSH)` : ''}`);
   const r = await revertWhereMade(entry, { dryRun: args.dryRun, force: args.force });

@@ -1,17 +1,18 @@
-import { render } from 'ink';
+import type { Io } from '../../commands/mode.js';
 import type { JournalEntry } from '../../fixes/journal.js';
 import { revertWhereMade } from '../../server/fixes/undo-where-made.js';
+import { showOn } from '../app.js';
 import { UndoApp } from './UndoApp.js';
 
-export async function runUndoUi(entries: JournalEntry[], dryRun: boolean): Promise<number> {
+export async function runUndoUi(io: Io, entries: JournalEntry[], dryRun: boolean): Promise<number> {
   if (!entries.length) {
-    process.stdout.write('Nothing to undo: ssh-doctor has no applied change on record.\n');
+    io.stdout.write('Nothing to undo: ssh-doctor has no applied change on record.\n');
     return 0;
   }
   let code = 0;
-  const app = render(
+  await showOn(
+    io,
     <UndoApp entries={entries} revert={(e) => revertWhereMade(e, { dryRun })} onExit={(c) => (code = c)} />,
   );
-  await app.waitUntilExit();
   return code;
 }
