@@ -3,10 +3,30 @@
 // on the screen before it.
 import type { render } from 'ink-testing-library';
 
-export type Ui = Pick<ReturnType<typeof render>, 'lastFrame' | 'stdin'>;
+export type Ui = Pick<ReturnType<typeof render>, 'lastFrame' | 'stdin' | 'frames'>;
 export type FrameMatcher = string | RegExp | ((frame: string) => boolean);
 
-export const KEY = { down: '\u001B[B', enter: '\r', escape: '\u001B', backspace: '\u007F' } as const;
+export const KEY = {
+  down: '\u001B[B',
+  up: '\u001B[A',
+  enter: '\r',
+  escape: '\u001B',
+  backspace: '\u007F',
+  ctrlC: '\u0003',
+} as const;
+
+/**
+ * Everything the app wrote: what it printed once (into the terminal's history) is in the frame
+ * of its moment only, so later frames no longer hold it.
+ */
+export const everything = (ui: Pick<Ui, 'frames'>) => () => ui.frames.join('\n');
+
+/**
+ * The latest frame that shows a menu (its key hint). Ink's debug mode, which ink-testing-library
+ * uses, writes a print alone, without the live region under it, so lastFrame may hold only that.
+ */
+export const menuFrame = (ui: Pick<Ui, 'frames'>) => () =>
+  [...ui.frames].reverse().find((f) => f.includes('Enter choose'));
 
 const matches = (frame: string, m: FrameMatcher) =>
   typeof m === 'string' ? frame.includes(m) : m instanceof RegExp ? m.test(frame) : m(frame);

@@ -19,7 +19,7 @@ export async function run(args: ClientOptions, io: Io): Promise<number> {
     const { askTarget } = await import('../../ui/client/ask-target.js');
     const answer = await askTarget(io);
     if (answer === 'locked-out') return lockedOut.run(lockedOut.parse([], io), io);
-    if (!answer) return 2;
+    if (!answer) return 0;
     const withHost = parseClientArgs([...args.sshFlags, '--', answer]);
     args = { ...args, destination: withHost.destination, sshFlags: withHost.sshFlags };
   }

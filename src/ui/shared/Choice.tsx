@@ -42,14 +42,18 @@ export function Choice<V extends string>({ items, onSelect, onBack, onQuit }: Ch
   };
   useInput(
     (input, key) => {
-      if (key.upArrow || input === 'k') return move(cursor.current - 1);
-      if (key.downArrow || input === 'j') return move(cursor.current + 1);
+      if (key.upArrow) return move(cursor.current - 1);
+      if (key.downArrow) return move(cursor.current + 1);
       if (key.return) {
         const item = items[cursor.current];
         return item && onSelect(item.value);
       }
       if (key.escape) return (onBack ?? onQuit)?.();
-      if (input === 'q') return onQuit?.();
+      // Typed letters that arrive together ("jjj" from a fast typist or tmux) come as one string.
+      for (const c of input) {
+        if (c === 'q') return onQuit?.();
+        if (c === 'j' || c === 'k') move(cursor.current + (c === 'j' ? 1 : -1));
+      }
     },
     { isActive: useInteractive() },
   );
