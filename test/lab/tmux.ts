@@ -178,3 +178,28 @@ export async function terminalKept(term: Terminal): Promise<{ marker: boolean; c
     clears: ['\u001b[2J', '\u001b[3J'].filter((seq) => written.includes(seq)).map((seq) => JSON.stringify(seq)),
   };
 }
+
+/**
+ * The lines a person would select under a heading in the pane's history (joined as terminal copy
+ * joins soft-wrapped lines): from the line after the last `heading` up to the first line that
+ * `end` matches (or an empty line).
+ */
+export function copyBlock(history: string, heading: string, end: RegExp = /^$/): string {
+  const lines = history.split('\n');
+  let start = -1;
+  lines.forEach((l, i) => {
+    if (l.includes(heading)) start = i + 1;
+  });
+  if (start < 0) throw new Error(`no "${heading}" in the pane:\n${history}`);
+  const stop = lines.findIndex((l, i) => i >= start && end.test(l));
+  return lines
+    .slice(start, stop < 0 ? undefined : stop)
+    .map((l) => l.trimEnd())
+    .join('\n');
+}
+
+/** The two terminals every wizard is tried in. */
+export const SIZES = [
+  [80, 24],
+  [120, 40],
+] as const;
