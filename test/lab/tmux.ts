@@ -181,16 +181,14 @@ export async function terminalKept(term: Terminal): Promise<{ marker: boolean; c
 
 /**
  * The lines a person would select under a heading in the pane's history (joined as terminal copy
- * joins soft-wrapped lines): from the line after the last `heading` up to the first line that
+ * joins soft-wrapped lines): from the line after the first `heading` up to the first line that
  * `end` matches (or an empty line).
  */
 export function copyBlock(history: string, heading: string, end: RegExp = /^$/): string {
   const lines = history.split('\n');
-  let start = -1;
-  lines.forEach((l, i) => {
-    if (l.includes(heading)) start = i + 1;
-  });
-  if (start < 0) throw new Error(`no "${heading}" in the pane:\n${history}`);
+  const at = lines.findIndex((l) => l.includes(heading));
+  if (at < 0) throw new Error(`no "${heading}" in the pane:\n${history}`);
+  const start = at + 1;
   const stop = lines.findIndex((l, i) => i >= start && end.test(l));
   return lines
     .slice(start, stop < 0 ? undefined : stop)
