@@ -45,6 +45,14 @@ export async function waitForScreen(
   }
 }
 
+/**
+ * Polls the pane's whole history (joined, as copied) until it matches: what a wizard prints comes
+ * just after the question it leads to is drawn.
+ */
+export function waitForHistory(pane: Pick<Terminal, 'history'>, matcher: ScreenMatcher, timeoutMs = 10_000) {
+  return waitForScreen({ screen: () => pane.history() }, matcher, timeoutMs);
+}
+
 /** Sends one key, then waits for the screen to match. */
 export async function pressAndWait(term: Terminal, key: string, matcher: ScreenMatcher): Promise<string> {
   await term.keys(key);
