@@ -55,19 +55,25 @@ export async function waitForFrame(
   }
 }
 
-/** Types `input` (keys or text, in order), then waits for the frame to match. */
+/**
+ * Types `input` (keys or text, in order), then waits until what was written since matches (what
+ * a wizard prints once is in the frames of its moment only), and returns that.
+ */
 export async function sendAndWait(ui: Ui, input: string | readonly string[], matcher: FrameMatcher): Promise<string> {
+  const from = ui.frames.length;
   for (const s of typeof input === 'string' ? [input] : input) ui.stdin.write(s);
-  return waitForFrame(ui.lastFrame, matcher);
+  return waitForFrame(() => ui.frames.slice(from).join('\n'), matcher);
 }
 
 /** Moves the menu cursor down to `label` (each move shown before the next) and presses Enter. */
 export async function choose(ui: Ui, label: string, maxMoves = 20): Promise<void> {
-  let frame = await waitForFrame(ui.lastFrame, '❯ ');
-  for (let i = 0; !frame.includes(`❯ ${label}`); i++) {
-    if (i === maxMoves) throw new Error(`no "${label}" in the menu:\n${frame}`);
-    const before = frame;
-    frame = await sendAndWait(ui, KEY.down, (f) => f !== before);
+  const cursor = () => /❯ .*/.exec(menuFrame(ui)() ?? '')?.[0];
+  await waitForFrame(menuFrame(ui), '❯ ');
+  for (let i = 0; cursor() !== `❯ ${label}`; i++) {
+    if (i === maxMoves) throw new Error(`no "${label}" in the menu:\n${menuFrame(ui)()}`);
+    const before = cursor();
+    ui.stdin.write(KEY.down);
+    await waitForFrame(() => cursor(), (c) => c !== before);
   }
   ui.stdin.write(KEY.enter);
 }
