@@ -90,3 +90,24 @@ describe('locked-out on an 80×24 terminal', () => {
     expect(await t.exit).toBe(130);
   });
 });
+
+describe('--yes on a terminal never waits for a key', () => {
+  it.each([
+    [['--yes'], 'ssh-doctor: Name the host to diagnose, e.g. ssh-doctor user@host (see --help).\n'],
+    [
+      ['locked-out', '--yes'],
+      'ssh-doctor: With --yes, say where the host lives with --provider (see ssh-doctor locked-out --help).\n',
+    ],
+  ])('%j: one sentence and status 2 instead of a question', async (argv, said) => {
+    const t = start(argv);
+    expect(await t.exit).toBe(2);
+    expect(t.written.stderr).toBe(said);
+    expect(t.written.stdout).toBe('');
+  });
+
+  it('locked-out --yes --provider prints the steps and ends', async () => {
+    const t = start(['locked-out', '--yes', '--provider', 'physical']);
+    expect(await t.exit).toBe(0);
+    expect(t.written.stdout).toContain('Ways into A physical server without SSH:');
+  });
+});

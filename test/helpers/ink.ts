@@ -73,7 +73,10 @@ export async function choose(ui: Ui, label: string, maxMoves = 20): Promise<void
     if (i === maxMoves) throw new Error(`no "${label}" in the menu:\n${menuFrame(ui)()}`);
     const before = cursor();
     ui.stdin.write(KEY.down);
-    await waitForFrame(() => cursor(), (c) => c !== before);
+    await waitForFrame(
+      () => cursor(),
+      (c) => c !== before,
+    );
   }
   ui.stdin.write(KEY.enter);
 }
