@@ -4,7 +4,7 @@
 // q, Esc and Ctrl-C end it with the right status.
 import { afterEach, describe, expect, it } from 'vitest';
 import { requireLab, startLab, SERVER_SETUP, type Lab } from './lab.js';
-import { copyBlock, moveTo, openTerminal, SIZES, terminalKept, waitForScreen } from './tmux.js';
+import { copyBlock, moveTo, openTerminal, SIZES, terminalKept, waitForHistory, waitForScreen } from './tmux.js';
 
 let lab: Lab | undefined;
 afterEach(async () => {
@@ -38,7 +38,7 @@ describe.runIf(requireLab())('client wizard in tmux', () => {
       expect(history.match(/\[private-key-permissions\]/g)).toHaveLength(1);
       expect(await term.screen(200)).toMatch(/ \[private-key-permissions\]$/m);
       // The command as a person copies it off the pane, run by hand.
-      const copied = copyBlock(history, 'It runs:', /^Undo:$/);
+    const copied = copyBlock(history, 'It runs:', /^Undo:$/);
       expect(copied).toBe('chmod 0600 /root/.ssh/id_ed25519');
       await lab.sh(copied);
       expect(await mode()).toBe('600');
@@ -131,4 +131,26 @@ describe.runIf(requireLab())('client wizard in tmux', () => {
       expect(await terminalKept(term)).toEqual({ marker: true, clears: [] });
     },
   );
+
+  it('at 80x24, host key changed: the tall fix preview scrolls like output, the screen is never cleared, its commands copied off the pane work', async () => {
+    lab = await startLab();
+    await lab.sh(`${SERVER_SETUP(22)}ssh-keygen -q -t ed25519 -N '' -f /root/other
+echo "127.0.0.1 $(cut -d' ' -f1,2 /root/other.pub)" > /root/.ssh/known_hosts
+ssh-keygen -q -H -f /root/.ssh/known_hosts && rm -f /root/.ssh/known_hosts.old`);
+    const term = await openTerminal(lab, ['alice@127.0.0.1'], { env: STATE, size: [80, 24] });
+    await waitForScreen(term, /❯ Fix: /, 20_000);
+    await term.keys('Enter');
+    await waitForScreen(term, /Run these commands now\?/);
+    const history = await waitForHistory(term, /^Undo:$/m);
+    expect(history.match(/\[host-key-changed\]/g)).toHaveLength(1);
+    const copied = copyBlock(history, 'It runs:', /^Undo:$/);
+    expect(copied).toContain('ssh-keygen -R 127.0.0.1 -f /root/.ssh/known_hosts');
+    await term.keys('q');
+    await waitForScreen(term, /\[exited 1\]/);
+    expect(await terminalKept(term)).toEqual({ marker: true, clears: [] });
+    await lab.sh(copied);
+    expect(
+      (await lab.sh('ssh-keygen -F 127.0.0.1 -f /root/.ssh/known_hosts | grep -c ssh-ed25519 || true')).stdout,
+    ).toBe('0');
+  });
 });
