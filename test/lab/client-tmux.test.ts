@@ -38,7 +38,7 @@ describe.runIf(requireLab())('client wizard in tmux', () => {
       expect(history.match(/\[private-key-permissions\]/g)).toHaveLength(1);
       expect(await term.screen(200)).toMatch(/ \[private-key-permissions\]$/m);
       // The command as a person copies it off the pane, run by hand.
-    const copied = copyBlock(history, 'It runs:', /^Undo:$/);
+      const copied = copyBlock(history, 'It runs:', /^Undo:$/);
       expect(copied).toBe('chmod 0600 /root/.ssh/id_ed25519');
       await lab.sh(copied);
       expect(await mode()).toBe('600');
