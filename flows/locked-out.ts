@@ -57,7 +57,8 @@ export type LockedOutEvent =
   | { type: 'PASTE'; text: string }
   | { type: 'NEXT' }
   | { type: 'APPLY'; fixId: string }
-  | { type: 'DONE' };
+  | { type: 'DONE' }
+  | { type: 'QUIT' };
 
 export const lockedOutFlow = setup({
   types: {} as { context: LockedOutContext; events: LockedOutEvent; input: LockedOutInput },
@@ -162,6 +163,8 @@ export const lockedOutFlow = setup({
     prevention: [],
   }),
   initial: 'start',
+  // q or Esc on any question: stop where the user is.
+  on: { QUIT: '.done' },
   states: {
     start: {
       always: [{ guard: 'hasProvider', target: 'routing' }, { target: 'chooseProvider' }],

@@ -5,7 +5,7 @@ import { main } from './commands/main.js';
 // chalk (under Ink) reads FORCE_COLOR, not the NO_COLOR convention: translate before it loads.
 if (process.env.NO_COLOR && process.env.FORCE_COLOR === undefined) process.env.FORCE_COLOR = '0';
 
-process.exitCode = await main(process.argv.slice(2), {
+const code = await main(process.argv.slice(2), {
   stdin: process.stdin,
   stdout: process.stdout,
   stderr: process.stderr,
@@ -15,3 +15,6 @@ process.exitCode = await main(process.argv.slice(2), {
   platform: process.platform,
   uid: process.getuid?.(),
 });
+// After Ctrl-C, probes and fixes still running would keep the process alive until their timeouts.
+if (code === 130) process.exit(code);
+process.exitCode = code;

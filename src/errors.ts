@@ -13,3 +13,10 @@ export function parsePort(value: string, what = 'port'): number {
   if (!(n >= 1 && n <= 65535)) throw new UsageError(`${what} must be a number from 1 to 65535, not "${value}".`);
   return n;
 }
+
+/** Ctrl-C during a wizard: the run ends at once with status 130, as a shell reports SIGINT. */
+export class Interrupted extends Error {
+  constructor() {
+    super('interrupted');
+  }
+}

@@ -36,6 +36,26 @@ export function commandText(cmd: Command): string | undefined {
   return cmd.some(hasControl) ? undefined : cmd.map((a, i) => quoteArg(a, i === 0)).join(' ');
 }
 
+/**
+ * A command as lines to paste at `width` columns: broken only between arguments, each line but
+ * the last ending in " \", none indented, so that selecting the lines copies the command. A
+ * single argument wider than the line stays whole (the terminal soft-wraps it, and copying joins
+ * it again). Undefined when commandText refuses the command.
+ */
+export function commandLines(cmd: Command, width: number): string | undefined {
+  if (cmd.some(hasControl)) return undefined;
+  const lines: string[] = [];
+  let line = '';
+  for (const word of cmd.map((a, i) => quoteArg(a, i === 0))) {
+    // Room for the " \" that ends every line but the last.
+    if (line && line.length + 1 + word.length + 2 > width) {
+      lines.push(`${line} \\`);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line].join('\n');
+}
+
 /** Shown in place of a command that commandText refuses. */
 export const LEFT_OUT = '(command left out: a value in it holds control characters)';
 

@@ -1,7 +1,7 @@
 // The one entry of the command layer: which mode runs, the --help texts, and how a failure ends
 // (a usage error is one sentence and exit 2, never a stack trace). In-process: the caller hands
 // in argv and io, and gets the exit status.
-import { UsageError } from '../errors.js';
+import { Interrupted, UsageError } from '../errors.js';
 import { inert } from '../inert.js';
 import { client } from './client/command.js';
 import { modeHelp, type Io } from './mode.js';
@@ -13,6 +13,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   try {
     return await dispatch(argv, io);
   } catch (err) {
+    if (err instanceof Interrupted) {
+      io.stderr.write('\nssh-doctor: interrupted (Ctrl-C).\n');
+      return 130;
+    }
     if (err instanceof UsageError) {
       io.stderr.write(`ssh-doctor: ${inert(err.message)}\n`);
       return 2;

@@ -5,9 +5,11 @@ import { inert } from '../inert.js';
 import { renderOptions, type Options } from './options.js';
 
 export interface Io {
-  readonly stdin: NodeJS.ReadableStream;
-  readonly stdout: { write(text: string): unknown };
-  readonly stderr: { write(text: string): unknown };
+  /** Ink reads keys from it (raw mode) when it is a terminal; --decode - reads it as a pipe. */
+  readonly stdin: NodeJS.ReadStream;
+  /** Ink draws on it: its columns and rows are the terminal's size. */
+  readonly stdout: NodeJS.WriteStream;
+  readonly stderr: NodeJS.WriteStream;
   readonly isTTY: { readonly stdin: boolean; readonly stdout: boolean };
   readonly env: Readonly<Record<string, string | undefined>>;
   /** This very program ([node, script]): what a rerun under sudo starts. */

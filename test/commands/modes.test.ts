@@ -3,31 +3,16 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/commands/main.js';
-import type { Io } from '../../src/commands/mode.js';
 import { parseUndoArgs } from '../../src/commands/undo/command.js';
 import { KIT_BEGIN, KIT_END } from '../../src/locked-out/kit/script.js';
+import { fakeIo, type FakeIoOptions } from '../helpers/terminal.js';
 
-function fakeIo(opts: { stdin?: string; terminal?: boolean; env?: Record<string, string> } = {}) {
-  const written = { stdout: '', stderr: '' };
-  const io: Io = {
-    stdin: Readable.from(opts.stdin === undefined ? [] : [opts.stdin]),
-    stdout: { write: (s: string) => (written.stdout += s) },
-    stderr: { write: (s: string) => (written.stderr += s) },
-    isTTY: { stdin: opts.terminal ?? false, stdout: opts.terminal ?? false },
-    env: { PATH: '', HOME: mkdtempSync(join(tmpdir(), 'modes-home-')), USER: 'alice', ...opts.env },
-    self: ['/usr/bin/node', '/opt/ssh-doctor.mjs'],
-    uid: process.getuid?.(),
-  };
-  return { io, written };
-}
-
-async function run(argv: string[], opts?: Parameters<typeof fakeIo>[0]) {
+async function run(argv: string[], opts?: FakeIoOptions) {
   const { io, written } = fakeIo(opts);
   const code = await main(argv, io);
-  return { code, ...written };
+  return { code, stdout: written.stdout, stderr: written.stderr };
 }
 
 describe('usage errors: one sentence on stderr, exit 2, nothing on stdout', () => {

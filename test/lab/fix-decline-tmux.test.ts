@@ -24,18 +24,17 @@ touch /etc/nologin`);
   it('answers "No, leave it" to every proposed fix, and the files, modes and journal are as before', async () => {
     const before = (await snapshot(lab)).stdout;
     const term = await openTerminal(lab, ['server', '--user', 'alice', '--port', String(PORT)], { env: STATE });
-    const declined: string[] = [];
     for (;;) {
       // Each fix is asked with the cursor already on "No": Enter alone must decline it.
       const s = await waitForScreen(term, /Apply this fix\?\s*\n❯ No, leave it|\[exited \d+\]/, 20_000);
       if (/\[exited \d+\]/.test(s)) break;
-      declined.push(/Proposed fix: (.*)/.exec(s)?.[1] ?? '?');
       await term.keys('Enter');
       await waitForScreen(term, (now) => now !== s); // this prompt is gone: the next one, or the end
     }
     // With scrollback: the final report is longer than the pane.
     const end = await term.screen(300);
     expect(end).toMatch(/\[exited 1\]/);
+    const declined = [...end.matchAll(/^Proposed fix: (.*)$/gm)].map((m) => m[1]!);
     expect(declined.length).toBeGreaterThanOrEqual(3);
     expect(declined.join('\n')).toMatch(/StrictModes/);
     expect(declined.join('\n')).toMatch(/UseDNS no/);

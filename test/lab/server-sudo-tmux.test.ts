@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, requireLab, startLab, type Lab } from './lab.js';
 import { PORT, SETUP, sh } from '../server/lab-helpers.js';
-import { openTerminal, waitForScreen } from './tmux.js';
+import { copyBlock, openTerminal, waitForHistory, waitForScreen } from './tmux.js';
 
 describe.runIf(requireLab(['/usr/bin/sudo']))('interactive: rerun with sudo', () => {
   let lab: Lab;
@@ -23,7 +23,11 @@ printf 'Defaults lecture=never\\nalice ALL=(ALL:ALL) ALL\\n' > /etc/sudoers.d/al
   it('offers sudo last; "Yes" hands the terminal to sudo, which asks for the password; the root run sees everything', async () => {
     const term = await openTerminal(lab, ['server', '--user', 'alice', '--port', String(PORT)], { user: 'alice' });
     let s = await waitForScreen(term, /Rerun the checks that need root with sudo\?/, 20_000);
-    expect(s).toContain(`$ sudo -- ${process.execPath} ${CLI} server --user alice --port ${PORT}`);
+    // The command printed plain under its heading, as it can be copied and run by hand.
+    const history = await waitForHistory(term, /again with sudo:/);
+    expect(copyBlock(history, 'The checks that need root, again with sudo:', /^$|Rerun/)).toBe(
+      `sudo -- ${process.execPath} ${CLI} server --user alice --port ${PORT}`,
+    );
     expect(s).toMatch(/❯ No, stop here/);
     await term.keys('Down');
     await waitForScreen(term, /❯ Yes, rerun with sudo/);

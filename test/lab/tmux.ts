@@ -14,6 +14,13 @@ export interface Terminal {
   screen(scrollback?: number): Promise<string>;
   /** The screen with its colour/attribute escape sequences. */
   rawScreen(): Promise<string>;
+  /**
+   * The whole pane, history included, with soft-wrapped lines joined (capture-pane -S - -J): what
+   * a person gets by selecting lines and copying them.
+   */
+  history(): Promise<string>;
+  /** Every byte the program wrote to the terminal so far (tmux pipe-pane), escape sequences included. */
+  written(): Promise<string>;
   /** Any tmux command on this terminal's own server (its session is "t"). */
   tmux(...args: string[]): Promise<ExecResult>;
   /** Kills this terminal's tmux server and waits until it is gone. */
@@ -36,6 +43,14 @@ export async function waitForScreen(
     if (Date.now() > until) throw new Error(`screen never matched ${String(matcher)}:\n${now}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Polls the pane's whole history (joined, as copied) until it matches: what a wizard prints comes
+ * just after the question it leads to is drawn.
+ */
+export function waitForHistory(pane: Pick<Terminal, 'history'>, matcher: ScreenMatcher, timeoutMs = 10_000) {
+  return waitForScreen({ screen: () => pane.history() }, matcher, timeoutMs);
 }
 
 /** Sends one key, then waits for the screen to match. */
@@ -62,16 +77,25 @@ export interface TerminalOptions {
   user?: string;
   /** Server options (`set -g`), in force before the CLI writes anything. */
   tmuxOptions?: Record<string, string>;
+  /** The terminal's size, columns × rows (default 110 × 60). */
+  size?: readonly [number, number];
 }
+
+/** Printed by the shell before ssh-doctor starts: it must still be in the pane's history at the end. */
+export const MARKER = 'shell-output-before-ssh-doctor';
 
 let opened = 0;
 
 export async function openTerminal(
   lab: Lab,
   args: string[],
-  { env = {}, user, tmuxOptions = {} }: TerminalOptions = {},
+  { env = {}, user, tmuxOptions = {}, size = [110, 60] }: TerminalOptions = {},
 ): Promise<Terminal> {
   const socket = `/run/ssh-doctor-tmux-${process.pid}-${++opened}`;
+  // The shell waits for this file, so that the recording of the pane (pipe-pane) is running before
+  // anything is written; then it prints the marker and starts ssh-doctor.
+  const go = `${socket}.go`;
+  const log = `${socket}.log`;
   const tmux = (...a: string[]) => lab.exec(['tmux', '-S', socket, ...a]);
   const envArgs = Object.entries({ ...(user ? { HOME: `/home/${user}`, USER: user, LOGNAME: user } : {}), ...env }).map(
     ([k, v]) => `${k}=${v}`,
@@ -82,7 +106,7 @@ export async function openTerminal(
   const cmd = [
     'bash',
     '-c',
-    '"$@"; echo "[exited $?]"; sleep 600',
+    `while [ ! -e ${go} ]; do sleep 0.05; done; echo ${MARKER}; "$@"; echo "[exited $?]"; sleep 600`,
     '_',
     ...(user ? ['runuser', '-u', user, '--'] : []),
     'env',
@@ -108,9 +132,9 @@ export async function openTerminal(
     '-s',
     't',
     '-x',
-    '110',
+    String(size[0]),
     '-y',
-    '60',
+    String(size[1]),
     '--',
     ...cmd,
   );
@@ -120,6 +144,8 @@ export async function openTerminal(
     screen: async (scrollback = 0) =>
       (await tmux('capture-pane', '-p', '-t', 't', ...(scrollback ? ['-S', String(-scrollback)] : []))).stdout,
     rawScreen: async () => (await tmux('capture-pane', '-e', '-p', '-t', 't')).stdout,
+    history: async () => (await tmux('capture-pane', '-p', '-J', '-S', '-', '-t', 't')).stdout,
+    written: async () => (await lab.exec(['cat', log])).stdout,
     async paste(text) {
       await lab.exec(['tmux', '-S', socket, 'load-buffer', '-'], { input: text });
       await tmux('paste-buffer', '-t', 't');
@@ -130,11 +156,14 @@ export async function openTerminal(
     async close() {
       await tmux('kill-server');
       await until(async () => (await tmux('has-session')).exitCode !== 0, 'the tmux server did not exit');
-      await lab.exec(['rm', '-f', socket]);
+      await lab.exec(['rm', '-f', socket, go, log]);
     },
   };
   onTestFinished(() => term.close());
   await until(async () => (await tmux('has-session', '-t', 't')).exitCode === 0, 'the tmux server did not come up');
+  await tmux('pipe-pane', '-t', 't', '-o', `cat >> ${log}`);
+  await lab.exec(['touch', go]);
+  await until(async () => (await term.history()).includes(MARKER), 'the shell did not start ssh-doctor');
   return term;
 }
 
@@ -145,3 +174,38 @@ async function until(ready: () => Promise<boolean>, failure: string, timeoutMs =
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/**
+ * What a run must leave of the terminal: the shell's output from before it still in the history,
+ * and no clear-screen (ESC[2J) or clear-scrollback (ESC[3J) ever written.
+ */
+export async function terminalKept(term: Terminal): Promise<{ marker: boolean; clears: string[] }> {
+  const written = await term.written();
+  return {
+    marker: (await term.history()).includes(MARKER),
+    clears: ['\u001b[2J', '\u001b[3J'].filter((seq) => written.includes(seq)).map((seq) => JSON.stringify(seq)),
+  };
+}
+
+/**
+ * The lines a person would select under a heading in the pane's history (joined as terminal copy
+ * joins soft-wrapped lines): from the line after the first `heading` up to the first line that
+ * `end` matches (or an empty line).
+ */
+export function copyBlock(history: string, heading: string, end: RegExp = /^$/): string {
+  const lines = history.split('\n');
+  const at = lines.findIndex((l) => l.includes(heading));
+  if (at < 0) throw new Error(`no "${heading}" in the pane:\n${history}`);
+  const start = at + 1;
+  const stop = lines.findIndex((l, i) => i >= start && end.test(l));
+  return lines
+    .slice(start, stop < 0 ? undefined : stop)
+    .map((l) => l.trimEnd())
+    .join('\n');
+}
+
+/** The two terminals every wizard is tried in. */
+export const SIZES = [
+  [80, 24],
+  [120, 40],
+] as const;

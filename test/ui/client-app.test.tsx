@@ -17,7 +17,7 @@ import type {
 import type { Fix } from '../../src/report.js';
 import { ClientApp } from '../../src/ui/client/ClientApp.js';
 import * as fx from '../flows/client-fixtures.js';
-import { KEY, sendAndWait, waitForFrame } from '../helpers/ink.js';
+import { everything, KEY, menuFrame, waitForFrame } from '../helpers/ink.js';
 
 interface ProbeOutputs {
   target: ResolvedTarget;
@@ -74,8 +74,13 @@ const tooOpenKey: ProbeOutputs = {
 describe('ClientApp', () => {
   it('shows each probe, the verdict with evidence, and the fix in the menu', async () => {
     const { ui } = wizard(tooOpenKey);
-    const frame = await waitForFrame(ui.lastFrame, /❯ Fix: Make \/root\/.ssh\/id_ed25519 readable by you only/);
+    const menu = await waitForFrame(menuFrame(ui), /❯ Fix: Make \/root\/.ssh\/id_ed25519 readable by you only/);
+    expect(menu).toMatch(/Quit\n↑↓\/jk move · Enter choose · Esc quit · q quit$/);
+    // Printed once, above the menu: the probes, the verdict (once), the other findings.
+    const frame = await waitForFrame(everything(ui), '[host-key-unknown]');
     expect(frame).toMatch(/✔ tcp .*SSH-2\.0-OpenSSH_9\.2p1/);
+    expect(frame.match(/\[private-key-permissions\]/g)).toHaveLength(1);
+    expect(frame).toMatch(/✖ ssh ignores \/root\/\.ssh\/id_ed25519/);
     expect(frame).toMatch(/✖ keys .*0644/);
     expect(frame).toContain('[private-key-permissions]');
     expect(frame).toContain('/root/.ssh/id_ed25519 has mode 0644');
@@ -86,22 +91,31 @@ describe('ClientApp', () => {
 
   it('Enter on the fix previews its exact command; "No" runs nothing, "Yes" runs it once', async () => {
     const { ui, applied } = wizard(tooOpenKey);
-    await waitForFrame(ui.lastFrame, /❯ Fix: Make/);
-    const preview = await sendAndWait(ui, KEY.enter, 'Run these commands now?');
-    expect(preview).toContain('$ chmod 0600 /root/.ssh/id_ed25519');
-    expect(preview).toContain('Undo: chmod 0644 /root/.ssh/id_ed25519');
-    await sendAndWait(ui, KEY.enter, (f) => !f.includes('Run these commands now?')); // "No" is first
+    await waitForFrame(menuFrame(ui), /❯ Fix: Make/);
+    ui.stdin.write(KEY.enter);
+    await waitForFrame(menuFrame(ui), 'Run these commands now?');
+    // The commands printed plain: no "$", no indent, nothing around them.
+    const preview = await waitForFrame(everything(ui), 'Undo:');
+    expect(preview).toMatch(
+      /It runs:\nchmod 0600 \/root\/.ssh\/id_ed25519\nUndo:\nchmod 0644 \/root\/.ssh\/id_ed25519\n/,
+    );
+    ui.stdin.write(KEY.enter); // "No" is first
+    await waitForFrame(menuFrame(ui), (f) => !f.includes('Run these commands now?'));
     expect(applied).toHaveLength(0);
-    await sendAndWait(ui, KEY.enter, 'Run these commands now?');
-    await sendAndWait(ui, KEY.down, /❯ Yes, run them/);
-    const after = await sendAndWait(ui, KEY.enter, '✔ now 0600');
+    ui.stdin.write(KEY.enter);
+    await waitForFrame(menuFrame(ui), 'Run these commands now?');
+    ui.stdin.write(KEY.down);
+    await waitForFrame(menuFrame(ui), /❯ Yes, run them/);
+    ui.stdin.write(KEY.enter);
+    await waitForFrame(everything(ui), '✔ now 0600');
     expect(applied).toHaveLength(1);
-    expect(after).not.toMatch(/Fix: Make/);
+    expect(await waitForFrame(menuFrame(ui), '❯ Quit')).not.toMatch(/Fix: Make/);
   });
 
   it('on a timeout it offers the locked-out path and says which layers to check', async () => {
     const { ui, actor } = wizard({ ...tooOpenKey, keys: fx.keys.good, tcp: fx.tcp.timeout });
-    expect(await waitForFrame(ui.lastFrame, /I'm locked out/)).toMatch(/security group/);
+    await waitForFrame(menuFrame(ui), /I'm locked out/);
+    expect(await waitForFrame(everything(ui), /security group/)).toMatch(/security group/);
     ui.stdin.write(KEY.enter);
     await vi.waitFor(() => expect(actor.getSnapshot().status).toBe('done'));
     expect(actor.getSnapshot().context.next).toBe('locked-out');
@@ -114,7 +128,7 @@ describe('ClientApp', () => {
       tcp: fx.tcp.refused,
       otherPorts: fx.otherPorts.found,
     });
-    const frame = await waitForFrame(ui.lastFrame, '❯ Diagnose port 2222 instead (SSH answers there)');
+    const frame = await waitForFrame(menuFrame(ui), '❯ Diagnose port 2222 instead (SSH answers there)');
     expect(frame).not.toContain('port 2200');
     expect(frame).toContain("I'm locked out");
     ui.stdin.write(KEY.enter);

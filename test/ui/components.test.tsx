@@ -3,9 +3,10 @@ import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/report.js';
 import { Choice } from '../../src/ui/shared/Choice.js';
-import { FindingView } from '../../src/ui/shared/FindingView.js';
-import { FixPreview } from '../../src/ui/shared/FixPreview.js';
-import { ProbeList } from '../../src/ui/shared/ProbeList.js';
+import { FindingView, findingParts } from '../../src/ui/shared/FindingView.js';
+import { fixParts } from '../../src/ui/shared/FixPreview.js';
+import { ProbeLine } from '../../src/ui/shared/ProbeList.js';
+import { partsText } from '../../src/ui/shared/print.js';
 
 const HOSTILE = '\x1b]52;c;cHduZWQ=\x07\x1b[2J\x1b]2;pwned\x07\r\x1b[Kfake\x9b31m\x7f\u202e';
 const SHOWN = '\\x1b]52;c;cHduZWQ=\\x07\\x1b[2J\\x1b]2;pwned\\x07\\x0d\\x1b[Kfake\\x9b31m\\x7f\\u202e';
@@ -41,16 +42,20 @@ describe('Ink components and hostile text', () => {
     expect(lastFrame()).toContain(`/home/e${SHOWN.slice(0, 20)}`);
   });
 
+  it('a finding as printed: its next steps, plain lines, are escaped too', () => {
+    const text = partsText(findingParts(finding), 100);
+    expectInertFrame(text);
+    expect(text).toContain(`  → see ${SHOWN}`);
+  });
+
   it('a fix preview: the command is marked not for pasting, title and risk escaped', () => {
-    const { lastFrame } = render(<FixPreview fix={finding.fix!} />);
-    expectInertFrame(lastFrame());
-    expect(lastFrame()).toContain('$ # not for pasting');
+    const text = partsText(fixParts(finding.fix!, 100), 100);
+    expectInertFrame(text);
+    expect(text).toMatch(/^# not for pasting/m);
   });
 
   it('probe details and menu labels', () => {
-    const probes = render(
-      <ProbeList probes={[{ id: 'handshake', status: 'unknown', durationMs: 3, detail: HOSTILE }]} />,
-    );
+    const probes = render(<ProbeLine probe={{ id: 'handshake', status: 'unknown', durationMs: 3, detail: HOSTILE }} />);
     expectInertFrame(probes.lastFrame());
     expect(probes.lastFrame()).toContain('\\x1b]52;c;');
     const menu = render(<Choice items={[{ label: `Fix: ${HOSTILE}`, value: 'x' }]} onSelect={() => {}} />);

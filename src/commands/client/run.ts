@@ -15,11 +15,12 @@ import { parseClientArgs, type ClientOptions } from './command.js';
 export async function run(args: ClientOptions, io: Io): Promise<number> {
   const tty = hasTerminal(io);
   if (!args.destination) {
-    if (!tty || args.json) throw new UsageError('Name the host to diagnose, e.g. ssh-doctor user@host (see --help).');
+    if (!tty || args.json || args.yes)
+      throw new UsageError('Name the host to diagnose, e.g. ssh-doctor user@host (see --help).');
     const { askTarget } = await import('../../ui/client/ask-target.js');
-    const answer = await askTarget();
+    const answer = await askTarget(io);
     if (answer === 'locked-out') return lockedOut.run(lockedOut.parse([], io), io);
-    if (!answer) return 2;
+    if (!answer) return 0;
     const withHost = parseClientArgs([...args.sshFlags, '--', answer]);
     args = { ...args, destination: withHost.destination, sshFlags: withHost.sshFlags };
   }
@@ -27,7 +28,8 @@ export async function run(args: ClientOptions, io: Io): Promise<number> {
     destination: args.destination,
     sshFlags: args.sshFlags,
     timeoutMs: args.timeoutMs,
-    interactive: tty && !args.json,
+    // --yes never waits for a key: it runs headless even on a terminal.
+    interactive: tty && !args.json && !args.yes,
     autoApply: args.yes,
   };
   const startedAt = Date.now();
@@ -40,7 +42,7 @@ export async function run(args: ClientOptions, io: Io): Promise<number> {
       import('../../ui/run-machine.js'),
       import('../../ui/client/ClientApp.js'),
     ]);
-    ctx = await runMachineUi(machine, input, ClientApp);
+    ctx = await runMachineUi(io, machine, input, ClientApp);
   } else {
     ctx = (await waitFor(createActor(machine, { input }).start(), (s) => s.status === 'done', { timeout: Infinity }))
       .context;

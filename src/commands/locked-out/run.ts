@@ -36,10 +36,11 @@ export async function run(args: LockedOutOptions, io: Io): Promise<number> {
   if (args.decode !== undefined) return decodeMode(args, started, io);
   if (args.kit !== undefined) return kitMode(args, io);
 
-  const interactive = !args.json && hasTerminal(io);
+  // --yes never waits for a key: it runs headless even on a terminal.
+  const interactive = !args.json && !args.yes && hasTerminal(io);
   if (!interactive && !args.provider)
     throw new UsageError(
-      'Without a terminal, say where the host lives with --provider (see ssh-doctor locked-out --help).',
+      `${args.yes && hasTerminal(io) ? 'With --yes' : 'Without a terminal'}, say where the host lives with --provider (see ssh-doctor locked-out --help).`,
     );
   const home = homeOf(io.env);
   const backupKeyPath = join(home, '.ssh', 'id_ed25519_rescue');
@@ -71,7 +72,7 @@ export async function run(args: LockedOutOptions, io: Io): Promise<number> {
       import('../../ui/run-machine.js'),
       import('../../ui/locked-out/LockedOutApp.js'),
     ]);
-    const ctx = await runMachineUi(machine, input, LockedOutApp);
+    const ctx = await runMachineUi(io, machine, input, LockedOutApp);
     return exitCodeFor(reportFor(ctx, started));
   }
   const out = say(io);

@@ -21,7 +21,8 @@ export async function run(args: ServerOptions, io: Io): Promise<number> {
   const remote = args.via ? await (await import('../../server/remote.js')).connectVia(args.via, io.env) : undefined;
   const host: Host = remote ?? localHost;
   try {
-    const interactive = !args.json && hasTerminal(io);
+    // --yes and --dry-run never wait for a key: they run headless even on a terminal.
+    const interactive = !args.json && !args.yes && !args.dryRun && hasTerminal(io);
     const mode: FixMode = args.dryRun ? 'dry-run' : args.yes ? 'yes' : interactive ? 'ask' : 'report';
     const { machine, proposeFix, moreSteps } = await provide(host, args, io);
     const input = { mode, proposeFix, ...(args.via ? { via: viaName(args.via), moreSteps } : {}) };
@@ -32,8 +33,8 @@ export async function run(args: ServerOptions, io: Io): Promise<number> {
       ]);
       // This very program again, as root: sudo's secure_path may not hold ssh-doctor.
       const sudo = args.via ? undefined : ['sudo', '--', ...io.self, ...serverArgv(args)];
-      const ctx = await runMachineUi(machine, { ...input, ...(sudo ? { sudo } : {}) }, ServerWizard);
-      const code = finish(ctx, args, started, 'text', io);
+      const ctx = await runMachineUi(io, machine, { ...input, ...(sudo ? { sudo } : {}) }, ServerWizard);
+      const code = finish(ctx, args, started, 'tail', io);
       return ctx.rerunWithSudo && sudo ? rerun(sudo, io) : code;
     }
     const actor = createActor(machine, { input });
@@ -134,8 +135,21 @@ function viaRootCommand(args: ServerOptions, via: Via): string[] {
   return ['ssh-doctor', ...serverArgv(args), '--via', viaName({ ...via, user: 'root' })];
 }
 
-function finish(ctx: ServerContext, args: ServerOptions, started: number, as: 'json' | 'text', io: Io): number {
+/** tail: after the wizard, which printed the probes and findings, only what it did not show. */
+function finish(
+  ctx: ServerContext,
+  args: ServerOptions,
+  started: number,
+  as: 'json' | 'text' | 'tail',
+  io: Io,
+): number {
   const report = reportFor(ctx, args, started);
-  say(io).result(as === 'json' ? inertJson(report) : renderText(report));
+  if (as === 'json') say(io).result(inertJson(report));
+  else if (as === 'text') say(io).result(renderText(report));
+  else {
+    const shown = new Set(ctx.findings.map((f) => f.id));
+    const rest = report.findings.filter((f) => !shown.has(f.id));
+    say(io).result(renderText({ ...report, target: undefined, probes: [], findings: rest }));
+  }
   return exitCodeFor(report);
 }

@@ -25,7 +25,7 @@ export async function run(args: UndoOptions, io: Io): Promise<number> {
     if (!hasTerminal(io))
       throw new UsageError('Say which change to undo: ssh-doctor undo ID --yes (ids: ssh-doctor undo --list).');
     const { runUndoUi } = await import('../../ui/undo/run-undo-ui.js');
-    return runUndoUi(open, { dryRun: args.dryRun, env: io.env, journalFile }, io);
+    return runUndoUi(io, open, { dryRun: args.dryRun, env: io.env, journalFile });
   }
   const entry = open.find((e) => e.id === args.id);
   if (!entry) {
@@ -39,7 +39,7 @@ export async function run(args: UndoOptions, io: Io): Promise<number> {
   if (!args.yes && !args.dryRun) {
     if (!hasTerminal(io)) throw new UsageError(`Add --yes to undo ${args.id} without a prompt.`);
     const { runUndoUi } = await import('../../ui/undo/run-undo-ui.js');
-    return runUndoUi([entry], { dryRun: false, env: io.env, journalFile }, io);
+    return runUndoUi(io, [entry], { dryRun: false, env: io.env, journalFile });
   }
   out.line(`Undo ${entry.id}: ${entry.title}${entry.via ? ` (on ${viaName(entry.via)}, over SSH)` : ''}`);
   const r = await revertWhereMade(entry, { dryRun: args.dryRun, force: args.force, env: io.env, journalFile });

@@ -1,18 +1,17 @@
 // The client wizard: renders the flow's state and turns key presses into flow events. What it
 // offers is what the flow accepts now (snapshot.can), never a rule of its own.
-import { useEffect } from 'react';
-import { Box, Text, useApp } from 'ink';
+import { Box, Text } from 'ink';
 import { useSelector } from '@xstate/react';
 import type { Actor } from 'xstate';
 import type { ClientContext, ClientEvent, ClientFlow } from '../../../flows/client.js';
 import { inert } from '../../inert.js';
 import { Choice } from '../shared/Choice.js';
 import { Confirm } from '../shared/Confirm.js';
-import { FindingView } from '../shared/FindingView.js';
-import { FixPreview } from '../shared/FixPreview.js';
-import { ProbeList } from '../shared/ProbeList.js';
-import { VerdictView } from '../shared/VerdictView.js';
-import { clientVerdict } from '../../client/findings.js';
+import { findingParts } from '../shared/FindingView.js';
+import { fixParts } from '../shared/FixPreview.js';
+import { ProbeLine, Running } from '../shared/ProbeList.js';
+import { gap, prose, useColumns, usePrint, type Printable } from '../shared/print.js';
+import { useExitWhen, useVisits } from '../shared/use-flow-screen.js';
 
 const LABELS: Record<string, string> = {
   target: 'Reading your ssh settings (ssh -G)',
@@ -42,51 +41,71 @@ function nextSteps(ctx: ClientContext): { label: string; event: ClientEvent }[] 
 }
 
 export function ClientApp({ actor }: { actor: Actor<ClientFlow> }) {
-  const { exit } = useApp();
   const snapshot = useSelector(actor, (s) => s);
   const ctx = snapshot.context;
-  const done = snapshot.status === 'done';
-  useEffect(() => {
-    if (done) exit();
-  }, [done, exit]);
+  const columns = useColumns();
+  const confirming = snapshot.can({ type: 'CONFIRM' }) && ctx.pendingFix !== undefined;
+  const previews = useVisits(confirming);
+  const t = ctx.target;
+  // "Diagnose port N instead" starts the probes over on another port: a new run to print.
+  const run = t ? String(t.port) : '';
+
+  usePrint([
+    ...(t
+      ? [
+          {
+            key: `title-${run}`,
+            parts: [gap, prose(<Text bold>{`ssh-doctor → ${inert(`${t.user}@${t.host}:${t.port}`)}`}</Text>)],
+          },
+        ]
+      : []),
+    ...ctx.probes.map((p, i) => ({ key: `probe-${run}-${i}`, parts: [prose(<ProbeLine probe={p} />)] })),
+    // The first finding is the verdict: printed once, as the verdict.
+    ...ctx.findings.map((f, i) => ({ key: `finding-${run}-${f.id}`, parts: findingParts(f, i === 0) })),
+    ...(confirming ? [{ key: `preview-${previews}`, parts: fixParts(ctx.pendingFix!, columns) }] : []),
+    ...ctx.fixOutcomes.map(
+      (o, i): Printable => ({
+        key: `outcome-${run}-${i}`,
+        parts: [
+          gap,
+          ...o.log.map((l) => prose(<Text dimColor>{inert(l)}</Text>)),
+          prose(
+            <Text color={o.status === 'applied' ? 'green' : 'red'}>
+              {o.status === 'applied'
+                ? `✔ ${inert(o.verified ?? 'Done.')}`
+                : '✖ The fix did not complete; nothing after the failed step ran.'}
+            </Text>,
+          ),
+        ],
+      }),
+    ),
+  ]);
+  useExitWhen(snapshot.status === 'done');
 
   const running = Object.keys(snapshot.children).map((id) => ({ id, label: LABELS[id] ?? id }));
-  const concluded = ctx.findings.length > 0;
-  const t = ctx.target;
-
   // An event as the item's value: a menu with other steps is a new menu, its cursor back on top.
   const menu = nextSteps(ctx)
     .filter((step) => snapshot.can(step.event))
     .map((step) => ({ label: step.label, value: JSON.stringify(step.event), event: step.event }));
+  const quit = () => actor.send({ type: 'QUIT' });
 
   return (
     <Box flexDirection="column">
-      <Text bold>ssh-doctor → {inert(t ? `${t.user}@${t.host}:${t.port}` : ctx.input.destination)}</Text>
-      <ProbeList probes={ctx.probes} running={running} />
-      {concluded && <VerdictView verdict={clientVerdict(ctx.findings)} />}
-      {concluded && ctx.findings.map((f, i) => <FindingView key={`${f.id}-${i}`} finding={f} />)}
-      {ctx.fixOutcomes.map((o, i) => (
-        <Box key={`fix-${i}`} flexDirection="column" marginTop={1}>
-          {o.log.map((l, j) => (
-            <Text key={j} dimColor>
-              {inert(l)}
-            </Text>
-          ))}
-          <Text color={o.status === 'applied' ? 'green' : 'red'}>
-            {o.status === 'applied'
-              ? `✔ ${inert(o.verified ?? 'Done.')}`
-              : '✖ The fix did not complete; nothing after the failed step ran.'}
-          </Text>
-        </Box>
-      ))}
-      {menu.length > 0 && <Choice items={menu} onSelect={(v) => actor.send(menu.find((m) => m.value === v)!.event)} />}
-      {snapshot.can({ type: 'CONFIRM' }) && ctx.pendingFix && (
-        <Box flexDirection="column">
-          <FixPreview fix={ctx.pendingFix} />
+      <Running running={running} />
+      {menu.length > 0 && (
+        <Choice items={menu} onSelect={(v) => actor.send(menu.find((m) => m.value === v)!.event)} onQuit={quit} />
+      )}
+      {confirming && (
+        <Box marginTop={1}>
           <Confirm
             message="Run these commands now?"
             labels={{ no: 'No, leave everything as it is', yes: 'Yes, run them' }}
             onAnswer={(yes) => actor.send({ type: yes ? 'CONFIRM' : 'DECLINE' })}
+            onBack={() => actor.send({ type: 'DECLINE' })}
+            onQuit={() => {
+              actor.send({ type: 'DECLINE' });
+              quit();
+            }}
           />
         </Box>
       )}

@@ -1,6 +1,8 @@
 // With no host on the command line: ask for one, offering localhost and the locked-out path.
 import { useState } from 'react';
-import { Box, Text, render, useApp } from 'ink';
+import { Box, Text, useApp } from 'ink';
+import type { Io } from '../../commands/mode.js';
+import { showOn } from '../app.js';
 import { Choice } from '../shared/Choice.js';
 import { TextField } from '../shared/TextField.js';
 
@@ -16,9 +18,9 @@ function AskTarget({ onDone }: { onDone: (a: Answer) => void }) {
   if (typing) {
     return (
       <TextField
-        label="Host to diagnose ([user@]host[:port]), Enter to start, Esc to leave"
+        label="Host to diagnose ([user@]host[:port]), Enter to start, Esc to go back"
         onSubmit={(host) => finish(host || undefined)}
-        onCancel={() => finish(undefined)}
+        onCancel={() => setTyping(false)}
       />
     );
   }
@@ -36,14 +38,15 @@ function AskTarget({ onDone }: { onDone: (a: Answer) => void }) {
           if (v === 'other') setTyping(true);
           else finish(v === 'quit' ? undefined : v);
         }}
+        onQuit={() => finish(undefined)}
       />
     </Box>
   );
 }
 
-export async function askTarget(): Promise<Answer> {
+/** The host typed or chosen, 'locked-out', or undefined when the user quit. */
+export async function askTarget(io: Io): Promise<Answer> {
   let answer: Answer;
-  const app = render(<AskTarget onDone={(a) => (answer = a)} />);
-  await app.waitUntilExit();
+  await showOn(io, <AskTarget onDone={(a) => (answer = a)} />);
   return answer;
 }

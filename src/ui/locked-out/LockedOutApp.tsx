@@ -1,4 +1,6 @@
 // Presentation only: renders the locked-out flow's state and turns choices and typing into events.
+// What is settled (steps, the kit, findings, repair commands) is printed once; the kit and every
+// command as plain lines, to be copied into a console.
 import { useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import Spinner from 'ink-spinner';
@@ -12,18 +14,24 @@ import { targetFieldProblem, targetFields } from '../../locked-out/target-fields
 import { inert } from '../../inert.js';
 import { Choice } from '../shared/Choice.js';
 import { Confirm } from '../shared/Confirm.js';
-import { FindingView } from '../shared/FindingView.js';
-import { FixPreview } from '../shared/FixPreview.js';
-import { ProbeList } from '../shared/ProbeList.js';
+import { findingParts } from '../shared/FindingView.js';
+import { fixParts } from '../shared/FixPreview.js';
+import { ProbeLine } from '../shared/ProbeList.js';
+import { gap, plain, prose, useColumns, usePrint, type Part, type Printable } from '../shared/print.js';
 import { TextField } from '../shared/TextField.js';
+import { useExitWhen } from '../shared/use-flow-screen.js';
 import { useInteractive } from '../shared/use-interactive.js';
 
 type FlowActor = Actor<typeof lockedOutFlow>;
+type State = SnapshotFrom<typeof lockedOutFlow>;
 
 export function LockedOutApp({ actor }: { actor: FlowActor }) {
   const state = useSelector(actor, (s) => s);
   const ctx = state.context;
   const provider = ctx.provider ? providerById(ctx.provider) : undefined;
+  usePrint(printed(state, provider, useColumns()));
+  useExitWhen(state.status === 'done');
+  const quit = () => actor.send({ type: 'QUIT' });
   const busy = (label: string) => (
     <Text color="cyan">
       <Spinner type="dots" /> {label}
@@ -31,13 +39,13 @@ export function LockedOutApp({ actor }: { actor: FlowActor }) {
   );
   return (
     <Box flexDirection="column">
-      <Text bold>ssh-doctor: locked out{provider ? ` (${provider.label})` : ''}</Text>
       {state.matches('chooseProvider') && (
-        <Box flexDirection="column">
+        <Box flexDirection="column" marginTop={1}>
           <Text>Where does the host live?</Text>
           <Choice<ProviderId>
             items={PROVIDERS.map((p) => ({ label: p.label, value: p.id }))}
             onSelect={(id) => actor.send({ type: 'CHOOSE', provider: id })}
+            onQuit={quit}
           />
         </Box>
       )}
@@ -45,144 +53,189 @@ export function LockedOutApp({ actor }: { actor: FlowActor }) {
         <TargetForm provider={provider} initial={ctx.input.target ?? {}} actor={actor} />
       )}
       {state.matches('checking') && busy(`Asking ${provider?.cli} about the instance (read-only)…`)}
-      {ctx.check && <Text>{inert(ctx.check.detail)}</Text>}
-      {ctx.probes.length > 0 && <ProbeList probes={ctx.probes} />}
-      {ctx.fixOutcomes.map((o, i) => (
-        <Text key={i} color={o.status === 'applied' ? 'green' : 'red'}>
-          {o.fixId}: {o.status} {inert(o.log.at(-1) ?? '')}
-        </Text>
-      ))}
-      {ctx.error && <Text color="yellow">{inert(ctx.error)}</Text>}
       {state.can({ type: 'CONFIRM' }) && ctx.queue[0] && (
-        <Box flexDirection="column">
-          {ctx.findings
-            .filter((f) => f.fix?.id === ctx.queue[0]!.id)
-            .map((f) => (
-              <FindingView key={f.id} finding={f} />
-            ))}
-          <FixPreview fix={ctx.queue[0]} />
+        <Box marginTop={1}>
           {/* A new key per fix puts the cursor back on "No". */}
           <Confirm
             key={ctx.queue[0].id}
             message="Run this command now?"
             labels={{ no: 'No, leave it', yes: 'Yes, run it' }}
             onAnswer={(yes) => actor.send({ type: yes ? 'CONFIRM' : 'DECLINE' })}
+            onQuit={quit}
           />
         </Box>
       )}
-      {state.matches('steps') && provider && <StepsMenu provider={provider} actor={actor} />}
+      {state.matches('steps') && <StepsMenu actor={actor} />}
       {(state.matches('savingKit') || state.matches('decoding')) &&
         busy(state.matches('savingKit') ? 'Writing the console kit…' : 'Reading the result…')}
       {state.matches('awaitResult') && (
-        <Box flexDirection="column">
-          <Text bold>Console kit — paste this into the console as root:</Text>
-          <KitText user={ctx.input.user} port={ctx.input.port} />
-          {ctx.kitPath && <Text>Saved to {ctx.kitPath}</Text>}
-          <PasteBox
-            onPaste={(text) => actor.send({ type: 'PASTE', text })}
-            onSkip={() => actor.send({ type: 'SKIP' })}
-          />
-        </Box>
+        <PasteBox onPaste={(text) => actor.send({ type: 'PASTE', text })} onSkip={() => actor.send({ type: 'SKIP' })} />
       )}
-      {state.matches('repair') && ctx.kit && (
-        <Box flexDirection="column">
-          {ctx.kit.findings.length === 0 && (
-            <Text color="green">✔ The kit found nothing on the server that stops sshd from letting you in.</Text>
-          )}
-          {ctx.kit.findings.map((f) => (
-            <FindingView key={f.id} finding={f} />
-          ))}
-          {ctx.kit.repair && (
-            <Box flexDirection="column" marginTop={1} borderStyle="round" paddingX={1}>
-              <Text bold>Paste these into the console (as root) to repair:</Text>
-              <Text color="cyan">{ctx.kit.repair}</Text>
-            </Box>
-          )}
-          <Choice
-            items={[{ label: 'Next: how not to be locked out again', value: 'next' }]}
-            onSelect={() => actor.send({ type: 'NEXT' })}
-          />
-        </Box>
+      {state.matches('repair') && (
+        <Choice
+          items={[{ label: 'Next: how not to be locked out again', value: 'next' }]}
+          onSelect={() => actor.send({ type: 'NEXT' })}
+          onQuit={quit}
+        />
       )}
-      {(state.matches('prevention') || state.matches('preventionShown')) && <Prevention state={state} actor={actor} />}
+      {(state.matches('prevention') || state.matches('preventionShown')) && (
+        <PreventionMenu state={state} actor={actor} />
+      )}
     </Box>
   );
 }
 
-/** The advice; the fixes the flow still lets through are previewed and offered after "Done". */
-function Prevention({ state, actor }: { state: SnapshotFrom<typeof lockedOutFlow>; actor: FlowActor }) {
-  const offered = state.context.prevention.flatMap((f) =>
+/** Everything settled so far, in the order it happened, each printed once. */
+function printed(state: State, provider: Provider | undefined, columns: number): Printable[] {
+  const ctx = state.context;
+  const out: Printable[] = [
+    { key: 'title', parts: [prose(<Text bold>ssh-doctor: locked out{provider ? ` (${provider.label})` : ''}</Text>)] },
+  ];
+  if (ctx.check) out.push({ key: 'check', parts: [prose(<Text>{inert(ctx.check.detail)}</Text>)] });
+  ctx.probes.forEach((p, i) => {
+    out.push({ key: `probe-${i}`, parts: [prose(<ProbeLine probe={p} />)] });
+  });
+  for (const f of ctx.findings) out.push({ key: `finding-${f.id}`, parts: findingParts(f) });
+  if (state.can({ type: 'CONFIRM' }) && ctx.queue[0])
+    out.push({ key: `fix-${ctx.queue[0].id}`, parts: fixParts(ctx.queue[0], columns) });
+  ctx.fixOutcomes.forEach((o, i) => {
+    out.push({
+      key: `outcome-${i}`,
+      parts: [
+        prose(
+          <Text color={o.status === 'applied' ? 'green' : 'red'}>
+            {o.fixId}: {o.status} {inert(o.log.at(-1) ?? '')}
+          </Text>,
+        ),
+      ],
+    });
+  });
+  if (ctx.error)
+    out.push({ key: `error-${ctx.error}`, parts: [prose(<Text color="yellow">{inert(ctx.error)}</Text>)] });
+  if (provider && state.matches('steps')) out.push({ key: 'steps', parts: stepsParts(provider) });
+  if (state.matches('awaitResult'))
+    out.push({ key: 'kit', parts: kitParts(ctx.input.user, ctx.input.port, ctx.kitPath) });
+  if (ctx.kit) {
+    const kit = ctx.kit;
+    out.push({
+      key: 'kit-result',
+      parts: [
+        ...(kit.findings.length === 0
+          ? [
+              prose(
+                <Text color="green">✔ The kit found nothing on the server that stops sshd from letting you in.</Text>,
+              ),
+            ]
+          : []),
+        ...kit.findings.flatMap((f) => findingParts(f)),
+        ...(kit.repair
+          ? [
+              gap,
+              prose(<Text bold>Paste these into the console (as root) to repair:</Text>),
+              plain(kit.repair.trimEnd()),
+            ]
+          : []),
+      ],
+    });
+  }
+  if (state.matches('prevention') || state.matches('preventionShown') || state.matches('applyingPrevention')) {
+    const offered = offeredFixes(state);
+    out.push({
+      key: 'prevention',
+      parts: [
+        gap,
+        prose(<Text bold>Next time:</Text>),
+        ...ctx.prevention.flatMap((f) => [
+          ...findingParts(f),
+          ...(f.fix && offered.includes(f.fix) ? fixParts(f.fix, columns) : []),
+        ]),
+      ],
+    });
+  }
+  return out;
+}
+
+/** The prevention fixes the flow still lets through. */
+function offeredFixes(state: State) {
+  return state.context.prevention.flatMap((f) =>
     f.fix && state.can({ type: 'APPLY', fixId: f.fix.id }) ? [f.fix] : [],
   );
-  return (
-    <Box flexDirection="column">
-      <Text bold>Next time:</Text>
-      {state.context.prevention.map((f) => (
-        <Box key={f.id} flexDirection="column">
-          <FindingView finding={f} />
-          {f.fix && offered.includes(f.fix) && <FixPreview fix={f.fix} />}
-        </Box>
-      ))}
-      {/* Choosing a fix here applies it: "Done" comes first so Enter pressed in haste changes nothing. */}
-      <Choice
-        items={[{ label: 'Done', value: 'done' }, ...offered.map((fix) => ({ label: fix.title, value: fix.id }))]}
-        onSelect={(v) => actor.send(v === 'done' ? { type: 'DONE' } : { type: 'APPLY', fixId: v })}
-      />
-    </Box>
-  );
 }
 
-/** The kit's text; a value the kit refuses is shown as its one sentence (render must not throw). */
-function KitText({ user, port }: { user: string; port: number }) {
-  try {
-    return <Text dimColor>{kitScript(user, port)}</Text>;
-  } catch (e) {
-    return <Text color="yellow">{(e as Error).message}</Text>;
-  }
-}
-
-function StepsMenu({ provider, actor }: { provider: Provider; actor: FlowActor }) {
-  const [pasting, setPasting] = useState(false);
-  return (
-    <Box flexDirection="column" marginTop={1}>
-      <Text bold>Ways into {provider.label} without SSH:</Text>
-      {provider.routes.map((r, i) => (
-        <Box key={r.id} flexDirection="column" marginTop={1}>
+function stepsParts(provider: Provider): Part[] {
+  return [
+    gap,
+    prose(<Text bold>Ways into {provider.label} without SSH:</Text>),
+    ...provider.routes.flatMap((r, i) => [
+      gap,
+      prose(
+        <Box flexDirection="column">
           <Text bold>
             {i + 1}. {r.title}
           </Text>
           <Text dimColor> Needs: {r.needs}</Text>
-          {r.steps.map((s, j) => (
-            <Box key={j} flexDirection="column">
-              {s.text && (
-                <Text>
-                  {'   '}
-                  {i + 1}.{j + 1} {s.text}
-                </Text>
-              )}
-              {s.command && (
-                <Text color="cyan">
-                  {'       $ '}
-                  {s.command}
-                </Text>
-              )}
-            </Box>
-          ))}
-        </Box>
-      ))}
-      {pasting ? (
-        <PasteBox onPaste={(text) => actor.send({ type: 'PASTE', text })} onSkip={() => setPasting(false)} />
-      ) : (
-        <Choice
-          items={[
-            { label: 'Show the console kit to paste once you are in', value: 'kit' },
-            { label: 'I already have a kit result to paste', value: 'paste' },
-            { label: 'Next: how not to be locked out again', value: 'next' },
-          ]}
-          onSelect={(v) => (v === 'paste' ? setPasting(true) : actor.send({ type: v === 'kit' ? 'KIT' : 'NEXT' }))}
-        />
-      )}
-    </Box>
+        </Box>,
+      ),
+      ...r.steps.flatMap((s, j) => [
+        ...(s.text
+          ? [
+              prose(
+                <Box paddingLeft={3}>
+                  <Text>
+                    {i + 1}.{j + 1} {s.text}
+                  </Text>
+                </Box>,
+              ),
+            ]
+          : []),
+        ...(s.command ? [plain(s.command)] : []),
+      ]),
+    ]),
+  ];
+}
+
+/** The kit's text, plain; a value the kit refuses is shown as its one sentence. */
+function kitParts(user: string, port: number, path: string | undefined): Part[] {
+  let script: string;
+  try {
+    script = kitScript(user, port);
+  } catch (e) {
+    return [prose(<Text color="yellow">{(e as Error).message}</Text>)];
+  }
+  return [
+    gap,
+    prose(<Text bold>Console kit — paste this into the console as root:</Text>),
+    plain(script.trimEnd()),
+    ...(path ? [prose(<Text>{`Saved to ${path}`}</Text>)] : []),
+  ];
+}
+
+/** Choosing a fix here applies it: "Done" comes first so Enter pressed in haste changes nothing. */
+function PreventionMenu({ state, actor }: { state: State; actor: FlowActor }) {
+  const offered = offeredFixes(state);
+  return (
+    <Choice
+      items={[{ label: 'Done', value: 'done' }, ...offered.map((fix) => ({ label: fix.title, value: fix.id }))]}
+      onSelect={(v) => actor.send(v === 'done' ? { type: 'DONE' } : { type: 'APPLY', fixId: v })}
+      onQuit={() => actor.send({ type: 'QUIT' })}
+    />
+  );
+}
+
+function StepsMenu({ actor }: { actor: FlowActor }) {
+  const [pasting, setPasting] = useState(false);
+  return pasting ? (
+    <PasteBox onPaste={(text) => actor.send({ type: 'PASTE', text })} onSkip={() => setPasting(false)} />
+  ) : (
+    <Choice
+      items={[
+        { label: 'Show the console kit to paste once you are in', value: 'kit' },
+        { label: 'I already have a kit result to paste', value: 'paste' },
+        { label: 'Next: how not to be locked out again', value: 'next' },
+      ]}
+      onSelect={(v) => (v === 'paste' ? setPasting(true) : actor.send({ type: v === 'kit' ? 'KIT' : 'NEXT' }))}
+      onQuit={() => actor.send({ type: 'QUIT' })}
+    />
   );
 }
 
@@ -230,7 +283,7 @@ function TargetForm({
   );
   const field = fields[i]!;
   return (
-    <Box flexDirection="column">
+    <Box flexDirection="column" marginTop={1}>
       <Text>
         {provider.cli} can check the instance and its firewall (read-only). Empty answer or Esc: skip to the console
         steps.

@@ -13,15 +13,17 @@ export interface ConfirmProps {
   /** What each answer does, in words ("No, leave it" / "Yes, apply it"), not a bare yes/no. */
   readonly labels: { readonly no: string; readonly yes: string };
   readonly onAnswer: (yes: boolean) => void;
-  /** Adds a last choice, "Quit", for a question asked once per item in a list. */
+  /** Adds a last choice, "Quit", for a question asked once per item in a list; also the q key. */
   readonly onQuit?: () => void;
+  /** Esc: back to the previous question. Without it Esc quits (onQuit), else it does nothing. */
+  readonly onBack?: () => void;
   /** Shown between the question and the choices (the command a "Yes" would run). */
   readonly children?: ReactNode;
 }
 
 type Answer = 'no' | 'yes' | 'quit';
 
-export function Confirm({ message, labels, onAnswer, onQuit, children }: ConfirmProps) {
+export function Confirm({ message, labels, onAnswer, onQuit, onBack, children }: ConfirmProps) {
   return (
     <Box flexDirection="column">
       <Text>{inert(message)}</Text>
@@ -33,6 +35,8 @@ export function Confirm({ message, labels, onAnswer, onQuit, children }: Confirm
           ...(onQuit ? [{ label: 'Quit', value: 'quit' as const }] : []),
         ]}
         onSelect={(v) => (v === 'quit' ? onQuit?.() : onAnswer(v === 'yes'))}
+        onBack={onBack}
+        onQuit={onQuit}
       />
     </Box>
   );

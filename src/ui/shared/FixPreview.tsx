@@ -1,25 +1,26 @@
 // The exact commands a fix would run, its risk and its undo: what a person says yes or no to.
-import { Box, Text } from 'ink';
+// The commands are plain lines (no border, no indent, broken only between arguments), so the
+// preview is also what a person copies to run them by hand.
+import { Text } from 'ink';
 import { inert } from '../../inert.js';
-import { formatCommand, formatUndo, type Fix } from '../../report.js';
+import { formatCommand, type Fix } from '../../report.js';
+import { commandLines } from '../../shell-quote.js';
+import { gap, plain, prose, type Part } from './print.js';
 
-export function FixPreview({ fix }: { readonly fix: Fix }) {
-  return (
-    <Box flexDirection="column" marginTop={1} borderStyle="round" paddingX={1}>
-      <Text bold>Proposed fix: {inert(fix.title)}</Text>
-      {fix.commands.map((c, i) => (
-        <Text key={i} color="cyan">
-          $ {formatCommand(c)}
-        </Text>
-      ))}
+export function fixParts(fix: Fix, columns: number): Part[] {
+  return [
+    gap,
+    prose(<Text bold>Proposed fix: {inert(fix.title)}</Text>),
+    prose(
       <Text>
         <Text bold>Risk:</Text> {inert(fix.risk)}
-      </Text>
-      {formatUndo(fix.undo).map((u, i) => (
-        <Text key={i}>
-          <Text bold>Undo:</Text> {inert(u)}
-        </Text>
-      ))}
-    </Box>
-  );
+      </Text>,
+    ),
+    prose(<Text bold>It runs:</Text>),
+    ...fix.commands.map((c) => plain(commandLines(c, columns) ?? formatCommand(c))),
+    prose(<Text bold>Undo:</Text>),
+    ...(typeof fix.undo === 'string'
+      ? [plain(inert(fix.undo))]
+      : fix.undo.map((c) => plain(commandLines(c, columns) ?? formatCommand(c)))),
+  ];
 }

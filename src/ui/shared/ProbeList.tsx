@@ -12,21 +12,25 @@ const probeColor: Record<ProbeRecord['status'], string> = {
   skipped: 'gray',
 };
 
-export interface ProbeListProps {
-  readonly probes: readonly ProbeRecord[];
-  /** Probes still running, each shown with a spinner. */
-  readonly running?: readonly { id: string; label: string }[];
+/** One finished probe, as printed. */
+export function ProbeLine({ probe: p }: { readonly probe: ProbeRecord }) {
+  return (
+    <Box>
+      <Box flexShrink={0}>
+        <Text>
+          <Text color={probeColor[p.status]}>{icon[p.status]}</Text> {p.id.padEnd(11)}{' '}
+          <Text dimColor>{`${p.durationMs} ms`.padStart(8)}</Text>{' '}
+        </Text>
+      </Box>
+      <Text>{inert(p.detail)}</Text>
+    </Box>
+  );
 }
 
-export function ProbeList({ probes, running = [] }: ProbeListProps) {
+/** What is still running, each with a spinner: the live part of a probe list. */
+export function Running({ running }: { readonly running: readonly { id: string; label: string }[] }) {
   return (
     <Box flexDirection="column">
-      {probes.map((p, i) => (
-        <Text key={`${p.id}-${i}`}>
-          <Text color={probeColor[p.status]}>{icon[p.status]}</Text> {p.id.padEnd(11)}{' '}
-          <Text dimColor>{`${p.durationMs} ms`.padStart(8)}</Text> {inert(p.detail)}
-        </Text>
-      ))}
       {running.map((r) => (
         <Text key={`running-${r.id}`}>
           <Text color="cyan">

@@ -51,6 +51,8 @@ export function TextField({ label, defaultValue, validate, onSubmit, onCancel }:
       </Text>
       <Text color="cyan">› {text}</Text>
       {problem && <Text color="yellow">{inert(problem)}</Text>}
+      {/* q is a letter here: only Esc leaves. */}
+      <Text dimColor>Enter accept · Esc back</Text>
     </Box>
   );
 }

@@ -3,12 +3,15 @@
 import { Box, Text, useApp } from 'ink';
 import { useEffect, useState } from 'react';
 import { inert } from '../../inert.js';
-import { formatUndo } from '../../report.js';
+import { formatCommand } from '../../report.js';
+import { commandLines } from '../../shell-quote.js';
 import type { JournalEntry } from '../../fixes/journal.js';
 import type { RevertResult } from '../../fixes/revert.js';
 import { viaName } from '../../server/host.js';
 import { Choice } from '../shared/Choice.js';
 import { Confirm } from '../shared/Confirm.js';
+import { afterPrinting, gap, plain, prose, useColumns, usePrint, type Part, type Printable } from '../shared/print.js';
+import { useVisits } from '../shared/use-flow-screen.js';
 
 type Screen =
   | { at: 'pick' }
@@ -26,6 +29,7 @@ export function UndoApp({
   onExit: (code: number) => void;
 }) {
   const { exit } = useApp();
+  const columns = useColumns();
   const [screen, setScreen] = useState<Screen>(
     entries.length === 1 ? { at: 'confirm', entry: entries[0]! } : { at: 'pick' },
   );
@@ -33,10 +37,32 @@ export function UndoApp({
     onExit(code);
     setScreen(s);
   };
-  // Exit only after the last screen has been drawn.
+  const visit = useVisits(screen.at === 'confirm');
+  const printed: Printable[] = [];
+  if (screen.at === 'confirm') printed.push({ key: `entry-${visit}`, parts: entryParts(screen.entry, columns) });
+  if (screen.at === 'done')
+    printed.push({
+      key: 'done',
+      parts: [
+        ...(screen.result?.log ?? []).map((l) => prose(<Text>{inert(l)}</Text>)),
+        prose(
+          <Text>
+            {!screen.result
+              ? 'Nothing was changed.'
+              : screen.result.ok
+                ? `Undone: ${inert(screen.entry?.title ?? '')}`
+                : 'The undo did not complete; see above.'}
+          </Text>,
+        ),
+      ],
+    });
+  usePrint(printed);
+  // Exit only after the last lines have been printed.
   useEffect(() => {
-    if (screen.at === 'done') exit();
+    if (screen.at === 'done') afterPrinting(() => exit());
   }, [screen, exit]);
+  const cancel = () => finish(0, { at: 'done' });
+
   if (screen.at === 'pick') {
     return (
       <Box flexDirection="column">
@@ -53,60 +79,55 @@ export function UndoApp({
           onSelect={(v) => {
             const entry = entries.find((e) => e.id === v);
             if (entry) setScreen({ at: 'confirm', entry });
-            else finish(0, { at: 'done' });
+            else cancel();
           }}
+          onQuit={cancel}
         />
       </Box>
     );
   }
-  if (screen.at === 'confirm' || screen.at === 'running') {
+  if (screen.at === 'running') return <Text>Undoing…</Text>;
+  if (screen.at === 'confirm') {
     const e = screen.entry;
     return (
-      <Box flexDirection="column">
-        <Box flexDirection="column" borderStyle="round" paddingX={1}>
-          <Text bold>
-            Undo {e.id}: {inert(e.title)}
-          </Text>
-          <Text dimColor>
-            applied {inert(`${e.at}${e.via ? ` on ${viaName(e.via)}, where the undo runs (over SSH)` : ''}`)}
-          </Text>
-          {formatUndo(e.undo).map((u, i) => (
-            <Text key={i} color="cyan">
-              $ {inert(u)}
-            </Text>
-          ))}
-          {e.backups.length > 0 && <Text>Backup: {inert(e.backups.join(', '))}</Text>}
-        </Box>
-        {screen.at === 'running' ? (
-          <Text>Undoing…</Text>
-        ) : (
-          // A key of its own: otherwise React reuses the picker's menu and its cursor position.
-          <Confirm
-            key={`confirm-${e.id}`}
-            message="Undo this change?"
-            labels={{ no: 'No, leave it', yes: 'Yes, undo it' }}
-            onAnswer={(yes) => {
-              if (!yes) return finish(0, { at: 'done', entry: e });
-              setScreen({ at: 'running', entry: e });
-              void revert(e).then((result) => finish(result.ok ? 0 : 1, { at: 'done', entry: e, result }));
-            }}
-          />
-        )}
+      <Box marginTop={1}>
+        {/* A key of its own: otherwise React reuses the picker's menu and its cursor position. */}
+        <Confirm
+          key={`confirm-${e.id}`}
+          message="Undo this change?"
+          labels={{ no: 'No, leave it', yes: 'Yes, undo it' }}
+          onAnswer={(yes) => {
+            if (!yes) return finish(0, { at: 'done', entry: e });
+            setScreen({ at: 'running', entry: e });
+            void revert(e).then((result) => finish(result.ok ? 0 : 1, { at: 'done', entry: e, result }));
+          }}
+          onBack={entries.length > 1 ? () => setScreen({ at: 'pick' }) : undefined}
+          onQuit={cancel}
+        />
       </Box>
     );
   }
-  return (
-    <Box flexDirection="column">
-      {screen.result?.log.map((l, i) => (
-        <Text key={i}>{inert(l)}</Text>
-      ))}
-      <Text>
-        {!screen.result
-          ? 'Nothing was changed.'
-          : screen.result.ok
-            ? `Undone: ${inert(screen.entry?.title ?? '')}`
-            : 'The undo did not complete; see above.'}
-      </Text>
-    </Box>
-  );
+  return null;
+}
+
+/** What undoing an entry runs, printed plain so it can be copied. */
+function entryParts(e: JournalEntry, columns: number): Part[] {
+  return [
+    gap,
+    prose(
+      <Text bold>
+        Undo {e.id}: {inert(e.title)}
+      </Text>,
+    ),
+    prose(
+      <Text dimColor>
+        applied {inert(`${e.at}${e.via ? ` on ${viaName(e.via)}, where the undo runs (over SSH)` : ''}`)}
+      </Text>,
+    ),
+    prose(<Text bold>It runs:</Text>),
+    ...(typeof e.undo === 'string'
+      ? [plain(inert(e.undo))]
+      : e.undo.map((c) => plain(commandLines(c, columns) ?? formatCommand(c)))),
+    ...(e.backups.length > 0 ? [prose(<Text>Backup: {inert(e.backups.join(', '))}</Text>)] : []),
+  ];
 }

@@ -2,7 +2,7 @@ import { render } from 'ink-testing-library';
 import { describe, expect, it, vi } from 'vitest';
 import type { JournalEntry } from '../../../src/fixes/journal.js';
 import { UndoApp } from '../../../src/ui/undo/UndoApp.js';
-import { KEY, sendAndWait, waitForFrame } from '../../helpers/ink.js';
+import { everything, KEY, sendAndWait, waitForFrame } from '../../helpers/ink.js';
 
 const entry = (id: string, title: string): JournalEntry => ({
   id,
@@ -26,10 +26,10 @@ describe('undo screen', () => {
         onExit={onExit}
       />,
     );
-    await waitForFrame(ui.lastFrame, 'Which change should be undone?');
+    await waitForFrame(everything(ui), 'Which change should be undone?');
     await sendAndWait(ui, KEY.down, /❯ bb22/);
     expect(await sendAndWait(ui, KEY.enter, 'Undo bb22: Set ~/.ssh to 0700')).toContain(
-      '$ chmod 0777 /home/alice/.ssh',
+      '\nchmod 0777 /home/alice/.ssh\n',
     );
     expect(revert).not.toHaveBeenCalled();
     await sendAndWait(ui, KEY.down, /❯ Yes, undo it/);
@@ -43,7 +43,7 @@ describe('undo screen', () => {
   it('"No" is the default and changes nothing', async () => {
     const revert = vi.fn(async () => ({ ok: true, log: [] }));
     const ui = render(<UndoApp entries={[entry('aa11', 'first')]} revert={revert} onExit={() => {}} />);
-    expect(await waitForFrame(ui.lastFrame, 'Yes, undo it')).toMatch(/❯ No, leave it/);
+    expect(await waitForFrame(everything(ui), 'Yes, undo it')).toMatch(/❯ No, leave it/);
     ui.stdin.write(KEY.enter);
     await waitForFrame(() => ui.frames.join('\n'), 'Nothing was changed.');
     expect(revert).not.toHaveBeenCalled();
