@@ -23,6 +23,7 @@ import type {
   TcpResult,
 } from '../src/client/probes/types.js';
 import { compareHostKey } from '../src/client/compare-host-key.js';
+import { hostKeyRevoked } from '../src/client/host-key-revoked.js';
 import { otherPortCandidates } from '../src/client/other-ports.js';
 import { clientFindings, isUnreachable, type ClientFacts, type ClientVerdictId } from '../src/client/findings.js';
 import { CLIENT_PROBES, describeProbe, type ClientProbe } from '../src/client/probe-details.js';
@@ -153,6 +154,7 @@ export const clientFlow = setup({
       !context.tcp ||
       context.tcp.attempts.every((a) => a.outcome === 'unreachable' || a.outcome === 'error') ||
       sshSaid(context, 'no-route'),
+    hostKeyRevoked: ({ context }) => hostKeyRevoked(context),
     hostKeyChanged: ({ context }) =>
       (!!context.handshake?.hostKey &&
         !!context.knownHosts &&
@@ -382,8 +384,12 @@ export const clientFlow = setup({
       },
     },
     hostKeyChecked: {
-      description: 'A changed host key may be an attack: no login is tried against it.',
-      always: [{ guard: 'hostKeyChanged', target: 'classifying' }, { target: 'login' }],
+      description: 'A changed or revoked host key may be an attack: no login is tried against it.',
+      always: [
+        { guard: 'hostKeyRevoked', target: 'classifying' },
+        { guard: 'hostKeyChanged', target: 'classifying' },
+        { target: 'login' },
+      ],
     },
     login: {
       description: 'The one real login attempt of the run.',
@@ -433,6 +439,11 @@ export const clientFlow = setup({
           actions: { type: 'decide', params: { verdict: 'connection-timeout' } },
         },
         { guard: 'noRoute', target: 'concluding', actions: { type: 'decide', params: { verdict: 'no-route' } } },
+        {
+          guard: 'hostKeyRevoked',
+          target: 'concluding',
+          actions: { type: 'decide', params: { verdict: 'host-key-revoked' } },
+        },
         {
           guard: 'hostKeyChanged',
           target: 'concluding',

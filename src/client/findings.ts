@@ -13,6 +13,7 @@ import type {
 } from './probes/types.js';
 import { compareHostKey } from './compare-host-key.js';
 import { chmodKeyFix, removeKnownHostFix } from './fixes.js';
+import { hostKeyRevokedFinding } from './host-key-revoked.js';
 import { describeEndpoint, networkEndpoint } from './endpoint.js';
 import { pasteStep } from '../shell-quote.js';
 
@@ -188,6 +189,7 @@ export const CLIENT_VERDICTS = {
     },
   },
   'host-key-changed': { severity: 'error', finding: (f) => hostKeyChanged(f) },
+  'host-key-revoked': { severity: 'error', finding: (f) => hostKeyRevokedFinding(f, loginEvidence(f)) },
   'private-key-permissions': {
     severity: 'error',
     finding: (f) => {
@@ -356,6 +358,7 @@ export const CLIENT_FINDINGS = {
         !hk ||
         !f.knownHosts ||
         verdict === 'host-key-changed' ||
+        verdict === 'host-key-revoked' ||
         compareHostKey(f.knownHosts.entries, hk) !== 'unknown'
       )
         return [];

@@ -71,6 +71,22 @@ export const knownHosts: Record<string, KnownHostsResult> = {
     entries: [{ file: '/root/.ssh/known_hosts', line: 3, keyType: 'ssh-ed25519', key: 'AAAAold', hashed: true }],
     searched: ['/root/.ssh/known_hosts'],
   },
+  /** Holds handshake.newKey, and marks it @revoked on another line. */
+  revoked: {
+    lookupName: '127.0.0.1',
+    entries: [
+      { file: '/root/.ssh/known_hosts', line: 3, keyType: 'ssh-ed25519', key: 'AAAAnew', hashed: false },
+      {
+        file: '/root/.ssh/known_hosts',
+        line: 7,
+        keyType: 'ssh-ed25519',
+        key: 'AAAAnew',
+        hashed: false,
+        marker: '@revoked',
+      },
+    ],
+    searched: ['/root/.ssh/known_hosts'],
+  },
 };
 
 export const dns: Record<string, DnsResult> = {
@@ -182,6 +198,7 @@ export const login: Record<string, LoginResult> = {
   tooMany: debug('too-many-auth-failures'),
   algorithm: debug('algorithm-mismatch', { algorithm: { what: 'host key type', theirOffer: ['ssh-rsa'] } }),
   hostKeyChanged: debug('host-key-changed', { offendingKey: { file: '/root/.ssh/known_hosts', line: 3 } }),
+  hostKeyRevoked: debug('other', { hostKeyRevoked: true }),
   refused: debug('connection-refused'),
   timeout: debug('connection-timeout'),
   dnsUnresolved: debug('dns-unresolved'),
