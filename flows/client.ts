@@ -24,6 +24,7 @@ import type {
 } from '../src/client/probes/types.js';
 import { compareHostKey } from '../src/client/compare-host-key.js';
 import { hostKeyRevoked } from '../src/client/host-key-revoked.js';
+import { userCertificateRefused } from '../src/client/user-certificate.js';
 import { otherPortCandidates } from '../src/client/other-ports.js';
 import { clientFindings, isUnreachable, type ClientFacts, type ClientVerdictId } from '../src/client/findings.js';
 import { CLIENT_PROBES, describeProbe, type ClientProbe } from '../src/client/probe-details.js';
@@ -168,6 +169,8 @@ export const clientFlow = setup({
       sshSaid(context, 'auth-denied') &&
       ((context.login?.debug.keysIgnored.length ?? 0) > 0 ||
         (context.keys?.files.some((f) => f.exists && f.tooOpen) ?? false)),
+    /** Denied, and ssh had offered a user certificate. */
+    userCertificateInvalid: ({ context }) => userCertificateRefused(context),
     /** Denied, and the server takes no key, only what a person types. */
     passwordOnly: ({ context }) => {
       const methods = context.login?.debug.methodsLeft ?? context.handshake?.authMethods ?? [];
@@ -464,6 +467,11 @@ export const clientFlow = setup({
           guard: 'privateKeyIgnored',
           target: 'concluding',
           actions: { type: 'decide', params: { verdict: 'private-key-permissions' } },
+        },
+        {
+          guard: 'userCertificateInvalid',
+          target: 'concluding',
+          actions: { type: 'decide', params: { verdict: 'user-certificate-invalid' } },
         },
         {
           guard: 'passwordOnly',

@@ -12,6 +12,7 @@ import { explicitIdentityFiles, inspectKeyFiles } from './probes/key-files.js';
 import { lookupKnownHosts } from './probes/known-hosts.js';
 import { probeHandshake } from './probes/handshake.js';
 import { attemptLogin } from './probes/login.js';
+import { certificateCandidates, inspectCertificates } from './probes/user-cert.js';
 import type { ResolvedTarget } from './probes/types.js';
 
 /**
@@ -66,12 +67,21 @@ export function clientActors() {
     otherPorts: fromPromise(({ input }: { input: { address: string; ports: number[]; timeoutMs: number } }) =>
       probeOtherPorts(input),
     ),
-    keys: fromPromise(({ input }: { input: { target: ResolvedTarget; sshFlags: string[]; timeoutMs: number } }) =>
-      inspectKeyFiles({
-        identityFiles: input.target.identityFiles,
-        explicit: explicitIdentityFiles(input.target.identityFiles, input.sshFlags),
-        timeoutMs: input.timeoutMs,
-      }),
+    keys: fromPromise(
+      async ({ input }: { input: { target: ResolvedTarget; sshFlags: string[]; timeoutMs: number } }) => {
+        const [keys, certificates] = await Promise.all([
+          inspectKeyFiles({
+            identityFiles: input.target.identityFiles,
+            explicit: explicitIdentityFiles(input.target.identityFiles, input.sshFlags),
+            timeoutMs: input.timeoutMs,
+          }),
+          inspectCertificates({
+            paths: certificateCandidates(input.target.identityFiles, input.target.certificateFiles ?? []),
+            timeoutMs: input.timeoutMs,
+          }),
+        ]);
+        return certificates.length ? { ...keys, certificates } : keys;
+      },
     ),
     knownHosts: fromPromise(({ input }: { input: { target: ResolvedTarget; timeoutMs: number } }) =>
       lookupKnownHosts({

@@ -14,6 +14,7 @@ import type {
 import { compareHostKey } from './compare-host-key.js';
 import { chmodKeyFix, removeKnownHostFix } from './fixes.js';
 import { hostKeyRevokedFinding } from './host-key-revoked.js';
+import { userCertificateFinding } from './user-certificate.js';
 import { describeEndpoint, networkEndpoint } from './endpoint.js';
 import { pasteStep } from '../shell-quote.js';
 
@@ -229,6 +230,7 @@ export const CLIENT_VERDICTS = {
       };
     },
   },
+  'user-certificate-invalid': { severity: 'error', finding: (f) => userCertificateFinding(f, loginEvidence(f)) },
   'auth-publickey-denied': {
     severity: 'error',
     finding: (f) => {

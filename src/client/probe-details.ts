@@ -41,7 +41,7 @@ export const CLIENT_PROBES: { readonly [K in ClientProbe]: ProbeEntry<K> } = {
         present.map((f) => `${f.path} ${octal(f.mode)}${f.type ? ` ${f.type}` : ''}`).join(', ') || 'no key files';
       return {
         status: bad.length || missing.length ? 'fail' : 'ok',
-        detail: `${keys}; ${agent}${missing.length ? `; missing: ${missing.map((f) => f.path).join(', ')}` : ''}`,
+        detail: `${keys}; ${agent}${missing.length ? `; missing: ${missing.map((f) => f.path).join(', ')}` : ''}${k.certificates?.length ? `; certificates: ${k.certificates.map((c) => c.path).join(', ')}` : ''}`,
       };
     },
   },

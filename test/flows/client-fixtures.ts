@@ -40,6 +40,23 @@ const key = (mode: number) => ({
 export const keys: Record<string, KeyFilesResult> = {
   good: { files: [key(0o600)], agent: { available: false, fingerprints: [] } },
   tooOpen: { files: [key(0o644)], agent: { available: false, fingerprints: [] } },
+  /** The key, and an expired user certificate for it beside it. */
+  withCert: {
+    files: [key(0o600)],
+    agent: { available: false, fingerprints: [] },
+    certificates: [
+      {
+        path: '/root/.ssh/id_ed25519-cert.pub',
+        kind: 'user',
+        fingerprint: 'SHA256:key',
+        signingCa: 'ED25519 SHA256:ca (using ssh-ed25519)',
+        keyId: 'alice@corp',
+        validFrom: '2020-01-01T00:00:00',
+        validTo: '2020-01-02T00:00:00',
+        principals: ['alice'],
+      },
+    ],
+  },
   /** An -i file that does not exist, and a key whose .pub is another key's. */
   odd: {
     files: [
@@ -194,6 +211,14 @@ export const login: Record<string, LoginResult> = {
   keyIgnored: debug('auth-denied', {
     methodsLeft: ['publickey'],
     keysIgnored: [{ path: '/root/.ssh/id_ed25519', mode: '0644' }],
+  }),
+  /** The key and its certificate offered, both refused. */
+  certDenied: debug('auth-denied', {
+    methodsLeft: ['publickey'],
+    keysOffered: ['/root/.ssh/id_ed25519', '/root/.ssh/id_ed25519'],
+    certificatesOffered: [
+      { fingerprint: 'SHA256:key', line: 'debug1: Offering public key: /root/.ssh/id_ed25519 ED25519-CERT SHA256:key' },
+    ],
   }),
   tooMany: debug('too-many-auth-failures'),
   algorithm: debug('algorithm-mismatch', { algorithm: { what: 'host key type', theirOffer: ['ssh-rsa'] } }),

@@ -173,6 +173,21 @@ const table: [string, Record<string, unknown>, ClientVerdictId, string[], string
     [],
     direct,
   ],
+  [
+    'ssh offered a user certificate, refused',
+    { keys: fx.keys.withCert, login: fx.login.certDenied },
+    'user-certificate-invalid',
+    [],
+    direct,
+  ],
+  [
+    'a certificate on disk that ssh did not offer changes nothing',
+    { keys: fx.keys.withCert, login: fx.login.pubkeyDenied },
+    'auth-publickey-denied',
+    [],
+    direct,
+  ],
+  ['a certificate ssh offered, the login works', { keys: fx.keys.withCert, login: fx.login.ok }, 'ok', [], direct],
   ['the server wants a password', { login: fx.login.passwordOnly }, 'auth-password-denied', [], direct],
   [
     'denied, and the handshake heard only password methods',
@@ -376,8 +391,9 @@ describe('client flow: every path', () => {
     // One answer per branch; the decision table above holds the finer cases.
     outputs: {
       target: { target: fx.target },
-      keys: pick(fx.keys, 'good', 'tooOpen'),
-      knownHosts: pick(fx.knownHosts, 'empty', 'stored', 'revoked'),
+      // withCert is a good key with a certificate beside it: the same branches, and the certificate's.
+      keys: pick(fx.keys, 'withCert', 'tooOpen'),
+      knownHosts: pick(fx.knownHosts, 'empty', 'stored'),
       dns: fx.dns,
       tcp: pick(fx.tcp, 'ssh', 'other', 'closed', 'refused', 'timeout', 'unreachable'),
       otherPorts: fx.otherPorts,
@@ -386,11 +402,13 @@ describe('client flow: every path', () => {
         fx.login,
         'ok',
         'pubkeyDenied',
+        'certDenied',
         'passwordOnly',
         'keyIgnored',
         'tooMany',
         'algorithm',
         'hostKeyChanged',
+        'hostKeyRevoked',
         'refused',
         'other',
       ),

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { formatBytes } from '../../bytes.js';
 import { run } from '../../run.js';
 import type { LoginOutcome, LoginResult, SshDebug } from './types.js';
+import { certificateOffers } from './user-cert.js';
 
 /** Lines of `ssh -v` stderr, in priority order: the first outcome whose pattern matches wins. */
 const OUTCOMES: [LoginOutcome, RegExp][] = [
@@ -59,6 +60,8 @@ export function parseSshDebug(stderr: string, exitCode: number | undefined): Ssh
     }
   }
   if (preBanner.length) debug.preBanner = preBanner;
+  const certificates = certificateOffers(lines);
+  if (certificates.length) debug.certificatesOffered = certificates;
 
   const found = OUTCOMES.find(([, re]) => lines.some((l) => re.test(l)));
   if (found) {
