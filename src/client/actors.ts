@@ -1,7 +1,7 @@
 // The real probes and fixes behind the client flow's actor names.
 import { fromPromise } from 'xstate';
 import type { FixOutcome } from '../../flows/client.js';
-import { formatMode, type Fix } from '../report.js';
+import { formatCommand, formatMode, type Fix } from '../report.js';
 import { applyFix } from '../fixes/apply.js';
 import { resultsOf } from '../fixes/revert.js';
 import { rewrittenFiles, type ClientFixId } from './fixes.js';
@@ -13,7 +13,8 @@ import { lookupKnownHosts } from './probes/known-hosts.js';
 import { probeHandshake } from './probes/handshake.js';
 import { attemptLogin } from './probes/login.js';
 import { certificateCandidates, inspectCertificates } from './probes/user-cert.js';
-import type { ResolvedTarget } from './probes/types.js';
+import type { PasswordAttempt, ResolvedTarget } from './probes/types.js';
+import { runOnTerminalKeepingStderr, type TerminalLender } from '../run.js';
 
 /**
  * The client fixes (README "Client fixes") and what a local re-check says after each one ran: the
@@ -52,7 +53,11 @@ export const CLIENT_FIXES = {
 
 const isClientFix = (id: string): id is ClientFixId => Object.hasOwn(CLIENT_FIXES, id);
 
-export function clientActors() {
+/**
+ * `terminal`: how the wizard's screen lends the terminal to ssh for the password attempt; `show`
+ * writes to it meanwhile (the command about to run).
+ */
+export function clientActors(terminal?: TerminalLender, show: (text: string) => void = () => {}) {
   return {
     target: fromPromise(({ input }: { input: { destination: string; sshFlags: string[]; timeoutMs: number } }) =>
       resolveTarget(input),
@@ -109,6 +114,14 @@ export function clientActors() {
           timeoutMs: input.timeoutMs,
           proxyJump: input.target.proxyJump,
         }),
+    ),
+    password: fromPromise(({ input }: { input: { command: string[] } }) =>
+      (terminal?.lend ?? ((use: () => Promise<PasswordAttempt>) => use()))(async (): Promise<PasswordAttempt> => {
+        show(`\n$ ${formatCommand(input.command)}\n`);
+        const r = await runOnTerminalKeepingStderr(input.command, { timeoutMs: 5 * 60_000 });
+        if (r.missing) throw new Error('ssh is not installed');
+        return { command: input.command, exitCode: r.exitCode, stderr: r.stderr.split(/\r?\n/).filter(Boolean) };
+      }),
     ),
     applyFix: fromPromise(async ({ input }: { input: { fix: Fix; target?: ResolvedTarget } }): Promise<FixOutcome> => {
       const r = await applyFix(input.fix, {

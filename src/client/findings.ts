@@ -8,6 +8,7 @@ import type {
   KnownHostsResult,
   LoginResult,
   OtherPortResult,
+  PasswordAttempt,
   ResolvedTarget,
   TcpResult,
 } from './probes/types.js';
@@ -15,6 +16,7 @@ import { compareHostKey } from './compare-host-key.js';
 import { chmodKeyFix, removeKnownHostFix } from './fixes.js';
 import { hostKeyRevokedFinding } from './host-key-revoked.js';
 import { userCertificateFinding } from './user-certificate.js';
+import { passwordAcceptedFinding, passwordDeniedFinding, passwordEvidence } from './password-attempt.js';
 import { describeEndpoint, networkEndpoint } from './endpoint.js';
 import { pasteStep } from '../shell-quote.js';
 
@@ -27,6 +29,8 @@ export interface ClientFacts {
   knownHosts?: KnownHostsResult;
   handshake?: HandshakeResult;
   login?: LoginResult;
+  /** Only after the person accepted the wizard's offer to type a password into ssh. */
+  password?: PasswordAttempt;
 }
 
 const SERVER_CHECK = (f: ClientFacts, after = '') =>
@@ -81,10 +85,13 @@ interface VerdictEntry {
 export const CLIENT_VERDICTS = {
   ok: {
     severity: 'ok',
-    finding: (f) => ({
-      summary: `Login works: ${f.target?.user}@${endpoint(f)} accepted the connection.`,
-      evidence: loginEvidence(f),
-    }),
+    finding: (f) =>
+      f.password
+        ? passwordAcceptedFinding(f.target, f.password)
+        : {
+            summary: `Login works: ${f.target?.user}@${endpoint(f)} accepted the connection.`,
+            evidence: loginEvidence(f),
+          },
   },
   'dns-unresolved': {
     severity: 'error',
@@ -254,23 +261,26 @@ export const CLIENT_VERDICTS = {
   },
   'auth-password-denied': {
     severity: 'error',
-    finding: (f) => ({
-      summary: `No key was accepted and the server wants a password for ${f.target?.user}, which a batch check cannot type.`,
-      evidence: [
-        ...(f.login?.debug.methodsLeft ? [`server accepts: ${f.login.debug.methodsLeft.join(', ')}`] : []),
-        ...loginEvidence(f),
-      ],
-      next: [
-        sshStep('Try it by hand: ', f.target, '-o', 'PreferredAuthentications=password'),
-        'For key logins, ask for your key to be added to authorized_keys, or enable PubkeyAuthentication on the server.',
-      ],
-    }),
+    finding: (f) =>
+      f.password
+        ? passwordDeniedFinding(f.target, f.password)
+        : {
+            summary: `No key was accepted and the server wants a password for ${f.target?.user}, which a batch check cannot type.`,
+            evidence: [
+              ...(f.login?.debug.methodsLeft ? [`server accepts: ${f.login.debug.methodsLeft.join(', ')}`] : []),
+              ...loginEvidence(f),
+            ],
+            next: [
+              sshStep('Try it by hand: ', f.target, '-o', 'PreferredAuthentications=password'),
+              'For key logins, ask for your key to be added to authorized_keys, or enable PubkeyAuthentication on the server.',
+            ],
+          },
   },
   'login-failed': {
     severity: 'error',
     finding: (f) => ({
       summary: `ssh failed in a way ssh-doctor does not recognise${f.login?.exitCode !== undefined ? ` (exit ${f.login.exitCode})` : ''}.`,
-      evidence: loginEvidence(f),
+      evidence: [...loginEvidence(f), ...(f.password ? passwordEvidence(f.password) : [])],
       next: [sshStep('See everything: ', f.target, '-vvv')],
     }),
   },

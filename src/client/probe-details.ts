@@ -106,6 +106,13 @@ export const CLIENT_PROBES: { readonly [K in ClientProbe]: ProbeEntry<K> } = {
           : `${l.debug.outcome}${l.debug.evidence[0] ? `: ${l.debug.evidence[0]}` : ''}`,
     }),
   },
+  password: {
+    id: 'password-login',
+    describe: (a) => ({
+      status: a.exitCode === 0 ? 'ok' : 'fail',
+      detail: `the password you typed into ssh: ${a.exitCode === 0 ? 'logged in' : a.exitCode === undefined ? 'ssh did not finish' : `ssh exited with ${a.exitCode}`}`,
+    }),
+  },
 };
 
 /** One probe's line for the report. */

@@ -413,6 +413,10 @@ describe('client flow: every path', () => {
         'other',
       ),
       applyFix: { ok: healthy.applyFix },
+      password: {
+        accepted: { command: ['ssh', 'box'], exitCode: 0, stderr: [] },
+        refused: { command: ['ssh', 'box'], exitCode: 255, stderr: ['alice@box: Permission denied (password).'] },
+      },
     },
     answers: {
       report: (s) => [
@@ -421,6 +425,7 @@ describe('client flow: every path', () => {
         ...s.context.findings.flatMap((f: any) => (f.fix ? [{ type: 'FIX', fixId: f.fix.id }] : [])),
       ],
       confirming: [{ type: 'CONFIRM' }, { type: 'DECLINE' }],
+      offeringPassword: [{ type: 'CONFIRM' }, { type: 'DECLINE' }],
     },
     // The local region first: the order of the parallel regions does not change the verdict.
     advance: (running) => {

@@ -188,6 +188,14 @@ export interface LoginResult {
   debug: SshDebug;
 }
 
+/** The one password login the wizard may run on the user's terminal (src/client/password-attempt.ts). */
+export interface PasswordAttempt {
+  command: string[];
+  exitCode: number | undefined;
+  /** What ssh wrote on stderr (the person saw it too); prompts go to the terminal, never here. */
+  stderr: string[];
+}
+
 export interface OtherPortResult {
   port: number;
   outcome: TcpOutcome;

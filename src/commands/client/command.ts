@@ -59,6 +59,10 @@ resolves to (to read the banner), then twice more at most: one handshake that as
 are accepted (no credentials), and exactly one real login attempt with "ssh -v -o BatchMode=yes".
 When the port refuses, it tries only 2222, 2200, 22222, 8022 and ports named in your ssh config.
 It never sends a password and never writes to your known_hosts while diagnosing.
+Password users: when keys fail and the server takes a password, the wizard offers ("No" is the
+default) a second login attempt: a real "ssh -o PreferredAuthentications=password,keyboard-interactive"
+on your terminal, one password prompt, which ssh asks for itself (ssh-doctor never sees it); its
+exit status becomes the verdict. Never offered when the host key is unknown or changed.
 NO_COLOR is honoured.
 `,
   parse: (argv) => parseClientArgs(argv),

@@ -4,6 +4,7 @@ import { createActor, waitFor } from 'xstate';
 import { UsageError } from '../../errors.js';
 import { inertJson } from '../../inert.js';
 import { exitCodeFor, renderText } from '../../report.js';
+import { terminalLender } from '../../run.js';
 import { clientFlow, type ClientContext, type ClientInput } from '../../../flows/client.js';
 import { clientActors } from '../../client/actors.js';
 import { toClientReport } from '../../client/report.js';
@@ -30,14 +31,15 @@ export async function run(args: ClientOptions, io: Io): Promise<number> {
     autoApply: args.yes,
   };
   const startedAt = Date.now();
-  const machine = clientFlow.provide({ actors: clientActors() });
+  const terminal = terminalLender();
+  const machine = clientFlow.provide({ actors: clientActors(terminal, say(io).result) });
   let ctx: ClientContext;
   if (input.interactive) {
     const [{ runMachineUi }, { ClientApp }] = await Promise.all([
       import('../../ui/run-machine.js'),
       import('../../ui/client/ClientApp.js'),
     ]);
-    ctx = await runMachineUi(machine, input, ClientApp);
+    ctx = await runMachineUi(machine, input, ClientApp, terminal);
   } else {
     ctx = (await waitFor(createActor(machine, { input }).start(), (s) => s.status === 'done', { timeout: Infinity }))
       .context;

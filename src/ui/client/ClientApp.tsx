@@ -13,6 +13,8 @@ import { FixPreview } from '../shared/FixPreview.js';
 import { ProbeList } from '../shared/ProbeList.js';
 import { VerdictView } from '../shared/VerdictView.js';
 import { clientVerdict } from '../../client/findings.js';
+import { passwordCommand } from '../../client/password-attempt.js';
+import { formatCommand } from '../../report.js';
 
 const LABELS: Record<string, string> = {
   target: 'Reading your ssh settings (ssh -G)',
@@ -24,6 +26,7 @@ const LABELS: Record<string, string> = {
   handshake: 'SSH handshake: host key, algorithms, accepted methods',
   login: 'One real login attempt (ssh -v, BatchMode)',
   applyFix: 'Applying the fix',
+  password: 'Your password, typed into ssh itself',
 };
 
 /** Every next step a report can name; the flow's guards decide which it takes now. */
@@ -80,6 +83,15 @@ export function ClientApp({ actor }: { actor: Actor<ClientFlow> }) {
         </Box>
       ))}
       {menu.length > 0 && <Choice items={menu} onSelect={(v) => actor.send(menu.find((m) => m.value === v)!.event)} />}
+      {snapshot.matches('offeringPassword') && (
+        <Confirm
+          message="The server takes a password. Try it once? ssh asks you for it itself: ssh-doctor never sees it. This is a second login attempt (fail2ban counts failed ones)."
+          labels={{ no: 'No, keep the report as it is', yes: 'Yes, run ssh and let me type the password' }}
+          onAnswer={(yes) => actor.send({ type: yes ? 'CONFIRM' : 'DECLINE' })}
+        >
+          <Text color="cyan">$ {formatCommand(passwordCommand(ctx.input.destination, ctx.input.sshFlags))}</Text>
+        </Confirm>
+      )}
       {snapshot.can({ type: 'CONFIRM' }) && ctx.pendingFix && (
         <Box flexDirection="column">
           <FixPreview fix={ctx.pendingFix} />
