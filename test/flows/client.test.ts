@@ -414,7 +414,6 @@ describe('client flow: every path', () => {
       ),
       applyFix: { ok: healthy.applyFix },
       password: {
-        accepted: { command: ['ssh', 'box'], exitCode: 0, stderr: [] },
         refused: { command: ['ssh', 'box'], exitCode: 255, stderr: ['alice@box: Permission denied (password).'] },
       },
     },
@@ -425,7 +424,8 @@ describe('client flow: every path', () => {
         ...s.context.findings.flatMap((f: any) => (f.fix ? [{ type: 'FIX', fixId: f.fix.id }] : [])),
       ],
       confirming: [{ type: 'CONFIRM' }, { type: 'DECLINE' }],
-      offeringPassword: [{ type: 'CONFIRM' }, { type: 'DECLINE' }],
+      // Reached only when the handshake fails (no host key to compare): one answer is enough.
+      offeringPassword: [{ type: 'CONFIRM' }],
     },
     // The local region first: the order of the parallel regions does not change the verdict.
     advance: (running) => {
