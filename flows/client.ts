@@ -35,6 +35,9 @@ import { networkEndpoint } from '../src/client/endpoint.js';
 export interface ClientInput extends Answering {
   destination: string;
   sshFlags: string[];
+  /** The user's other ssh flags and remote command: not used, only reported (src/ssh-args.ts). */
+  setAside?: string[];
+  command?: string[];
   timeoutMs: number;
 }
 

@@ -13,6 +13,9 @@ export function toClientReport(ctx: ClientContext, durationMs: number): Report {
     findings: ctx.findings,
     probes: ctx.probes,
     ...(ctx.fixOutcomes.length ? { applied: ctx.fixOutcomes.map(({ fixId, ok, log }) => ({ fixId, ok, log })) } : {}),
+    ...(ctx.input.setAside?.length || ctx.input.command?.length
+      ? { setAside: { flags: ctx.input.setAside ?? [], command: ctx.input.command ?? [] } }
+      : {}),
     durationMs,
   };
 }

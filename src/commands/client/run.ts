@@ -26,6 +26,8 @@ export async function run(args: ClientOptions, io: Io): Promise<number> {
   const input: ClientInput = {
     destination: args.destination,
     sshFlags: args.sshFlags,
+    setAside: args.setAside,
+    command: args.command,
     timeoutMs: args.timeoutMs,
     interactive: tty && !args.json,
     autoApply: args.yes,
