@@ -86,7 +86,7 @@ export function userCertificateFinding(
             '--user',
             user,
           ]),
-          `There, TrustedUserCAKeys must hold the public key of the CA ${first.c.signingCa ?? ''} (ssh-keygen -lf on it shows that fingerprint).`,
+          `There, TrustedUserCAKeys must hold the public key of the CA ${(first.c.signingCa ?? '').replace(/ \(using .*\)$/, '')} (ssh-keygen -lf on it shows that fingerprint).`,
         ],
   };
 }

@@ -89,7 +89,22 @@ describe.runIf(requireLab())('set-aside ssh flags against a working sshd', () =>
   });
 
   it('with only shaping flags there is nothing set aside', async () => {
-    const { report } = await l.json(['-p', '22', '-o', 'ConnectTimeout=3', 'alice@127.0.0.1']);
+    const { report } = await l.json([
+      '-p',
+      '22',
+      '-o',
+      'ConnectTimeout=3',
+      '-c',
+      'aes128-ctr',
+      '-m',
+      'hmac-sha2-256',
+      '-b',
+      '127.0.0.1',
+      '-B',
+      'lo',
+      '-4',
+      'alice@127.0.0.1',
+    ]);
     expect(report.verdict.id).toBe('ok');
     expect(report.setAside).toBeUndefined();
   });

@@ -39,16 +39,26 @@ export function parseClientArgs(argv: readonly string[]): ClientOptions {
   };
 }
 
+/** The flags the diagnosis uses, as their synopsis, a few to a line. */
+function diagnosisFlagLines(): string {
+  const flags = [...SSH_FLAGS].filter(([f]) => DIAGNOSIS_FLAGS.has(f)).map(([f, v]) => (v ? `-${f} ${v}` : `-${f}`));
+  const lines: string[] = [];
+  for (const f of flags) {
+    const last = lines.at(-1);
+    if (last !== undefined && last.length + f.length < 80) lines[lines.length - 1] = `${last}  ${f}`;
+    else lines.push(`  ${f}`);
+  }
+  return lines.join('\n');
+}
+
 export const client: Mode<ClientOptions> = {
   name: '',
   summary: 'diagnose a connection (replace "ssh" by "ssh-doctor")',
   usage: '[ssh options] [user@]host[:port]',
   about: `ssh options are read as ssh reads them. The diagnosis uses
-  ${[...SSH_FLAGS]
-    .filter(([f]) => DIAGNOSIS_FLAGS.has(f))
-    .map(([f, v]) => (v ? `-${f} ${v}` : `-${f}`))
-    .join('  ')}
-and sets the others aside. With -G, -O, -Q or -V ssh does not connect: there is nothing to diagnose.
+${diagnosisFlagLines()}
+and sets the others aside (the report names them). With -G, -O, -Q or -V ssh does not
+connect: there is nothing to diagnose.
 Settings are resolved the way ssh does (ssh -G): Host aliases, HostName, Port, User, IdentityFile.`,
   options,
   notes: `Exit status: 0 the login works (or nothing error-level found), 1 a problem was found, 2 usage error.
