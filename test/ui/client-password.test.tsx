@@ -1,4 +1,5 @@
-// The client wizard's password offer as drawn: only for a verified host key, "No" first.
+// The client wizard's password offer as drawn (only for a verified host key, "No" first), and
+// the line naming what it set aside of the ssh command line.
 import { describe, expect, it } from 'vitest';
 import { render } from 'ink-testing-library';
 import { createActor, fromPromise } from 'xstate';
@@ -10,7 +11,7 @@ import { KEY, sendAndWait, waitForFrame } from '../helpers/ink.js';
 
 const OFFER = 'The server takes a password. Try it once?';
 
-function wizard(knownHosts: KnownHostsResult) {
+function wizard(knownHosts: KnownHostsResult, setAside: { setAside?: string[]; command?: string[] } = {}) {
   const attempts: string[][] = [];
   const fakes = clientFlow.provide({
     actors: {
@@ -29,7 +30,14 @@ function wizard(knownHosts: KnownHostsResult) {
     },
   });
   const actor = createActor(fakes, {
-    input: { destination: 'alice@box', sshFlags: [], timeoutMs: 5000, interactive: true, autoApply: false },
+    input: {
+      destination: 'alice@box',
+      sshFlags: [],
+      timeoutMs: 5000,
+      interactive: true,
+      autoApply: false,
+      ...setAside,
+    },
   });
   const ui = render(<ClientApp actor={actor} />);
   actor.start();
@@ -59,5 +67,13 @@ describe('the password offer', () => {
     expect(attempts).toHaveLength(1);
     expect(after).toContain('password-login');
     expect(after).not.toContain(OFFER);
+  });
+});
+
+describe('the set-aside line', () => {
+  it('the wizard names what it set aside of the ssh command line', async () => {
+    const { ui } = wizard(fx.knownHosts.empty!, { setAside: ['-A', '-L', '80:x:80'], command: ['uptime'] });
+    const frame = await waitForFrame(ui.lastFrame, /❯ Quit/);
+    expect(frame).toContain('Set aside (not used by the diagnosis): -A -L 80:x:80; the remote command "uptime"');
   });
 });

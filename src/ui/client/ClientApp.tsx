@@ -14,7 +14,7 @@ import { ProbeList } from '../shared/ProbeList.js';
 import { VerdictView } from '../shared/VerdictView.js';
 import { clientVerdict } from '../../client/findings.js';
 import { passwordCommand } from '../../client/password-attempt.js';
-import { formatCommand } from '../../report.js';
+import { formatCommand, setAsideLine } from '../../report.js';
 
 const LABELS: Record<string, string> = {
   target: 'Reading your ssh settings (ssh -G)',
@@ -65,6 +65,11 @@ export function ClientApp({ actor }: { actor: Actor<ClientFlow> }) {
   return (
     <Box flexDirection="column">
       <Text bold>ssh-doctor → {inert(t ? `${t.user}@${t.host}:${t.port}` : ctx.input.destination)}</Text>
+      {(ctx.input.setAside?.length || ctx.input.command?.length) && (
+        <Text dimColor>
+          {inert(setAsideLine({ flags: ctx.input.setAside ?? [], command: ctx.input.command ?? [] }))}
+        </Text>
+      )}
       <ProbeList probes={ctx.probes} running={running} />
       {concluded && <VerdictView verdict={clientVerdict(ctx.findings)} />}
       {concluded && ctx.findings.map((f, i) => <FindingView key={`${f.id}-${i}`} finding={f} />)}
