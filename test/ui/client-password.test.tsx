@@ -11,7 +11,11 @@ import { KEY, sendAndWait, waitForFrame } from '../helpers/ink.js';
 
 const OFFER = 'The server takes a password. Try it once?';
 
-function wizard(knownHosts: KnownHostsResult, setAside: { setAside?: string[]; command?: string[] } = {}) {
+/** As the CLI passes them: both lists always, empty when nothing was set aside. */
+function wizard(
+  knownHosts: KnownHostsResult,
+  setAside: { setAside: string[]; command: string[] } = { setAside: [], command: [] },
+) {
   const attempts: string[][] = [];
   const fakes = clientFlow.provide({
     actors: {

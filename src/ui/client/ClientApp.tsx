@@ -65,7 +65,7 @@ export function ClientApp({ actor }: { actor: Actor<ClientFlow> }) {
   return (
     <Box flexDirection="column">
       <Text bold>ssh-doctor → {inert(t ? `${t.user}@${t.host}:${t.port}` : ctx.input.destination)}</Text>
-      {(ctx.input.setAside?.length || ctx.input.command?.length) && (
+      {!!(ctx.input.setAside?.length || ctx.input.command?.length) && (
         <Text dimColor>
           {inert(setAsideLine({ flags: ctx.input.setAside ?? [], command: ctx.input.command ?? [] }))}
         </Text>
