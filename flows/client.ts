@@ -5,7 +5,7 @@
 // Each probe has one name: its actor, its invoke and state, and the context field its result is
 // recorded under (CLIENT_PROBES holds its public id). A probe only records; the states after it
 // decide, by named guards read in order.
-import { assign, not, setup } from 'xstate';
+import { and, assign, not, setup } from 'xstate';
 import { errorText, notProvided } from './actors.js';
 import type { Answering } from './mode.js';
 import type { Finding, Fix, FixOutcome, ProbeRecord } from '../src/report.js';
@@ -17,12 +17,16 @@ import type {
   LoginOutcome,
   LoginResult,
   OtherPortResult,
+  PasswordAttempt,
   ResolvedTarget,
   TcpAttempt,
   TcpOutcome,
   TcpResult,
 } from '../src/client/probes/types.js';
 import { compareHostKey } from '../src/client/compare-host-key.js';
+import { hostKeyRevoked } from '../src/client/host-key-revoked.js';
+import { userCertificateRefused } from '../src/client/user-certificate.js';
+import { passwordCommand, passwordOutcome, passwordWanted } from '../src/client/password-attempt.js';
 import { otherPortCandidates } from '../src/client/other-ports.js';
 import {
   clientFindings,
@@ -37,6 +41,9 @@ import { networkEndpoint } from '../src/client/endpoint.js';
 export interface ClientInput extends Answering {
   destination: string;
   sshFlags: string[];
+  /** The user's other ssh flags and remote command: not used, only reported (src/ssh-args.ts). */
+  setAside?: string[];
+  command?: string[];
   timeoutMs: number;
 }
 
@@ -156,6 +163,8 @@ export const clientFlow = setup({
       { destination: string; sshFlags: string[]; target: ResolvedTarget; timeoutMs: number; ceilingMs: number }
     >('login'),
     applyFix: notProvided<FixOutcome, { fix: Fix; target?: ResolvedTarget }>('applyFix'),
+    /** ssh on the person's terminal: they type the password to ssh itself. */
+    password: notProvided<PasswordAttempt, { command: string[] }>('password'),
   },
   guards: {
     sshAnswers: ({ context }) =>
@@ -204,6 +213,7 @@ export const clientFlow = setup({
         (!context.tcp || context.tcp.attempts.every((a) => a.outcome === 'unreachable' || a.outcome === 'error'))) ||
       hopSaid(context, HOP_NO_ROUTE) ||
       sshSaid(context, 'no-route'),
+    hostKeyRevoked: ({ context }) => hostKeyRevoked(context),
     hostKeyChanged: ({ context }) =>
       (!!context.handshake?.hostKey &&
         !!context.knownHosts &&
@@ -241,8 +251,13 @@ export const clientFlow = setup({
       sshSaid(context, 'auth-denied') &&
       (context.login?.debug.keysSkipped.length ?? 0) > 0 &&
       context.login?.debug.keysAccepted.length === 0,
+    /** Denied, and ssh had offered a user certificate. */
+    userCertificateInvalid: ({ context }) => userCertificateRefused(context),
     publickeyDenied: ({ context }) => sshSaid(context, 'auth-denied'),
 
+    passwordWanted: ({ context }) => passwordWanted(context),
+    passwordAccepted: ({ context }) => !!context.password && passwordOutcome(context.password) === 'ok',
+    passwordDenied: ({ context }) => !!context.password && passwordOutcome(context.password) === 'denied',
     canAutoApply: ({ context }) => context.input.autoApply && context.findings.some((f) => f.fix),
     interactive: ({ context }) => context.input.interactive,
     hasFix: ({ context }, p: { fixId: string }) => context.findings.some((f) => f.fix?.id === p.fixId),
@@ -565,6 +580,11 @@ export const clientFlow = setup({
         },
         { guard: 'noRoute', target: 'concluding', actions: { type: 'decide', params: { verdict: 'no-route' } } },
         {
+          guard: 'hostKeyRevoked',
+          target: 'concluding',
+          actions: { type: 'decide', params: { verdict: 'host-key-revoked' } },
+        },
+        {
           guard: 'hostKeyChanged',
           target: 'concluding',
           actions: { type: 'decide', params: { verdict: 'host-key-changed' } },
@@ -616,6 +636,11 @@ export const clientFlow = setup({
           actions: { type: 'decide', params: { verdict: 'auth-second-factor-required' } },
         },
         {
+          guard: 'userCertificateInvalid',
+          target: 'concluding',
+          actions: { type: 'decide', params: { verdict: 'user-certificate-invalid' } },
+        },
+        {
           guard: 'passwordOnly',
           target: 'concluding',
           actions: { type: 'decide', params: { verdict: 'auth-password-denied' } },
@@ -655,8 +680,43 @@ export const clientFlow = setup({
           target: 'applying',
           actions: assign({ pendingFix: ({ context }) => context.findings.find((f) => f.fix)!.fix }),
         },
+        { guard: and(['interactive', 'passwordWanted']), target: 'offeringPassword' },
         { guard: 'interactive', target: 'report' },
         { target: 'done' },
+      ],
+    },
+    offeringPassword: {
+      description:
+        'Keys failed and the server takes a password: try once, typed into ssh itself? "No" is the default; never offered for an unverified host key.',
+      on: { CONFIRM: 'password', DECLINE: 'report' },
+    },
+    password: {
+      description: 'A second login attempt: ssh owns the terminal, ssh-doctor only learns the exit status.',
+      entry: { type: 'start', params: { probe: 'password' } },
+      invoke: {
+        id: 'password',
+        src: 'password',
+        input: ({ context }) => ({ command: passwordCommand(context.input.destination, context.input.sshFlags) }),
+        onDone: {
+          target: 'passwordJudged',
+          actions: { type: 'record', params: ({ event }) => ({ probe: 'password', output: event.output }) },
+        },
+        onError: {
+          target: 'report',
+          actions: { type: 'recordFailure', params: ({ event }) => ({ probe: 'password', error: event.error }) },
+        },
+      },
+    },
+    passwordJudged: {
+      description: "The attempt's exit status is the verdict now.",
+      always: [
+        { guard: 'passwordAccepted', target: 'concluding', actions: { type: 'decide', params: { verdict: 'ok' } } },
+        {
+          guard: 'passwordDenied',
+          target: 'concluding',
+          actions: { type: 'decide', params: { verdict: 'auth-password-denied' } },
+        },
+        { target: 'concluding', actions: { type: 'decide', params: { verdict: 'login-failed' } } },
       ],
     },
     report: {

@@ -132,6 +132,8 @@ export interface Report {
   findings: Finding[];
   probes: ProbeRecord[];
   applied?: AppliedFix[];
+  /** Client: the ssh flags (with their values) and the remote command the diagnosis did not use. */
+  setAside?: { flags: string[]; command: string[] };
   durationMs: number;
 }
 
@@ -168,11 +170,21 @@ export function formatUndo(undo: Fix['undo']): string[] {
   return typeof undo === 'string' ? [undo] : undo.map(formatCommand);
 }
 
+/** One line naming what the diagnosis left out of the user's ssh command line. */
+export function setAsideLine(a: NonNullable<Report['setAside']>): string {
+  const parts = [
+    ...(a.flags.length ? [a.flags.join(' ')] : []),
+    ...(a.command.length ? [`the remote command ${JSON.stringify(a.command.join(' '))}`] : []),
+  ];
+  return `Set aside (not used by the diagnosis): ${parts.join('; ')}`;
+}
+
 /** Plain-text rendering of a report, for non-TTY output without --json; every line inert. */
 export function renderText(report: Report): string {
   const lines: string[] = [];
   const t = report.target;
   if (t) lines.push(`ssh-doctor ${report.mode}: ${t.user}@${t.host}:${t.port}`);
+  if (report.setAside) lines.push(setAsideLine(report.setAside));
   for (const p of report.probes) {
     lines.push(`  [${p.status.padEnd(7)}] ${p.id.padEnd(12)} ${String(p.durationMs).padStart(5)} ms  ${p.detail}`);
   }

@@ -153,3 +153,41 @@ export async function runOnDescriptor(
     child.on('close', (code) => resolve({ exitCode: code ?? undefined, stderr, missing: false }));
   });
 }
+
+/**
+ * As runOnTerminal (synchronous, for the same reason), for ssh asking a password: ssh prompts on
+ * /dev/tty, and what it writes on stderr is kept (capped) as well as shown. Synchronous output
+ * copies reach the terminal when the program ends. Bounded: a person has minutes, not forever.
+ */
+export async function runOnTerminalKeepingStderr(
+  cmd: Command,
+  opts: { timeoutMs: number; maxBytes?: number },
+): Promise<{ exitCode: number | undefined; missing: boolean; stderr: string }> {
+  const [file, ...args] = cmd;
+  if (!file) throw new Error('runOnTerminalKeepingStderr: empty command');
+  const { execaSync } = await import('execa');
+  const r = execaSync(file, args, {
+    stdin: 'inherit',
+    stdout: 'inherit',
+    stderr: ['pipe', 'inherit'],
+    reject: false,
+    timeout: opts.timeoutMs,
+    maxBuffer: opts.maxBytes ?? 64 * 1024,
+  });
+  return { exitCode: r.exitCode, missing: (r as { code?: string }).code === 'ENOENT', stderr: String(r.stderr ?? '') };
+}
+
+/** Lets a screen step aside (Ink unmounts, then draws again) while a program owns the terminal. */
+export function terminalLender() {
+  let stepAside: (<T>(use: () => Promise<T>) => Promise<T>) | undefined;
+  return {
+    /** The screen says how it steps aside. */
+    onLend(fn: <T>(use: () => Promise<T>) => Promise<T>) {
+      stepAside = fn;
+    },
+    lend<T>(use: () => Promise<T>): Promise<T> {
+      return stepAside ? stepAside(use) : use();
+    },
+  };
+}
+export type TerminalLender = ReturnType<typeof terminalLender>;

@@ -17,8 +17,25 @@ export const SSH_FLAGS: ReadonlyMap<string, string | undefined> = new Map(
   }),
 );
 
-/** The flags the diagnosis hands to `ssh -G` and `ssh`; the others are set aside. */
-export const DIAGNOSIS_FLAGS: ReadonlySet<string> = new Set(['4', '6', 'F', 'i', 'J', 'l', 'o', 'p']);
+/**
+ * The flags that shape the connection: the diagnosis hands them to `ssh -G` and `ssh`; the
+ * others are set aside (and the report names them).
+ */
+export const DIAGNOSIS_FLAGS: ReadonlySet<string> = new Set([
+  '4',
+  '6',
+  'b',
+  'B',
+  'c',
+  'F',
+  'i',
+  'I',
+  'J',
+  'l',
+  'm',
+  'o',
+  'p',
+]);
 
 /** With these ssh does something other than connect. */
 const NO_CONNECT: Record<string, string> = {
@@ -32,7 +49,7 @@ export interface SshArgs {
   /** The host alone: a user or port typed with it is moved into -l / -p. Empty when none was given. */
   destination: string;
   /**
-   * What the diagnosis hands to `ssh -G` and `ssh` (-4 -6 -F -i -J -l -o -p), one flag and its value
+   * What the diagnosis hands to `ssh -G` and `ssh` (DIAGNOSIS_FLAGS), one flag and its value
    * at a time, in the order typed (ssh keeps the first -l/-p/-o value, so order matters); the
    * destination's user and port stand where the destination did.
    */

@@ -1,6 +1,6 @@
 // The real probes and fixes behind the client flow's actor names.
 import { fromPromise } from 'xstate';
-import { formatMode, type Fix, type FixOutcome } from '../report.js';
+import { formatCommand, formatMode, type Fix, type FixOutcome } from '../report.js';
 import { applyFix } from '../fixes/apply.js';
 import { resultsOf } from '../fixes/revert.js';
 import { rewrittenFiles, type ClientFixId } from './fixes.js';
@@ -12,7 +12,9 @@ import { lookupKnownHosts } from './probes/known-hosts.js';
 import { probeHandshake } from './probes/handshake.js';
 import { attemptLogin } from './probes/login.js';
 import { expandProxyTokens } from './probes/proxy-command.js';
-import type { ResolvedTarget } from './probes/types.js';
+import { certificateCandidates, inspectCertificates } from './probes/user-cert.js';
+import type { PasswordAttempt, ResolvedTarget } from './probes/types.js';
+import { runOnTerminalKeepingStderr, type TerminalLender } from '../run.js';
 
 /**
  * The client fixes (README "Client fixes") and what a local re-check says after each one ran: the
@@ -57,8 +59,22 @@ export const CLIENT_FIXES = {
 
 const isClientFix = (id: string): id is ClientFixId => Object.hasOwn(CLIENT_FIXES, id);
 
-/** uid: who runs ssh (the command's io.uid); journalFile: where fixes are journaled (journalPath). */
-export function clientActors({ uid, journalFile }: { uid: number | undefined; journalFile: string }) {
+/**
+ * uid: who runs ssh (the command's io.uid); journalFile: where fixes are journaled (journalPath);
+ * `terminal`: how the wizard's screen lends the terminal to ssh for the password attempt; `show`
+ * writes to it meanwhile (the command about to run).
+ */
+export function clientActors({
+  uid,
+  journalFile,
+  terminal,
+  show = () => {},
+}: {
+  uid: number | undefined;
+  journalFile: string;
+  terminal?: TerminalLender;
+  show?: (text: string) => void;
+}) {
   return {
     target: fromPromise(({ input }: { input: { destination: string; sshFlags: string[]; timeoutMs: number } }) =>
       resolveTarget(input),
@@ -73,13 +89,22 @@ export function clientActors({ uid, journalFile }: { uid: number | undefined; jo
     otherPorts: fromPromise(({ input }: { input: { address: string; ports: number[]; timeoutMs: number } }) =>
       probeOtherPorts(input),
     ),
-    keys: fromPromise(({ input }: { input: { target: ResolvedTarget; sshFlags: string[]; timeoutMs: number } }) =>
-      inspectKeyFiles({
-        identityFiles: input.target.identityFiles,
-        explicit: explicitIdentityFiles(input.target.identityFiles, input.sshFlags),
-        timeoutMs: input.timeoutMs,
-        uid,
-      }),
+    keys: fromPromise(
+      async ({ input }: { input: { target: ResolvedTarget; sshFlags: string[]; timeoutMs: number } }) => {
+        const [keys, certificates] = await Promise.all([
+          inspectKeyFiles({
+            identityFiles: input.target.identityFiles,
+            explicit: explicitIdentityFiles(input.target.identityFiles, input.sshFlags),
+            timeoutMs: input.timeoutMs,
+            uid,
+          }),
+          inspectCertificates({
+            paths: certificateCandidates(input.target.identityFiles, input.target.certificateFiles ?? []),
+            timeoutMs: input.timeoutMs,
+          }),
+        ]);
+        return certificates.length ? { ...keys, certificates } : keys;
+      },
     ),
     knownHosts: fromPromise(({ input }: { input: { target: ResolvedTarget; timeoutMs: number } }) =>
       lookupKnownHosts({
@@ -121,6 +146,14 @@ export function clientActors({ uid, journalFile }: { uid: number | undefined; jo
             ? { proxyCommand: expandProxyTokens(input.target.proxyCommand, input.target) }
             : {}),
         }),
+    ),
+    password: fromPromise(({ input }: { input: { command: string[] } }) =>
+      (terminal?.lend ?? ((use: () => Promise<PasswordAttempt>) => use()))(async (): Promise<PasswordAttempt> => {
+        show(`\n$ ${formatCommand(input.command)}\n`);
+        const r = await runOnTerminalKeepingStderr(input.command, { timeoutMs: 5 * 60_000 });
+        if (r.missing) throw new Error('ssh is not installed');
+        return { command: input.command, exitCode: r.exitCode, stderr: r.stderr.split(/\r?\n/).filter(Boolean) };
+      }),
     ),
     applyFix: fromPromise(async ({ input }: { input: { fix: Fix; target?: ResolvedTarget } }): Promise<FixOutcome> => {
       const r = await applyFix(input.fix, {

@@ -8,11 +8,15 @@ import type {
   KnownHostsResult,
   LoginResult,
   OtherPortResult,
+  PasswordAttempt,
   ResolvedTarget,
   TcpResult,
 } from './probes/types.js';
 import { compareHostKey } from './compare-host-key.js';
 import { chmodKeyFix, removeKnownHostFix } from './fixes.js';
+import { hostKeyRevokedFinding } from './host-key-revoked.js';
+import { userCertificateFinding } from './user-certificate.js';
+import { passwordAcceptedFinding, passwordDeniedFinding, passwordEvidence } from './password-attempt.js';
 import { describeEndpoint, networkEndpoint } from './endpoint.js';
 import { pasteStep } from '../shell-quote.js';
 import { proxyFailure } from './probes/proxy-command.js';
@@ -27,6 +31,8 @@ export interface ClientFacts {
   knownHosts?: KnownHostsResult;
   handshake?: HandshakeResult;
   login?: LoginResult;
+  /** Only after the person accepted the wizard's offer to type a password into ssh. */
+  password?: PasswordAttempt;
 }
 
 const SERVER_CHECK = (f: ClientFacts, after = '') =>
@@ -122,10 +128,13 @@ interface VerdictEntry {
 export const CLIENT_VERDICTS = {
   ok: {
     severity: 'ok',
-    finding: (f) => ({
-      summary: `Login works: ${f.target?.user}@${endpoint(f)} accepted the connection.`,
-      evidence: loginEvidence(f),
-    }),
+    finding: (f) =>
+      f.password
+        ? passwordAcceptedFinding(f.target, f.password)
+        : {
+            summary: `Login works: ${f.target?.user}@${endpoint(f)} accepted the connection.`,
+            evidence: loginEvidence(f),
+          },
   },
   'proxy-command-failed': {
     severity: 'error',
@@ -278,6 +287,7 @@ export const CLIENT_VERDICTS = {
     },
   },
   'host-key-changed': { severity: 'error', finding: (f) => hostKeyChanged(f) },
+  'host-key-revoked': { severity: 'error', finding: (f) => hostKeyRevokedFinding(f, loginEvidence(f)) },
   'private-key-permissions': {
     severity: 'error',
     finding: (f) => {
@@ -317,6 +327,7 @@ export const CLIENT_VERDICTS = {
       };
     },
   },
+  'user-certificate-invalid': { severity: 'error', finding: (f) => userCertificateFinding(f, loginEvidence(f)) },
   'auth-publickey-denied': {
     severity: 'error',
     finding: (f) => {
@@ -347,17 +358,20 @@ export const CLIENT_VERDICTS = {
   },
   'auth-password-denied': {
     severity: 'error',
-    finding: (f) => ({
-      summary: `The server wants a password for ${f.target?.user}, which a batch check cannot type, and you have no key ssh could use instead.`,
-      evidence: [
-        ...(f.login?.debug.methodsLeft ? [`server accepts: ${f.login.debug.methodsLeft.join(', ')}`] : []),
-        ...loginEvidence(f),
-      ],
-      next: [
-        sshStep('Try it by hand: ', f.target, '-o', 'PreferredAuthentications=password'),
-        'For key logins, ask for your key to be added to authorized_keys, or enable PubkeyAuthentication on the server.',
-      ],
-    }),
+    finding: (f) =>
+      f.password
+        ? passwordDeniedFinding(f.target, f.password)
+        : {
+            summary: `The server wants a password for ${f.target?.user}, which a batch check cannot type, and you have no key ssh could use instead.`,
+            evidence: [
+              ...(f.login?.debug.methodsLeft ? [`server accepts: ${f.login.debug.methodsLeft.join(', ')}`] : []),
+              ...loginEvidence(f),
+            ],
+            next: [
+              sshStep('Try it by hand: ', f.target, '-o', 'PreferredAuthentications=password'),
+              'For key logins, ask for your key to be added to authorized_keys, or enable PubkeyAuthentication on the server.',
+            ],
+          },
   },
   'account-locked': {
     severity: 'error',
@@ -514,7 +528,11 @@ export const CLIENT_VERDICTS = {
     severity: 'error',
     finding: (f, timeoutMs) => ({
       summary: `ssh failed in a way ssh-doctor does not recognise${f.login?.exitCode !== undefined ? ` (exit ${f.login.exitCode})` : ''}.`,
-      evidence: [...stoppedAtDeadline(f, timeoutMs), ...loginEvidence(f)],
+      evidence: [
+        ...stoppedAtDeadline(f, timeoutMs),
+        ...loginEvidence(f),
+        ...(f.password ? passwordEvidence(f.password) : []),
+      ],
       next: [sshStep('See everything: ', f.target, '-vvv')],
     }),
   },
@@ -611,6 +629,7 @@ export const CLIENT_FINDINGS = {
         !hk ||
         !f.knownHosts ||
         verdict === 'host-key-changed' ||
+        verdict === 'host-key-revoked' ||
         compareHostKey(f.knownHosts.entries, hk) !== 'unknown'
       )
         return [];

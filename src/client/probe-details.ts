@@ -41,7 +41,7 @@ export const CLIENT_PROBES: { readonly [K in ClientProbe]: ProbeEntry<K> } = {
         present.map((f) => `${f.path} ${octal(f.mode)}${f.type ? ` ${f.type}` : ''}`).join(', ') || 'no key files';
       return {
         status: bad.length || missing.length ? 'fail' : 'ok',
-        detail: `${keys}; ${agent}${missing.length ? `; missing: ${missing.map((f) => f.path).join(', ')}` : ''}`,
+        detail: `${keys}; ${agent}${missing.length ? `; missing: ${missing.map((f) => f.path).join(', ')}` : ''}${k.certificates?.length ? `; certificates: ${k.certificates.map((c) => c.path).join(', ')}` : ''}`,
       };
     },
   },
@@ -104,6 +104,13 @@ export const CLIENT_PROBES: { readonly [K in ClientProbe]: ProbeEntry<K> } = {
         l.debug.outcome === 'ok'
           ? 'ssh -o BatchMode=yes logged in'
           : `${l.debug.outcome}${l.debug.evidence[0] ? `: ${l.debug.evidence[0]}` : ''}`,
+    }),
+  },
+  password: {
+    id: 'password-login',
+    describe: (a) => ({
+      status: a.exitCode === 0 ? 'ok' : 'fail',
+      detail: `the password you typed into ssh: ${a.exitCode === 0 ? 'logged in' : a.exitCode === undefined ? 'ssh did not finish' : `ssh exited with ${a.exitCode}`}`,
     }),
   },
 };

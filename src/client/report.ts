@@ -13,6 +13,9 @@ export function toClientReport(ctx: ClientContext, durationMs: number): Report {
     findings: ctx.findings,
     probes: ctx.probes,
     ...appliedField(ctx.fixOutcomes),
+    ...(ctx.input.setAside?.length || ctx.input.command?.length
+      ? { setAside: { flags: ctx.input.setAside ?? [], command: ctx.input.command ?? [] } }
+      : {}),
     durationMs,
   };
 }

@@ -21,7 +21,11 @@ function Root({ onInterrupt, children }: { readonly onInterrupt: () => void; rea
  * Shows `screen` until it exits (useApp().exit(), after drawing its last state), then returns.
  * Throws Interrupted on Ctrl-C.
  */
-export async function showOn(io: Io, screen: ReactNode): Promise<void> {
+export async function showOn(
+  io: Io,
+  screen: ReactNode,
+  onShown: (takeDown: () => void) => void = () => {},
+): Promise<void> {
   let interrupt = () => {};
   const interrupted = new Promise<never>((_, reject) => {
     interrupt = () => reject(new Interrupted());
@@ -33,6 +37,7 @@ export async function showOn(io: Io, screen: ReactNode): Promise<void> {
     exitOnCtrlC: false,
     patchConsole: false,
   });
+  onShown(() => app.unmount());
   try {
     await Promise.race([app.waitUntilExit(), interrupted]);
   } finally {

@@ -131,9 +131,12 @@ Options:
   ssh-doctor locked-out [options]               no SSH at all: the way back in, per provider
   ssh-doctor undo [ID] [options]                list changes ssh-doctor made and revert one
 `);
-    expect(r.stdout).toContain(
-      '  -4  -6  -F configfile  -i identity_file  -J destination  -l login_name  -o option  -p port\n',
-    );
+    expect(r.stdout).toContain(`The diagnosis uses
+  -4  -6  -B bind_interface  -b bind_address  -c cipher_spec  -F configfile
+  -I pkcs11  -i identity_file  -J destination  -l login_name  -m mac_spec
+  -o option  -p port
+and sets the others aside (the report names them).`);
+    expect(r.stdout).toMatch(/second login attempt/);
     expect(r.stdout).toContain('  --timeout MS  one deadline for the whole run (default 5000)\n');
     expect(r.stdout).not.toMatch(/--yes, -y|--help, -h|--version, -V/);
   });

@@ -43,6 +43,23 @@ export const keys: Record<string, KeyFilesResult> = {
   encrypted: { files: [{ ...key(0o600), encrypted: true }], agent: { available: false, fingerprints: [] } },
   /** No key file exists and the agent is empty. */
   none: { files: [{ ...key(0o600), exists: false, pubExists: false }], agent: { available: true, fingerprints: [] } },
+  /** The key, and an expired user certificate for it beside it. */
+  withCert: {
+    files: [key(0o600)],
+    agent: { available: false, fingerprints: [] },
+    certificates: [
+      {
+        path: '/root/.ssh/id_ed25519-cert.pub',
+        kind: 'user',
+        fingerprint: 'SHA256:key',
+        signingCa: 'ED25519 SHA256:ca (using ssh-ed25519)',
+        keyId: 'alice@corp',
+        validFrom: '2020-01-01T00:00:00',
+        validTo: '2020-01-02T00:00:00',
+        principals: ['alice'],
+      },
+    ],
+  },
   /** An -i file that does not exist, and a key whose .pub is another key's. */
   odd: {
     files: [
@@ -72,6 +89,22 @@ export const knownHosts: Record<string, KnownHostsResult> = {
   stored: {
     lookupName: '127.0.0.1',
     entries: [{ file: '/root/.ssh/known_hosts', line: 3, keyType: 'ssh-ed25519', key: 'AAAAold', hashed: true }],
+    searched: ['/root/.ssh/known_hosts'],
+  },
+  /** Holds handshake.newKey, and marks it @revoked on another line. */
+  revoked: {
+    lookupName: '127.0.0.1',
+    entries: [
+      { file: '/root/.ssh/known_hosts', line: 3, keyType: 'ssh-ed25519', key: 'AAAAnew', hashed: false },
+      {
+        file: '/root/.ssh/known_hosts',
+        line: 7,
+        keyType: 'ssh-ed25519',
+        key: 'AAAAnew',
+        hashed: false,
+        marker: '@revoked',
+      },
+    ],
     searched: ['/root/.ssh/known_hosts'],
   },
 };
@@ -191,9 +224,18 @@ export const login: Record<string, LoginResult> = {
     methodsLeft: ['publickey'],
     keysIgnored: [{ path: '/root/.ssh/id_ed25519', mode: '0644' }],
   }),
+  /** The key and its certificate offered, both refused. */
+  certDenied: debug('auth-denied', {
+    methodsLeft: ['publickey'],
+    keysOffered: ['/root/.ssh/id_ed25519', '/root/.ssh/id_ed25519'],
+    certificatesOffered: [
+      { fingerprint: 'SHA256:key', line: 'debug1: Offering public key: /root/.ssh/id_ed25519 ED25519-CERT SHA256:key' },
+    ],
+  }),
   tooMany: debug('too-many-auth-failures'),
   algorithm: debug('algorithm-mismatch', { algorithm: { what: 'host key type', theirOffer: ['ssh-rsa'] } }),
   hostKeyChanged: debug('host-key-changed', { offendingKey: { file: '/root/.ssh/known_hosts', line: 3 } }),
+  hostKeyRevoked: debug('other', { hostKeyRevoked: true }),
   refused: debug('connection-refused'),
   timeout: debug('connection-timeout'),
   dnsUnresolved: debug('dns-unresolved'),

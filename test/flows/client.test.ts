@@ -157,6 +157,28 @@ const table: [string, Record<string, unknown>, ClientVerdictId, string[], string
     [],
     direct,
   ],
+  [
+    // The login runs beside the handshake; ssh checks the same @revoked line and stops before auth.
+    'the presented key is marked @revoked',
+    { knownHosts: fx.knownHosts.revoked },
+    'host-key-revoked',
+    [],
+    direct,
+  ],
+  [
+    'ssh itself refuses a revoked key (a RevokedHostKeys list)',
+    { knownHosts: fx.knownHosts.empty, login: fx.login.hostKeyRevoked },
+    'host-key-revoked',
+    [],
+    direct,
+  ],
+  [
+    'via a jump host, the target presents a revoked key',
+    { target: jump, login: fx.login.hostKeyRevoked },
+    'host-key-revoked',
+    [],
+    ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'login'],
+  ],
   ['no common algorithm', { login: fx.login.algorithm }, 'algorithm-mismatch', [], direct],
   ['too many keys offered', { login: fx.login.tooMany }, 'too-many-auth-failures', [], direct],
   ['ssh ignores a key for its modes', { login: fx.login.keyIgnored }, 'private-key-permissions', [], direct],
@@ -175,6 +197,21 @@ const table: [string, Record<string, unknown>, ClientVerdictId, string[], string
     direct,
   ],
   ['the server takes no keys, only a password', { login: fx.login.passwordOnly }, 'pubkey-auth-disabled', [], direct],
+  [
+    'ssh offered a user certificate, refused',
+    { keys: fx.keys.withCert, login: fx.login.certDenied },
+    'user-certificate-invalid',
+    [],
+    direct,
+  ],
+  [
+    'a certificate on disk that ssh did not offer changes nothing',
+    { keys: fx.keys.withCert, login: fx.login.pubkeyDenied },
+    'auth-publickey-denied',
+    [],
+    direct,
+  ],
+  ['a certificate ssh offered, the login works', { keys: fx.keys.withCert, login: fx.login.ok }, 'ok', [], direct],
   [
     'denied, and the handshake heard no publickey',
     { handshake: fx.handshake.passwordOnly, login: fx.login.deniedSilently },
@@ -490,7 +527,8 @@ describePaths('client flow: every path', () => {
     // One answer per branch; the decision table above holds the finer cases.
     outputs: {
       target: { target: fx.target, proxied },
-      keys: pick(fx.keys, 'good', 'tooOpen', 'encrypted'),
+      // withCert is a good key with a certificate beside it: the same branches, and the certificate's.
+      keys: pick(fx.keys, 'withCert', 'tooOpen', 'encrypted'),
       knownHosts: pick(fx.knownHosts, 'empty', 'stored'),
       dns: fx.dns,
       tcp: pick(fx.tcp, 'ssh', 'other', 'closed', 'refused', 'timeout', 'unreachable'),
@@ -500,6 +538,7 @@ describePaths('client flow: every path', () => {
         fx.login,
         'ok',
         'pubkeyDenied',
+        'certDenied',
         'passwordOnly',
         'keyIgnored',
         'accountLocked',
@@ -513,10 +552,14 @@ describePaths('client flow: every path', () => {
         'tooMany',
         'algorithm',
         'hostKeyChanged',
+        'hostKeyRevoked',
         'refused',
         'other',
       ),
       applyFix: { ok: healthy.applyFix },
+      password: {
+        refused: { command: ['ssh', 'box'], exitCode: 255, stderr: ['alice@box: Permission denied (password).'] },
+      },
     },
     answers: {
       report: (s) => [
@@ -525,6 +568,8 @@ describePaths('client flow: every path', () => {
         ...s.context.findings.flatMap((f: any) => (f.fix ? [{ type: 'FIX', fixId: f.fix.id }] : [])),
       ],
       confirming: [{ type: 'CONFIRM' }, { type: 'DECLINE' }],
+      // Reached only when the handshake fails (no host key to compare): one answer is enough.
+      offeringPassword: [{ type: 'CONFIRM' }],
     },
     // The local region first, the handshake before the login: the order of parallel regions does
     // not change the verdict, and every order would multiply the paths.

@@ -11,6 +11,7 @@ import { hopFailure, parseProxyFiles, PROXY_WRAPPER } from './proxy-command.js';
 import { loginTimeline, type TimedLine } from './login-phases.js';
 import { sessionOutcome, sessionOutput, sessionStart } from './login-session.js';
 import type { LoginOutcome, LoginResult, SshDebug } from './types.js';
+import { certificateOffers } from './user-cert.js';
 
 /** Lines of `ssh -v` stderr, in priority order: the first outcome whose pattern matches wins. */
 const OUTCOMES: [LoginOutcome, RegExp][] = [
@@ -91,6 +92,8 @@ export function parseSshDebug(stderr: string, exitCode: number | undefined, stdo
       debug.hostKeyAdded = true;
   }
   if (preBanner.length) debug.preBanner = preBanner;
+  const certificates = certificateOffers(lines);
+  if (certificates.length) debug.certificatesOffered = certificates;
 
   // Once the session runs, stderr carries the remote's lines too: a bastion's own ssh saying
   // "Permission denied" is the session's output, not our login's outcome. PAM's password-change

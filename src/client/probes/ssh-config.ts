@@ -37,6 +37,7 @@ export function parseSshG(text: string, alias: string, home = homedir()): Resolv
     user: one('user') ?? '',
     port: Number(one('port') ?? 22),
     identityFiles: (values.get('identityfile') ?? []).map((p) => expandHome(p, home)),
+    certificateFiles: (values.get('certificatefile') ?? []).map((p) => expandHome(p, home)),
     userKnownHostsFiles: list('userknownhostsfile'),
     globalKnownHostsFiles: list('globalknownhostsfile'),
     ...(alias_ && alias_ !== 'none' ? { hostKeyAlias: alias_ } : {}),

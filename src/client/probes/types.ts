@@ -11,6 +11,8 @@ export interface ResolvedTarget {
   user: string;
   port: number;
   identityFiles: string[];
+  /** CertificateFile values (a user certificate is also looked for beside each identity file). */
+  certificateFiles?: string[];
   userKnownHostsFiles: string[];
   globalKnownHostsFiles: string[];
   hostKeyAlias?: string;
@@ -120,6 +122,27 @@ export interface KeyFile {
 export interface KeyFilesResult {
   files: KeyFile[];
   agent: { available: boolean; fingerprints: string[] };
+  /** The user certificates ssh would load, as `ssh-keygen -L` reads them (src/client/probes/user-cert.ts). */
+  certificates?: UserCertificate[];
+}
+
+/** An SSH user certificate file, as `ssh-keygen -L` describes it. */
+export interface UserCertificate {
+  path: string;
+  /** "user" or "host" (a host certificate is no login credential). */
+  kind?: string;
+  /** SHA256:… of the certified key: the fingerprint `ssh -v` prints when it offers the certificate. */
+  fingerprint?: string;
+  /** "ED25519 SHA256:… (using ssh-ed25519)". */
+  signingCa?: string;
+  keyId?: string;
+  /** UTC, ISO 8601 without zone (ssh-keygen runs with TZ=UTC0); absent: no lower bound. */
+  validFrom?: string;
+  /** UTC, as validFrom; absent: valid forever. */
+  validTo?: string;
+  principals: string[];
+  /** Set when ssh-keygen could not read it: nothing above is known then. */
+  error?: string;
 }
 
 export type LoginOutcome =
@@ -169,6 +192,8 @@ export interface SshDebug {
    * StrictHostKeyChecking=accept-new there): the host is not in the user's known_hosts.
    */
   hostKeyAdded?: boolean;
+  /** "Offering public key: … TYPE-CERT SHA256:…" lines: the user certificates ssh offered. */
+  certificatesOffered?: { fingerprint: string; line: string }[];
   /** The key the server presented is marked @revoked in known_hosts (outcome stays 'other'). */
   hostKeyRevoked?: boolean;
   /** "Authenticated to": the server let the user in (the session may still fail). */
@@ -206,6 +231,14 @@ export interface LoginResult {
   proxy?: ProxyOutcome;
   /** Only through a jump host: it could not open the connection on to the target (its reason). */
   hopFailed?: { reason: string; evidence: string[] };
+}
+
+/** The one password login the wizard may run on the user's terminal (src/client/password-attempt.ts). */
+export interface PasswordAttempt {
+  command: string[];
+  exitCode: number | undefined;
+  /** What ssh wrote on stderr (the person saw it too); prompts go to the terminal, never here. */
+  stderr: string[];
 }
 
 export interface OtherPortResult {

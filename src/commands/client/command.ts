@@ -39,16 +39,26 @@ export function parseClientArgs(argv: readonly string[]): ClientOptions {
   };
 }
 
+/** The flags the diagnosis uses, as their synopsis, a few to a line. */
+function diagnosisFlagLines(): string {
+  const flags = [...SSH_FLAGS].filter(([f]) => DIAGNOSIS_FLAGS.has(f)).map(([f, v]) => (v ? `-${f} ${v}` : `-${f}`));
+  const lines: string[] = [];
+  for (const f of flags) {
+    const last = lines.at(-1);
+    if (last !== undefined && last.length + f.length < 80) lines[lines.length - 1] = `${last}  ${f}`;
+    else lines.push(`  ${f}`);
+  }
+  return lines.join('\n');
+}
+
 export const client: Mode<ClientOptions> = {
   name: '',
   summary: 'diagnose a connection (replace "ssh" by "ssh-doctor")',
   usage: '[ssh options] [user@]host[:port]',
   about: `ssh options are read as ssh reads them. The diagnosis uses
-  ${[...SSH_FLAGS]
-    .filter(([f]) => DIAGNOSIS_FLAGS.has(f))
-    .map(([f, v]) => (v ? `-${f} ${v}` : `-${f}`))
-    .join('  ')}
-and sets the others aside. With -G, -O, -Q or -V ssh does not connect: there is nothing to diagnose.
+${diagnosisFlagLines()}
+and sets the others aside (the report names them). With -G, -O, -Q or -V ssh does not
+connect: there is nothing to diagnose.
 Settings are resolved the way ssh does (ssh -G): Host aliases, HostName, Port, User, IdentityFile.`,
   options,
   operand: 'host',
@@ -60,6 +70,10 @@ resolves to (to read the banner), then twice more at most: one handshake that as
 are accepted (no credentials), and exactly one real login attempt with "ssh -v -o BatchMode=yes".
 When the port refuses, it tries only 2222, 2200, 22222, 8022 and ports named in your ssh config.
 It never sends a password and never writes to your known_hosts while diagnosing.
+Password users: when keys fail and the server takes a password, the wizard offers ("No" is the
+default) a second login attempt: a real "ssh -o PreferredAuthentications=password,keyboard-interactive"
+on your terminal, one password prompt, which ssh asks for itself (ssh-doctor never sees it); its
+exit status becomes the verdict. Never offered when the host key is unknown or changed.
 NO_COLOR is honoured.
 `,
   parse: (argv) => parseClientArgs(argv),

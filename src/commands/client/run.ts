@@ -4,6 +4,7 @@ import { createActor, waitFor } from 'xstate';
 import { UsageError } from '../../errors.js';
 import { inertJson } from '../../inert.js';
 import { exitCodeFor, renderText } from '../../report.js';
+import { terminalLender } from '../../run.js';
 import { clientFlow, type ClientContext, type ClientInput } from '../../../flows/client.js';
 import { clientActors } from '../../client/actors.js';
 import { toClientReport } from '../../client/report.js';
@@ -27,14 +28,22 @@ export async function run(args: ClientOptions, io: Io): Promise<number> {
   const input: ClientInput = {
     destination: args.destination,
     sshFlags: args.sshFlags,
+    setAside: args.setAside,
+    command: args.command,
     timeoutMs: args.timeoutMs,
     // --yes never waits for a key: it runs headless even on a terminal.
     interactive: tty && !args.json && !args.yes,
     autoApply: args.yes,
   };
   const startedAt = Date.now();
+  const terminal = terminalLender();
   const machine = clientFlow.provide({
-    actors: clientActors({ uid: io.uid, journalFile: journalPath(io.env, io.uid) }),
+    actors: clientActors({
+      uid: io.uid,
+      journalFile: journalPath(io.env, io.uid),
+      terminal,
+      show: say(io).result,
+    }),
   });
   let ctx: ClientContext;
   if (input.interactive) {
@@ -42,7 +51,7 @@ export async function run(args: ClientOptions, io: Io): Promise<number> {
       import('../../ui/run-machine.js'),
       import('../../ui/client/ClientApp.js'),
     ]);
-    ctx = await runMachineUi(io, machine, input, ClientApp);
+    ctx = await runMachineUi(io, machine, input, ClientApp, terminal);
   } else {
     ctx = (await waitFor(createActor(machine, { input }).start(), (s) => s.status === 'done', { timeout: Infinity }))
       .context;

@@ -10,8 +10,10 @@ import { Confirm } from '../shared/Confirm.js';
 import { findingParts } from '../shared/FindingView.js';
 import { fixParts } from '../shared/FixPreview.js';
 import { ProbeLine, Running } from '../shared/ProbeList.js';
-import { gap, prose, useColumns, usePrint, type Printable } from '../shared/print.js';
+import { gap, plain, prose, useColumns, usePrint, type Printable } from '../shared/print.js';
 import { useExitWhen, useVisits } from '../shared/use-flow-screen.js';
+import { passwordCommand } from '../../client/password-attempt.js';
+import { formatCommand, setAsideLine } from '../../report.js';
 
 const LABELS: Record<string, string> = {
   target: 'Reading your ssh settings (ssh -G)',
@@ -23,6 +25,7 @@ const LABELS: Record<string, string> = {
   handshake: 'SSH handshake: host key, algorithms, accepted methods',
   login: 'One real login attempt (ssh -v, BatchMode)',
   applyFix: 'Applying the fix',
+  password: 'Your password, typed into ssh itself',
 };
 
 /** Every next step a report can name; the flow's guards decide which it takes now. */
@@ -46,6 +49,7 @@ export function ClientApp({ actor }: { actor: Actor<ClientFlow> }) {
   const columns = useColumns();
   const confirming = snapshot.can({ type: 'CONFIRM' }) && ctx.pendingFix !== undefined;
   const previews = useVisits(confirming);
+  const offeringPassword = snapshot.matches('offeringPassword');
   const t = ctx.target;
   // "Diagnose port N instead" starts the probes over on another port: a new run to print.
   const run = t ? String(t.port) : '';
@@ -55,7 +59,19 @@ export function ClientApp({ actor }: { actor: Actor<ClientFlow> }) {
       ? [
           {
             key: `title-${run}`,
-            parts: [gap, prose(<Text bold>{`ssh-doctor → ${inert(`${t.user}@${t.host}:${t.port}`)}`}</Text>)],
+            parts: [
+              gap,
+              prose(<Text bold>{`ssh-doctor → ${inert(`${t.user}@${t.host}:${t.port}`)}`}</Text>),
+              ...(ctx.input.setAside?.length || ctx.input.command?.length
+                ? [
+                    prose(
+                      <Text dimColor>
+                        {inert(setAsideLine({ flags: ctx.input.setAside ?? [], command: ctx.input.command ?? [] }))}
+                      </Text>,
+                    ),
+                  ]
+                : []),
+            ],
           },
         ]
       : []),
@@ -63,6 +79,18 @@ export function ClientApp({ actor }: { actor: Actor<ClientFlow> }) {
     // The first finding is the verdict: printed once, as the verdict.
     ...ctx.findings.map((f, i) => ({ key: `finding-${run}-${f.id}`, parts: findingParts(f, i === 0) })),
     ...(confirming ? [{ key: `preview-${previews}`, parts: fixParts(ctx.pendingFix!, columns) }] : []),
+    ...(offeringPassword
+      ? [
+          {
+            key: 'password-offer',
+            parts: [
+              gap,
+              prose(<Text>It would run:</Text>),
+              plain(formatCommand(passwordCommand(ctx.input.destination, ctx.input.sshFlags))),
+            ],
+          },
+        ]
+      : []),
     ...ctx.fixOutcomes.map(
       (o, i): Printable => ({
         key: `outcome-${run}-${i}`,
@@ -94,6 +122,17 @@ export function ClientApp({ actor }: { actor: Actor<ClientFlow> }) {
       <Running running={running} />
       {menu.length > 0 && (
         <Choice items={menu} onSelect={(v) => actor.send(menu.find((m) => m.value === v)!.event)} onQuit={quit} />
+      )}
+      {offeringPassword && (
+        <Box marginTop={1}>
+          <Confirm
+            message="The server takes a password. Try it once? ssh asks you for it itself: ssh-doctor never sees it. This is a second login attempt (fail2ban counts failed ones)."
+            labels={{ no: 'No, keep the report as it is', yes: 'Yes, run ssh and let me type the password' }}
+            onAnswer={(yes) => actor.send({ type: yes ? 'CONFIRM' : 'DECLINE' })}
+            onBack={() => actor.send({ type: 'DECLINE' })}
+            onQuit={() => actor.send({ type: 'DECLINE' })}
+          />
+        </Box>
       )}
       {confirming && (
         <Box marginTop={1}>

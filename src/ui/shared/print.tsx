@@ -4,7 +4,7 @@
 // Prose goes through Ink, wrapped between words at the terminal's width; text meant to be copied
 // (commands, the console kit) is written as plain lines that the terminal soft-wraps, so copying
 // gives back exactly what was printed.
-import { useEffect, useRef, type ReactElement } from 'react';
+import { createContext, useContext, useEffect, useRef, type ReactElement } from 'react';
 import { renderToString, useStdout } from 'ink';
 
 /** Lines written as they are: never wrapped, bordered or indented by Ink. */
@@ -50,15 +50,19 @@ export function afterPrinting(job: () => void): void {
   queue = queue.then(() => new Promise<void>((resolve) => setImmediate(() => resolve(job()))));
 }
 
+/** Keys already printed, kept by a screen that is taken down and shown again (see run-machine). */
+export const PrintedKeys = createContext<Set<string> | undefined>(undefined);
+
 /** Prints the items not printed yet, after the frame they belong to has been drawn. */
 export function usePrint(items: readonly Printable[]): void {
   const { write } = useStdout();
   const columns = useColumns();
-  const printed = useRef(new Set<string>());
+  const own = useRef(new Set<string>());
+  const printed = useContext(PrintedKeys) ?? own.current;
   useEffect(() => {
-    const fresh = items.filter((i) => !printed.current.has(i.key));
+    const fresh = items.filter((i) => !printed.has(i.key));
     if (fresh.length === 0) return;
-    for (const i of fresh) printed.current.add(i.key);
+    for (const i of fresh) printed.add(i.key);
     afterPrinting(() => write(fresh.map((i) => partsText(i.parts, columns)).join('')));
   });
 }
