@@ -55,6 +55,8 @@ export const SERVER_FINDINGS = {
   'unsafe-path': { severity: 'warning' },
   // Added by the report (src/server/server-report.ts), not drawn from facts.
   'needs-root': { severity: 'info' },
+  // A check that could explain a refusal did not run: never "ok" without knowing (also a verdict).
+  'checks-incomplete': { severity: 'warning' },
 } as const satisfies Record<string, { severity: Severity | readonly Severity[] }>;
 
 export type ServerFindingId = keyof typeof SERVER_FINDINGS;
@@ -215,7 +217,8 @@ function network(facts: ServerFacts, add: Add): void {
   const onPort = sshdSockets.filter((s) => s.port === port);
   const other = ls?.sockets.find((s) => s.port === port && s.process !== undefined && !forSshd(s));
   const configured = (eff?.config.port ?? []).map(Number);
-  if (onPort.length === 0) {
+  // Unknown sockets are no evidence of a mismatch: `sshd -p` overrides the configured port.
+  if (ls && onPort.length === 0) {
     const evidence: string[] = [];
     if (sshdSockets.length > 0)
       evidence.push(`sshd listens on ${sshdSockets.map((s) => `${fmtAddr(s.address)}:${s.port}`).join(', ')}`);
@@ -233,7 +236,7 @@ function network(facts: ServerFacts, add: Add): void {
       );
     if (other || sshdSockets.length > 0 || (configured.length > 0 && !configured.includes(port)))
       add('sshd-port-mismatch', summary, evidence);
-  } else if (onPort.every((s) => LOOPBACK.test(s.address))) {
+  } else if (onPort.length > 0 && onPort.every((s) => LOOPBACK.test(s.address))) {
     add(
       'sshd-listen-address',
       `sshd listens on port ${port} only on a loopback address: other machines cannot reach it.`,
@@ -248,6 +251,7 @@ function network(facts: ServerFacts, add: Add): void {
   const local = known(facts.localAddresses);
   const forPort = (eff?.config.listenaddress ?? []).map(splitListen).filter((a) => a.port === port);
   if (
+    ls &&
     onPort.length === 0 &&
     local &&
     forPort.length > 0 &&
@@ -546,6 +550,45 @@ function fmtWhere(w: NonNullable<ServerFacts['firewall']>[number]['where'] & obj
 
 function unique<T>(xs: T[]): T[] {
   return [...new Set(xs)];
+}
+
+/** A check that could explain a refusal but did not run, and why (tool missing, timed out, needs root). */
+export interface Unchecked {
+  check: string;
+  why: string;
+  needsRoot?: boolean;
+}
+
+/**
+ * Every check whose answer could explain a refusal and is unknown. Logs and the init system are
+ * left out: they only add evidence to what the other checks find.
+ */
+export function uncheckedParts(facts: ServerFacts): Unchecked[] {
+  const parts: [string, Maybe<unknown> | undefined][] = [
+    ['sshd binary', facts.sshd],
+    ['sshd processes', facts.processes],
+    ['sshd -t', facts.configTest],
+    ['sshd -T', facts.effective],
+    ['listening sockets', facts.listeners],
+    ['local addresses', facts.localAddresses],
+    ['privilege separation directory', facts.privsepDir],
+    ['host keys', facts.hostKeys],
+    ['account', facts.user],
+    ['authorized_keys', facts.authFiles],
+    ['nologin', facts.nologin],
+  ];
+  const out: Unchecked[] = parts.flatMap(([check, v]) =>
+    isUnknown(v) ? [{ check, why: v.unknown, ...(v.needsRoot ? { needsRoot: true } : {}) }] : [],
+  );
+  for (const l of facts.firewall ?? [])
+    if (l.state === 'unknown')
+      out.push({ check: l.name, why: l.detail ?? 'could not tell', ...(l.needsRoot ? { needsRoot: true } : {}) });
+  for (const u of known(facts.authFiles)?.unread ?? [])
+    if (u.bytes === undefined) out.push({ check: `keys in ${u.path}`, why: u.why });
+  const user = known(facts.user);
+  if (!facts.root && user?.exists && user.passwordStatus === undefined)
+    out.push({ check: 'shadow (account lock and expiry)', why: 'only root can read /etc/shadow', needsRoot: true });
+  return out;
 }
 
 /** Which parts were unknown because we are not root. */

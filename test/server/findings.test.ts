@@ -2,7 +2,7 @@
 // pinned down case by case (including the ones the lab cannot stage, like RPM's group rule).
 import { describe, expect, it } from 'vitest';
 import { SERVER_FINDINGS, serverFindings } from '../../src/server/findings.js';
-import { needsRootFinding } from '../../src/server/server-report.js';
+import { needsRootFinding, checksIncompleteFinding } from '../../src/server/server-report.js';
 import { insecureReason, walkedDirs } from '../../src/server/strict-modes.js';
 import { LEFT_OUT } from '../../src/shell-quote.js';
 import type {
@@ -347,6 +347,7 @@ describe('serverFindings', () => {
       ...cases.flatMap(([, over]) => ids(healthy(over))),
       ...ids(healthy({ sshd: {} })),
       needsRootFinding(['sshd -T'], ['sudo']).id,
+      checksIncompleteFinding([{ check: 'sshd -T', why: 'timed out' }]).id,
     ]);
     expect([...reached].sort()).toEqual(Object.keys(SERVER_FINDINGS).sort());
   });

@@ -64,7 +64,8 @@ export const server: Mode<ServerOptions> = {
   usage: '[options]',
   about: 'On the server itself: finds why sshd refuses people, and fixes it after you say yes.',
   options,
-  notes: `Exit status: 0 no error-level finding, 1 an error-level finding, 2 usage error.
+  notes: `Exit status: 0 no error-level finding and every check ran, 1 an error-level finding or
+checks-incomplete (a check that could explain a refusal did not run), 2 usage error.
 --via logs in once for the whole run (agent only); a firewall fix adds one new connection, the
 proof that the way in still works.
 `,

@@ -4,14 +4,20 @@ import { hostname } from 'node:os';
 import { createActor, fromPromise, toPromise } from 'xstate';
 import { UsageError } from '../../errors.js';
 import { inertJson } from '../../inert.js';
-import { formatCommand, renderText, exitCodeFor, type Report } from '../../report.js';
+import { formatCommand, renderText, type Report } from '../../report.js';
 import { serverArgv, sudoCommand, type ServerOptions } from './command.js';
 import { collectFacts } from '../../server/collect.js';
-import { needsRoot, type ServerFindingId } from '../../server/findings.js';
+import { needsRoot, uncheckedParts, type ServerFindingId } from '../../server/findings.js';
 import type { ServerFacts } from '../../server/facts.js';
 import type { ConfigSource } from '../../server/fixes/sshd-config.js';
 import { localHost, viaName, type Host, type Via } from '../../server/host.js';
-import { buildServerReport, needsRootFinding, needsRootViaFinding } from '../../server/server-report.js';
+import {
+  buildServerReport,
+  checksIncompleteFinding,
+  needsRootFinding,
+  needsRootViaFinding,
+  serverExitCode,
+} from '../../server/server-report.js';
 import { serverFlow, type FixMode, type ServerContext } from '../../../flows/server.js';
 import { hasTerminal, say, type Io } from '../mode.js';
 
@@ -112,6 +118,15 @@ export function reportFor(ctx: ServerContext, args: ServerOptions, started: numb
         ? needsRootViaFinding(parts, args.via.host, sudoCommand(args), viaRootCommand(args, args.via))
         : needsRootFinding(parts, sudoCommand(args)),
     );
+  // It stands in for server-ok; beside an error it would only repeat what the probes say.
+  const unchecked = ctx.facts && !findings.some((f) => f.severity === 'error') ? uncheckedParts(ctx.facts) : [];
+  if (unchecked.length > 0)
+    findings.push(
+      checksIncompleteFinding(
+        unchecked,
+        args.via ? formatCommand(viaRootCommand(args, args.via)) : formatCommand(sudoCommand(args)),
+      ),
+    );
   return buildServerReport({
     findings,
     probes: ctx.probes,
@@ -129,5 +144,5 @@ function viaRootCommand(args: ServerOptions, via: Via): string[] {
 function finish(ctx: ServerContext, args: ServerOptions, started: number, as: 'json' | 'text', io: Io): number {
   const report = reportFor(ctx, args, started);
   say(io).result(as === 'json' ? inertJson(report) : renderText(report));
-  return exitCodeFor(report);
+  return serverExitCode(report);
 }

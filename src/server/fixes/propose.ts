@@ -69,6 +69,7 @@ export const SERVER_FIXES = {
   'sshd-log-refusal': undefined, // evidence for the other findings
   'unsafe-path': undefined, // it says ssh-doctor will not act there
   'needs-root': undefined, // the rerun with sudo is offered instead
+  'checks-incomplete': undefined, // `next` says what would run the missing checks
 } as const satisfies Record<ServerFindingId, FixEntry | undefined>;
 
 export function proposeFix(
