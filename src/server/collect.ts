@@ -17,7 +17,7 @@ import { probeProcesses } from './probes/processes.js';
 import { probeSshdBinary } from './probes/sshd-binary.js';
 import { probeConfigTest } from './probes/sshd-test.js';
 import { statPaths } from './probes/stat.js';
-import { probeUser } from './probes/user.js';
+import { probeGroups, probeUser } from './probes/user.js';
 
 export interface Collected {
   facts: ServerFacts;
@@ -169,7 +169,9 @@ export async function collectFacts(exec: Exec, target: { user: string; port: num
     ...new Set([...(test?.hostKeyErrors.map((e) => e.path) ?? []), ...DEFAULT_HOST_KEYS]),
   ];
   const u = known(facts.user);
-  const [hostKeys, authFiles] = await Promise.all([
+  // Unknown settings could hold group rules: then the groups are resolved too.
+  const groupRules = !eff || (eff.config.allowgroups ?? []).length > 0 || (eff.config.denygroups ?? []).length > 0;
+  const [hostKeys, authFiles, groups] = await Promise.all([
     timed(
       'host-keys',
       () => probeHostKeys(exec, keyPaths),
@@ -195,7 +197,9 @@ export async function collectFacts(exec: Exec, target: { user: string; port: num
           },
         )
       : undefined,
+    u?.exists && groupRules ? probeGroups(exec, u.name) : undefined,
   ]);
+  if (u && groups) u.groups = groups;
   facts.hostKeys = hostKeys;
   if (authFiles) facts.authFiles = authFiles;
   return { facts, probes };
