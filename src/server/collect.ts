@@ -16,6 +16,7 @@ import { probeLogs } from './probes/logs.js';
 import { probeProcesses } from './probes/processes.js';
 import { probeSshdBinary } from './probes/sshd-binary.js';
 import { probeConfigTest } from './probes/sshd-test.js';
+import { probeCrash } from './probes/crash.js';
 import { statPaths } from './probes/stat.js';
 import { probeGroups, probeUser } from './probes/user.js';
 
@@ -62,7 +63,7 @@ export async function collectFacts(exec: Exec, target: { user: string; port: num
           : { status: 'fail', detail: 'no sshd process' },
   );
 
-  const [init, configTest, effective, listeners, localAddresses, firewall, privsep, user, nologin, logs] =
+  const [init, configTest, effective, listeners, localAddresses, firewall, privsep, user, nologin, logs, crash] =
     await Promise.all([
       timed(
         'init',
@@ -147,6 +148,21 @@ export async function collectFacts(exec: Exec, target: { user: string; port: num
         () => probeLogs(exec, target.user),
         (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.lines.length} explaining lines in ${x.source}` }),
       ),
+      sshdPath
+        ? timed(
+            'crash',
+            () => probeCrash(exec, sshdPath, known(facts.sshd)?.package?.manager),
+            (x) =>
+              isUnknown(x)
+                ? unk(x)
+                : x.libraries.length + x.changedFiles.length + x.segfaults.length > 0
+                  ? { status: 'fail', detail: [...x.libraries, ...x.changedFiles, ...x.segfaults][0]! }
+                  : {
+                      status: 'ok',
+                      detail: `libraries load${x.verifyCommand ? `; ${x.verifyCommand}: unchanged` : ''}${x.kernelSource ? `; no sshd segfault in ${x.kernelSource}` : ''}`,
+                    },
+          )
+        : undefined,
     ]);
   Object.assign(facts, {
     processes,
@@ -160,6 +176,7 @@ export async function collectFacts(exec: Exec, target: { user: string; port: num
     logs,
   });
   if (configTest) facts.configTest = configTest;
+  if (crash) facts.crash = crash;
   if (effective) facts.effective = effective;
 
   const eff = known(facts.effective);

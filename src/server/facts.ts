@@ -242,6 +242,24 @@ export interface LogFacts {
   lines: string[];
 }
 
+/** Signs that sshd crashes or cannot load (the seed guide's Step 7). */
+export interface CrashFacts {
+  /** `ldd` lines: a library not found, a version not found, a file the loader rejects. */
+  libraries: string[];
+  /** The packages those libraries belong to (`dpkg -S`), to reinstall with openssh-server. */
+  libraryPackages?: string[];
+  /** openssh-server's files that differ from the package (configuration files left out). */
+  changedFiles: string[];
+  /** The command that compared them: "dpkg --verify openssh-server" or "rpm -V openssh-server". */
+  verifyCommand?: string;
+  /** Where the kernel's lines came from; absent when no kernel log was readable. */
+  kernelSource?: string;
+  /** Kernel lines of sshd segfaulting, most recent last. */
+  segfaults: string[];
+  /** Machine-check / hardware-error lines: memory or CPU faults crash any program. */
+  machineChecks: string[];
+}
+
 export interface ServerFacts {
   /** Who and which port the diagnosis is about. */
   target: { user: string; port: number };
@@ -262,4 +280,5 @@ export interface ServerFacts {
   authFiles?: Maybe<AuthFilesFacts>;
   nologin?: Maybe<{ exists: boolean; path: string; text?: string }>;
   logs?: Maybe<LogFacts>;
+  crash?: Maybe<CrashFacts>;
 }

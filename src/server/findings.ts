@@ -32,6 +32,7 @@ export const SERVER_FINDINGS = {
   'sshd-not-installed': { severity: 'error' },
   'sshd-not-running': { severity: 'error' },
   'sshd-config-invalid': { severity: 'error' },
+  'sshd-crashing': { severity: 'error' },
   'sshd-port-mismatch': { severity: 'error' },
   'sshd-listen-address': { severity: 'error' },
   'privsep-dir-missing': { severity: 'error' },
@@ -122,7 +123,42 @@ interface Add {
   ): void;
 }
 
+/** Seed guide Step 7: sshd cannot load, its files were changed, or the kernel saw it crash. */
+function crashing(facts: ServerFacts, add: Add): void {
+  const c = known(facts.crash);
+  if (!c || c.libraries.length + c.changedFiles.length + c.segfaults.length === 0) return;
+  const summary =
+    c.libraries.length > 0
+      ? 'sshd cannot load its libraries, so it cannot start.'
+      : c.segfaults.length > 0
+        ? `sshd crashes: the kernel logged ${c.segfaults.length === 1 ? 'a segfault' : `${c.segfaults.length} segfaults`} of sshd.`
+        : "openssh-server's files differ from the package: sshd may crash or misbehave.";
+  const pkgs = ['openssh-server', ...(c.libraryPackages ?? [])];
+  const dpkg = known(facts.sshd)?.package?.manager === 'dpkg' || c.verifyCommand?.startsWith('dpkg') === true;
+  add(
+    'sshd-crashing',
+    summary,
+    [
+      ...c.libraries.map((l) => `ldd: ${l}`),
+      ...c.changedFiles.map((l) => `${c.verifyCommand}: ${l}`),
+      ...c.segfaults.map((l) => `${c.kernelSource}: ${l}`),
+      ...c.machineChecks.map((l) => `${c.kernelSource}: ${l}`),
+    ],
+    [
+      // The package manager fetches the files again: it needs the network, so it is a step, not a fix.
+      'as root, with the network (the package manager downloads the files again; sshd_config is kept):',
+      ...(dpkg
+        ? [pasteStep('', ['apt-get', 'install', '--reinstall', ...pkgs])]
+        : [pasteStep('', ['dnf', 'reinstall', ...pkgs], '    # yum on older systems')]),
+      ...(c.machineChecks.length
+        ? ['the kernel reports hardware errors: test the memory (memtest86+) before trusting a reinstall']
+        : []),
+    ],
+  );
+}
+
 function daemon(facts: ServerFacts, add: Add): void {
+  crashing(facts, add);
   const procs = known(facts.processes);
   const test = known(facts.configTest);
   const priv = known(facts.privsepDir);
@@ -576,6 +612,7 @@ export function uncheckedParts(facts: ServerFacts): Unchecked[] {
     ['account', facts.user],
     ['authorized_keys', facts.authFiles],
     ['nologin', facts.nologin],
+    ['sshd libraries and package files', facts.crash],
   ];
   const out: Unchecked[] = parts.flatMap(([check, v]) =>
     isUnknown(v) ? [{ check, why: v.unknown, ...(v.needsRoot ? { needsRoot: true } : {}) }] : [],

@@ -330,6 +330,19 @@ describe('serverFindings', () => {
       [],
     ],
     [
+      'sshd crashing',
+      {
+        crash: {
+          libraries: [],
+          changedFiles: [],
+          segfaults: ['kernel: sshd[4521]: segfault at 0 ip 00007f8a1b2c3d4e sp 00007fff error 4 in libcrypto.so.3'],
+          machineChecks: [],
+          kernelSource: '/var/log/kern.log',
+        },
+      },
+      ['sshd-crashing'],
+    ],
+    [
       'log lines',
       {
         logs: {

@@ -34,7 +34,11 @@ interface FixEntry {
 /** Each server finding's fix (README "Fixes"), or why a person decides instead. */
 export const SERVER_FIXES = {
   'sshd-not-installed': undefined, // which package, from where: the admin's call
-  'sshd-not-running': { fixId: 'start-sshd', propose: startFix },
+  // Never while sshd cannot load its libraries: starting it would only fail again.
+  'sshd-not-running': {
+    fixId: 'start-sshd',
+    propose: (f, at) => ((known(f.crash)?.libraries.length ?? 0) > 0 ? undefined : startFix(f, at)),
+  },
   'sshd-config-invalid': { fixId: 'disable-unknown-option', propose: unknownOptionFix },
   'sshd-port-mismatch': { fixId: 'add-port', propose: addPortFix },
   'sshd-listen-address': { fixId: 'listen-all-addresses', propose: listenAddressFix },
@@ -70,6 +74,7 @@ export const SERVER_FIXES = {
   'unsafe-path': undefined, // it says ssh-doctor will not act there
   'needs-root': undefined, // the rerun with sudo is offered instead
   'checks-incomplete': undefined, // `next` says what would run the missing checks
+  'sshd-crashing': undefined, // the reinstall needs the network: `next` steps
 } as const satisfies Record<ServerFindingId, FixEntry | undefined>;
 
 export function proposeFix(

@@ -33,6 +33,9 @@ export async function probeConfigTest(exec: Exec, sshd: string): Promise<Maybe<C
   const r = await exec(cmd);
   const why = failure(r, cmd);
   if (why) return { unknown: why };
+  // sshd could not even load (sshd-crashing says why): that is no verdict on the configuration.
+  const loader = /error while loading shared libraries.*/.exec(r.stderr)?.[0];
+  if (loader) return { unknown: `sshd cannot load: ${loader}` };
   const t = parseSshdTest(r.stderr, r.exitCode);
   if (!t.ok && r.stderr.includes('Permission denied'))
     return { unknown: 'sshd -t could not read its files (run as root)', needsRoot: true };
