@@ -81,6 +81,10 @@ export interface ConfigError {
   file?: string;
   line?: number;
   message: string;
+  /** That line's text, as read from the file (verbatim: shown inert). */
+  text?: string;
+  /** For a value sshd rejects: what it accepts there (from `ssh -Q` where sshd has a list). */
+  accepted?: string[];
 }
 
 export interface ConfigTest {

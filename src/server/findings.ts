@@ -16,6 +16,7 @@ import { formatBytes } from '../bytes.js';
 import { unsafeTarget } from './fixes/modes.js';
 import { hasControl } from '../inert.js';
 import { LEFT_OUT, pasteStep, quoteArg } from '../shell-quote.js';
+import { shortList } from './config-values.js';
 
 export interface FindingOptions {
   /** Attach a fix to a finding (the fixes side's proposeFix); none when absent. */
@@ -170,7 +171,11 @@ function daemon(facts: ServerFacts, add: Add): void {
     add(
       'sshd-config-invalid',
       `sshd -t rejects ${where}: sshd will not start or reload.`,
-      test.errors.map((e) => (e.file ? `${e.file}:${e.line ?? '?'}: ${e.message}` : e.message)),
+      test.errors.flatMap((e) => [
+        e.file ? `${e.file}:${e.line ?? '?'}: ${e.message}` : e.message,
+        ...(e.text !== undefined ? [`${e.file}:${e.line} reads: ${e.text.trim()}`] : []),
+        ...(e.accepted ? [`sshd accepts there: ${shortList(e.accepted)}`] : []),
+      ]),
     );
   }
   // After the config error: fixes are offered in this order, and sshd cannot start until it loads.

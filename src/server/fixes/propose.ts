@@ -12,6 +12,7 @@ import { pasteStep } from '../../shell-quote.js';
 import { globMatch, type ServerFindingId } from '../findings.js';
 import { groupWriteRuleFor, parentDirs, walkedDirs } from '../strict-modes.js';
 import { startSshd } from './service.js';
+import { badValue, nearest } from '../config-values.js';
 import { allSet, readingOrder, whereSet, type ConfigLine, type ConfigSource } from './sshd-config.js';
 
 /** Where and when a fix would run, and under which id it is offered. */
@@ -27,6 +28,8 @@ interface Proposal {
 
 interface FixEntry {
   fixId: string;
+  /** Other ids the proposer may give its fix, for another cause of the same finding. */
+  alternatives?: readonly string[];
   /** The fix for these facts, or none when ssh-doctor cannot make it safely here. */
   propose: (facts: ServerFacts, at: Proposal) => Fix | undefined;
 }
@@ -34,12 +37,21 @@ interface FixEntry {
 /** Each server finding's fix (README "Fixes"), or why a person decides instead. */
 export const SERVER_FIXES = {
   'sshd-not-installed': undefined, // which package, from where: the admin's call
-  // Never while sshd cannot load its libraries: starting it would only fail again.
+  // Never while sshd cannot load its libraries or sshd -t rejects the configuration (a missing
+  // /run/sshd or host key the start itself creates): starting it would only fail again.
   'sshd-not-running': {
     fixId: 'start-sshd',
-    propose: (f, at) => ((known(f.crash)?.libraries.length ?? 0) > 0 ? undefined : startFix(f, at)),
+    propose: (f, at) =>
+      (known(f.crash)?.libraries.length ?? 0) + (known(f.configTest)?.errors.length ?? 0) > 0
+        ? undefined
+        : startFix(f, at),
   },
-  'sshd-config-invalid': { fixId: 'disable-unknown-option', propose: unknownOptionFix },
+  // A rejected value is corrected (nearest accepted value) or commented out: correct-config-value.
+  'sshd-config-invalid': {
+    fixId: 'disable-unknown-option',
+    alternatives: ['correct-config-value'],
+    propose: (f, at) => unknownOptionFix(f, at) ?? badValueFix(f, { ...at, fixId: 'correct-config-value' }),
+  },
   'sshd-port-mismatch': { fixId: 'add-port', propose: addPortFix },
   'sshd-listen-address': { fixId: 'listen-all-addresses', propose: listenAddressFix },
   'privsep-dir-missing': { fixId: 'create-privsep-dir', propose: privsepFix },
@@ -153,6 +165,51 @@ function unknownOptionFix(f: ServerFacts, at: Proposal): Fix | undefined {
     {
       title: `Comment out what this sshd does not understand: ${original.map((l, i) => `line ${lines[i]} "${l}"`).join(', ')}`,
       risk: 'Low: sshd rejects the whole configuration because of these lines, so they never took effect; what they meant to set stays unset.',
+    },
+  );
+}
+
+/**
+ * Values sshd rejects (all in one file, each line read by the probe): each replaced by the one
+ * accepted value it is nearest to, or, when none is clearly meant, the line commented out.
+ */
+function badValueFix(f: ServerFacts, at: Proposal): Fix | undefined {
+  const errors = known(f.configTest)?.errors ?? [];
+  const file = errors[0]?.file;
+  if (!file || errors.some((e) => e.file !== file || !e.line || !e.text || !badValue(e.message))) return undefined;
+  const plans = errors.map((e) => {
+    const text = e.text!.trim();
+    const value = badValue(e.message)!;
+    const parts = value.split(',');
+    const fixed = e.accepted ? parts.map((p) => (e.accepted!.includes(p) ? p : nearest(p, e.accepted!))) : [];
+    const corrected =
+      !/^match\s/i.test(text) && fixed.length > 0 && fixed.every((x) => x !== undefined) && text.includes(value)
+        ? text.replace(value, fixed.join(','))
+        : undefined;
+    return { line: e.line!, text, corrected };
+  });
+  const lines = [...new Set(plans.map((p) => p.line))];
+  if (lines.length !== plans.length) return undefined;
+  return configFix(
+    f,
+    at,
+    {
+      file,
+      isMain: file === MAIN_CONFIG,
+      changes: plans.map((p) => ({
+        line: p.line,
+        action: 'replace' as const,
+        text: p.corrected ?? `# ${p.text}  (disabled by ssh-doctor: sshd rejects this value)`,
+      })),
+    },
+    {
+      title: plans
+        .map((p) =>
+          p.corrected ? `line ${p.line}: "${p.text}" → "${p.corrected}"` : `comment out line ${p.line} "${p.text}"`,
+        )
+        .join(', ')
+        .replace(/^./, (c) => c.toUpperCase()),
+      risk: 'Low: sshd rejects the whole configuration because of these values, so they never took effect; the corrected value takes effect at the reload.',
     },
   );
 }
