@@ -97,7 +97,10 @@ export function serverFindings(facts: ServerFacts, opts: FindingOptions = {}): F
   config(facts, add);
   const logs = known(facts.logs);
   if (logs && logs.lines.length > 0) {
-    add('sshd-log-refusal', `sshd's log explains a refusal (${logs.source}).`, logs.lines.slice(-10));
+    const last = logs.lines.at(-1)!;
+    // The message after syslog's "… sshd[PID]: " prefix, when there is one.
+    const said = (/\bsshd\[\d+\]: (.*)$/.exec(last)?.[1] ?? last).trim();
+    add('sshd-log-refusal', `sshd's log (${logs.source}) says: "${said}"`, logs.lines.slice(-10));
   }
   return out;
 }
