@@ -17,6 +17,7 @@ import { probeProcesses } from './probes/processes.js';
 import { probeSshdBinary } from './probes/sshd-binary.js';
 import { probeConfigTest } from './probes/sshd-test.js';
 import { probeCrash } from './probes/crash.js';
+import { probeBans } from './probes/bans.js';
 import { statPaths } from './probes/stat.js';
 import { probeGroups, probeUser } from './probes/user.js';
 
@@ -25,7 +26,10 @@ export interface Collected {
   probes: ProbeRecord[];
 }
 
-export async function collectFacts(exec: Exec, target: { user: string; port: number }): Promise<Collected> {
+export async function collectFacts(
+  exec: Exec,
+  target: { user: string; port: number; from?: string },
+): Promise<Collected> {
   const probes: ProbeRecord[] = [];
   const timed = async <T>(
     id: string,
@@ -63,7 +67,7 @@ export async function collectFacts(exec: Exec, target: { user: string; port: num
           : { status: 'fail', detail: 'no sshd process' },
   );
 
-  const [init, configTest, effective, listeners, localAddresses, firewall, privsep, user, nologin, logs, crash] =
+  const [init, configTest, effective, listeners, localAddresses, firewall, privsep, user, nologin, logs, crash, bans] =
     await Promise.all([
       timed(
         'init',
@@ -163,7 +167,20 @@ export async function collectFacts(exec: Exec, target: { user: string; port: num
                     },
           )
         : undefined,
+      target.from
+        ? timed(
+            'bans',
+            () => probeBans(exec, target.from!),
+            (x) =>
+              isUnknown(x)
+                ? unk(x)
+                : x.by.length
+                  ? { status: 'fail', detail: `${x.from} banned by ${x.by.map((b) => b.guard).join(', ')}` }
+                  : { status: 'ok', detail: `${x.from} not banned by fail2ban or sshguard` },
+          )
+        : undefined,
     ]);
+  if (bans) facts.bans = bans;
   Object.assign(facts, {
     processes,
     init,

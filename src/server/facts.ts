@@ -246,6 +246,12 @@ export interface LogFacts {
   lines: string[];
 }
 
+/** Where the address of the person locked out (--from) is banned. */
+export interface BanFacts {
+  from: string;
+  by: { guard: 'fail2ban' | 'sshguard'; jail?: string; evidence: string }[];
+}
+
 /** Signs that sshd crashes or cannot load (the seed guide's Step 7). */
 export interface CrashFacts {
   /** `ldd` lines: a library not found, a version not found, a file the loader rejects. */
@@ -265,8 +271,8 @@ export interface CrashFacts {
 }
 
 export interface ServerFacts {
-  /** Who and which port the diagnosis is about. */
-  target: { user: string; port: number };
+  /** Who and which port the diagnosis is about; `from`: the address they connect from, when known. */
+  target: { user: string; port: number; from?: string };
   /** Whether the probes ran as root (many files and `sshd -T` need it). */
   root: boolean;
   sshd?: Maybe<SshdBinary>;
@@ -285,4 +291,5 @@ export interface ServerFacts {
   nologin?: Maybe<{ exists: boolean; path: string; text?: string }>;
   logs?: Maybe<LogFacts>;
   crash?: Maybe<CrashFacts>;
+  bans?: Maybe<BanFacts>;
 }

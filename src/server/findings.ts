@@ -41,6 +41,7 @@ export const SERVER_FINDINGS = {
   'host-key-permissions': { severity: ['warning', 'error'] },
   'host-keys-missing': { severity: ['warning', 'error'] },
   'firewall-blocks-ssh': { severity: 'error' },
+  'address-banned': { severity: 'error' },
   // Password logins still work.
   'authorized-keys-missing': { severity: ['warning', 'error'] },
   // Slow logins; an error from the size where they stall.
@@ -93,6 +94,7 @@ export function serverFindings(facts: ServerFacts, opts: FindingOptions = {}): F
   }
   daemon(facts, add);
   network(facts, add);
+  banned(facts, add);
   account(facts, add);
   config(facts, add);
   const logs = known(facts.logs);
@@ -314,6 +316,35 @@ function network(facts: ServerFacts, add: Add): void {
       ...(fw.detail ? [fw.detail] : []),
     ]);
   }
+}
+
+/** PerSourcePenalties (OpenSSH 9.8+): "drop connection #0 from [ADDR]:PORT on [...] penalty: …". */
+export function penaltyLines(logLines: readonly string[], from: string): string[] {
+  return logLines.filter((l) => l.includes(`from [${from}]:`) && /\bpenalty: /.test(l));
+}
+
+/** The address of the person locked out (--from), banned by fail2ban, sshguard or sshd itself. */
+function banned(facts: ServerFacts, add: Add): void {
+  const from = facts.target.from;
+  if (!from) return;
+  const by = known(facts.bans)?.by ?? [];
+  const penalties = penaltyLines(known(facts.logs)?.lines ?? [], from);
+  if (by.length === 0 && penalties.length === 0) return;
+  const guards = [
+    ...by.map((b) => (b.guard === 'fail2ban' ? `fail2ban's ${b.jail} jail` : 'sshguard')),
+    ...(penalties.length ? ["sshd's PerSourcePenalties"] : []),
+  ];
+  add(
+    'address-banned',
+    `${from} is banned by ${guards.join(' and ')}: connections from it are refused before any login.`,
+    [...by.map((b) => b.evidence), ...penalties.slice(-3)],
+    penalties.length
+      ? [
+          'PerSourcePenalties ends by itself (its penalty time); to exempt this address, add to sshd_config: PerSourcePenaltyExemptList ' +
+            from,
+        ]
+      : [],
+  );
 }
 
 function account(facts: ServerFacts, add: Add): void {
@@ -621,6 +652,7 @@ export function uncheckedParts(facts: ServerFacts): Unchecked[] {
     ['authorized_keys', facts.authFiles],
     ['nologin', facts.nologin],
     ['sshd libraries and package files', facts.crash],
+    ['bans of the --from address', facts.bans],
   ];
   const out: Unchecked[] = parts.flatMap(([check, v]) =>
     isUnknown(v) ? [{ check, why: v.unknown, ...(v.needsRoot ? { needsRoot: true } : {}) }] : [],

@@ -330,6 +330,23 @@ describe('serverFindings', () => {
       [],
     ],
     [
+      'banned by fail2ban',
+      {
+        target: { user: 'alice', port: 22, from: '203.0.113.9' },
+        bans: {
+          from: '203.0.113.9',
+          by: [
+            {
+              guard: 'fail2ban',
+              jail: 'sshd',
+              evidence: 'fail2ban-client status sshd: Banned IP list includes 203.0.113.9',
+            },
+          ],
+        },
+      },
+      ['address-banned'],
+    ],
+    [
       'sshd crashing',
       {
         crash: {

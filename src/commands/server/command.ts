@@ -1,5 +1,6 @@
 // `ssh-doctor server`, declared. Light on purpose: this is parsed at start-up; run.ts, which
 // loads the checks and the UI, is imported only to run.
+import { isIP } from 'node:net';
 import { parsePort, UsageError } from '../../errors.js';
 import { DEFAULT_ROLLBACK_SECONDS } from '../../server/fixes/rollback.js';
 import type { Via } from '../../server/host.js';
@@ -13,6 +14,10 @@ const options = {
     return v;
   }),
   port: value('N', 'the port clients use (default 22)', parsePort),
+  from: value('ADDR', 'the address the locked-out person connects from (checks fail2ban/sshguard bans of it)', (v) => {
+    if (isIP(v) === 0) throw new UsageError(`"${v}" is not an IP address.`);
+    return v;
+  }),
   json: flag('no prompts; print one JSON report (mode "server") on stdout'),
   yes: flag('apply every proposed fix without asking (each is still printed)'),
   dryRun: flag('show what would run; change nothing'),
@@ -38,6 +43,8 @@ const options = {
 export interface ServerOptions {
   user: string;
   port: number;
+  /** The address of the person locked out, when given. */
+  from?: string;
   json: boolean;
   yes: boolean;
   dryRun: boolean;
@@ -86,6 +93,7 @@ export function serverArgv(a: ServerOptions): string[] {
     a.user,
     '--port',
     String(a.port),
+    ...(a.from ? ['--from', a.from] : []),
     ...(a.json ? ['--json'] : []),
     ...(a.dryRun ? ['--dry-run'] : []),
     ...(a.rollbackSeconds !== DEFAULT_ROLLBACK_SECONDS ? ['--rollback-seconds', String(a.rollbackSeconds)] : []),

@@ -58,6 +58,7 @@ export const SERVER_FIXES = {
   'host-key-permissions': { fixId: 'fix-host-key-permissions', propose: permissionsFix },
   'host-keys-missing': { fixId: 'generate-host-keys', propose: hostKeysFix },
   'firewall-blocks-ssh': { fixId: 'firewall-allow-ssh', propose: firewallFix },
+  'address-banned': { fixId: 'unban-address', propose: unbanFix },
   'authorized-keys-missing': undefined, // only the user has their public key: `next` steps
   'authorized-keys-oversize': undefined, // which keys to keep is the user's call
   'authorized-keys-permissions': { fixId: 'fix-authorized-keys-permissions', propose: permissionsFix },
@@ -385,6 +386,32 @@ function remotePermissionsFix(
     commands,
     risk: `Low: only the write bits sshd refuses are changed; each chmod runs as ${who.name} where the object is theirs, so it cannot reach anyone else's files.`,
     undo,
+  };
+}
+
+/**
+ * The exact unban for each guard that holds the address, and the exact ban again as its undo.
+ * PerSourcePenalties has no unban command (it expires): then only `next` steps.
+ */
+function unbanFix(f: ServerFacts, at: Proposal): Fix | undefined {
+  const from = f.target.from;
+  const by = known(f.bans)?.by ?? [];
+  if (!from || by.length === 0) return undefined;
+  const set = ['ip', 'sshguard', 'attackers'];
+  return {
+    id: at.fixId,
+    title: `Unban ${from} (${by.map((b) => (b.guard === 'fail2ban' ? `fail2ban jail ${b.jail}` : 'sshguard')).join(', ')})`,
+    commands: by.map((b) =>
+      b.guard === 'fail2ban'
+        ? ['fail2ban-client', 'set', b.jail ?? 'sshd', 'unbanip', from]
+        : ['nft', 'delete', 'element', ...set, `{ ${from} }`],
+    ),
+    risk: 'Medium: the guard banned this address after failed logins; if they were an attack, it will ban it again after more failures.',
+    undo: by.map((b) =>
+      b.guard === 'fail2ban'
+        ? ['fail2ban-client', 'set', b.jail ?? 'sshd', 'banip', from]
+        : ['nft', 'add', 'element', ...set, `{ ${from} }`],
+    ),
   };
 }
 

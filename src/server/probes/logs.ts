@@ -22,6 +22,7 @@ const EXPLAINS = [
   /Connection closed by authenticating user .* \[preauth\]/,
   /fatal: /,
   /Permissions \d+ for '.+' are too open/,
+  /drop connection #\d+ from \[.*\bpenalty: /,
 ];
 
 /**
