@@ -65,6 +65,72 @@ const scenarios: Scenario[] = [
   },
 ];
 
+/** `server` on a big host: time to verdict with rulesets and account databases of real sizes. */
+interface ServerScenario {
+  name: string;
+  setup: string;
+  expect: string;
+}
+
+const SERVER_PORT = 2201;
+/** The lab's sshd on all its (loopback-only) addresses, as the server lab tests run it. */
+const SERVER_BASE = SERVER_SETUP(SERVER_PORT).replace('-o ListenAddress=127.0.0.1 ', '');
+
+/** N iptables-restore lines "-A CHAIN -s 10.x.y.z/32 -j DROP" (a blocklist). */
+const blocklistIpt = (chain: string, n: number) =>
+  `python3 -c 'import sys
+w=sys.stdout.write
+for i in range(${n}): w("-A ${chain} -s 10.%d.%d.%d/32 -j DROP\\n" % ((i>>16)&255,(i>>8)&255,i&255))'`;
+const blocklistNft = (chain: string, n: number) =>
+  `python3 -c 'import sys
+w=sys.stdout.write
+for i in range(${n}): w("add rule inet filter ${chain} ip saddr 10.%d.%d.%d drop\\n" % ((i>>16)&255,(i>>8)&255,i&255))'`;
+
+const serverScenarios: ServerScenario[] = [
+  { name: 'idle host', setup: SERVER_BASE, expect: 'server-ok' },
+  {
+    name: 'iptables: 200,000 rules (a blocklist INPUT enters for port 25)',
+    setup: `${SERVER_BASE}
+{ printf '*filter\n:INPUT ACCEPT [0:0]\n:blocklist - [0:0]\n-A INPUT -p tcp --dport 25 -j blocklist\n'; ${blocklistIpt('blocklist', 200_000)}; printf 'COMMIT\n'; } | iptables-restore`,
+    expect: 'server-ok',
+  },
+  {
+    name: 'nftables: 200,000 rules (a blocklist the input chain enters for port 25)',
+    setup: `${SERVER_BASE}
+{ printf 'add table inet filter\nadd chain inet filter input { type filter hook input priority 0; policy accept; }\nadd chain inet filter blocklist\nadd rule inet filter input tcp dport 25 jump blocklist\n'; ${blocklistNft('blocklist', 200_000)}; } > /root/big.nft
+nft -f /root/big.nft`,
+    expect: 'server-ok',
+  },
+  {
+    name: 'iptables: 5,000 user chains of 5 rules, every one walked',
+    setup: `${SERVER_BASE}
+python3 -c 'import sys
+w=sys.stdout.write
+w("*filter\\n:INPUT ACCEPT [0:0]\\n")
+for c in range(5000): w(":c%d - [0:0]\\n" % c)
+for c in range(5000):
+  w("-A INPUT -p tcp -j c%d\\n" % c)
+  for r in range(5): w("-A c%d -s 10.0.%d.%d/32 -j DROP\\n" % (c, r, c % 250))
+w("COMMIT\\n")' | iptables-restore`,
+    expect: 'server-ok',
+  },
+  {
+    name: "iptables: 200,000 rules on the SSH port's way (INPUT enters the blocklist for all TCP)",
+    setup: `${SERVER_BASE}
+{ printf '*filter\n:INPUT ACCEPT [0:0]\n:blocklist - [0:0]\n-A INPUT -p tcp -j blocklist\n'; ${blocklistIpt('blocklist', 200_000)}; printf 'COMMIT\n'; } | iptables-restore`,
+    expect: 'checks-incomplete',
+  },
+  {
+    name: '50,000 accounts, alice in 5,000 groups (no AllowGroups)',
+    setup: `${SERVER_BASE}
+python3 -c 'import sys
+p=open("/etc/passwd","a"); g=open("/etc/group","a")
+for i in range(50000): p.write("u%d:x:%d:%d::/nonexistent:/usr/sbin/nologin\\n" % (i, 100000+i, 100000+i))
+for i in range(5000): g.write("g%d:x:%d:alice\\n" % (i, 200000+i))'`,
+    expect: 'server-ok',
+  },
+];
+
 async function timed(lab: Lab, cmd: string[]): Promise<{ ms: number; stdout: string }> {
   const t = process.hrtime.bigint();
   const r = await lab.exec(cmd, { timeoutMs: 60_000 });
@@ -117,7 +183,7 @@ async function main() {
     '| scenario | verdict | ssh-doctor (ms) | plain ssh -o BatchMode=yes (ms) | ratio | node -e 0 (ms) | over node (ms) |',
   );
   console.log('|---|---|---:|---:|---:|---:|---:|');
-  for (const s of scenarios) {
+  for (const s of process.argv.includes('--server-only') ? [] : scenarios) {
     const lab = await startLab();
     try {
       const setup = await lab.sh(s.setup);
@@ -138,6 +204,28 @@ async function main() {
       const n = median(node0);
       console.log(
         `| ${s.name} | ${verdict}${verdict === s.expect ? '' : ` (expected ${s.expect})`} | ${d.toFixed(0)} | ${p.toFixed(0)} | ${(d / p).toFixed(1)}x | ${n.toFixed(0)} | +${(d - n).toFixed(0)} |`,
+      );
+    } finally {
+      await lab.close();
+    }
+  }
+  console.log('');
+  console.log('| server on a big host | verdict | ssh-doctor server (ms) |');
+  console.log('|---|---|---:|');
+  for (const s of serverScenarios) {
+    const lab = await startLab();
+    try {
+      const setup = await lab.sh(s.setup, 300_000);
+      if (setup.exitCode !== 0) throw new Error(`${s.name}: setup failed: ${setup.stderr}`);
+      const ms: number[] = [];
+      let verdict = '';
+      for (let i = 0; i < runs; i++) {
+        const r = await timed(lab, ['node', CLI, 'server', '--json', '--user', 'alice', '--port', String(SERVER_PORT)]);
+        verdict = JSON.parse(r.stdout).verdict.id;
+        ms.push(r.ms);
+      }
+      console.log(
+        `| ${s.name} | ${verdict}${verdict === s.expect ? '' : ` (expected ${s.expect})`} | ${median(ms).toFixed(0)} |`,
       );
     } finally {
       await lab.close();

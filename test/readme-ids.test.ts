@@ -25,7 +25,7 @@ const registered = {
   server: [
     SERVER_OK.id,
     ...Object.keys(SERVER_FINDINGS),
-    ...Object.values(SERVER_FIXES).flatMap((e) => (e ? [e.fixId] : [])),
+    ...Object.values(SERVER_FIXES).flatMap((e) => (e ? [e.fixId, ...('alternatives' in e ? e.alternatives : [])] : [])),
   ],
 };
 

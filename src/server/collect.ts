@@ -16,15 +16,20 @@ import { probeLogs } from './probes/logs.js';
 import { probeProcesses } from './probes/processes.js';
 import { probeSshdBinary } from './probes/sshd-binary.js';
 import { probeConfigTest } from './probes/sshd-test.js';
+import { probeCrash } from './probes/crash.js';
+import { probeBans } from './probes/bans.js';
 import { statPaths } from './probes/stat.js';
-import { probeUser } from './probes/user.js';
+import { probeGroups, probeUser } from './probes/user.js';
 
 export interface Collected {
   facts: ServerFacts;
   probes: ProbeRecord[];
 }
 
-export async function collectFacts(exec: Exec, target: { user: string; port: number }): Promise<Collected> {
+export async function collectFacts(
+  exec: Exec,
+  target: { user: string; port: number; from?: string },
+): Promise<Collected> {
   const probes: ProbeRecord[] = [];
   const timed = async <T>(
     id: string,
@@ -62,7 +67,7 @@ export async function collectFacts(exec: Exec, target: { user: string; port: num
           : { status: 'fail', detail: 'no sshd process' },
   );
 
-  const [init, configTest, effective, listeners, localAddresses, firewall, privsep, user, nologin, logs] =
+  const [init, configTest, effective, listeners, localAddresses, firewall, privsep, user, nologin, logs, crash, bans] =
     await Promise.all([
       timed(
         'init',
@@ -147,7 +152,35 @@ export async function collectFacts(exec: Exec, target: { user: string; port: num
         () => probeLogs(exec, target.user),
         (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.lines.length} explaining lines in ${x.source}` }),
       ),
+      sshdPath
+        ? timed(
+            'crash',
+            () => probeCrash(exec, sshdPath, known(facts.sshd)?.package?.manager),
+            (x) =>
+              isUnknown(x)
+                ? unk(x)
+                : x.libraries.length + x.changedFiles.length + x.segfaults.length > 0
+                  ? { status: 'fail', detail: [...x.libraries, ...x.changedFiles, ...x.segfaults][0]! }
+                  : {
+                      status: 'ok',
+                      detail: `libraries load${x.verifyCommand ? `; ${x.verifyCommand}: unchanged` : ''}${x.kernelSource ? `; no sshd segfault in ${x.kernelSource}` : ''}`,
+                    },
+          )
+        : undefined,
+      target.from
+        ? timed(
+            'bans',
+            () => probeBans(exec, target.from!),
+            (x) =>
+              isUnknown(x)
+                ? unk(x)
+                : x.by.length
+                  ? { status: 'fail', detail: `${x.from} banned by ${x.by.map((b) => b.guard).join(', ')}` }
+                  : { status: 'ok', detail: `${x.from} not banned by fail2ban or sshguard` },
+          )
+        : undefined,
     ]);
+  if (bans) facts.bans = bans;
   Object.assign(facts, {
     processes,
     init,
@@ -160,6 +193,7 @@ export async function collectFacts(exec: Exec, target: { user: string; port: num
     logs,
   });
   if (configTest) facts.configTest = configTest;
+  if (crash) facts.crash = crash;
   if (effective) facts.effective = effective;
 
   const eff = known(facts.effective);
@@ -169,7 +203,9 @@ export async function collectFacts(exec: Exec, target: { user: string; port: num
     ...new Set([...(test?.hostKeyErrors.map((e) => e.path) ?? []), ...DEFAULT_HOST_KEYS]),
   ];
   const u = known(facts.user);
-  const [hostKeys, authFiles] = await Promise.all([
+  // Unknown settings could hold group rules: then the groups are resolved too.
+  const groupRules = !eff || (eff.config.allowgroups ?? []).length > 0 || (eff.config.denygroups ?? []).length > 0;
+  const [hostKeys, authFiles, groups] = await Promise.all([
     timed(
       'host-keys',
       () => probeHostKeys(exec, keyPaths),
@@ -195,7 +231,9 @@ export async function collectFacts(exec: Exec, target: { user: string; port: num
           },
         )
       : undefined,
+    u?.exists && groupRules ? probeGroups(exec, u.name) : undefined,
   ]);
+  if (u && groups) u.groups = groups;
   facts.hostKeys = hostKeys;
   if (authFiles) facts.authFiles = authFiles;
   return { facts, probes };

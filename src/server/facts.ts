@@ -81,6 +81,10 @@ export interface ConfigError {
   file?: string;
   line?: number;
   message: string;
+  /** That line's text, as read from the file (verbatim: shown inert). */
+  text?: string;
+  /** For a value sshd rejects: what it accepts there (from `ssh -Q` where sshd has a list). */
+  accepted?: string[];
 }
 
 export interface ConfigTest {
@@ -242,9 +246,33 @@ export interface LogFacts {
   lines: string[];
 }
 
+/** Where the address of the person locked out (--from) is banned. */
+export interface BanFacts {
+  from: string;
+  by: { guard: 'fail2ban' | 'sshguard'; jail?: string; evidence: string }[];
+}
+
+/** Signs that sshd crashes or cannot load (the seed guide's Step 7). */
+export interface CrashFacts {
+  /** `ldd` lines: a library not found, a version not found, a file the loader rejects. */
+  libraries: string[];
+  /** The packages those libraries belong to (`dpkg -S`), to reinstall with openssh-server. */
+  libraryPackages?: string[];
+  /** openssh-server's files that differ from the package (configuration files left out). */
+  changedFiles: string[];
+  /** The command that compared them: "dpkg --verify openssh-server" or "rpm -V openssh-server". */
+  verifyCommand?: string;
+  /** Where the kernel's lines came from; absent when no kernel log was readable. */
+  kernelSource?: string;
+  /** Kernel lines of sshd segfaulting, most recent last. */
+  segfaults: string[];
+  /** Machine-check / hardware-error lines: memory or CPU faults crash any program. */
+  machineChecks: string[];
+}
+
 export interface ServerFacts {
-  /** Who and which port the diagnosis is about. */
-  target: { user: string; port: number };
+  /** Who and which port the diagnosis is about; `from`: the address they connect from, when known. */
+  target: { user: string; port: number; from?: string };
   /** Whether the probes ran as root (many files and `sshd -T` need it). */
   root: boolean;
   sshd?: Maybe<SshdBinary>;
@@ -262,4 +290,6 @@ export interface ServerFacts {
   authFiles?: Maybe<AuthFilesFacts>;
   nologin?: Maybe<{ exists: boolean; path: string; text?: string }>;
   logs?: Maybe<LogFacts>;
+  crash?: Maybe<CrashFacts>;
+  bans?: Maybe<BanFacts>;
 }

@@ -16,6 +16,7 @@ import { formatBytes } from '../bytes.js';
 import { unsafeTarget } from './fixes/modes.js';
 import { hasControl } from '../inert.js';
 import { LEFT_OUT, pasteStep, quoteArg } from '../shell-quote.js';
+import { shortList } from './config-values.js';
 
 export interface FindingOptions {
   /** Attach a fix to a finding (the fixes side's proposeFix); none when absent. */
@@ -32,6 +33,7 @@ export const SERVER_FINDINGS = {
   'sshd-not-installed': { severity: 'error' },
   'sshd-not-running': { severity: 'error' },
   'sshd-config-invalid': { severity: 'error' },
+  'sshd-crashing': { severity: 'error' },
   'sshd-port-mismatch': { severity: 'error' },
   'sshd-listen-address': { severity: 'error' },
   'privsep-dir-missing': { severity: 'error' },
@@ -39,6 +41,7 @@ export const SERVER_FINDINGS = {
   'host-key-permissions': { severity: ['warning', 'error'] },
   'host-keys-missing': { severity: ['warning', 'error'] },
   'firewall-blocks-ssh': { severity: 'error' },
+  'address-banned': { severity: 'error' },
   // Password logins still work.
   'authorized-keys-missing': { severity: ['warning', 'error'] },
   // Slow logins; an error from the size where they stall.
@@ -55,6 +58,8 @@ export const SERVER_FINDINGS = {
   'unsafe-path': { severity: 'warning' },
   // Added by the report (src/server/server-report.ts), not drawn from facts.
   'needs-root': { severity: 'info' },
+  // A check that could explain a refusal did not run: never "ok" without knowing (also a verdict).
+  'checks-incomplete': { severity: 'warning' },
 } as const satisfies Record<string, { severity: Severity | readonly Severity[] }>;
 
 export type ServerFindingId = keyof typeof SERVER_FINDINGS;
@@ -89,11 +94,15 @@ export function serverFindings(facts: ServerFacts, opts: FindingOptions = {}): F
   }
   daemon(facts, add);
   network(facts, add);
+  banned(facts, add);
   account(facts, add);
   config(facts, add);
   const logs = known(facts.logs);
   if (logs && logs.lines.length > 0) {
-    add('sshd-log-refusal', `sshd's log explains a refusal (${logs.source}).`, logs.lines.slice(-10));
+    const last = logs.lines.at(-1)!;
+    // The message after syslog's "… sshd[PID]: " prefix, when there is one.
+    const said = (/\bsshd\[\d+\]: (.*)$/.exec(last)?.[1] ?? last).trim();
+    add('sshd-log-refusal', `sshd's log (${logs.source}) says: "${said}"`, logs.lines.slice(-10));
   }
   return out;
 }
@@ -120,7 +129,42 @@ interface Add {
   ): void;
 }
 
+/** Seed guide Step 7: sshd cannot load, its files were changed, or the kernel saw it crash. */
+function crashing(facts: ServerFacts, add: Add): void {
+  const c = known(facts.crash);
+  if (!c || c.libraries.length + c.changedFiles.length + c.segfaults.length === 0) return;
+  const summary =
+    c.libraries.length > 0
+      ? 'sshd cannot load its libraries, so it cannot start.'
+      : c.segfaults.length > 0
+        ? `sshd crashes: the kernel logged ${c.segfaults.length === 1 ? 'a segfault' : `${c.segfaults.length} segfaults`} of sshd.`
+        : "openssh-server's files differ from the package: sshd may crash or misbehave.";
+  const pkgs = ['openssh-server', ...(c.libraryPackages ?? [])];
+  const dpkg = known(facts.sshd)?.package?.manager === 'dpkg' || c.verifyCommand?.startsWith('dpkg') === true;
+  add(
+    'sshd-crashing',
+    summary,
+    [
+      ...c.libraries.map((l) => `ldd: ${l}`),
+      ...c.changedFiles.map((l) => `${c.verifyCommand}: ${l}`),
+      ...c.segfaults.map((l) => `${c.kernelSource}: ${l}`),
+      ...c.machineChecks.map((l) => `${c.kernelSource}: ${l}`),
+    ],
+    [
+      // The package manager fetches the files again: it needs the network, so it is a step, not a fix.
+      'as root, with the network (the package manager downloads the files again; sshd_config is kept):',
+      ...(dpkg
+        ? [pasteStep('', ['apt-get', 'install', '--reinstall', ...pkgs])]
+        : [pasteStep('', ['dnf', 'reinstall', ...pkgs], '    # yum on older systems')]),
+      ...(c.machineChecks.length
+        ? ['the kernel reports hardware errors: test the memory (memtest86+) before trusting a reinstall']
+        : []),
+    ],
+  );
+}
+
 function daemon(facts: ServerFacts, add: Add): void {
+  crashing(facts, add);
   const procs = known(facts.processes);
   const test = known(facts.configTest);
   const priv = known(facts.privsepDir);
@@ -132,7 +176,11 @@ function daemon(facts: ServerFacts, add: Add): void {
     add(
       'sshd-config-invalid',
       `sshd -t rejects ${where}: sshd will not start or reload.`,
-      test.errors.map((e) => (e.file ? `${e.file}:${e.line ?? '?'}: ${e.message}` : e.message)),
+      test.errors.flatMap((e) => [
+        e.file ? `${e.file}:${e.line ?? '?'}: ${e.message}` : e.message,
+        ...(e.text !== undefined ? [`${e.file}:${e.line} reads: ${e.text.trim()}`] : []),
+        ...(e.accepted ? [`sshd accepts there: ${shortList(e.accepted)}`] : []),
+      ]),
     );
   }
   // After the config error: fixes are offered in this order, and sshd cannot start until it loads.
@@ -215,7 +263,8 @@ function network(facts: ServerFacts, add: Add): void {
   const onPort = sshdSockets.filter((s) => s.port === port);
   const other = ls?.sockets.find((s) => s.port === port && s.process !== undefined && !forSshd(s));
   const configured = (eff?.config.port ?? []).map(Number);
-  if (onPort.length === 0) {
+  // Unknown sockets are no evidence of a mismatch: `sshd -p` overrides the configured port.
+  if (ls && onPort.length === 0) {
     const evidence: string[] = [];
     if (sshdSockets.length > 0)
       evidence.push(`sshd listens on ${sshdSockets.map((s) => `${fmtAddr(s.address)}:${s.port}`).join(', ')}`);
@@ -233,7 +282,7 @@ function network(facts: ServerFacts, add: Add): void {
       );
     if (other || sshdSockets.length > 0 || (configured.length > 0 && !configured.includes(port)))
       add('sshd-port-mismatch', summary, evidence);
-  } else if (onPort.every((s) => LOOPBACK.test(s.address))) {
+  } else if (onPort.length > 0 && onPort.every((s) => LOOPBACK.test(s.address))) {
     add(
       'sshd-listen-address',
       `sshd listens on port ${port} only on a loopback address: other machines cannot reach it.`,
@@ -248,6 +297,7 @@ function network(facts: ServerFacts, add: Add): void {
   const local = known(facts.localAddresses);
   const forPort = (eff?.config.listenaddress ?? []).map(splitListen).filter((a) => a.port === port);
   if (
+    ls &&
     onPort.length === 0 &&
     local &&
     forPort.length > 0 &&
@@ -266,6 +316,35 @@ function network(facts: ServerFacts, add: Add): void {
       ...(fw.detail ? [fw.detail] : []),
     ]);
   }
+}
+
+/** PerSourcePenalties (OpenSSH 9.8+): "drop connection #0 from [ADDR]:PORT on [...] penalty: …". */
+export function penaltyLines(logLines: readonly string[], from: string): string[] {
+  return logLines.filter((l) => l.includes(`from [${from}]:`) && /\bpenalty: /.test(l));
+}
+
+/** The address of the person locked out (--from), banned by fail2ban, sshguard or sshd itself. */
+function banned(facts: ServerFacts, add: Add): void {
+  const from = facts.target.from;
+  if (!from) return;
+  const by = known(facts.bans)?.by ?? [];
+  const penalties = penaltyLines(known(facts.logs)?.lines ?? [], from);
+  if (by.length === 0 && penalties.length === 0) return;
+  const guards = [
+    ...by.map((b) => (b.guard === 'fail2ban' ? `fail2ban's ${b.jail} jail` : 'sshguard')),
+    ...(penalties.length ? ["sshd's PerSourcePenalties"] : []),
+  ];
+  add(
+    'address-banned',
+    `${from} is banned by ${guards.join(' and ')}: connections from it are refused before any login.`,
+    [...by.map((b) => b.evidence), ...penalties.slice(-3)],
+    penalties.length
+      ? [
+          'PerSourcePenalties ends by itself (its penalty time); to exempt this address, add to sshd_config: PerSourcePenaltyExemptList ' +
+            from,
+        ]
+      : [],
+  );
 }
 
 function account(facts: ServerFacts, add: Add): void {
@@ -546,6 +625,47 @@ function fmtWhere(w: NonNullable<ServerFacts['firewall']>[number]['where'] & obj
 
 function unique<T>(xs: T[]): T[] {
   return [...new Set(xs)];
+}
+
+/** A check that could explain a refusal but did not run, and why (tool missing, timed out, needs root). */
+export interface Unchecked {
+  check: string;
+  why: string;
+  needsRoot?: boolean;
+}
+
+/**
+ * Every check whose answer could explain a refusal and is unknown. Logs and the init system are
+ * left out: they only add evidence to what the other checks find.
+ */
+export function uncheckedParts(facts: ServerFacts): Unchecked[] {
+  const parts: [string, Maybe<unknown> | undefined][] = [
+    ['sshd binary', facts.sshd],
+    ['sshd processes', facts.processes],
+    ['sshd -t', facts.configTest],
+    ['sshd -T', facts.effective],
+    ['listening sockets', facts.listeners],
+    ['local addresses', facts.localAddresses],
+    ['privilege separation directory', facts.privsepDir],
+    ['host keys', facts.hostKeys],
+    ['account', facts.user],
+    ['authorized_keys', facts.authFiles],
+    ['nologin', facts.nologin],
+    ['sshd libraries and package files', facts.crash],
+    ['bans of the --from address', facts.bans],
+  ];
+  const out: Unchecked[] = parts.flatMap(([check, v]) =>
+    isUnknown(v) ? [{ check, why: v.unknown, ...(v.needsRoot ? { needsRoot: true } : {}) }] : [],
+  );
+  for (const l of facts.firewall ?? [])
+    if (l.state === 'unknown')
+      out.push({ check: l.name, why: l.detail ?? 'could not tell', ...(l.needsRoot ? { needsRoot: true } : {}) });
+  for (const u of known(facts.authFiles)?.unread ?? [])
+    if (u.bytes === undefined) out.push({ check: `keys in ${u.path}`, why: u.why });
+  const user = known(facts.user);
+  if (!facts.root && user?.exists && user.passwordStatus === undefined)
+    out.push({ check: 'shadow (account lock and expiry)', why: 'only root can read /etc/shadow', needsRoot: true });
+  return out;
 }
 
 /** Which parts were unknown because we are not root. */

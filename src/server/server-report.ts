@@ -2,6 +2,7 @@
 import {
   SCHEMA,
   appliedField,
+  exitCodeFor,
   formatCommand,
   worstSeverity,
   type Finding,
@@ -9,13 +10,21 @@ import {
   type Report,
   type Verdict,
 } from '../report.js';
-import { SERVER_FINDINGS, type ServerFindingId } from './findings.js';
+import { SERVER_FINDINGS, type ServerFindingId, type Unchecked } from './findings.js';
 
-/** The verdict when nothing is worse than info; otherwise the verdict is the worst finding's id. */
+/**
+ * The verdict when nothing is worse than info and every check ran; otherwise the verdict is an
+ * error finding's id, else `checks-incomplete` (a SERVER_FINDINGS id too), else the worst finding's.
+ */
 export const SERVER_OK = { id: 'server-ok', severity: 'ok' } as const satisfies Omit<Verdict, 'summary'>;
+
+const INCOMPLETE = 'checks-incomplete' satisfies ServerFindingId;
 
 export function serverVerdict(findings: readonly Finding[]): Verdict {
   const sev = worstSeverity(findings);
+  const incomplete = findings.find((f) => f.id === INCOMPLETE);
+  if (incomplete && sev !== 'error')
+    return { id: incomplete.id, severity: incomplete.severity, summary: incomplete.summary };
   const worst = findings.find((f) => f.severity === sev && sev !== 'ok' && sev !== 'info');
   if (!worst) {
     const partial = findings.some((f) => f.id === 'needs-root');
@@ -42,6 +51,34 @@ export function needsRootFinding(parts: readonly string[], sudo: readonly string
     summary: `Some checks need root (${parts.join(', ')}); rerun with sudo to see them.`,
     evidence: [`rerun: ${formatCommand(sudo)}`],
   };
+}
+
+/**
+ * Checks that could explain a refusal did not run: which, why, and what would run them (`rerun`:
+ * the sudo command, when root would). The verdict then is not "ok" and the exit status is 1.
+ */
+export function checksIncompleteFinding(unchecked: readonly Unchecked[], rerun?: string): Finding {
+  const root = unchecked.filter((u) => u.needsRoot);
+  const other = unchecked.filter((u) => !u.needsRoot);
+  return {
+    id: INCOMPLETE,
+    severity: SERVER_FINDINGS[INCOMPLETE].severity,
+    summary: `No error found, but ${unchecked.length === 1 ? 'one check' : `${unchecked.length} checks`} that could explain a refusal did not run (${unchecked.map((u) => u.check).join(', ')}): not known to be ok.`,
+    evidence: unchecked.map((u) => `${u.check}: ${u.why}${u.needsRoot ? ' (needs root)' : ''}`),
+    next: [
+      ...(root.length && rerun ? [`as root, to run ${root.map((u) => u.check).join(', ')}: ${rerun}`] : []),
+      ...(other.length
+        ? [
+            `then ${other.map((u) => u.check).join(', ')}: install what is missing, or rerun when the command answers (a tool that timed out may answer on a quieter host)`,
+          ]
+        : []),
+    ],
+  };
+}
+
+/** Exit status 1 also when the verdict is that checks did not run: a script must not read it as ok. */
+export function serverExitCode(report: Report): number {
+  return report.verdict.id === INCOMPLETE ? 1 : exitCodeFor(report);
 }
 
 /**

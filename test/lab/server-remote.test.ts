@@ -30,13 +30,14 @@ describe.runIf(requireLab())('server diagnosis: as a normal user, and --via', ()
       String(PORT),
     ]);
     const report = JSON.parse(r.stdout);
-    expect(r.exitCode).toBe(0);
+    // Checks that could explain a refusal did not run: not ok (exit 1).
+    expect(r.exitCode).toBe(1);
     const f = finding(report, 'needs-root');
     expect(f.summary).toMatch(
       /^Some checks need root \(sshd -t, sshd -T, logs, (ufw, )?iptables, ip6tables, nftables, shadow \(account lock and expiry\)\); rerun with sudo to see them\.$/,
     );
     expect(f.evidence).toEqual([`rerun: sudo ssh-doctor server --user alice --port ${PORT} --json`]);
-    expect(report.verdict.summary).toBe('Nothing found by the checks a normal user can run; the rest need root.');
+    expect(report.verdict.id).toBe('checks-incomplete');
     expect(report.probes.find((p: { id: string }) => p.id === 'effective')).toMatchObject({
       status: 'unknown',
       detail: 'sshd must read its host keys: run as root (needs root)',

@@ -2,7 +2,7 @@
 // pinned down case by case (including the ones the lab cannot stage, like RPM's group rule).
 import { describe, expect, it } from 'vitest';
 import { SERVER_FINDINGS, serverFindings } from '../../src/server/findings.js';
-import { needsRootFinding } from '../../src/server/server-report.js';
+import { needsRootFinding, checksIncompleteFinding } from '../../src/server/server-report.js';
 import { insecureReason, walkedDirs } from '../../src/server/strict-modes.js';
 import { LEFT_OUT } from '../../src/shell-quote.js';
 import type {
@@ -330,6 +330,36 @@ describe('serverFindings', () => {
       [],
     ],
     [
+      'banned by fail2ban',
+      {
+        target: { user: 'alice', port: 22, from: '203.0.113.9' },
+        bans: {
+          from: '203.0.113.9',
+          by: [
+            {
+              guard: 'fail2ban',
+              jail: 'sshd',
+              evidence: 'fail2ban-client status sshd: Banned IP list includes 203.0.113.9',
+            },
+          ],
+        },
+      },
+      ['address-banned'],
+    ],
+    [
+      'sshd crashing',
+      {
+        crash: {
+          libraries: [],
+          changedFiles: [],
+          segfaults: ['kernel: sshd[4521]: segfault at 0 ip 00007f8a1b2c3d4e sp 00007fff error 4 in libcrypto.so.3'],
+          machineChecks: [],
+          kernelSource: '/var/log/kern.log',
+        },
+      },
+      ['sshd-crashing'],
+    ],
+    [
       'log lines',
       {
         logs: {
@@ -347,6 +377,7 @@ describe('serverFindings', () => {
       ...cases.flatMap(([, over]) => ids(healthy(over))),
       ...ids(healthy({ sshd: {} })),
       needsRootFinding(['sshd -T'], ['sudo']).id,
+      checksIncompleteFinding([{ check: 'sshd -T', why: 'timed out' }]).id,
     ]);
     expect([...reached].sort()).toEqual(Object.keys(SERVER_FINDINGS).sort());
   });

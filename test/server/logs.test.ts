@@ -2,7 +2,7 @@
 // read all of it), and a journal answer cut by its cap is unknown, not a shorter answer.
 import { describe, expect, it } from 'vitest';
 import type { Exec } from '../../src/server/exec.js';
-import { LOG_TAIL_BYTES, probeLogs, wholeLines } from '../../src/server/probes/logs.js';
+import { explainingLines, LOG_TAIL_BYTES, probeLogs, wholeLines } from '../../src/server/probes/logs.js';
 import type { RunResult } from '../../src/run.js';
 
 const res = (over: Partial<RunResult>): RunResult => ({
@@ -56,5 +56,17 @@ describe('wholeLines', () => {
   it('a full tail with no newline at all (a sparse file: NUL bytes) stays as it is: nothing in it matches', () => {
     const zeros = '\0'.repeat(LOG_TAIL_BYTES);
     expect(wholeLines(zeros)).toBe(zeros);
+  });
+});
+
+describe('explainingLines: the reason, not the generic close', () => {
+  // As the lab's sshd -E wrote them for a refused login.
+  const SHELL = 'User alice not allowed because shell /bin/zsh-not-installed does not exist';
+  const CLOSED = 'Connection closed by authenticating user alice 127.0.0.1 port 55694 [preauth]';
+  it('sshd said why: only that line is kept', () => {
+    expect(explainingLines(`${SHELL}\n${CLOSED}\n`, 'alice')).toEqual([SHELL]);
+  });
+  it('sshd said nothing more: the generic line is all there is, and it is kept', () => {
+    expect(explainingLines(`${CLOSED}\n`, 'alice')).toEqual([CLOSED]);
   });
 });

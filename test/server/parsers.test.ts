@@ -88,10 +88,9 @@ describe('listeners and processes', () => {
 });
 
 describe('sshd log lines (captured /var/log/auth.log)', () => {
-  it('keeps the refusals about alice, drops successes and other users', () => {
+  it('keeps the refusals about alice, drops successes, other users and the generic close when a line says why', () => {
     expect(explainingLines(fx('auth-log.txt'), 'alice')).toEqual([
       'Authentication refused: bad ownership or modes for directory /home/alice',
-      'Connection closed by authenticating user alice 127.0.0.1 port 55694 [preauth]',
       'Access denied for user alice by PAM account configuration [preauth]',
       'User alice from 127.0.0.1 not allowed because not listed in AllowUsers',
     ]);

@@ -7,7 +7,7 @@ import { reportFor } from '../../src/commands/server/run.js';
 import { parseServerArgs } from '../../src/commands/server/command.js';
 import type { ServerFacts } from '../../src/server/facts.js';
 import { renderText, type Fix } from '../../src/report.js';
-import { buildServerReport } from '../../src/server/server-report.js';
+import { buildServerReport, serverExitCode } from '../../src/server/server-report.js';
 
 const broken: ServerFacts = {
   target: { user: 'alice', port: 22 },
@@ -113,6 +113,86 @@ describe('server report: needs root', () => {
       'on db1.example: sudo ssh-doctor server --user alice --port 2201 --json',
       'or here: ssh-doctor server --user alice --port 2201 --json --via root@db1.example:2222',
     ]);
+  });
+});
+
+describe('server report: checks that did not run', () => {
+  const args = parseServerArgs(['--json', '--user', 'alice', '--port', '2201'], {});
+  const ctx = (facts: ServerFacts, findings: ServerContext['findings'] = []): ServerContext => ({
+    input: { mode: 'report' },
+    probes: [],
+    findings,
+    handled: [],
+    outcomes: [],
+    facts,
+  });
+  const root: ServerFacts = { target: { user: 'alice', port: 2201 }, root: true };
+
+  it('every check known: server-ok, exit 0', () => {
+    const report = reportFor(ctx({ ...root, listeners: { source: 'ss', sockets: [] } }), args, Date.now());
+    expect([report.verdict.id, serverExitCode(report)]).toEqual(['server-ok', 0]);
+  });
+
+  it('a missing tool and a firewall listing that timed out: checks-incomplete, exit 1, each named', () => {
+    const report = reportFor(
+      ctx({
+        ...root,
+        listeners: { unknown: 'neither ss nor netstat answered (ss is not installed; netstat is not installed)' },
+        firewall: [{ name: 'nftables', state: 'unknown', detail: 'nft -j list ruleset did not answer within 4 s' }],
+      }),
+      args,
+      Date.now(),
+    );
+    expect(report.verdict.id).toBe('checks-incomplete');
+    expect(report.verdict.severity).toBe('warning');
+    expect(serverExitCode(report)).toBe(1);
+    const f = report.findings.find((x) => x.id === 'checks-incomplete')!;
+    expect(f.evidence).toEqual([
+      'listening sockets: neither ss nor netstat answered (ss is not installed; netstat is not installed)',
+      'nftables: nft -j list ruleset did not answer within 4 s',
+    ]);
+    expect(f.next).toEqual([
+      'then listening sockets, nftables: install what is missing, or rerun when the command answers (a tool that timed out may answer on a quieter host)',
+    ]);
+  });
+
+  it('not root: the sudo rerun runs them', () => {
+    const report = reportFor(
+      ctx({
+        ...root,
+        root: false,
+        effective: { unknown: 'sshd must read its host keys: run as root', needsRoot: true },
+      }),
+      args,
+      Date.now(),
+    );
+    expect(report.findings.map((f) => f.id)).toEqual(['needs-root', 'checks-incomplete']);
+    expect(report.findings[1]!.next).toEqual([
+      'as root, to run sshd -T: sudo ssh-doctor server --user alice --port 2201 --json',
+    ]);
+    expect(serverExitCode(report)).toBe(1);
+  });
+
+  it('an error found is the verdict; the unknown checks are left to the probes', () => {
+    const report = reportFor(
+      ctx({ ...root, listeners: { unknown: 'ss is not installed' } }, [
+        { id: 'sshd-not-running', severity: 'error', summary: 'sshd is not running.', evidence: [] },
+      ]),
+      args,
+      Date.now(),
+    );
+    expect(report.findings.map((f) => f.id)).toEqual(['sshd-not-running']);
+  });
+
+  it('a warning finding does not hide them', () => {
+    const report = reportFor(
+      ctx({ ...root, listeners: { unknown: 'ss is not installed' } }, [
+        { id: 'usedns-enabled', severity: 'warning', summary: 'UseDNS is on.', evidence: [] },
+      ]),
+      args,
+      Date.now(),
+    );
+    expect(report.verdict.id).toBe('checks-incomplete');
   });
 });
 

@@ -1,5 +1,6 @@
 // `ssh-doctor server`, declared. Light on purpose: this is parsed at start-up; run.ts, which
 // loads the checks and the UI, is imported only to run.
+import { isIP } from 'node:net';
 import { parsePort, UsageError } from '../../errors.js';
 import { DEFAULT_ROLLBACK_SECONDS } from '../../server/fixes/rollback.js';
 import type { Via } from '../../server/host.js';
@@ -13,6 +14,10 @@ const options = {
     return v;
   }),
   port: value('N', 'the port clients use (default 22)', parsePort),
+  from: value('ADDR', 'the address the locked-out person connects from (checks fail2ban/sshguard bans of it)', (v) => {
+    if (isIP(v) === 0) throw new UsageError(`"${v}" is not an IP address.`);
+    return v;
+  }),
   json: flag('no prompts; print one JSON report (mode "server") on stdout'),
   yes: flag('apply every proposed fix without asking (each is still printed)'),
   dryRun: flag('show what would run; change nothing'),
@@ -39,6 +44,8 @@ const options = {
 export interface ServerOptions {
   user: string;
   port: number;
+  /** The address of the person locked out, when given. */
+  from?: string;
   json: boolean;
   yes: boolean;
   dryRun: boolean;
@@ -75,7 +82,8 @@ export const server: Mode<ServerOptions> = {
   usage: '[options]',
   about: 'On the server itself: finds why sshd refuses people, and fixes it after you say yes.',
   options,
-  notes: `Exit status: 0 no error-level finding, 1 an error-level finding, 2 usage error.
+  notes: `Exit status: 0 no error-level finding and every check ran, 1 an error-level finding or
+checks-incomplete (a check that could explain a refusal did not run), 2 usage error.
 --via logs in once for the whole run (agent only); a firewall fix adds one new connection, the
 proof that the way in still works.
 `,
@@ -96,6 +104,7 @@ export function serverArgv(a: ServerOptions): string[] {
     a.user,
     '--port',
     String(a.port),
+    ...(a.from ? ['--from', a.from] : []),
     ...(a.json ? ['--json'] : []),
     ...(a.dryRun ? ['--dry-run'] : []),
     ...(a.rollbackSeconds !== DEFAULT_ROLLBACK_SECONDS ? ['--rollback-seconds', String(a.rollbackSeconds)] : []),

@@ -4,15 +4,21 @@ import { hostname } from 'node:os';
 import { createActor, fromPromise, toPromise } from 'xstate';
 import { UsageError } from '../../errors.js';
 import { inertJson } from '../../inert.js';
-import { formatCommand, renderText, exitCodeFor, type Report } from '../../report.js';
+import { formatCommand, renderText, type Report } from '../../report.js';
 import { serverArgv, sudoCommand, type ServerOptions } from './command.js';
 import { collectFacts } from '../../server/collect.js';
-import { needsRoot, type ServerFindingId } from '../../server/findings.js';
+import { needsRoot, uncheckedParts, type ServerFindingId } from '../../server/findings.js';
 import type { ServerFacts } from '../../server/facts.js';
 import type { ConfigSource } from '../../server/fixes/sshd-config.js';
 import { journalPath } from '../../fixes/journal.js';
 import { localHost, viaName, type Host, type Via } from '../../server/host.js';
-import { buildServerReport, needsRootFinding, needsRootViaFinding } from '../../server/server-report.js';
+import {
+  buildServerReport,
+  checksIncompleteFinding,
+  needsRootFinding,
+  needsRootViaFinding,
+  serverExitCode,
+} from '../../server/server-report.js';
 import { serverFlow, type FixMode, type ServerContext } from '../../../flows/server.js';
 import { hasTerminal, say, type Io } from '../mode.js';
 
@@ -75,7 +81,7 @@ async function rerun(sudo: string[], io: Io): Promise<number> {
 
 /** The flow with its actors, all working on `host`; fixes are drawn from the config as last read there. */
 async function provide(host: Host, args: ServerOptions, io: Io) {
-  const target = { user: args.user, port: args.port };
+  const target = { user: args.user, port: args.port, ...(args.from ? { from: args.from } : {}) };
   const [{ runFix }, { proposeFix, ownershipSteps }, { readConfigSources }] = await Promise.all([
     import('../../server/fixes/run-fixes.js'),
     import('../../server/fixes/propose.js'),
@@ -121,6 +127,15 @@ export function reportFor(ctx: ServerContext, args: ServerOptions, started: numb
         ? needsRootViaFinding(parts, args.via.host, sudoCommand(args), viaRootCommand(args, args.via))
         : needsRootFinding(parts, sudoCommand(args)),
     );
+  // It stands in for server-ok; beside an error it would only repeat what the probes say.
+  const unchecked = ctx.facts && !findings.some((f) => f.severity === 'error') ? uncheckedParts(ctx.facts) : [];
+  if (unchecked.length > 0)
+    findings.push(
+      checksIncompleteFinding(
+        unchecked,
+        args.via ? formatCommand(viaRootCommand(args, args.via)) : formatCommand(sudoCommand(args)),
+      ),
+    );
   return buildServerReport({
     findings,
     probes: ctx.probes,
@@ -151,5 +166,5 @@ function finish(
     const rest = report.findings.filter((f) => !shown.has(f.id));
     say(io).result(renderText({ ...report, target: undefined, probes: [], findings: rest }));
   }
-  return exitCodeFor(report);
+  return serverExitCode(report);
 }

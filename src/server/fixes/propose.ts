@@ -12,6 +12,7 @@ import { pasteStep } from '../../shell-quote.js';
 import { globMatch, type ServerFindingId } from '../findings.js';
 import { groupWriteRuleFor, parentDirs, walkedDirs } from '../strict-modes.js';
 import { startSshd } from './service.js';
+import { badValue, nearest } from '../config-values.js';
 import { allSet, readingOrder, whereSet, type ConfigLine, type ConfigSource } from './sshd-config.js';
 
 /** Where and when a fix would run, and under which id it is offered. */
@@ -27,6 +28,8 @@ interface Proposal {
 
 interface FixEntry {
   fixId: string;
+  /** Other ids the proposer may give its fix, for another cause of the same finding. */
+  alternatives?: readonly string[];
   /** The fix for these facts, or none when ssh-doctor cannot make it safely here. */
   propose: (facts: ServerFacts, at: Proposal) => Fix | undefined;
 }
@@ -34,14 +37,28 @@ interface FixEntry {
 /** Each server finding's fix (README "Fixes"), or why a person decides instead. */
 export const SERVER_FIXES = {
   'sshd-not-installed': undefined, // which package, from where: the admin's call
-  'sshd-not-running': { fixId: 'start-sshd', propose: startFix },
-  'sshd-config-invalid': { fixId: 'disable-unknown-option', propose: unknownOptionFix },
+  // Never while sshd cannot load its libraries or sshd -t rejects the configuration (a missing
+  // /run/sshd or host key the start itself creates): starting it would only fail again.
+  'sshd-not-running': {
+    fixId: 'start-sshd',
+    propose: (f, at) =>
+      (known(f.crash)?.libraries.length ?? 0) + (known(f.configTest)?.errors.length ?? 0) > 0
+        ? undefined
+        : startFix(f, at),
+  },
+  // A rejected value is corrected (nearest accepted value) or commented out: correct-config-value.
+  'sshd-config-invalid': {
+    fixId: 'disable-unknown-option',
+    alternatives: ['correct-config-value'],
+    propose: (f, at) => unknownOptionFix(f, at) ?? badValueFix(f, { ...at, fixId: 'correct-config-value' }),
+  },
   'sshd-port-mismatch': { fixId: 'add-port', propose: addPortFix },
   'sshd-listen-address': { fixId: 'listen-all-addresses', propose: listenAddressFix },
   'privsep-dir-missing': { fixId: 'create-privsep-dir', propose: privsepFix },
   'host-key-permissions': { fixId: 'fix-host-key-permissions', propose: permissionsFix },
   'host-keys-missing': { fixId: 'generate-host-keys', propose: hostKeysFix },
   'firewall-blocks-ssh': { fixId: 'firewall-allow-ssh', propose: firewallFix },
+  'address-banned': { fixId: 'unban-address', propose: unbanFix },
   'authorized-keys-missing': undefined, // only the user has their public key: `next` steps
   'authorized-keys-oversize': undefined, // which keys to keep is the user's call
   'authorized-keys-permissions': { fixId: 'fix-authorized-keys-permissions', propose: permissionsFix },
@@ -69,6 +86,8 @@ export const SERVER_FIXES = {
   'sshd-log-refusal': undefined, // evidence for the other findings
   'unsafe-path': undefined, // it says ssh-doctor will not act there
   'needs-root': undefined, // the rerun with sudo is offered instead
+  'checks-incomplete': undefined, // `next` says what would run the missing checks
+  'sshd-crashing': undefined, // the reinstall needs the network: `next` steps
 } as const satisfies Record<ServerFindingId, FixEntry | undefined>;
 
 export function proposeFix(
@@ -147,6 +166,51 @@ function unknownOptionFix(f: ServerFacts, at: Proposal): Fix | undefined {
     {
       title: `Comment out what this sshd does not understand: ${original.map((l, i) => `line ${lines[i]} "${l}"`).join(', ')}`,
       risk: 'Low: sshd rejects the whole configuration because of these lines, so they never took effect; what they meant to set stays unset.',
+    },
+  );
+}
+
+/**
+ * Values sshd rejects (all in one file, each line read by the probe): each replaced by the one
+ * accepted value it is nearest to, or, when none is clearly meant, the line commented out.
+ */
+function badValueFix(f: ServerFacts, at: Proposal): Fix | undefined {
+  const errors = known(f.configTest)?.errors ?? [];
+  const file = errors[0]?.file;
+  if (!file || errors.some((e) => e.file !== file || !e.line || !e.text || !badValue(e.message))) return undefined;
+  const plans = errors.map((e) => {
+    const text = e.text!.trim();
+    const value = badValue(e.message)!;
+    const parts = value.split(',');
+    const fixed = e.accepted ? parts.map((p) => (e.accepted!.includes(p) ? p : nearest(p, e.accepted!))) : [];
+    const corrected =
+      !/^match\s/i.test(text) && fixed.length > 0 && fixed.every((x) => x !== undefined) && text.includes(value)
+        ? text.replace(value, fixed.join(','))
+        : undefined;
+    return { line: e.line!, text, corrected };
+  });
+  const lines = [...new Set(plans.map((p) => p.line))];
+  if (lines.length !== plans.length) return undefined;
+  return configFix(
+    f,
+    at,
+    {
+      file,
+      isMain: file === MAIN_CONFIG,
+      changes: plans.map((p) => ({
+        line: p.line,
+        action: 'replace' as const,
+        text: p.corrected ?? `# ${p.text}  (disabled by ssh-doctor: sshd rejects this value)`,
+      })),
+    },
+    {
+      title: plans
+        .map((p) =>
+          p.corrected ? `line ${p.line}: "${p.text}" → "${p.corrected}"` : `comment out line ${p.line} "${p.text}"`,
+        )
+        .join(', ')
+        .replace(/^./, (c) => c.toUpperCase()),
+      risk: 'Low: sshd rejects the whole configuration because of these values, so they never took effect; the corrected value takes effect at the reload.',
     },
   );
 }
@@ -322,6 +386,32 @@ function remotePermissionsFix(
     commands,
     risk: `Low: only the write bits sshd refuses are changed; each chmod runs as ${who.name} where the object is theirs, so it cannot reach anyone else's files.`,
     undo,
+  };
+}
+
+/**
+ * The exact unban for each guard that holds the address, and the exact ban again as its undo.
+ * PerSourcePenalties has no unban command (it expires): then only `next` steps.
+ */
+function unbanFix(f: ServerFacts, at: Proposal): Fix | undefined {
+  const from = f.target.from;
+  const by = known(f.bans)?.by ?? [];
+  if (!from || by.length === 0) return undefined;
+  const set = ['ip', 'sshguard', 'attackers'];
+  return {
+    id: at.fixId,
+    title: `Unban ${from} (${by.map((b) => (b.guard === 'fail2ban' ? `fail2ban jail ${b.jail}` : 'sshguard')).join(', ')})`,
+    commands: by.map((b) =>
+      b.guard === 'fail2ban'
+        ? ['fail2ban-client', 'set', b.jail ?? 'sshd', 'unbanip', from]
+        : ['nft', 'delete', 'element', ...set, `{ ${from} }`],
+    ),
+    risk: 'Medium: the guard banned this address after failed logins; if they were an attack, it will ban it again after more failures.',
+    undo: by.map((b) =>
+      b.guard === 'fail2ban'
+        ? ['fail2ban-client', 'set', b.jail ?? 'sshd', 'banip', from]
+        : ['nft', 'add', 'element', ...set, `{ ${from} }`],
+    ),
   };
 }
 

@@ -22,6 +22,7 @@ const EXPLAINS = [
   /Connection closed by authenticating user .* \[preauth\]/,
   /fatal: /,
   /Permissions \d+ for '.+' are too open/,
+  /drop connection #\d+ from \[.*\bpenalty: /,
 ];
 
 /**
@@ -29,14 +30,20 @@ const EXPLAINS = [
  * user ("Invalid user bob …") are about someone else and are dropped.
  */
 export function explainingLines(text: string, user?: string, max = 20): string[] {
-  return lines(text)
+  const kept = lines(text)
     .filter((l) => EXPLAINS.some((re) => re.test(l)))
     .filter((l) => {
       const named = /\buser (\S+)/i.exec(l)?.[1];
       return user === undefined || named === undefined || named === user;
-    })
-    .slice(-max);
+    });
+  // "Connection closed by authenticating user" only says a login failed; when sshd also said
+  // why, that line is the one to quote.
+  const reasons = kept.filter((l) => !GENERIC.test(l));
+  return (reasons.length > 0 ? reasons : kept).slice(-max);
 }
+
+/** sshd's line for any failed login, whatever the cause. */
+export const GENERIC = /Connection closed by authenticating user/;
 
 const FILES = ['/var/log/auth.log', '/var/log/secure'];
 

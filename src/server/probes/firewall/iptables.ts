@@ -2,7 +2,16 @@
 // terminal match wins, user chains are jumped into and RETURN back, the policy decides last.
 import type { FirewallLayer } from '../../facts.js';
 import { failure, lines, RULESET_MAX_BYTES, type Exec } from '../../exec.js';
-import { and, not, portIn, TERMINAL_BLOCK, type Match } from './verdict.js';
+import {
+  allowedOnlyFor,
+  and,
+  FIREWALL_BUDGET_MS,
+  MAX_CHAIN_LISTINGS,
+  not,
+  portIn,
+  TERMINAL_BLOCK,
+  type Match,
+} from './verdict.js';
 
 export interface IptRule {
   chain: string;
@@ -117,11 +126,26 @@ export interface Decision {
   exceptions: IptRule[];
 }
 
+/** Each chain's rules in order, grouped once: a walk then costs the rules it visits, not all rules per chain. */
+function byChain(rs: IptRuleset): Map<string, IptRule[]> {
+  const m = new Map<string, IptRule[]>();
+  for (const r of rs.rules) {
+    const list = m.get(r.chain);
+    if (list) list.push(r);
+    else m.set(r.chain, [r]);
+  }
+  return m;
+}
+
+const BUILTIN_TARGETS = new Set(['ACCEPT', 'DROP', 'REJECT', 'RETURN']);
+
 export function decideIptables(rs: IptRuleset, port: number): Decision {
   const exceptions: IptRule[] = [];
+  const rules = byChain(rs);
+  const chains = new Set(rs.chains);
   const walk = (chain: string, depth: number): Decision | undefined => {
     if (depth > 20) return undefined;
-    for (const r of rs.rules.filter((x) => x.chain === chain)) {
+    for (const r of rules.get(chain) ?? []) {
       const m = ruleMatches(r.args, port);
       if (m === 'no') continue;
       const t = target(r.args);
@@ -136,7 +160,7 @@ export function decideIptables(rs: IptRuleset, port: number): Decision {
         continue;
       }
       // Other targets (LOG, MARK, …) do not end the walk.
-      if (!rs.chains.includes(t.name) || m !== 'yes') continue;
+      if (!chains.has(t.name) || m !== 'yes') continue;
       const d = walk(t.name, depth + 1);
       if (d) return d;
       if (t.kind === '-g') return undefined;
@@ -149,12 +173,34 @@ export function decideIptables(rs: IptRuleset, port: number): Decision {
   return { verdict: policy === 'DROP' ? 'DROP' : 'ACCEPT', exceptions };
 }
 
+/**
+ * Chains the walk may enter but whose rules are not listed yet: the targets of rules that surely
+ * match, reached from INPUT through listed chains. `known` holds every name already asked about.
+ */
+export function chainsToList(rs: IptRuleset, port: number, known: ReadonlySet<string>): string[] {
+  const rules = byChain(rs);
+  const out = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (chain: string) => {
+    if (seen.has(chain)) return;
+    seen.add(chain);
+    for (const r of rules.get(chain) ?? []) {
+      const t = target(r.args);
+      if (!t || BUILTIN_TARGETS.has(t.name) || ruleMatches(r.args, port) !== 'yes') continue;
+      if (known.has(t.name)) visit(t.name);
+      else out.add(t.name);
+    }
+  };
+  visit('INPUT');
+  return [...out];
+}
+
 export function iptablesLayer(name: 'iptables' | 'ip6tables', rs: IptRuleset, port: number): FirewallLayer {
   if (rs.rules.length === 0 && (rs.policies.INPUT ?? 'ACCEPT') === 'ACCEPT')
     return { name, state: 'inactive', detail: 'INPUT chain empty, policy ACCEPT' };
   const d = decideIptables(rs, port);
   const state = d.verdict === 'ACCEPT' ? 'accepts' : 'blocks';
-  const exc = d.exceptions.length ? `allowed only for: ${d.exceptions.map((r) => r.text).join('; ')}` : undefined;
+  const exc = d.exceptions.length ? allowedOnlyFor(d.exceptions.map((r) => r.text)) : undefined;
   if (!d.rule)
     return {
       name,
@@ -174,20 +220,64 @@ export function iptablesLayer(name: 'iptables' | 'ip6tables', rs: IptRuleset, po
   };
 }
 
-export async function probeIptables(exec: Exec, name: 'iptables' | 'ip6tables', port: number): Promise<FirewallLayer> {
-  const cmd = [name, '-w', '2', '-S', '-t', 'filter'];
-  const r = await exec(cmd, { maxBytes: RULESET_MAX_BYTES });
-  if (r.missing) return { name, state: 'absent', detail: `${name} is not installed` };
-  const why = failure(r, cmd);
-  if (why) return { name, state: 'unknown', detail: why };
-  if (r.exitCode !== 0) {
-    const root = /Permission denied|must be root/.test(r.stderr);
-    return {
-      name,
-      state: 'unknown',
-      detail: r.stderr.trim().split('\n')[0] ?? `exit ${r.exitCode}`,
-      ...(root ? { needsRoot: true } : {}),
-    };
+/**
+ * INPUT first, then only the chains a surely-matching rule jumps to, level by level: a 200,000-rule
+ * blocklist that our packet never enters is never listed (listing it takes the kernel half a
+ * minute). Past `deadline` the layer is unknown, never a guess.
+ */
+export async function probeIptables(
+  exec: Exec,
+  name: 'iptables' | 'ip6tables',
+  port: number,
+  deadline = Date.now() + FIREWALL_BUDGET_MS,
+): Promise<FirewallLayer> {
+  const rs: IptRuleset = { policies: {}, chains: [], rules: [] };
+  const asked = new Set<string>();
+  let wanted = ['INPUT'];
+  while (wanted.length > 0) {
+    // Many chains at one level: one listing of the whole table costs less than one command each.
+    const whole = wanted.length > MAX_CHAIN_LISTINGS;
+    const cmds = whole
+      ? [[name, '-w', '2', '-S', '-t', 'filter']]
+      : wanted.map((c) => [name, '-w', '2', '-S', c, '-t', 'filter']);
+    const left = deadline - Date.now();
+    const results = await Promise.all(
+      cmds.map((cmd) => exec(cmd, { maxBytes: RULESET_MAX_BYTES, timeoutMs: Math.max(left, 1) })),
+    );
+    for (const [i, r] of results.entries()) {
+      const cmd = cmds[i]!;
+      if (r.missing) return { name, state: 'absent', detail: `${name} is not installed` };
+      const why = r.timedOut
+        ? `${cmd.join(' ')} did not finish within the ${FIREWALL_BUDGET_MS / 1000} s the firewall check may take`
+        : failure(r, cmd);
+      if (why) return { name, state: 'unknown', detail: why };
+      if (r.exitCode !== 0) {
+        // A target that is not a chain (LOG, MARK, …): nothing to list. iptables-nft says
+        // "incompatible" for a name that is no chain; a real chain it cannot show would make the
+        // whole-table listing fail as well.
+        if (cmd[4] !== 'INPUT' && /No chain\/target\/match by that name|is incompatible/.test(r.stderr)) continue;
+        const root = /Permission denied|must be root/.test(r.stderr);
+        return {
+          name,
+          state: 'unknown',
+          detail: r.stderr.trim().split('\n')[0] ?? `exit ${r.exitCode}`,
+          ...(root ? { needsRoot: true } : {}),
+        };
+      }
+      const part = parseIptablesS(r.stdout);
+      if (whole) {
+        rs.policies = part.policies;
+        rs.chains = part.chains;
+        rs.rules = part.rules;
+      } else {
+        Object.assign(rs.policies, part.policies);
+        rs.chains.push(...part.chains);
+        rs.rules.push(...part.rules);
+      }
+    }
+    if (whole) break;
+    for (const c of wanted) asked.add(c);
+    wanted = chainsToList(rs, port, asked);
   }
-  return iptablesLayer(name, parseIptablesS(r.stdout), port);
+  return iptablesLayer(name, rs, port);
 }

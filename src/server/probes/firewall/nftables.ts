@@ -2,12 +2,13 @@
 // ends only that chain, a drop/reject ends it all. Rules are read from `nft -j list ruleset`.
 import type { FirewallLayer } from '../../facts.js';
 import { failure, RULESET_MAX_BYTES, type Exec } from '../../exec.js';
-import { and, not, portIn, type Match } from './verdict.js';
+import { allowedOnlyFor, and, FIREWALL_BUDGET_MS, MAX_CHAIN_LISTINGS, not, portIn, type Match } from './verdict.js';
 
 // From libnftables-json(5), as `nft -j list ruleset` prints it: a wide schema, only these parts are read.
 interface NftExpr {
   set?: NftValue[];
   range?: [number, number];
+  prefix?: { addr: string; len: number };
   payload?: { protocol?: string; field?: string };
   meta?: { key?: string };
   ct?: { key?: string };
@@ -133,7 +134,11 @@ function ruleText(r: NftRule): string {
           ? rhs.join(',')
           : x?.range
             ? x.range.join('-')
-            : String(rhs);
+            : x?.prefix
+              ? `${x.prefix.addr}/${x.prefix.len}`
+              : typeof rhs === 'object'
+                ? JSON.stringify(rhs)
+                : String(rhs);
       return `${left} ${e.match.op === '==' || e.match.op === 'in' ? '' : `${e.match.op} `}${right}`;
     }
     const k = Object.keys(e)[0]!;
@@ -160,17 +165,40 @@ function isIptablesNft(c: NftChain): boolean {
   );
 }
 
-export function decideNft(rs: NftRuleset, port: number): NftDecision | undefined {
-  const base = rs.chains
+const chainKey = (family: string, table: string, name: string) => `${family}\0${table}\0${name}`;
+
+function inputBaseChains(rs: NftRuleset): NftChain[] {
+  return rs.chains
     .filter(
       (c) => c.hook === 'input' && c.type === 'filter' && ['inet', 'ip', 'ip6'].includes(c.family) && !isIptablesNft(c),
     )
     .sort((a, b) => (a.prio ?? 0) - (b.prio ?? 0));
+}
+
+/** Rules grouped by chain once: the walk then costs the rules it visits. */
+function rulesByChain(rs: NftRuleset): Map<string, NftRule[]> {
+  const m = new Map<string, NftRule[]>();
+  for (const r of rs.rules) {
+    const k = chainKey(r.family, r.table, r.chain);
+    const list = m.get(k);
+    if (list) list.push(r);
+    else m.set(k, [r]);
+  }
+  return m;
+}
+
+const ruleMatch = (r: NftRule, port: number): Match =>
+  r.expr.reduce<Match>((acc, e) => and(acc, exprMatches(e, port)), 'yes');
+
+export function decideNft(rs: NftRuleset, port: number): NftDecision | undefined {
+  const base = inputBaseChains(rs);
+  const rules = rulesByChain(rs);
+  const chains = new Map(rs.chains.map((c) => [chainKey(c.family, c.table, c.name), c]));
   const exceptions: NftRule[] = [];
   const walk = (c: NftChain, depth: number): Omit<NftDecision, 'chain' | 'exceptions'> | 'return' | undefined => {
     if (depth > 16) return undefined;
-    for (const r of rs.rules.filter((x) => x.family === c.family && x.table === c.table && x.chain === c.name)) {
-      const m = r.expr.reduce<Match>((acc, e) => and(acc, exprMatches(e, port)), 'yes');
+    for (const r of rules.get(chainKey(c.family, c.table, c.name)) ?? []) {
+      const m = ruleMatch(r, port);
       if (m === 'no') continue;
       const v = verdictOf(r.expr);
       if (v === undefined) continue;
@@ -181,7 +209,7 @@ export function decideNft(rs: NftRuleset, port: number): NftDecision | undefined
       if (v === 'accept' || v === 'drop' || v === 'reject') return { verdict: v, rule: r };
       if (v === 'return') return 'return';
       const target = 'jump' in v ? v.jump : v.goto;
-      const sub = rs.chains.find((x) => x.family === c.family && x.table === c.table && x.name === target);
+      const sub = chains.get(chainKey(c.family, c.table, target ?? ''));
       if (!sub) continue;
       const d = walk(sub, depth + 1);
       if (d && d !== 'return') return d;
@@ -200,6 +228,34 @@ export function decideNft(rs: NftRuleset, port: number): NftDecision | undefined
   return last;
 }
 
+/**
+ * Chains a surely-matching jump/goto leads to from the input base chains, whose rules are not
+ * listed yet (`listed` holds chain keys already asked for).
+ */
+export function nftChainsToList(rs: NftRuleset, port: number, listed: ReadonlySet<string>): NftChain[] {
+  const rules = rulesByChain(rs);
+  const chains = new Map(rs.chains.map((c) => [chainKey(c.family, c.table, c.name), c]));
+  const out = new Map<string, NftChain>();
+  const seen = new Set<string>();
+  const visit = (c: NftChain) => {
+    const k = chainKey(c.family, c.table, c.name);
+    if (seen.has(k)) return;
+    seen.add(k);
+    if (!listed.has(k)) {
+      out.set(k, c);
+      return;
+    }
+    for (const r of rules.get(k) ?? []) {
+      const v = verdictOf(r.expr);
+      if (typeof v !== 'object' || ruleMatch(r, port) !== 'yes') continue;
+      const sub = chains.get(chainKey(c.family, c.table, ('jump' in v ? v.jump : v.goto) ?? ''));
+      if (sub) visit(sub);
+    }
+  };
+  for (const c of inputBaseChains(rs)) visit(c);
+  return [...out.values()];
+}
+
 export function nftLayer(rs: NftRuleset, port: number): FirewallLayer {
   const d = decideNft(rs, port);
   if (!d) return { name: 'nftables', state: 'inactive', detail: 'no input filter chain' };
@@ -209,7 +265,7 @@ export function nftLayer(rs: NftRuleset, port: number): FirewallLayer {
     chain: d.rule?.chain ?? d.chain.name,
     ...(d.rule ? { handle: d.rule.handle } : {}),
   };
-  const exc = d.exceptions.length ? { detail: `allowed only for: ${d.exceptions.map(ruleText).join('; ')}` } : {};
+  const exc = d.exceptions.length ? { detail: allowedOnlyFor(d.exceptions.map(ruleText)) } : {};
   return {
     name: 'nftables',
     state: d.verdict === 'accept' ? 'accepts' : 'blocks',
@@ -220,23 +276,67 @@ export function nftLayer(rs: NftRuleset, port: number): FirewallLayer {
   };
 }
 
-export async function probeNftables(exec: Exec, port: number): Promise<FirewallLayer> {
-  const cmd = ['nft', '-j', 'list', 'ruleset'];
-  const r = await exec(cmd, { maxBytes: RULESET_MAX_BYTES });
-  if (r.missing) return { name: 'nftables', state: 'absent', detail: 'nft is not installed' };
-  const why = failure(r, cmd);
-  if (why) return { name: 'nftables', state: 'unknown', detail: why };
-  if (r.exitCode !== 0) {
-    return {
-      name: 'nftables',
-      state: 'unknown',
-      detail: r.stderr.trim().split('\n')[0] ?? `exit ${r.exitCode}`,
-      ...(/Operation not permitted|Permission denied/.test(r.stderr) ? { needsRoot: true } : {}),
-    };
+/**
+ * The chains only (`nft -j list chains`, no rules), then the rules of the input base chains, then
+ * only the chains a surely-matching rule jumps to: `nft -j list ruleset` takes half a minute at
+ * 200,000 rules and repeats every iptables-nft rule the iptables layer reads anyway. Past
+ * `deadline` the layer is unknown, never a guess.
+ */
+export async function probeNftables(
+  exec: Exec,
+  port: number,
+  deadline = Date.now() + FIREWALL_BUDGET_MS,
+): Promise<FirewallLayer> {
+  const rs: NftRuleset = { chains: [], rules: [] };
+  const listed = new Set<string>();
+  let cmds: string[][] = [['nft', '-j', 'list', 'chains']];
+  let first = true;
+  while (cmds.length > 0) {
+    const left = deadline - Date.now();
+    const results = await Promise.all(
+      cmds.map((cmd) => exec(cmd, { maxBytes: RULESET_MAX_BYTES, timeoutMs: Math.max(left, 1) })),
+    );
+    for (const [i, r] of results.entries()) {
+      const cmd = cmds[i]!;
+      if (r.missing) return { name: 'nftables', state: 'absent', detail: 'nft is not installed' };
+      const why = r.timedOut
+        ? `${cmd.join(' ')} did not finish within the ${FIREWALL_BUDGET_MS / 1000} s the firewall check may take`
+        : failure(r, cmd);
+      if (why) return { name: 'nftables', state: 'unknown', detail: why };
+      if (r.exitCode !== 0) {
+        return {
+          name: 'nftables',
+          state: 'unknown',
+          detail: r.stderr.trim().split('\n')[0] ?? `exit ${r.exitCode}`,
+          ...(/Operation not permitted|Permission denied/.test(r.stderr) ? { needsRoot: true } : {}),
+        };
+      }
+      let part: NftRuleset;
+      try {
+        part = parseNftJson(r.stdout);
+      } catch {
+        return { name: 'nftables', state: 'unknown', detail: `${cmd.join(' ')} printed something that is not JSON` };
+      }
+      // The chain list is the map; later listings add rules (their chain entries repeat it).
+      if (first) rs.chains = part.chains;
+      else rs.rules.push(...part.rules);
+    }
+    first = false;
+    const wanted = nftChainsToList(rs, port, listed);
+    for (const c of wanted) listed.add(chainKey(c.family, c.table, c.name));
+    const tables = [...new Map(wanted.map((c) => [`${c.family} ${c.table}`, c])).values()];
+    // Many chains at one level: one listing per table costs less than one command each.
+    cmds =
+      wanted.length > MAX_CHAIN_LISTINGS
+        ? tables.map((t) => ['nft', '-j', 'list', 'table', t.family, t.table])
+        : wanted.map((c) => ['nft', '-j', 'list', 'chain', c.family, c.table, c.name]);
+    if (wanted.length > MAX_CHAIN_LISTINGS) {
+      // A whole table brings every chain of it: none of them is to be listed again.
+      for (const c of rs.chains)
+        if (tables.some((t) => t.family === c.family && t.table === c.table))
+          listed.add(chainKey(c.family, c.table, c.name));
+      rs.rules = rs.rules.filter((r) => !tables.some((t) => t.family === r.family && t.table === r.table));
+    }
   }
-  try {
-    return nftLayer(parseNftJson(r.stdout), port);
-  } catch {
-    return { name: 'nftables', state: 'unknown', detail: 'nft -j printed something that is not JSON' };
-  }
+  return nftLayer(rs, port);
 }
