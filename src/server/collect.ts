@@ -3,6 +3,7 @@
 import type { ProbeRecord, ProbeStatus } from '../report.js';
 import { isUnknown, known, type FirewallLayer, type Maybe, type ServerFacts } from './facts.js';
 import type { Exec } from './exec.js';
+import { assumeClient } from './client-address.js';
 import { probeAuthFiles } from './probes/auth-files.js';
 import { probeEffective } from './probes/effective.js';
 import { probeFirewalld } from './probes/firewall/firewalld.js';
@@ -24,7 +25,10 @@ export interface Collected {
   probes: ProbeRecord[];
 }
 
-export async function collectFacts(exec: Exec, target: { user: string; port: number }): Promise<Collected> {
+export async function collectFacts(
+  exec: Exec,
+  target: { user: string; port: number; from?: string },
+): Promise<Collected> {
   const probes: ProbeRecord[] = [];
   const timed = async <T>(
     id: string,
@@ -62,6 +66,13 @@ export async function collectFacts(exec: Exec, target: { user: string; port: num
           : { status: 'fail', detail: 'no sshd process' },
   );
 
+  // The log goes first: its last refusal of the user is the client address sshd -T is asked about.
+  const logsDone = timed(
+    'logs',
+    () => probeLogs(exec, target.user),
+    (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.lines.length} explaining lines in ${x.source}` }),
+  );
+  const clientDone = logsDone.then((l) => assumeClient(target.from, known(l)?.lines, target.user));
   const [init, configTest, effective, listeners, localAddresses, firewall, privsep, user, nologin, logs] =
     await Promise.all([
       timed(
@@ -82,11 +93,13 @@ export async function collectFacts(exec: Exec, target: { user: string; port: num
           )
         : undefined,
       sshdPath
-        ? timed(
-            'effective',
-            () => asUser(facts.root, probeEffective(exec, sshdPath, target.user)),
-            (x) =>
-              isUnknown(x) ? unk(x) : { status: 'ok', detail: `sshd -T: port ${(x.config.port ?? []).join(',')}` },
+        ? clientDone.then((client) =>
+            timed(
+              'effective',
+              () => asUser(facts.root, probeEffective(exec, sshdPath, target.user, client.address)),
+              (x) =>
+                isUnknown(x) ? unk(x) : { status: 'ok', detail: `sshd -T: port ${(x.config.port ?? []).join(',')}` },
+            ),
           )
         : undefined,
       timed(
@@ -142,12 +155,9 @@ export async function collectFacts(exec: Exec, target: { user: string; port: num
               ? { status: 'fail', detail: `${x.path} exists` }
               : { status: 'ok', detail: 'no /etc/nologin' },
       ),
-      timed(
-        'logs',
-        () => probeLogs(exec, target.user),
-        (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.lines.length} explaining lines in ${x.source}` }),
-      ),
+      logsDone,
     ]);
+  facts.client = await clientDone;
   Object.assign(facts, {
     processes,
     init,

@@ -242,9 +242,21 @@ export interface LogFacts {
   lines: string[];
 }
 
+/**
+ * The address of the person who is locked out, as assumed for the rules that depend on it
+ * (from="…", USER@HOST, Match Address): --from, else the user's last refusal in sshd's log.
+ */
+export interface ClientAddress {
+  address?: string;
+  source: 'option' | 'log' | 'none';
+  /** One sentence for the report: where the address came from, or why there is none. */
+  why: string;
+}
+
 export interface ServerFacts {
-  /** Who and which port the diagnosis is about. */
-  target: { user: string; port: number };
+  /** Who and which port the diagnosis is about; `from` is the --from address, when given. */
+  target: { user: string; port: number; from?: string };
+  client?: ClientAddress;
   /** Whether the probes ran as root (many files and `sshd -T` need it). */
   root: boolean;
   sshd?: Maybe<SshdBinary>;

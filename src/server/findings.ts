@@ -1,8 +1,10 @@
 // Facts → findings. Pure: no I/O, no clock. The locked-out console kit calls this too.
 import type { Finding, Fix, Severity } from '../report.js';
+import { matchHostAndIp, namesHosts } from './client-address.js';
 import {
   isUnknown,
   known,
+  type ClientAddress,
   type EffectiveConfig,
   type FileStat,
   type Listener,
@@ -46,7 +48,8 @@ export const SERVER_FINDINGS = {
   'authorized-keys-permissions': { severity: 'error' },
   'ssh-dir-permissions': { severity: 'error' },
   'home-permissions': { severity: 'error' },
-  'user-not-allowed': { severity: 'error' },
+  // A warning when it depends on the client address, which is not known.
+  'user-not-allowed': { severity: ['warning', 'error'] },
   'account-locked': { severity: 'error' },
   'nologin-present': { severity: 'error' },
   'pubkey-auth-disabled': { severity: 'error' },
@@ -274,12 +277,21 @@ function account(facts: ServerFacts, add: Add): void {
   const name = facts.target.user;
   if (!user) return;
   if (!user.exists) {
-    add('user-not-allowed', `There is no account named ${name} on this host.`, [`getent passwd ${name}: not found`]);
+    add('user-not-allowed', 'error', `There is no account named ${name} on this host.`, [
+      `getent passwd ${name}: not found`,
+    ]);
     return;
   }
   if (eff) {
-    const why = notAllowedBecause(user, eff);
-    if (why) add('user-not-allowed', `sshd does not allow ${name} to log in: ${why.summary}.`, why.evidence, why.next);
+    const why = notAllowedBecause(user, eff, facts.client);
+    if (why)
+      add(
+        'user-not-allowed',
+        why.depends ? 'warning' : 'error',
+        `sshd does not allow ${name} to log in: ${why.summary}.`,
+        why.evidence,
+        why.next,
+      );
   }
   const usePam = eff ? first(eff, 'usepam') !== 'no' : true;
   const locked: string[] = [];
@@ -449,26 +461,64 @@ function config(facts: ServerFacts, add: Add): void {
   }
 }
 
-/** sshd's allowed_user() (auth.c), for the checks that depend only on the user. */
+/** sshd's allowed_user() (auth.c); USER@HOST entries are decided for the assumed client address. */
 export function notAllowedBecause(
   user: UserFacts,
   eff: EffectiveConfig,
-): { summary: string; evidence: string[]; next?: string[] } | undefined {
+  client?: ClientAddress,
+): { summary: string; evidence: string[]; next?: string[]; depends?: true } | undefined {
   const list = (k: string) => (eff.config[k] ?? []).flatMap((v) => v.split(/\s+/)).filter(Boolean);
   const groups = user.groups ?? [];
   if (user.uid === 0) {
     const prl = first(eff, 'permitrootlogin');
     if (prl === 'no') return { summary: 'PermitRootLogin is no', evidence: ['sshd -T: permitrootlogin no'] };
   }
-  const deny = list('denyusers').find((p) => userPatternMatches(p, user.name));
-  if (deny)
-    return { summary: `DenyUsers names ${deny}`, evidence: [`sshd -T: denyusers ${list('denyusers').join(' ')}`] };
-  const allow = list('allowusers');
-  if (allow.length > 0 && !allow.some((p) => userPatternMatches(p, user.name))) {
+  const usedns = first(eff, 'usedns') === 'yes';
+  const match = (p: string) => userEntryMatches(p, user.name, client?.address, usedns);
+  const from = client?.address ? `from ${client.address}` : 'from an address not known here';
+  const clientLine = client ? [`client address: ${client.address ?? 'unknown'} (${client.why})`] : [];
+  const denyList = list('denyusers');
+  const denyEv = `sshd -T: denyusers ${denyList.join(' ')}`;
+  const deny = denyList.find((p) => match(p) === 'yes');
+  if (deny) {
     return {
-      summary: `AllowUsers does not include ${user.name}`,
-      evidence: [`sshd -T: allowusers ${allow.join(' ')}`],
+      summary: deny.includes('@')
+        ? `DenyUsers names ${deny}, which matches ${user.name} ${from}`
+        : `DenyUsers names ${deny}`,
+      evidence: [denyEv, ...(deny.includes('@') ? clientLine : [])],
     };
+  }
+  const denyMaybe = denyList.find((p) => match(p) === 'depends');
+  if (denyMaybe) {
+    return {
+      summary: `DenyUsers names ${denyMaybe}: whether that refuses ${user.name} depends on the address they connect from`,
+      evidence: [denyEv, ...clientLine],
+      depends: true,
+    };
+  }
+  const allow = list('allowusers');
+  if (allow.length > 0 && !allow.some((p) => match(p) === 'yes')) {
+    const hostOnly = allow.filter((p) => p.includes('@') && match(p) !== 'no');
+    const byHost = allow.filter((p) => p.includes('@') && globMatch(p.slice(0, p.lastIndexOf('@')), user.name));
+    if (hostOnly.length > 0) {
+      return {
+        summary: `AllowUsers admits ${user.name} only as ${hostOnly.join(', ')}: whether that lets them in depends on the address they connect from`,
+        evidence: [`sshd -T: allowusers ${allow.join(' ')}`, ...clientLine],
+        depends: true,
+      };
+    }
+    return byHost.length > 0
+      ? {
+          summary: `AllowUsers admits ${user.name} only as ${byHost.join(', ')}, not ${from}`,
+          evidence: [`sshd -T: allowusers ${allow.join(' ')}`, ...clientLine],
+          next: [
+            `as root, if ${user.name} should log in ${from}: add ${user.name}@${client?.address ?? 'ADDR'} to the AllowUsers line (sshd_config or sshd_config.d), then reload sshd`,
+          ],
+        }
+      : {
+          summary: `AllowUsers does not include ${user.name}`,
+          evidence: [`sshd -T: allowusers ${allow.join(' ')}`],
+        };
   }
   const dg = list('denygroups');
   const dHit = groups.find((g) => dg.some((p) => globMatch(p, g)));
@@ -506,10 +556,22 @@ export function notAllowedBecause(
   return undefined;
 }
 
-/** A DenyUsers/AllowUsers entry is USER or USER@HOST; only the user part is decidable here. */
-function userPatternMatches(pattern: string, name: string): boolean {
-  const u = pattern.includes('@') ? pattern.slice(0, pattern.indexOf('@')) : pattern;
-  return globMatch(u, name);
+/**
+ * match_user (match.c): USER, or USER@HOST whose host part is a from="…"-style list matched
+ * against the client. 'depends' when the address (or, with UseDNS, its name) is not known.
+ */
+export function userEntryMatches(
+  pattern: string,
+  name: string,
+  addr: string | undefined,
+  usedns = false,
+): 'yes' | 'no' | 'depends' {
+  const at = pattern.lastIndexOf('@');
+  if (at < 0) return globMatch(pattern, name) ? 'yes' : 'no';
+  if (!globMatch(pattern.slice(0, at), name)) return 'no';
+  const hosts = pattern.slice(at + 1);
+  if (!addr || (usedns && namesHosts(hosts))) return 'depends';
+  return matchHostAndIp(addr, addr, hosts) ? 'yes' : 'no';
 }
 
 /** OpenSSH match_pattern: "*" and "?" wildcards, whole string. */

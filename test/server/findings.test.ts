@@ -257,7 +257,41 @@ describe('serverFindings', () => {
     ],
     ['no such user', { user: { name: 'alice', exists: false } }, ['user-not-allowed']],
     ['AllowUsers', { effective: eff({ allowusers: ['bob', 'carol@10.0.0.1'] }) }, ['user-not-allowed']],
-    ['AllowUsers with user@host pattern for alice', { effective: eff({ allowusers: ['alice@10.0.0.0/8'] }) }, []],
+    // USER@HOST is decided for the assumed client address; without one it depends on it.
+    [
+      'AllowUsers alice@10.0.0.0/8, client address unknown',
+      { effective: eff({ allowusers: ['alice@10.0.0.0/8'] }), client: { source: 'none', why: 'none' } },
+      ['user-not-allowed'],
+    ],
+    [
+      'AllowUsers alice@10.0.0.0/8, client 10.1.2.3',
+      {
+        effective: eff({ allowusers: ['alice@10.0.0.0/8'] }),
+        client: { address: '10.1.2.3', source: 'option', why: 'x' },
+      },
+      [],
+    ],
+    [
+      'AllowUsers alice@10.0.0.0/8, client 127.0.0.1',
+      {
+        effective: eff({ allowusers: ['alice@10.0.0.0/8'] }),
+        client: { address: '127.0.0.1', source: 'log', why: 'x' },
+      },
+      ['user-not-allowed'],
+    ],
+    [
+      'DenyUsers alice@127.0.0.1, client 10.1.2.3',
+      {
+        effective: eff({ denyusers: ['alice@127.0.0.1'] }),
+        client: { address: '10.1.2.3', source: 'option', why: 'x' },
+      },
+      [],
+    ],
+    [
+      'DenyUsers alice@127.0.0.1, client 127.0.0.1',
+      { effective: eff({ denyusers: ['alice@127.0.0.1'] }), client: { address: '127.0.0.1', source: 'log', why: 'x' } },
+      ['user-not-allowed'],
+    ],
     ['DenyUsers glob', { effective: eff({ denyusers: ['al*'] }) }, ['user-not-allowed']],
     ['AllowGroups without hers', { effective: eff({ allowgroups: ['wheel'] }) }, ['user-not-allowed']],
     [

@@ -1,6 +1,7 @@
 // `ssh-doctor server`, declared. Light on purpose: this is parsed at start-up; run.ts, which
 // loads the checks and the UI, is imported only to run.
 import { parsePort, UsageError } from '../../errors.js';
+import { parseAddress } from '../../server/client-address.js';
 import { DEFAULT_ROLLBACK_SECONDS } from '../../server/fixes/rollback.js';
 import type { Via } from '../../server/host.js';
 import { splitDestination } from '../../ssh-args.js';
@@ -13,6 +14,15 @@ const options = {
     return v;
   }),
   port: value('N', 'the port clients use (default 22)', parsePort),
+  from: value(
+    'ADDR',
+    "the locked-out person's address (decides from=, USER@HOST, Match Address)\n(default: the address of the user's last refusal in sshd's log)",
+    (v, name) => {
+      const a = parseAddress(v);
+      if (!a) throw new UsageError(`${name} takes an IPv4 or IPv6 address, not "${v}".`);
+      return a;
+    },
+  ),
   json: flag('no prompts; print one JSON report (mode "server") on stdout'),
   yes: flag('apply every proposed fix without asking (each is still printed)'),
   dryRun: flag('show what would run; change nothing'),
@@ -38,6 +48,8 @@ const options = {
 export interface ServerOptions {
   user: string;
   port: number;
+  /** The locked-out person's address, when given. */
+  from?: string;
   json: boolean;
   yes: boolean;
   dryRun: boolean;
@@ -85,6 +97,7 @@ export function serverArgv(a: ServerOptions): string[] {
     a.user,
     '--port',
     String(a.port),
+    ...(a.from ? ['--from', a.from] : []),
     ...(a.json ? ['--json'] : []),
     ...(a.dryRun ? ['--dry-run'] : []),
     ...(a.rollbackSeconds !== DEFAULT_ROLLBACK_SECONDS ? ['--rollback-seconds', String(a.rollbackSeconds)] : []),

@@ -73,7 +73,7 @@ async function rerun(sudo: string[], io: Io): Promise<number> {
 
 /** The flow with its actors, all working on `host`; fixes are drawn from the config as last read there. */
 async function provide(host: Host, args: ServerOptions) {
-  const target = { user: args.user, port: args.port };
+  const target = { user: args.user, port: args.port, ...(args.from ? { from: args.from } : {}) };
   const [{ runFix }, { proposeFix, ownershipSteps }, { readConfigSources }] = await Promise.all([
     import('../../server/fixes/run-fixes.js'),
     import('../../server/fixes/propose.js'),
@@ -118,6 +118,7 @@ export function reportFor(ctx: ServerContext, args: ServerOptions, started: numb
     target: { user: args.user, host: args.via?.host ?? hostname(), port: args.port },
     durationMs: Date.now() - started,
     outcomes: ctx.outcomes,
+    ...(ctx.facts?.client ? { client: ctx.facts.client } : {}),
   });
 }
 
