@@ -210,11 +210,36 @@ export interface UserFacts {
   expiryDetail?: string;
 }
 
+/**
+ * One key line of authorized_keys (blank and comment lines are not kept). A plain valid key keeps
+ * only its number and type; a line with options or a problem keeps its text, for evidence.
+ */
+export interface KeyLine {
+  /** Line number, from 1. */
+  n: number;
+  text?: string;
+  type?: string;
+  /** Why sshd skips the line; absent when it loads. */
+  malformed?: string;
+  /** This broken line and the next are one key wrapped over two lines. */
+  joinsNext?: boolean;
+  /** from="…": the client must match it. */
+  from?: string;
+  /** command="…": every login with this key runs that instead of a shell. */
+  command?: string;
+  restrict?: boolean;
+  noPty?: boolean;
+  /** pty: given back after restrict. */
+  pty?: boolean;
+}
+
 export interface AuthFilesFacts {
   /** Expanded AuthorizedKeysFile paths (from sshd -T), each stat'ed. */
   authorizedKeys: FileStat[];
   /** Number of key lines in each existing authorized_keys file (comments/blank skipped). */
   keyCounts: Record<string, number>;
+  /** Each read file's key lines as sshd parses them; `more` lines past KEY_LINES_MAX are counted only. */
+  keyLines?: Record<string, { lines: KeyLine[]; more?: number }>;
   /**
    * Existing files whose keys were not counted, and why: their count is unknown, never zero.
    * `bytes` is set when the file is over AUTHORIZED_KEYS_MAX_BYTES (and so was not read at all).

@@ -1,5 +1,6 @@
 // Facts → findings. Pure: no I/O, no clock. The locked-out console kit calls this too.
 import type { Finding, Fix, Severity } from '../report.js';
+import { algorithmsFor, typeAccepted } from './authorized-keys.js';
 import { matchHostAndIp, namesHosts } from './client-address.js';
 import {
   isUnknown,
@@ -46,6 +47,13 @@ export const SERVER_FINDINGS = {
   // Slow logins; an error from the size where they stall.
   'authorized-keys-oversize': { severity: ['warning', 'error'] },
   'authorized-keys-permissions': { severity: 'error' },
+  // Each: an error when no key line sshd would accept is left, else a warning (the user's key
+  // may be another one). from=: also a warning when the client address is not known.
+  'authorized-keys-malformed': { severity: ['warning', 'error'] },
+  'authorized-keys-from-restricted': { severity: ['warning', 'error'] },
+  'authorized-keys-type-not-accepted': { severity: ['warning', 'error'] },
+  // command= ends every session with that command; restrict/no-pty are harmless to a key login.
+  'authorized-keys-options': { severity: 'info' },
   'ssh-dir-permissions': { severity: 'error' },
   'home-permissions': { severity: 'error' },
   // A warning when it depends on the client address, which is not known.
@@ -376,6 +384,7 @@ function authFiles(facts: ServerFacts, user: UserFacts, eff: EffectiveConfig | u
       addKeySteps(user, af.authorizedKeys[0]?.path),
     );
   }
+  keyContents(facts, user, eff, add);
   for (const u of af.unread ?? []) {
     if (u.bytes === undefined) continue;
     // sshd reads the whole file at every key login, even past the matching key, and anyone who
@@ -444,6 +453,101 @@ function authFiles(facts: ServerFacts, user: UserFacts, eff: EffectiveConfig | u
       unsafe,
     );
   }
+}
+
+/** What sshd makes of each key line: skipped, refused for this client or type, or usable. */
+function keyContents(facts: ServerFacts, user: UserFacts, eff: EffectiveConfig | undefined, add: Add): void {
+  const af = known(facts.authFiles);
+  if (!af?.keyLines) return;
+  const client = facts.client;
+  const addr = client?.address;
+  const usedns = eff ? first(eff, 'usedns') === 'yes' : false;
+  const accepted = eff?.config.pubkeyacceptedalgorithms?.[0];
+  const clientLine = client ? [`client address: ${addr ?? 'unknown'} (${client.why})`] : [];
+  const malformed: string[] = [];
+  const fromOut: string[] = [];
+  const fromMaybe: string[] = [];
+  const typeOut: string[] = [];
+  const options: string[] = [];
+  let usable = 0;
+  let maybe = 0;
+  for (const [path, { lines }] of Object.entries(af.keyLines)) {
+    lines.forEach((k, i) => {
+      const at = `${path}:${k.n}`;
+      if (k.malformed) {
+        if (lines[i - 1]?.joinsNext && lines[i - 1]?.n === k.n - 1) return;
+        malformed.push(
+          k.joinsNext
+            ? `${path}:${k.n}-${k.n + 1}: one key wrapped over two lines; sshd reads each line alone and skips both: ${k.text ?? ''} / ${lines[i + 1]?.text ?? ''}`
+            : `${at}: ${k.malformed}: ${k.text ?? ''}`,
+        );
+        return;
+      }
+      let ok: 'yes' | 'no' | 'depends' = 'yes';
+      if (accepted && k.type && !typeAccepted(k.type, accepted)) {
+        typeOut.push(
+          `${at}: a ${k.type} key; sshd accepts none of ${algorithmsFor(k.type).join(', ')} (sshd -T: pubkeyacceptedalgorithms ${accepted})`,
+        );
+        ok = 'no';
+      }
+      if (k.from !== undefined) {
+        const verdict =
+          !addr || (usedns && namesHosts(k.from)) ? 'depends' : matchHostAndIp(addr, addr, k.from) ? 'yes' : 'no';
+        if (verdict === 'no') fromOut.push(`${at}: from="${k.from}" does not admit ${addr}`);
+        if (verdict === 'depends') fromMaybe.push(`${at}: from="${k.from}"`);
+        if (ok === 'yes') ok = verdict;
+      }
+      if (k.command !== undefined)
+        options.push(
+          `${at}: command="${k.command}": each login with this key runs only that command, then the session ends (no shell)`,
+        );
+      else if (k.restrict || k.noPty)
+        options.push(
+          `${at}: ${k.restrict ? 'restrict' : 'no-pty'}${k.pty ? ' (pty given back)' : ''}: harmless to a key login (${k.pty ? 'no forwarding' : 'no terminal, no forwarding'}; commands and a shell still run)`,
+        );
+      if (ok === 'yes') usable++;
+      if (ok === 'depends') maybe++;
+    });
+  }
+  const left = usable > 0 ? 'warning' : maybe > 0 ? 'warning' : 'error';
+  const none = usable + maybe === 0;
+  if (malformed.length)
+    add(
+      'authorized-keys-malformed',
+      left,
+      `sshd cannot read ${malformed.length === 1 ? 'a key line' : `${malformed.length} key lines`} in authorized_keys and skips ${malformed.length === 1 ? 'it' : 'them'}${none ? ': no key of it is usable' : ''}.`,
+      malformed,
+    );
+  if (typeOut.length)
+    add(
+      'authorized-keys-type-not-accepted',
+      left,
+      `sshd no longer accepts the type of ${typeOut.length === 1 ? 'a key' : `${typeOut.length} keys`} in authorized_keys (PubkeyAcceptedAlgorithms)${none ? ': no key of it is usable' : ''}.`,
+      typeOut,
+      [
+        `${user.name} makes a new key on their machine (ssh-keygen -t ed25519) and it is added in place of the old one:`,
+        ...addKeySteps(user, Object.keys(af.keyLines)[0]).slice(1),
+      ],
+    );
+  if (fromOut.length)
+    add(
+      'authorized-keys-from-restricted',
+      left,
+      `from="…" in authorized_keys does not admit ${user.name}'s address ${addr}${none ? ': no key is usable from there' : ''}.`,
+      [...fromOut, ...clientLine],
+      [
+        `as root, if ${user.name} should log in from ${addr}: add ${addr} to the key's from="…" list (comma-separated) in that file`,
+      ],
+    );
+  else if (fromMaybe.length && usable === 0)
+    add(
+      'authorized-keys-from-restricted',
+      'warning',
+      `Every usable key in authorized_keys is limited by from="…": whether ${user.name} gets in depends on the address they connect from.`,
+      [...fromMaybe, ...clientLine],
+    );
+  if (options.length)
+    add('authorized-keys-options', 'Options in authorized_keys shape what a key login may do.', options);
 }
 
 function config(facts: ServerFacts, add: Add): void {

@@ -32,8 +32,15 @@ rm -rf ${STATE.SSH_DOCTOR_STATE_DIR}`);
     await reset();
     await lab.sh(asAlice('ln -sf /home/bob/.bashrc ~/.ssh/authorized_keys'));
     const out = await fixInLab(lab, PORT, []);
-    // sshd listens on loopback only in the lab (sshd-listen-address).
-    expect(ids(out)).toEqual(['sshd-listen-address', 'authorized-keys-permissions', 'home-permissions', 'unsafe-path']);
+    // sshd listens on loopback only in the lab (sshd-listen-address); bob's "bob rc", read as alice
+    // the way sshd reads it, is no key (authorized-keys-malformed).
+    expect(ids(out)).toEqual([
+      'sshd-listen-address',
+      'authorized-keys-malformed',
+      'authorized-keys-permissions',
+      'home-permissions',
+      'unsafe-path',
+    ]);
     expect(out.findings.find((f) => f.id === 'unsafe-path')).toMatchObject({
       evidence: expect.arrayContaining([
         '/home/alice/.ssh/authorized_keys is a symlink owned by alice (to /home/bob/.bashrc)',

@@ -1,6 +1,8 @@
 // serverFindings on hand-built facts: the rules that the lab scenarios exercise end to end, here
 // pinned down case by case (including the ones the lab cannot stage, like RPM's group rule).
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parseAuthorizedKeys } from '../../src/server/authorized-keys.js';
 import { SERVER_FINDINGS, serverFindings } from '../../src/server/findings.js';
 import { needsRootFinding } from '../../src/server/server-report.js';
 import { insecureReason, walkedDirs } from '../../src/server/strict-modes.js';
@@ -61,6 +63,14 @@ const files = (over: Partial<Record<'home' | 'ssh' | 'ak', number>> = {}): AuthF
     st('/', 0o755, 'dir', 0, 0),
   ],
   groups: [aliceGroup],
+});
+const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIpYW+f0+Typ3Ehit8M2lQH2YzfP9Rhl/X4mDg1LSfG0 alice@laptop';
+const DSA_BLOB = readFileSync(new URL('../fixtures/server/authorized_keys-mixed.txt', import.meta.url), 'utf8')
+  .split('\n')[4]!
+  .split(' ')[1]!;
+const withLines = (text: string): AuthFilesFacts => ({
+  ...files(),
+  keyLines: { '/home/alice/.ssh/authorized_keys': parseAuthorizedKeys(text) },
 });
 const healthy = (over: Partial<ServerFacts> = {}): ServerFacts => ({
   target: { user: 'alice', port: 22 },
@@ -373,6 +383,29 @@ describe('serverFindings', () => {
       },
       ['sshd-log-refusal'],
     ],
+    // Key lines sshd skips or refuses (more cases in authorized-keys.test.ts).
+    [
+      'a wrapped key line',
+      { authFiles: withLines(`${KEY.slice(0, 40)}\n${KEY.slice(40)}\n`) },
+      ['authorized-keys-malformed'],
+    ],
+    [
+      'a DSA key only',
+      {
+        authFiles: withLines(`ssh-dss ${DSA_BLOB}\n`),
+        effective: eff({ pubkeyacceptedalgorithms: ['ssh-ed25519,rsa-sha2-512'] }),
+      },
+      ['authorized-keys-type-not-accepted'],
+    ],
+    [
+      'from= excludes the client',
+      {
+        authFiles: withLines(`from="10.0.0.0/8" ${KEY}\n`),
+        client: { address: '127.0.0.1', source: 'log', why: 'x' },
+      },
+      ['authorized-keys-from-restricted'],
+    ],
+    ['command=', { authFiles: withLines(`command="/bin/true" ${KEY}\n`) }, ['authorized-keys-options']],
   ];
   for (const [name, over, expected] of cases) it(name, () => expect(ids(healthy(over))).toEqual(expected));
 

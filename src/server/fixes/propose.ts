@@ -48,6 +48,10 @@ export const SERVER_FIXES = {
   'ssh-dir-permissions': { fixId: 'fix-ssh-dir-permissions', propose: permissionsFix },
   'home-permissions': { fixId: 'fix-home-permissions', propose: permissionsFix },
   'user-not-allowed': { fixId: 'allow-user', propose: allowUserFix },
+  'authorized-keys-malformed': undefined, // evidence shows the lines; the user's own file
+  'authorized-keys-from-restricted': undefined, // who may log in from where is a person's decision: `next`
+  'authorized-keys-type-not-accepted': undefined, // only the user can make a new key: `next`
+  'authorized-keys-options': undefined, // info
   'account-locked': undefined, // someone may have locked it on purpose: `next` steps
   'nologin-present': { fixId: 'move-nologin', propose: nologinFix },
   'pubkey-auth-disabled': {

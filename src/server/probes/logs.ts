@@ -6,6 +6,7 @@ import { failure, lines, type Exec } from '../exec.js';
 /** Lines sshd writes when it refuses someone or cannot serve (verbatim fragments). */
 const EXPLAINS = [
   /Authentication refused: bad ownership or modes/,
+  /with correct key but not from a permitted host/,
   /User \S+ from \S+ not allowed because/,
   /not allowed because/,
   /Invalid user /,
