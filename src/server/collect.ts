@@ -10,7 +10,7 @@ import { probeFirewalld } from './probes/firewall/firewalld.js';
 import { probeIptables } from './probes/firewall/iptables.js';
 import { probeNftables } from './probes/firewall/nftables.js';
 import { probeUfw } from './probes/firewall/ufw.js';
-import { DEFAULT_HOST_KEYS, probeHostKeys, probeNologin, probePrivsep } from './probes/host-files.js';
+import { DEFAULT_HOST_KEYS, probeHostKeys, probeNologin, probePrivsep, probeShells } from './probes/host-files.js';
 import { probeInit } from './probes/init.js';
 import { probeListeners, probeLocalAddresses } from './probes/listeners.js';
 import { probeLogs } from './probes/logs.js';
@@ -73,7 +73,7 @@ export async function collectFacts(
     (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.lines.length} explaining lines in ${x.source}` }),
   );
   const clientDone = logsDone.then((l) => assumeClient(target.from, known(l)?.lines, target.user));
-  const [init, configTest, effective, listeners, localAddresses, firewall, privsep, user, nologin, logs] =
+  const [init, configTest, effective, listeners, localAddresses, firewall, privsep, user, nologin, shells, logs] =
     await Promise.all([
       timed(
         'init',
@@ -155,6 +155,11 @@ export async function collectFacts(
               ? { status: 'fail', detail: `${x.path} exists` }
               : { status: 'ok', detail: 'no /etc/nologin' },
       ),
+      timed(
+        'shells',
+        () => probeShells(exec),
+        (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.listed.length} shells in /etc/shells` }),
+      ),
       logsDone,
     ]);
   facts.client = await clientDone;
@@ -167,6 +172,7 @@ export async function collectFacts(
     privsepDir: privsep,
     user,
     nologin,
+    shells,
     logs,
   });
   if (configTest) facts.configTest = configTest;

@@ -208,6 +208,14 @@ export interface UserFacts {
   passwordInactive?: boolean;
   /** The shadow line's expiry fields, verbatim, for evidence. */
   expiryDetail?: string;
+  /**
+   * A password change is required at the next login: 'forced' (last change day 0: `chage -d 0`,
+   * `passwd -e`) or 'expired' (past its maximum age, within its inactive period). Key logins
+   * without a terminal then end in "Password change required but no TTY available".
+   */
+  passwordChange?: 'forced' | 'expired';
+  /** Shadow field 3, days since 1970-01-01: the undo of a `chage -d` puts it back. */
+  lastChange?: number;
 }
 
 /**
@@ -278,6 +286,12 @@ export interface ClientAddress {
   why: string;
 }
 
+/** Login shells this host lists (/etc/shells) and the one new accounts get (`useradd -D`). */
+export interface ShellFacts {
+  listed: string[];
+  useraddDefault?: string;
+}
+
 export interface ServerFacts {
   /** Who and which port the diagnosis is about; `from` is the --from address, when given. */
   target: { user: string; port: number; from?: string };
@@ -298,5 +312,6 @@ export interface ServerFacts {
   user?: Maybe<UserFacts>;
   authFiles?: Maybe<AuthFilesFacts>;
   nologin?: Maybe<{ exists: boolean; path: string; text?: string }>;
+  shells?: Maybe<ShellFacts>;
   logs?: Maybe<LogFacts>;
 }

@@ -15,6 +15,7 @@ import {
 } from './facts.js';
 import { groupWriteRuleFor, insecureReason, walkedDirs } from './strict-modes.js';
 import { formatMode as octal } from '../report.js';
+import { isoDay } from './probes/user.js';
 import { formatBytes } from '../bytes.js';
 import { unsafeTarget } from './fixes/modes.js';
 import { hasControl } from '../inert.js';
@@ -60,6 +61,8 @@ export const SERVER_FINDINGS = {
   'user-not-allowed': { severity: ['warning', 'error'] },
   'account-locked': { severity: 'error' },
   'nologin-present': { severity: 'error' },
+  'login-shell-nologin': { severity: 'error' },
+  'password-change-required': { severity: 'error' },
   'pubkey-auth-disabled': { severity: 'error' },
   'usedns-enabled': { severity: 'warning' },
   'sshd-log-refusal': { severity: 'info' },
@@ -340,6 +343,19 @@ function account(facts: ServerFacts, add: Add): void {
       ...unlock,
     ]);
 
+  loginShell(facts, user, eff, add);
+  if (user.passwordChange) {
+    add(
+      'password-change-required',
+      `${name} must change their password at the next login: a key login without a terminal ends with "Password change required but no TTY available".`,
+      [
+        user.passwordChange === 'forced'
+          ? `shadow: last password change is day 0 (chage -d 0 or passwd -e): a change is forced at the next login`
+          : `shadow: the password is past its maximum age (last change ${user.lastChange !== undefined ? isoDay(user.lastChange) : '?'}), so a change is asked for at the next login`,
+      ],
+    );
+  }
+
   const nl = known(facts.nologin);
   if (nl?.exists && user.uid !== 0) {
     add('nologin-present', `${nl.path} exists: only root may log in.`, [
@@ -347,6 +363,38 @@ function account(facts: ServerFacts, add: Add): void {
     ]);
   }
   authFiles(facts, user, eff, add);
+}
+
+/** Shells that exist to refuse a login: they print a line and exit. */
+const REFUSING_SHELL = /\/(nologin|false)$/;
+
+/** The shell new accounts get here (`useradd -D`), when /etc/shells lists it: the fix sets that one. */
+export function unambiguousShell(facts: ServerFacts): string | undefined {
+  const sh = known(facts.shells);
+  const d = sh?.useraddDefault;
+  return d && !REFUSING_SHELL.test(d) && sh.listed.includes(d) ? d : undefined;
+}
+
+function loginShell(facts: ServerFacts, user: UserFacts, eff: EffectiveConfig | undefined, add: Add): void {
+  const shell = user.shell;
+  if (!shell || !REFUSING_SHELL.test(shell)) return;
+  // sftp-only accounts are given nologin on purpose: ForceCommand internal-sftp never runs the shell.
+  if (eff && first(eff, 'forcecommand') === 'internal-sftp') return;
+  const listed = (known(facts.shells)?.listed ?? []).filter((s) => !REFUSING_SHELL.test(s));
+  // With a shell to set that is not a guess, the fix does it; otherwise a person picks one.
+  const steps =
+    listed.length && !unambiguousShell(facts)
+      ? [
+          `as root, if ${user.name} should have a shell, one of /etc/shells (${listed.join(', ')}), e.g.:`,
+          pasteStep('', ['usermod', '-s', listed.includes('/bin/bash') ? '/bin/bash' : listed[0]!, user.name]),
+        ]
+      : [];
+  add(
+    'login-shell-nologin',
+    `${user.name}'s login shell is ${shell}: sshd accepts the key, then the shell refuses the session ("This account is currently not available.").`,
+    [`getent passwd ${user.name}: shell ${shell}`],
+    steps,
+  );
 }
 
 /** Only the user has their public key: the exact commands, as root, with a placeholder for it. */

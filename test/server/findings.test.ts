@@ -406,6 +406,13 @@ describe('serverFindings', () => {
       ['authorized-keys-from-restricted'],
     ],
     ['command=', { authFiles: withLines(`command="/bin/true" ${KEY}\n`) }, ['authorized-keys-options']],
+    ['shell nologin', { user: { ...alice, shell: '/usr/sbin/nologin' } }, ['login-shell-nologin']],
+    [
+      'shell nologin, but ForceCommand internal-sftp (an sftp-only account)',
+      { user: { ...alice, shell: '/usr/sbin/nologin' }, effective: eff({ forcecommand: ['internal-sftp'] }) },
+      [],
+    ],
+    ['chage -d 0', { user: { ...alice, passwordChange: 'forced', lastChange: 0 } }, ['password-change-required']],
   ];
   for (const [name, over, expected] of cases) it(name, () => expect(ids(healthy(over))).toEqual(expected));
 

@@ -9,7 +9,8 @@ import { allowRule } from './firewall.js';
 import { modeChange, unsafeTarget, type LoginUser, type ModeChange, type PathRole } from './modes.js';
 import { formatMode as octal } from '../../report.js';
 import { pasteStep } from '../../shell-quote.js';
-import { globMatch, type ServerFindingId } from '../findings.js';
+import { globMatch, unambiguousShell, type ServerFindingId } from '../findings.js';
+import { isoDay } from '../probes/user.js';
 import { groupWriteRuleFor, parentDirs, walkedDirs } from '../strict-modes.js';
 import { startSshd } from './service.js';
 import { allSet, readingOrder, whereSet, type ConfigLine, type ConfigSource } from './sshd-config.js';
@@ -54,6 +55,8 @@ export const SERVER_FIXES = {
   'authorized-keys-options': undefined, // info
   'account-locked': undefined, // someone may have locked it on purpose: `next` steps
   'nologin-present': { fixId: 'move-nologin', propose: nologinFix },
+  'login-shell-nologin': { fixId: 'set-login-shell', propose: loginShellFix },
+  'password-change-required': { fixId: 'clear-forced-password-change', propose: passwordChangeFix },
   'pubkey-auth-disabled': {
     fixId: 'enable-pubkey-auth',
     propose: (f, at) =>
@@ -326,6 +329,36 @@ function remotePermissionsFix(
     commands,
     risk: `Low: only the write bits sshd refuses are changed; each chmod runs as ${who.name} where the object is theirs, so it cannot reach anyone else's files.`,
     undo,
+  };
+}
+
+function loginShellFix(f: ServerFacts, at: Proposal): Fix | undefined {
+  const user = known(f.user);
+  const shell = unambiguousShell(f);
+  if (!user?.shell || !shell) return undefined;
+  return {
+    id: at.fixId,
+    title: `Give ${user.name} the login shell ${shell} (the one new accounts get here)`,
+    commands: [['usermod', '-s', shell, user.name]],
+    risk: `Medium: someone may have given ${user.name} ${user.shell} on purpose, to allow no shell.`,
+    undo: [['usermod', '-s', user.shell, user.name]],
+  };
+}
+
+/** `chage -d TODAY`: the password counts as changed today; undo puts the old day (0: forced) back. */
+function passwordChangeFix(f: ServerFacts, at: Proposal): Fix | undefined {
+  const user = known(f.user);
+  if (!user?.passwordChange || user.lastChange === undefined) return undefined;
+  const today = isoDay(Math.floor(at.now.getTime() / 86_400_000));
+  return {
+    id: at.fixId,
+    title: `Count ${user.name}'s password as changed today, so no change is demanded at login`,
+    commands: [['chage', '-d', today, user.name]],
+    risk:
+      user.passwordChange === 'forced'
+        ? `Medium: whoever ran chage -d 0 wanted ${user.name} to choose a new password; ask them to run passwd once logged in.`
+        : `Medium: the password ageing policy wanted a new password; ${user.name} should run passwd once logged in.`,
+    undo: [['chage', '-d', user.lastChange === 0 ? '0' : isoDay(user.lastChange), user.name]],
   };
 }
 
