@@ -13,7 +13,7 @@ import {
   type ServerFacts,
   type UserFacts,
 } from './facts.js';
-import { groupWriteRuleFor, insecureReason, walkedDirs } from './strict-modes.js';
+import { cannotAccess, groupWriteRuleFor, insecureReason, parentDirs, walkedDirs } from './strict-modes.js';
 import { formatMode as octal } from '../report.js';
 import { isoDay } from './probes/user.js';
 import { formatBytes } from '../bytes.js';
@@ -451,17 +451,27 @@ function authFiles(facts: ServerFacts, user: UserFacts, eff: EffectiveConfig | u
   const home = user.home?.replace(/\/+$/, '');
   const bad = { file: [] as string[], sshDir: [] as string[], home: [] as string[] };
   const seen = new Set<string>();
+  const who = { uid: user.uid, gid: user.gid, name: user.name };
   for (const f of present) {
     if (f.type !== undefined && f.type !== 'file') bad.file.push(`${f.path} is not a regular file`);
     else {
-      const why = insecureReason(f, user.uid, af.groups, rule);
+      const why = insecureReason(f, user.uid, af.groups, rule) ?? cannotAccess(f, 'read', who, af.groups);
       if (why) bad.file.push(`${f.path}: ${why}`);
+    }
+    // Every directory up to "/" must let the user through, beyond those StrictModes walks.
+    for (const dir of parentDirs(f.path)) {
+      const st = byPath.get(dir);
+      if (!st || seen.has(dir) || walkedDirs(f.path, home).includes(dir)) continue;
+      const why = cannotAccess(st, 'enter', who, af.groups);
+      if (!why) continue;
+      seen.add(dir);
+      bad.home.push(`${dir}: ${why}`);
     }
     for (const dir of walkedDirs(f.path, home)) {
       const st: FileStat | undefined = byPath.get(dir);
       if (!st || seen.has(dir)) continue;
       seen.add(dir);
-      const why = insecureReason(st, user.uid, af.groups, rule);
+      const why = insecureReason(st, user.uid, af.groups, rule) ?? cannotAccess(st, 'enter', who, af.groups);
       if (!why) continue;
       const line = `${dir}: ${why}`;
       if (home && dir.startsWith(home + '/')) bad.sshDir.push(line);

@@ -406,6 +406,17 @@ describe('serverFindings', () => {
       ['authorized-keys-from-restricted'],
     ],
     ['command=', { authFiles: withLines(`command="/bin/true" ${KEY}\n`) }, ['authorized-keys-options']],
+    // sshd opens authorized_keys as alice: she must be able to enter ~/.ssh.
+    [
+      'a root-owned 0700 ~/.ssh',
+      { authFiles: { ...files(), dirs: [st('/home/alice/.ssh', 0o700, 'dir', 0, 0), ...files().dirs.slice(1)] } },
+      ['ssh-dir-permissions'],
+    ],
+    [
+      'a root-owned 0755 ~/.ssh is fine',
+      { authFiles: { ...files(), dirs: [st('/home/alice/.ssh', 0o755, 'dir', 0, 0), ...files().dirs.slice(1)] } },
+      [],
+    ],
     ['shell nologin', { user: { ...alice, shell: '/usr/sbin/nologin' } }, ['login-shell-nologin']],
     [
       'shell nologin, but ForceCommand internal-sftp (an sftp-only account)',

@@ -2,7 +2,7 @@
 // read all of it), and a journal answer cut by its cap is unknown, not a shorter answer.
 import { describe, expect, it } from 'vitest';
 import type { Exec } from '../../src/server/exec.js';
-import { LOG_TAIL_BYTES, probeLogs, wholeLines } from '../../src/server/probes/logs.js';
+import { explainingLines, LOG_TAIL_BYTES, probeLogs, wholeLines } from '../../src/server/probes/logs.js';
 import type { RunResult } from '../../src/run.js';
 
 const res = (over: Partial<RunResult>): RunResult => ({
@@ -56,5 +56,13 @@ describe('wholeLines', () => {
   it('a full tail with no newline at all (a sparse file: NUL bytes) stays as it is: nothing in it matches', () => {
     const zeros = '\0'.repeat(LOG_TAIL_BYTES);
     expect(wholeLines(zeros)).toBe(zeros);
+  });
+});
+
+describe('explainingLines', () => {
+  it("keeps sshd's quoted user name as hers (real line: a root-owned 0700 ~/.ssh)", () => {
+    const l = "Could not open user 'alice' authorized keys '/home/alice/.ssh/authorized_keys': Permission denied";
+    expect(explainingLines(l, 'alice')).toEqual([l]);
+    expect(explainingLines(l, 'bob')).toEqual([]);
   });
 });

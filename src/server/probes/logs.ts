@@ -33,7 +33,8 @@ export function explainingLines(text: string, user?: string, max = 20): string[]
   return lines(text)
     .filter((l) => EXPLAINS.some((re) => re.test(l)))
     .filter((l) => {
-      const named = /\buser (\S+)/i.exec(l)?.[1];
+      // "Could not open user 'alice' authorized keys …" quotes the name.
+      const named = /\buser '?([^\s']+)/i.exec(l)?.[1];
       return user === undefined || named === undefined || named === user;
     })
     .slice(-max);
