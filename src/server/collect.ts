@@ -10,7 +10,14 @@ import { probeFirewalld } from './probes/firewall/firewalld.js';
 import { probeIptables } from './probes/firewall/iptables.js';
 import { probeNftables } from './probes/firewall/nftables.js';
 import { probeUfw } from './probes/firewall/ufw.js';
-import { DEFAULT_HOST_KEYS, probeHostKeys, probeNologin, probePrivsep, probeShells } from './probes/host-files.js';
+import {
+  DEFAULT_HOST_KEYS,
+  probeHostKeys,
+  probeNologin,
+  probePrivsep,
+  probeShells,
+  probeTcpWrappers,
+} from './probes/host-files.js';
 import { probeInit } from './probes/init.js';
 import { probeListeners, probeLocalAddresses } from './probes/listeners.js';
 import { probeLogs } from './probes/logs.js';
@@ -185,7 +192,7 @@ export async function collectFacts(
     ...new Set([...(test?.hostKeyErrors.map((e) => e.path) ?? []), ...DEFAULT_HOST_KEYS]),
   ];
   const u = known(facts.user);
-  const [hostKeys, authFiles] = await Promise.all([
+  const [hostKeys, authFiles, tcpWrappers] = await Promise.all([
     timed(
       'host-keys',
       () => probeHostKeys(exec, keyPaths),
@@ -211,8 +218,24 @@ export async function collectFacts(
           },
         )
       : undefined,
+    sshdPath
+      ? timed(
+          'tcp-wrappers',
+          () => probeTcpWrappers(exec, sshdPath),
+          (x) =>
+            isUnknown(x)
+              ? unk(x)
+              : {
+                  status: 'ok',
+                  detail: x.linked
+                    ? 'sshd honours /etc/hosts.allow and /etc/hosts.deny'
+                    : 'sshd is not linked with libwrap',
+                },
+        )
+      : undefined,
   ]);
   facts.hostKeys = hostKeys;
+  if (tcpWrappers) facts.tcpWrappers = tcpWrappers;
   if (authFiles) facts.authFiles = authFiles;
   return { facts, probes };
 }

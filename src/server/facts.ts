@@ -292,6 +292,13 @@ export interface ShellFacts {
   useraddDefault?: string;
 }
 
+/** /etc/hosts.allow and /etc/hosts.deny, when this sshd is linked with libwrap (Debian's is). */
+export interface TcpWrapperFacts {
+  linked: boolean;
+  allow: string;
+  deny: string;
+}
+
 export interface ServerFacts {
   /** Who and which port the diagnosis is about; `from` is the --from address, when given. */
   target: { user: string; port: number; from?: string };
@@ -313,5 +320,6 @@ export interface ServerFacts {
   authFiles?: Maybe<AuthFilesFacts>;
   nologin?: Maybe<{ exists: boolean; path: string; text?: string }>;
   shells?: Maybe<ShellFacts>;
+  tcpWrappers?: Maybe<TcpWrapperFacts>;
   logs?: Maybe<LogFacts>;
 }

@@ -2,6 +2,10 @@
 import type { Finding, Fix, Severity } from '../report.js';
 import { algorithmsFor, typeAccepted } from './authorized-keys.js';
 import { matchHostAndIp, namesHosts } from './client-address.js';
+import { parseHostsFile, wrappersDecide } from './tcp-wrappers.js';
+
+const HOSTS_ALLOW = '/etc/hosts.allow';
+const HOSTS_DENY = '/etc/hosts.deny';
 import {
   isUnknown,
   known,
@@ -43,6 +47,8 @@ export const SERVER_FINDINGS = {
   'host-key-permissions': { severity: ['warning', 'error'] },
   'host-keys-missing': { severity: ['warning', 'error'] },
   'firewall-blocks-ssh': { severity: 'error' },
+  // A warning when it depends on the client address (or its name), which is not known.
+  'tcp-wrappers-deny': { severity: ['warning', 'error'] },
   // Password logins still work.
   'authorized-keys-missing': { severity: ['warning', 'error'] },
   // Slow logins; an error from the size where they stall.
@@ -273,6 +279,7 @@ function network(facts: ServerFacts, add: Add): void {
       [`sshd -T: listenaddress ${(eff?.config.listenaddress ?? []).join(', ')}`, `addresses here: ${local.join(', ')}`],
     );
   }
+  tcpWrappers(facts, add);
   for (const fw of facts.firewall ?? []) {
     if (fw.state !== 'blocks' || fw.managedBy) continue;
     add('firewall-blocks-ssh', `${fw.name} blocks TCP port ${port}${fw.rule ? ` (${fw.rule})` : ''}.`, [
@@ -280,6 +287,43 @@ function network(facts: ServerFacts, add: Add): void {
       ...(fw.detail ? [fw.detail] : []),
     ]);
   }
+}
+
+/** hosts.allow / hosts.deny, decided for the assumed client address. */
+function tcpWrappers(facts: ServerFacts, add: Add): void {
+  const tw = known(facts.tcpWrappers);
+  if (!tw?.linked) return;
+  const addr = facts.client?.address;
+  const v = wrappersDecide(parseHostsFile(HOSTS_ALLOW, tw.allow), parseHostsFile(HOSTS_DENY, tw.deny), addr);
+  if (v.verdict === 'allow' || !v.rule) return;
+  const evidence = [
+    `${v.rule.file}:${v.rule.line}: ${v.rule.text}`,
+    ...(facts.client ? [`client address: ${addr ?? 'unknown'} (${facts.client.why})`] : []),
+  ];
+  if (v.verdict === 'depends') {
+    add(
+      'tcp-wrappers-deny',
+      'warning',
+      `TCP wrappers (${v.rule.file}) may refuse the connection before the SSH banner: it depends on the client's address or name.`,
+      evidence,
+    );
+    return;
+  }
+  // hosts.allow is read first: one line there admits the address whatever hosts.deny says.
+  const step =
+    addr && v.rule.file === HOSTS_DENY
+      ? [
+          `as root, if ${addr} should reach sshd (the client sees "kex_exchange_identification: read: Connection reset by peer"):`,
+          `echo ${quoteArg(`sshd: ${addr.includes(':') ? `[${addr}]` : addr}`)} >> ${HOSTS_ALLOW}`,
+        ]
+      : [`as root, if ${addr ?? 'these clients'} should reach sshd: change ${v.rule.file} line ${v.rule.line}`];
+  add(
+    'tcp-wrappers-deny',
+    'error',
+    `TCP wrappers refuse ${addr ?? 'every client'} before the SSH banner (${v.rule.file}, honoured by this sshd through libwrap).`,
+    evidence,
+    step,
+  );
 }
 
 function account(facts: ServerFacts, add: Add): void {

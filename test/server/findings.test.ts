@@ -417,6 +417,12 @@ describe('serverFindings', () => {
       { authFiles: { ...files(), dirs: [st('/home/alice/.ssh', 0o755, 'dir', 0, 0), ...files().dirs.slice(1)] } },
       [],
     ],
+    [
+      'hosts.deny refuses sshd to everyone',
+      { tcpWrappers: { linked: true, allow: '', deny: 'sshd: ALL\n' } },
+      ['tcp-wrappers-deny'],
+    ],
+    ['the same files, sshd without libwrap', { tcpWrappers: { linked: false, allow: '', deny: 'sshd: ALL\n' } }, []],
     ['shell nologin', { user: { ...alice, shell: '/usr/sbin/nologin' } }, ['login-shell-nologin']],
     [
       'shell nologin, but ForceCommand internal-sftp (an sftp-only account)',
