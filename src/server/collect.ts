@@ -22,6 +22,7 @@ import { probeInit } from './probes/init.js';
 import { probeListeners, probeLocalAddresses } from './probes/listeners.js';
 import { probeLogs } from './probes/logs.js';
 import { probeProcesses } from './probes/processes.js';
+import { probeSession } from './probes/session.js';
 import { probeSshdBinary } from './probes/sshd-binary.js';
 import { probeConfigTest } from './probes/sshd-test.js';
 import { statPaths } from './probes/stat.js';
@@ -192,7 +193,7 @@ export async function collectFacts(
     ...new Set([...(test?.hostKeyErrors.map((e) => e.path) ?? []), ...DEFAULT_HOST_KEYS]),
   ];
   const u = known(facts.user);
-  const [hostKeys, authFiles, tcpWrappers] = await Promise.all([
+  const [hostKeys, authFiles, tcpWrappers, session] = await Promise.all([
     timed(
       'host-keys',
       () => probeHostKeys(exec, keyPaths),
@@ -233,8 +234,25 @@ export async function collectFacts(
                 },
         )
       : undefined,
+    eff && u?.exists
+      ? timed(
+          'session',
+          () => probeSession(exec, eff, u),
+          (x) =>
+            isUnknown(x)
+              ? unk(x)
+              : {
+                  status: 'ok',
+                  detail: [
+                    x.chroot ? `ChrootDirectory ${x.chroot.path}` : 'no ChrootDirectory',
+                    x.forceCommand ? `ForceCommand ${x.forceCommand.command}` : 'no ForceCommand program',
+                  ].join(', '),
+                },
+        )
+      : undefined,
   ]);
   facts.hostKeys = hostKeys;
+  if (session) facts.session = session;
   if (tcpWrappers) facts.tcpWrappers = tcpWrappers;
   if (authFiles) facts.authFiles = authFiles;
   return { facts, probes };

@@ -299,6 +299,15 @@ export interface TcpWrapperFacts {
   deny: string;
 }
 
+/**
+ * What the session needs after authentication: the ChrootDirectory and each directory on its way
+ * (from "/"), and the ForceCommand program, each stat'ed as configured for this user.
+ */
+export interface SessionFacts {
+  chroot?: { path: string; components: FileStat[] };
+  forceCommand?: { command: string; program: FileStat };
+}
+
 export interface ServerFacts {
   /** Who and which port the diagnosis is about; `from` is the --from address, when given. */
   target: { user: string; port: number; from?: string };
@@ -321,5 +330,6 @@ export interface ServerFacts {
   nologin?: Maybe<{ exists: boolean; path: string; text?: string }>;
   shells?: Maybe<ShellFacts>;
   tcpWrappers?: Maybe<TcpWrapperFacts>;
+  session?: Maybe<SessionFacts>;
   logs?: Maybe<LogFacts>;
 }

@@ -70,6 +70,9 @@ export const SERVER_FINDINGS = {
   'login-shell-nologin': { severity: 'error' },
   'password-change-required': { severity: 'error' },
   'pubkey-auth-disabled': { severity: 'error' },
+  'chroot-directory-unsafe': { severity: 'error' },
+  // The same cause as the client's: the key is accepted, then the forced command cannot run.
+  'forced-command-failed': { severity: 'error' },
   'usedns-enabled': { severity: 'warning' },
   'sshd-log-refusal': { severity: 'info' },
   'unsafe-path': { severity: 'warning' },
@@ -652,7 +655,50 @@ function keyContents(facts: ServerFacts, user: UserFacts, eff: EffectiveConfig |
     add('authorized-keys-options', 'Options in authorized_keys shape what a key login may do.', options);
 }
 
+/** After authentication: sshd's safely_chroot() and the ForceCommand program. */
+function session(facts: ServerFacts, add: Add): void {
+  const s = known(facts.session);
+  if (!s) return;
+  if (s.chroot) {
+    const bad = s.chroot.components.flatMap((c) => {
+      if (!c.exists) return [`${c.path} does not exist`];
+      if (c.type !== 'dir') return [`${c.path} is not a directory`];
+      if (c.uid !== 0) return [`${c.path}: owned by ${c.owner ?? c.uid}, not root`];
+      if (c.mode !== undefined && c.mode & 0o022)
+        return [
+          `${c.path}: writable by ${c.mode & 0o002 ? 'everyone' : `group ${c.group ?? c.gid}`} (mode ${octal(c.mode)})`,
+        ];
+      return [];
+    });
+    const chrootSpec = known(facts.effective)?.config.chrootdirectory?.[0] ?? s.chroot.path;
+    if (bad.length)
+      add(
+        'chroot-directory-unsafe',
+        `ChrootDirectory ${s.chroot.path} is not root-owned and closed to others all the way down: sshd accepts the key, then ends the session ("bad ownership or modes for chroot directory component").`,
+        [...bad, `sshd -T: chrootdirectory ${chrootSpec}${chrootSpec !== s.chroot.path ? ` (${s.chroot.path})` : ''}`],
+      );
+  }
+  const fc = s.forceCommand;
+  if (fc) {
+    const p = fc.program;
+    const why = !p.exists
+      ? `${p.path} does not exist`
+      : p.type !== 'file'
+        ? `${p.path} is not a regular file`
+        : p.mode !== undefined && !(p.mode & 0o111)
+          ? `${p.path} is not executable (mode ${octal(p.mode)})`
+          : undefined;
+    if (why)
+      add(
+        'forced-command-failed',
+        `ForceCommand runs ${fc.command}, which cannot run: every session of ${facts.target.user} ends at once, after the key was accepted.`,
+        [why, `sshd -T: forcecommand ${fc.command}`],
+      );
+  }
+}
+
 function config(facts: ServerFacts, add: Add): void {
+  session(facts, add);
   const eff = known(facts.effective);
   if (!eff) return;
   if (first(eff, 'pubkeyauthentication') === 'no') {

@@ -423,6 +423,43 @@ describe('serverFindings', () => {
       ['tcp-wrappers-deny'],
     ],
     ['the same files, sshd without libwrap', { tcpWrappers: { linked: false, allow: '', deny: 'sshd: ALL\n' } }, []],
+    [
+      'ChrootDirectory owned by alice',
+      {
+        session: {
+          chroot: {
+            path: '/home/alice',
+            components: [st('/', 0o755, 'dir', 0, 0), st('/home', 0o755, 'dir', 0, 0), st('/home/alice', 0o755)],
+          },
+        },
+      },
+      ['chroot-directory-unsafe'],
+    ],
+    [
+      'ChrootDirectory root-owned all the way',
+      {
+        session: {
+          chroot: {
+            path: '/srv/jail',
+            components: [
+              st('/', 0o755, 'dir', 0, 0),
+              st('/srv', 0o755, 'dir', 0, 0),
+              st('/srv/jail', 0o755, 'dir', 0, 0),
+            ],
+          },
+        },
+      },
+      [],
+    ],
+    [
+      'ForceCommand program missing',
+      {
+        session: {
+          forceCommand: { command: '/usr/local/bin/gate --x', program: { path: '/usr/local/bin/gate', exists: false } },
+        },
+      },
+      ['forced-command-failed'],
+    ],
     ['shell nologin', { user: { ...alice, shell: '/usr/sbin/nologin' } }, ['login-shell-nologin']],
     [
       'shell nologin, but ForceCommand internal-sftp (an sftp-only account)',

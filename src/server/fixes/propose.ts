@@ -74,6 +74,8 @@ export const SERVER_FIXES = {
         risk: 'Low: logins stop waiting for DNS; "from" patterns with host names in authorized_keys or Match stop matching.',
       }),
   },
+  'chroot-directory-unsafe': undefined, // which owner the jail needs is the admin's layout: evidence names each part
+  'forced-command-failed': undefined, // install the program or change ForceCommand: the admin's call
   'sshd-log-refusal': undefined, // evidence for the other findings
   'unsafe-path': undefined, // it says ssh-doctor will not act there
   'needs-root': undefined, // the rerun with sudo is offered instead

@@ -7,6 +7,7 @@ import { failure, lines, type Exec } from '../exec.js';
 const EXPLAINS = [
   /Authentication refused: bad ownership or modes/,
   /with correct key but not from a permitted host/,
+  /bad ownership or modes for chroot directory/,
   /User \S+ from \S+ not allowed because/,
   /not allowed because/,
   /Invalid user /,
