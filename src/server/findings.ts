@@ -41,6 +41,8 @@ export const SERVER_FINDINGS = {
   'sshd-not-running': { severity: 'error' },
   'sshd-config-invalid': { severity: 'error' },
   'sshd-port-mismatch': { severity: 'error' },
+  // From MaxStartups' start sshd drops some new connections at random; from its full, all.
+  'maxstartups-exhausted': { severity: ['warning', 'error'] },
   'sshd-listen-address': { severity: 'error' },
   'privsep-dir-missing': { severity: 'error' },
   // A skipped or missing host key is an error only when no usable one is left.
@@ -174,6 +176,44 @@ function daemon(facts: ServerFacts, add: Add): void {
     );
   }
   hostKeys(facts, add);
+  startups(facts, add);
+}
+
+/**
+ * sshd titles its listener "[listener] N of S-F startups": N connections not yet authenticated,
+ * against MaxStartups' start and full. (OpenSSH 8.2 and later.)
+ */
+export function parseStartups(title: string): { pending: number; start: number; full: number } | undefined {
+  const m = /\[listener\] (\d+) of (\d+)-(\d+) startups/.exec(title);
+  return m ? { pending: Number(m[1]), start: Number(m[2]), full: Number(m[3]) } : undefined;
+}
+
+function startups(facts: ServerFacts, add: Add): void {
+  const procs = known(facts.processes);
+  for (const title of procs?.commands ?? []) {
+    const st = parseStartups(title);
+    if (!st || st.pending < st.start) continue;
+    const full = st.pending >= st.full;
+    const eff = known(facts.effective);
+    add(
+      'maxstartups-exhausted',
+      full ? 'error' : 'warning',
+      full
+        ? `sshd has ${st.pending} connections that have not logged in yet, its MaxStartups limit (${st.full}): it drops every new connection before the banner.`
+        : `sshd has ${st.pending} connections that have not logged in yet, over MaxStartups' start (${st.start}): it drops some new connections at random.`,
+      [
+        `sshd's listener: ${title}`,
+        ...(eff?.config.maxstartups ? [`sshd -T: maxstartups ${eff.config.maxstartups[0]}`] : []),
+        ...(known(facts.logs)
+          ?.lines.filter((l) => /MaxStartups/.test(l))
+          .slice(-3) ?? []),
+      ],
+      [
+        'see who holds them (many from one address is a scan or a flood): ss -tnp state established sport = :PORT',
+        'as root, if it is a flood: block that address in the firewall; if they are real users: raise MaxStartups (e.g. 30:30:200) in sshd_config and reload sshd',
+      ].map((l) => l.replace(':PORT', `:${facts.target.port}`)),
+    );
+  }
 }
 
 function hostKeys(facts: ServerFacts, add: Add): void {

@@ -460,6 +460,22 @@ describe('serverFindings', () => {
       },
       ['forced-command-failed'],
     ],
+    // sshd's own count of connections not yet logged in, in its listener's title (lab: 9.2).
+    [
+      'MaxStartups full',
+      {
+        processes: {
+          pids: [10],
+          commands: ['sshd: /usr/sbin/sshd -p 2201 -E /var/log/auth.log [listener] 2 of 2-2 startups'],
+        },
+      },
+      ['maxstartups-exhausted'],
+    ],
+    [
+      'MaxStartups far from start',
+      { processes: { pids: [10], commands: ['sshd: /usr/sbin/sshd -D [listener] 3 of 10-100 startups'] } },
+      [],
+    ],
     ['shell nologin', { user: { ...alice, shell: '/usr/sbin/nologin' } }, ['login-shell-nologin']],
     [
       'shell nologin, but ForceCommand internal-sftp (an sftp-only account)',

@@ -64,7 +64,7 @@ G=$(echo $(t $F $D|cut -d'|' -f4|sort -u))
 for g in $G;do r grp getent group $g;done
 s pwg;getent passwd|while IFS=: read a b i g e;do case " $G " in *" $g "*)echo "$a:$b:$i:$g:$e";;esac;done
 for f in /etc/nologin /run/nologin;do [ -f $f ]&&{ s nl $f;head -c 200 $f;echo;};done
-E='refused|not allowed|Invalid user|Access denied|Bind to port|bind any|host key|hostkeys|privilege separation|Could not open|ROOT LOGIN|fatal: |too open|closed by authenticating|permitted host|bad ownership'
+E='refused|not allowed|Invalid user|Access denied|Bind to port|bind any|host key|hostkeys|privilege separation|Could not open|ROOT LOGIN|fatal: |too open|closed by authenticating|permitted host|bad ownership|MaxStartups'
 J=;h journalctl&&J=$(journalctl -u ssh -u sshd -n 300 --no-pager -q -o short 2>/dev/null)||J=
 if [ -n "$J" ];then s log journalctl;printf '%s\n' "$J"|grep -E "$E"|tail -n 20;return;fi
 for f in /var/log/auth.log /var/log/secure;do [ -f $f ]&&{ [ -r $f ]||{ s log - $f;return;};s log $f;tail -c ${LOG_TAIL_BYTES} $f|grep -E "$E"|tail -n 20;return;};done

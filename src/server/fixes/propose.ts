@@ -43,6 +43,7 @@ export const SERVER_FIXES = {
   'host-key-permissions': { fixId: 'fix-host-key-permissions', propose: permissionsFix },
   'host-keys-missing': { fixId: 'generate-host-keys', propose: hostKeysFix },
   'firewall-blocks-ssh': { fixId: 'firewall-allow-ssh', propose: firewallFix },
+  'maxstartups-exhausted': undefined, // a flood or real users: a person looks first (`next`)
   'tcp-wrappers-deny': undefined, // who may connect is the admin's policy: `next` gives the line
   'authorized-keys-missing': undefined, // only the user has their public key: `next` steps
   'authorized-keys-oversize': undefined, // which keys to keep is the user's call

@@ -8,6 +8,7 @@ const EXPLAINS = [
   /Authentication refused: bad ownership or modes/,
   /with correct key but not from a permitted host/,
   /bad ownership or modes for chroot directory/,
+  /MaxStartups/,
   /User \S+ from \S+ not allowed because/,
   /not allowed because/,
   /Invalid user /,
