@@ -54,8 +54,8 @@ H=$(getent passwd $U|cut -d: -f6)
 F=;for k in $A;do case $k in /*);;*)k=$H/$k;;esac
 k=$(printf '%s' "$k"|sed "s|%h|$H|g;s|%u|$U|g");F="$F $k";[ -f "$k" ]&&{ z=$(stat -L -c %s -- "$k");[ "$${'{'}z:-0}" -gt ${AUTHORIZED_KEYS_MAX_BYTES} ]&&s big $z $k||s keys $(grep -cv -e '^[[:space:]]*#' -e '^[[:space:]]*$' "$k") $k;};done
 D=;for k in $F;do d=$k;until [ "$d" = / ];do d=$${'{'}d%/*};[ -n "$d" ]||d=/;D="$D $d";done;done
-# Key lines are read as the user, as sshd reads them: a link of theirs reaches nothing of root's.
-h setpriv&&for k in $F;do [ -f "$k" ]&&{ s kc $k;setpriv --reuid=$U --regid=$(id -g $U) --init-groups head -c 65536 -- "$k";echo;};done
+# Key lines (files up to 64 KiB) are read as the user, as sshd does: a link of theirs reaches nothing of root's.
+h setpriv&&for k in $F;do [ -f "$k" ]&&[ "$(stat -L -c %s -- "$k")" -le 65536 ]&&{ s kc $k;setpriv --reuid=$U --regid=$(id -g $U) --init-groups cat -- "$k";echo;};done
 C=$(printf '%s' "$C"|sed "s|%h|$H|g;s|%u|$U|g");case $C in /*)d=$C;until [ "$d" = / ];do D="$D $d";d=$${'{'}d%/*};[ -n "$d" ]||d=/;done;s ch $C;;esac
 case $Q in /*)D="$D $${'{'}C#none}$Q";;esac
 s stat
