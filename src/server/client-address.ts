@@ -1,13 +1,48 @@
 // The address of the person who is locked out, and OpenSSH's address matching (match.c, addrmatch.c)
 // for the rules that depend on it: authorized_keys from="…", AllowUsers/DenyUsers USER@HOST.
-// Pure: the console kit decodes into the same facts and calls the same rules.
-import { BlockList, isIP } from 'node:net';
+// Pure (the flows reach it through the findings, so no node:net): the console kit decodes into
+// the same facts and calls the same rules.
 import type { ClientAddress } from './facts.js';
+
+/** The address's bytes (4 for IPv4, 16 for IPv6), or undefined when it is not an address. */
+export function ipBytes(s: string): number[] | undefined {
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(s)) {
+    const o = s.split('.').map(Number);
+    return o.every((x) => x <= 255) ? o : undefined;
+  }
+  if (!s.includes(':') || !/^[0-9a-f:.]+$/i.test(s) || s.split('::').length > 2) return undefined;
+  const [head, tail] = s.includes('::') ? s.split('::') : [s, undefined];
+  const groups = (x: string | undefined) => {
+    if (!x) return [];
+    const parts = x.split(':');
+    const last = parts[parts.length - 1]!;
+    if (!last.includes('.')) return parts;
+    const v4 = ipBytes(last);
+    if (!v4) return ['x'];
+    return [...parts.slice(0, -1), ((v4[0]! << 8) | v4[1]!).toString(16), ((v4[2]! << 8) | v4[3]!).toString(16)];
+  };
+  const h = groups(head);
+  const t = groups(tail);
+  const n = h.length + t.length;
+  if ((tail === undefined ? n !== 8 : n > 7) || [...h, ...t].some((g) => !/^[0-9a-f]{1,4}$/i.test(g))) return undefined;
+  const all = tail === undefined ? h : [...h, ...Array<string>(8 - n).fill('0'), ...t];
+  return all.flatMap((g) => {
+    const v = Number.parseInt(g, 16);
+    return [v >> 8, v & 0xff];
+  });
+}
+
+/** Whether the first `bits` bits of two addresses of one family agree. */
+function samePrefix(a: number[], b: number[], bits: number): boolean {
+  for (let i = 0; i < bits; i++)
+    if (((a[i >> 3]! >> (7 - (i & 7))) & 1) !== ((b[i >> 3]! >> (7 - (i & 7))) & 1)) return false;
+  return true;
+}
 
 /** An IPv4 or IPv6 address as sshd logs it and as --from takes it; undefined when it is not one. */
 export function parseAddress(s: string): string | undefined {
   const bare = s.replace(/^\[(.*)\]$/, '$1');
-  return isIP(bare) ? bare : undefined;
+  return ipBytes(bare) ? bare : undefined;
 }
 
 // "… for alice from 10.1.2.3 port …", "User alice from 10.1.2.3 not allowed …",
@@ -70,47 +105,22 @@ export function matchPatternList(s: string, list: string, lower = false): -1 | 0
 }
 
 /** addr_pton_cidr: the network, or 'invalid' ("inconsistent mask": host bits set), or undefined (not an address). */
-function cidr(p: string): { net: string; bits: number; family: 'ipv4' | 'ipv6' } | 'invalid' | undefined {
+function cidr(p: string): { net: number[]; bits: number } | 'invalid' | undefined {
   const [a, len, extra] = p.split('/');
   if (extra !== undefined || a === undefined) return undefined;
-  const v = isIP(a);
-  if (v === 0) return undefined;
-  const max = v === 4 ? 32 : 128;
+  const net = ipBytes(a);
+  if (!net) return undefined;
+  const max = net.length * 8;
   if (len !== undefined && !/^\d+$/.test(len)) return undefined;
   const bits = len === undefined ? max : Number(len);
   if (bits > max) return undefined;
-  const family = v === 4 ? 'ipv4' : 'ipv6';
   // sshd refuses a network written with bits beyond its mask ("10.0.0.1/8").
-  return hostBitsClear(a, bits, family) ? { net: a, bits, family } : 'invalid';
+  return hostBitsZero(net, bits) ? { net, bits } : 'invalid';
 }
 
-function hostBitsClear(a: string, bits: number, family: 'ipv4' | 'ipv6'): boolean {
-  const bytes = family === 'ipv4' ? a.split('.').map(Number) : ipv6Bytes(a);
-  for (let i = 0; i < bytes.length * 8; i++) {
-    if (i < bits) continue;
-    if ((bytes[i >> 3]! >> (7 - (i & 7))) & 1) return false;
-  }
+function hostBitsZero(a: number[], from: number): boolean {
+  for (let i = from; i < a.length * 8; i++) if ((a[i >> 3]! >> (7 - (i & 7))) & 1) return false;
   return true;
-}
-
-function ipv6Bytes(a: string): number[] {
-  const [head, tail] = a.includes('::') ? a.split('::') : [a, undefined];
-  const part = (s: string | undefined) => (s ? s.split(':') : []);
-  let h = part(head);
-  let t = part(tail);
-  const v4 = (xs: string[]) => {
-    const last = xs[xs.length - 1];
-    if (!last?.includes('.')) return xs;
-    const o = last.split('.').map(Number);
-    return [...xs.slice(0, -1), ((o[0]! << 8) | o[1]!).toString(16), ((o[2]! << 8) | o[3]!).toString(16)];
-  };
-  h = v4(h);
-  t = v4(t);
-  const groups = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
-  return groups.flatMap((g) => {
-    const n = Number.parseInt(g, 16);
-    return [n >> 8, n & 0xff];
-  });
 }
 
 /**
@@ -119,7 +129,7 @@ function ipv6Bytes(a: string): number[] {
  */
 export function addrMatchList(ip: string, list: string): -2 | -1 | 0 | 1 {
   let ret: -2 | -1 | 0 | 1 = 0;
-  const family = isIP(ip) === 4 ? 'ipv4' : 'ipv6';
+  const bytes = ipBytes(ip);
   for (const raw of list.split(',')) {
     const neg = raw.startsWith('!');
     const p = raw.slice(neg ? 1 : 0);
@@ -127,11 +137,8 @@ export function addrMatchList(ip: string, list: string): -2 | -1 | 0 | 1 {
     const c = cidr(p);
     if (c === 'invalid') return -2;
     let hit: boolean;
-    if (c) {
-      const b = new BlockList();
-      b.addSubnet(c.net, c.bits, c.family);
-      hit = c.family === family && b.check(ip, family);
-    } else hit = matchPattern(ip, p);
+    if (c) hit = bytes !== undefined && bytes.length === c.net.length && samePrefix(bytes, c.net, c.bits);
+    else hit = matchPattern(ip, p);
     if (!hit) continue;
     if (neg) return -1;
     ret = 1;

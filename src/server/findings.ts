@@ -19,7 +19,7 @@ import {
 } from './facts.js';
 import { cannotAccess, groupWriteRuleFor, insecureReason, parentDirs, walkedDirs } from './strict-modes.js';
 import { formatMode as octal } from '../report.js';
-import { isoDay } from './probes/user.js';
+import { isoDay } from './days.js';
 import { formatBytes } from '../bytes.js';
 import { unsafeTarget } from './fixes/modes.js';
 import { hasControl } from '../inert.js';

@@ -1,8 +1,10 @@
 // TCP wrappers (hosts_access(5)) as Debian's sshd, linked with libwrap, applies them before the
 // SSH banner: the first hosts.allow rule for sshd that matches the client admits it, else the
 // first matching hosts.deny rule refuses it, else it is admitted. Pure.
-import { isIP } from 'node:net';
-import { addrMatchList } from './client-address.js';
+import { addrMatchList, ipBytes } from './client-address.js';
+
+const isIP = (s: string) => ipBytes(s) !== undefined;
+const isIPv4 = (s: string) => ipBytes(s)?.length === 4;
 
 export interface WrapperRule {
   file: string;
@@ -88,7 +90,7 @@ function clientToken(w: string, addr: string | undefined): Tri {
   const mask = /^(\d+\.\d+\.\d+\.\d+)\/(\d+\.\d+\.\d+\.\d+)$/.exec(w);
   if (mask) {
     const n = (s: string) => s.split('.').reduce((a, b) => (a << 8) | Number(b), 0) >>> 0;
-    return isIP(addr) === 4 && (n(addr) & n(mask[2]!)) >>> 0 === (n(mask[1]!) & n(mask[2]!)) >>> 0 ? 'yes' : 'no';
+    return isIPv4(addr) && (n(addr) & n(mask[2]!)) >>> 0 === (n(mask[1]!) & n(mask[2]!)) >>> 0 ? 'yes' : 'no';
   }
   if (/^[\d.]+\.$/.test(w)) return addr.startsWith(w) ? 'yes' : 'no';
   if (/[*?]/.test(w) && /^[\d.*?:]+$/.test(w)) {

@@ -60,7 +60,9 @@ rm -rf ${STATE.SSH_DOCTOR_STATE_DIR}`);
     expect(report.probes.find((p: { id: string }) => p.id === 'auth-files').detail).toBe(
       '1 authorized_keys file(s); not read: /etc/shadow (alice cannot read it, and sshd reads it as alice)',
     );
-    expect(ids(report)).toEqual(['sshd-listen-address']);
+    // sshd, reading as alice, cannot open it either: a refusal, named, and through her link no fix.
+    expect(ids(report)).toEqual(['sshd-listen-address', 'authorized-keys-permissions', 'unsafe-path']);
+    expect(report.findings.some((f: { fix?: unknown }) => f.fix)).toBe(false);
   });
 
   it('~/.ssh made a symlink to a world-writable system directory: its sticky 1777 stays', async () => {

@@ -10,7 +10,7 @@ import { modeChange, unsafeTarget, type LoginUser, type ModeChange, type PathRol
 import { formatMode as octal } from '../../report.js';
 import { pasteStep } from '../../shell-quote.js';
 import { globMatch, unambiguousShell, type ServerFindingId } from '../findings.js';
-import { isoDay } from '../probes/user.js';
+import { isoDay } from '../days.js';
 import { groupWriteRuleFor, parentDirs, walkedDirs } from '../strict-modes.js';
 import { startSshd } from './service.js';
 import { allSet, readingOrder, whereSet, type ConfigLine, type ConfigSource } from './sshd-config.js';

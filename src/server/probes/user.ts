@@ -1,5 +1,6 @@
 // The account being diagnosed: passwd, groups, shadow lock/expiry.
 import type { Maybe, UserFacts } from '../facts.js';
+import { isoDay } from '../days.js';
 import { failure, lines, type Exec } from '../exec.js';
 
 export interface PasswdEntry {
@@ -66,10 +67,6 @@ export function parseShadow(
   else if (last !== undefined && max !== undefined && max < 99999 && today >= last + max && !out.passwordInactive)
     out.passwordChange = 'expired';
   return out;
-}
-
-export function isoDay(days: number): string {
-  return new Date(days * 86_400_000).toISOString().slice(0, 10);
 }
 
 export async function probeUser(
