@@ -128,6 +128,11 @@ export interface Report {
   schema: 'ssh-doctor/report@1';
   mode: Mode;
   target?: Target;
+  /**
+   * server: the locked-out person's address as assumed for from="…", USER@HOST and Match
+   * Address, and why (--from, the user's last refusal in sshd's log, or none known).
+   */
+  client?: { address?: string; source: 'option' | 'log' | 'none'; why: string };
   verdict: Verdict;
   findings: Finding[];
   probes: ProbeRecord[];
@@ -185,6 +190,8 @@ export function renderText(report: Report): string {
   const t = report.target;
   if (t) lines.push(`ssh-doctor ${report.mode}: ${t.user}@${t.host}:${t.port}`);
   if (report.setAside) lines.push(setAsideLine(report.setAside));
+  const c = report.client;
+  if (c) lines.push(`  client address: ${c.address ?? 'unknown'} (${c.why})`);
   for (const p of report.probes) {
     lines.push(`  [${p.status.padEnd(7)}] ${p.id.padEnd(12)} ${String(p.durationMs).padStart(5)} ms  ${p.detail}`);
   }

@@ -3,17 +3,26 @@
 import type { ProbeRecord, ProbeStatus } from '../report.js';
 import { isUnknown, known, type FirewallLayer, type Maybe, type ServerFacts } from './facts.js';
 import type { Exec } from './exec.js';
+import { assumeClient } from './client-address.js';
 import { probeAuthFiles } from './probes/auth-files.js';
 import { probeEffective } from './probes/effective.js';
 import { probeFirewalld } from './probes/firewall/firewalld.js';
 import { probeIptables } from './probes/firewall/iptables.js';
 import { probeNftables } from './probes/firewall/nftables.js';
 import { probeUfw } from './probes/firewall/ufw.js';
-import { DEFAULT_HOST_KEYS, probeHostKeys, probeNologin, probePrivsep } from './probes/host-files.js';
+import {
+  DEFAULT_HOST_KEYS,
+  probeHostKeys,
+  probeNologin,
+  probePrivsep,
+  probeShells,
+  probeTcpWrappers,
+} from './probes/host-files.js';
 import { probeInit } from './probes/init.js';
 import { probeListeners, probeLocalAddresses } from './probes/listeners.js';
 import { probeLogs } from './probes/logs.js';
 import { probeProcesses } from './probes/processes.js';
+import { probeSession } from './probes/session.js';
 import { probeSshdBinary } from './probes/sshd-binary.js';
 import { probeConfigTest } from './probes/sshd-test.js';
 import { probeCrash } from './probes/crash.js';
@@ -67,110 +76,134 @@ export async function collectFacts(
           : { status: 'fail', detail: 'no sshd process' },
   );
 
-  const [init, configTest, effective, listeners, localAddresses, firewall, privsep, user, nologin, logs, crash, bans] =
-    await Promise.all([
-      timed(
-        'init',
-        () => probeInit(exec),
-        (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.system}${x.service ? ` (${x.service})` : ''}` }),
-      ),
-      sshdPath
-        ? timed(
-            'config-test',
-            () => asUser(facts.root, probeConfigTest(exec, sshdPath)),
-            (x) =>
-              isUnknown(x)
-                ? unk(x)
-                : x.ok
-                  ? { status: 'ok', detail: 'sshd -t: configuration loads' }
-                  : { status: 'fail', detail: x.raw[0] ?? 'sshd -t failed' },
-          )
-        : undefined,
-      sshdPath
-        ? timed(
+  // The log goes first: its last refusal of the user is the client address sshd -T is asked about.
+  const logsDone = timed(
+    'logs',
+    () => probeLogs(exec, target.user),
+    (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.lines.length} explaining lines in ${x.source}` }),
+  );
+  const clientDone = logsDone.then((l) => assumeClient(target.from, known(l)?.lines, target.user));
+  const [
+    init,
+    configTest,
+    effective,
+    listeners,
+    localAddresses,
+    firewall,
+    privsep,
+    user,
+    nologin,
+    shells,
+    crash,
+    bans,
+    logs,
+  ] = await Promise.all([
+    timed(
+      'init',
+      () => probeInit(exec),
+      (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.system}${x.service ? ` (${x.service})` : ''}` }),
+    ),
+    sshdPath
+      ? timed(
+          'config-test',
+          () => asUser(facts.root, probeConfigTest(exec, sshdPath)),
+          (x) =>
+            isUnknown(x)
+              ? unk(x)
+              : x.ok
+                ? { status: 'ok', detail: 'sshd -t: configuration loads' }
+                : { status: 'fail', detail: x.raw[0] ?? 'sshd -t failed' },
+        )
+      : undefined,
+    sshdPath
+      ? clientDone.then((client) =>
+          timed(
             'effective',
-            () => asUser(facts.root, probeEffective(exec, sshdPath, target.user)),
+            () => asUser(facts.root, probeEffective(exec, sshdPath, target.user, client.address)),
             (x) =>
               isUnknown(x) ? unk(x) : { status: 'ok', detail: `sshd -T: port ${(x.config.port ?? []).join(',')}` },
-          )
-        : undefined,
-      timed(
-        'listeners',
-        () => probeListeners(exec),
-        (x) =>
-          isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.sockets.length} listening TCP sockets (${x.source})` },
-      ),
-      timed(
-        'addresses',
-        () => probeLocalAddresses(exec),
-        (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: x.join(', ') }),
-      ),
-      timed(
-        'firewall',
-        () => probeFirewalls(exec, target.port, facts.root),
-        (x) => {
-          const b = x.find((l) => l.state === 'blocks');
-          if (b) return { status: 'fail', detail: `${b.name} blocks port ${target.port}` };
-          const u = x.filter((l) => l.state === 'unknown');
-          return u.length
-            ? { status: 'unknown', detail: u.map((l) => `${l.name}: ${l.detail}`).join('; ') }
-            : { status: 'ok', detail: x.map((l) => `${l.name} ${l.state}`).join(', ') };
-        },
-      ),
-      timed(
-        'privsep',
-        () => probePrivsep(exec),
-        (x) =>
-          isUnknown(x)
-            ? unk(x)
-            : x.exists
-              ? { status: 'ok', detail: `${x.path} exists` }
-              : { status: 'fail', detail: `${x.path} is missing` },
-      ),
-      timed(
-        'user',
-        () => probeUser(exec, target.user),
-        (x) =>
-          isUnknown(x)
-            ? unk(x)
-            : x.exists
-              ? { status: 'ok', detail: `${x.name} uid ${x.uid} home ${x.home}` }
-              : { status: 'fail', detail: `no account ${x.name}` },
-      ),
-      timed(
-        'nologin',
-        () => probeNologin(exec),
-        (x) =>
-          isUnknown(x)
-            ? unk(x)
-            : x.exists
-              ? { status: 'fail', detail: `${x.path} exists` }
-              : { status: 'ok', detail: 'no /etc/nologin' },
-      ),
-      timed(
-        'logs',
-        () => probeLogs(exec, target.user),
-        (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.lines.length} explaining lines in ${x.source}` }),
-      ),
-      sshdPath
-        ? timed(
-            'crash',
-            () => probeCrash(exec, sshdPath, known(facts.sshd)?.package?.manager),
-            (x) =>
-              isUnknown(x)
-                ? unk(x)
-                : x.libraries.length + x.changedFiles.length + x.segfaults.length > 0
-                  ? { status: 'fail', detail: [...x.libraries, ...x.changedFiles, ...x.segfaults][0]! }
-                  : {
-                      status: 'ok',
-                      detail: `libraries load${x.verifyCommand ? `; ${x.verifyCommand}: unchanged` : ''}${x.kernelSource ? `; no sshd segfault in ${x.kernelSource}` : ''}`,
-                    },
-          )
-        : undefined,
-      target.from
+          ),
+        )
+      : undefined,
+    timed(
+      'listeners',
+      () => probeListeners(exec),
+      (x) =>
+        isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.sockets.length} listening TCP sockets (${x.source})` },
+    ),
+    timed(
+      'addresses',
+      () => probeLocalAddresses(exec),
+      (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: x.join(', ') }),
+    ),
+    timed(
+      'firewall',
+      () => probeFirewalls(exec, target.port, facts.root),
+      (x) => {
+        const b = x.find((l) => l.state === 'blocks');
+        if (b) return { status: 'fail', detail: `${b.name} blocks port ${target.port}` };
+        const u = x.filter((l) => l.state === 'unknown');
+        return u.length
+          ? { status: 'unknown', detail: u.map((l) => `${l.name}: ${l.detail}`).join('; ') }
+          : { status: 'ok', detail: x.map((l) => `${l.name} ${l.state}`).join(', ') };
+      },
+    ),
+    timed(
+      'privsep',
+      () => probePrivsep(exec),
+      (x) =>
+        isUnknown(x)
+          ? unk(x)
+          : x.exists
+            ? { status: 'ok', detail: `${x.path} exists` }
+            : { status: 'fail', detail: `${x.path} is missing` },
+    ),
+    timed(
+      'user',
+      () => probeUser(exec, target.user),
+      (x) =>
+        isUnknown(x)
+          ? unk(x)
+          : x.exists
+            ? { status: 'ok', detail: `${x.name} uid ${x.uid} home ${x.home}` }
+            : { status: 'fail', detail: `no account ${x.name}` },
+    ),
+    timed(
+      'nologin',
+      () => probeNologin(exec),
+      (x) =>
+        isUnknown(x)
+          ? unk(x)
+          : x.exists
+            ? { status: 'fail', detail: `${x.path} exists` }
+            : { status: 'ok', detail: 'no /etc/nologin' },
+    ),
+    timed(
+      'shells',
+      () => probeShells(exec),
+      (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.listed.length} shells in /etc/shells` }),
+    ),
+    sshdPath
+      ? timed(
+          'crash',
+          () => probeCrash(exec, sshdPath, known(facts.sshd)?.package?.manager),
+          (x) =>
+            isUnknown(x)
+              ? unk(x)
+              : x.libraries.length + x.changedFiles.length + x.segfaults.length > 0
+                ? { status: 'fail', detail: [...x.libraries, ...x.changedFiles, ...x.segfaults][0]! }
+                : {
+                    status: 'ok',
+                    detail: `libraries load${x.verifyCommand ? `; ${x.verifyCommand}: unchanged` : ''}${x.kernelSource ? `; no sshd segfault in ${x.kernelSource}` : ''}`,
+                  },
+        )
+      : undefined,
+    // The assumed address (--from, else the user's last refusal in the log) is the one to look up.
+    clientDone.then((client) =>
+      client.address
         ? timed(
             'bans',
-            () => probeBans(exec, target.from!),
+            () => probeBans(exec, client.address!),
             (x) =>
               isUnknown(x)
                 ? unk(x)
@@ -179,8 +212,11 @@ export async function collectFacts(
                   : { status: 'ok', detail: `${x.from} not banned by fail2ban or sshguard` },
           )
         : undefined,
-    ]);
+    ),
+    logsDone,
+  ]);
   if (bans) facts.bans = bans;
+  facts.client = await clientDone;
   Object.assign(facts, {
     processes,
     init,
@@ -190,6 +226,7 @@ export async function collectFacts(
     privsepDir: privsep,
     user,
     nologin,
+    shells,
     logs,
   });
   if (configTest) facts.configTest = configTest;
@@ -205,7 +242,7 @@ export async function collectFacts(
   const u = known(facts.user);
   // Unknown settings could hold group rules: then the groups are resolved too.
   const groupRules = !eff || (eff.config.allowgroups ?? []).length > 0 || (eff.config.denygroups ?? []).length > 0;
-  const [hostKeys, authFiles, groups] = await Promise.all([
+  const [hostKeys, authFiles, groups, tcpWrappers, session] = await Promise.all([
     timed(
       'host-keys',
       () => probeHostKeys(exec, keyPaths),
@@ -232,9 +269,42 @@ export async function collectFacts(
         )
       : undefined,
     u?.exists && groupRules ? probeGroups(exec, u.name) : undefined,
+    sshdPath
+      ? timed(
+          'tcp-wrappers',
+          () => probeTcpWrappers(exec, sshdPath),
+          (x) =>
+            isUnknown(x)
+              ? unk(x)
+              : {
+                  status: 'ok',
+                  detail: x.linked
+                    ? 'sshd honours /etc/hosts.allow and /etc/hosts.deny'
+                    : 'sshd is not linked with libwrap',
+                },
+        )
+      : undefined,
+    eff && u?.exists
+      ? timed(
+          'session',
+          () => probeSession(exec, eff, u),
+          (x) =>
+            isUnknown(x)
+              ? unk(x)
+              : {
+                  status: 'ok',
+                  detail: [
+                    x.chroot ? `ChrootDirectory ${x.chroot.path}` : 'no ChrootDirectory',
+                    x.forceCommand ? `ForceCommand ${x.forceCommand.command}` : 'no ForceCommand program',
+                  ].join(', '),
+                },
+        )
+      : undefined,
   ]);
   if (u && groups) u.groups = groups;
   facts.hostKeys = hostKeys;
+  if (session) facts.session = session;
+  if (tcpWrappers) facts.tcpWrappers = tcpWrappers;
   if (authFiles) facts.authFiles = authFiles;
   return { facts, probes };
 }

@@ -212,6 +212,37 @@ export interface UserFacts {
   passwordInactive?: boolean;
   /** The shadow line's expiry fields, verbatim, for evidence. */
   expiryDetail?: string;
+  /**
+   * A password change is required at the next login: 'forced' (last change day 0: `chage -d 0`,
+   * `passwd -e`) or 'expired' (past its maximum age, within its inactive period). Key logins
+   * without a terminal then end in "Password change required but no TTY available".
+   */
+  passwordChange?: 'forced' | 'expired';
+  /** Shadow field 3, days since 1970-01-01: the undo of a `chage -d` puts it back. */
+  lastChange?: number;
+}
+
+/**
+ * One key line of authorized_keys (blank and comment lines are not kept). A plain valid key keeps
+ * only its number and type; a line with options or a problem keeps its text, for evidence.
+ */
+export interface KeyLine {
+  /** Line number, from 1. */
+  n: number;
+  text?: string;
+  type?: string;
+  /** Why sshd skips the line; absent when it loads. */
+  malformed?: string;
+  /** This broken line and the next are one key wrapped over two lines. */
+  joinsNext?: boolean;
+  /** from="…": the client must match it. */
+  from?: string;
+  /** command="…": every login with this key runs that instead of a shell. */
+  command?: string;
+  restrict?: boolean;
+  noPty?: boolean;
+  /** pty: given back after restrict. */
+  pty?: boolean;
 }
 
 export interface AuthFilesFacts {
@@ -219,6 +250,8 @@ export interface AuthFilesFacts {
   authorizedKeys: FileStat[];
   /** Number of key lines in each existing authorized_keys file (comments/blank skipped). */
   keyCounts: Record<string, number>;
+  /** Each read file's key lines as sshd parses them; `more` lines past KEY_LINES_MAX are counted only. */
+  keyLines?: Record<string, { lines: KeyLine[]; more?: number }>;
   /**
    * Existing files whose keys were not counted, and why: their count is unknown, never zero.
    * `bytes` is set when the file is over AUTHORIZED_KEYS_MAX_BYTES (and so was not read at all).
@@ -270,9 +303,43 @@ export interface CrashFacts {
   machineChecks: string[];
 }
 
+/**
+ * The address of the person who is locked out, as assumed for the rules that depend on it
+ * (from="…", USER@HOST, Match Address): --from, else the user's last refusal in sshd's log.
+ */
+export interface ClientAddress {
+  address?: string;
+  source: 'option' | 'log' | 'none';
+  /** One sentence for the report: where the address came from, or why there is none. */
+  why: string;
+}
+
+/** Login shells this host lists (/etc/shells) and the one new accounts get (`useradd -D`). */
+export interface ShellFacts {
+  listed: string[];
+  useraddDefault?: string;
+}
+
+/** /etc/hosts.allow and /etc/hosts.deny, when this sshd is linked with libwrap (Debian's is). */
+export interface TcpWrapperFacts {
+  linked: boolean;
+  allow: string;
+  deny: string;
+}
+
+/**
+ * What the session needs after authentication: the ChrootDirectory and each directory on its way
+ * (from "/"), and the ForceCommand program, each stat'ed as configured for this user.
+ */
+export interface SessionFacts {
+  chroot?: { path: string; components: FileStat[] };
+  forceCommand?: { command: string; program: FileStat };
+}
+
 export interface ServerFacts {
-  /** Who and which port the diagnosis is about; `from`: the address they connect from, when known. */
+  /** Who and which port the diagnosis is about; `from` is the --from address, when given. */
   target: { user: string; port: number; from?: string };
+  client?: ClientAddress;
   /** Whether the probes ran as root (many files and `sshd -T` need it). */
   root: boolean;
   sshd?: Maybe<SshdBinary>;
@@ -289,6 +356,9 @@ export interface ServerFacts {
   user?: Maybe<UserFacts>;
   authFiles?: Maybe<AuthFilesFacts>;
   nologin?: Maybe<{ exists: boolean; path: string; text?: string }>;
+  shells?: Maybe<ShellFacts>;
+  tcpWrappers?: Maybe<TcpWrapperFacts>;
+  session?: Maybe<SessionFacts>;
   logs?: Maybe<LogFacts>;
   crash?: Maybe<CrashFacts>;
   bans?: Maybe<BanFacts>;

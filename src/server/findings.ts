@@ -1,8 +1,15 @@
 // Facts → findings. Pure: no I/O, no clock. The locked-out console kit calls this too.
 import type { Finding, Fix, Severity } from '../report.js';
+import { algorithmsFor, typeAccepted } from './authorized-keys.js';
+import { matchHostAndIp, namesHosts } from './client-address.js';
+import { parseHostsFile, wrappersDecide } from './tcp-wrappers.js';
+
+const HOSTS_ALLOW = '/etc/hosts.allow';
+const HOSTS_DENY = '/etc/hosts.deny';
 import {
   isUnknown,
   known,
+  type ClientAddress,
   type EffectiveConfig,
   type FileStat,
   type Listener,
@@ -10,8 +17,9 @@ import {
   type ServerFacts,
   type UserFacts,
 } from './facts.js';
-import { groupWriteRuleFor, insecureReason, walkedDirs } from './strict-modes.js';
+import { cannotAccess, groupWriteRuleFor, insecureReason, parentDirs, walkedDirs } from './strict-modes.js';
 import { formatMode as octal } from '../report.js';
+import { isoDay } from './days.js';
 import { formatBytes } from '../bytes.js';
 import { unsafeTarget } from './fixes/modes.js';
 import { hasControl } from '../inert.js';
@@ -35,6 +43,8 @@ export const SERVER_FINDINGS = {
   'sshd-config-invalid': { severity: 'error' },
   'sshd-crashing': { severity: 'error' },
   'sshd-port-mismatch': { severity: 'error' },
+  // From MaxStartups' start sshd drops some new connections at random; from its full, all.
+  'maxstartups-exhausted': { severity: ['warning', 'error'] },
   'sshd-listen-address': { severity: 'error' },
   'privsep-dir-missing': { severity: 'error' },
   // A skipped or missing host key is an error only when no usable one is left.
@@ -42,17 +52,32 @@ export const SERVER_FINDINGS = {
   'host-keys-missing': { severity: ['warning', 'error'] },
   'firewall-blocks-ssh': { severity: 'error' },
   'address-banned': { severity: 'error' },
+  // A warning when it depends on the client address (or its name), which is not known.
+  'tcp-wrappers-deny': { severity: ['warning', 'error'] },
   // Password logins still work.
   'authorized-keys-missing': { severity: ['warning', 'error'] },
   // Slow logins; an error from the size where they stall.
   'authorized-keys-oversize': { severity: ['warning', 'error'] },
   'authorized-keys-permissions': { severity: 'error' },
+  // Each: an error when no key line sshd would accept is left, else a warning (the user's key
+  // may be another one). from=: also a warning when the client address is not known.
+  'authorized-keys-malformed': { severity: ['warning', 'error'] },
+  'authorized-keys-from-restricted': { severity: ['warning', 'error'] },
+  'authorized-keys-type-not-accepted': { severity: ['warning', 'error'] },
+  // command= ends every session with that command; restrict/no-pty are harmless to a key login.
+  'authorized-keys-options': { severity: 'info' },
   'ssh-dir-permissions': { severity: 'error' },
   'home-permissions': { severity: 'error' },
-  'user-not-allowed': { severity: 'error' },
+  // A warning when it depends on the client address, which is not known.
+  'user-not-allowed': { severity: ['warning', 'error'] },
   'account-locked': { severity: 'error' },
   'nologin-present': { severity: 'error' },
+  'login-shell-nologin': { severity: 'error' },
+  'password-change-required': { severity: 'error' },
   'pubkey-auth-disabled': { severity: 'error' },
+  'chroot-directory-unsafe': { severity: 'error' },
+  // The same cause as the client's: the key is accepted, then the forced command cannot run.
+  'forced-command-failed': { severity: 'error' },
   'usedns-enabled': { severity: 'warning' },
   'sshd-log-refusal': { severity: 'info' },
   'unsafe-path': { severity: 'warning' },
@@ -199,6 +224,44 @@ function daemon(facts: ServerFacts, add: Add): void {
     );
   }
   hostKeys(facts, add);
+  startups(facts, add);
+}
+
+/**
+ * sshd titles its listener "[listener] N of S-F startups": N connections not yet authenticated,
+ * against MaxStartups' start and full. (OpenSSH 8.2 and later.)
+ */
+export function parseStartups(title: string): { pending: number; start: number; full: number } | undefined {
+  const m = /\[listener\] (\d+) of (\d+)-(\d+) startups/.exec(title);
+  return m ? { pending: Number(m[1]), start: Number(m[2]), full: Number(m[3]) } : undefined;
+}
+
+function startups(facts: ServerFacts, add: Add): void {
+  const procs = known(facts.processes);
+  for (const title of procs?.commands ?? []) {
+    const st = parseStartups(title);
+    if (!st || st.pending < st.start) continue;
+    const full = st.pending >= st.full;
+    const eff = known(facts.effective);
+    add(
+      'maxstartups-exhausted',
+      full ? 'error' : 'warning',
+      full
+        ? `sshd has ${st.pending} connections that have not logged in yet, its MaxStartups limit (${st.full}): it drops every new connection before the banner.`
+        : `sshd has ${st.pending} connections that have not logged in yet, over MaxStartups' start (${st.start}): it drops some new connections at random.`,
+      [
+        `sshd's listener: ${title}`,
+        ...(eff?.config.maxstartups ? [`sshd -T: maxstartups ${eff.config.maxstartups[0]}`] : []),
+        ...(known(facts.logs)
+          ?.lines.filter((l) => /MaxStartups/.test(l))
+          .slice(-3) ?? []),
+      ],
+      [
+        'see who holds them (many from one address is a scan or a flood): ss -tnp state established sport = :PORT',
+        'as root, if it is a flood: block that address in the firewall; if they are real users: raise MaxStartups (e.g. 30:30:200) in sshd_config and reload sshd',
+      ].map((l) => l.replace(':PORT', `:${facts.target.port}`)),
+    );
+  }
 }
 
 function hostKeys(facts: ServerFacts, add: Add): void {
@@ -309,6 +372,7 @@ function network(facts: ServerFacts, add: Add): void {
       [`sshd -T: listenaddress ${(eff?.config.listenaddress ?? []).join(', ')}`, `addresses here: ${local.join(', ')}`],
     );
   }
+  tcpWrappers(facts, add);
   for (const fw of facts.firewall ?? []) {
     if (fw.state !== 'blocks' || fw.managedBy) continue;
     add('firewall-blocks-ssh', `${fw.name} blocks TCP port ${port}${fw.rule ? ` (${fw.rule})` : ''}.`, [
@@ -325,7 +389,7 @@ export function penaltyLines(logLines: readonly string[], from: string): string[
 
 /** The address of the person locked out (--from), banned by fail2ban, sshguard or sshd itself. */
 function banned(facts: ServerFacts, add: Add): void {
-  const from = facts.target.from;
+  const from = facts.client?.address ?? facts.target.from;
   if (!from) return;
   const by = known(facts.bans)?.by ?? [];
   const penalties = penaltyLines(known(facts.logs)?.lines ?? [], from);
@@ -347,18 +411,64 @@ function banned(facts: ServerFacts, add: Add): void {
   );
 }
 
+/** hosts.allow / hosts.deny, decided for the assumed client address. */
+function tcpWrappers(facts: ServerFacts, add: Add): void {
+  const tw = known(facts.tcpWrappers);
+  if (!tw?.linked) return;
+  const addr = facts.client?.address;
+  const v = wrappersDecide(parseHostsFile(HOSTS_ALLOW, tw.allow), parseHostsFile(HOSTS_DENY, tw.deny), addr);
+  if (v.verdict === 'allow' || !v.rule) return;
+  const evidence = [
+    `${v.rule.file}:${v.rule.line}: ${v.rule.text}`,
+    ...(facts.client ? [`client address: ${addr ?? 'unknown'} (${facts.client.why})`] : []),
+  ];
+  if (v.verdict === 'depends') {
+    add(
+      'tcp-wrappers-deny',
+      'warning',
+      `TCP wrappers (${v.rule.file}) may refuse the connection before the SSH banner: it depends on the client's address or name.`,
+      evidence,
+    );
+    return;
+  }
+  // hosts.allow is read first: one line there admits the address whatever hosts.deny says.
+  const step =
+    addr && v.rule.file === HOSTS_DENY
+      ? [
+          `as root, if ${addr} should reach sshd (the client sees "kex_exchange_identification: read: Connection reset by peer"):`,
+          `echo ${quoteArg(`sshd: ${addr.includes(':') ? `[${addr}]` : addr}`)} >> ${HOSTS_ALLOW}`,
+        ]
+      : [`as root, if ${addr ?? 'these clients'} should reach sshd: change ${v.rule.file} line ${v.rule.line}`];
+  add(
+    'tcp-wrappers-deny',
+    'error',
+    `TCP wrappers refuse ${addr ?? 'every client'} before the SSH banner (${v.rule.file}, honoured by this sshd through libwrap).`,
+    evidence,
+    step,
+  );
+}
+
 function account(facts: ServerFacts, add: Add): void {
   const user = known(facts.user);
   const eff = known(facts.effective);
   const name = facts.target.user;
   if (!user) return;
   if (!user.exists) {
-    add('user-not-allowed', `There is no account named ${name} on this host.`, [`getent passwd ${name}: not found`]);
+    add('user-not-allowed', 'error', `There is no account named ${name} on this host.`, [
+      `getent passwd ${name}: not found`,
+    ]);
     return;
   }
   if (eff) {
-    const why = notAllowedBecause(user, eff);
-    if (why) add('user-not-allowed', `sshd does not allow ${name} to log in: ${why.summary}.`, why.evidence, why.next);
+    const why = notAllowedBecause(user, eff, facts.client);
+    if (why)
+      add(
+        'user-not-allowed',
+        why.depends ? 'warning' : 'error',
+        `sshd does not allow ${name} to log in: ${why.summary}.`,
+        why.evidence,
+        why.next,
+      );
   }
   const usePam = eff ? first(eff, 'usepam') !== 'no' : true;
   const locked: string[] = [];
@@ -399,6 +509,19 @@ function account(facts: ServerFacts, add: Add): void {
       ...unlock,
     ]);
 
+  loginShell(facts, user, eff, add);
+  if (user.passwordChange) {
+    add(
+      'password-change-required',
+      `${name} must change their password at the next login: a key login without a terminal ends with "Password change required but no TTY available".`,
+      [
+        user.passwordChange === 'forced'
+          ? `shadow: last password change is day 0 (chage -d 0 or passwd -e): a change is forced at the next login`
+          : `shadow: the password is past its maximum age (last change ${user.lastChange !== undefined ? isoDay(user.lastChange) : '?'}), so a change is asked for at the next login`,
+      ],
+    );
+  }
+
   const nl = known(facts.nologin);
   if (nl?.exists && user.uid !== 0) {
     add('nologin-present', `${nl.path} exists: only root may log in.`, [
@@ -406,6 +529,38 @@ function account(facts: ServerFacts, add: Add): void {
     ]);
   }
   authFiles(facts, user, eff, add);
+}
+
+/** Shells that exist to refuse a login: they print a line and exit. */
+const REFUSING_SHELL = /\/(nologin|false)$/;
+
+/** The shell new accounts get here (`useradd -D`), when /etc/shells lists it: the fix sets that one. */
+export function unambiguousShell(facts: ServerFacts): string | undefined {
+  const sh = known(facts.shells);
+  const d = sh?.useraddDefault;
+  return d && !REFUSING_SHELL.test(d) && sh.listed.includes(d) ? d : undefined;
+}
+
+function loginShell(facts: ServerFacts, user: UserFacts, eff: EffectiveConfig | undefined, add: Add): void {
+  const shell = user.shell;
+  if (!shell || !REFUSING_SHELL.test(shell)) return;
+  // sftp-only accounts are given nologin on purpose: ForceCommand internal-sftp never runs the shell.
+  if (eff && first(eff, 'forcecommand') === 'internal-sftp') return;
+  const listed = (known(facts.shells)?.listed ?? []).filter((s) => !REFUSING_SHELL.test(s));
+  // With a shell to set that is not a guess, the fix does it; otherwise a person picks one.
+  const steps =
+    listed.length && !unambiguousShell(facts)
+      ? [
+          `as root, if ${user.name} should have a shell, one of /etc/shells (${listed.join(', ')}), e.g.:`,
+          pasteStep('', ['usermod', '-s', listed.includes('/bin/bash') ? '/bin/bash' : listed[0]!, user.name]),
+        ]
+      : [];
+  add(
+    'login-shell-nologin',
+    `${user.name}'s login shell is ${shell}: sshd accepts the key, then the shell refuses the session ("This account is currently not available.").`,
+    [`getent passwd ${user.name}: shell ${shell}`],
+    steps,
+  );
 }
 
 /** Only the user has their public key: the exact commands, as root, with a placeholder for it. */
@@ -443,6 +598,7 @@ function authFiles(facts: ServerFacts, user: UserFacts, eff: EffectiveConfig | u
       addKeySteps(user, af.authorizedKeys[0]?.path),
     );
   }
+  keyContents(facts, user, eff, add);
   for (const u of af.unread ?? []) {
     if (u.bytes === undefined) continue;
     // sshd reads the whole file at every key login, even past the matching key, and anyone who
@@ -461,17 +617,27 @@ function authFiles(facts: ServerFacts, user: UserFacts, eff: EffectiveConfig | u
   const home = user.home?.replace(/\/+$/, '');
   const bad = { file: [] as string[], sshDir: [] as string[], home: [] as string[] };
   const seen = new Set<string>();
+  const who = { uid: user.uid, gid: user.gid, name: user.name };
   for (const f of present) {
     if (f.type !== undefined && f.type !== 'file') bad.file.push(`${f.path} is not a regular file`);
     else {
-      const why = insecureReason(f, user.uid, af.groups, rule);
+      const why = insecureReason(f, user.uid, af.groups, rule) ?? cannotAccess(f, 'read', who, af.groups);
       if (why) bad.file.push(`${f.path}: ${why}`);
+    }
+    // Every directory up to "/" must let the user through, beyond those StrictModes walks.
+    for (const dir of parentDirs(f.path)) {
+      const st = byPath.get(dir);
+      if (!st || seen.has(dir) || walkedDirs(f.path, home).includes(dir)) continue;
+      const why = cannotAccess(st, 'enter', who, af.groups);
+      if (!why) continue;
+      seen.add(dir);
+      bad.home.push(`${dir}: ${why}`);
     }
     for (const dir of walkedDirs(f.path, home)) {
       const st: FileStat | undefined = byPath.get(dir);
       if (!st || seen.has(dir)) continue;
       seen.add(dir);
-      const why = insecureReason(st, user.uid, af.groups, rule);
+      const why = insecureReason(st, user.uid, af.groups, rule) ?? cannotAccess(st, 'enter', who, af.groups);
       if (!why) continue;
       const line = `${dir}: ${why}`;
       if (home && dir.startsWith(home + '/')) bad.sshDir.push(line);
@@ -513,7 +679,145 @@ function authFiles(facts: ServerFacts, user: UserFacts, eff: EffectiveConfig | u
   }
 }
 
+/** What sshd makes of each key line: skipped, refused for this client or type, or usable. */
+function keyContents(facts: ServerFacts, user: UserFacts, eff: EffectiveConfig | undefined, add: Add): void {
+  const af = known(facts.authFiles);
+  if (!af?.keyLines) return;
+  const client = facts.client;
+  const addr = client?.address;
+  const usedns = eff ? first(eff, 'usedns') === 'yes' : false;
+  const accepted = eff?.config.pubkeyacceptedalgorithms?.[0];
+  const clientLine = client ? [`client address: ${addr ?? 'unknown'} (${client.why})`] : [];
+  const malformed: string[] = [];
+  const fromOut: string[] = [];
+  const fromMaybe: string[] = [];
+  const typeOut: string[] = [];
+  const options: string[] = [];
+  let usable = 0;
+  let maybe = 0;
+  for (const [path, { lines }] of Object.entries(af.keyLines)) {
+    lines.forEach((k, i) => {
+      const at = `${path}:${k.n}`;
+      if (k.malformed) {
+        if (lines[i - 1]?.joinsNext && lines[i - 1]?.n === k.n - 1) return;
+        malformed.push(
+          k.joinsNext
+            ? `${path}:${k.n}-${k.n + 1}: one key wrapped over two lines; sshd reads each line alone and skips both: ${k.text ?? ''} / ${lines[i + 1]?.text ?? ''}`
+            : `${at}: ${k.malformed}: ${k.text ?? ''}`,
+        );
+        return;
+      }
+      let ok: 'yes' | 'no' | 'depends' = 'yes';
+      if (accepted && k.type && !typeAccepted(k.type, accepted)) {
+        typeOut.push(
+          `${at}: a ${k.type} key; sshd accepts none of ${algorithmsFor(k.type).join(', ')} (sshd -T: pubkeyacceptedalgorithms ${accepted})`,
+        );
+        ok = 'no';
+      }
+      if (k.from !== undefined) {
+        const verdict =
+          !addr || (usedns && namesHosts(k.from)) ? 'depends' : matchHostAndIp(addr, addr, k.from) ? 'yes' : 'no';
+        if (verdict === 'no') fromOut.push(`${at}: from="${k.from}" does not admit ${addr}`);
+        if (verdict === 'depends') fromMaybe.push(`${at}: from="${k.from}"`);
+        if (ok === 'yes') ok = verdict;
+      }
+      if (k.command !== undefined)
+        options.push(
+          `${at}: command="${k.command}": each login with this key runs only that command, then the session ends (no shell)`,
+        );
+      else if (k.restrict || k.noPty)
+        options.push(
+          `${at}: ${k.restrict ? 'restrict' : 'no-pty'}${k.pty ? ' (pty given back)' : ''}: harmless to a key login (${k.pty ? 'no forwarding' : 'no terminal, no forwarding'}; commands and a shell still run)`,
+        );
+      if (ok === 'yes') usable++;
+      if (ok === 'depends') maybe++;
+    });
+  }
+  const left = usable > 0 ? 'warning' : maybe > 0 ? 'warning' : 'error';
+  const none = usable + maybe === 0;
+  if (malformed.length)
+    add(
+      'authorized-keys-malformed',
+      left,
+      `sshd cannot read ${malformed.length === 1 ? 'a key line' : `${malformed.length} key lines`} in authorized_keys and skips ${malformed.length === 1 ? 'it' : 'them'}${none ? ': no key of it is usable' : ''}.`,
+      malformed,
+    );
+  if (typeOut.length)
+    add(
+      'authorized-keys-type-not-accepted',
+      left,
+      `sshd no longer accepts the type of ${typeOut.length === 1 ? 'a key' : `${typeOut.length} keys`} in authorized_keys (PubkeyAcceptedAlgorithms)${none ? ': no key of it is usable' : ''}.`,
+      typeOut,
+      [
+        `${user.name} makes a new key on their machine (ssh-keygen -t ed25519) and it is added in place of the old one:`,
+        ...addKeySteps(user, Object.keys(af.keyLines)[0]).slice(1),
+      ],
+    );
+  if (fromOut.length)
+    add(
+      'authorized-keys-from-restricted',
+      left,
+      `from="…" in authorized_keys does not admit ${user.name}'s address ${addr}${none ? ': no key is usable from there' : ''}.`,
+      [...fromOut, ...clientLine],
+      [
+        `as root, if ${user.name} should log in from ${addr}: add ${addr} to the key's from="…" list (comma-separated) in that file`,
+      ],
+    );
+  else if (fromMaybe.length && usable === 0)
+    add(
+      'authorized-keys-from-restricted',
+      'warning',
+      `Every usable key in authorized_keys is limited by from="…": whether ${user.name} gets in depends on the address they connect from.`,
+      [...fromMaybe, ...clientLine],
+    );
+  if (options.length)
+    add('authorized-keys-options', 'Options in authorized_keys shape what a key login may do.', options);
+}
+
+/** After authentication: sshd's safely_chroot() and the ForceCommand program. */
+function session(facts: ServerFacts, add: Add): void {
+  const s = known(facts.session);
+  if (!s) return;
+  if (s.chroot) {
+    const bad = s.chroot.components.flatMap((c) => {
+      if (!c.exists) return [`${c.path} does not exist`];
+      if (c.type !== 'dir') return [`${c.path} is not a directory`];
+      if (c.uid !== 0) return [`${c.path}: owned by ${c.owner ?? c.uid}, not root`];
+      if (c.mode !== undefined && c.mode & 0o022)
+        return [
+          `${c.path}: writable by ${c.mode & 0o002 ? 'everyone' : `group ${c.group ?? c.gid}`} (mode ${octal(c.mode)})`,
+        ];
+      return [];
+    });
+    const chrootSpec = known(facts.effective)?.config.chrootdirectory?.[0] ?? s.chroot.path;
+    if (bad.length)
+      add(
+        'chroot-directory-unsafe',
+        `ChrootDirectory ${s.chroot.path} is not root-owned and closed to others all the way down: sshd accepts the key, then ends the session ("bad ownership or modes for chroot directory component").`,
+        [...bad, `sshd -T: chrootdirectory ${chrootSpec}${chrootSpec !== s.chroot.path ? ` (${s.chroot.path})` : ''}`],
+      );
+  }
+  const fc = s.forceCommand;
+  if (fc) {
+    const p = fc.program;
+    const why = !p.exists
+      ? `${p.path} does not exist`
+      : p.type !== 'file'
+        ? `${p.path} is not a regular file`
+        : p.mode !== undefined && !(p.mode & 0o111)
+          ? `${p.path} is not executable (mode ${octal(p.mode)})`
+          : undefined;
+    if (why)
+      add(
+        'forced-command-failed',
+        `ForceCommand runs ${fc.command}, which cannot run: every session of ${facts.target.user} ends at once, after the key was accepted.`,
+        [why, `sshd -T: forcecommand ${fc.command}`],
+      );
+  }
+}
+
 function config(facts: ServerFacts, add: Add): void {
+  session(facts, add);
   const eff = known(facts.effective);
   if (!eff) return;
   if (first(eff, 'pubkeyauthentication') === 'no') {
@@ -528,26 +832,64 @@ function config(facts: ServerFacts, add: Add): void {
   }
 }
 
-/** sshd's allowed_user() (auth.c), for the checks that depend only on the user. */
+/** sshd's allowed_user() (auth.c); USER@HOST entries are decided for the assumed client address. */
 export function notAllowedBecause(
   user: UserFacts,
   eff: EffectiveConfig,
-): { summary: string; evidence: string[]; next?: string[] } | undefined {
+  client?: ClientAddress,
+): { summary: string; evidence: string[]; next?: string[]; depends?: true } | undefined {
   const list = (k: string) => (eff.config[k] ?? []).flatMap((v) => v.split(/\s+/)).filter(Boolean);
   const groups = user.groups ?? [];
   if (user.uid === 0) {
     const prl = first(eff, 'permitrootlogin');
     if (prl === 'no') return { summary: 'PermitRootLogin is no', evidence: ['sshd -T: permitrootlogin no'] };
   }
-  const deny = list('denyusers').find((p) => userPatternMatches(p, user.name));
-  if (deny)
-    return { summary: `DenyUsers names ${deny}`, evidence: [`sshd -T: denyusers ${list('denyusers').join(' ')}`] };
-  const allow = list('allowusers');
-  if (allow.length > 0 && !allow.some((p) => userPatternMatches(p, user.name))) {
+  const usedns = first(eff, 'usedns') === 'yes';
+  const match = (p: string) => userEntryMatches(p, user.name, client?.address, usedns);
+  const from = client?.address ? `from ${client.address}` : 'from an address not known here';
+  const clientLine = client ? [`client address: ${client.address ?? 'unknown'} (${client.why})`] : [];
+  const denyList = list('denyusers');
+  const denyEv = `sshd -T: denyusers ${denyList.join(' ')}`;
+  const deny = denyList.find((p) => match(p) === 'yes');
+  if (deny) {
     return {
-      summary: `AllowUsers does not include ${user.name}`,
-      evidence: [`sshd -T: allowusers ${allow.join(' ')}`],
+      summary: deny.includes('@')
+        ? `DenyUsers names ${deny}, which matches ${user.name} ${from}`
+        : `DenyUsers names ${deny}`,
+      evidence: [denyEv, ...(deny.includes('@') ? clientLine : [])],
     };
+  }
+  const denyMaybe = denyList.find((p) => match(p) === 'depends');
+  if (denyMaybe) {
+    return {
+      summary: `DenyUsers names ${denyMaybe}: whether that refuses ${user.name} depends on the address they connect from`,
+      evidence: [denyEv, ...clientLine],
+      depends: true,
+    };
+  }
+  const allow = list('allowusers');
+  if (allow.length > 0 && !allow.some((p) => match(p) === 'yes')) {
+    const hostOnly = allow.filter((p) => p.includes('@') && match(p) !== 'no');
+    const byHost = allow.filter((p) => p.includes('@') && globMatch(p.slice(0, p.lastIndexOf('@')), user.name));
+    if (hostOnly.length > 0) {
+      return {
+        summary: `AllowUsers admits ${user.name} only as ${hostOnly.join(', ')}: whether that lets them in depends on the address they connect from`,
+        evidence: [`sshd -T: allowusers ${allow.join(' ')}`, ...clientLine],
+        depends: true,
+      };
+    }
+    return byHost.length > 0
+      ? {
+          summary: `AllowUsers admits ${user.name} only as ${byHost.join(', ')}, not ${from}`,
+          evidence: [`sshd -T: allowusers ${allow.join(' ')}`, ...clientLine],
+          next: [
+            `as root, if ${user.name} should log in ${from}: add ${user.name}@${client?.address ?? 'ADDR'} to the AllowUsers line (sshd_config or sshd_config.d), then reload sshd`,
+          ],
+        }
+      : {
+          summary: `AllowUsers does not include ${user.name}`,
+          evidence: [`sshd -T: allowusers ${allow.join(' ')}`],
+        };
   }
   const dg = list('denygroups');
   const dHit = groups.find((g) => dg.some((p) => globMatch(p, g)));
@@ -585,10 +927,22 @@ export function notAllowedBecause(
   return undefined;
 }
 
-/** A DenyUsers/AllowUsers entry is USER or USER@HOST; only the user part is decidable here. */
-function userPatternMatches(pattern: string, name: string): boolean {
-  const u = pattern.includes('@') ? pattern.slice(0, pattern.indexOf('@')) : pattern;
-  return globMatch(u, name);
+/**
+ * match_user (match.c): USER, or USER@HOST whose host part is a from="…"-style list matched
+ * against the client. 'depends' when the address (or, with UseDNS, its name) is not known.
+ */
+export function userEntryMatches(
+  pattern: string,
+  name: string,
+  addr: string | undefined,
+  usedns = false,
+): 'yes' | 'no' | 'depends' {
+  const at = pattern.lastIndexOf('@');
+  if (at < 0) return globMatch(pattern, name) ? 'yes' : 'no';
+  if (!globMatch(pattern.slice(0, at), name)) return 'no';
+  const hosts = pattern.slice(at + 1);
+  if (!addr || (usedns && namesHosts(hosts))) return 'depends';
+  return matchHostAndIp(addr, addr, hosts) ? 'yes' : 'no';
 }
 
 /** OpenSSH match_pattern: "*" and "?" wildcards, whole string. */

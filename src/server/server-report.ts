@@ -105,11 +105,13 @@ export function buildServerReport(args: {
   target: NonNullable<Report['target']>;
   durationMs: number;
   outcomes?: readonly FixOutcome[];
+  client?: Report['client'];
 }): Report {
   return {
     schema: SCHEMA,
     mode: 'server',
     target: args.target,
+    ...(args.client ? { client: args.client } : {}),
     verdict: serverVerdict(args.findings),
     findings: args.findings,
     probes: args.probes,

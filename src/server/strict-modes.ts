@@ -41,6 +41,25 @@ export function insecureReason(
   return members === 0 ? `${why}, which has no members` : undefined;
 }
 
+/**
+ * sshd opens authorized_keys with the user's own rights (it drops to them first): every directory
+ * on the way must let the user enter it, and the file must let them read it. A root-owned 0700
+ * ~/.ssh refuses; a root-owned 0755 one is fine. Undefined when the user has the access.
+ */
+export function cannotAccess(
+  st: FileStat,
+  need: 'enter' | 'read',
+  user: { uid: number; gid?: number; name: string },
+  groups: readonly GroupFacts[],
+): string | undefined {
+  if (st.mode === undefined || st.uid === undefined || user.uid === 0) return undefined;
+  const inGroup = st.gid === user.gid || (groups.find((g) => g.gid === st.gid)?.members.includes(user.name) ?? false);
+  // The kernel uses the owner's bits for the owner, else the group's for a member, else the others'.
+  const shift = st.uid === user.uid ? 6 : inGroup ? 3 : 0;
+  if ((st.mode >> shift) & (need === 'enter' ? 0o1 : 0o4)) return undefined;
+  return `${user.name} cannot ${need} it (owner ${st.owner ?? st.uid}, mode ${formatMode(st.mode)}), and sshd opens authorized_keys as ${user.name}`;
+}
+
 /** Parent directories of `path` (absolute, already canonical), nearest first, ending with "/". */
 export function parentDirs(path: string): string[] {
   const out: string[] = [];

@@ -104,6 +104,8 @@ Options:
     expect(r.stdout).toContain(`Options:
   --user NAME           the account people log in as (default: the user who ran sudo, else you)
   --port N              the port clients use (default 22)
+  --from ADDR           the locked-out person's address (for from=, USER@HOST, Match Address, bans)
+                        (default: the address of the user's last refusal in sshd's log)
   --json                no prompts; print one JSON report (mode "server") on stdout
   --yes                 apply every proposed fix without asking (each is still printed)
   --dry-run             show what would run; change nothing

@@ -32,8 +32,15 @@ rm -rf ${STATE.SSH_DOCTOR_STATE_DIR}`);
     await reset();
     await lab.sh(asAlice('ln -sf /home/bob/.bashrc ~/.ssh/authorized_keys'));
     const out = await fixInLab(lab, PORT, []);
-    // sshd listens on loopback only in the lab (sshd-listen-address).
-    expect(ids(out)).toEqual(['sshd-listen-address', 'authorized-keys-permissions', 'home-permissions', 'unsafe-path']);
+    // sshd listens on loopback only in the lab (sshd-listen-address); bob's "bob rc", read as alice
+    // the way sshd reads it, is no key (authorized-keys-malformed).
+    expect(ids(out)).toEqual([
+      'sshd-listen-address',
+      'authorized-keys-malformed',
+      'authorized-keys-permissions',
+      'home-permissions',
+      'unsafe-path',
+    ]);
     expect(out.findings.find((f) => f.id === 'unsafe-path')).toMatchObject({
       evidence: expect.arrayContaining([
         '/home/alice/.ssh/authorized_keys is a symlink owned by alice (to /home/bob/.bashrc)',
@@ -53,7 +60,9 @@ rm -rf ${STATE.SSH_DOCTOR_STATE_DIR}`);
     expect(report.probes.find((p: { id: string }) => p.id === 'auth-files').detail).toBe(
       '1 authorized_keys file(s); not read: /etc/shadow (alice cannot read it, and sshd reads it as alice)',
     );
-    expect(ids(report)).toEqual(['sshd-listen-address']);
+    // sshd, reading as alice, cannot open it either: a refusal, named, and through her link no fix.
+    expect(ids(report)).toEqual(['sshd-listen-address', 'authorized-keys-permissions', 'unsafe-path']);
+    expect(report.findings.some((f: { fix?: unknown }) => f.fix)).toBe(false);
   });
 
   it('~/.ssh made a symlink to a world-writable system directory: its sticky 1777 stays', async () => {

@@ -1,6 +1,8 @@
 // serverFindings on hand-built facts: the rules that the lab scenarios exercise end to end, here
 // pinned down case by case (including the ones the lab cannot stage, like RPM's group rule).
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parseAuthorizedKeys } from '../../src/server/authorized-keys.js';
 import { SERVER_FINDINGS, serverFindings } from '../../src/server/findings.js';
 import { needsRootFinding, checksIncompleteFinding } from '../../src/server/server-report.js';
 import { insecureReason, walkedDirs } from '../../src/server/strict-modes.js';
@@ -61,6 +63,14 @@ const files = (over: Partial<Record<'home' | 'ssh' | 'ak', number>> = {}): AuthF
     st('/', 0o755, 'dir', 0, 0),
   ],
   groups: [aliceGroup],
+});
+const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIpYW+f0+Typ3Ehit8M2lQH2YzfP9Rhl/X4mDg1LSfG0 alice@laptop';
+const DSA_BLOB = readFileSync(new URL('../fixtures/server/authorized_keys-mixed.txt', import.meta.url), 'utf8')
+  .split('\n')[4]!
+  .split(' ')[1]!;
+const withLines = (text: string): AuthFilesFacts => ({
+  ...files(),
+  keyLines: { '/home/alice/.ssh/authorized_keys': parseAuthorizedKeys(text) },
 });
 const healthy = (over: Partial<ServerFacts> = {}): ServerFacts => ({
   target: { user: 'alice', port: 22 },
@@ -257,7 +267,41 @@ describe('serverFindings', () => {
     ],
     ['no such user', { user: { name: 'alice', exists: false } }, ['user-not-allowed']],
     ['AllowUsers', { effective: eff({ allowusers: ['bob', 'carol@10.0.0.1'] }) }, ['user-not-allowed']],
-    ['AllowUsers with user@host pattern for alice', { effective: eff({ allowusers: ['alice@10.0.0.0/8'] }) }, []],
+    // USER@HOST is decided for the assumed client address; without one it depends on it.
+    [
+      'AllowUsers alice@10.0.0.0/8, client address unknown',
+      { effective: eff({ allowusers: ['alice@10.0.0.0/8'] }), client: { source: 'none', why: 'none' } },
+      ['user-not-allowed'],
+    ],
+    [
+      'AllowUsers alice@10.0.0.0/8, client 10.1.2.3',
+      {
+        effective: eff({ allowusers: ['alice@10.0.0.0/8'] }),
+        client: { address: '10.1.2.3', source: 'option', why: 'x' },
+      },
+      [],
+    ],
+    [
+      'AllowUsers alice@10.0.0.0/8, client 127.0.0.1',
+      {
+        effective: eff({ allowusers: ['alice@10.0.0.0/8'] }),
+        client: { address: '127.0.0.1', source: 'log', why: 'x' },
+      },
+      ['user-not-allowed'],
+    ],
+    [
+      'DenyUsers alice@127.0.0.1, client 10.1.2.3',
+      {
+        effective: eff({ denyusers: ['alice@127.0.0.1'] }),
+        client: { address: '10.1.2.3', source: 'option', why: 'x' },
+      },
+      [],
+    ],
+    [
+      'DenyUsers alice@127.0.0.1, client 127.0.0.1',
+      { effective: eff({ denyusers: ['alice@127.0.0.1'] }), client: { address: '127.0.0.1', source: 'log', why: 'x' } },
+      ['user-not-allowed'],
+    ],
     ['DenyUsers glob', { effective: eff({ denyusers: ['al*'] }) }, ['user-not-allowed']],
     ['AllowGroups without hers', { effective: eff({ allowgroups: ['wheel'] }) }, ['user-not-allowed']],
     [
@@ -369,6 +413,106 @@ describe('serverFindings', () => {
       },
       ['sshd-log-refusal'],
     ],
+    // Key lines sshd skips or refuses (more cases in authorized-keys.test.ts).
+    [
+      'a wrapped key line',
+      { authFiles: withLines(`${KEY.slice(0, 40)}\n${KEY.slice(40)}\n`) },
+      ['authorized-keys-malformed'],
+    ],
+    [
+      'a DSA key only',
+      {
+        authFiles: withLines(`ssh-dss ${DSA_BLOB}\n`),
+        effective: eff({ pubkeyacceptedalgorithms: ['ssh-ed25519,rsa-sha2-512'] }),
+      },
+      ['authorized-keys-type-not-accepted'],
+    ],
+    [
+      'from= excludes the client',
+      {
+        authFiles: withLines(`from="10.0.0.0/8" ${KEY}\n`),
+        client: { address: '127.0.0.1', source: 'log', why: 'x' },
+      },
+      ['authorized-keys-from-restricted'],
+    ],
+    ['command=', { authFiles: withLines(`command="/bin/true" ${KEY}\n`) }, ['authorized-keys-options']],
+    // sshd opens authorized_keys as alice: she must be able to enter ~/.ssh.
+    [
+      'a root-owned 0700 ~/.ssh',
+      { authFiles: { ...files(), dirs: [st('/home/alice/.ssh', 0o700, 'dir', 0, 0), ...files().dirs.slice(1)] } },
+      ['ssh-dir-permissions'],
+    ],
+    [
+      'a root-owned 0755 ~/.ssh is fine',
+      { authFiles: { ...files(), dirs: [st('/home/alice/.ssh', 0o755, 'dir', 0, 0), ...files().dirs.slice(1)] } },
+      [],
+    ],
+    [
+      'hosts.deny refuses sshd to everyone',
+      { tcpWrappers: { linked: true, allow: '', deny: 'sshd: ALL\n' } },
+      ['tcp-wrappers-deny'],
+    ],
+    ['the same files, sshd without libwrap', { tcpWrappers: { linked: false, allow: '', deny: 'sshd: ALL\n' } }, []],
+    [
+      'ChrootDirectory owned by alice',
+      {
+        session: {
+          chroot: {
+            path: '/home/alice',
+            components: [st('/', 0o755, 'dir', 0, 0), st('/home', 0o755, 'dir', 0, 0), st('/home/alice', 0o755)],
+          },
+        },
+      },
+      ['chroot-directory-unsafe'],
+    ],
+    [
+      'ChrootDirectory root-owned all the way',
+      {
+        session: {
+          chroot: {
+            path: '/srv/jail',
+            components: [
+              st('/', 0o755, 'dir', 0, 0),
+              st('/srv', 0o755, 'dir', 0, 0),
+              st('/srv/jail', 0o755, 'dir', 0, 0),
+            ],
+          },
+        },
+      },
+      [],
+    ],
+    [
+      'ForceCommand program missing',
+      {
+        session: {
+          forceCommand: { command: '/usr/local/bin/gate --x', program: { path: '/usr/local/bin/gate', exists: false } },
+        },
+      },
+      ['forced-command-failed'],
+    ],
+    // sshd's own count of connections not yet logged in, in its listener's title (lab: 9.2).
+    [
+      'MaxStartups full',
+      {
+        processes: {
+          pids: [10],
+          commands: ['sshd: /usr/sbin/sshd -p 2201 -E /var/log/auth.log [listener] 2 of 2-2 startups'],
+        },
+      },
+      ['maxstartups-exhausted'],
+    ],
+    [
+      'MaxStartups far from start',
+      { processes: { pids: [10], commands: ['sshd: /usr/sbin/sshd -D [listener] 3 of 10-100 startups'] } },
+      [],
+    ],
+    ['shell nologin', { user: { ...alice, shell: '/usr/sbin/nologin' } }, ['login-shell-nologin']],
+    [
+      'shell nologin, but ForceCommand internal-sftp (an sftp-only account)',
+      { user: { ...alice, shell: '/usr/sbin/nologin' }, effective: eff({ forcecommand: ['internal-sftp'] }) },
+      [],
+    ],
+    ['chage -d 0', { user: { ...alice, passwordChange: 'forced', lastChange: 0 } }, ['password-change-required']],
   ];
   for (const [name, over, expected] of cases) it(name, () => expect(ids(healthy(over))).toEqual(expected));
 

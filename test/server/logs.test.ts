@@ -70,3 +70,11 @@ describe('explainingLines: the reason, not the generic close', () => {
     expect(explainingLines(`${CLOSED}\n`, 'alice')).toEqual([CLOSED]);
   });
 });
+
+describe('explainingLines', () => {
+  it("keeps sshd's quoted user name as hers (real line: a root-owned 0700 ~/.ssh)", () => {
+    const l = "Could not open user 'alice' authorized keys '/home/alice/.ssh/authorized_keys': Permission denied";
+    expect(explainingLines(l, 'alice')).toEqual([l]);
+    expect(explainingLines(l, 'bob')).toEqual([]);
+  });
+});

@@ -210,7 +210,19 @@ describe('ss under systemd socket activation', () => {
 describe('account and init', () => {
   it('useradd leaves "!" in shadow: locked password, not an expired account', () => {
     const s = parseShadow(fx('shadow-alice.txt'), 20_000);
-    expect(s).toEqual({ passwordStatus: 'L', lockedWithBang: true });
+    expect(s).toEqual({ passwordStatus: 'L', lockedWithBang: true, lastChange: 20782 });
+  });
+  it("chage -d 0 (the lab's real shadow line): a change is forced at the next login", () => {
+    expect(parseShadow(fx('shadow-alice-chage-d0.txt'), 20_000)).toMatchObject({
+      passwordChange: 'forced',
+      lastChange: 0,
+    });
+  });
+  it('past its maximum age: a change is asked for; past the inactive period too: locked instead', () => {
+    expect(parseShadow('alice:$y$x:19000:0:90:7:::', 20_000).passwordChange).toBe('expired');
+    expect(parseShadow('alice:$y$x:19000:0:90:7:30::', 20_000)).toMatchObject({ passwordInactive: true });
+    expect(parseShadow('alice:$y$x:19000:0:90:7:30::', 20_000).passwordChange).toBeUndefined();
+    expect(parseShadow('alice:$y$x:19990:0:90:7:::', 20_000).passwordChange).toBeUndefined();
   });
   it('expiry day passed', () => {
     expect(parseShadow('alice:!:20000:0:99999:7::1:', 20_000).accountExpired).toBe(true);

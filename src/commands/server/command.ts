@@ -1,7 +1,7 @@
 // `ssh-doctor server`, declared. Light on purpose: this is parsed at start-up; run.ts, which
 // loads the checks and the UI, is imported only to run.
-import { isIP } from 'node:net';
 import { parsePort, UsageError } from '../../errors.js';
+import { parseAddress } from '../../server/client-address.js';
 import { DEFAULT_ROLLBACK_SECONDS } from '../../server/fixes/rollback.js';
 import type { Via } from '../../server/host.js';
 import { splitDestination } from '../../ssh-args.js';
@@ -14,10 +14,15 @@ const options = {
     return v;
   }),
   port: value('N', 'the port clients use (default 22)', parsePort),
-  from: value('ADDR', 'the address the locked-out person connects from (checks fail2ban/sshguard bans of it)', (v) => {
-    if (isIP(v) === 0) throw new UsageError(`"${v}" is not an IP address.`);
-    return v;
-  }),
+  from: value(
+    'ADDR',
+    "the locked-out person's address (for from=, USER@HOST, Match Address, bans)\n(default: the address of the user's last refusal in sshd's log)",
+    (v, name) => {
+      const a = parseAddress(v);
+      if (!a) throw new UsageError(`${name} takes an IPv4 or IPv6 address, not "${v}".`);
+      return a;
+    },
+  ),
   json: flag('no prompts; print one JSON report (mode "server") on stdout'),
   yes: flag('apply every proposed fix without asking (each is still printed)'),
   dryRun: flag('show what would run; change nothing'),
@@ -44,7 +49,7 @@ const options = {
 export interface ServerOptions {
   user: string;
   port: number;
-  /** The address of the person locked out, when given. */
+  /** The locked-out person's address, when given. */
   from?: string;
   json: boolean;
   yes: boolean;

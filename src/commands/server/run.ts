@@ -142,6 +142,7 @@ export function reportFor(ctx: ServerContext, args: ServerOptions, started: numb
     target: { user: args.user, host: args.via?.host ?? hostname(), port: args.port },
     durationMs: Date.now() - started,
     outcomes: ctx.outcomes,
+    ...(ctx.facts?.client ? { client: ctx.facts.client } : {}),
   });
 }
 

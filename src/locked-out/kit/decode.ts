@@ -4,8 +4,18 @@ import { gunzipSync } from 'node:zlib';
 import { formatBytes, MiB } from '../../bytes.js';
 import { UsageError } from '../../errors.js';
 import { attributeManaged } from '../../server/collect.js';
-import type { FileStat, FirewallLayer, Maybe, ServerFacts, UserFacts } from '../../server/facts.js';
-import { authorizedKeysPaths, oversize, parseGroupLine } from '../../server/probes/auth-files.js';
+import { parseAuthorizedKeys } from '../../server/authorized-keys.js';
+import { assumeClient } from '../../server/client-address.js';
+import {
+  known,
+  type FileStat,
+  type FirewallLayer,
+  type Maybe,
+  type ServerFacts,
+  type UserFacts,
+} from '../../server/facts.js';
+import { authorizedKeysPaths, oversize, parseGroupLine, prefixes } from '../../server/probes/auth-files.js';
+import { forcedProgram } from '../../server/probes/session.js';
 import { parseSshdT, SAMPLE_CLIENT } from '../../server/probes/effective.js';
 import { firewalldLayer } from '../../server/probes/firewall/firewalld.js';
 import { iptablesLayer, parseIptablesS } from '../../server/probes/firewall/iptables.js';
@@ -234,9 +244,12 @@ export function kitFacts(sections: Section[], today = Math.floor(Date.now() / 86
       return why ? [{ path: b.args.slice(1).join(' '), why, bytes }] : [];
     });
     const accounts = parsePasswd(get('pwg')?.body ?? '');
+    // ":::kc PATH" then the file as the user read it (the kit skips this without setpriv).
+    const keyLines = Object.fromEntries(all('kc').map((k) => [k.args.join(' '), parseAuthorizedKeys(k.body)]));
     facts.authFiles = {
       authorizedKeys: paths.map(stat),
       keyCounts,
+      ...(all('kc').length ? { keyLines } : {}),
       ...(unread.length ? { unread } : {}),
       dirs: [...new Set(paths.flatMap(parentDirs))].map(stat),
       groups: all('grp').flatMap((g) => {
@@ -248,12 +261,27 @@ export function kitFacts(sections: Section[], today = Math.floor(Date.now() / 86
     };
   }
 
+  const wa = get('wallow');
+  const wd = get('wdeny');
+  // The kit lists the files only when ldd shows libwrap in this sshd.
+  if (T) facts.tcpWrappers = { linked: wd !== undefined, allow: wa?.body ?? '', deny: wd?.body ?? '' };
+  const ch = get('ch')?.args.join(' ');
+  const fc = eff?.config.forcecommand?.[0];
+  const program = fc && fc !== 'none' && fc !== 'internal-sftp' ? forcedProgram(fc) : undefined;
+  if (eff)
+    facts.session = {
+      ...(ch ? { chroot: { path: ch, components: ['/', ...prefixes(ch)].map(stat) } } : {}),
+      ...(fc && program ? { forceCommand: { command: fc, program: stat(`${ch ?? ''}${program}`) } } : {}),
+    };
+
   const log = get('log');
   facts.logs = !log
     ? { unknown: 'no sshd log found (journalctl, /var/log/auth.log, /var/log/secure)' }
     : log.args[0] === '-'
       ? { unknown: `cannot read ${log.args[1]} (run as root)`, needsRoot: true }
       : { source: log.args.join(' '), lines: explainingLines(log.body, user) };
+  const logLines = known(facts.logs)?.lines;
+  facts.client = assumeClient(undefined, logLines, user);
   return facts;
 }
 

@@ -2,7 +2,8 @@
 // and prints one block to paste back (decode.ts turns it into ServerFacts).
 //
 // Constraints, because it is pasted into an interactive shell over a slow console:
-// - under 4 KB (serial consoles drop characters on long pastes);
+// - as short as it can be (serial consoles drop characters on long pastes): it grew past 4 KB
+//   with the checks of authorized_keys contents, TCP wrappers and the chroot;
 // - no tab characters (an interactive shell would complete on them) and no "!" (bash history);
 // - POSIX sh only: runs under dash and busybox sh; every optional tool guarded by `command -v`;
 // - the output is ASCII with short lines: gzip | base64 when both exist, else filtered text.
@@ -35,8 +36,10 @@ h systemctl&&r en systemctl is-enabled ssh.service
 A=;K=;if [ -n "$S" ];then r t $S -t
 T=$($S -T -C user=$U,${KIT_CLIENT} 2>&1);e=$?;s T $e
 [ $e = 0 ]||printf '%s\n' "$T"|head -n 3
-printf '%s\n' "$T"|grep -Ei '^(port|listenaddress|hostkey|authorizedkeysfile|pubkeyauthentication|passwordauthentication|kbdinteractiveauthentication|usepam|strictmodes|permitrootlogin|(allow|deny)(users|groups)|usedns|pidfile) '
-A=$(printf '%s\n' "$T"|sed -n 's/^authorizedkeysfile //p');K=$(printf '%s\n' "$T"|sed -n 's/^hostkey //p');fi
+printf '%s\n' "$T"|grep -Ei '^(port|listenaddress|hostkey|authorizedkeysfile|pubkey(authentication|acceptedalgorithms)|passwordauthentication|kbdinteractiveauthentication|usepam|strictmodes|permitrootlogin|(allow|deny)(users|groups)|usedns|pidfile|chrootdirectory|forcecommand) '
+A=$(printf '%s\n' "$T"|sed -n 's/^authorizedkeysfile //p');K=$(printf '%s\n' "$T"|sed -n 's/^hostkey //p')
+C=$(printf '%s\n' "$T"|sed -n 's/^chrootdirectory //p');Q=$(printf '%s\n' "$T"|sed -n 's/^forcecommand //p'|cut -d' ' -f1)
+h ldd&&ldd $S|grep -q libwrap&&for f in allow deny;do s w$f;head -c 65536 /etc/hosts.$f 2>/dev/null;done;fi
 h ss&&r ss ss -tlnpH||r ns netstat -tlnp
 r ipt iptables -w 2 -S -t filter
 r ip6 ip6tables -w 2 -S -t filter
@@ -51,13 +54,17 @@ H=$(getent passwd $U|cut -d: -f6)
 F=;for k in $A;do case $k in /*);;*)k=$H/$k;;esac
 k=$(printf '%s' "$k"|sed "s|%h|$H|g;s|%u|$U|g");F="$F $k";[ -f "$k" ]&&{ z=$(stat -L -c %s -- "$k");[ "$${'{'}z:-0}" -gt ${AUTHORIZED_KEYS_MAX_BYTES} ]&&s big $z $k||s keys $(grep -cv -e '^[[:space:]]*#' -e '^[[:space:]]*$' "$k") $k;};done
 D=;for k in $F;do d=$k;until [ "$d" = / ];do d=$${'{'}d%/*};[ -n "$d" ]||d=/;D="$D $d";done;done
+# Key lines (files up to 64 KiB) are read as the user, as sshd does: a link of theirs reaches nothing of root's.
+h setpriv&&for k in $F;do [ -f "$k" ]&&[ "$(stat -L -c %s -- "$k")" -le 65536 ]&&{ s kc $k;setpriv --reuid=$U --regid=$(id -g $U) --init-groups cat -- "$k";echo;};done
+C=$(printf '%s' "$C"|sed "s|%h|$H|g;s|%u|$U|g");case $C in /*)d=$C;until [ "$d" = / ];do D="$D $d";d=$${'{'}d%/*};[ -n "$d" ]||d=/;done;s ch $C;;esac
+case $Q in /*)D="$D $${'{'}C#none}$Q";;esac
 s stat
 t /run/sshd /etc/nologin /run/nologin /usr/sbin/sshd /run/systemd/system /run/openrc /sbin/openrc-run /usr/sbin/service /etc/init.d/ssh /etc/init.d/sshd $${'{'}K:-/etc/ssh/ssh_host_rsa_key /etc/ssh/ssh_host_ecdsa_key /etc/ssh/ssh_host_ed25519_key} $F $D
 G=$(echo $(t $F $D|cut -d'|' -f4|sort -u))
 for g in $G;do r grp getent group $g;done
 s pwg;getent passwd|while IFS=: read a b i g e;do case " $G " in *" $g "*)echo "$a:$b:$i:$g:$e";;esac;done
 for f in /etc/nologin /run/nologin;do [ -f $f ]&&{ s nl $f;head -c 200 $f;echo;};done
-E='refused|not allowed|Invalid user|Access denied|Bind to port|bind any|host key|hostkeys|privilege separation|Could not open|ROOT LOGIN|fatal: |too open|closed by authenticating'
+E='refused|not allowed|Invalid user|Access denied|Bind to port|bind any|host key|hostkeys|privilege separation|Could not open|ROOT LOGIN|fatal: |too open|closed by authenticating|permitted host|bad ownership|MaxStartups'
 J=;h journalctl&&J=$(journalctl -u ssh -u sshd -n 300 --no-pager -q -o short 2>/dev/null)||J=
 if [ -n "$J" ];then s log journalctl;printf '%s\n' "$J"|grep -E "$E"|tail -n 20;return;fi
 for f in /var/log/auth.log /var/log/secure;do [ -f $f ]&&{ [ -r $f ]||{ s log - $f;return;};s log $f;tail -c ${LOG_TAIL_BYTES} $f|grep -E "$E"|tail -n 20;return;};done

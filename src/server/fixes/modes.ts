@@ -1,7 +1,7 @@
 // The smallest ownership/mode change that makes sshd's StrictModes accept a path, decided by the
 // same rule the diagnosis uses (../strict-modes.ts, with Debian's group rule). Pure.
 import type { FileStat, GroupFacts } from '../facts.js';
-import { insecureReason, type GroupWriteRule } from '../strict-modes.js';
+import { cannotAccess, insecureReason, type GroupWriteRule } from '../strict-modes.js';
 
 export type PathRole = 'home' | 'ssh-dir' | 'authorized-keys' | 'host-key';
 
@@ -57,7 +57,9 @@ export function modeChange(
     if (stat.uid !== 0) out.owner = sshKeys ? 'root:ssh_keys' : 'root:root';
     if (old & ~0o7700) out.mode = old & 0o7700;
   } else {
-    if (insecureReason(stat, user.uid, groups, rule) === undefined) return undefined;
+    const need = role === 'authorized-keys' ? 'read' : 'enter';
+    if (insecureReason(stat, user.uid, groups, rule) === undefined && !cannotAccess(stat, need, user, groups))
+      return undefined;
     // sshd reads authorized_keys as the user, so ~/.ssh and the file must be the user's;
     // above them root ownership is also accepted.
     const ownerOk = stat.uid === user.uid || (stat.uid === 0 && role === 'home');
@@ -65,12 +67,17 @@ export function modeChange(
     const after: FileStat = out.owner
       ? { ...stat, uid: user.uid, gid: user.gid, owner: user.name, group: user.group }
       : stat;
-    if (role === 'ssh-dir') out.mode = old & 0o7700;
-    else if (role === 'authorized-keys') out.mode = old & 0o7600;
+    // ~/.ssh and authorized_keys are the user's after this: their owner bits give the access.
+    if (role === 'ssh-dir') out.mode = (old & 0o7700) | 0o700;
+    else if (role === 'authorized-keys') out.mode = (old & 0o7600) | 0o600;
     else {
       const lessOther = old & ~0o002;
-      out.mode =
+      const safe =
         insecureReason({ ...after, mode: lessOther }, user.uid, groups, rule) === undefined ? lessOther : old & ~0o022;
+      // A home (or a directory above it) the user cannot pass: the one search bit that lets them.
+      out.mode = cannotAccess({ ...after, mode: safe }, 'enter', user, groups)
+        ? safe | (after.uid === user.uid ? 0o100 : 0o001)
+        : safe;
     }
     if (out.mode === old) delete out.mode;
   }

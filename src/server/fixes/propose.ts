@@ -9,7 +9,8 @@ import { allowRule } from './firewall.js';
 import { modeChange, unsafeTarget, type LoginUser, type ModeChange, type PathRole } from './modes.js';
 import { formatMode as octal } from '../../report.js';
 import { pasteStep } from '../../shell-quote.js';
-import { globMatch, type ServerFindingId } from '../findings.js';
+import { globMatch, unambiguousShell, type ServerFindingId } from '../findings.js';
+import { isoDay } from '../days.js';
 import { groupWriteRuleFor, parentDirs, walkedDirs } from '../strict-modes.js';
 import { startSshd } from './service.js';
 import { badValue, nearest } from '../config-values.js';
@@ -59,14 +60,22 @@ export const SERVER_FIXES = {
   'host-keys-missing': { fixId: 'generate-host-keys', propose: hostKeysFix },
   'firewall-blocks-ssh': { fixId: 'firewall-allow-ssh', propose: firewallFix },
   'address-banned': { fixId: 'unban-address', propose: unbanFix },
+  'maxstartups-exhausted': undefined, // a flood or real users: a person looks first (`next`)
+  'tcp-wrappers-deny': undefined, // who may connect is the admin's policy: `next` gives the line
   'authorized-keys-missing': undefined, // only the user has their public key: `next` steps
   'authorized-keys-oversize': undefined, // which keys to keep is the user's call
   'authorized-keys-permissions': { fixId: 'fix-authorized-keys-permissions', propose: permissionsFix },
   'ssh-dir-permissions': { fixId: 'fix-ssh-dir-permissions', propose: permissionsFix },
   'home-permissions': { fixId: 'fix-home-permissions', propose: permissionsFix },
   'user-not-allowed': { fixId: 'allow-user', propose: allowUserFix },
+  'authorized-keys-malformed': undefined, // evidence shows the lines; the user's own file
+  'authorized-keys-from-restricted': undefined, // who may log in from where is a person's decision: `next`
+  'authorized-keys-type-not-accepted': undefined, // only the user can make a new key: `next`
+  'authorized-keys-options': undefined, // info
   'account-locked': undefined, // someone may have locked it on purpose: `next` steps
   'nologin-present': { fixId: 'move-nologin', propose: nologinFix },
+  'login-shell-nologin': { fixId: 'set-login-shell', propose: loginShellFix },
+  'password-change-required': { fixId: 'clear-forced-password-change', propose: passwordChangeFix },
   'pubkey-auth-disabled': {
     fixId: 'enable-pubkey-auth',
     propose: (f, at) =>
@@ -83,6 +92,8 @@ export const SERVER_FIXES = {
         risk: 'Low: logins stop waiting for DNS; "from" patterns with host names in authorized_keys or Match stop matching.',
       }),
   },
+  'chroot-directory-unsafe': undefined, // which owner the jail needs is the admin's layout: evidence names each part
+  'forced-command-failed': undefined, // install the program or change ForceCommand: the admin's call
   'sshd-log-refusal': undefined, // evidence for the other findings
   'unsafe-path': undefined, // it says ssh-doctor will not act there
   'needs-root': undefined, // the rerun with sudo is offered instead
@@ -394,7 +405,7 @@ function remotePermissionsFix(
  * PerSourcePenalties has no unban command (it expires): then only `next` steps.
  */
 function unbanFix(f: ServerFacts, at: Proposal): Fix | undefined {
-  const from = f.target.from;
+  const from = f.client?.address ?? f.target.from;
   const by = known(f.bans)?.by ?? [];
   if (!from || by.length === 0) return undefined;
   const set = ['ip', 'sshguard', 'attackers'];
@@ -412,6 +423,36 @@ function unbanFix(f: ServerFacts, at: Proposal): Fix | undefined {
         ? ['fail2ban-client', 'set', b.jail ?? 'sshd', 'banip', from]
         : ['nft', 'add', 'element', ...set, `{ ${from} }`],
     ),
+  };
+}
+
+function loginShellFix(f: ServerFacts, at: Proposal): Fix | undefined {
+  const user = known(f.user);
+  const shell = unambiguousShell(f);
+  if (!user?.shell || !shell) return undefined;
+  return {
+    id: at.fixId,
+    title: `Give ${user.name} the login shell ${shell} (the one new accounts get here)`,
+    commands: [['usermod', '-s', shell, user.name]],
+    risk: `Medium: someone may have given ${user.name} ${user.shell} on purpose, to allow no shell.`,
+    undo: [['usermod', '-s', user.shell, user.name]],
+  };
+}
+
+/** `chage -d TODAY`: the password counts as changed today; undo puts the old day (0: forced) back. */
+function passwordChangeFix(f: ServerFacts, at: Proposal): Fix | undefined {
+  const user = known(f.user);
+  if (!user?.passwordChange || user.lastChange === undefined) return undefined;
+  const today = isoDay(Math.floor(at.now.getTime() / 86_400_000));
+  return {
+    id: at.fixId,
+    title: `Count ${user.name}'s password as changed today, so no change is demanded at login`,
+    commands: [['chage', '-d', today, user.name]],
+    risk:
+      user.passwordChange === 'forced'
+        ? `Medium: whoever ran chage -d 0 wanted ${user.name} to choose a new password; ask them to run passwd once logged in.`
+        : `Medium: the password ageing policy wanted a new password; ${user.name} should run passwd once logged in.`,
+    undo: [['chage', '-d', user.lastChange === 0 ? '0' : isoDay(user.lastChange), user.name]],
   };
 }
 

@@ -2,6 +2,7 @@
 import { formatBytes, MiB } from '../../bytes.js';
 import type { AuthFilesFacts, EffectiveConfig, GroupFacts, Maybe, UserFacts } from '../facts.js';
 import { ACCOUNTS_MAX_BYTES, failure, lines, type Exec } from '../exec.js';
+import { parseAuthorizedKeys } from '../authorized-keys.js';
 import { parentDirs } from '../strict-modes.js';
 import { statPaths } from './stat.js';
 import { parsePasswd } from './user.js';
@@ -75,6 +76,7 @@ export async function probeAuthFiles(
   const dirs = await statPaths(exec, dirPaths);
   if (typeof dirs === 'string') return { unknown: dirs };
   const keyCounts: Record<string, number> = {};
+  const keyLines: NonNullable<AuthFilesFacts['keyLines']> = {};
   const unread: NonNullable<AuthFilesFacts['unread']> = [];
   const regular = files.filter((x) => x.exists && x.type === 'file').map((f) => f.path);
   const sizeCmd = ['stat', '-L', '-c', '%s\t%n', '--', ...regular];
@@ -96,8 +98,10 @@ export async function probeAuthFiles(
     if (asUser && r.missing) r = await exec((cmd = cat), { maxBytes: AUTHORIZED_KEYS_MAX_BYTES });
     const why = failure(r, cmd);
     if (why) unread.push({ path, why });
-    else if (r.exitCode === 0) keyCounts[path] = countKeys(r.stdout);
-    else if (/Permission denied/.test(r.stderr)) {
+    else if (r.exitCode === 0) {
+      keyCounts[path] = countKeys(r.stdout);
+      keyLines[path] = parseAuthorizedKeys(r.stdout);
+    } else if (/Permission denied/.test(r.stderr)) {
       if (cmd === cat) return { unknown: `cannot read ${path} (run as root)`, needsRoot: true };
       unread.push({ path, why: `${user.name} cannot read it, and sshd reads it as ${user.name}` });
     } else unread.push({ path, why: r.stderr.trim().split('\n')[0] || `cat exited with ${r.exitCode}` });
@@ -123,6 +127,7 @@ export async function probeAuthFiles(
   return {
     authorizedKeys: files,
     keyCounts,
+    keyLines,
     ...(unread.length ? { unread } : {}),
     dirs,
     groups,

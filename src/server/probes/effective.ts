@@ -16,8 +16,18 @@ export function parseSshdT(stdout: string): Record<string, string[]> {
   return config;
 }
 
-export async function probeEffective(exec: Exec, sshd: string, user: string): Promise<Maybe<EffectiveConfig>> {
-  const context = { user, ...SAMPLE_CLIENT };
+/**
+ * `addr`: the client's address when known (--from, or the log); Match Address and Match Host are
+ * then decided for that person. Without it, a sample remote address stands in. The host is the
+ * address itself, as sshd has it with UseDNS off (its default).
+ */
+export async function probeEffective(
+  exec: Exec,
+  sshd: string,
+  user: string,
+  addr?: string,
+): Promise<Maybe<EffectiveConfig>> {
+  const context = { user, ...(addr ? { host: addr, addr } : SAMPLE_CLIENT) };
   const cmd = [sshd, '-T', '-C', `user=${user},host=${context.host},addr=${context.addr}`];
   const r = await exec(cmd);
   const why = failure(r, cmd);

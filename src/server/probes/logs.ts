@@ -6,6 +6,9 @@ import { failure, lines, type Exec } from '../exec.js';
 /** Lines sshd writes when it refuses someone or cannot serve (verbatim fragments). */
 const EXPLAINS = [
   /Authentication refused: bad ownership or modes/,
+  /with correct key but not from a permitted host/,
+  /bad ownership or modes for chroot directory/,
+  /MaxStartups/,
   /User \S+ from \S+ not allowed because/,
   /not allowed because/,
   /Invalid user /,
@@ -33,7 +36,8 @@ export function explainingLines(text: string, user?: string, max = 20): string[]
   const kept = lines(text)
     .filter((l) => EXPLAINS.some((re) => re.test(l)))
     .filter((l) => {
-      const named = /\buser (\S+)/i.exec(l)?.[1];
+      // "Could not open user 'alice' authorized keys …" quotes the name.
+      const named = /\buser '?([^\s']+)/i.exec(l)?.[1];
       return user === undefined || named === undefined || named === user;
     });
   // "Connection closed by authenticating user" only says a login failed; when sshd also said

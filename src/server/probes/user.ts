@@ -1,5 +1,6 @@
 // The account being diagnosed: passwd, groups, shadow lock/expiry.
 import type { Maybe, UserFacts } from '../facts.js';
+import { isoDay } from '../days.js';
 import { failure, lines, type Exec } from '../exec.js';
 
 export interface PasswdEntry {
@@ -26,7 +27,16 @@ export function parsePasswd(stdout: string): PasswdEntry[] {
 export function parseShadow(
   line: string,
   today: number,
-): Pick<UserFacts, 'passwordStatus' | 'lockedWithBang' | 'accountExpired' | 'passwordInactive' | 'expiryDetail'> {
+): Pick<
+  UserFacts,
+  | 'passwordStatus'
+  | 'lockedWithBang'
+  | 'accountExpired'
+  | 'passwordInactive'
+  | 'expiryDetail'
+  | 'passwordChange'
+  | 'lastChange'
+> {
   const f = line.trim().split(':');
   const hash = f[1] ?? '';
   const num = (s: string | undefined) => (s !== undefined && s !== '' ? Number(s) : undefined);
@@ -50,11 +60,13 @@ export function parseShadow(
     out.passwordInactive = true;
     out.expiryDetail = `password expired on ${isoDay(last + max)}, unusable since ${isoDay(last + max + inactive)}`;
   }
+  if (last !== undefined) out.lastChange = last;
+  // Day 0 is `chage -d 0` / `passwd -e`: a change is forced at the next login. An expired password
+  // still within its inactive period asks for the same; past it, the account is locked (above).
+  if (last === 0) out.passwordChange = 'forced';
+  else if (last !== undefined && max !== undefined && max < 99999 && today >= last + max && !out.passwordInactive)
+    out.passwordChange = 'expired';
   return out;
-}
-
-function isoDay(days: number): string {
-  return new Date(days * 86_400_000).toISOString().slice(0, 10);
 }
 
 export async function probeUser(

@@ -1,0 +1,129 @@
+// authorized_keys contents sshd decides on: each scenario first has the real client refused by the
+// lab's real sshd, then `server --json` names the cause with the line and sshd's own log line.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { requireLab, startLab, type Lab } from './lab.js';
+import { canLogin, diagnose, finding, PORT, SETUP, sh, STOP_SSHD } from '../server/lab-helpers.js';
+
+const RESTART = `${STOP_SSHD}\n/usr/sbin/sshd -p ${PORT} -E /var/log/auth.log`;
+const AK = '/home/alice/.ssh/authorized_keys';
+/** Waits for sshd to have logged a line matching `re` (its log write follows the client's exit). */
+const logged = (re: string) =>
+  `for i in $(seq 50); do grep -q -- '${re}' /var/log/auth.log && exit 0; sleep 0.1; done; exit 1`;
+
+describe.runIf(requireLab())('server diagnosis: authorized_keys contents', () => {
+  let lab: Lab;
+  beforeEach(async () => {
+    lab = await startLab();
+    await sh(lab, SETUP);
+  });
+  afterEach(() => lab?.close());
+
+  it('authorized-keys-malformed: her key wrapped over two lines', async () => {
+    await sh(lab, `k=$(cat ${AK}); printf '%s\\n%s\\n' "\${k:0:40}" "\${k:40}" > ${AK}`);
+    expect(await canLogin(lab)).toBe(false);
+    await sh(lab, logged('Connection closed by authenticating user alice'));
+    const { report, ids, exitCode } = await diagnose(lab);
+    expect(ids).toEqual(['authorized-keys-malformed', 'sshd-log-refusal']);
+    const f = finding(report, 'authorized-keys-malformed');
+    expect(f.severity).toBe('error');
+    const [l1, l2] = (await sh(lab, `cat ${AK}`)).trim().split('\n');
+    expect(f.evidence).toEqual([
+      `${AK}:1-2: one key wrapped over two lines; sshd reads each line alone and skips both: ${l1} / ${l2}`,
+    ]);
+    expect(exitCode).toBe(1);
+  });
+
+  it('authorized-keys-from-restricted: from="10.0.0.0/8" and she comes from 127.0.0.1 (the address in the log)', async () => {
+    await sh(lab, `sed -i 's|^|from="10.0.0.0/8" |' ${AK}`);
+    expect(await canLogin(lab)).toBe(false);
+    await sh(lab, logged('not from a permitted host'));
+    const { report, ids } = await diagnose(lab);
+    expect(ids).toEqual(['authorized-keys-from-restricted', 'sshd-log-refusal']);
+    const f = finding(report, 'authorized-keys-from-restricted');
+    expect(f.severity).toBe('error');
+    expect(f.evidence).toEqual([
+      `${AK}:1: from="10.0.0.0/8" does not admit 127.0.0.1`,
+      "client address: 127.0.0.1 (the last refusal of alice in sshd's log: Connection closed by authenticating user alice 127.0.0.1 port " +
+        f.evidence[1]!.split(' port ')[1],
+    ]);
+    expect(finding(report, 'sshd-log-refusal').evidence[0]).toBe(
+      `${AK}:1: Authentication tried for alice with correct key but not from a permitted host (host=127.0.0.1, ip=127.0.0.1, required=10.0.0.0/8).`,
+    );
+    // For someone inside 10.0.0.0/8 the same key is fine.
+    expect((await diagnose(lab, ['--from', '10.1.2.3'])).ids).toEqual(['sshd-log-refusal']);
+  });
+
+  it('authorized-keys-type-not-accepted: only a DSA key, which this sshd no longer accepts', async () => {
+    await sh(lab, `ssh-keygen -q -t dsa -N '' -f /root/.ssh/id_dsa && cp /root/.ssh/id_dsa.pub ${AK}`);
+    const dsaLogin = [
+      'ssh',
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'StrictHostKeyChecking=no',
+      '-o',
+      'UserKnownHostsFile=/dev/null',
+      '-o',
+      'IdentitiesOnly=yes',
+      '-i',
+      '/root/.ssh/id_dsa',
+      '-o',
+      'PubkeyAcceptedAlgorithms=+ssh-dss',
+      '-p',
+      String(PORT),
+      'alice@127.0.0.1',
+      'id',
+      '-un',
+    ];
+    // The client offers the DSA key; the server refuses it.
+    const refused = await lab.exec(dsaLogin);
+    expect(refused.stdout.trim()).toBe('');
+    expect(refused.stderr).toContain('Permission denied (publickey');
+    const { report, ids } = await diagnose(lab);
+    expect(ids).toEqual(['authorized-keys-type-not-accepted', 'sshd-log-refusal']);
+    const f = finding(report, 'authorized-keys-type-not-accepted');
+    expect(f.severity).toBe('error');
+    expect(f.evidence[0]).toMatch(
+      new RegExp(
+        `^${AK}:1: a ssh-dss key; sshd accepts none of ssh-dss \\(sshd -T: pubkeyacceptedalgorithms .*rsa-sha2-256\\)$`,
+      ),
+    );
+    // The server's setting is the cause: accepting DSA again lets the same key in, and the finding goes.
+    await sh(lab, `echo 'PubkeyAcceptedAlgorithms +ssh-dss' >> /etc/ssh/sshd_config\n${RESTART}`);
+    expect((await lab.exec(dsaLogin)).stdout.trim()).toBe('alice');
+    expect((await diagnose(lab)).ids).not.toContain('authorized-keys-type-not-accepted');
+  });
+
+  it('authorized-keys-options: command= runs only that command (info); restrict alone is harmless', async () => {
+    await sh(lab, `sed -i 's|^|command="/bin/echo forced" |' ${AK}`);
+    const r = await lab.exec([
+      'ssh',
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'StrictHostKeyChecking=no',
+      '-o',
+      'UserKnownHostsFile=/dev/null',
+      '-p',
+      String(PORT),
+      'alice@127.0.0.1',
+      'id',
+      '-un',
+    ]);
+    expect(r.stdout.trim()).toBe('forced');
+    const { report, ids, exitCode } = await diagnose(lab);
+    expect(ids).toEqual(['authorized-keys-options']);
+    expect(finding(report, 'authorized-keys-options').evidence).toEqual([
+      `${AK}:1: command="/bin/echo forced": each login with this key runs only that command, then the session ends (no shell)`,
+    ]);
+    expect(exitCode).toBe(0);
+
+    await sh(lab, `sed -i 's|^command="/bin/echo forced" |restrict |' ${AK}`);
+    expect(await canLogin(lab)).toBe(true);
+    const again = await diagnose(lab);
+    expect(again.ids).toEqual(['authorized-keys-options']);
+    expect(finding(again.report, 'authorized-keys-options').evidence).toEqual([
+      `${AK}:1: restrict: harmless to a key login (no terminal, no forwarding; commands and a shell still run)`,
+    ]);
+  });
+});
