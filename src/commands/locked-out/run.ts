@@ -10,8 +10,9 @@ import { UsageError } from '../../errors.js';
 import { applyFix } from '../../fixes/apply.js';
 import { homeOf, type LockedOutOptions } from './command.js';
 import { checkCloud, hasCloudCheck } from '../../locked-out/cloud/check.js';
-import { decodeKit, KIT_INPUT_MAX_BYTES, KIT_TOO_LARGE } from '../../locked-out/kit/decode.js';
+import { decodeKitChecked, KIT_INPUT_MAX_BYTES, KIT_TOO_LARGE } from '../../locked-out/kit/decode.js';
 import { kitFindings, repairScript } from '../../locked-out/kit/repair.js';
+import { kitOneLiner } from '../../locked-out/kit/one-liner.js';
 import { kitScript } from '../../locked-out/kit/script.js';
 import { PROVIDERS, providerById, renderSteps } from '../../locked-out/providers.js';
 import { inertJson } from '../../inert.js';
@@ -109,8 +110,9 @@ function provide(home: string) {
         return path;
       }),
       decodeKit: fromPromise(async ({ input }) => {
-        const findings = kitFindings(decodeKit(input.text));
-        return { findings, repair: repairScript(findings) };
+        const { facts, warning } = decodeKitChecked(input.text);
+        const findings = kitFindings(facts);
+        return { findings, repair: repairScript(findings), ...(warning ? { warning } : {}) };
       }),
     },
   });
@@ -153,7 +155,7 @@ async function decodeMode(args: LockedOutOptions, started: number, io: Io): Prom
   }
   if (input.truncated) throw new UsageError(KIT_TOO_LARGE);
   const text = input.text;
-  const facts = decodeKit(text);
+  const { facts, warning } = decodeKitChecked(text);
   const findings = kitFindings(facts);
   // The same verdict and "needs root" note as ssh-doctor server, worded for the kit.
   const missing = needsRoot(facts);
@@ -167,6 +169,7 @@ async function decodeMode(args: LockedOutOptions, started: number, io: Io): Prom
     durationMs: Date.now() - started,
   };
   const out = say(io);
+  if (warning) out.progress(`Warning: ${warning}`);
   if (args.json) {
     out.result(inertJson(report));
     return exitCodeFor(report);
@@ -190,6 +193,10 @@ async function kitMode(args: LockedOutOptions, io: Io): Promise<number> {
   out.progress(
     `Saved to ${path} (${Buffer.byteLength(script)} bytes). Paste it into the console as root, then paste the block it prints into: ssh-doctor locked-out --decode -`,
   );
+  const one = kitOneLiner(script);
+  out.progress('');
+  out.progress(`Or paste this one line instead (it runs the kit only if its cksum is ${one.sum}):`);
+  out.progress(one.command);
   return 0;
 }
 

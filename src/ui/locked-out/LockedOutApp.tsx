@@ -5,6 +5,7 @@ import Spinner from 'ink-spinner';
 import { useSelector } from '@xstate/react';
 import type { Actor, SnapshotFrom } from 'xstate';
 import type { lockedOutFlow } from '../../../flows/locked-out.js';
+import { kitOneLiner } from '../../locked-out/kit/one-liner.js';
 import { KIT_END, kitScript } from '../../locked-out/kit/script.js';
 import { KIT_INPUT_MAX_BYTES } from '../../locked-out/kit/decode.js';
 import { PROVIDERS, providerById, type Provider, type ProviderId } from '../../locked-out/providers.js';
@@ -86,6 +87,7 @@ export function LockedOutApp({ actor }: { actor: FlowActor }) {
       )}
       {state.matches('repair') && ctx.kit && (
         <Box flexDirection="column">
+          {ctx.kit.warning && <Text color="yellow">⚠ {ctx.kit.warning}</Text>}
           {ctx.kit.findings.length === 0 && (
             <Text color="green">✔ The kit found nothing on the server that stops sshd from letting you in.</Text>
           )}
@@ -135,7 +137,15 @@ function Prevention({ state, actor }: { state: SnapshotFrom<typeof lockedOutFlow
 /** The kit's text; a value the kit refuses is shown as its one sentence (render must not throw). */
 function KitText({ user, port }: { user: string; port: number }) {
   try {
-    return <Text dimColor>{kitScript(user, port)}</Text>;
+    const script = kitScript(user, port);
+    const one = kitOneLiner(script);
+    return (
+      <Box flexDirection="column">
+        <Text dimColor>{script}</Text>
+        <Text>Or paste this one line instead (it runs the kit only if its cksum is {one.sum}):</Text>
+        <Text>{one.command}</Text>
+      </Box>
+    );
   } catch (e) {
     return <Text color="yellow">{(e as Error).message}</Text>;
   }
