@@ -6,6 +6,7 @@ import { inert } from '../../inert.js';
 import { formatUndo } from '../../report.js';
 import type { JournalEntry } from '../../fixes/journal.js';
 import type { RevertResult } from '../../fixes/revert.js';
+import { undoWarning } from '../../fixes/undo-warning.js';
 import { viaName } from '../../server/host.js';
 import { Choice } from '../shared/Choice.js';
 import { Confirm } from '../shared/Confirm.js';
@@ -44,7 +45,8 @@ export function UndoApp({
         <Choice
           key="pick"
           items={[
-            ...entries.map((e) => ({
+            // Newest first, and on the cursor: undoing an older change first is refused while later ones stand.
+            ...[...entries].reverse().map((e) => ({
               label: `${e.id}  ${e.at.slice(0, 19).replace('T', ' ')}  ${e.title}${e.via ? `  (on ${viaName(e.via)})` : ''}`,
               value: e.id,
             })),
@@ -77,6 +79,7 @@ export function UndoApp({
           ))}
           {e.backups.length > 0 && <Text>Backup: {inert(e.backups.join(', '))}</Text>}
         </Box>
+        {undoWarning(e) && <Text color="yellow">⚠ {undoWarning(e)}</Text>}
         {screen.at === 'running' ? (
           <Text>Undoing…</Text>
         ) : (
