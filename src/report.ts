@@ -1,5 +1,6 @@
 // The one report model behind the Ink UI, --json and the text report.
 // Ids and field names are a public contract (README "Report contract"): add, never rename.
+import type { Route } from './locked-out/providers.js';
 import { inert } from './inert.js';
 import { commandText, quoteArg } from './shell-quote.js';
 
@@ -94,6 +95,8 @@ export interface Report {
   findings: Finding[];
   probes: ProbeRecord[];
   applied?: AppliedFix[];
+  /** locked-out: the ways into the provider's machine that bypass SSH, as shown on screen. */
+  routes?: Route[];
   durationMs: number;
 }
 

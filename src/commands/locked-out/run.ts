@@ -130,6 +130,7 @@ export function reportFor(ctx: LockedOutContext, started: number): Report {
     ctx.check && ctx.check.status !== 'ok'
       ? ctx.check.detail
       : 'Get in through a console route that bypasses SSH (the steps for your provider), then run the console kit.';
+  const routes = ctx.provider ? providerById(ctx.provider)?.routes : undefined;
   return {
     schema: SCHEMA,
     mode: 'locked-out',
@@ -139,6 +140,7 @@ export function reportFor(ctx: LockedOutContext, started: number): Report {
     ...(ctx.fixOutcomes.length
       ? { applied: ctx.fixOutcomes.map((o) => ({ fixId: o.fixId, ok: o.ok, log: o.log })) }
       : {}),
+    ...(routes ? { routes } : {}),
     durationMs: Date.now() - started,
   };
 }
