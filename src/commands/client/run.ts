@@ -47,6 +47,11 @@ export async function run(args: ClientOptions, io: Io): Promise<number> {
   const report = toClientReport(ctx, Date.now() - startedAt);
   if (args.json) say(io).result(inertJson(report));
   else if (!input.interactive) say(io).result(renderText(report));
+  if (ctx.next === 'server') {
+    const t = ctx.target;
+    const { server } = await import('../server/command.js');
+    return server.run(server.parse(t ? ['--user', t.user, '--port', String(t.port)] : [], io), io);
+  }
   if (ctx.next === 'locked-out') {
     // The console kit should check the account and port this diagnosis was about.
     const t = ctx.target;
