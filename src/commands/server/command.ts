@@ -8,7 +8,7 @@ import type { Io, Mode } from '../mode.js';
 import { flag, parseOptions, value } from '../options.js';
 
 const options = {
-  user: value('NAME', 'the account people log in as (default: the user who ran sudo, else you)', (v) => {
+  user: value('NAME', 'the account people log in as (default: whoever ran sudo, else you; root is asked)', (v) => {
     if (!/^[a-z_][a-z0-9_.-]*\$?$/i.test(v)) throw new UsageError(`"${v}" is not a user name.`);
     return v;
   }),
@@ -37,6 +37,8 @@ const options = {
 
 export interface ServerOptions {
   user: string;
+  /** --user was given: root running `server` without it is asked (or told) whose logins to check. */
+  userGiven: boolean;
   port: number;
   json: boolean;
   yes: boolean;
@@ -53,6 +55,7 @@ export function parseServerArgs(argv: readonly string[], env: Io['env']): Server
   return {
     ...o,
     user: o.user ?? (env.SUDO_USER || env.USER || 'root'),
+    userGiven: o.user !== undefined,
     port: o.port ?? 22,
     rollbackSeconds: o.rollbackSeconds ?? DEFAULT_ROLLBACK_SECONDS,
   };
