@@ -116,7 +116,7 @@ Options:
   it('server --help: every option, a long label on its own column, continuation lines indented', async () => {
     const r = await run(['server', '--help']);
     expect(r.stdout).toContain(`Options:
-  --user NAME           the account people log in as (default: whoever ran sudo, else you; root is asked)
+  --user NAME           the account people log in as (default: whoever ran sudo; root is asked)
   --port N              the port clients use (default 22)
   --json                no prompts; print one JSON report (mode "server") on stdout
   --yes                 apply every proposed fix without asking (each is still printed)

@@ -8,7 +8,7 @@ import type { Io, Mode } from '../mode.js';
 import { flag, parseOptions, value } from '../options.js';
 
 const options = {
-  user: value('NAME', 'the account people log in as (default: whoever ran sudo, else you; root is asked)', (v) => {
+  user: value('NAME', 'the account people log in as (default: whoever ran sudo; root is asked)', (v) => {
     if (!/^[a-z_][a-z0-9_.-]*\$?$/i.test(v)) throw new UsageError(`"${v}" is not a user name.`);
     return v;
   }),
