@@ -110,8 +110,8 @@ function provide(home: string) {
         return path;
       }),
       decodeKit: fromPromise(async ({ input }) => {
-        const { facts, warning } = decodeKitChecked(input.text);
-        const findings = kitFindings(facts);
+        const { facts, sources, warning } = decodeKitChecked(input.text);
+        const findings = kitFindings(facts, new Date(), sources);
         return { findings, repair: repairScript(findings), ...(warning ? { warning } : {}) };
       }),
     },
@@ -157,8 +157,8 @@ async function decodeMode(args: LockedOutOptions, started: number, io: Io): Prom
   }
   if (input.truncated) throw new UsageError(KIT_TOO_LARGE);
   const text = input.text;
-  const { facts, warning } = decodeKitChecked(text);
-  const findings = kitFindings(facts);
+  const { facts, sources, warning } = decodeKitChecked(text);
+  const findings = kitFindings(facts, new Date(), sources);
   // The same verdict and "needs root" note as ssh-doctor server, worded for the kit.
   const missing = needsRoot(facts);
   if (missing.length) findings.push(needsRootFinding(missing, ['sudo', 'sh', 'ssh-doctor-kit.sh']));

@@ -20,6 +20,7 @@ import { parseDpkgQuery } from '../../server/probes/sshd-binary.js';
 import { parseSshdTest } from '../../server/probes/sshd-test.js';
 import { parseStat } from '../../server/probes/stat.js';
 import { parsePasswd, parseShadow } from '../../server/probes/user.js';
+import type { ConfigSource } from '../../server/fixes/sshd-config.js';
 import { parentDirs } from '../../server/strict-modes.js';
 import { cksum } from './cksum.js';
 import { KIT_BEGIN, KIT_END, KIT_SUM } from './script.js';
@@ -345,8 +346,23 @@ export function decodeKit(pasted: string, today?: number): ServerFacts {
   return decodeKitChecked(pasted, today).facts;
 }
 
-/** The facts, and what to say with them when the block could not be checked. */
-export function decodeKitChecked(pasted: string, today?: number): { facts: ServerFacts; warning?: string } {
+export interface DecodedKit {
+  facts: ServerFacts;
+  /** sshd_config and the files of its default Include directory, as the kit read them. */
+  sources: ConfigSource[];
+  /** What to say with the findings when the block could not be checked. */
+  warning?: string;
+}
+
+export function decodeKitChecked(pasted: string, today?: number): DecodedKit {
   const { raw, warning } = unpackBlock(pasted);
-  return { facts: kitFacts(parseSections(raw), today), ...(warning ? { warning } : {}) };
+  const sections = parseSections(raw);
+  return { facts: kitFacts(sections, today), sources: kitSources(sections), ...(warning ? { warning } : {}) };
+}
+
+/** ":::cf PATH" then the file; the kit adds a newline after each, which adds no line that matters. */
+export function kitSources(sections: readonly Section[]): ConfigSource[] {
+  return sections
+    .filter((s) => s.name === 'cf' && s.args.length)
+    .map((s) => ({ path: s.args.join(' '), text: s.body.replace(/\n$/, '') }));
 }

@@ -57,6 +57,7 @@ k=$(printf '%s' "$k"|sed "s|%h|$H|g;s|%u|$U|g");F="$F $k";[ -f "$k" ]&&{ z=$(sta
 D=;for k in $F;do d=$k;until [ "$d" = / ];do d=$${'{'}d%/*};[ -n "$d" ]||d=/;D="$D $d";done;done
 s stat
 t /run/sshd /etc/nologin /run/nologin /usr/sbin/sshd /run/systemd/system /run/openrc /sbin/openrc-run /usr/sbin/service /etc/init.d/ssh /etc/init.d/sshd $${'{'}K:-/etc/ssh/ssh_host_rsa_key /etc/ssh/ssh_host_ecdsa_key /etc/ssh/ssh_host_ed25519_key} $F $D
+for f in /etc/ssh/sshd_config /etc/ssh/sshd_config.d/*.conf;do [ -f $f ]&&{ s cf $f;cat $f;echo;};done
 G=$(echo $(t $F $D|cut -d'|' -f4|sort -u))
 for g in $G;do r grp getent group $g;done
 s pwg;getent passwd|while IFS=: read a b i g e;do case " $G " in *" $g "*)echo "$a:$b:$i:$g:$e";;esac;done
