@@ -119,6 +119,8 @@ Options:
   --user NAME           the account people log in as (default: whoever ran sudo; root is asked)
   --port N              the port clients use (default 22)
   --json                no prompts; print one JSON report (mode "server") on stdout
+  --redact              replace user names, host names, addresses, key fingerprints and home paths
+                        with placeholders (to share the report)
   --yes                 apply every proposed fix without asking (each is still printed)
   --dry-run             show what would run; change nothing
   --via DEST            run the same checks, and the fixes you confirm, on another host over SSH

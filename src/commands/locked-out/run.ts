@@ -16,6 +16,7 @@ import { kitOneLiner } from '../../locked-out/kit/one-liner.js';
 import { kitScript } from '../../locked-out/kit/script.js';
 import { PROVIDERS, providerById, renderSteps } from '../../locked-out/providers.js';
 import { inertJson } from '../../inert.js';
+import { redactReport } from '../../redact.js';
 import {
   exitCodeFor,
   formatCommand,
@@ -86,7 +87,8 @@ export async function run(args: LockedOutOptions, io: Io): Promise<number> {
   actor.start();
   await toPromise(actor);
   const ctx = actor.getSnapshot().context;
-  const report = reportFor(ctx, started);
+  const made = reportFor(ctx, started);
+  const report = args.redact ? redactReport(made) : made;
   if (args.json) out.result(inertJson(report));
   else {
     out.result(renderText(report));
@@ -162,7 +164,7 @@ async function decodeMode(args: LockedOutOptions, started: number, io: Io): Prom
   // The same verdict and "needs root" note as ssh-doctor server, worded for the kit.
   const missing = needsRoot(facts);
   if (missing.length) findings.push(needsRootFinding(missing, ['sudo', 'sh', 'ssh-doctor-kit.sh']));
-  const report: Report = {
+  const made: Report = {
     schema: SCHEMA,
     mode: 'locked-out',
     verdict: serverVerdict(findings),
@@ -170,6 +172,7 @@ async function decodeMode(args: LockedOutOptions, started: number, io: Io): Prom
     probes: [],
     durationMs: Date.now() - started,
   };
+  const report = args.redact ? redactReport(made) : made;
   const out = say(io);
   if (warning) out.progress(`Warning: ${warning}`);
   if (args.json) {
@@ -177,6 +180,8 @@ async function decodeMode(args: LockedOutOptions, started: number, io: Io): Prom
     return exitCodeFor(report);
   }
   out.result(renderText(report));
+  // Commands to run on the server would be of no use with placeholders in them.
+  if (args.redact) return exitCodeFor(report);
   const repair = repairScript(findings);
   if (repair) out.result(`\nPaste these commands into the console (as root) to repair:\n\n${repair}`);
   for (const f of findings)

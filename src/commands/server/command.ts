@@ -14,6 +14,9 @@ const options = {
   }),
   port: value('N', 'the port clients use (default 22)', parsePort),
   json: flag('no prompts; print one JSON report (mode "server") on stdout'),
+  redact: flag(
+    'replace user names, host names, addresses, key fingerprints and home paths with placeholders (to share the report)',
+  ),
   yes: flag('apply every proposed fix without asking (each is still printed)'),
   dryRun: flag('show what would run; change nothing'),
   via: value(
@@ -41,6 +44,7 @@ export interface ServerOptions {
   userGiven: boolean;
   port: number;
   json: boolean;
+  redact: boolean;
   yes: boolean;
   dryRun: boolean;
   via?: Via;

@@ -3,6 +3,7 @@
 import { hostname } from 'node:os';
 import { createActor, fromPromise, toPromise } from 'xstate';
 import { UsageError } from '../../errors.js';
+import { redactReport } from '../../redact.js';
 import { inertJson } from '../../inert.js';
 import { formatCommand, renderText, exitCodeFor, type Report } from '../../report.js';
 import { serverArgv, sudoCommand, type ServerOptions } from './command.js';
@@ -160,7 +161,8 @@ function viaRootCommand(args: ServerOptions, via: Via): string[] {
 }
 
 function finish(ctx: ServerContext, args: ServerOptions, started: number, as: 'json' | 'text', io: Io): number {
-  const report = reportFor(ctx, args, started);
+  const made = reportFor(ctx, args, started);
+  const report = args.redact ? redactReport(made) : made;
   say(io).result(as === 'json' ? inertJson(report) : renderText(report));
   return exitCodeFor(report);
 }
