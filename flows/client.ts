@@ -58,7 +58,7 @@ export interface ClientContext extends ClientFacts {
   pendingFix?: Fix;
   fixOutcomes: FixOutcome[];
   /** Set when the user chose to leave for another wizard. */
-  next?: 'locked-out';
+  next?: 'locked-out' | 'server';
   error?: string;
 }
 
@@ -67,6 +67,8 @@ export type ClientEvent =
   | { type: 'CONFIRM' }
   | { type: 'DECLINE' }
   | { type: 'LOCKED_OUT' }
+  /** The host is this machine: check its sshd (ssh-doctor server) instead of a way in. */
+  | { type: 'CHECK_SERVER' }
   /** Diagnose again on the port where SSH was found answering. */
   | { type: 'RETRY_PORT'; port: number }
   | { type: 'QUIT' };
@@ -139,6 +141,13 @@ function probeRecord(
     ...ctx.probes,
     { id: CLIENT_PROBES[probe].id, status, durationMs: Math.max(0, Date.now() - started), detail },
   ];
+}
+
+/** A loopback name or address: the machine ssh-doctor runs on. */
+export function onThisMachine(host: string | undefined): boolean {
+  if (!host) return false;
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
 }
 
 export const clientFlow = setup({
@@ -261,7 +270,12 @@ export const clientFlow = setup({
     canAutoApply: ({ context }) => context.input.autoApply && context.findings.some((f) => f.fix),
     interactive: ({ context }) => context.input.interactive,
     hasFix: ({ context }, p: { fixId: string }) => context.findings.some((f) => f.fix?.id === p.fixId),
-    unreachable: ({ context }) => context.verdictId !== undefined && isUnreachable(context.verdictId),
+    /** Unreachable, and elsewhere: the ways in that bypass SSH apply. */
+    unreachableRemote: ({ context }) =>
+      context.verdictId !== undefined && isUnreachable(context.verdictId) && !onThisMachine(context.target?.host),
+    /** Unreachable, and here: no one is locked out of the machine they sit at; its sshd is what to check. */
+    unreachableHere: ({ context }) =>
+      context.verdictId !== undefined && isUnreachable(context.verdictId) && onThisMachine(context.target?.host),
     sshFoundOn: ({ context }, p: { port: number }) =>
       (context.otherPorts ?? []).some((a) => a.port === p.port && a.bannerOutcome === 'ssh'),
   },
@@ -729,7 +743,8 @@ export const clientFlow = setup({
             pendingFix: ({ context, event }) => context.findings.find((f) => f.fix?.id === event.fixId)!.fix,
           }),
         },
-        LOCKED_OUT: { guard: 'unreachable', target: 'done', actions: assign({ next: 'locked-out' as const }) },
+        LOCKED_OUT: { guard: 'unreachableRemote', target: 'done', actions: assign({ next: 'locked-out' as const }) },
+        CHECK_SERVER: { guard: 'unreachableHere', target: 'done', actions: assign({ next: 'server' as const }) },
         RETRY_PORT: {
           guard: { type: 'sshFoundOn', params: ({ event }) => ({ port: event.port }) },
           target: 'target',

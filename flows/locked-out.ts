@@ -29,6 +29,8 @@ export interface KitResult {
   findings: Finding[];
   /** The commands to paste back into the console. */
   repair: string;
+  /** Said with the findings: the block could not be checked for changes made in copying. */
+  warning?: string;
 }
 
 export interface LockedOutContext {

@@ -1,5 +1,6 @@
 // The one report model behind the Ink UI, --json and the text report.
 // Ids and field names are a public contract (README "Report contract"): add, never rename.
+import type { Route } from './locked-out/providers.js';
 import { inert } from './inert.js';
 import { commandText, quoteArg } from './shell-quote.js';
 
@@ -139,6 +140,8 @@ export interface Report {
   applied?: AppliedFix[];
   /** Client: the ssh flags (with their values) and the remote command the diagnosis did not use. */
   setAside?: { flags: string[]; command: string[] };
+  /** locked-out: the ways into the provider's machine that bypass SSH, as shown on screen. */
+  routes?: Route[];
   durationMs: number;
 }
 

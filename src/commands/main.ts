@@ -4,6 +4,7 @@
 import { Interrupted, UsageError } from '../errors.js';
 import { inert } from '../inert.js';
 import { client } from './client/command.js';
+import { nearMode } from './near-mode.js';
 import { modeHelp, type Io } from './mode.js';
 import { allModes, MODES } from './modes.js';
 import { renderOptions } from './options.js';
@@ -38,6 +39,11 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     if (opts.help) return show(io, modeHelp(mode));
     return mode.run(opts, io);
   }
+  const near = argv[0] === undefined ? undefined : nearMode(argv[0], [...MODES.keys()]);
+  if (near && !(await (await import('./did-you-mean.js')).knownHost(argv[0]!)))
+    throw new UsageError(
+      `"${argv[0]}" is neither a Host in your ssh config nor a name that resolves. Did you mean \`ssh-doctor ${near}\`?`,
+    );
   const opts = client.parse(argv, io);
   if (opts.help) return show(io, await overview());
   if (opts.version) return show(io, `ssh-doctor ${VERSION}\n`);

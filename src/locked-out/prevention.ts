@@ -49,7 +49,10 @@ export function preventionAdvice(p: PreventionInput): Finding[] {
             fix: {
               id: 'create-backup-key',
               title: `Create the backup key ${p.backupKeyPath}`,
+              // ssh-keygen does not create the directory; -m only applies to one mkdir creates. (No node:path:
+              // the flows reach this module.)
               commands: [
+                ['mkdir', '-p', '-m', '0700', p.backupKeyPath.slice(0, p.backupKeyPath.lastIndexOf('/')) || '/'],
                 ['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', 'ssh-doctor rescue key', '-f', p.backupKeyPath],
               ],
               risk: 'Low: a new key file on this machine; it has no passphrase, so add one (ssh-keygen -p -f FILE) or keep it offline.',

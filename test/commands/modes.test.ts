@@ -102,11 +102,13 @@ Options:
   it('server --help: every option, a long label on its own column, continuation lines indented', async () => {
     const r = await run(['server', '--help']);
     expect(r.stdout).toContain(`Options:
-  --user NAME           the account people log in as (default: the user who ran sudo, else you)
+  --user NAME           the account people log in as (default: whoever ran sudo; root is asked)
   --port N              the port clients use (default 22)
   --from ADDR           the locked-out person's address (for from=, USER@HOST, Match Address, bans)
                         (default: the address of the user's last refusal in sshd's log)
   --json                no prompts; print one JSON report (mode "server") on stdout
+  --redact              replace user names, host names, addresses, key fingerprints and home paths
+                        with placeholders (to share the report)
   --yes                 apply every proposed fix without asking (each is still printed)
   --dry-run             show what would run; change nothing
   --via DEST            run the same checks, and the fixes you confirm, on another host over SSH

@@ -471,10 +471,19 @@ describe('client flow: who answers', () => {
     expect(confirmed.context.findings[0]!.fix).toBeUndefined();
   });
   it('the wizard: "I\'m locked out" leaves for that wizard', async () => {
-    const { snapshot, context } = await run(clientFlow, wizard, { ...healthy, tcp: fx.tcp.timeout }, [
+    const remote = { ...fx.target, host: 'web.example.net' };
+    const { snapshot, context } = await run(clientFlow, wizard, { ...healthy, target: remote, tcp: fx.tcp.timeout }, [
+      { type: 'CHECK_SERVER' },
       { type: 'LOCKED_OUT' },
     ]);
     expect([snapshot.status, context.next]).toEqual(['done', 'locked-out']);
+  });
+  it('the wizard on this machine (127.0.0.1): its server checks instead of "I\'m locked out"', async () => {
+    const { snapshot, context } = await run(clientFlow, wizard, { ...healthy, tcp: fx.tcp.refused }, [
+      { type: 'LOCKED_OUT' },
+      { type: 'CHECK_SERVER' },
+    ]);
+    expect([snapshot.status, context.next]).toEqual(['done', 'server']);
   });
 });
 
@@ -565,6 +574,7 @@ describePaths('client flow: every path', () => {
       report: (s) => [
         { type: 'QUIT' },
         { type: 'LOCKED_OUT' },
+        { type: 'CHECK_SERVER' },
         ...s.context.findings.flatMap((f: any) => (f.fix ? [{ type: 'FIX', fixId: f.fix.id }] : [])),
       ],
       confirming: [{ type: 'CONFIRM' }, { type: 'DECLINE' }],

@@ -101,6 +101,24 @@ describe.runIf(existsSync(CLI))('ssh-doctor locked-out (built CLI)', () => {
     }
   });
 
+  it('--json carries the ways in that the text shows: every route, its needs, steps and commands', async () => {
+    const args = ['--provider', 'aws', '--instance', 'i-1234567890abcdef0', '--my-ip', '203.0.113.7'];
+    const [json, text] = await Promise.all([cli([...args, '--json']), cli(args)]);
+    const routes: { title: string; needs: string; steps: { text: string; command?: string }[] }[] = JSON.parse(
+      json.stdout,
+    ).routes;
+    expect(routes.map((r) => r.title)).toEqual([
+      'EC2 Serial Console',
+      'Systems Manager Session Manager',
+      'Root volume rescue on a helper instance',
+    ]);
+    for (const r of routes) {
+      expect(text.stdout).toContain(r.title);
+      expect(text.stdout).toContain(`Needs: ${r.needs}`);
+      for (const s of r.steps) if (s.command) expect(text.stdout).toContain(`$ ${s.command}`);
+    }
+  });
+
   it('without the CLI: one sentence, then the console steps', async () => {
     const r = await cli(['--provider', 'gcp', '--instance', 'web-1', '--my-ip', '203.0.113.7'], 'gcp-not-logged-in');
     expect(r.stdout).toContain('gcloud is installed but not logged in, so here are the console steps instead.');

@@ -17,7 +17,7 @@ import type {
 import type { Fix } from '../../src/report.js';
 import { ClientApp } from '../../src/ui/client/ClientApp.js';
 import * as fx from '../flows/client-fixtures.js';
-import { everything, KEY, menuFrame, waitForFrame } from '../helpers/ink.js';
+import { choose, everything, KEY, menuFrame, waitForFrame } from '../helpers/ink.js';
 
 interface ProbeOutputs {
   target: ResolvedTarget;
@@ -60,6 +60,9 @@ function wizard(out: ProbeOutputs) {
   actor.start();
   return { ui, actor, applied };
 }
+
+/** The fixtures' target is 127.0.0.1; the locked-out path is for a machine elsewhere. */
+const remote: ResolvedTarget = { ...fx.target, host: 'web.example.net' };
 
 const tooOpenKey: ProbeOutputs = {
   target: fx.target,
@@ -113,7 +116,7 @@ describe('ClientApp', () => {
   });
 
   it('on a timeout it offers the locked-out path and says which layers to check', async () => {
-    const { ui, actor } = wizard({ ...tooOpenKey, keys: fx.keys.good, tcp: fx.tcp.timeout });
+    const { ui, actor } = wizard({ ...tooOpenKey, target: remote, keys: fx.keys.good, tcp: fx.tcp.timeout });
     await waitForFrame(menuFrame(ui), /I'm locked out/);
     expect(await waitForFrame(everything(ui), /security group/)).toMatch(/security group/);
     ui.stdin.write(KEY.enter);
@@ -130,8 +133,24 @@ describe('ClientApp', () => {
     });
     const frame = await waitForFrame(menuFrame(ui), '❯ Diagnose port 2222 instead (SSH answers there)');
     expect(frame).not.toContain('port 2200');
-    expect(frame).toContain("I'm locked out");
+    // 127.0.0.1: the machine ssh-doctor runs on; its sshd is what to check, no way in is needed.
+    expect(frame).toContain("Check this machine's sshd (ssh-doctor server)");
+    expect(frame).not.toContain("I'm locked out");
     ui.stdin.write(KEY.enter);
     await vi.waitFor(() => expect(actor.getSnapshot().context.input.sshFlags).toEqual(['-p', '2222']));
+  });
+
+  it('refused on this machine (localhost): offers its server checks, not "I\'m locked out"', async () => {
+    const { ui, actor } = wizard({
+      ...tooOpenKey,
+      target: { ...fx.target, host: 'localhost' },
+      keys: fx.keys.good,
+      tcp: fx.tcp.refused,
+    });
+    const frame = await waitForFrame(menuFrame(ui), "Check this machine's sshd (ssh-doctor server)");
+    expect(frame).not.toContain("I'm locked out");
+    await choose(ui, "Check this machine's sshd (ssh-doctor server)");
+    await vi.waitFor(() => expect(actor.getSnapshot().status).toBe('done'));
+    expect(actor.getSnapshot().context.next).toBe('server');
   });
 });

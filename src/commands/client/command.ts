@@ -14,12 +14,16 @@ const options = {
     return n;
   }),
   yes: flag('apply proposed fixes without asking (each is still printed)'),
+  redact: flag(
+    'replace user names, host names, addresses, key fingerprints and home paths with placeholders (to share the report)',
+  ),
   help: flag('this text'),
   version: flag('the version'),
 };
 
 export interface ClientOptions extends SshArgs {
   json: boolean;
+  redact: boolean;
   timeoutMs: number;
   yes: boolean;
   help: boolean;
@@ -32,6 +36,7 @@ export function parseClientArgs(argv: readonly string[]): ClientOptions {
   return {
     ...ssh,
     json: own.json ?? false,
+    redact: own.redact ?? false,
     timeoutMs: own.timeout ?? 5000,
     yes: own.yes ?? false,
     help: own.help ?? false,

@@ -58,9 +58,15 @@ export async function run(args: ClientOptions, io: Io): Promise<number> {
   }
   // Only the "could not read the ssh settings" ending sets an error.
   if (ctx.error !== undefined) throw new UsageError(ctx.error);
-  const report = toClientReport(ctx, Date.now() - startedAt);
+  const made = toClientReport(ctx, Date.now() - startedAt);
+  const report = args.redact ? (await import('../../redact.js')).redactReport(made) : made;
   if (args.json) say(io).result(inertJson(report));
   else if (!input.interactive) say(io).result(renderText(report));
+  if (ctx.next === 'server') {
+    const t = ctx.target;
+    const { server } = await import('../server/command.js');
+    return server.run(server.parse(t ? ['--user', t.user, '--port', String(t.port)] : [], io), io);
+  }
   if (ctx.next === 'locked-out') {
     // The console kit should check the account and port this diagnosis was about.
     const t = ctx.target;

@@ -61,6 +61,9 @@ const options = {
     { complete: 'file' },
   ),
   json: flag('one JSON report on stdout, no questions'),
+  redact: flag(
+    'replace user names, host names, addresses, key fingerprints and home paths with placeholders (to share the report)',
+  ),
   yes: flag('apply the proposed cloud fixes without asking (each is printed)'),
   help: flag('this text'),
 };
@@ -80,6 +83,7 @@ export interface LockedOutOptions {
   /** --decode FILE, or "-" for stdin. */
   decode?: string;
   json: boolean;
+  redact: boolean;
   yes: boolean;
   help: boolean;
 }

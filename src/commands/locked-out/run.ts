@@ -11,11 +11,13 @@ import { applyFix } from '../../fixes/apply.js';
 import { journalPath } from '../../fixes/journal.js';
 import { homeOf, type LockedOutOptions } from './command.js';
 import { checkCloud, hasCloudCheck } from '../../locked-out/cloud/check.js';
-import { decodeKit, KIT_INPUT_MAX_BYTES, KIT_TOO_LARGE } from '../../locked-out/kit/decode.js';
+import { decodeKitChecked, KIT_INPUT_MAX_BYTES, KIT_TOO_LARGE } from '../../locked-out/kit/decode.js';
 import { kitFindings, repairScript } from '../../locked-out/kit/repair.js';
+import { kitOneLiner } from '../../locked-out/kit/one-liner.js';
 import { kitScript } from '../../locked-out/kit/script.js';
 import { PROVIDERS, providerById, renderSteps } from '../../locked-out/providers.js';
 import { inertJson } from '../../inert.js';
+import { redactReport } from '../../redact.js';
 import {
   appliedField,
   exitCodeFor,
@@ -89,7 +91,8 @@ export async function run(args: LockedOutOptions, io: Io): Promise<number> {
   actor.start();
   await toPromise(actor);
   const ctx = actor.getSnapshot().context;
-  const report = reportFor(ctx, started);
+  const made = reportFor(ctx, started);
+  const report = args.redact ? redactReport(made) : made;
   if (args.json) out.result(inertJson(report));
   else {
     out.result(renderText(report));
@@ -114,8 +117,9 @@ function provide(home: string, journalFile: string) {
         return path;
       }),
       decodeKit: fromPromise(async ({ input }) => {
-        const findings = kitFindings(decodeKit(input.text));
-        return { findings, repair: repairScript(findings) };
+        const { facts, sources, warning } = decodeKitChecked(input.text);
+        const findings = kitFindings(facts, new Date(), sources);
+        return { findings, repair: repairScript(findings), ...(warning ? { warning } : {}) };
       }),
     },
   });
@@ -133,6 +137,7 @@ export function reportFor(ctx: LockedOutContext, started: number): Report {
     ctx.check && ctx.check.status !== 'ok'
       ? ctx.check.detail
       : 'Get in through a console route that bypasses SSH (the steps for your provider), then run the console kit.';
+  const routes = ctx.provider ? providerById(ctx.provider)?.routes : undefined;
   return {
     schema: SCHEMA,
     mode: 'locked-out',
@@ -140,6 +145,7 @@ export function reportFor(ctx: LockedOutContext, started: number): Report {
     findings,
     probes: ctx.probes,
     ...appliedField(ctx.fixOutcomes),
+    ...(routes ? { routes } : {}),
     durationMs: Date.now() - started,
   };
 }
@@ -156,12 +162,12 @@ async function decodeMode(args: LockedOutOptions, started: number, io: Io): Prom
   }
   if (input.truncated) throw new UsageError(KIT_TOO_LARGE);
   const text = input.text;
-  const facts = decodeKit(text);
-  const findings = kitFindings(facts);
+  const { facts, sources, warning } = decodeKitChecked(text);
+  const findings = kitFindings(facts, new Date(), sources);
   // The same verdict and "needs root" note as ssh-doctor server, worded for the kit.
   const missing = needsRoot(facts);
   if (missing.length) findings.push(needsRootFinding(missing, ['sudo', 'sh', 'ssh-doctor-kit.sh']));
-  const report: Report = {
+  const made: Report = {
     schema: SCHEMA,
     mode: 'locked-out',
     verdict: serverVerdict(findings),
@@ -169,12 +175,16 @@ async function decodeMode(args: LockedOutOptions, started: number, io: Io): Prom
     probes: [],
     durationMs: Date.now() - started,
   };
+  const report = args.redact ? redactReport(made) : made;
   const out = say(io);
+  if (warning) out.progress(`Warning: ${warning}`);
   if (args.json) {
     out.result(inertJson(report));
     return exitCodeFor(report);
   }
   out.result(renderText(report));
+  // Commands to run on the server would be of no use with placeholders in them.
+  if (args.redact) return exitCodeFor(report);
   const repair = repairScript(findings);
   if (repair) out.result(`\nPaste these commands into the console (as root) to repair:\n\n${repair}`);
   for (const f of findings)
@@ -193,6 +203,10 @@ async function kitMode(args: LockedOutOptions, io: Io): Promise<number> {
   out.progress(
     `Saved to ${path} (${Buffer.byteLength(script)} bytes). Paste it into the console as root, then paste the block it prints into: ssh-doctor locked-out --decode -`,
   );
+  const one = kitOneLiner(script);
+  out.progress('');
+  out.progress(`Or paste this one line instead (it runs the kit only if its cksum is ${one.sum}):`);
+  out.progress(one.command);
   return 0;
 }
 

@@ -9,7 +9,7 @@ import type { Io, Mode } from '../mode.js';
 import { flag, parseOptions, value } from '../options.js';
 
 const options = {
-  user: value('NAME', 'the account people log in as (default: the user who ran sudo, else you)', (v) => {
+  user: value('NAME', 'the account people log in as (default: whoever ran sudo; root is asked)', (v) => {
     if (!/^[a-z_][a-z0-9_.-]*\$?$/i.test(v)) throw new UsageError(`"${v}" is not a user name.`);
     return v;
   }),
@@ -24,6 +24,9 @@ const options = {
     },
   ),
   json: flag('no prompts; print one JSON report (mode "server") on stdout'),
+  redact: flag(
+    'replace user names, host names, addresses, key fingerprints and home paths with placeholders (to share the report)',
+  ),
   yes: flag('apply every proposed fix without asking (each is still printed)'),
   dryRun: flag('show what would run; change nothing'),
   via: value(
@@ -48,10 +51,13 @@ const options = {
 
 export interface ServerOptions {
   user: string;
+  /** --user was given: root running `server` without it is asked (or told) whose logins to check. */
+  userGiven: boolean;
   port: number;
   /** The locked-out person's address, when given. */
   from?: string;
   json: boolean;
+  redact: boolean;
   yes: boolean;
   dryRun: boolean;
   via?: Via;
@@ -76,6 +82,7 @@ export function parseServerArgs(
   return {
     ...o,
     user: o.user ?? (env.SUDO_USER || env.USER || 'root'),
+    userGiven: o.user !== undefined,
     port: o.port ?? 22,
     rollbackSeconds: o.rollbackSeconds ?? DEFAULT_ROLLBACK_SECONDS,
   };

@@ -3,6 +3,7 @@
 import { hostname } from 'node:os';
 import { createActor, fromPromise, toPromise } from 'xstate';
 import { UsageError } from '../../errors.js';
+import { redactReport } from '../../redact.js';
 import { inertJson } from '../../inert.js';
 import { formatCommand, renderText, type Report } from '../../report.js';
 import { serverArgv, sudoCommand, type ServerOptions } from './command.js';
@@ -29,6 +30,11 @@ export async function run(args: ServerOptions, io: Io): Promise<number> {
   try {
     // --yes and --dry-run never wait for a key: they run headless even on a terminal.
     const interactive = !args.json && !args.yes && !args.dryRun && hasTerminal(io);
+    if (!args.userGiven && !remote && io.uid === 0) {
+      const user = await whoseLogins(host, io, interactive);
+      if (user === undefined) return 0;
+      args = { ...args, user };
+    }
     const mode: FixMode = args.dryRun ? 'dry-run' : args.yes ? 'yes' : interactive ? 'ask' : 'report';
     const { machine, proposeFix, moreSteps } = await provide(host, args, io);
     const input = { mode, proposeFix, ...(args.via ? { via: viaName(args.via), moreSteps } : {}) };
@@ -66,6 +72,34 @@ export async function run(args: ServerOptions, io: Io): Promise<number> {
   } finally {
     remote?.close();
   }
+}
+
+/**
+ * Root without --user: checking root's own logins is rarely what was meant. The wizard asks;
+ * headless takes the user who ran sudo, else the account sshd refused last, else stops.
+ * Undefined: the user chose to quit.
+ */
+async function whoseLogins(host: Host, io: Io, interactive: boolean): Promise<string | undefined> {
+  const sudoUser = io.env.SUDO_USER;
+  const { recentlyRefused, usersWithKeys } = await import('../../server/probes/login-users.js');
+  const refused = await recentlyRefused(host.exec);
+  if (!interactive) {
+    const user = sudoUser || refused.at(-1);
+    if (!user)
+      throw new UsageError(
+        'Running as root without --user, and sshd refused no one lately: say whose logins to check, e.g. ssh-doctor server --user alice.',
+      );
+    return user;
+  }
+  const withKeys = await usersWithKeys(host.exec);
+  const choices = [
+    ...(sudoUser ? [{ name: sudoUser, why: 'ran sudo' }] : []),
+    ...[...refused].reverse().map((name) => ({ name, why: 'refused by sshd lately' })),
+    ...withKeys.map((name) => ({ name, why: 'has authorized_keys' })),
+    { name: 'root', why: 'you' },
+  ].filter((c, i, all) => all.findIndex((x) => x.name === c.name) === i);
+  const { askUser } = await import('../../ui/server/ask-user.js');
+  return askUser(choices);
 }
 
 /** The same checks as root; sudo talks to the terminal itself (ssh-doctor never sees the password). */
@@ -159,7 +193,8 @@ function finish(
   as: 'json' | 'text' | 'tail',
   io: Io,
 ): number {
-  const report = reportFor(ctx, args, started);
+  const made = reportFor(ctx, args, started);
+  const report = args.redact ? redactReport(made) : made;
   if (as === 'json') say(io).result(inertJson(report));
   else if (as === 'text') say(io).result(renderText(report));
   else {

@@ -3,6 +3,7 @@
 import { UsageError } from '../../errors.js';
 import { appendJournal, confirmationOf, journalPath, readJournal, type JournalEntry } from '../../fixes/journal.js';
 import { revertEntry, undoable } from '../../fixes/revert.js';
+import { undoWarning } from '../../fixes/undo-warning.js';
 import { revertWhereMade } from '../../server/fixes/undo-where-made.js';
 import { viaName } from '../../server/host.js';
 import { inertJson } from '../../inert.js';
@@ -42,6 +43,8 @@ export async function run(args: UndoOptions, io: Io): Promise<number> {
     return runUndoUi(io, [entry], { dryRun: false, env: io.env, journalFile });
   }
   out.line(`Undo ${entry.id}: ${entry.title}${entry.via ? ` (on ${viaName(entry.via)}, over SSH)` : ''}`);
+  const warning = undoWarning(entry);
+  if (warning) out.line(`  Warning: ${warning}`);
   const r = await revertWhereMade(entry, { dryRun: args.dryRun, force: args.force, env: io.env, journalFile });
   for (const l of r.log) out.line(`  ${l}`);
   out.result(
@@ -74,7 +77,8 @@ function list(
     out.line(`Nothing to undo (${journalFile}).`);
     return 0;
   }
-  for (const e of open) {
+  // Newest first: that is the one undo takes back without "undo later changes first".
+  for (const e of [...open].reverse()) {
     out.line(`${e.id}  ${e.at}  ${e.title}${e.via ? `  (on ${viaName(e.via)})` : ''}`);
     if (e.status === 'pending')
       out.line(

@@ -30,8 +30,10 @@ import { parseDpkgQuery } from '../../server/probes/sshd-binary.js';
 import { parseSshdTest } from '../../server/probes/sshd-test.js';
 import { parseStat } from '../../server/probes/stat.js';
 import { parsePasswd, parseShadow } from '../../server/probes/user.js';
+import type { ConfigSource } from '../../server/fixes/sshd-config.js';
 import { parentDirs } from '../../server/strict-modes.js';
-import { KIT_BEGIN, KIT_END } from './script.js';
+import { cksum } from './cksum.js';
+import { KIT_BEGIN, KIT_END, KIT_SUM } from './script.js';
 
 export interface Section {
   name: string;
@@ -52,8 +54,21 @@ const KIT_UNPACKED_MAX_BYTES = 64 * MiB;
 
 export const KIT_TOO_LARGE = `The input is over ${formatBytes(KIT_INPUT_MAX_BYTES)}, far more than a console kit block: paste only what the kit printed, from BEGIN to END.`;
 
+/**
+ * Said with the verdict of a block that carries no checksum: from a kit of an older ssh-doctor,
+ * or a console without cksum.
+ */
+export const KIT_UNCHECKED =
+  'This block carries no checksum (a kit from an older ssh-doctor, or a console without cksum), so a change made in copying would go unnoticed: if a finding looks wrong, run the kit again and paste its whole block.';
+
+export interface Unpacked {
+  /** The kit's sections, as text. */
+  raw: string;
+  warning?: string;
+}
+
 /** The text between the markers, unpacked: gzip+base64 ("z") or filtered plain text ("t"). */
-export function unpackBlock(pasted: string): string {
+export function unpackBlock(pasted: string): Unpacked {
   if (Buffer.byteLength(pasted) > KIT_INPUT_MAX_BYTES) throw new UsageError(KIT_TOO_LARGE);
   // A console echoes the pasted script, whose echo commands hold the markers in quotes: those
   // do not count. A prompt may sit before BEGIN or after END. The last complete block wins.
@@ -65,16 +80,30 @@ export function unpackBlock(pasted: string): string {
   const end = lastStarting(lines.length, KIT_END);
   const begin = end < 0 ? -1 : lastStarting(end, KIT_BEGIN);
   if (begin < 0) throw new UsageError(`No console kit block found: paste everything from ${KIT_BEGIN} to ${KIT_END}.`);
-  const kind = lines[begin + 1]?.trim();
-  const rest = lines.slice(begin + 2, end).join('\n') + '\n';
-  if (kind === 't') return rest;
+  // Consoles pad lines with spaces when copying; the kit never ends a line with one.
+  const block = lines.slice(begin + 1, end).map((l) => l.replace(/\s+$/, ''));
+  let sumAt = -1;
+  for (let i = block.length - 1; i > 0 && sumAt < 0; i--) if (block[i]!.includes(SUM_MARK)) sumAt = i;
+  let warning: string | undefined;
+  if (sumAt < 0) warning = KIT_UNCHECKED;
+  else {
+    const damage = damageOf(block.slice(0, sumAt + 1));
+    if (damage)
+      throw new UsageError(
+        `The block was changed in copying: ${damage}; copy it again without the screen's borders or line breaks, or save it to a file and run ssh-doctor locked-out --decode FILE.`,
+      );
+  }
+  const kind = block[0]?.trim();
+  const rest = block.slice(1, sumAt < 0 ? undefined : sumAt).join('\n') + '\n';
+  if (kind === 't') return { raw: rest, warning };
   if (kind !== 'z')
     throw new UsageError('The console kit block is damaged (its first line should be "z" or "t"): copy it again.');
   try {
     // Terminals add spaces and wrap lines; base64 ignores neither, so strip all whitespace.
-    return gunzipSync(Buffer.from(rest.replace(/\s+/g, ''), 'base64'), {
+    const raw = gunzipSync(Buffer.from(rest.replace(/\s+/g, ''), 'base64'), {
       maxOutputLength: KIT_UNPACKED_MAX_BYTES,
     }).toString('utf8');
+    return { raw, warning };
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
       throw new UsageError(
@@ -82,6 +111,46 @@ export function unpackBlock(pasted: string): string {
       );
     throw new UsageError('The console kit block is damaged (it does not unpack): copy it again, every line.');
   }
+}
+
+const SUM_MARK = `:::${KIT_SUM}`;
+
+/**
+ * What changed in a block that carries a checksum, as the end of one sentence; undefined when it
+ * is as the kit printed it. `block` runs from the "z"/"t" line to the checksum line; lines are
+ * numbered from BEGIN, the way a person counts them on screen.
+ */
+function damageOf(block: readonly string[]): string | undefined {
+  const lineNo = (i: number) => `line ${i + 2} of the block`;
+  const show = (chars: string) => JSON.stringify([...new Set(chars)].join('').slice(0, 8));
+  // The kit prints printable ASCII only: box borders (│) and other marks come from the screen.
+  for (const [i, l] of block.entries()) {
+    const foreign = l.replace(/[\x20-\x7e]/g, '');
+    if (foreign) return `${lineNo(i)} holds characters the kit never prints (${show(foreign)})`;
+  }
+  const kind = block[0];
+  if (kind !== 'z' && kind !== 't') return `${lineNo(0)} is ${JSON.stringify(kind)}, where the kit prints "z" or "t"`;
+  const sumLine = block.at(-1)!;
+  const payload = block.slice(1, -1);
+  if (kind === 'z') {
+    for (const [i, l] of payload.entries()) {
+      const foreign = l.replace(/[A-Za-z0-9+/=]/g, '');
+      if (foreign) return `${lineNo(i + 1)} holds characters base64 never prints (${show(foreign)})`;
+    }
+    // base64 fills every line to one width; only the last may be shorter.
+    const width = payload[0]?.length ?? 0;
+    for (const [i, l] of payload.entries()) {
+      const last = i === payload.length - 1;
+      if (l.length > width || (l.length < width && !last))
+        return `${lineNo(i + 1)} is ${l.length < width ? 'shorter' : 'longer'} than the others (${l.length} characters, not ${width})`;
+    }
+  }
+  const m = new RegExp(`^${SUM_MARK} (\\d+) (\\d+)$`).exec(sumLine);
+  if (!m) return `its checksum line (${lineNo(block.length - 1)}) is not as the kit printed it`;
+  const [crc, length] = cksum(payload.join('\n') + '\n').split(' ');
+  if (length !== m[2]) return `it holds ${length} bytes where the kit printed ${m[2]}`;
+  if (crc !== m[1]) return 'its checksum does not match (the same length, other characters)';
+  return undefined;
 }
 
 export function parseSections(raw: string): Section[] {
@@ -302,5 +371,26 @@ function userFacts(
 }
 
 export function decodeKit(pasted: string, today?: number): ServerFacts {
-  return kitFacts(parseSections(unpackBlock(pasted)), today);
+  return decodeKitChecked(pasted, today).facts;
+}
+
+export interface DecodedKit {
+  facts: ServerFacts;
+  /** sshd_config and the files of its default Include directory, as the kit read them. */
+  sources: ConfigSource[];
+  /** What to say with the findings when the block could not be checked. */
+  warning?: string;
+}
+
+export function decodeKitChecked(pasted: string, today?: number): DecodedKit {
+  const { raw, warning } = unpackBlock(pasted);
+  const sections = parseSections(raw);
+  return { facts: kitFacts(sections, today), sources: kitSources(sections), ...(warning ? { warning } : {}) };
+}
+
+/** ":::cf PATH" then the file; the kit adds a newline after each, which adds no line that matters. */
+export function kitSources(sections: readonly Section[]): ConfigSource[] {
+  return sections
+    .filter((s) => s.name === 'cf' && s.args.length)
+    .map((s) => ({ path: s.args.join(' '), text: s.body.replace(/\n$/, '') }));
 }

@@ -3,17 +3,18 @@ import { inert } from '../../inert.js';
 import type { Finding } from '../../report.js';
 import { commandText, LEFT_OUT } from '../../shell-quote.js';
 import type { ServerFacts } from '../../server/facts.js';
+import type { ConfigSource } from '../../server/fixes/sshd-config.js';
 import { serverFindings } from '../../server/findings.js';
 import { ownershipSteps, proposeFix } from '../../server/fixes/propose.js';
 
 /**
- * The server's findings and fixes. The kit collects `sshd -T` but not the sshd_config files, so
- * fixes that edit them are not proposed (pubkey-auth-disabled, usedns-enabled, user-not-allowed,
- * sshd-port-mismatch, sshd-listen-address): those findings come without repair commands.
+ * The server's findings and fixes. Fixes that edit sshd_config (user-not-allowed, usedns-enabled…)
+ * need the files as the kit read them (`sources`); an older kit's block has none, and then those
+ * findings come without repair commands.
  */
-export function kitFindings(facts: ServerFacts, now = new Date()): Finding[] {
+export function kitFindings(facts: ServerFacts, now = new Date(), sources: readonly ConfigSource[] = []): Finding[] {
   return serverFindings(facts, {
-    proposeFix: (id, f) => proposeFix(id, f, [], now, { remote: true }),
+    proposeFix: (id, f) => proposeFix(id, f, sources, now, { remote: true }),
     moreSteps: ownershipSteps,
   });
 }

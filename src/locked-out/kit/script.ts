@@ -7,7 +7,9 @@
 // - no tab characters (an interactive shell would complete on them) and no "!" (bash history);
 // - POSIX sh only: runs under dash and busybox sh; every optional tool guarded by `command -v`;
 // - the output is ASCII with short lines: gzip | base64 when both exist, else filtered text.
-// - the block is printed by one command (o), so an interactive shell's prompts cannot land inside it.
+// - the block is printed by one command (o), so an interactive shell's prompts cannot land inside it;
+// - its last line before END is ":::sum CRC LENGTH" (cksum of the lines in between), so a block
+//   changed in copying (borders, lines broken at the screen's width) is refused, not misread.
 // Sections are ":::name [status] [args]" followed by a command's raw output.
 import { parsePort, UsageError } from '../../errors.js';
 import { AUTHORIZED_KEYS_MAX_BYTES } from '../../server/probes/auth-files.js';
@@ -16,6 +18,8 @@ import { LOG_TAIL_BYTES } from '../../server/probes/logs.js';
 
 export const KIT_BEGIN = '-----BEGIN SSH-DOCTOR KIT-----';
 export const KIT_END = '-----END SSH-DOCTOR KIT-----';
+/** The block's checksum line: `:::sum` and what `cksum` printed for the lines between it and "z"/"t". */
+export const KIT_SUM = 'sum';
 /** stat format with "|" instead of tabs: tabs do not survive terminal copy and paste. */
 export const KIT_STAT_FORMAT = '%F|%a|%u|%g|%U|%G|%n';
 /** The same sample client the server probe hands to `sshd -T -C`. */
@@ -60,6 +64,7 @@ C=$(printf '%s' "$C"|sed "s|%h|$H|g;s|%u|$U|g");case $C in /*)d=$C;until [ "$d" 
 case $Q in /*)D="$D $${'{'}C#none}$Q";;esac
 s stat
 t /run/sshd /etc/nologin /run/nologin /usr/sbin/sshd /run/systemd/system /run/openrc /sbin/openrc-run /usr/sbin/service /etc/init.d/ssh /etc/init.d/sshd $${'{'}K:-/etc/ssh/ssh_host_rsa_key /etc/ssh/ssh_host_ecdsa_key /etc/ssh/ssh_host_ed25519_key} $F $D
+for f in /etc/ssh/sshd_config /etc/ssh/sshd_config.d/*.conf;do [ -f $f ]&&{ s cf $f;cat $f;echo;};done
 G=$(echo $(t $F $D|cut -d'|' -f4|sort -u))
 for g in $G;do r grp getent group $g;done
 s pwg;getent passwd|while IFS=: read a b i g e;do case " $G " in *" $g "*)echo "$a:$b:$i:$g:$e";;esac;done
@@ -70,7 +75,8 @@ if [ -n "$J" ];then s log journalctl;printf '%s\n' "$J"|grep -E "$E"|tail -n 20;
 for f in /var/log/auth.log /var/log/secure;do [ -f $f ]&&{ [ -r $f ]||{ s log - $f;return;};s log $f;tail -c ${LOG_TAIL_BYTES} $f|grep -E "$E"|tail -n 20;return;};done
 }
 o(){ echo '${KIT_BEGIN}'
-if h gzip&&h base64;then echo z;c 2>&1|gzip -9|base64;else echo t;c 2>&1|LC_ALL=C tr -cd '\12\40-\176';fi
+if h gzip&&h base64;then echo z;B=$(c 2>&1|gzip -9|base64);else echo t;B=$(c 2>&1|LC_ALL=C tr -cd '\12\40-\176'|sed 's/ *$//');fi
+printf '%s\n' "$B";h cksum&&s ${KIT_SUM} $(printf '%s\n' "$B"|cksum)
 echo '${KIT_END}';}
 o
 `;

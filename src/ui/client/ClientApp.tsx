@@ -39,6 +39,7 @@ function nextSteps(ctx: ClientContext): { label: string; event: ClientEvent }[] 
       event: { type: 'RETRY_PORT' as const, port: a.port },
     })),
     { label: "I'm locked out: show the ways in that bypass SSH", event: { type: 'LOCKED_OUT' } },
+    { label: "Check this machine's sshd (ssh-doctor server)", event: { type: 'CHECK_SERVER' } },
     { label: 'Quit', event: { type: 'QUIT' } },
   ];
 }

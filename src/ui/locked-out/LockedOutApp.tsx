@@ -7,6 +7,7 @@ import Spinner from 'ink-spinner';
 import { useSelector } from '@xstate/react';
 import type { Actor, SnapshotFrom } from 'xstate';
 import type { lockedOutFlow } from '../../../flows/locked-out.js';
+import { kitOneLiner } from '../../locked-out/kit/one-liner.js';
 import { KIT_END, kitScript } from '../../locked-out/kit/script.js';
 import { KIT_INPUT_MAX_BYTES } from '../../locked-out/kit/decode.js';
 import { PROVIDERS, providerById, type Provider, type ProviderId } from '../../locked-out/providers.js';
@@ -120,6 +121,7 @@ function printed(state: State, provider: Provider | undefined, columns: number):
     out.push({
       key: 'kit-result',
       parts: [
+        ...(kit.warning ? [prose(<Text color="yellow">⚠ {inert(kit.warning)}</Text>)] : []),
         ...(kit.findings.length === 0
           ? [
               prose(
@@ -202,11 +204,15 @@ function kitParts(user: string, port: number, path: string | undefined): Part[] 
   } catch (e) {
     return [prose(<Text color="yellow">{(e as Error).message}</Text>)];
   }
+  const one = kitOneLiner(script);
   return [
     gap,
     prose(<Text bold>Console kit — paste this into the console as root:</Text>),
     plain(script.trimEnd()),
     ...(path ? [prose(<Text>{`Saved to ${path}`}</Text>)] : []),
+    gap,
+    prose(<Text>{`Or paste this one line instead (it runs the kit only if its cksum is ${one.sum}):`}</Text>),
+    plain(one.command),
   ];
 }
 

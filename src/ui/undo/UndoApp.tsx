@@ -7,6 +7,7 @@ import { formatCommand } from '../../report.js';
 import { commandLines } from '../../shell-quote.js';
 import type { JournalEntry } from '../../fixes/journal.js';
 import type { RevertResult } from '../../fixes/revert.js';
+import { undoWarning } from '../../fixes/undo-warning.js';
 import { viaName } from '../../server/host.js';
 import { Choice } from '../shared/Choice.js';
 import { Confirm } from '../shared/Confirm.js';
@@ -70,7 +71,8 @@ export function UndoApp({
         <Choice
           key="pick"
           items={[
-            ...entries.map((e) => ({
+            // Newest first, and on the cursor: undoing an older change first is refused while later ones stand.
+            ...[...entries].reverse().map((e) => ({
               label: `${e.id}  ${e.at.slice(0, 19).replace('T', ' ')}  ${e.title}${e.via ? `  (on ${viaName(e.via)})` : ''}`,
               value: e.id,
             })),
@@ -129,5 +131,6 @@ function entryParts(e: JournalEntry, columns: number): Part[] {
       ? [plain(inert(e.undo))]
       : e.undo.map((c) => plain(commandLines(c, columns) ?? formatCommand(c)))),
     ...(e.backups.length > 0 ? [prose(<Text>Backup: {inert(e.backups.join(', '))}</Text>)] : []),
+    ...(undoWarning(e) ? [prose(<Text color="yellow">⚠ {inert(undoWarning(e) ?? '')}</Text>)] : []),
   ];
 }
