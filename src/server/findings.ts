@@ -941,6 +941,8 @@ export function userEntryMatches(
   if (at < 0) return globMatch(pattern, name) ? 'yes' : 'no';
   if (!globMatch(pattern.slice(0, at), name)) return 'no';
   const hosts = pattern.slice(at + 1);
+  // USER@* admits the user from anywhere: no address is needed to decide it.
+  if (hosts === '*') return 'yes';
   if (!addr || (usedns && namesHosts(hosts))) return 'depends';
   return matchHostAndIp(addr, addr, hosts) ? 'yes' : 'no';
 }

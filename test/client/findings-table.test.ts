@@ -483,6 +483,43 @@ describe('host-key-changed', () => {
   });
 });
 
+describe('facts that are missing', () => {
+  it('a verdict whose probes did not run has no evidence from them, and does not throw', () => {
+    expect(verdictOf({ target }, 'ok').evidence).toEqual([]);
+    expect(verdictOf({}, 'host-key-changed').evidence).toEqual([
+      'Compare it on the server (console): ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub',
+    ]);
+    for (const id of ['login-failed', 'auth-password-denied', 'algorithm-mismatch'] as const)
+      expect(() => verdictOf({}, id)).not.toThrow();
+  });
+
+  it('only a line that starts with "Warning: Permanently added" is left out', () => {
+    const line = "debug1: Warning: Permanently added 'h' (ED25519) to the list of known hosts.";
+    expect(verdictOf({ ...base, login: login({ outcome: 'ok', evidence: [line] }, 0) }, 'ok').evidence).toEqual([line]);
+  });
+
+  it.each([
+    ['the same file, another line', { file: '/home/alice/.ssh/known_hosts', line: 4 }],
+    ['the same line, another file', { file: '/home/alice/.ssh/known_hosts2', line: 3 }],
+  ])('ssh’s offending line is added when it is not a stale line already listed: %s', (_, offendingKey) => {
+    const f = verdictOf(
+      {
+        ...base,
+        knownHosts: {
+          lookupName: 'web1.example',
+          entries: [
+            { file: '/home/alice/.ssh/known_hosts', line: 3, keyType: 'ssh-ed25519', key: 'AAAAold', hashed: false },
+          ],
+          searched: [],
+        },
+        login: login({ offendingKey }),
+      },
+      'host-key-changed',
+    );
+    expect(f.evidence).toContain(`ssh: offending key in ${offendingKey.file}:${offendingKey.line}`);
+  });
+});
+
 describe('client side findings', () => {
   const ids = (fs: Finding[]) => fs.map((f) => f.id);
 
