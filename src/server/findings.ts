@@ -124,10 +124,14 @@ export function serverFindings(facts: ServerFacts, opts: FindingOptions = {}): F
   config(facts, add);
   const logs = known(facts.logs);
   if (logs && logs.lines.length > 0) {
-    const last = logs.lines.at(-1)!;
+    // "Connection closed by authenticating user" only says a login failed; when sshd also said
+    // why, those lines are the ones to quote.
+    const reasons = logs.lines.filter((l) => !GENERIC_REFUSAL.test(l));
+    const shown = reasons.length > 0 ? reasons : logs.lines;
+    const last = shown.at(-1)!;
     // The message after syslog's "… sshd[PID]: " prefix, when there is one.
     const said = (/\bsshd\[\d+\]: (.*)$/.exec(last)?.[1] ?? last).trim();
-    add('sshd-log-refusal', `sshd's log (${logs.source}) says: "${said}"`, logs.lines.slice(-10));
+    add('sshd-log-refusal', `sshd's log (${logs.source}) says: "${said}"`, shown.slice(-10));
   }
   return out;
 }
@@ -138,6 +142,9 @@ export function serverFindings(facts: ServerFacts, opts: FindingOptions = {}): F
  * 3.7 s to log in, 4 GiB 41 s, 50 GiB had not finished after 20 s (LoginGraceTime ends it at 120).
  */
 const LOGIN_HANGS_BYTES = 4 * 1024 ** 3;
+
+/** sshd's line for any failed login, whatever the cause. */
+const GENERIC_REFUSAL = /Connection closed by authenticating user/;
 
 /**
  * Records a finding; the severity comes from SERVER_FINDINGS unless it lists two, then the caller

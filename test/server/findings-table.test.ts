@@ -642,6 +642,18 @@ describe('configuration', () => {
     });
   });
 
+  it("sshd's log: the line that says why is quoted, not the generic close after it", () => {
+    const SHELL = 'User alice not allowed because shell /bin/zsh-not-installed does not exist';
+    const CLOSED = 'Connection closed by authenticating user alice 127.0.0.1 port 55694 [preauth]';
+    expect(one(healthy({ logs: { source: 'journalctl', lines: [SHELL, CLOSED] } }))).toEqual({
+      id: 'sshd-log-refusal',
+      severity: 'info',
+      summary: `sshd's log (journalctl) says: "${SHELL}"`,
+      evidence: [SHELL],
+    });
+    expect(one(healthy({ logs: { source: 'journalctl', lines: [CLOSED] } }))?.evidence).toEqual([CLOSED]);
+  });
+
   it("sshd's log: the last ten lines", () => {
     const lines = Array.from({ length: 12 }, (_, i) => `line ${i + 1}`);
     expect(one(healthy({ logs: { source: 'journalctl', lines } }))).toEqual({

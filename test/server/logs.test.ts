@@ -59,15 +59,12 @@ describe('wholeLines', () => {
   });
 });
 
-describe('explainingLines: the reason, not the generic close', () => {
+describe('explainingLines: the reason and the generic close', () => {
   // As the lab's sshd -E wrote them for a refused login.
   const SHELL = 'User alice not allowed because shell /bin/zsh-not-installed does not exist';
   const CLOSED = 'Connection closed by authenticating user alice 127.0.0.1 port 55694 [preauth]';
-  it('sshd said why: only that line is kept', () => {
-    expect(explainingLines(`${SHELL}\n${CLOSED}\n`, 'alice')).toEqual([SHELL]);
-  });
-  it('sshd said nothing more: the generic line is all there is, and it is kept', () => {
-    expect(explainingLines(`${CLOSED}\n`, 'alice')).toEqual([CLOSED]);
+  it('both are kept: the generic line carries her address (the --from default)', () => {
+    expect(explainingLines(`${SHELL}\n${CLOSED}\n`, 'alice')).toEqual([SHELL, CLOSED]);
   });
 });
 

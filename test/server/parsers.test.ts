@@ -88,12 +88,14 @@ describe('listeners and processes', () => {
 });
 
 describe('sshd log lines (captured /var/log/auth.log)', () => {
-  it('keeps the refusals about alice, drops successes, other users and the generic close when a line says why', () => {
-    expect(explainingLines(fx('auth-log.txt'), 'alice')).toEqual([
+  it('keeps the refusals about alice (the generic close too: it carries her address), drops successes and other users', () => {
+    const kept = explainingLines(fx('auth-log.txt'), 'alice');
+    expect(kept.filter((l) => !l.startsWith('Connection closed by authenticating user alice '))).toEqual([
       'Authentication refused: bad ownership or modes for directory /home/alice',
       'Access denied for user alice by PAM account configuration [preauth]',
       'User alice from 127.0.0.1 not allowed because not listed in AllowUsers',
     ]);
+    expect(kept).toContain('Connection closed by authenticating user alice 127.0.0.1 port 55694 [preauth]');
   });
   it('journalctl prefixes do not matter', () => {
     expect(

@@ -40,14 +40,10 @@ export function explainingLines(text: string, user?: string, max = 20): string[]
       const named = /\buser '?([^\s']+)/i.exec(l)?.[1];
       return user === undefined || named === undefined || named === user;
     });
-  // "Connection closed by authenticating user" only says a login failed; when sshd also said
-  // why, that line is the one to quote.
-  const reasons = kept.filter((l) => !GENERIC.test(l));
-  return (reasons.length > 0 ? reasons : kept).slice(-max);
+  // The generic "Connection closed by authenticating user" lines stay: they carry the client's
+  // address (the --from default); the finding quotes the line that says why.
+  return kept.slice(-max);
 }
-
-/** sshd's line for any failed login, whatever the cause. */
-export const GENERIC = /Connection closed by authenticating user/;
 
 const FILES = ['/var/log/auth.log', '/var/log/secure'];
 
