@@ -1,5 +1,5 @@
 // Hand-built server facts for the findings tables: a healthy Debian host where alice can log in
-// with a key; each test changes one thing. (The same shape as test/server/findings.test.ts.)
+// with a key; each test changes one thing. Shared by the findings tests.
 import type {
   AuthFilesFacts,
   EffectiveConfig,
