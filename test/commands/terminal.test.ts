@@ -1,7 +1,7 @@
 // Modes run in-process on a fake terminal (io with a size and a keyboard): Ink draws on io, never
 // on the real process streams, so the keys, exit statuses and what reaches the terminal can be
 // checked without a pty.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/commands/main.js';
 import { kitScript } from '../../src/locked-out/kit/script.js';
 import { KEY } from '../helpers/ink.js';
@@ -28,6 +28,12 @@ function start(argv: string[]) {
 }
 
 const CLEARS = ['\x1b[2J', '\x1b[3J'];
+
+// The modes load their screens lazily; the first test to draw one would otherwise also wait for
+// vitest to transform all of Ink (over 10 s on a loaded 2-core machine).
+beforeAll(async () => {
+  await Promise.all([import('../../src/ui/client/ask-target.js'), import('../../src/ui/app.js')]);
+}, 120_000);
 
 describe('the quick start (no host given) on a terminal', () => {
   it.each([

@@ -3,6 +3,10 @@
 // reach the terminal inert.
 import { useReducer, useRef } from 'react';
 import { Box, Text, useInput, useStdout } from 'ink';
+// ink-select-input draws the rows (its pointer and highlight); the keys are handled here, because
+// its own handler reads the index from its last render and so moves once for several arrows that
+// arrive in one read.
+import { Indicator, Item } from 'ink-select-input';
 import { inert } from '../../inert.js';
 import { KeyHint } from './KeyHint.js';
 import { useInteractive } from './use-interactive.js';
@@ -66,10 +70,10 @@ export function Choice<V extends string>({ items, onSelect, onBack, onQuit }: Ch
     <Box flexDirection="column" marginTop={1}>
       {first > 0 && <Text dimColor> ↑ {first} more</Text>}
       {visible.map((item, i) => (
-        <Text key={item.value} color={first + i === at ? 'cyan' : undefined}>
-          {first + i === at ? '❯ ' : '  '}
-          {inert(item.label)}
-        </Text>
+        <Box key={item.value}>
+          <Indicator isSelected={first + i === at} />
+          <Item isSelected={first + i === at} label={inert(item.label)} />
+        </Box>
       ))}
       {first + limit < items.length && <Text dimColor> ↓ {items.length - first - limit} more</Text>}
       <KeyHint back={onBack !== undefined} quit={onQuit !== undefined} />
