@@ -1,7 +1,14 @@
 // Modes run in-process on a fake terminal (io with a size and a keyboard): Ink draws on io, never
 // on the real process streams, so the keys, exit statuses and what reaches the terminal can be
 // checked without a pty.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+
+// A person at a terminal, not a CI log: Ink reads CI once, when it loads, and then draws only the
+// last frame (as under `.ci/run`, which sets CI=true).
+vi.hoisted(() => {
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
+});
 import { main } from '../../src/commands/main.js';
 import { kitScript } from '../../src/locked-out/kit/script.js';
 import { KEY } from '../helpers/ink.js';
