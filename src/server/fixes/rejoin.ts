@@ -177,6 +177,7 @@ export async function applyRejoin(
     try {
       writeNew(o.dir, basename(plan.backup), o.data, before);
       replace(o, now.text, before);
+      crashPoint('rejoin-made');
     } catch (e) {
       ok = false;
       log.push(`  failed: ${e instanceof Error ? e.message : String(e)}`);
