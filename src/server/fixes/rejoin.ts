@@ -107,9 +107,13 @@ function writeNew(dir: number, name: string, data: Buffer | string, like: Object
     fchownSync(fd, like.uid, like.gid);
     fchmodSync(fd, like.mode);
     fsyncSync(fd);
-  } finally {
+  } catch (e) {
+    // Half-written, or with root's ownership: never left behind in the user's directory.
     closeSync(fd);
+    unlinkSync(inDir(dir, name));
+    throw e;
   }
+  closeSync(fd);
 }
 
 /** Writes `data` to a temporary name and renames it over `o.name`: readers see old or new, never half. */
