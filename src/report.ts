@@ -21,6 +21,24 @@ export interface Fix {
    * first (src/server/fixes/path-changes.ts), never by running those commands on the path.
    */
   pathChanges?: PathChange[];
+  /**
+   * A key line rejoined in a user's authorized_keys: `commands` show it as cp + sed, but on this
+   * machine it is made through descriptors (src/server/fixes/rejoin.ts), never by path.
+   */
+  rewrite?: KeyRejoin;
+}
+
+/** Lines `line` and `line + 1` of `path` (as diagnosed, trimmed) become one; `backup` keeps the file. */
+export interface KeyRejoin {
+  path: string;
+  line: number;
+  first: string;
+  second: string;
+  backup: string;
+  /** The account whose file it is: the file must be theirs or root's. */
+  user: { uid: number; gid: number; name: string };
+  /** The file as diagnosed: another object there is refused. */
+  was?: { dev: number; ino: number };
 }
 
 /** One object's ownership/mode change, and what it may be before ssh-doctor touches it. */

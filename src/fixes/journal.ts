@@ -42,6 +42,18 @@ export interface JournalEntry {
   objects?: JournaledObject[];
   /** An nft fix: the tagged rules its chain held before it, so a pending one's own rule is known. */
   nftTagged?: number[];
+  /**
+   * A rejoined key line: the file's identity and content hashes before and after, so undo puts the
+   * backup back only over the file this fix wrote (reached without users' symlinks).
+   */
+  rewrite?: {
+    path: string;
+    backup: string;
+    user: JournaledObject['user'];
+    before: ObjectState;
+    beforeSha256: string;
+    afterSha256: string;
+  };
   /** A config edit's file as diagnosed: a pending edit whose file still hashes so did not happen. */
   original?: { path: string; sha256: string };
 }

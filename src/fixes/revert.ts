@@ -75,6 +75,13 @@ export async function revertEntry(entry: JournalEntry, opts: RevertOptions): Pro
     await journalUndo(entry, r.ok, opts);
     return { ok: r.ok, log: r.log };
   }
+  if (entry.rewrite && !entry.via) {
+    const { revertRejoin } = await import('../server/fixes/rejoin.js');
+    const r = await revertRejoin(entry.rewrite, { force: opts.force === true, dryRun: opts.dryRun });
+    if (r.refused || opts.dryRun) return { ok: r.ok, log: r.log };
+    await journalUndo(entry, r.ok, opts);
+    return { ok: r.ok, log: r.log };
+  }
   if (entry.status === 'pending' && entry.original) {
     const state = await pendingEdit(entry, entry.original, host);
     if (state === 'not-made') {

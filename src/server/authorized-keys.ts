@@ -166,3 +166,37 @@ export function typeAccepted(type: string, accepted: string): boolean {
   const list = accepted.split(',');
   return algorithmsFor(type).some((a) => list.includes(a));
 }
+
+/** A key line wrapped over two lines, and the file with it joined back into one. */
+export interface Rejoin {
+  /** The first of the two lines, from 1. */
+  line: number;
+  first: string;
+  second: string;
+  joined: string;
+  /** The whole file with the two lines replaced by the joined one. */
+  text: string;
+}
+
+/**
+ * The one rejoin that is certain: the only lines sshd skips are two consecutive ones, neither a
+ * key alone, that together are one valid key line. Anything else (two wrapped keys, a key over
+ * three lines, another broken line, CRLF) is left to a person: which lines belong together is
+ * then a guess.
+ */
+export function rejoinWrapped(text: string): Rejoin | undefined {
+  if (text.includes('\r')) return undefined;
+  const raw = text.split('\n');
+  const broken: number[] = [];
+  raw.forEach((l, i) => {
+    const t = l.trim();
+    if (t !== '' && !t.startsWith('#') && parseKeyLine(l, i + 1).malformed) broken.push(i);
+  });
+  const i = broken[0];
+  if (i === undefined || broken.length !== 2 || broken[1] !== i + 1) return undefined;
+  const first = raw[i]!;
+  const second = raw[i + 1]!;
+  const joined = `${first.trimEnd()}${second.trim()}`;
+  if (parseKeyLine(joined, i + 1).malformed) return undefined;
+  return { line: i + 1, first, second, joined, text: [...raw.slice(0, i), joined, ...raw.slice(i + 2)].join('\n') };
+}

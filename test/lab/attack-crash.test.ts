@@ -176,3 +176,40 @@ describe.runIf(requireLab())('crash: a permission fix killed after its first cha
     expect((await lab.sh('stat -c %a /home/alice/.ssh/authorized_keys')).stdout.trim()).toBe('666');
   });
 });
+
+describe.runIf(requireLab())('crash: a key line rejoin killed before and after the change', () => {
+  const PORT = 2367;
+  const AK = '/home/alice/.ssh/authorized_keys';
+  let lab: Lab;
+  let wrapped: string;
+  beforeAll(async () => {
+    lab = await startLab();
+    await lab.sh(SERVER_SETUP(PORT));
+  });
+  afterAll(() => lab?.close());
+  const rewrap = async () => {
+    await lab.sh(`rm -rf ${STATE.SSH_DOCTOR_STATE_DIR} ${AK}.ssh-doctor-*; k=$(cat /root/.ssh/id_ed25519.pub)
+printf '%s\\n%s\\n' "\${k:0:40}" "\${k:40}" > ${AK}`);
+    wrapped = (await lab.sh(`cat ${AK}`)).stdout;
+  };
+
+  it('killed after the rename: listed as unfinished; undo puts the wrapped file back', async () => {
+    await rewrap();
+    await crash(lab, PORT, 'rejoin-made');
+    expect((await lab.sh(`cat ${AK}`)).stdout).not.toBe(wrapped);
+    const [entry] = await listed(lab);
+    expect(entry).toMatchObject({ fixId: 'rejoin-authorized-key', status: 'pending' });
+    expect((await lab.cli(['undo', entry!.id, '--yes'], { env: STATE })).exitCode).toBe(0);
+    expect((await lab.sh(`cat ${AK}`)).stdout).toBe(wrapped);
+  });
+
+  it('killed before any change: undo finds the file as it was and changes nothing', async () => {
+    await rewrap();
+    await crash(lab, PORT, 'rejoin-journaled');
+    expect((await lab.sh(`cat ${AK}`)).stdout).toBe(wrapped);
+    const [entry] = await listed(lab);
+    const undo = await lab.cli(['undo', entry!.id, '--yes'], { env: STATE });
+    expect(undo.stdout).toContain(`${AK}: already as it was before the fix`);
+    expect((await lab.sh(`cat ${AK}`)).stdout).toBe(wrapped);
+  });
+});

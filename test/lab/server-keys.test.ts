@@ -2,6 +2,7 @@
 // lab's real sshd, then `server --json` names the cause with the line and sshd's own log line.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { requireLab, startLab, type Lab } from './lab.js';
+import { STATE } from './fix-lab.js';
 import { canLogin, diagnose, finding, PORT, SETUP, sh, STOP_SSHD } from '../server/lab-helpers.js';
 
 const RESTART = `${STOP_SSHD}\n/usr/sbin/sshd -p ${PORT} -E /var/log/auth.log`;
@@ -18,19 +19,69 @@ describe.runIf(requireLab())('server diagnosis: authorized_keys contents', () =>
   });
   afterEach(() => lab?.close());
 
-  it('authorized-keys-malformed: her key wrapped over two lines', async () => {
+  it('authorized-keys-malformed: her key wrapped over two lines; rejoined (owner, mode kept), then undone', async () => {
+    await sh(lab, `chmod 0640 ${AK}`);
+    const whole = await sh(lab, `cat ${AK}`);
     await sh(lab, `k=$(cat ${AK}); printf '%s\\n%s\\n' "\${k:0:40}" "\${k:40}" > ${AK}`);
+    const wrapped = await sh(lab, `cat ${AK}`);
+    const owner = () => sh(lab, `stat -c '%a %U:%G %h %F' ${AK}`);
+    expect(await owner()).toBe('640 alice:alice 1 regular file');
     expect(await canLogin(lab)).toBe(false);
     await sh(lab, logged('Connection closed by authenticating user alice'));
     const { report, ids, exitCode } = await diagnose(lab);
     expect(ids).toEqual(['authorized-keys-malformed', 'sshd-log-refusal']);
-    const f = finding(report, 'authorized-keys-malformed');
+    const f = finding(report, 'authorized-keys-malformed') as ReturnType<typeof finding> & { fix: any };
     expect(f.severity).toBe('error');
-    const [l1, l2] = (await sh(lab, `cat ${AK}`)).trim().split('\n');
+    const [l1, l2] = wrapped.trim().split('\n');
     expect(f.evidence).toEqual([
       `${AK}:1-2: one key wrapped over two lines; sshd reads each line alone and skips both: ${l1} / ${l2}`,
     ]);
     expect(exitCode).toBe(1);
+    // The exact change: both lines and the line they make, then a backup and the join.
+    expect(f.fix.id).toBe('rejoin-authorized-key');
+    expect(f.fix.title).toBe(
+      `Rejoin lines 1-2 of ${AK} into the one key line they were: "${l1}" + "${l2}" → "${whole.trim()}"`,
+    );
+    const backup = f.fix.commands[0][3] as string;
+    expect(backup).toMatch(/^\/home\/alice\/\.ssh\/authorized_keys\.ssh-doctor-\d{8}T\d{6}\.\d{3}Z$/);
+    expect(f.fix.commands).toEqual([
+      ['cp', '-p', AK, backup],
+      ['sed', '-i', '-e', '1{N;s/[ \\t]*\\n[ \\t]*//}', AK],
+    ]);
+    expect(f.fix.undo).toEqual([['cp', '-p', backup, AK]]);
+
+    const r = await lab.json(['server', '--yes', '--user', 'alice', '--port', String(PORT)], { env: STATE });
+    expect(r.report.applied).toEqual([expect.objectContaining({ fixId: 'rejoin-authorized-key', ok: true })]);
+    expect(await sh(lab, `cat ${AK}`)).toBe(whole);
+    expect(await owner()).toBe('640 alice:alice 1 regular file');
+    // This run's backup (its name has this run's time), with the file as it was, owner and mode.
+    const made = await sh(lab, `ls ${AK}.ssh-doctor-*`);
+    expect(made).toMatch(/^\/home\/alice\/\.ssh\/authorized_keys\.ssh-doctor-\S+$/);
+    expect(await sh(lab, `stat -c '%a %U:%G' ${made}; cat ${made}`)).toBe(`640 alice:alice\n${wrapped}`);
+    expect(await canLogin(lab)).toBe(true);
+
+    const list = JSON.parse((await lab.cli(['undo', '--list', '--json'], { env: STATE })).stdout).entries as {
+      id: string;
+      fixId: string;
+    }[];
+    expect(list.map((e) => e.fixId)).toEqual(['rejoin-authorized-key']);
+    const undo = await lab.cli(['undo', list[0]!.id, '--yes'], { env: STATE });
+    expect(undo.exitCode).toBe(0);
+    expect(await sh(lab, `cat ${AK}`)).toBe(wrapped);
+    expect(await owner()).toBe('640 alice:alice 1 regular file');
+    expect(await canLogin(lab)).toBe(false);
+  });
+
+  it('authorized-keys-malformed through her symlink: found, but ssh-doctor as root does not rejoin it', async () => {
+    await sh(
+      lab,
+      `k=$(cat ${AK}); printf '%s\\n%s\\n' "\${k:0:40}" "\${k:40}" > /home/alice/keys; chown alice:alice /home/alice/keys; rm ${AK}; ln -s /home/alice/keys ${AK}; chown -h alice:alice ${AK}`,
+    );
+    expect(await canLogin(lab)).toBe(false);
+    await sh(lab, logged('Connection closed by authenticating user alice'));
+    const { report, ids } = await diagnose(lab);
+    expect(ids).toEqual(['authorized-keys-malformed', 'sshd-log-refusal']);
+    expect((finding(report, 'authorized-keys-malformed') as { fix?: unknown }).fix).toBeUndefined();
   });
 
   it('authorized-keys-from-restricted: from="10.0.0.0/8" and she comes from 127.0.0.1 (the address in the log)', async () => {

@@ -3,12 +3,20 @@
 import type { Command, Fix, PathChange } from '../../report.js';
 import { known, type ServerFacts } from '../facts.js';
 import { MAIN_CONFIG } from './config-sources.js';
-import { editCommands, rememberSource, type ConfigEdit, type LineChange, type Reload } from './config-edit.js';
+import {
+  backupPath,
+  editCommands,
+  rememberSource,
+  type ConfigEdit,
+  type LineChange,
+  type Reload,
+} from './config-edit.js';
 import { backupStamp } from '../../fixes/backup.js';
 import { allowRule } from './firewall.js';
 import { modeChange, unsafeTarget, type LoginUser, type ModeChange, type PathRole } from './modes.js';
 import { formatMode as octal } from '../../report.js';
 import { pasteStep } from '../../shell-quote.js';
+import { inert } from '../../inert.js';
 import { globMatch, unambiguousShell, type ServerFindingId } from '../findings.js';
 import { isoDay } from '../days.js';
 import { groupWriteRuleFor, parentDirs, walkedDirs } from '../strict-modes.js';
@@ -68,7 +76,8 @@ export const SERVER_FIXES = {
   'ssh-dir-permissions': { fixId: 'fix-ssh-dir-permissions', propose: permissionsFix },
   'home-permissions': { fixId: 'fix-home-permissions', propose: permissionsFix },
   'user-not-allowed': { fixId: 'allow-user', propose: allowUserFix },
-  'authorized-keys-malformed': undefined, // evidence shows the lines; the user's own file
+  // Only a key wrapped over exactly two lines; any other broken line is the user's to judge (`next`).
+  'authorized-keys-malformed': { fixId: 'rejoin-authorized-key', propose: rejoinFix },
   'authorized-keys-from-restricted': undefined, // who may log in from where is a person's decision: `next`
   'authorized-keys-type-not-accepted': undefined, // only the user can make a new key: `next`
   'authorized-keys-options': undefined, // info
@@ -658,5 +667,49 @@ function firewallFix(f: ServerFacts, at: Proposal): Fix | undefined {
         : 'no rule is removed or flushed'
     }. Over SSH it is rolled back automatically unless confirmed from a new connection.`,
     undo: plan.undo,
+  };
+}
+
+/**
+ * The two lines sshd skips are one key wrapped in two, and nothing else in the file is broken.
+ * Only on this machine: the rejoin is made through descriptors (rejoin.ts), which a pasted or
+ * --via command by path could not do safely as root in a directory the user controls.
+ */
+function rejoinFix(f: ServerFacts, at: Proposal): Fix | undefined {
+  const user = known(f.user);
+  const auth = known(f.authFiles);
+  if (at.remote || user?.uid === undefined || user.gid === undefined || !auth?.keyLines || auth.userLinks?.length)
+    return undefined;
+  const broken = Object.entries(auth.keyLines).flatMap(([path, { lines }]) =>
+    lines.filter((k) => k.malformed).map((k) => ({ path, k })),
+  );
+  const [a, b] = broken;
+  if (broken.length !== 2 || !a?.k.joinsNext || b?.path !== a.path || b.k.n !== a.k.n + 1) return undefined;
+  const first = a.k.text ?? '';
+  const second = b.k.text ?? '';
+  const st = auth.authorizedKeys.find((x) => x.path === a.path);
+  // Evidence text is cut at TEXT_MAX: the whole lines are then unknown here.
+  if (!st?.exists || [first, second].some((t) => t === '' || t.endsWith('…'))) return undefined;
+  const path = a.path;
+  const n = a.k.n;
+  const backup = backupPath(path, at.now);
+  return {
+    id: at.fixId,
+    title: `Rejoin lines ${n}-${n + 1} of ${inert(path)} into the one key line they were: "${inert(first)}" + "${inert(second)}" → "${inert(first + second)}"`,
+    commands: [
+      ['cp', '-p', path, backup],
+      ['sed', '-i', '-e', `${n}{N;s/[ \\t]*\\n[ \\t]*//}`, path],
+    ],
+    risk: `Low: only the line break between lines ${n} and ${n + 1} goes, so sshd reads the key it skipped; the rest of the file, its owner and mode stay. Made through the directory and file as checked, never through a link of ${user.name}'s; the backup is kept.`,
+    undo: [['cp', '-p', backup, path]],
+    rewrite: {
+      path,
+      line: n,
+      first,
+      second,
+      backup,
+      user: { uid: user.uid, gid: user.gid, name: user.name },
+      ...(st.dev !== undefined && st.ino !== undefined ? { was: { dev: st.dev, ino: st.ino } } : {}),
+    },
   };
 }

@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { formatCommand, type Command, type Fix } from '../../report.js';
 import { applyFix } from '../../fixes/apply.js';
 import { applyPathChanges } from './path-changes.js';
+import { applyRejoin } from './rejoin.js';
 import { appendJournal, confirmationOf, readJournal, rolledBackBy, type JournalEntry } from '../../fixes/journal.js';
 import { resultsOf, revertEntry } from '../../fixes/revert.js';
 import { run, spawnDetached } from '../../run.js';
@@ -82,6 +83,12 @@ export async function runFix(fix: Fix, opts: RunFixOptions): Promise<RunFixResul
     if (host.via)
       return { ok: false, log: ['refused: this permission fix was planned for this machine, not for the --via host'] };
     const r = await applyPathChanges(fix, fix.pathChanges, { journalFile: opts.journalFile });
+    return { ok: r.ok, log: r.log, journalId: r.journalId };
+  }
+  if (fix.rewrite) {
+    if (host.via)
+      return { ok: false, log: ['refused: this rejoin was planned for this machine, not for the --via host'] };
+    const r = await applyRejoin(fix, fix.rewrite, { journalFile: opts.journalFile });
     return { ok: r.ok, log: r.log, journalId: r.journalId };
   }
   const stale = await staleSource(fix, host.readFile);

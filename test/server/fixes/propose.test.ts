@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ServerFacts } from '../../../src/server/facts.js';
 import { ownershipSteps, proposeFix } from '../../../src/server/fixes/propose.js';
+import { parseAuthorizedKeys } from '../../../src/server/authorized-keys.js';
 import type { ConfigSource } from '../../../src/server/fixes/sshd-config.js';
 
 const now = new Date('2026-11-25T12:00:00Z');
@@ -491,5 +492,47 @@ describe('proposeFix: permissions on paths a user controls', () => {
   it('ownershipSteps: nothing when the owner is right, or for other findings', () => {
     expect(ownershipSteps('ssh-dir-permissions', facts(auth(0o777)))).toEqual([]);
     expect(ownershipSteps('usedns-enabled', facts(auth(0o777, { sshUid: 0 })))).toEqual([]);
+  });
+
+  describe('rejoin-authorized-key: a key wrapped over two lines, and nothing else broken', () => {
+    const AK = '/home/alice/.ssh/authorized_keys';
+    const ED = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIpYW+f0+Typ3Ehit8M2lQH2YzfP9Rhl/X4mDg1LSfG0 alice@laptop';
+    const withKeys = (text: string, over: Parameters<typeof auth>[1] = {}): ServerFacts => ({
+      ...base,
+      user: alice,
+      authFiles: { ...auth(0o700, over), keyLines: { [AK]: parseAuthorizedKeys(text) } },
+    });
+    const wrapped = `${ED.slice(0, 40)}\n${ED.slice(40)}\n`;
+
+    it('here: shown as cp + sed with both lines and the joined one; made through descriptors', () => {
+      const fix = proposeFix('authorized-keys-malformed', withKeys(wrapped), [], now)!;
+      const backup = `${AK}.ssh-doctor-20261125T120000.000Z`;
+      expect(fix).toEqual({
+        id: 'rejoin-authorized-key',
+        title: `Rejoin lines 1-2 of ${AK} into the one key line they were: "${ED.slice(0, 40)}" + "${ED.slice(40)}" → "${ED}"`,
+        commands: [
+          ['cp', '-p', AK, backup],
+          ['sed', '-i', '-e', '1{N;s/[ \\t]*\\n[ \\t]*//}', AK],
+        ],
+        risk: expect.stringMatching(/^Low: /),
+        undo: [['cp', '-p', backup, AK]],
+        rewrite: {
+          path: AK,
+          line: 1,
+          first: ED.slice(0, 40),
+          second: ED.slice(40),
+          backup,
+          user: { uid: 1001, gid: 1001, name: 'alice' },
+          was: { dev: 65024, ino: 99 },
+        },
+      });
+    });
+    it.each([
+      ['two keys wrapped', withKeys(`${wrapped}${wrapped}`)],
+      ['a wrapped key and another broken line', withKeys(`${wrapped}bogus ${ED}\n`)],
+      ['her symlink on the way', withKeys(wrapped, { userLinks: [{ path: AK, owner: 'alice', target: '/tmp/k' }] })],
+    ])('no fix: %s', (_, f) => expect(proposeFix('authorized-keys-malformed', f, [], now)).toBeUndefined());
+    it('no fix where ssh-doctor is not running (--via, the console kit)', () =>
+      expect(proposeFix('authorized-keys-malformed', withKeys(wrapped), [], now, { remote: true })).toBeUndefined());
   });
 });
