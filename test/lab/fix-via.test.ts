@@ -133,6 +133,12 @@ describe.runIf(requireLab())('fixes over --via, made and undone on the remote ho
     const BLOCK = `iptables -A INPUT -p tcp --dport ${PORT2} -j DROP`;
     // New connections to the --via port dropped, established ones kept: the way in just got cut.
     const CUT_NEW = `iptables -I INPUT 1 -p tcp --dport ${PORT} -m conntrack --ctstate NEW -j DROP`;
+    // "Established" needs conntrack to have seen the session from its start, as on a host with a
+    // stateful firewall. In a fresh namespace CUT_NEW would be the first rule to turn tracking on:
+    // conntrack then picks the session up mid-stream, and if ssh-doctor's packet comes first, that
+    // direction is NEW and dropped, every retransmit too, and the session hangs. A rule that
+    // matches on conntrack, in a chain ssh-doctor does not read, turns tracking on before it connects.
+    const TRACK = 'iptables -A OUTPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT';
     const ALLOW = `-A INPUT -p tcp -m tcp --dport ${PORT2} -m comment --comment ssh-doctor -j ACCEPT`;
     const rules = async () => (await sh(lab, 'iptables -S INPUT')).split('\n').filter((l) => l.startsWith('-A'));
     const login2 = () =>
@@ -168,7 +174,10 @@ describe.runIf(requireLab())('fixes over --via, made and undone on the remote ho
       );
     }
     beforeEach(async () => {
-      await sh(lab, `pkill -x sshd; sleep 0.3; /usr/sbin/sshd -p ${PORT} -p ${PORT2} -E /var/log/auth.log; ${BLOCK}`);
+      await sh(
+        lab,
+        `${TRACK}; pkill -x sshd; sleep 0.3; /usr/sbin/sshd -p ${PORT} -p ${PORT2} -E /var/log/auth.log; ${BLOCK}`,
+      );
     });
 
     it('allowed before the DROP; a new connection gets in, so the change is kept and its timer disarmed', async () => {
