@@ -115,9 +115,13 @@ ${TRY_LOGIN}`,
   it('alice runs a dozen processes named sshd with 1.5 MB command lines: ps is cut at its cap, /proc still finds the real daemon', async () => {
     await sh(
       lab,
-      `cp /bin/bash /tmp/sshd; chmod 755 /tmp/sshd; A=$(head -c 100000 /dev/zero | tr '\\0' A)
-for i in $(seq 12); do runuser -u alice -- /tmp/sshd -c 'sleep 120; :' x $A $A $A $A $A $A $A $A $A $A $A $A $A $A $A >/dev/null 2>&1 & done
-sleep 0.5; [ "$(ps -C sshd -o args= | wc -c)" -gt 1048576 ]`,
+      // The lab's own /run (the host's /tmp is shared with other labs), and a wait for all twelve
+      // rather than a fixed sleep: on a loaded machine they take a while to start.
+      `mkdir -m 755 /run/imposter && cp /bin/bash /run/imposter/sshd && chmod 755 /run/imposter/sshd
+A=$(head -c 100000 /dev/zero | tr '\\0' A)
+for i in $(seq 12); do runuser -u alice -- /run/imposter/sshd -c 'sleep 120; :' x $A $A $A $A $A $A $A $A $A $A $A $A $A $A $A >/dev/null 2>&1 & done
+for i in $(seq 200); do [ "$(ps -C sshd -o args= | wc -c)" -gt 1048576 ] && break; sleep 0.1; done
+[ "$(ps -C sshd -o args= | wc -c)" -gt 1048576 ]`,
     );
     const { report, ids } = await timedDiagnose();
     const daemon = (await sh(lab, "ps -C sshd -o pid=,args= | grep -F '[listener]' | awk '{print $1}'")).trim();
