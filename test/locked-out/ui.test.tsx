@@ -116,6 +116,22 @@ describe('locked-out wizard screen', () => {
     expect(frame).toContain('mv /etc/nologin /etc/nologin.ssh-doctor-1');
   });
 
+  it('a paste read in pieces before a redraw: every piece reaches the decoder', async () => {
+    const decode = vi.fn(async (): Promise<KitResult> => ({ findings: [], repair: '' }));
+    const { ui } = start({ decodeKit: fromPromise(decode) });
+    await waitForFrame(everything(ui), 'Where does the host live?');
+    await choose(ui, 'A physical server');
+    await waitForFrame(everything(ui), 'I already have a kit result to paste');
+    await choose(ui, 'I already have a kit result to paste');
+    await waitForFrame(everything(ui), 'Paste the block the kit printed');
+    // As a terminal delivers a big paste: several reads, no redraw between them.
+    for (const piece of [`${KIT_BEGIN}\rz\r`, 'H4sI\r', 'AAAA\r', `${KIT_END}\r`]) ui.stdin.write(piece);
+    await vi.waitFor(() => expect(decode).toHaveBeenCalled());
+    expect(decode).toHaveBeenCalledWith(
+      expect.objectContaining({ input: { text: `${KIT_BEGIN}\nz\nH4sI\nAAAA\n${KIT_END}\n` } }),
+    );
+  });
+
   it('the cloud fix defaults to "No": Enter right away runs nothing', async () => {
     const blocked: CloudCheck = {
       cli: 'aws',

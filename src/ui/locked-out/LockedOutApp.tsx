@@ -1,7 +1,7 @@
 // Presentation only: renders the locked-out flow's state and turns choices and typing into events.
 // What is settled (steps, the kit, findings, repair commands) is printed once; the kit and every
 // command as plain lines, to be copied into a console.
-import { useState } from 'react';
+import { useReducer, useRef, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import Spinner from 'ink-spinner';
 import { useSelector } from '@xstate/react';
@@ -247,22 +247,28 @@ function StepsMenu({ actor }: { actor: FlowActor }) {
 
 /** Collects a pasted block (it arrives in pieces) until the kit's END line. */
 function PasteBox({ onPaste, onSkip }: { onPaste: (text: string) => void; onSkip: () => void }) {
-  const [text, setText] = useState('');
+  // A paste reaches the handler in several reads, often before React redraws: the text lives in a
+  // ref so no piece is lost (a closure would see the text of the last render and drop the pieces
+  // read since), and a redraw only shows the count.
+  const text = useRef('');
+  const [, redraw] = useReducer((n: number) => n + 1, 0);
   useInput(
     (input, key) => {
       if (key.escape) return onSkip();
-      const next = text + (key.return ? '\n' : input.replace(/\r/g, '\n'));
+      const next = text.current + (key.return ? '\n' : input.replace(/\r/g, '\n'));
       // Decoding refuses that much in one sentence; the box starts over rather than grow without end.
       if (next.length > KIT_INPUT_MAX_BYTES) {
-        setText('');
+        text.current = '';
+        redraw();
         return onPaste(next);
       }
-      setText(next);
+      text.current = next;
+      redraw();
       if (next.includes(KIT_END)) onPaste(next);
     },
     { isActive: useInteractive() },
   );
-  const lines = text.split('\n').filter(Boolean).length;
+  const lines = text.current.split('\n').filter(Boolean).length;
   return (
     <Box flexDirection="column" marginTop={1}>
       <Text>Paste the block the kit printed (from BEGIN to END); Esc to skip.</Text>
