@@ -47,8 +47,11 @@ describe.runIf(requireLab())('set-aside ssh flags against a working sshd', () =>
   let l: Lab;
   beforeAll(async () => {
     l = await startLab();
-    const r = await l.sh(`${SERVER_SETUP(22)}\nssh-keyscan 127.0.0.1 > /root/.ssh/known_hosts 2>/dev/null`);
-    if (r.exitCode !== 0) throw new Error(r.stderr);
+    // ssh-keyscan gets nothing while sshd is still starting (it failed once under load): retry.
+    const r = await l.sh(`${SERVER_SETUP(22)}
+for i in $(seq 100); do ssh-keyscan 127.0.0.1 > /root/.ssh/known_hosts 2>/dev/null; [ -s /root/.ssh/known_hosts ] && break; sleep 0.1; done
+[ -s /root/.ssh/known_hosts ]`);
+    if (r.exitCode !== 0) throw new Error(`lab setup failed: ${r.stderr}${r.stdout}`);
   });
   afterAll(() => l?.close());
 
