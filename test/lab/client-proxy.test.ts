@@ -1,22 +1,10 @@
 // ProxyCommand: ssh reaches the server through a program, so the verdict comes from ssh's own
 // attempt and the program's stderr and exit status, never from a direct probe of HostName.
-import { afterEach, describe, expect, it } from 'vitest';
-import { requireLab, startLab, SERVER_SETUP, type Lab } from './lab.js';
+import { describe, expect, it } from 'vitest';
+import { evidence, ids, labPerTest } from './client-lab.js';
+import { requireLab, SERVER_SETUP, type Lab } from './lab.js';
 
-const labs: Lab[] = [];
-async function lab(setup: string): Promise<Lab> {
-  const l = await startLab();
-  labs.push(l);
-  const r = await l.sh(setup);
-  if (r.exitCode !== 0) throw new Error(`setup failed: ${r.stderr}`);
-  return l;
-}
-afterEach(async () => {
-  await Promise.all(labs.splice(0).map((l) => l.close()));
-});
-
-const ids = (report: any) => report.findings.map((f: any) => f.id);
-const evidence = (report: any) => report.findings.flatMap((f: any) => f.evidence).join('\n');
+const lab = labPerTest();
 
 /** web1 is 127.0.0.1 port 22 (refused: sshd listens on 2222 only), reached through PROXY. */
 const withProxy = (proxy: string) =>
@@ -48,8 +36,11 @@ const plainSsh = (l: Lab) =>
 
 describe.runIf(requireLab())('through a ProxyCommand', () => {
   it('a working relay while the direct port refuses: ok, and no direct probe ran', async () => {
-    // A relay with bash's /dev/tcp: stdin to the socket, the socket to stdout.
-    const l = await lab(withProxy(`bash -c 'exec 3<>/dev/tcp/%h/2222; cat <&3 & exec cat >&3'`));
+    // A relay with bash's /dev/tcp: stdin to the socket, the socket to stdout. ssh ends its
+    // ProxyCommand with SIGHUP: the writer must not be that process (an `exec cat >&3` killed
+    // before it forwarded ssh's disconnect left sshd waiting, and the reader then held ssh's
+    // stderr open for ~30 s), so it is bash's child; the reader keeps no copy of ssh's stderr.
+    const l = await lab(withProxy(`bash -c 'exec 3<>/dev/tcp/%h/2222; cat <&3 2>/dev/null & cat >&3'`));
     expect((await plainSsh(l)).exitCode).toBe(0);
     expect((await l.exec(['bash', '-c', 'echo > /dev/tcp/127.0.0.1/22'])).stderr).toMatch(/Connection refused/);
 
