@@ -1,23 +1,11 @@
 // CanonicalizeHostname: ssh turns "web1" into "web1.example.internal" (CanonicalDomains) and reads
 // its config again, so a `Host *.example.internal` block applies. Names live in the lab's
 // /etc/hosts only (loopback); glibc looks up the dotted form ssh asks for ("web1.example.internal.").
-import { afterEach, describe, expect, it } from 'vitest';
-import { requireLab, startLab, SERVER_SETUP, type Lab } from './lab.js';
+import { describe, expect, it } from 'vitest';
+import { evidence, ids, labPerTest } from './client-lab.js';
+import { requireLab, SERVER_SETUP, type Lab } from './lab.js';
 
-const labs: Lab[] = [];
-async function lab(setup: string): Promise<Lab> {
-  const l = await startLab();
-  labs.push(l);
-  const r = await l.sh(setup);
-  if (r.exitCode !== 0) throw new Error(`setup failed: ${r.stderr}`);
-  return l;
-}
-afterEach(async () => {
-  await Promise.all(labs.splice(0).map((l) => l.close()));
-});
-
-const ids = (report: any) => report.findings.map((f: any) => f.id);
-const evidence = (report: any) => report.findings.flatMap((f: any) => f.evidence).join('\n');
+const lab = labPerTest();
 
 /** sshd on 2345 only; only the canonical name's block says so (and names the user). */
 const CANONICAL = (fallbackLocal: 'yes' | 'no') =>

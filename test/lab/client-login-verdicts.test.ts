@@ -1,9 +1,9 @@
 // What ssh's login attempt says after it connects, diagnosed by the built CLI against a real sshd.
 // Each case first checks what the real ssh client says, then ssh-doctor's verdict and evidence.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ids } from './client-lab.js';
 import { requireLab, SERVER_SETUP, startLab, type Lab } from './lab.js';
 
-const ids = (report: any) => report.findings.map((f: any) => f.id);
 const evidence = (report: any) => report.findings[0].evidence.join('\n');
 const next = (report: any) => (report.findings[0].next ?? []).join('\n');
 

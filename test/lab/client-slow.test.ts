@@ -1,22 +1,11 @@
 // One deadline for the run (--timeout), and a slow login reported as slow, not failed: ssh's -v
 // lines are timed as they arrive, and a login past key exchange at the deadline is followed on.
-import { afterEach, describe, expect, it } from 'vitest';
-import { requireLab, startLab, SERVER_SETUP, type Lab } from './lab.js';
+import { describe, expect, it } from 'vitest';
+import { background, ids, labPerTest } from './client-lab.js';
+import { requireLab, SERVER_SETUP, type Lab } from './lab.js';
 
-const labs: Lab[] = [];
-async function lab(setup: string): Promise<Lab> {
-  const l = await startLab();
-  labs.push(l);
-  const r = await l.sh(setup);
-  if (r.exitCode !== 0) throw new Error(`setup failed: ${r.stderr}`);
-  return l;
-}
-afterEach(async () => {
-  await Promise.all(labs.splice(0).map((l) => l.close()));
-});
+const lab = labPerTest();
 
-const background = (cmd: string) => `setsid ${cmd} >/dev/null 2>&1 < /dev/null &\nsleep 0.3\n`;
-const ids = (report: any) => report.findings.map((f: any) => f.id);
 const slowFinding = (report: any) => report.findings.find((f: any) => f.id === 'slow-login');
 
 /** Plain ssh, timed: the ground truth each scenario starts from. */

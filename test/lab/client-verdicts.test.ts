@@ -1,23 +1,9 @@
 // One real breakage per client verdict, diagnosed by the built CLI against a real sshd.
-import { afterEach, describe, expect, it } from 'vitest';
-import { requireLab, startLab, SERVER_SETUP, type Lab } from './lab.js';
+import { describe, expect, it } from 'vitest';
+import { background, evidence, ids, labPerTest } from './client-lab.js';
+import { requireLab, SERVER_SETUP } from './lab.js';
 
-const labs: Lab[] = [];
-async function lab(setup: string): Promise<Lab> {
-  const l = await startLab();
-  labs.push(l);
-  const r = await l.sh(setup);
-  if (r.exitCode !== 0) throw new Error(`setup failed: ${r.stderr}`);
-  return l;
-}
-afterEach(async () => {
-  await Promise.all(labs.splice(0).map((l) => l.close()));
-});
-
-/** A background process inside the lab that outlives the setup shell. */
-const background = (cmd: string) => `setsid ${cmd} >/dev/null 2>&1 < /dev/null &\nsleep 0.3\n`;
-const ids = (report: any) => report.findings.map((f: any) => f.id);
-const evidence = (report: any) => report.findings.flatMap((f: any) => f.evidence).join('\n');
+const lab = labPerTest();
 
 describe.runIf(requireLab())('client verdicts against a real sshd', () => {
   it('ok: login works, and known_hosts is left untouched', async () => {

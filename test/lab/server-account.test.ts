@@ -4,22 +4,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { requireLab, startLab, type Lab } from './lab.js';
 import { STATE } from './fix-lab.js';
-import { canLogin, diagnose, finding, PORT, SETUP, sh } from '../server/lab-helpers.js';
+import { aliceSsh, canLogin, diagnose, finding, PORT, SETUP, sh } from '../server/lab-helpers.js';
 
-const LOGIN = [
-  'ssh',
-  '-o',
-  'BatchMode=yes',
-  '-o',
-  'StrictHostKeyChecking=no',
-  '-o',
-  'UserKnownHostsFile=/dev/null',
-  '-p',
-  String(PORT),
-  'alice@127.0.0.1',
-  'id',
-  '-un',
-];
+const LOGIN = aliceSsh();
 
 describe.runIf(requireLab())('server diagnosis: the account ends the session', () => {
   let lab: Lab;

@@ -5,7 +5,7 @@
 // that chain on unbanip/banip.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireLab, startLab, type Lab } from './lab.js';
-import { diagnose, finding, PORT, SETUP, sh } from '../server/lab-helpers.js';
+import { aliceSsh, diagnose, finding, PORT, SETUP, sh } from '../server/lab-helpers.js';
 import { STATE } from './fix-lab.js';
 
 const STAND_IN = `#!/bin/sh
@@ -27,26 +27,7 @@ const ENV = { ...STATE, PATH: '/root/f2b:/usr/local/sbin:/usr/local/bin:/usr/sbi
 describe.runIf(requireLab())('server: address-banned (fail2ban stand-in)', () => {
   let lab: Lab;
   const loginFrom = async (src: string) =>
-    (
-      await lab.exec([
-        'ssh',
-        '-b',
-        src,
-        '-o',
-        'BatchMode=yes',
-        '-o',
-        'StrictHostKeyChecking=no',
-        '-o',
-        'UserKnownHostsFile=/dev/null',
-        '-o',
-        'ConnectTimeout=5',
-        '-p',
-        String(PORT),
-        'alice@127.0.0.1',
-        'id',
-        '-un',
-      ])
-    ).stdout.trim() === 'alice';
+    (await lab.exec(aliceSsh(['-b', src, '-o', 'ConnectTimeout=5']))).stdout.trim() === 'alice';
 
   beforeAll(async () => {
     lab = await startLab();

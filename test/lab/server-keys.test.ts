@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { requireLab, startLab, type Lab } from './lab.js';
 import { STATE } from './fix-lab.js';
-import { canLogin, diagnose, finding, PORT, SETUP, sh, STOP_SSHD } from '../server/lab-helpers.js';
+import { aliceSsh, canLogin, diagnose, finding, PORT, SETUP, sh, STOP_SSHD } from '../server/lab-helpers.js';
 
 const RESTART = `${STOP_SSHD}\n/usr/sbin/sshd -p ${PORT} -E /var/log/auth.log`;
 const AK = '/home/alice/.ssh/authorized_keys';
@@ -106,26 +106,14 @@ describe.runIf(requireLab())('server diagnosis: authorized_keys contents', () =>
 
   it('authorized-keys-type-not-accepted: only a DSA key, which this sshd no longer accepts', async () => {
     await sh(lab, `ssh-keygen -q -t dsa -N '' -f /root/.ssh/id_dsa && cp /root/.ssh/id_dsa.pub ${AK}`);
-    const dsaLogin = [
-      'ssh',
-      '-o',
-      'BatchMode=yes',
-      '-o',
-      'StrictHostKeyChecking=no',
-      '-o',
-      'UserKnownHostsFile=/dev/null',
+    const dsaLogin = aliceSsh([
       '-o',
       'IdentitiesOnly=yes',
       '-i',
       '/root/.ssh/id_dsa',
       '-o',
       'PubkeyAcceptedAlgorithms=+ssh-dss',
-      '-p',
-      String(PORT),
-      'alice@127.0.0.1',
-      'id',
-      '-un',
-    ];
+    ]);
     // The client offers the DSA key; the server refuses it.
     const refused = await lab.exec(dsaLogin);
     expect(refused.stdout.trim()).toBe('');
@@ -147,20 +135,7 @@ describe.runIf(requireLab())('server diagnosis: authorized_keys contents', () =>
 
   it('authorized-keys-options: command= runs only that command (info); restrict alone is harmless', async () => {
     await sh(lab, `sed -i 's|^|command="/bin/echo forced" |' ${AK}`);
-    const r = await lab.exec([
-      'ssh',
-      '-o',
-      'BatchMode=yes',
-      '-o',
-      'StrictHostKeyChecking=no',
-      '-o',
-      'UserKnownHostsFile=/dev/null',
-      '-p',
-      String(PORT),
-      'alice@127.0.0.1',
-      'id',
-      '-un',
-    ]);
+    const r = await lab.exec(aliceSsh());
     expect(r.stdout.trim()).toBe('forced');
     const { report, ids, exitCode } = await diagnose(lab);
     expect(ids).toEqual(['authorized-keys-options']);

@@ -1,7 +1,7 @@
 // Refusals after authentication: sshd accepts the key, then the session cannot start.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { requireLab, startLab, type Lab } from './lab.js';
-import { canLogin, diagnose, finding, PORT, SETUP, sh, STOP_SSHD } from '../server/lab-helpers.js';
+import { aliceSsh, canLogin, diagnose, finding, PORT, SETUP, sh, STOP_SSHD } from '../server/lab-helpers.js';
 
 const RESTART = `${STOP_SSHD}\n/usr/sbin/sshd -p ${PORT} -E /var/log/auth.log`;
 
@@ -33,20 +33,7 @@ describe.runIf(requireLab())('server diagnosis: the session after the key', () =
 
   it('forced-command-failed: ForceCommand names a program that is not there', async () => {
     await sh(lab, `printf 'ForceCommand /etc/ssh/gatekeeper --check\\n' >> /etc/ssh/sshd_config\n${RESTART}`);
-    const real = await lab.exec([
-      'ssh',
-      '-o',
-      'BatchMode=yes',
-      '-o',
-      'StrictHostKeyChecking=no',
-      '-o',
-      'UserKnownHostsFile=/dev/null',
-      '-p',
-      String(PORT),
-      'alice@127.0.0.1',
-      'id',
-      '-un',
-    ]);
+    const real = await lab.exec(aliceSsh());
     expect(real.stdout).toBe('');
     expect(real.exitCode).toBe(127);
     const { report, ids } = await diagnose(lab);

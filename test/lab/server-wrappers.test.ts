@@ -1,7 +1,7 @@
 // TCP wrappers: Debian's sshd is linked with libwrap and drops a refused client before the banner.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { requireLab, startLab, type Lab } from './lab.js';
-import { canLogin, diagnose, finding, PORT, SETUP, sh } from '../server/lab-helpers.js';
+import { aliceSsh, canLogin, diagnose, finding, SETUP, sh } from '../server/lab-helpers.js';
 
 describe.runIf(requireLab())('server diagnosis: TCP wrappers', () => {
   let lab: Lab;
@@ -13,19 +13,7 @@ describe.runIf(requireLab())('server diagnosis: TCP wrappers', () => {
 
   it('tcp-wrappers-deny: hosts.deny names 127.0.0.1; --from decides it; the step given lets her in', async () => {
     await sh(lab, "printf 'sshd: 127.0.0.1\\n' > /etc/hosts.deny");
-    const real = await lab.exec([
-      'ssh',
-      '-o',
-      'BatchMode=yes',
-      '-o',
-      'StrictHostKeyChecking=no',
-      '-o',
-      'UserKnownHostsFile=/dev/null',
-      '-p',
-      String(PORT),
-      'alice@127.0.0.1',
-      'true',
-    ]);
+    const real = await lab.exec(aliceSsh([], ['true']));
     expect(real.stderr).toContain('kex_exchange_identification: read: Connection reset by peer');
     // libwrap logs "refused connect from" through syslog, not sshd's -E log: the lab has no line.
     // With no refusal of alice in the log, no address is assumed: it depends on where she comes from.

@@ -41,9 +41,12 @@ export function finding(
   return f;
 }
 
-/** Can alice log in with root's key right now? (the real client against the real sshd) */
-export async function canLogin(lab: Lab): Promise<boolean> {
-  const r = await lab.exec([
+/**
+ * The real client as alice would run it against the lab's sshd (its own unknown-host handling kept
+ * out of the way): `extra` ssh options, then the remote command.
+ */
+export function aliceSsh(extra: readonly string[] = [], command: readonly string[] = ['id', '-un']): string[] {
+  return [
     'ssh',
     '-o',
     'BatchMode=yes',
@@ -51,14 +54,17 @@ export async function canLogin(lab: Lab): Promise<boolean> {
     'StrictHostKeyChecking=no',
     '-o',
     'UserKnownHostsFile=/dev/null',
-    '-o',
-    'LogLevel=ERROR',
+    ...extra,
     '-p',
     String(PORT),
     'alice@127.0.0.1',
-    'id',
-    '-un',
-  ]);
+    ...command,
+  ];
+}
+
+/** Can alice log in with root's key right now? (the real client against the real sshd) */
+export async function canLogin(lab: Lab): Promise<boolean> {
+  const r = await lab.exec(aliceSsh(['-o', 'LogLevel=ERROR']));
   return r.stdout.trim() === 'alice';
 }
 
