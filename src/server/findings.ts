@@ -1016,6 +1016,8 @@ export function uncheckedParts(facts: ServerFacts): Unchecked[] {
     ['nologin', facts.nologin],
     ['sshd libraries and package files', facts.crash],
     ['bans of the --from address', facts.bans],
+    ['TCP wrappers (hosts.allow, hosts.deny)', facts.tcpWrappers],
+    ['ChrootDirectory and ForceCommand', facts.session],
   ];
   const out: Unchecked[] = parts.flatMap(([check, v]) =>
     isUnknown(v) ? [{ check, why: v.unknown, ...(v.needsRoot ? { needsRoot: true } : {}) }] : [],

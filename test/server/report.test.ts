@@ -156,6 +156,24 @@ describe('server report: checks that did not run', () => {
     ]);
   });
 
+  it('the TCP wrappers and the session checks count too: unknown is not ok', () => {
+    const report = reportFor(
+      ctx({
+        ...root,
+        listeners: { source: 'ss', sockets: [] },
+        tcpWrappers: { unknown: 'ldd is not installed' },
+        session: { unknown: 'stat timed out' },
+      }),
+      args,
+      Date.now(),
+    );
+    expect(report.verdict.id).toBe('checks-incomplete');
+    expect(report.findings.find((x) => x.id === 'checks-incomplete')!.evidence).toEqual([
+      'TCP wrappers (hosts.allow, hosts.deny): ldd is not installed',
+      'ChrootDirectory and ForceCommand: stat timed out',
+    ]);
+  });
+
   it('not root: the sudo rerun runs them', () => {
     const report = reportFor(
       ctx({
