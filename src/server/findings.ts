@@ -1,7 +1,7 @@
 // Facts → findings. Pure: no I/O, no clock. The locked-out console kit calls this too.
 import type { Finding, Fix, Severity } from '../report.js';
 import { algorithmsFor, typeAccepted } from './authorized-keys.js';
-import { matchHostAndIp, namesHosts } from './client-address.js';
+import { matchHostAndIp, matchPattern, namesHosts } from './client-address.js';
 import { parseHostsFile, wrappersDecide } from './tcp-wrappers.js';
 
 const HOSTS_ALLOW = '/etc/hosts.allow';
@@ -877,7 +877,7 @@ export function notAllowedBecause(
   const allow = list('allowusers');
   if (allow.length > 0 && !allow.some((p) => match(p) === 'yes')) {
     const hostOnly = allow.filter((p) => p.includes('@') && match(p) !== 'no');
-    const byHost = allow.filter((p) => p.includes('@') && globMatch(p.slice(0, p.lastIndexOf('@')), user.name));
+    const byHost = allow.filter((p) => p.includes('@') && matchPattern(user.name, p.slice(0, p.lastIndexOf('@'))));
     if (hostOnly.length > 0) {
       return {
         summary: `AllowUsers admits ${user.name} only as ${hostOnly.join(', ')}: whether that lets them in depends on the address they connect from`,
@@ -899,7 +899,7 @@ export function notAllowedBecause(
         };
   }
   const dg = list('denygroups');
-  const dHit = groups.find((g) => dg.some((p) => globMatch(p, g)));
+  const dHit = groups.find((g) => dg.some((p) => matchPattern(g, p)));
   // Group policy is an access decision for a person (a group may carry other rights): steps, not a fix.
   if (dHit) {
     return {
@@ -916,7 +916,7 @@ export function notAllowedBecause(
     };
   }
   const ag = list('allowgroups');
-  if (ag.length > 0 && !groups.some((g) => ag.some((p) => globMatch(p, g)))) {
+  if (ag.length > 0 && !groups.some((g) => ag.some((p) => matchPattern(g, p)))) {
     const plain = ag.filter((g) => !/[*?!]/.test(g));
     return {
       summary: `AllowGroups does not include any group of ${user.name}`,
@@ -945,26 +945,13 @@ export function userEntryMatches(
   usedns = false,
 ): 'yes' | 'no' | 'depends' {
   const at = pattern.lastIndexOf('@');
-  if (at < 0) return globMatch(pattern, name) ? 'yes' : 'no';
-  if (!globMatch(pattern.slice(0, at), name)) return 'no';
+  if (at < 0) return matchPattern(name, pattern) ? 'yes' : 'no';
+  if (!matchPattern(name, pattern.slice(0, at))) return 'no';
   const hosts = pattern.slice(at + 1);
   // USER@* admits the user from anywhere: no address is needed to decide it.
   if (hosts === '*') return 'yes';
   if (!addr || (usedns && namesHosts(hosts))) return 'depends';
   return matchHostAndIp(addr, addr, hosts) ? 'yes' : 'no';
-}
-
-/** OpenSSH match_pattern: "*" and "?" wildcards, whole string. */
-export function globMatch(pattern: string, s: string): boolean {
-  const re = new RegExp(
-    '^' +
-      pattern
-        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-        .replace(/\*/g, '.*')
-        .replace(/\?/g, '.') +
-      '$',
-  );
-  return re.test(s);
 }
 
 function first(eff: EffectiveConfig, key: string): string | undefined {

@@ -2,7 +2,8 @@
 // for word, for one changed fact at a time on a healthy host (test/server/server-facts.ts).
 import { describe, expect, it } from 'vitest';
 import type { FileStat, ServerFacts } from '../../src/server/facts.js';
-import { globMatch, needsRoot, notAllowedBecause, serverFindings } from '../../src/server/findings.js';
+import { matchPattern } from '../../src/server/client-address.js';
+import { needsRoot, notAllowedBecause, serverFindings } from '../../src/server/findings.js';
 import type { Finding, Fix } from '../../src/report.js';
 import { alice, eff, files, healthy, st } from './server-facts.js';
 
@@ -777,8 +778,8 @@ describe('notAllowedBecause: sshd’s allowed_user()', () => {
     ['alice', 'alice2', false],
     ['a.ice', 'alice', false],
     ['*', '', true],
-  ])('globMatch(%s, %s) = %s', (p, s, want) => {
-    expect(globMatch(p, s)).toBe(want);
+  ])('matchPattern: %s on %s = %s', (p, s, want) => {
+    expect(matchPattern(s, p)).toBe(want);
   });
 });
 

@@ -17,7 +17,8 @@ import { modeChange, unsafeTarget, type LoginUser, type ModeChange, type PathRol
 import { formatMode as octal } from '../../report.js';
 import { pasteStep } from '../../shell-quote.js';
 import { inert } from '../../inert.js';
-import { globMatch, unambiguousShell, type ServerFindingId } from '../findings.js';
+import { unambiguousShell, type ServerFindingId } from '../findings.js';
+import { matchPattern } from '../client-address.js';
 import { isoDay } from '../days.js';
 import { groupWriteRuleFor, parentDirs, walkedDirs } from '../strict-modes.js';
 import { startSshd } from './service.js';
@@ -573,7 +574,7 @@ function allowUserFix(f: ServerFacts, at: Proposal): Fix | undefined {
     return configFix(f, at, editAt(deny, text), { ...meta, title: `Remove ${user} from DenyUsers` });
   }
   const allowed = listOf(eff.allowusers);
-  if (allowed.length && !allowed.some((p) => globMatch(p.split('@')[0]!, user))) {
+  if (allowed.length && !allowed.some((p) => matchPattern(user, p.split('@')[0]!))) {
     const first = allSet(lines, 'AllowUsers')[0];
     if (!first) return undefined;
     return configFix(f, at, editAt(first, `AllowUsers ${[...first.args, user].join(' ')}`), {
