@@ -115,17 +115,30 @@ export async function spawnDetached(cmd: Command): Promise<number | undefined> {
 }
 
 /**
- * Hands this terminal to a program (sudo, which asks for the password itself) until it exits.
- * The one command without a timeout: a person is typing a password. Synchronous on purpose: nothing else runs meanwhile, and with
- * an asynchronous wait the exited sudo was sometimes never reaped after an Ink screen (seen in
- * 2 of 3 lab runs under tmux), leaving ssh-doctor waiting forever.
+ * Hands this terminal to a program (sudo, ssh asking a password: they prompt on the terminal
+ * themselves) until it exits. Synchronous on purpose: nothing else runs meanwhile, and with an
+ * asynchronous wait the exited sudo was sometimes never reaped after an Ink screen (seen in 2 of
+ * 3 lab runs under tmux), leaving ssh-doctor waiting forever. Without `timeoutMs` it is the one
+ * command with no bound: a person is typing a password. `keepStderr`: what the program writes
+ * on stderr is also kept (capped at 64 KiB); being synchronous, that copy reaches the terminal
+ * when the program ends.
  */
-export async function runOnTerminal(cmd: Command): Promise<{ exitCode: number | undefined; missing: boolean }> {
+export async function runOnTerminal(
+  cmd: Command,
+  opts: { timeoutMs?: number; keepStderr?: boolean } = {},
+): Promise<{ exitCode: number | undefined; missing: boolean; stderr: string }> {
   const [file, ...args] = cmd;
   if (!file) throw new Error('runOnTerminal: empty command');
   const { execaSync } = await import('execa');
-  const r = execaSync(file, args, { stdio: 'inherit', reject: false });
-  return { exitCode: r.exitCode, missing: (r as { code?: string }).code === 'ENOENT' };
+  const r = execaSync(file, args, {
+    stdin: 'inherit',
+    stdout: 'inherit',
+    stderr: opts.keepStderr ? ['pipe', 'inherit'] : 'inherit',
+    reject: false,
+    ...(opts.timeoutMs ? { timeout: opts.timeoutMs } : {}),
+    maxBuffer: 64 * 1024,
+  });
+  return { exitCode: r.exitCode, missing: (r as { code?: string }).code === 'ENOENT', stderr: String(r.stderr ?? '') };
 }
 
 /**
@@ -152,29 +165,6 @@ export async function runOnDescriptor(
     );
     child.on('close', (code) => resolve({ exitCode: code ?? undefined, stderr, missing: false }));
   });
-}
-
-/**
- * As runOnTerminal (synchronous, for the same reason), for ssh asking a password: ssh prompts on
- * /dev/tty, and what it writes on stderr is kept (capped) as well as shown. Synchronous output
- * copies reach the terminal when the program ends. Bounded: a person has minutes, not forever.
- */
-export async function runOnTerminalKeepingStderr(
-  cmd: Command,
-  opts: { timeoutMs: number; maxBytes?: number },
-): Promise<{ exitCode: number | undefined; missing: boolean; stderr: string }> {
-  const [file, ...args] = cmd;
-  if (!file) throw new Error('runOnTerminalKeepingStderr: empty command');
-  const { execaSync } = await import('execa');
-  const r = execaSync(file, args, {
-    stdin: 'inherit',
-    stdout: 'inherit',
-    stderr: ['pipe', 'inherit'],
-    reject: false,
-    timeout: opts.timeoutMs,
-    maxBuffer: opts.maxBytes ?? 64 * 1024,
-  });
-  return { exitCode: r.exitCode, missing: (r as { code?: string }).code === 'ENOENT', stderr: String(r.stderr ?? '') };
 }
 
 /** Lets a screen step aside (Ink unmounts, then draws again) while a program owns the terminal. */

@@ -14,7 +14,7 @@ import { attemptLogin } from './probes/login.js';
 import { expandProxyTokens } from './probes/proxy-command.js';
 import { certificateCandidates, inspectCertificates } from './probes/user-cert.js';
 import type { PasswordAttempt, ResolvedTarget } from './probes/types.js';
-import { runOnTerminalKeepingStderr, type TerminalLender } from '../run.js';
+import { runOnTerminal, type TerminalLender } from '../run.js';
 
 /**
  * The client fixes (README "Client fixes") and what a local re-check says after each one ran: the
@@ -150,7 +150,7 @@ export function clientActors({
     password: fromPromise(({ input }: { input: { command: string[] } }) =>
       (terminal?.lend ?? ((use: () => Promise<PasswordAttempt>) => use()))(async (): Promise<PasswordAttempt> => {
         show(`\n$ ${formatCommand(input.command)}\n`);
-        const r = await runOnTerminalKeepingStderr(input.command, { timeoutMs: 5 * 60_000 });
+        const r = await runOnTerminal(input.command, { timeoutMs: 5 * 60_000, keepStderr: true });
         if (r.missing) throw new Error('ssh is not installed');
         return { command: input.command, exitCode: r.exitCode, stderr: r.stderr.split(/\r?\n/).filter(Boolean) };
       }),
