@@ -1,9 +1,8 @@
 // Runs a confirmed fix: journals it as pending, runs its commands in order, stopping at the first
 // failure, then journals how it ended.
-import { randomUUID } from 'node:crypto';
 import { formatCommand, type Command, type Fix } from '../report.js';
 import { localExec, type Exec } from '../server/exec.js';
-import { appendJournal, type JournalEntry } from './journal.js';
+import { appendJournal, pendingEntry, type JournalEntry } from './journal.js';
 import { crashPoint } from './crash-point.js';
 
 export interface ApplyResult {
@@ -40,19 +39,9 @@ export async function applyFix(fix: Fix, opts: ApplyOptions): Promise<ApplyResul
     for (const c of fix.commands) log.push(`(dry run) $ ${formatCommand(c)}`);
     return { ok: true, log };
   }
-  const id = opts.journalId ?? randomUUID().slice(0, 8);
   const backups = opts.backups ?? fix.commands.filter((c) => c[0] === 'cp').map((c) => c[c.length - 1]!);
-  const entry: JournalEntry = {
-    id,
-    at: new Date().toISOString(),
-    fixId: fix.id,
-    title: fix.title,
-    commands: fix.commands,
-    undo: fix.undo,
-    backups,
-    status: 'pending',
-    ...opts.journal,
-  };
+  const entry = pendingEntry(fix, opts.journalId, { backups, ...opts.journal });
+  const id = entry.id;
   // Before anything changes: if ssh-doctor is killed from here on, undo and the rollback timer
   // still know of the change and check whether it happened.
   await appendJournal(entry, opts.journalFile);

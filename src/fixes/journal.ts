@@ -1,4 +1,5 @@
 // Every applied change is recorded here, with what undoes it, so `ssh-doctor undo` can revert it.
+import { randomUUID } from 'node:crypto';
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -56,6 +57,28 @@ export interface JournalEntry {
   };
   /** A config edit's file as diagnosed: a pending edit whose file still hashes so did not happen. */
   original?: { path: string; sha256: string };
+}
+
+/**
+ * The entry a fix is journaled under before anything changes ("pending"), so that undo and the
+ * rollback timer know of it even if ssh-doctor is killed halfway; `more` adds what its kind of
+ * change needs to be checked and undone.
+ */
+export function pendingEntry(
+  fix: Fix,
+  journalId: string | undefined,
+  more: Pick<JournalEntry, 'backups'> & Partial<JournalEntry>,
+): JournalEntry {
+  return {
+    id: journalId ?? randomUUID().slice(0, 8),
+    at: new Date().toISOString(),
+    fixId: fix.id,
+    title: fix.title,
+    commands: fix.commands,
+    undo: fix.undo,
+    status: 'pending',
+    ...more,
+  };
 }
 
 export interface JournaledObject {

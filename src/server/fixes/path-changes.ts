@@ -5,9 +5,8 @@
 // a mistake here could only reach files the user already owns. The journal records each object's
 // device and inode, and undo acts only on that same object.
 import { closeSync, fchmodSync, fchownSync, fstatSync, type Stats } from 'node:fs';
-import { randomUUID } from 'node:crypto';
 import { formatCommand, formatMode, type Fix, type ObjectState, type PathChange } from '../../report.js';
-import { appendJournal, type JournaledObject, type JournalEntry } from '../../fixes/journal.js';
+import { appendJournal, pendingEntry, type JournaledObject } from '../../fixes/journal.js';
 import { crashPoint } from '../../fixes/crash-point.js';
 import { openNoUserLinks, sameObject } from '../../fixes/safe-path.js';
 import { runOnDescriptor } from '../../run.js';
@@ -112,16 +111,8 @@ export async function applyPathChanges(
 ): Promise<ApplyResult> {
   const checked = openAll(changes);
   if (typeof checked === 'string') return { ok: false, log: [`refused: ${checked}`] };
-  const id = opts.journalId ?? randomUUID().slice(0, 8);
-  const entry: JournalEntry = {
-    id,
-    at: new Date().toISOString(),
-    fixId: fix.id,
-    title: fix.title,
-    commands: fix.commands,
-    undo: fix.undo,
+  const entry = pendingEntry(fix, opts.journalId, {
     backups: [],
-    status: 'pending',
     objects: checked.map((c) => ({
       path: c.change.path,
       type: c.change.type,
@@ -129,7 +120,8 @@ export async function applyPathChanges(
       before: c.before,
       after: planned(c),
     })),
-  };
+  });
+  const id = entry.id;
   const log: string[] = [];
   let ok = true;
   try {

@@ -23,7 +23,7 @@ import { basename, dirname } from 'node:path';
 import { readCapped } from '../../capped.js';
 import type { ApplyResult } from '../../fixes/apply.js';
 import { crashPoint } from '../../fixes/crash-point.js';
-import { appendJournal, type JournalEntry } from '../../fixes/journal.js';
+import { appendJournal, pendingEntry, type JournalEntry } from '../../fixes/journal.js';
 import { fdPath, openNoUserLinks, sameObject } from '../../fixes/safe-path.js';
 import { formatCommand, type Fix, type KeyRejoin, type ObjectState } from '../../report.js';
 import { rejoinWrapped } from '../authorized-keys.js';
@@ -154,16 +154,8 @@ export async function applyRejoin(
       now.second.trim() !== plan.second
     )
       return { ok: false, log: [`refused: ${plan.path} changed since it was checked; run ssh-doctor server again`] };
-    const id = opts.journalId ?? randomUUID().slice(0, 8);
-    const entry: JournalEntry = {
-      id,
-      at: new Date().toISOString(),
-      fixId: fix.id,
-      title: fix.title,
-      commands: fix.commands,
-      undo: fix.undo,
+    const entry = pendingEntry(fix, opts.journalId, {
       backups: [plan.backup],
-      status: 'pending',
       rewrite: {
         path: plan.path,
         backup: plan.backup,
@@ -172,7 +164,8 @@ export async function applyRejoin(
         beforeSha256: sha256(o.data),
         afterSha256: sha256(now.text),
       },
-    };
+    });
+    const id = entry.id;
     await appendJournal(entry, opts.journalFile);
     crashPoint('rejoin-journaled');
     log.push(...fix.commands.map((c) => `$ ${formatCommand(c)}`));
