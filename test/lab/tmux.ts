@@ -59,13 +59,31 @@ export async function pressAndWait(term: Terminal, key: string, matcher: ScreenM
   return waitForScreen(term, matcher);
 }
 
+const cursorLine = (screen: string) => /❯ .*/.exec(screen)?.[0];
+
+/**
+ * The screen once it has a menu cursor and stays the same for two captures in a row: a capture can
+ * land in the middle of Ink's redraw (old frame half erased) or between a printed question and the
+ * menu drawn under it, and a cursor read off such a frame sends one Down too many.
+ */
+async function settledMenu(term: Terminal, differentFrom?: string): Promise<string> {
+  let previous = '';
+  return waitForScreen(term, (s) => {
+    const cursor = cursorLine(s);
+    const settled = s === previous && cursor !== undefined && cursor !== differentFrom;
+    previous = s;
+    return settled;
+  });
+}
+
 /** Moves a menu's cursor down to the item starting with `label`, each move seen on screen. */
 export async function moveTo(term: Terminal, label: string, maxMoves = 20): Promise<string> {
-  let screen = await term.screen();
+  let screen = await settledMenu(term);
   for (let i = 0; !screen.includes(`❯ ${label}`); i++) {
     if (i === maxMoves) throw new Error(`no "${label}" in the menu:\n${screen}`);
-    const cursor = /❯ .*/.exec(screen)?.[0];
-    screen = await pressAndWait(term, 'Down', (s) => /❯ .*/.exec(s)?.[0] !== cursor);
+    const cursor = cursorLine(screen);
+    await term.keys('Down');
+    screen = await settledMenu(term, cursor);
   }
   return screen;
 }
