@@ -107,8 +107,8 @@ Options:
   --from ADDR           the locked-out person's address (for from=, USER@HOST, Match Address, bans)
                         (default: the address of the user's last refusal in sshd's log)
   --json                no prompts; print one JSON report (mode "server") on stdout
-  --redact              replace user names, host names, addresses, key fingerprints and home paths
-                        with placeholders (to share the report)
+  --redact              print the report with user names, host names, addresses, key fingerprints
+                        and home paths replaced by placeholders, to share it (no wizard)
   --yes                 apply every proposed fix without asking (each is still printed)
   --dry-run             show what would run; change nothing
   --via DEST            run the same checks, and the fixes you confirm, on another host over SSH

@@ -104,12 +104,18 @@ describe('locked-out on an 80×24 terminal', () => {
   });
 });
 
-describe('--yes on a terminal never waits for a key', () => {
+describe('--yes and --redact on a terminal never wait for a key', () => {
   it.each([
     [['--yes'], 'ssh-doctor: Name the host to diagnose, e.g. ssh-doctor user@host (see --help).\n'],
     [
       ['locked-out', '--yes'],
       'ssh-doctor: With --yes, say where the host lives with --provider (see ssh-doctor locked-out --help).\n',
+    ],
+    // --redact prints a report to share; the wizard's screens would show the real names.
+    [['--redact'], 'ssh-doctor: Name the host to diagnose, e.g. ssh-doctor user@host (see --help).\n'],
+    [
+      ['locked-out', '--redact'],
+      'ssh-doctor: With --redact, say where the host lives with --provider (see ssh-doctor locked-out --help).\n',
     ],
   ])('%j: one sentence and status 2 instead of a question', async (argv, said) => {
     const t = start(argv);

@@ -31,7 +31,16 @@ describe.runIf(requireLab())('console kit: AllowUsers without alice', () => {
     expect(serverFix?.commands.flat()).toContain('1c AllowUsers bob carol alice');
     expect(sameMoment(kitFix?.commands ?? [])).toEqual(sameMoment(serverFix!.commands));
 
+    // Redacted, the report names no one and the commands (which need the real names) are left
+    // out, with a sentence that says so.
+    const shared = await lab.cli(['locked-out', '--decode', '-', '--redact'], { input: block });
+    expect(shared.stdout).toContain('ERROR user-not-allowed: sshd does not allow user1 to log in');
+    expect(shared.stdout).not.toContain('alice');
+    expect(shared.stdout).not.toContain('Paste these commands');
+    expect(shared.stdout).toContain('The repair commands are left out of a redacted report');
+
     const text = await lab.cli(['locked-out', '--decode', '-'], { input: block });
+    expect(text.stdout).not.toContain('left out of a redacted report');
     const repair = text.stdout.slice(text.stdout.indexOf('# user-not-allowed'));
     const r = await lab.exec(['dash'], { input: repair.slice(0, repair.indexOf('\n# ', 1) + 1 || undefined) });
     expect(r.exitCode, r.stderr).toBe(0);

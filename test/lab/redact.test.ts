@@ -2,6 +2,7 @@
 // addresses, key fingerprints or home paths, in JSON and in text.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireLab, startLab, SERVER_SETUP, type Lab } from './lab.js';
+import { openTerminal, waitForScreen } from './tmux.js';
 
 const PORT = 2238;
 const shape = (r: any) => ({
@@ -49,5 +50,20 @@ describe.runIf(requireLab())('--redact', () => {
       expect(redacted.exitCode).toBe(plain.exitCode);
       expect(JSON.stringify(redacted.report)).toMatch(/user1/);
       expect(JSON.stringify(redacted.report)).toMatch(/203\.0\.113\.1/);
+    });
+
+  // On a terminal the wizard would draw the real names (and its fix screens the real paths):
+  // --redact prints the shareable report instead and ends, without a menu.
+  for (const [name, argv] of [
+    ['client', ['alice@127.0.0.1', '-p', String(PORT)]],
+    ['server', ['server', '--user', 'alice', '--port', String(PORT)]],
+  ] as const)
+    it(`${name} on a terminal: the redacted report, no wizard`, async () => {
+      const term = await openTerminal(lab, [...argv, '--redact'], { size: [100, 40] });
+      const screen = await waitForScreen(term, /\[exited \d+\]/, 30_000);
+      const all = await term.history();
+      expect(all).toMatch(/user1/);
+      for (const s of ['alice', '127.0.0.1', ...(name === 'server' ? [hostname] : [])]) expect(all, s).not.toContain(s);
+      expect(screen).not.toContain('❯');
     });
 });

@@ -15,7 +15,7 @@ const options = {
   }),
   yes: flag('apply proposed fixes without asking (each is still printed)'),
   redact: flag(
-    'replace user names, host names, addresses, key fingerprints and home paths with placeholders (to share the report)',
+    'print the report with user names, host names, addresses, key fingerprints and home paths replaced by placeholders, to share it (no wizard)',
   ),
   help: flag('this text'),
   version: flag('the version'),

@@ -16,7 +16,7 @@ import { parseClientArgs, type ClientOptions } from './command.js';
 export async function run(args: ClientOptions, io: Io): Promise<number> {
   const tty = hasTerminal(io);
   if (!args.destination) {
-    if (!tty || args.json || args.yes)
+    if (!tty || args.json || args.yes || args.redact)
       throw new UsageError('Name the host to diagnose, e.g. ssh-doctor user@host (see --help).');
     const { askTarget } = await import('../../ui/client/ask-target.js');
     const answer = await askTarget(io);
@@ -31,8 +31,9 @@ export async function run(args: ClientOptions, io: Io): Promise<number> {
     setAside: args.setAside,
     command: args.command,
     timeoutMs: args.timeoutMs,
-    // --yes never waits for a key: it runs headless even on a terminal.
-    interactive: tty && !args.json && !args.yes,
+    // --yes never waits for a key, and --redact prints a report to share (the wizard's screens
+    // show the real names): both run headless even on a terminal.
+    interactive: tty && !args.json && !args.yes && !args.redact,
     autoApply: args.yes,
   };
   const startedAt = Date.now();

@@ -62,7 +62,7 @@ const options = {
   ),
   json: flag('one JSON report on stdout, no questions'),
   redact: flag(
-    'replace user names, host names, addresses, key fingerprints and home paths with placeholders (to share the report)',
+    'print the report with user names, host names, addresses, key fingerprints and home paths replaced by placeholders, to share it (no wizard)',
   ),
   yes: flag('apply the proposed cloud fixes without asking (each is printed)'),
   help: flag('this text'),

@@ -38,11 +38,12 @@ export async function run(args: LockedOutOptions, io: Io): Promise<number> {
   if (args.decode !== undefined) return decodeMode(args, started, io);
   if (args.kit !== undefined) return kitMode(args, io);
 
-  // --yes never waits for a key: it runs headless even on a terminal.
-  const interactive = !args.json && !args.yes && hasTerminal(io);
+  // --yes never waits for a key, and --redact prints a report to share (the wizard's screens
+  // show the real names): both run headless even on a terminal.
+  const interactive = !args.json && !args.yes && !args.redact && hasTerminal(io);
   if (!interactive && !args.provider)
     throw new UsageError(
-      `${args.yes && hasTerminal(io) ? 'With --yes' : 'Without a terminal'}, say where the host lives with --provider (see ssh-doctor locked-out --help).`,
+      `${!hasTerminal(io) ? 'Without a terminal' : args.json ? 'With --json' : args.yes ? 'With --yes' : 'With --redact'}, say where the host lives with --provider (see ssh-doctor locked-out --help).`,
     );
   const home = homeOf(io.env);
   const backupKeyPath = join(home, '.ssh', 'id_ed25519_rescue');
@@ -183,9 +184,12 @@ async function decodeMode(args: LockedOutOptions, started: number, io: Io): Prom
     return exitCodeFor(report);
   }
   out.result(renderText(report));
-  // Commands to run on the server would be of no use with placeholders in them.
-  if (args.redact) return exitCodeFor(report);
   const repair = repairScript(findings);
+  // Commands to run on the server would be of no use with placeholders in them.
+  if (args.redact) {
+    if (repair) out.result('\nThe repair commands are left out of a redacted report: --decode without --redact prints them.');
+    return exitCodeFor(report);
+  }
   if (repair) out.result(`\nPaste these commands into the console (as root) to repair:\n\n${repair}`);
   for (const f of findings)
     for (const u of f.fix ? [f.fix.undo] : [])

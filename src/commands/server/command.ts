@@ -25,7 +25,7 @@ const options = {
   ),
   json: flag('no prompts; print one JSON report (mode "server") on stdout'),
   redact: flag(
-    'replace user names, host names, addresses, key fingerprints and home paths with placeholders (to share the report)',
+    'print the report with user names, host names, addresses, key fingerprints and home paths replaced by placeholders, to share it (no wizard)',
   ),
   yes: flag('apply every proposed fix without asking (each is still printed)'),
   dryRun: flag('show what would run; change nothing'),

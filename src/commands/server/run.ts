@@ -28,8 +28,9 @@ export async function run(args: ServerOptions, io: Io): Promise<number> {
   const remote = args.via ? await (await import('../../server/remote.js')).connectVia(args.via, io.env) : undefined;
   const host: Host = remote ?? localHost;
   try {
-    // --yes and --dry-run never wait for a key: they run headless even on a terminal.
-    const interactive = !args.json && !args.yes && !args.dryRun && hasTerminal(io);
+    // --yes and --dry-run never wait for a key, and --redact prints a report to share (the
+    // wizard's screens show the real names): they run headless even on a terminal.
+    const interactive = !args.json && !args.yes && !args.dryRun && !args.redact && hasTerminal(io);
     if (!args.userGiven && !remote && io.uid === 0) {
       const user = await whoseLogins(host, io, interactive);
       if (user === undefined) return 0;
