@@ -44,9 +44,41 @@ export function commandText(cmd: Command): string | undefined {
  */
 export function commandLines(cmd: Command, width: number): string | undefined {
   if (cmd.some(hasControl)) return undefined;
+  return joinWords(
+    cmd.map((a, i) => quoteArg(a, i === 0)),
+    width,
+  );
+}
+
+/**
+ * A command written as shell text (our own, such as a provider's step) as lines to paste at
+ * `width`, the way commandLines breaks one: only at blanks outside quotes.
+ */
+export function shellTextLines(text: string, width: number): string {
+  const words: string[] = [];
+  let word = '';
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === ' ' && !quote) {
+      if (word) words.push(word);
+      word = '';
+      continue;
+    }
+    word += c;
+    // A backslash keeps the next character in the word (outside quotes and inside "…").
+    if (c === '\\' && quote !== "'") word += text[++i] ?? '';
+    else if (c === quote) quote = undefined;
+    else if (!quote && (c === "'" || c === '"')) quote = c;
+  }
+  if (word) words.push(word);
+  return joinWords(words, width);
+}
+
+function joinWords(words: readonly string[], width: number): string {
   const lines: string[] = [];
   let line = '';
-  for (const word of cmd.map((a, i) => quoteArg(a, i === 0))) {
+  for (const word of words) {
     // Room for the " \" that ends every line but the last.
     if (line && line.length + 1 + word.length + 2 > width) {
       lines.push(`${line} \\`);

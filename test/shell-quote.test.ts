@@ -2,7 +2,8 @@
 // never indented, and the same command to the shell as written on one line.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { commandLines } from '../src/shell-quote.js';
+import { PROVIDERS } from '../src/locked-out/providers.js';
+import { commandLines, shellTextLines } from '../src/shell-quote.js';
 
 const backup = [
   'cp',
@@ -38,5 +39,42 @@ describe('commandLines', () => {
 
   it('refuses a command holding control characters', () => {
     expect(commandLines(['echo', 'a\x1b[2Jb'], 80)).toBeUndefined();
+  });
+});
+
+describe('shellTextLines (a provider step written as shell text)', () => {
+  it.each([
+    ['aws ec2 stop-instances --instance-ids <instance-id>', 80, 'aws ec2 stop-instances --instance-ids <instance-id>'],
+    [
+      "aws ec2 describe-instances --instance-ids <instance-id> --query 'Reservations[0].Instances[0].[RootDeviceName, BlockDeviceMappings]'",
+      80,
+      "aws ec2 describe-instances --instance-ids <instance-id> --query \\\n'Reservations[0].Instances[0].[RootDeviceName, BlockDeviceMappings]'",
+    ],
+    // Blanks inside "…" or after a backslash are not breaks.
+    ['echo "a b c d" x\\ y z', 12, 'echo \\\n"a b c d" \\\nx\\ y z'],
+  ])('%j at %i columns', (text, width, lines) => {
+    expect(shellTextLines(text, width)).toBe(lines);
+  });
+
+  it('the lines are the same words to the shell', () => {
+    const text = `printf '%s|' "a b" x\\ y 'c "d' ${'z'.repeat(20)} "$HOME"`;
+    const broken = shellTextLines(text, 12);
+    expect(broken.split('\n').length).toBeGreaterThan(4);
+    expect(execFileSync('sh', ['-c', broken], { encoding: 'utf8' })).toBe(
+      execFileSync('sh', ['-c', text], { encoding: 'utf8' }),
+    );
+  });
+
+  // Every step command of every provider, broken at 40 columns: breaks only where it had a blank.
+  it('every provider command is broken only at its blanks', () => {
+    const commands = PROVIDERS.flatMap((p) =>
+      p.routes.flatMap((r) => r.steps.flatMap((s) => (s.command ? [s.command] : []))),
+    );
+    expect(commands.length).toBeGreaterThan(20);
+    for (const c of commands) {
+      const broken = shellTextLines(c, 40);
+      for (const line of broken.split('\n').slice(0, -1)) expect(line.endsWith(' \\'), line).toBe(true);
+      expect(broken.replace(/ \\\n/g, ' ')).toBe(c.replace(/ +/g, ' ').trim());
+    }
   });
 });

@@ -63,10 +63,14 @@ describe('the password offer', () => {
     const frame = await waitForFrame(menuFrame(ui), OFFER);
     expect(frame.replace(/\s+/g, ' ')).toContain('second login attempt');
     expect(frame).toMatch(/❯ No, keep the report as it is/);
-    // Printed plain, on one line, as it can be copied.
+    // Printed plain, broken between arguments with " \" at the width, as it can be copied.
     const all = await waitForFrame(everything(ui), 'It would run:');
-    expect(all).toMatch(
-      /^ssh -o PreferredAuthentications=password,keyboard-interactive -o NumberOfPasswordPrompts=1 .* -- alice@box true$/m,
+    const lines = all.slice(all.indexOf('It would run:')).split('\n').slice(1);
+    const command = lines.slice(0, lines.findIndex((l) => !l.endsWith(' \\')) + 1);
+    expect(command.length).toBeGreaterThan(1);
+    for (const l of command) expect(l.length).toBeLessThanOrEqual(100);
+    expect(command.join('\n').replace(/ \\\n/g, ' ')).toMatch(
+      /^ssh -o PreferredAuthentications=password,keyboard-interactive -o NumberOfPasswordPrompts=1 .* -- alice@box true$/,
     );
     await sendAndWait(ui, KEY.down, /❯ Yes, run ssh/);
     await sendAndWait(ui, KEY.enter, 'Login works with a password');

@@ -10,10 +10,10 @@ import { Confirm } from '../shared/Confirm.js';
 import { findingParts } from '../shared/FindingView.js';
 import { fixParts } from '../shared/FixPreview.js';
 import { ProbeLine, Running } from '../shared/ProbeList.js';
-import { gap, plain, prose, useColumns, usePrint, type Printable } from '../shared/print.js';
+import { gap, pasteable, prose, useColumns, usePrint, type Printable } from '../shared/print.js';
 import { useExitWhen, useVisits } from '../shared/use-flow-screen.js';
 import { passwordCommand } from '../../client/password-attempt.js';
-import { formatCommand, setAsideLine } from '../../report.js';
+import { setAsideLine } from '../../report.js';
 
 const LABELS: Record<string, string> = {
   target: 'Reading your ssh settings (ssh -G)',
@@ -87,7 +87,7 @@ export function ClientApp({ actor }: { actor: Actor<ClientFlow> }) {
             parts: [
               gap,
               prose(<Text>It would run:</Text>),
-              plain(formatCommand(passwordCommand(ctx.input.destination, ctx.input.sshFlags))),
+              pasteable(passwordCommand(ctx.input.destination, ctx.input.sshFlags), columns),
             ],
           },
         ]

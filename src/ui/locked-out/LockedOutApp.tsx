@@ -13,6 +13,7 @@ import { KIT_INPUT_MAX_BYTES } from '../../locked-out/kit/decode.js';
 import { PROVIDERS, providerById, type Provider, type ProviderId } from '../../locked-out/providers.js';
 import { targetFieldProblem, targetFields } from '../../locked-out/target-fields.js';
 import { inert } from '../../inert.js';
+import { shellTextLines } from '../../shell-quote.js';
 import { Choice } from '../shared/Choice.js';
 import { Confirm } from '../shared/Confirm.js';
 import { findingParts } from '../shared/FindingView.js';
@@ -113,7 +114,7 @@ function printed(state: State, provider: Provider | undefined, columns: number):
   });
   if (ctx.error)
     out.push({ key: `error-${ctx.error}`, parts: [prose(<Text color="yellow">{inert(ctx.error)}</Text>)] });
-  if (provider && state.matches('steps')) out.push({ key: 'steps', parts: stepsParts(provider) });
+  if (provider && state.matches('steps')) out.push({ key: 'steps', parts: stepsParts(provider, columns) });
   if (state.matches('awaitResult'))
     out.push({ key: 'kit', parts: kitParts(ctx.input.user, ctx.input.port, ctx.kitPath) });
   if (ctx.kit) {
@@ -164,7 +165,7 @@ function offeredFixes(state: State) {
   );
 }
 
-function stepsParts(provider: Provider): Part[] {
+function stepsParts(provider: Provider, columns: number): Part[] {
   return [
     gap,
     prose(<Text bold>Ways into {provider.label} without SSH:</Text>),
@@ -190,7 +191,7 @@ function stepsParts(provider: Provider): Part[] {
               ),
             ]
           : []),
-        ...(s.command ? [plain(s.command)] : []),
+        ...(s.command ? [plain(shellTextLines(s.command, columns))] : []),
       ]),
     ]),
   ];

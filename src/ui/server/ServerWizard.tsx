@@ -5,13 +5,11 @@ import { useSelector } from '@xstate/react';
 import type { Actor } from 'xstate';
 import type { serverFlow } from '../../../flows/server.js';
 import { inert } from '../../inert.js';
-import { formatCommand } from '../../report.js';
-import { commandLines } from '../../shell-quote.js';
 import { Confirm } from '../shared/Confirm.js';
 import { findingParts } from '../shared/FindingView.js';
 import { fixParts } from '../shared/FixPreview.js';
 import { ProbeLine, Running } from '../shared/ProbeList.js';
-import { gap, plain, prose, useColumns, usePrint } from '../shared/print.js';
+import { gap, pasteable, prose, useColumns, usePrint } from '../shared/print.js';
 import { useExitWhen } from '../shared/use-flow-screen.js';
 
 const outcomeColor = { applied: 'green', declined: 'gray' } as const;
@@ -51,7 +49,7 @@ export function ServerWizard({ actor }: { actor: Actor<typeof serverFlow> }) {
             parts: [
               gap,
               prose(<Text bold>The checks that need root, again with sudo:</Text>),
-              plain(commandLines(sudo, columns) ?? formatCommand(sudo)),
+              pasteable(sudo, columns),
             ],
           },
         ]

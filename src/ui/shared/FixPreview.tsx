@@ -3,9 +3,8 @@
 // preview is also what a person copies to run them by hand.
 import { Text } from 'ink';
 import { inert } from '../../inert.js';
-import { formatCommand, type Fix } from '../../report.js';
-import { commandLines } from '../../shell-quote.js';
-import { gap, plain, prose, type Part } from './print.js';
+import type { Fix } from '../../report.js';
+import { gap, pasteable, plain, prose, type Part } from './print.js';
 
 export function fixParts(fix: Fix, columns: number): Part[] {
   return [
@@ -17,10 +16,8 @@ export function fixParts(fix: Fix, columns: number): Part[] {
       </Text>,
     ),
     prose(<Text bold>It runs:</Text>),
-    ...fix.commands.map((c) => plain(commandLines(c, columns) ?? formatCommand(c))),
+    ...fix.commands.map((c) => pasteable(c, columns)),
     prose(<Text bold>Undo:</Text>),
-    ...(typeof fix.undo === 'string'
-      ? [plain(inert(fix.undo))]
-      : fix.undo.map((c) => plain(commandLines(c, columns) ?? formatCommand(c)))),
+    ...(typeof fix.undo === 'string' ? [plain(inert(fix.undo))] : fix.undo.map((c) => pasteable(c, columns))),
   ];
 }

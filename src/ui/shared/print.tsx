@@ -6,6 +6,8 @@
 // gives back exactly what was printed.
 import { createContext, useContext, useEffect, useRef, type ReactElement } from 'react';
 import { renderToString, useStdout } from 'ink';
+import { formatCommand, type Command } from '../../report.js';
+import { commandLines } from '../../shell-quote.js';
 
 /** Lines written as they are: never wrapped, bordered or indented by Ink. */
 export interface Plain {
@@ -27,6 +29,9 @@ export interface Printable {
 
 export const plain = (text: string): Plain => ({ plain: text });
 export const prose = (element: ReactElement): Prose => ({ prose: element });
+/** A command to paste, broken between arguments at `columns` (or shown as not for pasting). */
+export const pasteable = (cmd: Command, columns: number): Plain =>
+  plain(commandLines(cmd, columns) ?? formatCommand(cmd));
 /** An empty line. */
 export const gap: Plain = plain('');
 

@@ -3,15 +3,23 @@
 import { Box, Text, useApp } from 'ink';
 import { useEffect, useState } from 'react';
 import { inert } from '../../inert.js';
-import { formatCommand } from '../../report.js';
-import { commandLines } from '../../shell-quote.js';
 import type { JournalEntry } from '../../fixes/journal.js';
 import type { RevertResult } from '../../fixes/revert.js';
 import { undoWarning } from '../../fixes/undo-warning.js';
 import { viaName } from '../../server/host.js';
 import { Choice } from '../shared/Choice.js';
 import { Confirm } from '../shared/Confirm.js';
-import { afterPrinting, gap, plain, prose, useColumns, usePrint, type Part, type Printable } from '../shared/print.js';
+import {
+  afterPrinting,
+  gap,
+  pasteable,
+  plain,
+  prose,
+  useColumns,
+  usePrint,
+  type Part,
+  type Printable,
+} from '../shared/print.js';
 import { useVisits } from '../shared/use-flow-screen.js';
 
 type Screen =
@@ -127,9 +135,7 @@ function entryParts(e: JournalEntry, columns: number): Part[] {
       </Text>,
     ),
     prose(<Text bold>It runs:</Text>),
-    ...(typeof e.undo === 'string'
-      ? [plain(inert(e.undo))]
-      : e.undo.map((c) => plain(commandLines(c, columns) ?? formatCommand(c)))),
+    ...(typeof e.undo === 'string' ? [plain(inert(e.undo))] : e.undo.map((c) => pasteable(c, columns))),
     ...(e.backups.length > 0 ? [prose(<Text>Backup: {inert(e.backups.join(', '))}</Text>)] : []),
     ...(undoWarning(e) ? [prose(<Text color="yellow">⚠ {inert(undoWarning(e) ?? '')}</Text>)] : []),
   ];
