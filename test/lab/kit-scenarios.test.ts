@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeKit } from '../../src/locked-out/kit/decode.js';
 import { kitFindings, repairScript } from '../../src/locked-out/kit/repair.js';
-import { KIT_BEGIN, KIT_END, kitScript } from '../../src/locked-out/kit/script.js';
+import { KIT_BEGIN, KIT_END, kitBody, kitScript, selfCheckingKit } from '../../src/locked-out/kit/script.js';
 import { requireLab, startLab, SERVER_SETUP, type Lab } from './lab.js';
 
 const PORT = 2231;
@@ -111,7 +111,7 @@ describe.runIf(requireLab())('console kit in the lab', () => {
 
       it('the plain-text fallback (no gzip) decodes the same', async () => {
         const r = await lab.exec(['dash'], {
-          input: kitScript('alice', PORT).replace('if h gzip&&h base64', 'if false'),
+          input: selfCheckingKit(kitBody('alice', PORT).replace('if h gzip&&h base64', 'if false'), 'without gzip'),
         });
         expect(r.stdout).toContain(`${KIT_BEGIN}\nt\n`);
         expect(

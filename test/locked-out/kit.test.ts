@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { decodeKit, KIT_INPUT_MAX_BYTES, KIT_TOO_LARGE, parseSections } from '../../src/locked-out/kit/decode.js';
 import { kitFindings, repairScript } from '../../src/locked-out/kit/repair.js';
-import { KIT_BEGIN, KIT_END, kitScript } from '../../src/locked-out/kit/script.js';
+import { KIT_BEGIN, KIT_DAMAGED, KIT_END, kitScript } from '../../src/locked-out/kit/script.js';
 
 const kit = kitScript('alice', 2222);
 
@@ -21,6 +21,24 @@ describe('console kit script', () => {
     }
     expect(kit).toMatch(/^[\x20-\x7e\n]*$/);
     expect(kit).not.toContain('!');
+  });
+
+  // Run by a shell, a kit changed on the way (a line broken by the console, a character dropped)
+  // runs none of its checks: it says so, and prints no block that could be decoded.
+  it.each([
+    ['a line broken in two', (k: string) => k.replace('netstat -tlnp', 'net\nstat -tlnp')],
+    ['a character dropped', (k: string) => k.replace('ss -tlnpH', 'ss -tlpH')],
+    [
+      'its last lines cut off',
+      (k: string) => k.slice(0, k.indexOf('\no\n') + 1) + k.slice(k.indexOf('SSH_DOCTOR_KIT_END\n)')),
+    ],
+  ])('damaged in copying (%s), it runs nothing', (_, damage) => {
+    const damaged = damage(kit);
+    expect(damaged).not.toBe(kit);
+    for (const sh of [['dash'], ['busybox', 'sh']]) {
+      const r = spawnSync(sh[0]!, sh.slice(1), { input: damaged, encoding: 'utf8' });
+      expect(r.stdout + r.stderr).toBe(`${KIT_DAMAGED}\n`);
+    }
   });
 
   it('parses under dash -n and busybox sh -n', () => {

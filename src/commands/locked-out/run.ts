@@ -14,7 +14,7 @@ import { checkCloud, hasCloudCheck } from '../../locked-out/cloud/check.js';
 import { decodeKitChecked, KIT_INPUT_MAX_BYTES, KIT_TOO_LARGE } from '../../locked-out/kit/decode.js';
 import { kitFindings, repairScript } from '../../locked-out/kit/repair.js';
 import { kitOneLiner } from '../../locked-out/kit/one-liner.js';
-import { kitScript } from '../../locked-out/kit/script.js';
+import { kitBody, kitScript } from '../../locked-out/kit/script.js';
 import { PROVIDERS, providerById, renderSteps } from '../../locked-out/providers.js';
 import { inertJson } from '../../inert.js';
 import { redactReport } from '../../redact.js';
@@ -208,7 +208,7 @@ async function kitMode(args: LockedOutOptions, io: Io): Promise<number> {
   out.progress(
     `Saved to ${path} (${Buffer.byteLength(script)} bytes). Paste it into the console as root, then paste the block it prints into: ssh-doctor locked-out --decode -`,
   );
-  const one = kitOneLiner(script);
+  const one = kitOneLiner(kitBody(args.user, args.port));
   out.progress('');
   out.progress(`Or paste this one line instead (it runs the kit only if its cksum is ${one.sum}):`);
   out.progress(one.command);

@@ -19,11 +19,12 @@ export interface OneLiner {
   sum: string;
 }
 
+/** body: the kit's checks (kitBody), which the line checks and runs as the pasted kit does. */
 export function kitOneLiner(script: string): OneLiner {
   const sum = cksum(script);
   const b64 = gzipSync(script, { level: 9 }).toString('base64');
   const chunks = b64.match(new RegExp(`.{1,${CHUNK}}`, 'g')) ?? [];
-  // $(...) drops the script's final newline; printf puts it back, so cksum sees the script as saved.
+  // $(...) drops the script's final newline; printf puts it back, so cksum sees the script as written.
   const command = `K=$(echo ${chunks.join('\\\n')}|base64 -d|gunzip);if [ "$(printf '%s\\n' "$K"|cksum)" = "${sum}" ];then printf '%s\\n' "$K"|sh;else echo '${ONE_LINER_DAMAGED}';fi`;
   return { command, sum };
 }

@@ -7,6 +7,7 @@
 // - no tab characters (an interactive shell would complete on them) and no "!" (bash history);
 // - POSIX sh only: runs under dash and busybox sh; every optional tool guarded by `command -v`;
 // - the output is ASCII with short lines: gzip | base64 when both exist, else filtered text.
+// - the checks run only if their text arrived whole (selfCheckingKit);
 // - the block is printed by one command (o), so an interactive shell's prompts cannot land inside it;
 // - its last line before END is ":::sum CRC LENGTH" (cksum of the lines in between), so a block
 //   changed in copying (borders, lines broken at the screen's width) is refused, not misread.
@@ -15,6 +16,7 @@ import { parsePort, UsageError } from '../../errors.js';
 import { AUTHORIZED_KEYS_MAX_BYTES } from '../../server/probes/auth-files.js';
 import { SAMPLE_CLIENT } from '../../server/probes/effective.js';
 import { LOG_TAIL_BYTES } from '../../server/probes/logs.js';
+import { cksum } from './cksum.js';
 
 export const KIT_BEGIN = '-----BEGIN SSH-DOCTOR KIT-----';
 export const KIT_END = '-----END SSH-DOCTOR KIT-----';
@@ -88,10 +90,34 @@ export function kitUserProblem(user: string): string | undefined {
   return USER_RE.test(user) ? undefined : `"${user}" is not a user name the console kit can check`;
 }
 
-/** The kit for one user and port: the values are checked so they can sit unquoted in sh. */
-export function kitScript(user: string, port: number): string {
+/** The kit's checks for one user and port: the values are checked so they can sit unquoted in sh. */
+export function kitBody(user: string, port: number): string {
   const problem = kitUserProblem(user);
   if (problem) throw new UsageError(`${problem}.`);
   parsePort(String(port));
-  return `# ssh-doctor console kit: read-only checks of sshd for ${user}, port ${port}.\n# Paste all of it into a root shell; copy the block it prints back to ssh-doctor.\nU=${user} P=${port}\n${BODY}`;
+  return `U=${user} P=${port}\n${BODY}`;
+}
+
+/** Printed instead of running a kit whose text changed between the screen and the console. */
+export const KIT_DAMAGED = 'The kit was changed in copying: copy all of it again (or paste the one line instead).';
+
+const HEREDOC_END = 'SSH_DOCTOR_KIT_END';
+
+/**
+ * The kit as pasted: its checks held in a here-document and run only if their cksum is the one
+ * printed here. A kit damaged in copying (a line broken or cut by the console, characters dropped)
+ * would otherwise run half and print a well-formed block of wrong facts.
+ */
+export function selfCheckingKit(body: string, title: string): string {
+  if (body.split('\n').includes(HEREDOC_END)) throw new Error('the kit body holds its own end marker');
+  // $(...) drops the body's final newline; printf puts it back, so cksum sees the body as written.
+  return `# ${title}\n# Paste all of it into a root shell; copy the block it prints back to ssh-doctor.\nK=$(cat <<'${HEREDOC_END}'\n${body}${HEREDOC_END}\n)\nif [ "$(printf '%s\\n' "$K"|cksum)" = "${cksum(body)}" ];then sh -c "$K";else echo '${KIT_DAMAGED}';fi\n`;
+}
+
+/** The kit for one user and port, as printed and saved. */
+export function kitScript(user: string, port: number): string {
+  return selfCheckingKit(
+    kitBody(user, port),
+    `ssh-doctor console kit: read-only checks of sshd for ${user}, port ${port}.`,
+  );
 }

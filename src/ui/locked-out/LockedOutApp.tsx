@@ -8,7 +8,7 @@ import { useSelector } from '@xstate/react';
 import type { Actor, SnapshotFrom } from 'xstate';
 import type { lockedOutFlow } from '../../../flows/locked-out.js';
 import { kitOneLiner } from '../../locked-out/kit/one-liner.js';
-import { KIT_END, kitScript } from '../../locked-out/kit/script.js';
+import { KIT_END, kitBody, kitScript } from '../../locked-out/kit/script.js';
 import { KIT_INPUT_MAX_BYTES } from '../../locked-out/kit/decode.js';
 import { PROVIDERS, providerById, type Provider, type ProviderId } from '../../locked-out/providers.js';
 import { targetFieldProblem, targetFields } from '../../locked-out/target-fields.js';
@@ -200,12 +200,14 @@ function stepsParts(provider: Provider, columns: number): Part[] {
 /** The kit's text, plain; a value the kit refuses is shown as its one sentence. */
 function kitParts(user: string, port: number, path: string | undefined): Part[] {
   let script: string;
+  let body: string;
   try {
+    body = kitBody(user, port);
     script = kitScript(user, port);
   } catch (e) {
     return [prose(<Text color="yellow">{(e as Error).message}</Text>)];
   }
-  const one = kitOneLiner(script);
+  const one = kitOneLiner(body);
   return [
     gap,
     prose(<Text bold>Console kit — paste this into the console as root:</Text>),
