@@ -63,6 +63,17 @@ describe.runIf(requireLab())('the source address (-b, -B, BindAddress)', () => {
     expect(await rejected(l)).toBe(0);
   });
 
+  it('the other-port probe leaves from -b too: sshd on 2222, let in from 127.0.0.2 only', async () => {
+    const l = await lab(`${SERVER_SETUP(2222)}ip addr add 127.0.0.2/8 dev lo
+iptables -A INPUT -p tcp -m multiport --dports 22,2222 ! -s 127.0.0.2 -j REJECT --reject-with tcp-reset
+`);
+    expect((await l.exec([...sshBatch, '-b', '127.0.0.2', '-p', '2222', 'alice@127.0.0.1', 'true'])).exitCode).toBe(0);
+    const bound = await l.json(['-b', '127.0.0.2', 'alice@127.0.0.1']);
+    expect(ids(bound.report)).toEqual(['connection-refused', 'ssh-found-on-other-port']);
+    const without = await l.json(['alice@127.0.0.1']);
+    expect(ids(without.report)).toEqual(['connection-refused']);
+  });
+
   it("-b with an address this machine does not have: bind-address-unavailable, in ssh's words", async () => {
     const l = await lab(SERVER_SETUP(22));
     const ssh = await l.exec([...sshBatch, '-b', '10.9.9.9', 'alice@127.0.0.1', 'true']);
