@@ -15,6 +15,7 @@ import type {
   KeyFilesResult,
   KnownHostsResult,
   LoginOutcome,
+  LocalBind,
   LoginResult,
   OtherPortResult,
   PasswordAttempt,
@@ -36,7 +37,7 @@ import {
   type ClientVerdictId,
 } from '../src/client/findings.js';
 import { CLIENT_PROBES, describeProbe, type ClientProbe } from '../src/client/probe-details.js';
-import { networkEndpoint } from '../src/client/endpoint.js';
+import { endpointBind, networkEndpoint } from '../src/client/endpoint.js';
 
 export interface ClientInput extends Answering {
   destination: string;
@@ -161,11 +162,21 @@ export const clientFlow = setup({
     keys: notProvided<KeyFilesResult, { target: ResolvedTarget; sshFlags: string[]; timeoutMs: number }>('keys'),
     knownHosts: notProvided<KnownHostsResult, { target: ResolvedTarget; timeoutMs: number }>('knownHosts'),
     dns: notProvided<DnsResult, { host: string; family: ResolvedTarget['addressFamily']; timeoutMs: number }>('dns'),
-    tcp: notProvided<TcpResult, { addresses: string[]; port: number; timeoutMs: number }>('tcp'),
-    otherPorts: notProvided<OtherPortResult[], { address: string; ports: number[]; timeoutMs: number }>('otherPorts'),
+    tcp: notProvided<TcpResult, { addresses: string[]; port: number; timeoutMs: number; bind?: LocalBind }>('tcp'),
+    otherPorts: notProvided<
+      OtherPortResult[],
+      { address: string; ports: number[]; timeoutMs: number; bind?: LocalBind }
+    >('otherPorts'),
     handshake: notProvided<
       HandshakeResult,
-      { address: string; port: number; user: string; timeoutMs: number; preferredHostKeyTypes: string[] }
+      {
+        address: string;
+        port: number;
+        user: string;
+        timeoutMs: number;
+        preferredHostKeyTypes: string[];
+        localAddress?: string;
+      }
     >('handshake'),
     login: notProvided<
       LoginResult,
@@ -198,6 +209,9 @@ export const clientFlow = setup({
       !!context.target?.canonicalizeFailed ||
       hopSaid(context, HOP_UNRESOLVED) ||
       sshSaid(context, 'dns-unresolved'),
+    /** Every address failed before leaving this machine: BindAddress / BindInterface is unusable here. */
+    bindUnavailable: ({ context }) =>
+      !!context.tcp?.attempts.length && context.tcp.attempts.every((a) => a.outcome === 'bind-failed'),
     refused: ({ context }) =>
       (!connected(context.tcp) && tcpSaw(context.tcp, 'refused')) ||
       hopSaid(context, HOP_REFUSED) ||
@@ -415,11 +429,15 @@ export const clientFlow = setup({
               invoke: {
                 id: 'tcp',
                 src: 'tcp',
-                input: ({ context }) => ({
-                  addresses: context.dns!.addresses.map((a) => a.address),
-                  port: networkEndpoint(context.target!).port,
-                  timeoutMs: remaining(context),
-                }),
+                input: ({ context }) => {
+                  const bind = endpointBind(context.target!);
+                  return {
+                    addresses: context.dns!.addresses.map((a) => a.address),
+                    port: networkEndpoint(context.target!).port,
+                    timeoutMs: remaining(context),
+                    ...(bind ? { bind } : {}),
+                  };
+                },
                 onDone: {
                   target: 'connected',
                   actions: { type: 'record', params: ({ event }) => ({ probe: 'tcp', output: event.output }) },
@@ -439,11 +457,17 @@ export const clientFlow = setup({
               invoke: {
                 id: 'otherPorts',
                 src: 'otherPorts',
-                input: ({ context }) => ({
-                  address: context.tcp!.attempts[0]!.address,
-                  ports: otherPortCandidates(networkEndpoint(context.target!).port, context.target!.configPorts),
-                  timeoutMs: Math.min(remaining(context), 2000),
-                }),
+                input: ({ context }) => {
+                  const bind = endpointBind(context.target!);
+                  return {
+                    // The address that refused (another may not even have been bound to).
+                    address: (context.tcp!.attempts.find((a) => a.outcome === 'refused') ?? context.tcp!.attempts[0]!)
+                      .address,
+                    ports: otherPortCandidates(networkEndpoint(context.target!).port, context.target!.configPorts),
+                    timeoutMs: Math.min(remaining(context), 2000),
+                    ...(bind ? { bind } : {}),
+                  };
+                },
                 onDone: {
                   target: 'settled',
                   actions: { type: 'record', params: ({ event }) => ({ probe: 'otherPorts', output: event.output }) },
@@ -495,6 +519,9 @@ export const clientFlow = setup({
                         src: 'handshake',
                         input: ({ context }) => ({
                           address: connected(context.tcp)!.address,
+                          ...(connected(context.tcp)!.localAddress
+                            ? { localAddress: connected(context.tcp)!.localAddress }
+                            : {}),
                           port: context.target!.port,
                           user: context.target!.user,
                           timeoutMs: remaining(context),
@@ -575,6 +602,11 @@ export const clientFlow = setup({
           guard: 'dnsUnresolved',
           target: 'concluding',
           actions: { type: 'decide', params: { verdict: 'dns-unresolved' } },
+        },
+        {
+          guard: 'bindUnavailable',
+          target: 'concluding',
+          actions: { type: 'decide', params: { verdict: 'bind-address-unavailable' } },
         },
         {
           guard: 'refused',

@@ -13,7 +13,7 @@ import { probeHandshake } from './probes/handshake.js';
 import { attemptLogin } from './probes/login.js';
 import { expandProxyTokens } from './probes/proxy-command.js';
 import { certificateCandidates, inspectCertificates } from './probes/user-cert.js';
-import type { PasswordAttempt, ResolvedTarget } from './probes/types.js';
+import type { LocalBind, PasswordAttempt, ResolvedTarget } from './probes/types.js';
 import { runOnTerminal, type TerminalLender } from '../run.js';
 
 /**
@@ -83,11 +83,13 @@ export function clientActors({
       ({ input }: { input: { host: string; family: ResolvedTarget['addressFamily']; timeoutMs: number } }) =>
         resolveHost(input),
     ),
-    tcp: fromPromise(({ input }: { input: { addresses: string[]; port: number; timeoutMs: number } }) =>
-      probeTcp(input),
+    tcp: fromPromise(
+      ({ input }: { input: { addresses: string[]; port: number; timeoutMs: number; bind?: LocalBind } }) =>
+        probeTcp(input),
     ),
-    otherPorts: fromPromise(({ input }: { input: { address: string; ports: number[]; timeoutMs: number } }) =>
-      probeOtherPorts(input),
+    otherPorts: fromPromise(
+      ({ input }: { input: { address: string; ports: number[]; timeoutMs: number; bind?: LocalBind } }) =>
+        probeOtherPorts(input),
     ),
     keys: fromPromise(
       async ({ input }: { input: { target: ResolvedTarget; sshFlags: string[]; timeoutMs: number } }) => {
@@ -120,7 +122,14 @@ export function clientActors({
       ({
         input,
       }: {
-        input: { address: string; port: number; user: string; timeoutMs: number; preferredHostKeyTypes: string[] };
+        input: {
+          address: string;
+          port: number;
+          user: string;
+          timeoutMs: number;
+          preferredHostKeyTypes: string[];
+          localAddress?: string;
+        };
       }) => probeHandshake(input),
     ),
     login: fromPromise(

@@ -1,6 +1,6 @@
 // Where the network probes go: the host itself, or the first jump host when ProxyJump is set
 // (ssh connects there first; the target is reached from the jump host, not from here).
-import type { ResolvedTarget } from './probes/types.js';
+import type { LocalBind, ResolvedTarget } from './probes/types.js';
 
 export interface Endpoint {
   host: string;
@@ -16,6 +16,14 @@ export function networkEndpoint(t: ResolvedTarget): Endpoint {
   const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(hostPort);
   const [host, port] = v6 ? [v6[1]!, v6[2]] : (hostPort.split(':') as [string, string | undefined]);
   return { host, port: port ? Number(port) : 22, jump: first };
+}
+
+/**
+ * The source address settings for the direct probes. Through a jump host they are not the first
+ * hop's: ssh runs `ssh -W` for it without -b/-B (that ssh reads its own config), so nothing is bound.
+ */
+export function endpointBind(t: ResolvedTarget): LocalBind | undefined {
+  return t.proxyJump ? undefined : t.bind;
 }
 
 export function describeEndpoint(e: Endpoint): string {

@@ -72,6 +72,9 @@ function tcpEvidence(f: ClientFacts): string[] {
 }
 
 function tcpLine(a: NonNullable<ClientFacts['tcp']>['attempts'][number]): string {
+  const to = `${a.address.includes(':') ? `[${a.address}]` : a.address}:${a.port}`;
+  if (a.outcome === 'bind-failed')
+    return `${to} not tried: ${a.bindProblem ?? 'the source address could not be bound'}`;
   const how =
     a.outcome === 'connected'
       ? `connected in ${a.ms} ms`
@@ -80,7 +83,13 @@ function tcpLine(a: NonNullable<ClientFacts['tcp']>['attempts'][number]): string
     a.outcome === 'connected'
       ? `; first line: ${a.banner ? JSON.stringify(a.banner) : `(${a.bannerOutcome ?? 'nothing'})`}`
       : '';
-  return `${a.address.includes(':') ? `[${a.address}]` : a.address}:${a.port} ${how}${banner}`;
+  return `${to}${a.localAddress ? ` from ${a.localAddress}` : ''} ${how}${banner}`;
+}
+
+/** Where the source-address setting in force came from, for the person to find it. */
+function bindSetting(t: ResolvedTarget | undefined): string {
+  const b = t?.bind;
+  return b?.address !== undefined ? `BindAddress ${b.address} (-b)` : `BindInterface ${b?.interface} (-B)`;
 }
 
 const loginEvidence = (f: ClientFacts): string[] => f.login?.debug.evidence ?? [];
@@ -209,6 +218,17 @@ export const CLIENT_VERDICTS = {
       next: [
         'Is the machine up? A stopped cloud instance or a down VPN gives exactly this.',
         pasteStep('Check your route: ', ['ip', 'route', 'get', f.tcp?.attempts[0]?.address ?? f.target?.host ?? '']),
+      ],
+    }),
+  },
+  'bind-address-unavailable': {
+    severity: 'error',
+    finding: (f) => ({
+      summary: `ssh is told to connect from ${bindSetting(f.target)}, which this machine cannot use: the connection never leaves it.`,
+      evidence: tcpEvidence(f),
+      next: [
+        pasteStep("This machine's addresses: ", ['ip', '-brief', 'address']),
+        'Give ssh one of them, or drop -b/-B (or the BindAddress/BindInterface line of your ssh config, which ssh -G shows).',
       ],
     }),
   },

@@ -68,8 +68,10 @@ export const CLIENT_PROBES: { readonly [K in ClientProbe]: ProbeEntry<K> } = {
       detail: t.attempts
         .map((a) =>
           a.outcome === 'connected'
-            ? `${hostPort(a.address, a.port)} ${a.bannerOutcome === 'ssh' || a.bannerOutcome === 'other' ? `says ${JSON.stringify(a.banner ?? '')}` : `connected, then ${a.bannerOutcome}`}`
-            : `${hostPort(a.address, a.port)} ${a.outcome}${a.errno ? ` (${a.errno})` : ''}`,
+            ? `${hostPort(a.address, a.port)}${a.localAddress ? ` from ${a.localAddress}` : ''} ${a.bannerOutcome === 'ssh' || a.bannerOutcome === 'other' ? `says ${JSON.stringify(a.banner ?? '')}` : `connected, then ${a.bannerOutcome}`}`
+            : a.outcome === 'bind-failed'
+              ? `${hostPort(a.address, a.port)} not tried: ${a.bindProblem ?? 'bind failed'}`
+              : `${hostPort(a.address, a.port)} ${a.outcome}${a.errno ? ` (${a.errno})` : ''}`,
         )
         .join('; '),
     }),
@@ -92,7 +94,7 @@ export const CLIENT_PROBES: { readonly [K in ClientProbe]: ProbeEntry<K> } = {
       h.ok
         ? {
             status: 'ok',
-            detail: `${h.hostKey ? `${h.hostKey.type} ${h.hostKey.fingerprint}` : 'no host key'}${h.authMethods ? `; accepts ${h.authMethods.join(',')}` : ''}`,
+            detail: `${h.hostKey ? `${h.hostKey.type} ${h.hostKey.fingerprint}` : 'no host key'}${h.authMethods ? `; accepts ${h.authMethods.join(',')}` : ''}${h.localAddress ? `; from ${h.localAddress}` : ''}`,
           }
         : { status: 'unknown', detail: h.error?.message ?? 'handshake failed' },
   },

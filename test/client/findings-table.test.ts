@@ -89,6 +89,53 @@ describe('client verdicts: the first finding, word for word', () => {
     );
   });
 
+  it('bind-address-unavailable: -b names an address this machine does not have', () => {
+    const tcp = {
+      attempts: [
+        attempt({
+          outcome: 'bind-failed',
+          errno: 'EADDRNOTAVAIL',
+          ms: 0,
+          bindProblem:
+            'BindAddress 10.9.9.9: this machine has no address 10.9.9.9 (ssh says "bind 10.9.9.9: Cannot assign requested address")',
+        }),
+      ],
+    };
+    expect(
+      verdictOf({ target: { ...target, bind: { address: '10.9.9.9' } }, tcp }, 'bind-address-unavailable'),
+    ).toEqual({
+      id: 'bind-address-unavailable',
+      severity: 'error',
+      summary:
+        'ssh is told to connect from BindAddress 10.9.9.9 (-b), which this machine cannot use: the connection never leaves it.',
+      evidence: [
+        '192.0.2.10:2222 not tried: BindAddress 10.9.9.9: this machine has no address 10.9.9.9 (ssh says "bind 10.9.9.9: Cannot assign requested address")',
+      ],
+      next: [
+        "This machine's addresses: ip -brief address",
+        'Give ssh one of them, or drop -b/-B (or the BindAddress/BindInterface line of your ssh config, which ssh -G shows).',
+      ],
+    });
+  });
+
+  it('bind-address-unavailable: -B names an interface', () => {
+    const tcp = { attempts: [attempt({ outcome: 'bind-failed', ms: 0 })] };
+    const f = verdictOf({ target: { ...target, bind: { interface: 'wg9' } }, tcp }, 'bind-address-unavailable');
+    expect([f.summary, f.evidence]).toEqual([
+      'ssh is told to connect from BindInterface wg9 (-B), which this machine cannot use: the connection never leaves it.',
+      ['192.0.2.10:2222 not tried: the source address could not be bound'],
+    ]);
+  });
+
+  it('connection-refused from a bound source address: the evidence says which', () => {
+    const tcp = {
+      attempts: [attempt({ outcome: 'refused', errno: 'ECONNREFUSED', ms: 1, localAddress: '192.0.2.99' })],
+    };
+    expect(verdictOf({ ...base, tcp }, 'connection-refused').evidence).toEqual([
+      '192.0.2.10:2222 from 192.0.2.99 refused (ECONNREFUSED) after 1 ms',
+    ]);
+  });
+
   it('connection-refused: each address tried, v6 in brackets', () => {
     const tcp = {
       attempts: [

@@ -167,6 +167,46 @@ export const tcp: Record<string, TcpResult> = {
       },
     ],
   },
+  /** -b 10.9.9.9, an address this machine does not have (Node's error, as in the lab). */
+  bindFailed: attempt('bind-failed', {
+    errno: 'EADDRNOTAVAIL',
+    bindProblem:
+      'BindAddress 10.9.9.9: this machine has no address 10.9.9.9 (ssh says "bind 10.9.9.9: Cannot assign requested address")',
+  }),
+  /** -b 127.0.0.2: IPv6 cannot take an IPv4 source address, IPv4 answers SSH from it. */
+  oneBindFailed: {
+    attempts: [
+      {
+        address: '::1',
+        port: 22,
+        outcome: 'bind-failed',
+        ms: 0,
+        bindProblem: 'BindAddress 127.0.0.2 is an IPv4 address, and the destination is IPv6',
+      },
+      {
+        address: '127.0.0.1',
+        port: 22,
+        outcome: 'connected',
+        ms: 1,
+        localAddress: '127.0.0.2',
+        bannerOutcome: 'ssh',
+        banner: 'SSH-2.0-OpenSSH_9.2p1',
+      },
+    ],
+  },
+  /** -b 127.0.0.2: IPv6 cannot take it, IPv4 refuses. */
+  bindFailedAndRefused: {
+    attempts: [
+      {
+        address: '::1',
+        port: 22,
+        outcome: 'bind-failed',
+        ms: 0,
+        bindProblem: 'BindAddress 127.0.0.2 is an IPv4 address, and the destination is IPv6',
+      },
+      { address: '127.0.0.1', port: 22, outcome: 'refused', ms: 1, errno: 'ECONNREFUSED', localAddress: '127.0.0.2' },
+    ],
+  },
   /** Two addresses: one refuses, one is unreachable. */
   refusedAndUnreachable: {
     attempts: [

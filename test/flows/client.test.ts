@@ -122,6 +122,21 @@ const table: [string, Record<string, unknown>, ClientVerdictId, string[], string
   ],
   ['the TCP probe fails', { tcp: broke }, 'no-route', [], ['config', 'keys', 'known-hosts', 'dns', 'tcp']],
   [
+    'the source address (-b) is not one of this machine',
+    { tcp: fx.tcp.bindFailed },
+    'bind-address-unavailable',
+    [],
+    ['config', 'keys', 'known-hosts', 'dns', 'tcp'],
+  ],
+  ['-b fits only the IPv4 address, which answers SSH', { tcp: fx.tcp.oneBindFailed }, 'ok', [], direct],
+  [
+    '-b fits only the IPv4 address, which refuses',
+    { tcp: fx.tcp.bindFailedAndRefused },
+    'connection-refused',
+    [],
+    ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'other-ports'],
+  ],
+  [
     'a mail server on the port',
     { tcp: fx.tcp.other },
     'not-ssh-service',
@@ -488,6 +503,39 @@ describe('client flow: who answers', () => {
 });
 
 describe('client flow: what the probes are given', () => {
+  it('-b: the TCP and other-port probes bind it, the handshake binds what the TCP probe bound', async () => {
+    const given: Record<string, any> = {};
+    const answer = (id: string, out: unknown) => (input: unknown) => ((given[id] = input), out);
+    const bound = { ...fx.target, bind: { address: '127.0.0.2' } };
+    await run(clientFlow, headless, {
+      ...healthy,
+      target: bound,
+      tcp: answer('tcp', fx.tcp.oneBindFailed),
+      handshake: answer('handshake', fx.handshake.newKey),
+    });
+    expect([given.tcp.bind, given.handshake.localAddress]).toEqual([{ address: '127.0.0.2' }, '127.0.0.2']);
+
+    await run(clientFlow, headless, {
+      ...healthy,
+      target: bound,
+      tcp: fx.tcp.bindFailedAndRefused,
+      otherPorts: answer('otherPorts', fx.otherPorts.none),
+    });
+    // The address that refused, from the same source address: not the one that could not be bound.
+    expect([given.otherPorts.address, given.otherPorts.bind]).toEqual(['127.0.0.1', { address: '127.0.0.2' }]);
+  });
+
+  it("through a jump host, the target's -b is not bound: ssh does not pass it to the first hop", async () => {
+    const given: Record<string, any> = {};
+    const answer = (id: string, out: unknown) => (input: unknown) => ((given[id] = input), out);
+    await run(clientFlow, headless, {
+      ...healthy,
+      target: { ...jump, bind: { address: '127.0.0.2' } },
+      tcp: answer('tcp', fx.tcp.ssh),
+    });
+    expect(given.tcp.bind).toBeUndefined();
+  });
+
   it('through a jump host, the network probes go to the jump host; only ssh reaches the target', async () => {
     const given: Record<string, any> = {};
     const answer = (id: string, out: unknown) => (input: unknown) => ((given[id] = input), out);
@@ -540,7 +588,7 @@ describePaths('client flow: every path', () => {
       keys: pick(fx.keys, 'withCert', 'tooOpen', 'encrypted'),
       knownHosts: pick(fx.knownHosts, 'empty', 'stored'),
       dns: fx.dns,
-      tcp: pick(fx.tcp, 'ssh', 'other', 'closed', 'refused', 'timeout', 'unreachable'),
+      tcp: pick(fx.tcp, 'ssh', 'other', 'closed', 'refused', 'timeout', 'unreachable', 'bindFailed'),
       otherPorts: fx.otherPorts,
       handshake: pick(fx.handshake, 'newKey'),
       login: pick(

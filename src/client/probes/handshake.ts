@@ -58,6 +58,8 @@ export async function probeHandshake(opts: {
   timeoutMs: number;
   /** Key types already in known_hosts: asked for first, as OpenSSH does, so the key compares. */
   preferredHostKeyTypes?: readonly string[];
+  /** The source address the TCP probe bound (BindAddress / BindInterface): the same path as ssh. */
+  localAddress?: string;
 }): Promise<HandshakeResult> {
   const { Client } = (await import('ssh2')).default;
   const lines: string[] = [];
@@ -114,6 +116,7 @@ export async function probeHandshake(opts: {
         ...(facts.serverAlgorithms ? { serverAlgorithms: facts.serverAlgorithms } : {}),
         ...(authMethods ? { authMethods } : {}),
         ...(facts.serverVersion ? { serverVersion: facts.serverVersion } : {}),
+        ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
         ...(ok ? {} : { error: error ?? { message: 'the handshake ended early' } }),
       });
     };
@@ -133,7 +136,11 @@ export async function probeHandshake(opts: {
     });
     client.on('close', () => finish());
     try {
-      sock.connect({ host: opts.address, port: opts.port });
+      sock.connect({
+        host: opts.address,
+        port: opts.port,
+        ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
+      });
       client.connect(config as never);
     } catch (e) {
       // ssh2 validates the config synchronously.

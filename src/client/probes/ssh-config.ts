@@ -31,6 +31,9 @@ export function parseSshG(text: string, alias: string, home = homedir()): Resolv
   const jump = one('proxyjump');
   const proxy = one('proxycommand');
   const alias_ = one('hostkeyalias');
+  // Printed only when set; "none" is no keyword here: ssh looks it up as a name.
+  const bindAddress = one('bindaddress');
+  const bindInterface = one('bindinterface');
   return {
     alias,
     host: one('hostname') ?? alias,
@@ -44,6 +47,14 @@ export function parseSshG(text: string, alias: string, home = homedir()): Resolv
     ...(jump && jump !== 'none' ? { proxyJump: jump } : {}),
     ...(proxy && proxy !== 'none' ? { proxyCommand: proxy } : {}),
     addressFamily: family === 'inet' || family === 'inet6' ? family : 'any',
+    ...(bindAddress !== undefined || bindInterface !== undefined
+      ? {
+          bind: {
+            ...(bindAddress !== undefined ? { address: bindAddress } : {}),
+            ...(bindInterface !== undefined ? { interface: bindInterface } : {}),
+          },
+        }
+      : {}),
     configPorts: [],
   };
 }

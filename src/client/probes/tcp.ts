@@ -1,7 +1,8 @@
 // TCP connect per address, then the first line the server sends on that same connection: the
 // SSH identification string, or whatever else is listening (mail, web), or nothing at all.
 import { Socket } from 'node:net';
-import type { OtherPortResult, BannerOutcome, TcpAttempt, TcpOutcome, TcpResult } from './types.js';
+import { bindErrorProblem, localAddressFor } from './local-bind.js';
+import type { OtherPortResult, BannerOutcome, LocalBind, TcpAttempt, TcpOutcome, TcpResult } from './types.js';
 
 /** How the banner read ended: a full line, the byte limit, FIN, RST, or our own timer. */
 export type BannerEnd = 'line' | 'limit' | 'fin' | 'reset' | 'timeout';
@@ -49,9 +50,28 @@ export function classifyErrno(code: string | undefined): TcpOutcome {
   }
 }
 
-/** One connection: connect and read the first line, both within timeoutMs. */
-export function connectAndReadBanner(address: string, port: number, timeoutMs: number): Promise<TcpAttempt> {
+/**
+ * One connection from the source address ssh would use (BindAddress / BindInterface): connect and
+ * read the first line, both within timeoutMs.
+ */
+export async function connectAndReadBanner(
+  address: string,
+  port: number,
+  timeoutMs: number,
+  bind?: LocalBind,
+): Promise<TcpAttempt> {
   const started = performance.now();
+  const local = await localAddressFor(bind, address);
+  if ('problem' in local)
+    return {
+      address,
+      port,
+      ms: Math.round(performance.now() - started),
+      outcome: 'bind-failed',
+      bindProblem: local.problem,
+      ...(local.errno ? { errno: local.errno } : {}),
+    };
+  const { localAddress } = local;
   return new Promise((done) => {
     const sock = new Socket();
     let connectedMs: number | undefined;
@@ -63,7 +83,13 @@ export function connectAndReadBanner(address: string, port: number, timeoutMs: n
       clearTimeout(timer);
       clearTimeout(nudge);
       sock.destroy();
-      done({ address, port, ms: Math.round(connectedMs ?? performance.now() - started), ...attempt });
+      done({
+        address,
+        port,
+        ms: Math.round(connectedMs ?? performance.now() - started),
+        ...(localAddress ? { localAddress } : {}),
+        ...attempt,
+      });
     };
     const bannerDone = (end: BannerEnd) => {
       const { outcome, banner } = classifyBanner(Buffer.concat(chunks).subarray(0, BANNER_LIMIT), end);
@@ -107,11 +133,19 @@ export function connectAndReadBanner(address: string, port: number, timeoutMs: n
       // A SYN answered by RST is ECONNREFUSED; ECONNRESET here means the server accepted and then
       // reset before we saw the connect (ssh too reports it at connect, see fixture banner-reset-at-accept).
       if (connectedMs === undefined && e.code === 'ECONNRESET') connectedMs = performance.now() - started;
-      if (connectedMs === undefined) finish({ outcome: classifyErrno(e.code), ...(e.code ? { errno: e.code } : {}) });
+      // The connection never left: ssh stops here too ("bind 10.9.9.9: Cannot assign requested address").
+      if (connectedMs === undefined && e.syscall === 'bind' && bind && localAddress)
+        finish({
+          outcome: 'bind-failed',
+          bindProblem: bindErrorProblem(bind, localAddress, e.code),
+          ...(e.code ? { errno: e.code } : {}),
+        });
+      else if (connectedMs === undefined)
+        finish({ outcome: classifyErrno(e.code), ...(e.code ? { errno: e.code } : {}) });
       else bannerDone(e.code === 'ECONNRESET' || e.code === 'EPIPE' ? 'reset' : 'fin');
     });
     sock.on('close', () => (connectedMs === undefined ? finish({ outcome: 'error' }) : bannerDone('fin')));
-    sock.connect({ host: address, port });
+    sock.connect({ host: address, port, ...(localAddress ? { localAddress } : {}) });
   });
 }
 
@@ -119,8 +153,11 @@ export async function probeTcp(opts: {
   addresses: readonly string[];
   port: number;
   timeoutMs: number;
+  bind?: LocalBind;
 }): Promise<TcpResult> {
-  const attempts = await Promise.all(opts.addresses.map((a) => connectAndReadBanner(a, opts.port, opts.timeoutMs)));
+  const attempts = await Promise.all(
+    opts.addresses.map((a) => connectAndReadBanner(a, opts.port, opts.timeoutMs, opts.bind)),
+  );
   return { attempts };
 }
 
@@ -128,8 +165,11 @@ export async function probeOtherPorts(opts: {
   address: string;
   ports: readonly number[];
   timeoutMs: number;
+  bind?: LocalBind;
 }): Promise<OtherPortResult[]> {
-  const attempts = await Promise.all(opts.ports.map((p) => connectAndReadBanner(opts.address, p, opts.timeoutMs)));
+  const attempts = await Promise.all(
+    opts.ports.map((p) => connectAndReadBanner(opts.address, p, opts.timeoutMs, opts.bind)),
+  );
   return attempts.map(({ port, outcome, bannerOutcome, banner }) => ({
     port,
     outcome,

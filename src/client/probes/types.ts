@@ -20,6 +20,8 @@ export interface ResolvedTarget {
   /** ProxyCommand as ssh -G prints it (tokens unexpanded); absent when none. */
   proxyCommand?: string;
   addressFamily: 'any' | 'inet' | 'inet6';
+  /** BindAddress (-b) and BindInterface (-B): where ssh's own connection leaves this machine from. */
+  bind?: LocalBind;
   /**
    * CanonicalizeHostname with CanonicalizeFallbackLocal no, and no CanonicalDomains suffix
    * resolved: ssh refuses to connect at all (the names it tried, and its own line).
@@ -27,6 +29,12 @@ export interface ResolvedTarget {
   canonicalizeFailed?: { tried: string[]; sshSaid: string };
   /** Ports named anywhere in the user's ssh config (candidates when the port refuses). */
   configPorts: number[];
+}
+
+/** ssh uses the address when both are set; the interface stands for its first address of the right family. */
+export interface LocalBind {
+  address?: string;
+  interface?: string;
 }
 
 export interface DnsResult {
@@ -37,7 +45,8 @@ export interface DnsResult {
   error?: string;
 }
 
-export type TcpOutcome = 'connected' | 'refused' | 'timeout' | 'unreachable' | 'error';
+/** bind-failed: the connection never left this machine (BindAddress / BindInterface unusable). */
+export type TcpOutcome = 'connected' | 'refused' | 'timeout' | 'unreachable' | 'bind-failed' | 'error';
 export type BannerOutcome = 'ssh' | 'other' | 'closed' | 'reset' | 'silent';
 
 export interface TcpAttempt {
@@ -47,6 +56,10 @@ export interface TcpAttempt {
   /** errno code for refused/unreachable/error (ECONNREFUSED, EHOSTUNREACH, ENETUNREACH, ...). */
   errno?: string;
   ms: number;
+  /** The source address it was bound to (BindAddress / BindInterface); absent: the system chose. */
+  localAddress?: string;
+  /** Only for bind-failed: why, in one clause (which setting, which address). */
+  bindProblem?: string;
   /** Only when connected: what the server said first. */
   bannerOutcome?: BannerOutcome;
   /** The first line the server sent (SSH-2.0-..., 220 smtp ..., HTTP/1.1 ...), printable only. */
@@ -95,6 +108,8 @@ export interface HandshakeResult {
   /** Methods the server lists after an auth "none" request (publickey, password, ...). */
   authMethods?: string[];
   serverVersion?: string;
+  /** The source address it was bound to, as the TCP probe's connection was. */
+  localAddress?: string;
   /** node-ssh/ssh2 error level (client-socket, client-timeout, handshake, ...) and message. */
   error?: { level?: string; message: string };
 }

@@ -52,6 +52,14 @@ describe('parseSshG', () => {
     });
   });
 
+  it('reads -b and BindInterface (printed only when set)', () => {
+    expect(parseSshG(tool('ssh-G-bind.stdout'), '127.0.0.1', '/root').bind).toEqual({
+      address: '127.0.0.2',
+      interface: 'lo',
+    });
+    expect(parseSshG(tool('ssh-G-flags.stdout'), '127.0.0.1', '/root').bind).toBeUndefined();
+  });
+
   it('expands only a leading ~/', () => {
     expect(expandHome('~/.ssh/id', '/home/a')).toBe('/home/a/.ssh/id');
     expect(expandHome('/x/~/y', '/home/a')).toBe('/x/~/y');
