@@ -1055,6 +1055,12 @@ export function uncheckedParts(facts: ServerFacts): Unchecked[] {
   const out: Unchecked[] = parts.flatMap(([check, v]) =>
     isUnknown(v) ? [{ check, why: v.unknown, ...(v.needsRoot ? { needsRoot: true } : {}) }] : [],
   );
+  // Beside a known sshd -T: whether a Match block answers otherwise for the person's address.
+  const dep = facts.addressDependence;
+  const MATCH = 'Match Address/Host blocks (no client address known)';
+  if (isUnknown(dep) && known(facts.effective))
+    out.push({ check: MATCH, why: dep.unknown, ...(dep.needsRoot ? { needsRoot: true } : {}) });
+  if (known(dep)?.differs.length === 0) for (const why of known(dep)!.unchecked) out.push({ check: MATCH, why });
   for (const l of facts.firewall ?? [])
     if (l.state === 'unknown')
       out.push({ check: l.name, why: l.detail ?? 'could not tell', ...(l.needsRoot ? { needsRoot: true } : {}) });

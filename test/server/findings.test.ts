@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseAuthorizedKeys } from '../../src/server/authorized-keys.js';
-import { SERVER_FINDINGS, serverFindings } from '../../src/server/findings.js';
+import { SERVER_FINDINGS, serverFindings, uncheckedParts } from '../../src/server/findings.js';
 import { needsRootFinding, checksIncompleteFinding } from '../../src/server/server-report.js';
 import { insecureReason, walkedDirs } from '../../src/server/strict-modes.js';
 import { LEFT_OUT } from '../../src/shell-quote.js';
@@ -570,6 +570,29 @@ describe('config-depends-on-address: Match blocks answered otherwise for an addr
       ['pubkey-auth-disabled', 'error'],
       ['config-depends-on-address', 'info'],
     ]);
+  });
+});
+
+describe('Match blocks not compared count as unchecked (never "ok" without knowing)', () => {
+  it('the sshd -T -ddd run failed beside a known sshd -T, or some addresses were not asked about', () => {
+    expect(uncheckedParts(healthy({ addressDependence: { unknown: 'sshd -T -ddd exited 255' } }))).toEqual([
+      { check: 'Match Address/Host blocks (no client address known)', why: 'sshd -T -ddd exited 255' },
+    ]);
+    const notAsked = 'Match Address 10.9.0.0/16 (host=10.9.0.1,addr=10.9.0.1): not asked (more than 8)';
+    const dep = (differs: AddressDependence['differs']): AddressDependence => ({
+      ...keysOffIn10,
+      differs,
+      unchecked: [notAsked],
+    });
+    expect(uncheckedParts(healthy({ addressDependence: dep([]) }))).toEqual([
+      { check: 'Match Address/Host blocks (no client address known)', why: notAsked },
+    ]);
+    // With a difference found, the finding names them in its evidence instead.
+    expect(uncheckedParts(healthy({ addressDependence: dep(keysOffIn10.differs) }))).toEqual([]);
+    // sshd -T itself unknown: that is the check to name, not this one.
+    expect(
+      uncheckedParts(healthy({ effective: { unknown: 'timed out' }, addressDependence: { unknown: 'timed out' } })),
+    ).toEqual([{ check: 'sshd -T', why: 'timed out' }]);
   });
 });
 
