@@ -6,6 +6,7 @@ import type { Exec } from './exec.js';
 import { assumeClient } from './client-address.js';
 import { probeAuthFiles } from './probes/auth-files.js';
 import { probeEffective } from './probes/effective.js';
+import { probeAddressDependence } from './probes/address-dependence.js';
 import { probeFirewalld } from './probes/firewall/firewalld.js';
 import { probeIptables } from './probes/firewall/iptables.js';
 import { probeNftables } from './probes/firewall/nftables.js';
@@ -96,6 +97,7 @@ export async function collectFacts(
     shells,
     crash,
     bans,
+    addressDependence,
     logs,
   ] = await Promise.all([
     timed(
@@ -213,9 +215,32 @@ export async function collectFacts(
           )
         : undefined,
     ),
+    // A sample address stands in for an unknown one: ask sshd whether its Match blocks answer otherwise.
+    sshdPath
+      ? clientDone.then((client) =>
+          client.address
+            ? undefined
+            : timed(
+                'match-blocks',
+                () => asUser(facts.root, probeAddressDependence(exec, sshdPath, target.user)),
+                (x) =>
+                  isUnknown(x)
+                    ? unk(x)
+                    : {
+                        status: 'ok',
+                        detail: x.differs.length
+                          ? x.differs
+                              .map((d) => `Match ${d.match} changes ${d.settings.map((s) => s.key).join(', ')}`)
+                              .join('; ')
+                          : 'no Match Address/Host block changes a login setting',
+                      },
+              ),
+        )
+      : undefined,
     logsDone,
   ]);
   if (bans) facts.bans = bans;
+  if (addressDependence) facts.addressDependence = addressDependence;
   facts.client = await clientDone;
   Object.assign(facts, {
     processes,

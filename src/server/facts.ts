@@ -314,6 +314,27 @@ export interface ClientAddress {
   why: string;
 }
 
+/**
+ * Without a client address: the effective config for addresses that sshd's own Match blocks name
+ * (Match Address, Match Host), compared with the sample address's. Only the settings a login
+ * depends on are compared.
+ */
+export interface AddressDependence {
+  /** The sample context the report's effective config was evaluated for. */
+  sample: { host: string; addr: string };
+  /** Each context whose login settings differ from the sample's, with sshd -T's config for it. */
+  differs: {
+    /** The Match criteria, as sshd printed them ("Address 10.0.0.0/8"). */
+    match: string;
+    host: string;
+    addr: string;
+    settings: { key: string; sample: string[]; there: string[] }[];
+    config: Record<string, string[]>;
+  }[];
+  /** Contexts that could not be compared (sshd -T failed, or more than were asked about). */
+  unchecked: string[];
+}
+
 /** Login shells this host lists (/etc/shells) and the one new accounts get (`useradd -D`). */
 export interface ShellFacts {
   listed: string[];
@@ -347,6 +368,8 @@ export interface ServerFacts {
   init?: Maybe<InitFacts>;
   configTest?: Maybe<ConfigTest>;
   effective?: Maybe<EffectiveConfig>;
+  /** Only when no client address is known (then the effective config is for a sample address). */
+  addressDependence?: Maybe<AddressDependence>;
   listeners?: Maybe<ListenerFacts>;
   /** Addresses assigned to this host's interfaces (`ip -o addr show`), without prefix length. */
   localAddresses?: Maybe<string[]>;

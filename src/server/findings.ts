@@ -75,6 +75,9 @@ export const SERVER_FINDINGS = {
   'login-shell-nologin': { severity: 'error' },
   'password-change-required': { severity: 'error' },
   'pubkey-auth-disabled': { severity: 'error' },
+  // No client address known, and sshd's Match Address/Host blocks change a login setting: a
+  // warning when ssh-doctor would find a refusal for an address they name that the sample has not.
+  'config-depends-on-address': { severity: ['info', 'warning'] },
   'chroot-directory-unsafe': { severity: 'error' },
   // The same cause as the client's: the key is accepted, then the forced command cannot run.
   'forced-command-failed': { severity: 'error' },
@@ -122,6 +125,7 @@ export function serverFindings(facts: ServerFacts, opts: FindingOptions = {}): F
   banned(facts, add);
   account(facts, add);
   config(facts, add);
+  addressDependence(facts, add, out);
   const logs = known(facts.logs);
   if (logs && logs.lines.length > 0) {
     // "Connection closed by authenticating user" only says a login failed; when sshd also said
@@ -839,6 +843,48 @@ function config(facts: ServerFacts, add: Add): void {
   }
 }
 
+/**
+ * The report's effective config is sshd's answer for a sample address; for the addresses its
+ * Match Address/Host blocks name it answers otherwise. What ssh-doctor would find there is the
+ * same rules run on sshd's config for that address.
+ */
+function addressDependence(facts: ServerFacts, add: Add, found: readonly Finding[]): void {
+  const dep = known(facts.addressDependence);
+  const eff = known(facts.effective);
+  if (!dep || !eff || facts.client?.address || dep.differs.length === 0) return;
+  const name = facts.target.user;
+  const here = new Set(found.filter((f) => f.severity === 'error').map((f) => f.id));
+  const value = (v: string[]) => (v.length ? v.join(' ') : '(not set)');
+  const refusing: string[] = [];
+  const evidence = [
+    `this report's sshd -T -C user=${eff.context.user},host=${eff.context.host},addr=${eff.context.addr}: a sample address, since ${name}'s is not known`,
+    ...dep.differs.map((d) => {
+      const there = serverFindings({
+        ...facts,
+        effective: { context: { user: name, host: d.host, addr: d.addr }, config: d.config },
+        addressDependence: undefined,
+      }).filter((f) => f.severity === 'error' && !here.has(f.id));
+      if (there.length) refusing.push(`Match ${d.match} (${unique(there.map((f) => f.id)).join(', ')})`);
+      const settings = d.settings.map((s) => `${s.key} ${value(s.there)} (sample: ${value(s.sample)})`).join(', ');
+      return `Match ${d.match}: sshd -T -C user=${name},host=${d.host},addr=${d.addr}: ${settings}${there.length ? `; there ssh-doctor finds ${unique(there.map((f) => f.id)).join(', ')}` : ''}`;
+    }),
+    ...dep.unchecked,
+  ];
+  const keys = unique(dep.differs.flatMap((d) => d.settings.map((s) => s.key))).join(', ');
+  add(
+    'config-depends-on-address',
+    refusing.length ? 'warning' : 'info',
+    refusing.length
+      ? `Whether ${name} can log in depends on the address they connect from: from an address in ${refusing.join(' or ')}, sshd's settings refuse the login. The rest of this report holds for a sample address (${dep.sample.addr}).`
+      : `sshd's login settings for ${name} depend on the address they connect from (Match blocks change ${keys}), with no refusal found either way. This report holds for a sample address (${dep.sample.addr}).`,
+    evidence,
+    [
+      `as root, rerun with the address ${name} connects from in place of ADDR, to have every rule decided for it:`,
+      pasteStep('', ['ssh-doctor', 'server', '--user', name, '--port', String(facts.target.port), '--from', 'ADDR']),
+    ],
+  );
+}
+
 /** sshd's allowed_user() (auth.c); USER@HOST entries are decided for the assumed client address. */
 export function notAllowedBecause(
   user: UserFacts,
@@ -1009,6 +1055,12 @@ export function uncheckedParts(facts: ServerFacts): Unchecked[] {
   const out: Unchecked[] = parts.flatMap(([check, v]) =>
     isUnknown(v) ? [{ check, why: v.unknown, ...(v.needsRoot ? { needsRoot: true } : {}) }] : [],
   );
+  // Beside a known sshd -T: whether a Match block answers otherwise for the person's address.
+  const dep = facts.addressDependence;
+  const MATCH = 'Match Address/Host blocks (no client address known)';
+  if (isUnknown(dep) && known(facts.effective))
+    out.push({ check: MATCH, why: dep.unknown, ...(dep.needsRoot ? { needsRoot: true } : {}) });
+  if (known(dep)?.differs.length === 0) for (const why of known(dep)!.unchecked) out.push({ check: MATCH, why });
   for (const l of facts.firewall ?? [])
     if (l.state === 'unknown')
       out.push({ check: l.name, why: l.detail ?? 'could not tell', ...(l.needsRoot ? { needsRoot: true } : {}) });

@@ -69,6 +69,65 @@ describe.runIf(requireLab())('server --from: rules decided by the client address
     ]);
   });
 
+  it('no address known: Match Address blocks that refuse are named with their settings and the rerun; --from inside a block gives its verdict', async () => {
+    await sh(
+      lab,
+      `printf 'Match Address 10.0.0.0/8\\n  PubkeyAuthentication no\\nMatch Address 192.168.0.0/16\\n  AllowUsers bob\\n' >> /etc/ssh/sshd_config\n${RESTART}`,
+    );
+    expect(await canLogin(lab)).toBe(true); // 127.0.0.1 is in neither block
+    const { ids, report, exitCode } = await diagnose(lab);
+    expect(ids).toEqual(['config-depends-on-address']);
+    expect(report.verdict).toMatchObject({ id: 'config-depends-on-address', severity: 'warning' });
+    expect(exitCode).toBe(0);
+    const f = finding(report, 'config-depends-on-address');
+    expect(f.summary).toBe(
+      "Whether alice can log in depends on the address they connect from: from an address in Match Address 10.0.0.0/8 (pubkey-auth-disabled) or Match Address 192.168.0.0/16 (user-not-allowed), sshd's settings refuse the login. The rest of this report holds for a sample address (203.0.113.10).",
+    );
+    expect(f.evidence).toEqual([
+      "this report's sshd -T -C user=alice,host=client.invalid,addr=203.0.113.10: a sample address, since alice's is not known",
+      'Match Address 10.0.0.0/8: sshd -T -C user=alice,host=10.0.0.1,addr=10.0.0.1: pubkeyauthentication no (sample: yes); there ssh-doctor finds pubkey-auth-disabled',
+      'Match Address 192.168.0.0/16: sshd -T -C user=alice,host=192.168.0.1,addr=192.168.0.1: allowusers bob (sample: (not set)); there ssh-doctor finds user-not-allowed',
+    ]);
+    expect(f.next).toEqual([
+      'as root, rerun with the address alice connects from in place of ADDR, to have every rule decided for it:',
+      `ssh-doctor server --user alice --port ${PORT} --from ADDR`,
+    ]);
+
+    // The rerun as the admin would type it, with an address in each block, and one in neither.
+    const rerun = async (addr: string) => {
+      const [cmd, ...args] = f.next![1]!.replace('ADDR', addr).split(' ');
+      expect(cmd).toBe('ssh-doctor');
+      const r = await lab.cli([...args, '--json'], { timeoutMs: 30_000 });
+      const rep = JSON.parse(r.stdout);
+      return { report: rep, ids: rep.findings.map((x: { id: string }) => x.id) };
+    };
+    const in10 = await rerun('10.1.2.3');
+    expect(in10.ids).toEqual(['pubkey-auth-disabled']);
+    expect(finding(in10.report, 'pubkey-auth-disabled').evidence).toEqual([
+      'sshd -T -C user=alice,host=10.1.2.3,addr=10.1.2.3: pubkeyauthentication no',
+    ]);
+    const in192 = await rerun('192.168.7.8');
+    expect(in192.ids).toEqual(['user-not-allowed']);
+    expect(finding(in192.report, 'user-not-allowed').summary).toBe(
+      'sshd does not allow alice to log in: AllowUsers does not include alice.',
+    );
+    expect((await rerun('127.0.0.1')).ids).toEqual([]);
+  });
+
+  it('no address known: Match blocks that do not depend on the address, or change no login setting, say nothing', async () => {
+    await sh(
+      lab,
+      `printf 'Match User bob\\n  PubkeyAuthentication no\\nMatch Address 10.0.0.0/8\\n  X11Forwarding no\\n' >> /etc/ssh/sshd_config\n${RESTART}`,
+    );
+    const { ids, report } = await diagnose(lab);
+    expect(ids).toEqual([]);
+    expect(report.verdict.id).toBe('server-ok');
+    expect(report.probes.find((p: { id: string }) => p.id === 'match-blocks')).toMatchObject({
+      status: 'ok',
+      detail: 'no Match Address/Host block changes a login setting',
+    });
+  });
+
   it('--from takes only an address', async () => {
     const r = await lab.cli(['server', '--user', 'alice', '--from', 'example.org']);
     expect(r.exitCode).toBe(2);

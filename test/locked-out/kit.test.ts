@@ -109,6 +109,38 @@ describe('decoding a pasted block', () => {
     expect(repair).toContain('install -d -m 0755 -o root -g root /run/sshd');
   });
 
+  it('a nologin shell: the usermod -s repair when useradd -D names a listed shell, else steps with the listed ones', () => {
+    const raw = (shells: string) =>
+      [
+        ':::v 1',
+        ':::u alice',
+        ':::p 22',
+        ':::id 0',
+        ':::sshd /usr/sbin/sshd',
+        ':::pw 0',
+        'alice:x:1001:1001::/home/alice:/usr/sbin/nologin',
+        ':::sl',
+        shells,
+        ':::ud 0',
+        'GROUP=100\nHOME=/home\nSHELL=/bin/sh\nSKEL=/etc/skel',
+      ].join('\n');
+    const shell = (text: string) =>
+      kitFindings(decodeKit(wrap(raw(text)))).find((f) => f.id === 'login-shell-nologin')!;
+    const fixed = shell('# /etc/shells: valid login shells\n/bin/sh\n/bin/bash\n/usr/sbin/nologin');
+    expect(fixed.fix).toMatchObject({
+      id: 'set-login-shell',
+      commands: [['usermod', '-s', '/bin/sh', 'alice']],
+      undo: [['usermod', '-s', '/usr/sbin/nologin', 'alice']],
+    });
+    expect(repairScript([fixed])).toContain('usermod -s /bin/sh alice');
+    const steps = shell('/bin/bash\n/bin/zsh');
+    expect(steps.fix).toBeUndefined();
+    expect(steps.next).toEqual([
+      'as root, if alice should have a shell, one of /etc/shells (/bin/bash, /bin/zsh), e.g.:',
+      'usermod -s /bin/bash alice',
+    ]);
+  });
+
   it("keeps only the log lines about the kit's user, as the server probe does", () => {
     const raw = [
       ':::v 1',

@@ -3,12 +3,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseAuthorizedKeys } from '../../src/server/authorized-keys.js';
-import { SERVER_FINDINGS, serverFindings } from '../../src/server/findings.js';
+import { SERVER_FINDINGS, serverFindings, uncheckedParts } from '../../src/server/findings.js';
 import { needsRootFinding, checksIncompleteFinding } from '../../src/server/server-report.js';
 import { insecureReason, walkedDirs } from '../../src/server/strict-modes.js';
 import { LEFT_OUT } from '../../src/shell-quote.js';
 import { alice, aliceGroup, eff, files, healthy, st } from './server-facts.js';
-import type { AuthFilesFacts, ServerFacts, UserFacts } from '../../src/server/facts.js';
+import type { AddressDependence, AuthFilesFacts, ServerFacts, UserFacts } from '../../src/server/facts.js';
 
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIpYW+f0+Typ3Ehit8M2lQH2YzfP9Rhl/X4mDg1LSfG0 alice@laptop';
 const DSA_BLOB = readFileSync(new URL('../fixtures/server/authorized_keys-mixed.txt', import.meta.url), 'utf8')
@@ -19,6 +19,21 @@ const withLines = (text: string): AuthFilesFacts => ({
   keyLines: { '/home/alice/.ssh/authorized_keys': parseAuthorizedKeys(text) },
 });
 const ids = (f: ServerFacts) => serverFindings(f).map((x) => x.id);
+
+/** sshd -T for 10.0.0.1 (Match Address 10.0.0.0/8) says pubkeyauthentication no. */
+const keysOffIn10: AddressDependence = {
+  sample: { host: 'client.invalid', addr: '203.0.113.10' },
+  differs: [
+    {
+      match: 'Address 10.0.0.0/8',
+      host: '10.0.0.1',
+      addr: '10.0.0.1',
+      settings: [{ key: 'pubkeyauthentication', sample: ['yes'], there: ['no'] }],
+      config: eff({ pubkeyauthentication: ['no'] }).config,
+    },
+  ],
+  unchecked: [],
+};
 
 describe('serverFindings', () => {
   it('healthy: nothing', () => expect(ids(healthy())).toEqual([]));
@@ -438,6 +453,19 @@ describe('serverFindings', () => {
       [],
     ],
     ['chage -d 0', { user: { ...alice, passwordChange: 'forced', lastChange: 0 } }, ['password-change-required']],
+    [
+      'no client address, Match Address turns keys off there',
+      { addressDependence: keysOffIn10 },
+      ['config-depends-on-address'],
+    ],
+    [
+      'Match Address differs, but the address is known (sshd -T was asked for it)',
+      {
+        addressDependence: keysOffIn10,
+        client: { address: '10.0.0.1', source: 'option', why: 'given with --from' },
+      },
+      [],
+    ],
   ];
   for (const [name, over, expected] of cases) it(name, () => expect(ids(healthy(over))).toEqual(expected));
 
@@ -488,6 +516,83 @@ describe('serverFindings', () => {
   it('facts survive JSON (the console kit decodes them from text)', () => {
     const facts = healthy({ authFiles: files({ home: 0o757 }) });
     expect(serverFindings(JSON.parse(JSON.stringify(facts)))).toEqual(serverFindings(facts));
+  });
+});
+
+describe('config-depends-on-address: Match blocks answered otherwise for an address not known', () => {
+  const noClient = { source: 'none', why: 'no refusal of alice with an address in sshd log' } as const;
+  it('a warning naming the block, the setting and what ssh-doctor finds there, with the rerun', () => {
+    const [f] = serverFindings(healthy({ addressDependence: keysOffIn10, client: noClient }));
+    expect(f).toEqual({
+      id: 'config-depends-on-address',
+      severity: 'warning',
+      summary:
+        "Whether alice can log in depends on the address they connect from: from an address in Match Address 10.0.0.0/8 (pubkey-auth-disabled), sshd's settings refuse the login. The rest of this report holds for a sample address (203.0.113.10).",
+      evidence: [
+        "this report's sshd -T -C user=alice,host=client.invalid,addr=203.0.113.10: a sample address, since alice's is not known",
+        'Match Address 10.0.0.0/8: sshd -T -C user=alice,host=10.0.0.1,addr=10.0.0.1: pubkeyauthentication no (sample: yes); there ssh-doctor finds pubkey-auth-disabled',
+      ],
+      next: [
+        'as root, rerun with the address alice connects from in place of ADDR, to have every rule decided for it:',
+        'ssh-doctor server --user alice --port 22 --from ADDR',
+      ],
+    });
+  });
+  it('info when no address it names would be refused (a setting that lets more in)', () => {
+    const dep: AddressDependence = {
+      ...keysOffIn10,
+      differs: [
+        {
+          ...keysOffIn10.differs[0]!,
+          settings: [{ key: 'passwordauthentication', sample: ['no'], there: ['yes'] }],
+          config: eff({ passwordauthentication: ['yes'] }).config,
+        },
+      ],
+    };
+    const f = serverFindings(healthy({ addressDependence: dep, client: noClient }));
+    expect(f.map((x) => [x.id, x.severity])).toEqual([['config-depends-on-address', 'info']]);
+    expect(f[0]!.summary).toContain('(Match blocks change passwordauthentication), with no refusal found either way');
+  });
+  it('an error the sample has too is not counted as a refusal there', () => {
+    const off = eff({ pubkeyauthentication: ['no'] });
+    const dep: AddressDependence = {
+      ...keysOffIn10,
+      differs: [
+        {
+          ...keysOffIn10.differs[0]!,
+          settings: [{ key: 'maxauthtries', sample: ['6'], there: ['3'] }],
+          config: { ...off.config, maxauthtries: ['3'] },
+        },
+      ],
+    };
+    const f = serverFindings(healthy({ effective: off, addressDependence: dep, client: noClient }));
+    expect(f.map((x) => [x.id, x.severity])).toEqual([
+      ['pubkey-auth-disabled', 'error'],
+      ['config-depends-on-address', 'info'],
+    ]);
+  });
+});
+
+describe('Match blocks not compared count as unchecked (never "ok" without knowing)', () => {
+  it('the sshd -T -ddd run failed beside a known sshd -T, or some addresses were not asked about', () => {
+    expect(uncheckedParts(healthy({ addressDependence: { unknown: 'sshd -T -ddd exited 255' } }))).toEqual([
+      { check: 'Match Address/Host blocks (no client address known)', why: 'sshd -T -ddd exited 255' },
+    ]);
+    const notAsked = 'Match Address 10.9.0.0/16 (host=10.9.0.1,addr=10.9.0.1): not asked (more than 8)';
+    const dep = (differs: AddressDependence['differs']): AddressDependence => ({
+      ...keysOffIn10,
+      differs,
+      unchecked: [notAsked],
+    });
+    expect(uncheckedParts(healthy({ addressDependence: dep([]) }))).toEqual([
+      { check: 'Match Address/Host blocks (no client address known)', why: notAsked },
+    ]);
+    // With a difference found, the finding names them in its evidence instead.
+    expect(uncheckedParts(healthy({ addressDependence: dep(keysOffIn10.differs) }))).toEqual([]);
+    // sshd -T itself unknown: that is the check to name, not this one.
+    expect(
+      uncheckedParts(healthy({ effective: { unknown: 'timed out' }, addressDependence: { unknown: 'timed out' } })),
+    ).toEqual([{ check: 'sshd -T', why: 'timed out' }]);
   });
 });
 

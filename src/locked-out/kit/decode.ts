@@ -21,7 +21,13 @@ import { firewalldLayer } from '../../server/probes/firewall/firewalld.js';
 import { iptablesLayer, parseIptablesS } from '../../server/probes/firewall/iptables.js';
 import { nftLayer, parseNftJson } from '../../server/probes/firewall/nftables.js';
 import { ufwLayer } from '../../server/probes/firewall/ufw.js';
-import { DEFAULT_HOST_KEYS, NOLOGIN_FILES, PRIVSEP_DIR } from '../../server/probes/host-files.js';
+import {
+  DEFAULT_HOST_KEYS,
+  NOLOGIN_FILES,
+  parseEtcShells,
+  parseUseraddDefaults,
+  PRIVSEP_DIR,
+} from '../../server/probes/host-files.js';
 import { decideInit, INIT_PATHS } from '../../server/probes/init.js';
 import { parseNetstatOutput, parseSsOutput } from '../../server/probes/listeners.js';
 import { explainingLines } from '../../server/probes/logs.js';
@@ -189,6 +195,7 @@ const STATUS_SECTIONS = new Set([
   'sh',
   'grp',
   'keys',
+  'ud',
 ]);
 
 function firewallLayer(
@@ -301,6 +308,11 @@ export function kitFacts(sections: Section[], today = Math.floor(Date.now() / 86
     : { exists: false, path: NOLOGIN_FILES[0]! };
 
   facts.user = userFacts(user, get('pw'), get('gr'), get('sh'), today);
+  // ":::sl" then /etc/shells, and useradd -D: only when the account's shell refuses logins.
+  const sl = get('sl');
+  const ud = get('ud');
+  const dflt = ud?.status === 0 ? parseUseraddDefaults(ud.body) : undefined;
+  if (sl) facts.shells = { listed: parseEtcShells(sl.body), ...(dflt ? { useraddDefault: dflt } : {}) };
   const u = facts.user as UserFacts;
   if (!('unknown' in facts.user) && u.exists) {
     const paths = authorizedKeysPaths(eff, u);

@@ -102,6 +102,7 @@ export const SERVER_FIXES = {
         risk: 'Low: logins stop waiting for DNS; "from" patterns with host names in authorized_keys or Match stop matching.',
       }),
   },
+  'config-depends-on-address': undefined, // only the person knows their address: `next` gives the rerun with it
   'chroot-directory-unsafe': undefined, // which owner the jail needs is the admin's layout: evidence names each part
   'forced-command-failed': undefined, // install the program or change ForceCommand: the admin's call
   'sshd-log-refusal': undefined, // evidence for the other findings
