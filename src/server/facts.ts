@@ -189,7 +189,10 @@ export interface GroupFacts {
   name: string;
   /** Supplementary members listed in /etc/group. */
   members: string[];
-  /** Accounts whose primary group this is (uid and name). */
+  /**
+   * Accounts whose primary group this is (uid and name). Read only when some path on the walk is
+   * group writable (the one case StrictModes asks); empty otherwise.
+   */
   primaryOf: { name: string; uid: number }[];
 }
 

@@ -18,8 +18,8 @@ const ok = (stdout: string, over: Partial<RunResult> = {}): RunResult => ({
   ...over,
 });
 
-/** A host where alice's authorized_keys has `size` bytes (stat) and `cat` answers `cat`. */
-function host(size: number, cat: RunResult) {
+/** A host where alice's authorized_keys has `size` bytes (stat), `cat` answers `cat`, her home has `homeMode`. */
+function host(size: number, cat: RunResult, homeMode = '755') {
   const calls: { cmd: string[]; maxBytes?: number }[] = [];
   const exec: Exec = async (cmd, opts = {}) => {
     calls.push({ cmd: [...cmd], maxBytes: opts.maxBytes });
@@ -32,7 +32,7 @@ function host(size: number, cat: RunResult) {
           p.endsWith('authorized_keys2')
             ? []
             : [
-                `${p === AK ? 'regular file' : 'directory'}\t${p === AK ? '600' : '755'}\t1001\t1001\talice\talice\t${p}`,
+                `${p === AK ? 'regular file' : 'directory'}\t${p === AK ? '600' : p === '/home/alice' ? homeMode : '755'}\t1001\t1001\talice\talice\t${p}`,
               ],
         );
       return ok(rows.join('\n') + '\n');
@@ -82,8 +82,24 @@ describe('probeAuthFiles: sizes first', () => {
     });
   });
 
+  // Every account is read only to judge a group-writable path (Debian's StrictModes): a host of
+  // 50,000 accounts pays for that listing only then.
+  it('reads every account only when a path is group writable, and then names whose primary group it is', async () => {
+    const plain = host(40, ok('ssh-ed25519 AAAA a\n'));
+    const r = await probeAuthFiles(plain.exec, alice, undefined);
+    expect(plain.calls.some((c) => c.cmd.join(' ') === 'getent passwd')).toBe(false);
+    expect(r).toMatchObject({ groups: [{ gid: 1001, primaryOf: [] }] });
+
+    const writable = host(40, ok('ssh-ed25519 AAAA a\n'), '775');
+    const w = await probeAuthFiles(writable.exec, alice, undefined);
+    expect(writable.calls.filter((c) => c.cmd.join(' ') === 'getent passwd')).toEqual([
+      { cmd: ['getent', 'passwd'], maxBytes: ACCOUNTS_MAX_BYTES },
+    ]);
+    expect(w).toMatchObject({ groups: [{ gid: 1001, primaryOf: [{ name: 'alice', uid: 1001 }] }] });
+  });
+
   it('a getent passwd cut short is unknown, not a partial list of accounts', async () => {
-    const { exec } = host(40, ok('ssh-ed25519 AAAA a\n'));
+    const { exec } = host(40, ok('ssh-ed25519 AAAA a\n'), '775');
     const cut: Exec = async (cmd, opts) =>
       cmd[0] === 'getent' && cmd[1] === 'passwd'
         ? ok('alice:x:1001:1001::/home/alice:/bin/bash\n', {

@@ -108,12 +108,17 @@ export async function probeAuthFiles(
   }
   const userLinks = await userLinksOn(exec, wanted);
   const gids = [...new Set([...files, ...dirs].flatMap((s) => (s.gid !== undefined ? [s.gid] : [])))];
-  const allCmd = ['getent', 'passwd'];
-  const all = await exec(allCmd, { maxBytes: ACCOUNTS_MAX_BYTES });
-  // Part of the accounts could hide a second member of a group: StrictModes could not be judged.
-  const allWhy = failure(all, allCmd);
-  if (allWhy) return { unknown: allWhy };
-  const accounts = all.exitCode === 0 ? parsePasswd(all.stdout) : [];
+  // Every account (50,000 on a big LDAP host are megabytes) is read only when a path is group
+  // writable: then Debian's StrictModes asks whose primary group that is, and nothing else does.
+  let accounts: ReturnType<typeof parsePasswd> = [];
+  if ([...files, ...dirs].some((s) => s.mode !== undefined && s.mode & 0o020)) {
+    const allCmd = ['getent', 'passwd'];
+    const all = await exec(allCmd, { maxBytes: ACCOUNTS_MAX_BYTES });
+    // Part of the accounts could hide a second member of a group: StrictModes could not be judged.
+    const allWhy = failure(all, allCmd);
+    if (allWhy) return { unknown: allWhy };
+    accounts = all.exitCode === 0 ? parsePasswd(all.stdout) : [];
+  }
   const groups: GroupFacts[] = [];
   for (const gid of gids) {
     const g = await exec(['getent', 'group', String(gid)]);
