@@ -22,6 +22,11 @@ export interface RunResult {
    * hold only what came first. Never an answer: callers say "unknown" (server/exec.ts failure()).
    */
   truncated?: { stream: 'stdout' | 'stderr'; maxBytes: number };
+  /**
+   * Over --via: the connection to this host (as viaName() writes it) was lost, so the command did
+   * not run or its answer never came back. Never an answer (server/exec.ts failure()).
+   */
+  connectionLost?: string;
 }
 
 export interface RunOptions {

@@ -1,8 +1,8 @@
 // Runs every server probe (independent ones in parallel) and assembles ServerFacts plus one
 // ProbeRecord per probe. Works the same locally and over SSH: it only sees an Exec.
 import type { ProbeRecord, ProbeStatus } from '../report.js';
-import { isUnknown, known, type FirewallLayer, type Maybe, type ServerFacts } from './facts.js';
-import type { Exec } from './exec.js';
+import { isUnknown, known, type FirewallLayer, type Maybe, type ServerFacts, type Unknown } from './facts.js';
+import { failure, type Exec } from './exec.js';
 import { assumeClient } from './client-address.js';
 import { probeAuthFiles } from './probes/auth-files.js';
 import { probeEffective } from './probes/effective.js';
@@ -37,9 +37,17 @@ export interface Collected {
 }
 
 export async function collectFacts(
-  exec: Exec,
+  execOn: Exec,
   target: { user: string; port: number; from?: string },
 ): Promise<Collected> {
+  let lostTo: string | undefined;
+  const exec: Exec = async (cmd, opts) => {
+    const r = await execOn(cmd, opts);
+    lostTo ??= r.connectionLost;
+    return r;
+  };
+  /** A probe whose own commands met a lost connection: unknown, whatever it made of the silence. */
+  const probe = <T>(f: (exec: Exec) => Promise<Maybe<T>>) => unlessLost(exec, f, (why): Unknown => ({ unknown: why }));
   const probes: ProbeRecord[] = [];
   const timed = async <T>(
     id: string,
@@ -56,7 +64,7 @@ export async function collectFacts(
 
   facts.sshd = await timed(
     'sshd',
-    () => probeSshdBinary(exec),
+    () => probe(probeSshdBinary),
     (x) =>
       isUnknown(x)
         ? unk(x)
@@ -68,7 +76,7 @@ export async function collectFacts(
   // Before sshd -t/-T run: they are sshd processes too, for a moment.
   const processes = await timed(
     'running',
-    () => probeProcesses(exec),
+    () => probe(probeProcesses),
     (x) =>
       isUnknown(x)
         ? unk(x)
@@ -80,7 +88,7 @@ export async function collectFacts(
   // The log goes first: its last refusal of the user is the client address sshd -T is asked about.
   const logsDone = timed(
     'logs',
-    () => probeLogs(exec, target.user),
+    () => probe((e) => probeLogs(e, target.user)),
     (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.lines.length} explaining lines in ${x.source}` }),
   );
   const clientDone = logsDone.then((l) => assumeClient(target.from, known(l)?.lines, target.user));
@@ -102,13 +110,13 @@ export async function collectFacts(
   ] = await Promise.all([
     timed(
       'init',
-      () => probeInit(exec),
+      () => probe(probeInit),
       (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.system}${x.service ? ` (${x.service})` : ''}` }),
     ),
     sshdPath
       ? timed(
           'config-test',
-          () => asUser(facts.root, probeConfigTest(exec, sshdPath)),
+          () => probe((e) => asUser(facts.root, probeConfigTest(e, sshdPath))),
           (x) =>
             isUnknown(x)
               ? unk(x)
@@ -121,7 +129,7 @@ export async function collectFacts(
       ? clientDone.then((client) =>
           timed(
             'effective',
-            () => asUser(facts.root, probeEffective(exec, sshdPath, target.user, client.address)),
+            () => probe((e) => asUser(facts.root, probeEffective(e, sshdPath, target.user, client.address))),
             (x) =>
               isUnknown(x) ? unk(x) : { status: 'ok', detail: `sshd -T: port ${(x.config.port ?? []).join(',')}` },
           ),
@@ -129,13 +137,13 @@ export async function collectFacts(
       : undefined,
     timed(
       'listeners',
-      () => probeListeners(exec),
+      () => probe(probeListeners),
       (x) =>
         isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.sockets.length} listening TCP sockets (${x.source})` },
     ),
     timed(
       'addresses',
-      () => probeLocalAddresses(exec),
+      () => probe(probeLocalAddresses),
       (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: x.join(', ') }),
     ),
     timed(
@@ -152,7 +160,7 @@ export async function collectFacts(
     ),
     timed(
       'privsep',
-      () => probePrivsep(exec),
+      () => probe(probePrivsep),
       (x) =>
         isUnknown(x)
           ? unk(x)
@@ -162,7 +170,7 @@ export async function collectFacts(
     ),
     timed(
       'user',
-      () => probeUser(exec, target.user),
+      () => probe((e) => probeUser(e, target.user)),
       (x) =>
         isUnknown(x)
           ? unk(x)
@@ -172,7 +180,7 @@ export async function collectFacts(
     ),
     timed(
       'nologin',
-      () => probeNologin(exec),
+      () => probe(probeNologin),
       (x) =>
         isUnknown(x)
           ? unk(x)
@@ -182,13 +190,13 @@ export async function collectFacts(
     ),
     timed(
       'shells',
-      () => probeShells(exec),
+      () => probe(probeShells),
       (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.listed.length} shells in /etc/shells` }),
     ),
     sshdPath
       ? timed(
           'crash',
-          () => probeCrash(exec, sshdPath, known(facts.sshd)?.package?.manager),
+          () => probe((e) => probeCrash(e, sshdPath, known(facts.sshd)?.package?.manager)),
           (x) =>
             isUnknown(x)
               ? unk(x)
@@ -205,7 +213,7 @@ export async function collectFacts(
       client.address
         ? timed(
             'bans',
-            () => probeBans(exec, client.address!),
+            () => probe((e) => probeBans(e, client.address!)),
             (x) =>
               isUnknown(x)
                 ? unk(x)
@@ -270,7 +278,7 @@ export async function collectFacts(
   const [hostKeys, authFiles, groups, tcpWrappers, session] = await Promise.all([
     timed(
       'host-keys',
-      () => probeHostKeys(exec, keyPaths),
+      () => probe((e) => probeHostKeys(e, keyPaths)),
       (x) =>
         isUnknown(x)
           ? unk(x)
@@ -279,7 +287,7 @@ export async function collectFacts(
     u?.exists
       ? timed(
           'auth-files',
-          () => probeAuthFiles(exec, u, eff, facts.root),
+          () => probe((e) => probeAuthFiles(e, u, eff, facts.root)),
           (x) => {
             if (isUnknown(x)) return unk(x);
             const found = `${x.authorizedKeys.filter((f) => f.exists).length} authorized_keys file(s)`;
@@ -293,11 +301,11 @@ export async function collectFacts(
           },
         )
       : undefined,
-    u?.exists && groupRules ? probeGroups(exec, u.name) : undefined,
+    u?.exists && groupRules ? probe((e) => probeGroups(e, u.name)) : undefined,
     sshdPath
       ? timed(
           'tcp-wrappers',
-          () => probeTcpWrappers(exec, sshdPath),
+          () => probe((e) => probeTcpWrappers(e, sshdPath)),
           (x) =>
             isUnknown(x)
               ? unk(x)
@@ -312,7 +320,7 @@ export async function collectFacts(
     eff && u?.exists
       ? timed(
           'session',
-          () => probeSession(exec, eff, u),
+          () => probe((e) => probeSession(e, eff, u)),
           (x) =>
             isUnknown(x)
               ? unk(x)
@@ -326,12 +334,30 @@ export async function collectFacts(
         )
       : undefined,
   ]);
-  if (u && groups) u.groups = groups;
+  // Without them AllowGroups would be judged against no groups at all: the account is unknown.
+  if (isUnknown(groups)) facts.user = groups;
+  else if (u && groups) u.groups = groups;
   facts.hostKeys = hostKeys;
   if (session) facts.session = session;
   if (tcpWrappers) facts.tcpWrappers = tcpWrappers;
   if (authFiles) facts.authFiles = authFiles;
+  if (lostTo) facts.connectionLost = lostTo;
   return { facts, probes };
+}
+
+/**
+ * f on its own view of exec. A lost --via connection ends every command unanswered, and a probe
+ * may read that silence as an answer (no stat output: "sshd is not installed"), so when one of
+ * its commands met it, `lost` stands in for whatever it concluded.
+ */
+async function unlessLost<T>(exec: Exec, f: (exec: Exec) => Promise<T>, lost: (why: string) => T): Promise<T> {
+  let why: string | undefined;
+  const x = await f(async (cmd, opts) => {
+    const r = await exec(cmd, opts);
+    if (r.connectionLost) why ??= failure(r, cmd);
+    return r;
+  });
+  return why === undefined ? x : lost(why);
 }
 
 /** sshd -t / -T read the host keys: as a normal user they fail for that reason alone. */
@@ -354,12 +380,14 @@ const FIREWALL_TOOLS: Record<FirewallLayer['name'], string> = {
 };
 
 async function probeFirewalls(exec: Exec, port: number, root: boolean): Promise<FirewallLayer[]> {
+  const layer = (name: FirewallLayer['name'], f: (exec: Exec) => Promise<FirewallLayer>) =>
+    unlessLost(exec, f, (why): FirewallLayer => ({ name, state: 'unknown', detail: why }));
   const layers = await Promise.all([
-    probeUfw(exec, port),
-    probeFirewalld(exec, port),
-    probeIptables(exec, 'iptables', port),
-    probeIptables(exec, 'ip6tables', port),
-    probeNftables(exec, port),
+    layer('ufw', (e) => probeUfw(e, port)),
+    layer('firewalld', (e) => probeFirewalld(e, port)),
+    layer('iptables', (e) => probeIptables(e, 'iptables', port)),
+    layer('ip6tables', (e) => probeIptables(e, 'ip6tables', port)),
+    layer('nftables', (e) => probeNftables(e, port)),
   ]);
   if (!root) {
     // A normal user's PATH often lacks /usr/sbin: "not installed" may only mean "not on PATH".
@@ -368,6 +396,8 @@ async function probeFirewalls(exec: Exec, port: number, root: boolean): Promise<
       exec,
       absent.flatMap((l) => [`/usr/sbin/${FIREWALL_TOOLS[l.name]}`, `/sbin/${FIREWALL_TOOLS[l.name]}`]),
     );
+    // When stat could not tell, "not installed" is no more than "not on PATH": unknown.
+    if (typeof st === 'string') for (const l of absent) Object.assign(l, { state: 'unknown', detail: st });
     const there =
       typeof st === 'string' ? [] : st.filter((s) => s.exists).map((s) => s.path.slice(s.path.lastIndexOf('/') + 1));
     for (const l of absent) {

@@ -33,6 +33,7 @@ export const localExec: Exec = (cmd, opts = {}) =>
 
 /** Why a command gave no usable answer, in one line; undefined when it ran. */
 export function failure(r: RunResult, cmd: Command): string | undefined {
+  if (r.connectionLost) return `${cmd.join(' ')} could not run: the connection to ${r.connectionLost} was lost`;
   if (r.missing) return `${cmd[0]} is not installed`;
   if (r.truncated)
     return `${cmd.join(' ')} printed more than ${formatBytes(r.truncated.maxBytes)} on ${r.truncated.stream}; stopped reading it`;

@@ -388,4 +388,6 @@ export interface ServerFacts {
   logs?: Maybe<LogFacts>;
   crash?: Maybe<CrashFacts>;
   bans?: Maybe<BanFacts>;
+  /** Over --via: the connection to this host was lost during the probes (their commands did not run). */
+  connectionLost?: string;
 }

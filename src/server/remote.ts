@@ -11,7 +11,7 @@ import { compareHostKey } from '../client/compare-host-key.js';
 import { lookupKnownHosts } from '../client/probes/known-hosts.js';
 import { publicKeyFromBlob } from '../client/probes/ssh-key.js';
 import { PROBE_TIMEOUT_MS, type Exec } from './exec.js';
-import { remoteHost, type Host, type Via } from './host.js';
+import { remoteHost, viaName, type Host, type Via } from './host.js';
 import { shellCommand } from '../shell-quote.js';
 
 export interface Remote extends Host {
@@ -23,6 +23,27 @@ export const NO_AGENT =
 
 /** Extra time the local timer gives a remote command beyond its own bound (network round trips). */
 const LOCAL_GRACE_MS = 2000;
+
+/**
+ * A connection that dies silently (packets dropped: no RST, no FIN) is noticed by its keepalives:
+ * after KEEPALIVE_COUNT_MAX unanswered ones, 10 to 15 s after the last answer. Without them every
+ * remote command would wait out its own bound, one after another.
+ */
+export const KEEPALIVE_INTERVAL_MS = 5000;
+export const KEEPALIVE_COUNT_MAX = 2;
+
+/** The result of a command the lost connection to `host` did not run or did not answer. */
+export function lostResult(host: string, durationMs: number): RunResult {
+  return {
+    exitCode: undefined,
+    stdout: '',
+    stderr: '',
+    timedOut: false,
+    missing: false,
+    connectionLost: host,
+    durationMs,
+  };
+}
 
 /** The shell line run on the far side; without a `timeout` binary only the local timer bounds it. */
 export function remoteLine(cmd: readonly string[], timeoutMs: number, hasTimeout: boolean): string {
@@ -110,6 +131,8 @@ export async function connectVia(via: Via, env: Readonly<Record<string, string |
       username: via.user ?? env.USER ?? 'root',
       agent,
       readyTimeout: 10_000,
+      keepaliveInterval: KEEPALIVE_INTERVAL_MS,
+      keepaliveCountMax: KEEPALIVE_COUNT_MAX,
       // RegExps match only algorithms ssh2 implements (an exact list throws on any other); the
       // typings list names only.
       algorithms: { serverHostKey: { remove: preferred, prepend: preferred } as never },
@@ -128,6 +151,18 @@ export async function connectVia(via: Via, env: Readonly<Record<string, string |
     }
     throw new UsageError(`Cannot connect to ${via.host}:${via.port} over SSH: ${msg}.`);
   }
+  // node-ssh forgets the connection once it ends: kept here, so a command after that is "lost".
+  const connection = ssh.connection!;
+  const name = viaName(via);
+  let lost = false;
+  let markLost!: () => void;
+  const lostNow = new Promise<undefined>((r) => (markLost = () => r(undefined)));
+  const gone = () => {
+    lost = true;
+    markLost();
+  };
+  // After 'ready' node-ssh no longer listens for 'error': a keepalive timeout would crash us.
+  connection.on('error', gone).on('end', gone).on('close', gone);
 
   /** One command on the far side, cut off locally if it outlives its bound (a hung channel). */
   const runRemote = async (
@@ -137,11 +172,12 @@ export async function connectVia(via: Via, env: Readonly<Record<string, string |
     maxBytes = DEFAULT_MAX_BYTES,
   ): Promise<RunResult> => {
     const started = Date.now();
+    if (lost) return lostResult(name, 0);
     let channel: ClientChannel | undefined;
     let timer: NodeJS.Timeout | undefined;
     // Untrimmed: files read this way must keep their exact bytes (sed line numbers, hashes).
     const running = new Promise<Awaited<ReturnType<typeof collectChannel>>>((resolve, reject) => {
-      ssh.connection!.exec(line, (err, ch) => {
+      connection.exec(line, (err, ch) => {
         if (err) return reject(err);
         channel = ch;
         resolve(collectChannel(ch, maxBytes));
@@ -149,7 +185,17 @@ export async function connectVia(via: Via, env: Readonly<Record<string, string |
       });
     });
     const expired = new Promise<undefined>((r) => (timer = setTimeout(r, timeoutMs + LOCAL_GRACE_MS, undefined)));
-    const r = await Promise.race([running, expired]).finally(() => clearTimeout(timer));
+    const r = await Promise.race([running, expired, lostNow])
+      .catch((e: unknown) => {
+        if (!lost) throw e;
+      })
+      .finally(() => clearTimeout(timer));
+    // Also a channel that just closed: ssh2 closes every open channel when the connection goes,
+    // and that empty, exit-less result must not pass for an answer.
+    if (lost) {
+      running.catch(() => {});
+      return lostResult(name, Date.now() - started);
+    }
     if (!r) {
       running.catch(() => {}); // settles when the channel closes; nothing is waiting for it any more
       channel?.close();

@@ -56,22 +56,29 @@ export function needsRootFinding(parts: readonly string[], sudo: readonly string
 /**
  * Checks that could explain a refusal did not run: which, why, and what would run them (`rerun`:
  * the sudo command, when root would). The verdict then is not "ok" and the exit status is 1.
+ * `lostTo`: the --via host whose connection was lost during the checks.
  */
-export function checksIncompleteFinding(unchecked: readonly Unchecked[], rerun?: string): Finding {
+export function checksIncompleteFinding(unchecked: readonly Unchecked[], rerun?: string, lostTo?: string): Finding {
   const root = unchecked.filter((u) => u.needsRoot);
   const other = unchecked.filter((u) => !u.needsRoot);
+  const checks = `${unchecked.length === 1 ? 'one check' : `${unchecked.length} checks`} that could explain a refusal did not run (${unchecked.map((u) => u.check).join(', ')}): not known to be ok.`;
   return {
     id: INCOMPLETE,
     severity: SERVER_FINDINGS[INCOMPLETE].severity,
-    summary: `No error found, but ${unchecked.length === 1 ? 'one check' : `${unchecked.length} checks`} that could explain a refusal did not run (${unchecked.map((u) => u.check).join(', ')}): not known to be ok.`,
+    // Beside an error too: the checks after the loss may have found more.
+    summary: lostTo
+      ? `The connection to ${lostTo} was lost during the checks: ${checks}`
+      : `No error found, but ${checks}`,
     evidence: unchecked.map((u) => `${u.check}: ${u.why}${u.needsRoot ? ' (needs root)' : ''}`),
     next: [
       ...(root.length && rerun ? [`as root, to run ${root.map((u) => u.check).join(', ')}: ${rerun}`] : []),
-      ...(other.length
-        ? [
-            `then ${other.map((u) => u.check).join(', ')}: install what is missing, or rerun when the command answers (a tool that timed out may answer on a quieter host)`,
-          ]
-        : []),
+      ...(other.length && lostTo
+        ? [`then ${other.map((u) => u.check).join(', ')}: rerun when ${lostTo} answers again over SSH`]
+        : other.length
+          ? [
+              `then ${other.map((u) => u.check).join(', ')}: install what is missing, or rerun when the command answers (a tool that timed out may answer on a quieter host)`,
+            ]
+          : []),
     ],
   };
 }

@@ -162,13 +162,17 @@ export function reportFor(ctx: ServerContext, args: ServerOptions, started: numb
         ? needsRootViaFinding(parts, args.via.host, sudoCommand(args), viaRootCommand(args, args.via))
         : needsRootFinding(parts, sudoCommand(args)),
     );
-  // It stands in for server-ok; beside an error it would only repeat what the probes say.
-  const unchecked = ctx.facts && !findings.some((f) => f.severity === 'error') ? uncheckedParts(ctx.facts) : [];
+  // It stands in for server-ok; beside an error it would only repeat what the probes say, unless
+  // the connection was lost: then the report must say so, and that more may have been missed.
+  const lostTo = ctx.facts?.connectionLost;
+  const unchecked =
+    ctx.facts && (lostTo || !findings.some((f) => f.severity === 'error')) ? uncheckedParts(ctx.facts) : [];
   if (unchecked.length > 0)
     findings.push(
       checksIncompleteFinding(
         unchecked,
         args.via ? formatCommand(viaRootCommand(args, args.via)) : formatCommand(sudoCommand(args)),
+        lostTo,
       ),
     );
   return buildServerReport({
