@@ -156,7 +156,10 @@ export function clientActors({
     applyFix: fromPromise(async ({ input }: { input: { fix: Fix; target?: ResolvedTarget } }): Promise<FixOutcome> => {
       // Loaded only when a fix runs: a diagnosis never applies one, and these modules (journal,
       // revert, the server's file helpers) would cost every run's start-up.
-      const [{ applyFix }, { resultsOf }] = await Promise.all([import('../fixes/apply.js'), import('../fixes/revert.js')]);
+      const [{ applyFix }, { resultsOf }] = await Promise.all([
+        import('../fixes/apply.js'),
+        import('../fixes/revert.js'),
+      ]);
       const r = await applyFix(input.fix, {
         journalFile,
         // What the fix left in each file it rewrote: undo then refuses to clobber later changes.
