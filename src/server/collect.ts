@@ -50,7 +50,27 @@ export async function collectFacts(
     probes.push({ id, durationMs: Date.now() - t0, ...judge(x) });
     return x;
   };
-  const idr = await exec(['id', '-u']);
+  // The log goes first, beside the rest: its last refusal of the user is the client address
+  // sshd -T is asked about, so it heads the longest chain (log, sshd -T, the user's files).
+  const logsDone = timed(
+    'logs',
+    () => probeLogs(exec, target.user),
+    (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.lines.length} explaining lines in ${x.source}` }),
+  );
+  const [idr, processes] = await Promise.all([
+    exec(['id', '-u']),
+    // Before any sshd command (sshd -V, -t, -T): each is an sshd process too, for a moment.
+    timed(
+      'running',
+      () => probeProcesses(exec),
+      (x) =>
+        isUnknown(x)
+          ? unk(x)
+          : x.pids.length
+            ? { status: 'ok', detail: `sshd pid ${x.pids.join(', ')}` }
+            : { status: 'fail', detail: 'no sshd process' },
+    ),
+  ]);
   const facts: ServerFacts = { target, root: idr.stdout.trim() === '0' };
 
   facts.sshd = await timed(
@@ -64,24 +84,7 @@ export async function collectFacts(
           : { status: 'fail', detail: 'sshd is not installed' },
   );
   const sshdPath = known(facts.sshd)?.path;
-  // Before sshd -t/-T run: they are sshd processes too, for a moment.
-  const processes = await timed(
-    'running',
-    () => probeProcesses(exec),
-    (x) =>
-      isUnknown(x)
-        ? unk(x)
-        : x.pids.length
-          ? { status: 'ok', detail: `sshd pid ${x.pids.join(', ')}` }
-          : { status: 'fail', detail: 'no sshd process' },
-  );
 
-  // The log goes first: its last refusal of the user is the client address sshd -T is asked about.
-  const logsDone = timed(
-    'logs',
-    () => probeLogs(exec, target.user),
-    (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.lines.length} explaining lines in ${x.source}` }),
-  );
   const clientDone = logsDone.then((l) => assumeClient(target.from, known(l)?.lines, target.user));
   const [
     init,
