@@ -1,7 +1,16 @@
 // Runs every server probe (independent ones in parallel) and assembles ServerFacts plus one
 // ProbeRecord per probe. Works the same locally and over SSH: it only sees an Exec.
 import type { ProbeRecord, ProbeStatus } from '../report.js';
-import { isUnknown, known, type FirewallLayer, type Maybe, type ServerFacts } from './facts.js';
+import {
+  isUnknown,
+  known,
+  type ConfigTest,
+  type EffectiveConfig,
+  type FirewallLayer,
+  type Maybe,
+  type ServerFacts,
+  type UserFacts,
+} from './facts.js';
 import type { Exec } from './exec.js';
 import { assumeClient } from './client-address.js';
 import { probeAuthFiles } from './probes/auth-files.js';
@@ -86,6 +95,111 @@ export async function collectFacts(
   const sshdPath = known(facts.sshd)?.path;
 
   const clientDone = logsDone.then((l) => assumeClient(target.from, known(l)?.lines, target.user));
+  async function accountSide(test: ConfigTest | undefined, eff: EffectiveConfig | undefined, u: UserFacts | undefined) {
+    // Host keys: sshd -T names them; when it cannot run (no usable key), sshd -t's complaints do.
+    const keyPaths = eff?.config.hostkey ?? [
+      ...new Set([...(test?.hostKeyErrors.map((e) => e.path) ?? []), ...DEFAULT_HOST_KEYS]),
+    ];
+    // Unknown settings could hold group rules: then the groups are resolved too.
+    const groupRules = !eff || (eff.config.allowgroups ?? []).length > 0 || (eff.config.denygroups ?? []).length > 0;
+    const [hostKeys, authFiles, groups, tcpWrappers, session] = await Promise.all([
+      timed(
+        'host-keys',
+        () => probeHostKeys(exec, keyPaths),
+        (x) =>
+          isUnknown(x)
+            ? unk(x)
+            : { status: 'ok', detail: `${x.keys.filter((k) => k.exists).length} of ${x.keys.length} host keys exist` },
+      ),
+      u?.exists
+        ? timed(
+            'auth-files',
+            () => probeAuthFiles(exec, u, eff, facts.root),
+            (x) => {
+              if (isUnknown(x)) return unk(x);
+              const found = `${x.authorizedKeys.filter((f) => f.exists).length} authorized_keys file(s)`;
+              // Permissions were judged, but a key count is missing: not "ok".
+              return x.unread?.length
+                ? {
+                    status: 'unknown',
+                    detail: `${found}; not read: ${x.unread.map((r) => `${r.path} (${r.why})`).join('; ')}`,
+                  }
+                : { status: 'ok', detail: found };
+            },
+          )
+        : undefined,
+      u?.exists && groupRules ? probeGroups(exec, u.name) : undefined,
+      sshdPath
+        ? timed(
+            'tcp-wrappers',
+            () => probeTcpWrappers(exec, sshdPath),
+            (x) =>
+              isUnknown(x)
+                ? unk(x)
+                : {
+                    status: 'ok',
+                    detail: x.linked
+                      ? 'sshd honours /etc/hosts.allow and /etc/hosts.deny'
+                      : 'sshd is not linked with libwrap',
+                  },
+          )
+        : undefined,
+      eff && u?.exists
+        ? timed(
+            'session',
+            () => probeSession(exec, eff, u),
+            (x) =>
+              isUnknown(x)
+                ? unk(x)
+                : {
+                    status: 'ok',
+                    detail: [
+                      x.chroot ? `ChrootDirectory ${x.chroot.path}` : 'no ChrootDirectory',
+                      x.forceCommand ? `ForceCommand ${x.forceCommand.command}` : 'no ForceCommand program',
+                    ].join(', '),
+                  },
+          )
+        : undefined,
+    ]);
+    return { hostKeys, authFiles, groups, tcpWrappers, session };
+  }
+
+  const configTestDone = sshdPath
+    ? timed(
+        'config-test',
+        () => asUser(facts.root, probeConfigTest(exec, sshdPath)),
+        (x) =>
+          isUnknown(x)
+            ? unk(x)
+            : x.ok
+              ? { status: 'ok', detail: 'sshd -t: configuration loads' }
+              : { status: 'fail', detail: x.raw[0] ?? 'sshd -t failed' },
+      )
+    : undefined;
+  const effectiveDone = sshdPath
+    ? clientDone.then((client) =>
+        timed(
+          'effective',
+          () => asUser(facts.root, probeEffective(exec, sshdPath, target.user, client.address)),
+          (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `sshd -T: port ${(x.config.port ?? []).join(',')}` }),
+        ),
+      )
+    : undefined;
+  const userDone = timed(
+    'user',
+    () => probeUser(exec, target.user),
+    (x) =>
+      isUnknown(x)
+        ? unk(x)
+        : x.exists
+          ? { status: 'ok', detail: `${x.name} uid ${x.uid} home ${x.home}` }
+          : { status: 'fail', detail: `no account ${x.name}` },
+  );
+  // The account's side (its files, groups, session) needs only sshd -t/-T and the account: it
+  // does not wait for the slow probes (ufw status, dpkg --verify, the kernel log).
+  const userSideDone = Promise.all([configTestDone, effectiveDone, userDone]).then(([t, e, u]) =>
+    accountSide(t && known(t), e && known(e), known(u)),
+  );
   const [
     init,
     configTest,
@@ -100,34 +214,15 @@ export async function collectFacts(
     crash,
     bans,
     logs,
+    userSide,
   ] = await Promise.all([
     timed(
       'init',
       () => probeInit(exec),
       (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.system}${x.service ? ` (${x.service})` : ''}` }),
     ),
-    sshdPath
-      ? timed(
-          'config-test',
-          () => asUser(facts.root, probeConfigTest(exec, sshdPath)),
-          (x) =>
-            isUnknown(x)
-              ? unk(x)
-              : x.ok
-                ? { status: 'ok', detail: 'sshd -t: configuration loads' }
-                : { status: 'fail', detail: x.raw[0] ?? 'sshd -t failed' },
-        )
-      : undefined,
-    sshdPath
-      ? clientDone.then((client) =>
-          timed(
-            'effective',
-            () => asUser(facts.root, probeEffective(exec, sshdPath, target.user, client.address)),
-            (x) =>
-              isUnknown(x) ? unk(x) : { status: 'ok', detail: `sshd -T: port ${(x.config.port ?? []).join(',')}` },
-          ),
-        )
-      : undefined,
+    configTestDone,
+    effectiveDone,
     timed(
       'listeners',
       () => probeListeners(exec),
@@ -161,16 +256,7 @@ export async function collectFacts(
             ? { status: 'ok', detail: `${x.path} exists` }
             : { status: 'fail', detail: `${x.path} is missing` },
     ),
-    timed(
-      'user',
-      () => probeUser(exec, target.user),
-      (x) =>
-        isUnknown(x)
-          ? unk(x)
-          : x.exists
-            ? { status: 'ok', detail: `${x.name} uid ${x.uid} home ${x.home}` }
-            : { status: 'fail', detail: `no account ${x.name}` },
-    ),
+    userDone,
     timed(
       'nologin',
       () => probeNologin(exec),
@@ -217,6 +303,7 @@ export async function collectFacts(
         : undefined,
     ),
     logsDone,
+    userSideDone,
   ]);
   if (bans) facts.bans = bans;
   facts.client = await clientDone;
@@ -236,79 +323,12 @@ export async function collectFacts(
   if (crash) facts.crash = crash;
   if (effective) facts.effective = effective;
 
-  const eff = known(facts.effective);
-  const test = known(facts.configTest);
-  // Host keys: sshd -T names them; when it cannot run (no usable key), sshd -t's complaints do.
-  const keyPaths = eff?.config.hostkey ?? [
-    ...new Set([...(test?.hostKeyErrors.map((e) => e.path) ?? []), ...DEFAULT_HOST_KEYS]),
-  ];
-  const u = known(facts.user);
-  // Unknown settings could hold group rules: then the groups are resolved too.
-  const groupRules = !eff || (eff.config.allowgroups ?? []).length > 0 || (eff.config.denygroups ?? []).length > 0;
-  const [hostKeys, authFiles, groups, tcpWrappers, session] = await Promise.all([
-    timed(
-      'host-keys',
-      () => probeHostKeys(exec, keyPaths),
-      (x) =>
-        isUnknown(x)
-          ? unk(x)
-          : { status: 'ok', detail: `${x.keys.filter((k) => k.exists).length} of ${x.keys.length} host keys exist` },
-    ),
-    u?.exists
-      ? timed(
-          'auth-files',
-          () => probeAuthFiles(exec, u, eff, facts.root),
-          (x) => {
-            if (isUnknown(x)) return unk(x);
-            const found = `${x.authorizedKeys.filter((f) => f.exists).length} authorized_keys file(s)`;
-            // Permissions were judged, but a key count is missing: not "ok".
-            return x.unread?.length
-              ? {
-                  status: 'unknown',
-                  detail: `${found}; not read: ${x.unread.map((r) => `${r.path} (${r.why})`).join('; ')}`,
-                }
-              : { status: 'ok', detail: found };
-          },
-        )
-      : undefined,
-    u?.exists && groupRules ? probeGroups(exec, u.name) : undefined,
-    sshdPath
-      ? timed(
-          'tcp-wrappers',
-          () => probeTcpWrappers(exec, sshdPath),
-          (x) =>
-            isUnknown(x)
-              ? unk(x)
-              : {
-                  status: 'ok',
-                  detail: x.linked
-                    ? 'sshd honours /etc/hosts.allow and /etc/hosts.deny'
-                    : 'sshd is not linked with libwrap',
-                },
-        )
-      : undefined,
-    eff && u?.exists
-      ? timed(
-          'session',
-          () => probeSession(exec, eff, u),
-          (x) =>
-            isUnknown(x)
-              ? unk(x)
-              : {
-                  status: 'ok',
-                  detail: [
-                    x.chroot ? `ChrootDirectory ${x.chroot.path}` : 'no ChrootDirectory',
-                    x.forceCommand ? `ForceCommand ${x.forceCommand.command}` : 'no ForceCommand program',
-                  ].join(', '),
-                },
-        )
-      : undefined,
-  ]);
-  if (u && groups) u.groups = groups;
-  facts.hostKeys = hostKeys;
-  if (session) facts.session = session;
-  if (tcpWrappers) facts.tcpWrappers = tcpWrappers;
-  if (authFiles) facts.authFiles = authFiles;
+  const u = known(user);
+  if (u && userSide.groups) u.groups = userSide.groups;
+  facts.hostKeys = userSide.hostKeys;
+  if (userSide.session) facts.session = userSide.session;
+  if (userSide.tcpWrappers) facts.tcpWrappers = userSide.tcpWrappers;
+  if (userSide.authFiles) facts.authFiles = userSide.authFiles;
   return { facts, probes };
 }
 
