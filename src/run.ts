@@ -38,11 +38,6 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
-/** Loads what starts commands, so that the first one can start as soon as it is called. */
-export async function loadRunner(): Promise<void> {
-  await import('execa');
-}
-
 export async function run(cmd: Command, opts: RunOptions): Promise<RunResult> {
   const [file, ...args] = cmd;
   if (!file) throw new Error('run: empty command');

@@ -57,20 +57,6 @@ export const CLIENT_FIXES = {
 
 const isClientFix = (id: string): id is ClientFixId => Object.hasOwn(CLIENT_FIXES, id);
 
-type TargetInput = { destination: string; sshFlags: readonly string[]; timeoutMs: number };
-
-/** `ssh -G` started before the flow loaded (commands/client/command.ts), with what it was asked. */
-export interface EarlyTarget {
-  input: TargetInput;
-  target: Promise<ResolvedTarget>;
-}
-
-const sameTargetInput = (a: TargetInput, b: TargetInput) =>
-  a.destination === b.destination &&
-  a.timeoutMs === b.timeoutMs &&
-  a.sshFlags.length === b.sshFlags.length &&
-  a.sshFlags.every((f, i) => f === b.sshFlags[i]);
-
 /**
  * uid: who runs ssh (the command's io.uid); journalFile: where fixes are journaled (journalPath);
  * `terminal`: how the wizard's screen lends the terminal to ssh for the password attempt; `show`
@@ -81,22 +67,16 @@ export function clientActors({
   journalFile,
   terminal,
   show = () => {},
-  early,
 }: {
   uid: number | undefined;
   journalFile: string;
   terminal?: TerminalLender;
   show?: (text: string) => void;
-  /** Taken by the first `target` probe asked the same question; any other runs ssh -G itself. */
-  early?: EarlyTarget;
 }) {
-  let started = early;
   return {
-    target: fromPromise(({ input }: { input: { destination: string; sshFlags: string[]; timeoutMs: number } }) => {
-      const taken = started && sameTargetInput(started.input, input) ? started.target : undefined;
-      started = undefined;
-      return taken ?? resolveTarget(input);
-    }),
+    target: fromPromise(({ input }: { input: { destination: string; sshFlags: string[]; timeoutMs: number } }) =>
+      resolveTarget(input),
+    ),
     dns: fromPromise(
       ({ input }: { input: { host: string; family: ResolvedTarget['addressFamily']; timeoutMs: number } }) =>
         resolveHost(input),

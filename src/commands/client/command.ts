@@ -3,7 +3,6 @@
 // start-up; run.ts, which loads the probes and the UI, is imported only to run.
 import { UsageError } from '../../errors.js';
 import { DIAGNOSIS_FLAGS, parseSshArgs, SSH_FLAGS, type SshArgs } from '../../ssh-args.js';
-import type { EarlyTarget } from '../../client/actors.js';
 import type { Mode } from '../mode.js';
 import { flag, takeOption, value, type Parsed } from '../options.js';
 
@@ -83,23 +82,5 @@ exit status becomes the verdict. Never offered when the host key is unknown or c
 NO_COLOR is honoured.
 `,
   parse: (argv) => parseClientArgs(argv),
-  run: async (opts, io) => {
-    // ssh -G starts before the flow and the other probes load (they take longer to load than it
-    // takes to run); the flow's `target` probe then takes its answer instead of running it again.
-    const early = opts.destination ? await startTarget(opts) : undefined;
-    return (await import('./run.js')).run(opts, io, early);
-  },
+  run: async (opts, io) => (await import('./run.js')).run(opts, io),
 };
-
-async function startTarget(opts: ClientOptions): Promise<EarlyTarget> {
-  const [{ resolveTarget }, { loadRunner }] = await Promise.all([
-    import('../../client/probes/ssh-config.js'),
-    import('../../run.js'),
-  ]);
-  await loadRunner();
-  const input = { destination: opts.destination, sshFlags: opts.sshFlags, timeoutMs: opts.timeoutMs };
-  const target = resolveTarget(input);
-  // Its failure (ssh rejects the settings) is the flow's to handle, once the flow asks for it.
-  target.catch(() => {});
-  return { input, target };
-}

@@ -6,13 +6,13 @@ import { inertJson } from '../../inert.js';
 import { exitCodeFor, renderText } from '../../report.js';
 import { terminalLender } from '../../run.js';
 import { clientFlow, type ClientContext, type ClientInput } from '../../../flows/client.js';
-import { clientActors, type EarlyTarget } from '../../client/actors.js';
+import { clientActors } from '../../client/actors.js';
 import { toClientReport } from '../../client/report.js';
 import { journalPath } from '../../fixes/journal.js';
 import { hasTerminal, say, type Io } from '../mode.js';
 import { parseClientArgs, type ClientOptions } from './command.js';
 
-export async function run(args: ClientOptions, io: Io, early?: EarlyTarget): Promise<number> {
+export async function run(args: ClientOptions, io: Io): Promise<number> {
   const tty = hasTerminal(io);
   if (!args.destination) {
     if (!tty || args.json || args.yes || args.redact)
@@ -46,7 +46,6 @@ export async function run(args: ClientOptions, io: Io, early?: EarlyTarget): Pro
       journalFile: journalPath(io.env, io.uid),
       terminal,
       show: say(io).result,
-      early,
     }),
   });
   let ctx: ClientContext;
