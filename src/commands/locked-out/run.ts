@@ -187,7 +187,8 @@ async function decodeMode(args: LockedOutOptions, started: number, io: Io): Prom
   const repair = repairScript(findings);
   // Commands to run on the server would be of no use with placeholders in them.
   if (args.redact) {
-    if (repair) out.result('\nThe repair commands are left out of a redacted report: --decode without --redact prints them.');
+    if (repair)
+      out.result('\nThe repair commands are left out of a redacted report: --decode without --redact prints them.');
     return exitCodeFor(report);
   }
   if (repair) out.result(`\nPaste these commands into the console (as root) to repair:\n\n${repair}`);
