@@ -82,7 +82,8 @@ export async function collectFacts(
   ]);
   const facts: ServerFacts = { target, root: idr.stdout.trim() === '0' };
 
-  facts.sshd = await timed(
+  // The probes that need neither sshd's path nor the log start beside this one.
+  const sshdDone = timed(
     'sshd',
     () => probeSshdBinary(exec),
     (x) =>
@@ -92,10 +93,15 @@ export async function collectFacts(
           ? { status: 'ok', detail: `${x.path}${x.version ? ` (${x.version.split(',')[0]})` : ''}` }
           : { status: 'fail', detail: 'sshd is not installed' },
   );
-  const sshdPath = known(facts.sshd)?.path;
+  const sshdPathDone = sshdDone.then((x) => known(x)?.path);
 
   const clientDone = logsDone.then((l) => assumeClient(target.from, known(l)?.lines, target.user));
-  async function accountSide(test: ConfigTest | undefined, eff: EffectiveConfig | undefined, u: UserFacts | undefined) {
+  async function accountSide(
+    sshdPath: string | undefined,
+    test: ConfigTest | undefined,
+    eff: EffectiveConfig | undefined,
+    u: UserFacts | undefined,
+  ) {
     // Host keys: sshd -T names them; when it cannot run (no usable key), sshd -t's complaints do.
     const keyPaths = eff?.config.hostkey ?? [
       ...new Set([...(test?.hostKeyErrors.map((e) => e.path) ?? []), ...DEFAULT_HOST_KEYS]),
@@ -164,27 +170,29 @@ export async function collectFacts(
     return { hostKeys, authFiles, groups, tcpWrappers, session };
   }
 
-  const configTestDone = sshdPath
-    ? timed(
-        'config-test',
-        () => asUser(facts.root, probeConfigTest(exec, sshdPath)),
-        (x) =>
-          isUnknown(x)
-            ? unk(x)
-            : x.ok
-              ? { status: 'ok', detail: 'sshd -t: configuration loads' }
-              : { status: 'fail', detail: x.raw[0] ?? 'sshd -t failed' },
-      )
-    : undefined;
-  const effectiveDone = sshdPath
-    ? clientDone.then((client) =>
-        timed(
+  const configTestDone = sshdPathDone.then((sshdPath) =>
+    sshdPath
+      ? timed(
+          'config-test',
+          () => asUser(facts.root, probeConfigTest(exec, sshdPath)),
+          (x) =>
+            isUnknown(x)
+              ? unk(x)
+              : x.ok
+                ? { status: 'ok', detail: 'sshd -t: configuration loads' }
+                : { status: 'fail', detail: x.raw[0] ?? 'sshd -t failed' },
+        )
+      : undefined,
+  );
+  const effectiveDone = Promise.all([sshdPathDone, clientDone]).then(([sshdPath, client]) =>
+    sshdPath
+      ? timed(
           'effective',
           () => asUser(facts.root, probeEffective(exec, sshdPath, target.user, client.address)),
           (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `sshd -T: port ${(x.config.port ?? []).join(',')}` }),
-        ),
-      )
-    : undefined;
+        )
+      : undefined,
+  );
   const userDone = timed(
     'user',
     () => probeUser(exec, target.user),
@@ -197,8 +205,8 @@ export async function collectFacts(
   );
   // The account's side (its files, groups, session) needs only sshd -t/-T and the account: it
   // does not wait for the slow probes (ufw status, dpkg --verify, the kernel log).
-  const userSideDone = Promise.all([configTestDone, effectiveDone, userDone]).then(([t, e, u]) =>
-    accountSide(t && known(t), e && known(e), known(u)),
+  const userSideDone = Promise.all([sshdPathDone, configTestDone, effectiveDone, userDone]).then(([p, t, e, u]) =>
+    accountSide(p, t && known(t), e && known(e), known(u)),
   );
   const [
     init,
@@ -272,21 +280,24 @@ export async function collectFacts(
       () => probeShells(exec),
       (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.listed.length} shells in /etc/shells` }),
     ),
-    sshdPath
-      ? timed(
-          'crash',
-          () => probeCrash(exec, sshdPath, known(facts.sshd)?.package?.manager),
-          (x) =>
-            isUnknown(x)
-              ? unk(x)
-              : x.libraries.length + x.changedFiles.length + x.segfaults.length > 0
-                ? { status: 'fail', detail: [...x.libraries, ...x.changedFiles, ...x.segfaults][0]! }
-                : {
-                    status: 'ok',
-                    detail: `libraries load${x.verifyCommand ? `; ${x.verifyCommand}: unchanged` : ''}${x.kernelSource ? `; no sshd segfault in ${x.kernelSource}` : ''}`,
-                  },
-        )
-      : undefined,
+    sshdDone.then((x) => {
+      const sshd = known(x);
+      return sshd?.path
+        ? timed(
+            'crash',
+            () => probeCrash(exec, sshd.path!, sshd.package?.manager),
+            (x) =>
+              isUnknown(x)
+                ? unk(x)
+                : x.libraries.length + x.changedFiles.length + x.segfaults.length > 0
+                  ? { status: 'fail', detail: [...x.libraries, ...x.changedFiles, ...x.segfaults][0]! }
+                  : {
+                      status: 'ok',
+                      detail: `libraries load${x.verifyCommand ? `; ${x.verifyCommand}: unchanged` : ''}${x.kernelSource ? `; no sshd segfault in ${x.kernelSource}` : ''}`,
+                    },
+          )
+        : undefined;
+    }),
     // The assumed address (--from, else the user's last refusal in the log) is the one to look up.
     clientDone.then((client) =>
       client.address
@@ -305,6 +316,7 @@ export async function collectFacts(
     logsDone,
     userSideDone,
   ]);
+  facts.sshd = await sshdDone;
   if (bans) facts.bans = bans;
   facts.client = await clientDone;
   Object.assign(facts, {
