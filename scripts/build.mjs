@@ -31,7 +31,9 @@ await build({
   outExtension: { '.js': '.mjs' },
   chunkNames: 'chunks/[name]-[hash]',
   splitting: true,
-  minify: false,
+  // Less source to parse at every start (~5 ms); identifiers kept, so stack traces stay readable.
+  minifyWhitespace: true,
+  minifySyntax: true,
   sourcemap: false,
   legalComments: 'none',
 });

@@ -1,8 +1,6 @@
 // The real probes and fixes behind the client flow's actor names.
 import { fromPromise } from 'xstate';
 import { formatCommand, formatMode, type Fix, type FixOutcome } from '../report.js';
-import { applyFix } from '../fixes/apply.js';
-import { resultsOf } from '../fixes/revert.js';
 import { rewrittenFiles, type ClientFixId } from './fixes.js';
 import { resolveTarget } from './probes/ssh-config.js';
 import { resolveHost } from './probes/dns.js';
@@ -165,6 +163,12 @@ export function clientActors({
       }),
     ),
     applyFix: fromPromise(async ({ input }: { input: { fix: Fix; target?: ResolvedTarget } }): Promise<FixOutcome> => {
+      // Loaded only when a fix runs: a diagnosis never applies one, and these modules (journal,
+      // revert, the server's file helpers) would cost every run's start-up.
+      const [{ applyFix }, { resultsOf }] = await Promise.all([
+        import('../fixes/apply.js'),
+        import('../fixes/revert.js'),
+      ]);
       const r = await applyFix(input.fix, {
         journalFile,
         // What the fix left in each file it rewrote: undo then refuses to clobber later changes.

@@ -1,7 +1,17 @@
 // Runs every server probe (independent ones in parallel) and assembles ServerFacts plus one
 // ProbeRecord per probe. Works the same locally and over SSH: it only sees an Exec.
 import type { ProbeRecord, ProbeStatus } from '../report.js';
-import { isUnknown, known, type FirewallLayer, type Maybe, type ServerFacts, type Unknown } from './facts.js';
+import {
+  isUnknown,
+  known,
+  type ConfigTest,
+  type EffectiveConfig,
+  type FirewallLayer,
+  type Maybe,
+  type ServerFacts,
+  type Unknown,
+  type UserFacts,
+} from './facts.js';
 import { failure, type Exec } from './exec.js';
 import { assumeClient } from './client-address.js';
 import { probeAuthFiles } from './probes/auth-files.js';
@@ -59,10 +69,31 @@ export async function collectFacts(
     probes.push({ id, durationMs: Date.now() - t0, ...judge(x) });
     return x;
   };
-  const idr = await exec(['id', '-u']);
+  // The log goes first, beside the rest: its last refusal of the user is the client address
+  // sshd -T is asked about, so it heads the longest chain (log, sshd -T, the user's files).
+  const logsDone = timed(
+    'logs',
+    () => probe((e) => probeLogs(e, target.user)),
+    (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.lines.length} explaining lines in ${x.source}` }),
+  );
+  const [idr, processes] = await Promise.all([
+    exec(['id', '-u']),
+    // Before any sshd command (sshd -V, -t, -T): each is an sshd process too, for a moment.
+    timed(
+      'running',
+      () => probe(probeProcesses),
+      (x) =>
+        isUnknown(x)
+          ? unk(x)
+          : x.pids.length
+            ? { status: 'ok', detail: `sshd pid ${x.pids.join(', ')}` }
+            : { status: 'fail', detail: 'no sshd process' },
+    ),
+  ]);
   const facts: ServerFacts = { target, root: idr.stdout.trim() === '0' };
 
-  facts.sshd = await timed(
+  // The probes that need neither sshd's path nor the log start beside this one.
+  const sshdDone = timed(
     'sshd',
     () => probe(probeSshdBinary),
     (x) =>
@@ -72,26 +103,121 @@ export async function collectFacts(
           ? { status: 'ok', detail: `${x.path}${x.version ? ` (${x.version.split(',')[0]})` : ''}` }
           : { status: 'fail', detail: 'sshd is not installed' },
   );
-  const sshdPath = known(facts.sshd)?.path;
-  // Before sshd -t/-T run: they are sshd processes too, for a moment.
-  const processes = await timed(
-    'running',
-    () => probe(probeProcesses),
+  const sshdPathDone = sshdDone.then((x) => known(x)?.path);
+
+  const clientDone = logsDone.then((l) => assumeClient(target.from, known(l)?.lines, target.user));
+  async function accountSide(
+    sshdPath: string | undefined,
+    test: ConfigTest | undefined,
+    eff: EffectiveConfig | undefined,
+    u: UserFacts | undefined,
+  ) {
+    // Host keys: sshd -T names them; when it cannot run (no usable key), sshd -t's complaints do.
+    const keyPaths = eff?.config.hostkey ?? [
+      ...new Set([...(test?.hostKeyErrors.map((e) => e.path) ?? []), ...DEFAULT_HOST_KEYS]),
+    ];
+    // Unknown settings could hold group rules: then the groups are resolved too.
+    const groupRules = !eff || (eff.config.allowgroups ?? []).length > 0 || (eff.config.denygroups ?? []).length > 0;
+    const [hostKeys, authFiles, groups, tcpWrappers, session] = await Promise.all([
+      timed(
+        'host-keys',
+        () => probe((e) => probeHostKeys(e, keyPaths)),
+        (x) =>
+          isUnknown(x)
+            ? unk(x)
+            : { status: 'ok', detail: `${x.keys.filter((k) => k.exists).length} of ${x.keys.length} host keys exist` },
+      ),
+      u?.exists
+        ? timed(
+            'auth-files',
+            () => probe((e) => probeAuthFiles(e, u, eff, facts.root)),
+            (x) => {
+              if (isUnknown(x)) return unk(x);
+              const found = `${x.authorizedKeys.filter((f) => f.exists).length} authorized_keys file(s)`;
+              // Permissions were judged, but a key count is missing: not "ok".
+              return x.unread?.length
+                ? {
+                    status: 'unknown',
+                    detail: `${found}; not read: ${x.unread.map((r) => `${r.path} (${r.why})`).join('; ')}`,
+                  }
+                : { status: 'ok', detail: found };
+            },
+          )
+        : undefined,
+      u?.exists && groupRules ? probe((e) => probeGroups(e, u.name)) : undefined,
+      sshdPath
+        ? timed(
+            'tcp-wrappers',
+            () => probe((e) => probeTcpWrappers(e, sshdPath)),
+            (x) =>
+              isUnknown(x)
+                ? unk(x)
+                : {
+                    status: 'ok',
+                    detail: x.linked
+                      ? 'sshd honours /etc/hosts.allow and /etc/hosts.deny'
+                      : 'sshd is not linked with libwrap',
+                  },
+          )
+        : undefined,
+      eff && u?.exists
+        ? timed(
+            'session',
+            () => probe((e) => probeSession(e, eff, u)),
+            (x) =>
+              isUnknown(x)
+                ? unk(x)
+                : {
+                    status: 'ok',
+                    detail: [
+                      x.chroot ? `ChrootDirectory ${x.chroot.path}` : 'no ChrootDirectory',
+                      x.forceCommand ? `ForceCommand ${x.forceCommand.command}` : 'no ForceCommand program',
+                    ].join(', '),
+                  },
+          )
+        : undefined,
+    ]);
+    return { hostKeys, authFiles, groups, tcpWrappers, session };
+  }
+
+  const configTestDone = sshdPathDone.then((sshdPath) =>
+    sshdPath
+      ? timed(
+          'config-test',
+          () => probe((e) => asUser(facts.root, probeConfigTest(e, sshdPath))),
+          (x) =>
+            isUnknown(x)
+              ? unk(x)
+              : x.ok
+                ? { status: 'ok', detail: 'sshd -t: configuration loads' }
+                : { status: 'fail', detail: x.raw[0] ?? 'sshd -t failed' },
+        )
+      : undefined,
+  );
+  const effectiveDone = Promise.all([sshdPathDone, clientDone]).then(([sshdPath, client]) =>
+    sshdPath
+      ? timed(
+          'effective',
+          () => probe((e) => asUser(facts.root, probeEffective(e, sshdPath, target.user, client.address))),
+          (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `sshd -T: port ${(x.config.port ?? []).join(',')}` }),
+        )
+      : undefined,
+  );
+  const userDone = timed(
+    'user',
+    () => probe((e) => probeUser(e, target.user)),
     (x) =>
       isUnknown(x)
         ? unk(x)
-        : x.pids.length
-          ? { status: 'ok', detail: `sshd pid ${x.pids.join(', ')}` }
-          : { status: 'fail', detail: 'no sshd process' },
+        : x.exists
+          ? { status: 'ok', detail: `${x.name} uid ${x.uid} home ${x.home}` }
+          : { status: 'fail', detail: `no account ${x.name}` },
   );
-
-  // The log goes first: its last refusal of the user is the client address sshd -T is asked about.
-  const logsDone = timed(
-    'logs',
-    () => probe((e) => probeLogs(e, target.user)),
-    (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.lines.length} explaining lines in ${x.source}` }),
+  // The account's side (its files, groups, session) needs only sshd -t/-T and the account: it
+  // does not wait for the slow probes (ufw status, dpkg --verify, the kernel log).
+  const userSideDone = Promise.all([sshdPathDone, configTestDone, effectiveDone, userDone]).then(([p, t, e, u]) =>
+    accountSide(p, t && known(t), e && known(e), known(u)),
   );
-  const clientDone = logsDone.then((l) => assumeClient(target.from, known(l)?.lines, target.user));
   const [
     init,
     configTest,
@@ -107,34 +233,15 @@ export async function collectFacts(
     bans,
     addressDependence,
     logs,
+    userSide,
   ] = await Promise.all([
     timed(
       'init',
       () => probe(probeInit),
       (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.system}${x.service ? ` (${x.service})` : ''}` }),
     ),
-    sshdPath
-      ? timed(
-          'config-test',
-          () => probe((e) => asUser(facts.root, probeConfigTest(e, sshdPath))),
-          (x) =>
-            isUnknown(x)
-              ? unk(x)
-              : x.ok
-                ? { status: 'ok', detail: 'sshd -t: configuration loads' }
-                : { status: 'fail', detail: x.raw[0] ?? 'sshd -t failed' },
-        )
-      : undefined,
-    sshdPath
-      ? clientDone.then((client) =>
-          timed(
-            'effective',
-            () => probe((e) => asUser(facts.root, probeEffective(e, sshdPath, target.user, client.address))),
-            (x) =>
-              isUnknown(x) ? unk(x) : { status: 'ok', detail: `sshd -T: port ${(x.config.port ?? []).join(',')}` },
-          ),
-        )
-      : undefined,
+    configTestDone,
+    effectiveDone,
     timed(
       'listeners',
       () => probe(probeListeners),
@@ -168,16 +275,7 @@ export async function collectFacts(
             ? { status: 'ok', detail: `${x.path} exists` }
             : { status: 'fail', detail: `${x.path} is missing` },
     ),
-    timed(
-      'user',
-      () => probe((e) => probeUser(e, target.user)),
-      (x) =>
-        isUnknown(x)
-          ? unk(x)
-          : x.exists
-            ? { status: 'ok', detail: `${x.name} uid ${x.uid} home ${x.home}` }
-            : { status: 'fail', detail: `no account ${x.name}` },
-    ),
+    userDone,
     timed(
       'nologin',
       () => probe(probeNologin),
@@ -193,21 +291,24 @@ export async function collectFacts(
       () => probe(probeShells),
       (x) => (isUnknown(x) ? unk(x) : { status: 'ok', detail: `${x.listed.length} shells in /etc/shells` }),
     ),
-    sshdPath
-      ? timed(
-          'crash',
-          () => probe((e) => probeCrash(e, sshdPath, known(facts.sshd)?.package?.manager)),
-          (x) =>
-            isUnknown(x)
-              ? unk(x)
-              : x.libraries.length + x.changedFiles.length + x.segfaults.length > 0
-                ? { status: 'fail', detail: [...x.libraries, ...x.changedFiles, ...x.segfaults][0]! }
-                : {
-                    status: 'ok',
-                    detail: `libraries load${x.verifyCommand ? `; ${x.verifyCommand}: unchanged` : ''}${x.kernelSource ? `; no sshd segfault in ${x.kernelSource}` : ''}`,
-                  },
-        )
-      : undefined,
+    sshdDone.then((x) => {
+      const sshd = known(x);
+      return sshd?.path
+        ? timed(
+            'crash',
+            () => probe((e) => probeCrash(e, sshd.path!, sshd.package?.manager)),
+            (x) =>
+              isUnknown(x)
+                ? unk(x)
+                : x.libraries.length + x.changedFiles.length + x.segfaults.length > 0
+                  ? { status: 'fail', detail: [...x.libraries, ...x.changedFiles, ...x.segfaults][0]! }
+                  : {
+                      status: 'ok',
+                      detail: `libraries load${x.verifyCommand ? `; ${x.verifyCommand}: unchanged` : ''}${x.kernelSource ? `; no sshd segfault in ${x.kernelSource}` : ''}`,
+                    },
+          )
+        : undefined;
+    }),
     // The assumed address (--from, else the user's last refusal in the log) is the one to look up.
     clientDone.then((client) =>
       client.address
@@ -224,29 +325,29 @@ export async function collectFacts(
         : undefined,
     ),
     // A sample address stands in for an unknown one: ask sshd whether its Match blocks answer otherwise.
-    sshdPath
-      ? clientDone.then((client) =>
-          client.address
-            ? undefined
-            : timed(
-                'match-blocks',
-                () => asUser(facts.root, probeAddressDependence(exec, sshdPath, target.user)),
-                (x) =>
-                  isUnknown(x)
-                    ? unk(x)
-                    : {
-                        status: 'ok',
-                        detail: x.differs.length
-                          ? x.differs
-                              .map((d) => `Match ${d.match} changes ${d.settings.map((s) => s.key).join(', ')}`)
-                              .join('; ')
-                          : 'no Match Address/Host block changes a login setting',
-                      },
-              ),
-        )
-      : undefined,
+    Promise.all([sshdPathDone, clientDone]).then(([sshdPath, client]) =>
+      sshdPath && !client.address
+        ? timed(
+            'match-blocks',
+            () => probe((e) => asUser(facts.root, probeAddressDependence(e, sshdPath, target.user))),
+            (x) =>
+              isUnknown(x)
+                ? unk(x)
+                : {
+                    status: 'ok',
+                    detail: x.differs.length
+                      ? x.differs
+                          .map((d) => `Match ${d.match} changes ${d.settings.map((s) => s.key).join(', ')}`)
+                          .join('; ')
+                      : 'no Match Address/Host block changes a login setting',
+                  },
+          )
+        : undefined,
+    ),
     logsDone,
+    userSideDone,
   ]);
+  facts.sshd = await sshdDone;
   if (bans) facts.bans = bans;
   if (addressDependence) facts.addressDependence = addressDependence;
   facts.client = await clientDone;
@@ -266,81 +367,14 @@ export async function collectFacts(
   if (crash) facts.crash = crash;
   if (effective) facts.effective = effective;
 
-  const eff = known(facts.effective);
-  const test = known(facts.configTest);
-  // Host keys: sshd -T names them; when it cannot run (no usable key), sshd -t's complaints do.
-  const keyPaths = eff?.config.hostkey ?? [
-    ...new Set([...(test?.hostKeyErrors.map((e) => e.path) ?? []), ...DEFAULT_HOST_KEYS]),
-  ];
-  const u = known(facts.user);
-  // Unknown settings could hold group rules: then the groups are resolved too.
-  const groupRules = !eff || (eff.config.allowgroups ?? []).length > 0 || (eff.config.denygroups ?? []).length > 0;
-  const [hostKeys, authFiles, groups, tcpWrappers, session] = await Promise.all([
-    timed(
-      'host-keys',
-      () => probe((e) => probeHostKeys(e, keyPaths)),
-      (x) =>
-        isUnknown(x)
-          ? unk(x)
-          : { status: 'ok', detail: `${x.keys.filter((k) => k.exists).length} of ${x.keys.length} host keys exist` },
-    ),
-    u?.exists
-      ? timed(
-          'auth-files',
-          () => probe((e) => probeAuthFiles(e, u, eff, facts.root)),
-          (x) => {
-            if (isUnknown(x)) return unk(x);
-            const found = `${x.authorizedKeys.filter((f) => f.exists).length} authorized_keys file(s)`;
-            // Permissions were judged, but a key count is missing: not "ok".
-            return x.unread?.length
-              ? {
-                  status: 'unknown',
-                  detail: `${found}; not read: ${x.unread.map((r) => `${r.path} (${r.why})`).join('; ')}`,
-                }
-              : { status: 'ok', detail: found };
-          },
-        )
-      : undefined,
-    u?.exists && groupRules ? probe((e) => probeGroups(e, u.name)) : undefined,
-    sshdPath
-      ? timed(
-          'tcp-wrappers',
-          () => probe((e) => probeTcpWrappers(e, sshdPath)),
-          (x) =>
-            isUnknown(x)
-              ? unk(x)
-              : {
-                  status: 'ok',
-                  detail: x.linked
-                    ? 'sshd honours /etc/hosts.allow and /etc/hosts.deny'
-                    : 'sshd is not linked with libwrap',
-                },
-        )
-      : undefined,
-    eff && u?.exists
-      ? timed(
-          'session',
-          () => probe((e) => probeSession(e, eff, u)),
-          (x) =>
-            isUnknown(x)
-              ? unk(x)
-              : {
-                  status: 'ok',
-                  detail: [
-                    x.chroot ? `ChrootDirectory ${x.chroot.path}` : 'no ChrootDirectory',
-                    x.forceCommand ? `ForceCommand ${x.forceCommand.command}` : 'no ForceCommand program',
-                  ].join(', '),
-                },
-        )
-      : undefined,
-  ]);
+  const u = known(user);
   // Without them AllowGroups would be judged against no groups at all: the account is unknown.
-  if (isUnknown(groups)) facts.user = groups;
-  else if (u && groups) u.groups = groups;
-  facts.hostKeys = hostKeys;
-  if (session) facts.session = session;
-  if (tcpWrappers) facts.tcpWrappers = tcpWrappers;
-  if (authFiles) facts.authFiles = authFiles;
+  if (isUnknown(userSide.groups)) facts.user = userSide.groups;
+  else if (u && userSide.groups) u.groups = userSide.groups;
+  facts.hostKeys = userSide.hostKeys;
+  if (userSide.session) facts.session = userSide.session;
+  if (userSide.tcpWrappers) facts.tcpWrappers = userSide.tcpWrappers;
+  if (userSide.authFiles) facts.authFiles = userSide.authFiles;
   if (lostTo) facts.connectionLost = lostTo;
   return { facts, probes };
 }

@@ -9,7 +9,6 @@ import { clientFlow, type ClientContext, type ClientInput } from '../../../flows
 import { clientActors } from '../../client/actors.js';
 import { toClientReport } from '../../client/report.js';
 import { journalPath } from '../../fixes/journal.js';
-import { lockedOut } from '../locked-out/command.js';
 import { hasTerminal, say, type Io } from '../mode.js';
 import { parseClientArgs, type ClientOptions } from './command.js';
 
@@ -20,7 +19,10 @@ export async function run(args: ClientOptions, io: Io): Promise<number> {
       throw new UsageError('Name the host to diagnose, e.g. ssh-doctor user@host (see --help).');
     const { askTarget } = await import('../../ui/client/ask-target.js');
     const answer = await askTarget(io);
-    if (answer === 'locked-out') return lockedOut.run(lockedOut.parse([], io), io);
+    if (answer === 'locked-out') {
+      const { lockedOut } = await import('../locked-out/command.js');
+      return lockedOut.run(lockedOut.parse([], io), io);
+    }
     if (!answer) return 0;
     const withHost = parseClientArgs([...args.sshFlags, '--', answer]);
     args = { ...args, destination: withHost.destination, sshFlags: withHost.sshFlags };
@@ -71,6 +73,7 @@ export async function run(args: ClientOptions, io: Io): Promise<number> {
   if (ctx.next === 'locked-out') {
     // The console kit should check the account and port this diagnosis was about.
     const t = ctx.target;
+    const { lockedOut } = await import('../locked-out/command.js');
     return lockedOut.run(lockedOut.parse(t ? ['--user', t.user, '--port', String(t.port)] : [], io), io);
   }
   return exitCodeFor(report);

@@ -70,10 +70,13 @@ export async function probeAuthFiles(
   const why = failure(rp, ['realpath']);
   if (why) return { unknown: why };
   const real = rp.exitCode === 0 ? lines(rp.stdout) : wanted;
-  const files = await statPaths(exec, real);
+  // The lookups that do not need each other's answer run side by side: every command here is on
+  // the server mode's longest chain.
+  const [files, dirs] = await Promise.all([
+    statPaths(exec, real),
+    statPaths(exec, [...new Set(real.flatMap(parentDirs))]),
+  ]);
   if (typeof files === 'string') return { unknown: files };
-  const dirPaths = [...new Set(real.flatMap(parentDirs))];
-  const dirs = await statPaths(exec, dirPaths);
   if (typeof dirs === 'string') return { unknown: dirs };
   const keyCounts: Record<string, number> = {};
   const keyLines: NonNullable<AuthFilesFacts['keyLines']> = {};
@@ -106,22 +109,23 @@ export async function probeAuthFiles(
       unread.push({ path, why: `${user.name} cannot read it, and sshd reads it as ${user.name}` });
     } else unread.push({ path, why: r.stderr.trim().split('\n')[0] || `cat exited with ${r.exitCode}` });
   }
-  const userLinks = await userLinksOn(exec, wanted);
   const gids = [...new Set([...files, ...dirs].flatMap((s) => (s.gid !== undefined ? [s.gid] : [])))];
   // Every account (50,000 on a big LDAP host are megabytes) is read only when a path is group
   // writable: then Debian's StrictModes asks whose primary group that is, and nothing else does.
-  let accounts: ReturnType<typeof parsePasswd> = [];
-  if ([...files, ...dirs].some((s) => s.mode !== undefined && s.mode & 0o020)) {
-    const allCmd = ['getent', 'passwd'];
-    const all = await exec(allCmd, { maxBytes: ACCOUNTS_MAX_BYTES });
-    // Part of the accounts could hide a second member of a group: StrictModes could not be judged.
-    const allWhy = failure(all, allCmd);
-    if (allWhy) return { unknown: allWhy };
-    accounts = all.exitCode === 0 ? parsePasswd(all.stdout) : [];
-  }
+  const groupWritable = [...files, ...dirs].some((s) => s.mode !== undefined && s.mode & 0o020);
+  const allCmd = ['getent', 'passwd'];
+  const [userLinks, all, groupLines] = await Promise.all([
+    userLinksOn(exec, wanted),
+    groupWritable ? exec(allCmd, { maxBytes: ACCOUNTS_MAX_BYTES }) : undefined,
+    Promise.all(gids.map((gid) => exec(['getent', 'group', String(gid)]))),
+  ]);
+  // Part of the accounts could hide a second member of a group: StrictModes could not be judged.
+  const allWhy = all && failure(all, allCmd);
+  if (allWhy) return { unknown: allWhy };
+  const accounts = all?.exitCode === 0 ? parsePasswd(all.stdout) : [];
   const groups: GroupFacts[] = [];
-  for (const gid of gids) {
-    const g = await exec(['getent', 'group', String(gid)]);
+  for (const [i, gid] of gids.entries()) {
+    const g = groupLines[i]!;
     const parsed = g.exitCode === 0 ? parseGroupLine(g.stdout) : undefined;
     if (!parsed) continue;
     groups.push({

@@ -35,11 +35,13 @@ export async function probeSshdBinary(exec: Exec): Promise<Maybe<SshdBinary>> {
   if (why) return { unknown: why };
   const path = parseStat(st.stdout).find((s) => s.exists && s.type === 'file' && (s.mode ?? 0) & 0o111)?.path;
   if (!path) return {};
-  const v = await exec([path, '-V']);
+  const [v, pkg] = await Promise.all([
+    exec([path, '-V']),
+    exec(['dpkg-query', '-W', '-f', '${Package} ${Version}', 'openssh-server']),
+  ]);
   const version = `${v.stderr}${v.stdout}`
     .split('\n')
     .find((l) => /^OpenSSH/.test(l))
     ?.trim();
-  const pkg = await exec(['dpkg-query', '-W', '-f', '${Package} ${Version}', 'openssh-server']);
   return { path, version, package: pkg.exitCode === 0 ? parseDpkgQuery(pkg.stdout) : undefined };
 }
