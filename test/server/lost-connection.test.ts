@@ -58,8 +58,9 @@ describe('a lost --via connection', () => {
   });
 
   it('lost from the first probe: every check unknown, no "sshd is not installed" from a stat that never ran', async () => {
+    // Lost from the first command on (the probes start side by side).
     const { facts, probes } = await collectFacts(
-      host((cmd) => cmd[0] === 'printenv'),
+      host(() => true),
       target,
     );
     // The first of its commands the connection did not run is the one named.
