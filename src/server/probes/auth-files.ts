@@ -121,7 +121,11 @@ export async function probeAuthFiles(
   }
   const groups: GroupFacts[] = [];
   for (const gid of gids) {
-    const g = await exec(['getent', 'group', String(gid)]);
+    const groupCmd = ['getent', 'group', String(gid)];
+    const g = await exec(groupCmd);
+    // Its members decide StrictModes and whether the user may enter: not judged without them.
+    const groupWhy = failure(g, groupCmd);
+    if (groupWhy) return { unknown: groupWhy };
     const parsed = g.exitCode === 0 ? parseGroupLine(g.stdout) : undefined;
     if (!parsed) continue;
     groups.push({
