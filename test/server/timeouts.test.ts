@@ -122,7 +122,8 @@ describe('a command that timed out is unknown, not a finding and not ok', () => 
             })
             .join('\n') + '\n',
         );
-      if (line === `cat -- ${AK}`) return ran('ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG alice\n');
+      if (line === `cat -- ${AK}`)
+        return ran('ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGsmxWefX+7souWnSqfLqtkGnZ2IR438No8lRBMGXaDI alice\n');
       if (line === 'getent passwd') return ran('alice:x:1001:1001::/home/alice:/bin/bash\n');
       if (line === 'getent group 0') return ran('root:x:0:\n');
       return undefined;
