@@ -223,6 +223,8 @@ export interface UserFacts {
   passwordChange?: 'forced' | 'expired';
   /** Shadow field 3, days since 1970-01-01: the undo of a `chage -d` puts it back. */
   lastChange?: number;
+  /** Why `getent shadow` gave no answer (timed out, cut short): lock and expiry are not known. */
+  shadowUnknown?: string;
 }
 
 /**

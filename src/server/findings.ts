@@ -221,7 +221,8 @@ function daemon(facts: ServerFacts, add: Add): void {
   }
   // After the config error: fixes are offered in this order, and sshd cannot start until it loads.
   // Socket activation: systemd listens and starts sshd on the first connection.
-  if (running === false && !init?.socket) {
+  // An unknown service manager could be holding the port for sshd: not running is not known.
+  if (running === false && !init?.socket && !isUnknown(facts.init)) {
     add('sshd-not-running', 'sshd is not running, so nothing answers on the SSH port.', [
       'no live sshd listener process (ps -C sshd)',
       ...(init ? [`service manager: ${init.system}${init.service ? ` (service "${init.service}")` : ''}`] : []),
@@ -329,10 +330,12 @@ function network(facts: ServerFacts, add: Add): void {
   const eff = known(facts.effective);
   // Under socket activation the listening socket is systemd's (pid 1), on sshd's behalf.
   const socketActivated = known(facts.init)?.socket === true;
+  // Unknown: systemd on the port may be sshd's socket, so it is no ground for "port taken".
+  const maybeSocket = socketActivated || isUnknown(facts.init);
   const forSshd = (s: Listener) =>
     s.process === 'sshd' ||
     (s.pid !== undefined && procs?.pids.includes(s.pid)) ||
-    (socketActivated && s.process === 'systemd');
+    (maybeSocket && s.process === 'systemd');
   const sshdSockets = ls?.sockets.filter(forSshd) ?? [];
   const onPort = sshdSockets.filter((s) => s.port === port);
   const other = ls?.sockets.find((s) => s.port === port && s.process !== undefined && !forSshd(s));
@@ -1031,8 +1034,9 @@ export interface Unchecked {
 }
 
 /**
- * Every check whose answer could explain a refusal and is unknown. Logs and the init system are
- * left out: they only add evidence to what the other checks find.
+ * Every check whose answer could explain a refusal and is unknown. Logs are left out: they only
+ * add evidence to what the other checks find. So does the init system, unless no sshd runs or
+ * systemd holds the port: then socket activation decides whether sshd answers.
  */
 export function uncheckedParts(facts: ServerFacts): Unchecked[] {
   const parts: [string, Maybe<unknown> | undefined][] = [
@@ -1055,6 +1059,11 @@ export function uncheckedParts(facts: ServerFacts): Unchecked[] {
   const out: Unchecked[] = parts.flatMap(([check, v]) =>
     isUnknown(v) ? [{ check, why: v.unknown, ...(v.needsRoot ? { needsRoot: true } : {}) }] : [],
   );
+  const systemdOnPort = known(facts.listeners)?.sockets.some(
+    (s) => s.process === 'systemd' && s.port === facts.target.port,
+  );
+  if (isUnknown(facts.init) && (known(facts.processes)?.pids.length === 0 || systemdOnPort))
+    out.push({ check: 'service manager (socket activation)', why: facts.init.unknown });
   // Beside a known sshd -T: whether a Match block answers otherwise for the person's address.
   const dep = facts.addressDependence;
   const MATCH = 'Match Address/Host blocks (no client address known)';
@@ -1067,7 +1076,9 @@ export function uncheckedParts(facts: ServerFacts): Unchecked[] {
   for (const u of known(facts.authFiles)?.unread ?? [])
     if (u.bytes === undefined) out.push({ check: `keys in ${u.path}`, why: u.why });
   const user = known(facts.user);
-  if (!facts.root && user?.exists && user.passwordStatus === undefined)
+  if (user?.exists && user.shadowUnknown)
+    out.push({ check: 'shadow (account lock and expiry)', why: user.shadowUnknown });
+  else if (!facts.root && user?.exists && user.passwordStatus === undefined)
     out.push({ check: 'shadow (account lock and expiry)', why: 'only root can read /etc/shadow', needsRoot: true });
   return out;
 }

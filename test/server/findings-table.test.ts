@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FileStat, ServerFacts } from '../../src/server/facts.js';
 import { matchPattern } from '../../src/server/client-address.js';
-import { needsRoot, notAllowedBecause, serverFindings } from '../../src/server/findings.js';
+import { needsRoot, notAllowedBecause, serverFindings, uncheckedParts } from '../../src/server/findings.js';
 import type { Finding, Fix } from '../../src/report.js';
 import { alice, eff, files, healthy, st } from './server-facts.js';
 
@@ -79,9 +79,20 @@ describe('the daemon', () => {
       'no live sshd listener process (ps -C sshd)',
       'service manager: none',
     ]);
-    expect(one(healthy({ ...down, init: { unknown: 'x' } })).evidence).toEqual([
-      'no live sshd listener process (ps -C sshd)',
+  });
+
+  it('not running, with the service manager unknown: socket activation may answer, so it is unchecked', () => {
+    const down = healthy({
+      processes: { pids: [], commands: [] },
+      listeners: { source: 'ss', sockets: [] },
+      init: { unknown: 'systemctl is-active ssh.socket did not answer within 3 s' },
+    });
+    expect(only(down)).toEqual([]);
+    expect(uncheckedParts(down)).toEqual([
+      { check: 'service manager (socket activation)', why: 'systemctl is-active ssh.socket did not answer within 3 s' },
     ]);
+    // With sshd running, the service manager only adds evidence.
+    expect(uncheckedParts(healthy({ init: { unknown: 'x' } }))).toEqual([]);
   });
 
   it('not running is no problem under socket activation (systemd holds the port)', () => {

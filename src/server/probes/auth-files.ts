@@ -126,6 +126,9 @@ export async function probeAuthFiles(
   const groups: GroupFacts[] = [];
   for (const [i, gid] of gids.entries()) {
     const g = groupLines[i]!;
+    // Its members decide StrictModes and whether the user may enter: not judged without them.
+    const groupWhy = failure(g, ['getent', 'group', String(gid)]);
+    if (groupWhy) return { unknown: groupWhy };
     const parsed = g.exitCode === 0 ? parseGroupLine(g.stdout) : undefined;
     if (!parsed) continue;
     groups.push({

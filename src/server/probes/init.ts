@@ -62,7 +62,11 @@ export async function probeInit(exec: Exec): Promise<Maybe<InitFacts>> {
   if (en.timedOut) return { unknown: failure(en, cmd)! };
   if (!en.missing && en.stdout.trim()) clues.enabled = en.stdout.split('\n')[0];
   if (clues.pid1 === 'systemd' || present.includes('/run/systemd/system')) {
-    const sock = await exec(['systemctl', 'is-active', `${unit}.socket`], { timeoutMs: 3000 });
+    const sockCmd = ['systemctl', 'is-active', `${unit}.socket`];
+    const sock = await exec(sockCmd, { timeoutMs: 3000 });
+    // Under socket activation no sshd runs until a connection comes: "not running" would be a guess.
+    const sockWhy = failure(sock, sockCmd);
+    if (sockWhy) return { unknown: sockWhy };
     if (sock.stdout.trim()) clues.socketActive = sock.stdout.split('\n')[0];
   }
   return decideInit(clues);

@@ -91,7 +91,14 @@ async function probeProcFs(exec: Exec, psProblem: string): Promise<Maybe<SshdPro
   for (const pid of lines(f.stdout)
     .flatMap((l) => /^\/proc\/(\d+)\/comm:/.exec(l)?.[1] ?? [])
     .map(Number)) {
-    const [st, cl] = await Promise.all([exec(['cat', `/proc/${pid}/stat`]), exec(['cat', `/proc/${pid}/cmdline`])]);
+    const [stCmd, clCmd] = [
+      ['cat', `/proc/${pid}/stat`],
+      ['cat', `/proc/${pid}/cmdline`],
+    ];
+    const [st, cl] = await Promise.all([exec(stCmd), exec(clCmd)]);
+    // An sshd whose row could not be read may be the listener: "not running" would be a guess.
+    const rowWhy = failure(st, stCmd) ?? failure(cl, clCmd);
+    if (rowWhy) return { unknown: `${psProblem}; ${rowWhy}` };
     const row = st.exitCode === 0 ? parseProcStat(pid, st.stdout.trim(), cl.stdout) : undefined;
     if (row) rows.push(row);
   }

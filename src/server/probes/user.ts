@@ -81,8 +81,12 @@ export async function probeUser(
   const entry = parsePasswd(pw.stdout)[0];
   if (pw.exitCode === 2 || !entry) return { name, exists: false };
   const user: UserFacts = { name, exists: true, uid: entry.uid, gid: entry.gid, home: entry.home, shell: entry.shell };
-  const sh = await exec(['getent', 'shadow', name]);
-  if (sh.exitCode === 0 && sh.stdout.trim()) Object.assign(user, parseShadow(sh.stdout, today));
+  const shCmd = ['getent', 'shadow', name];
+  const sh = await exec(shCmd);
+  // The rest of the account is known; only its lock and expiry are not.
+  const shWhy = failure(sh, shCmd);
+  if (shWhy) user.shadowUnknown = shWhy;
+  else if (sh.exitCode === 0 && sh.stdout.trim()) Object.assign(user, parseShadow(sh.stdout, today));
   return user;
 }
 
@@ -90,7 +94,10 @@ export async function probeUser(
  * Every group of the account (primary first), for AllowGroups/DenyGroups only: `id -Gn` takes
  * 1.5 s for a user in 5,000 groups, so it runs only when those settings exist.
  */
-export async function probeGroups(exec: Exec, name: string): Promise<string[] | undefined> {
-  const id = await exec(['id', '-Gn', name]);
-  return id.exitCode === 0 && !id.timedOut ? id.stdout.trim().split(/\s+/) : undefined;
+export async function probeGroups(exec: Exec, name: string): Promise<Maybe<string[]> | undefined> {
+  const cmd = ['id', '-Gn', name];
+  const id = await exec(cmd);
+  const why = failure(id, cmd);
+  if (why) return { unknown: why };
+  return id.exitCode === 0 ? id.stdout.trim().split(/\s+/) : undefined;
 }
