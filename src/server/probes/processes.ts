@@ -96,8 +96,9 @@ async function probeProcFs(exec: Exec, psProblem: string): Promise<Maybe<SshdPro
       ['cat', `/proc/${pid}/cmdline`],
     ];
     const [st, cl] = await Promise.all([exec(stCmd), exec(clCmd)]);
-    // An sshd whose row could not be read may be the listener: "not running" would be a guess.
-    const rowWhy = failure(st, stCmd) ?? failure(cl, clCmd);
+    // An sshd whose row could not be read may be the listener: "not running" would be a guess. A
+    // command line cut at the cap is fine (anyone can give a process a huge one): its start is read.
+    const rowWhy = failure(st, stCmd) ?? (cl.truncated ? undefined : failure(cl, clCmd));
     if (rowWhy) return { unknown: `${psProblem}; ${rowWhy}` };
     const row = st.exitCode === 0 ? parseProcStat(pid, st.stdout.trim(), cl.stdout) : undefined;
     if (row) rows.push(row);
