@@ -11,6 +11,7 @@ import type { Answering } from './mode.js';
 import type { Finding, Fix, FixOutcome, ProbeRecord } from '../src/report.js';
 import type {
   DnsResult,
+  HandshakeInput,
   HandshakeResult,
   KeyFilesResult,
   KnownHostsResult,
@@ -167,17 +168,7 @@ export const clientFlow = setup({
       OtherPortResult[],
       { address: string; ports: number[]; timeoutMs: number; bind?: LocalBind }
     >('otherPorts'),
-    handshake: notProvided<
-      HandshakeResult,
-      {
-        address: string;
-        port: number;
-        user: string;
-        timeoutMs: number;
-        preferredHostKeyTypes: string[];
-        localAddress?: string;
-      }
-    >('handshake'),
+    handshake: notProvided<HandshakeResult, HandshakeInput>('handshake'),
     login: notProvided<
       LoginResult,
       { destination: string; sshFlags: string[]; target: ResolvedTarget; timeoutMs: number; ceilingMs: number }

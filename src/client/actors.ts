@@ -11,7 +11,7 @@ import { probeHandshake } from './probes/handshake.js';
 import { attemptLogin } from './probes/login.js';
 import { expandProxyTokens } from './probes/proxy-command.js';
 import { certificateCandidates, inspectCertificates } from './probes/user-cert.js';
-import type { LocalBind, PasswordAttempt, ResolvedTarget } from './probes/types.js';
+import type { HandshakeInput, LocalBind, PasswordAttempt, ResolvedTarget } from './probes/types.js';
 import { runOnTerminal, type TerminalLender } from '../run.js';
 
 /**
@@ -116,20 +116,7 @@ export function clientActors({
         timeoutMs: input.timeoutMs,
       }),
     ),
-    handshake: fromPromise(
-      ({
-        input,
-      }: {
-        input: {
-          address: string;
-          port: number;
-          user: string;
-          timeoutMs: number;
-          preferredHostKeyTypes: string[];
-          localAddress?: string;
-        };
-      }) => probeHandshake(input),
-    ),
+    handshake: fromPromise(({ input }: { input: HandshakeInput }) => probeHandshake(input)),
     login: fromPromise(
       ({
         input,

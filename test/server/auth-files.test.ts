@@ -5,26 +5,18 @@ import { ACCOUNTS_MAX_BYTES, type Exec } from '../../src/server/exec.js';
 import type { UserFacts } from '../../src/server/facts.js';
 import { AUTHORIZED_KEYS_MAX_BYTES, oversize, parseSizes, probeAuthFiles } from '../../src/server/probes/auth-files.js';
 import type { RunResult } from '../../src/run.js';
+import { ran } from './run-result.js';
 
 const alice: UserFacts = { name: 'alice', exists: true, uid: 1001, gid: 1001, home: '/home/alice', shell: '/bin/bash' };
 const AK = '/home/alice/.ssh/authorized_keys';
-const ok = (stdout: string, over: Partial<RunResult> = {}): RunResult => ({
-  exitCode: 0,
-  stdout,
-  stderr: '',
-  timedOut: false,
-  missing: false,
-  durationMs: 1,
-  ...over,
-});
 
 /** A host where alice's authorized_keys has `size` bytes (stat), `cat` answers `cat`, her home has `homeMode`. */
 function host(size: number, cat: RunResult, homeMode = '755') {
   const calls: { cmd: string[]; maxBytes?: number }[] = [];
   const exec: Exec = async (cmd, opts = {}) => {
     calls.push({ cmd: [...cmd], maxBytes: opts.maxBytes });
-    if (cmd[0] === 'realpath') return ok(`${AK}\n/home/alice/.ssh/authorized_keys2\n`);
-    if (cmd[0] === 'stat' && cmd[3] === '%s\t%n') return ok(`${size}\t${AK}\n`);
+    if (cmd[0] === 'realpath') return ran(`${AK}\n/home/alice/.ssh/authorized_keys2\n`);
+    if (cmd[0] === 'stat' && cmd[3] === '%s\t%n') return ran(`${size}\t${AK}\n`);
     if (cmd[0] === 'stat') {
       const rows = cmd
         .slice(cmd.indexOf('--') + 1)
@@ -35,11 +27,11 @@ function host(size: number, cat: RunResult, homeMode = '755') {
                 `${p === AK ? 'regular file' : 'directory'}\t${p === AK ? '600' : p === '/home/alice' ? homeMode : '755'}\t1001\t1001\talice\talice\t${p}`,
               ],
         );
-      return ok(rows.join('\n') + '\n');
+      return ran(rows.join('\n') + '\n');
     }
     if (cmd[0] === 'cat') return cat;
-    if (cmd[0] === 'getent' && cmd[1] === 'passwd') return ok('alice:x:1001:1001::/home/alice:/bin/bash\n');
-    if (cmd[0] === 'getent' && cmd[1] === 'group') return ok('alice:x:1001:\n');
+    if (cmd[0] === 'getent' && cmd[1] === 'passwd') return ran('alice:x:1001:1001::/home/alice:/bin/bash\n');
+    if (cmd[0] === 'getent' && cmd[1] === 'group') return ran('alice:x:1001:\n');
     throw new Error(`unexpected ${cmd.join(' ')}`);
   };
   return { exec, calls };
@@ -47,7 +39,7 @@ function host(size: number, cat: RunResult, homeMode = '755') {
 
 describe('probeAuthFiles: sizes first', () => {
   it('a 50 GiB file is never read: unread with its size, no key count', async () => {
-    const { exec, calls } = host(50 * 1024 ** 3, ok('never'));
+    const { exec, calls } = host(50 * 1024 ** 3, ran('never'));
     const r = await probeAuthFiles(exec, alice, undefined);
     expect(calls.some((c) => c.cmd[0] === 'cat')).toBe(false);
     expect(r).toMatchObject({
@@ -57,7 +49,7 @@ describe('probeAuthFiles: sizes first', () => {
   });
 
   it('a small file is read with the cap (it can grow between stat and cat) and counted', async () => {
-    const { exec, calls } = host(40, ok('# mine\nssh-ed25519 AAAA a\n\nssh-rsa BBBB b\n'));
+    const { exec, calls } = host(40, ran('# mine\nssh-ed25519 AAAA a\n\nssh-rsa BBBB b\n'));
     const r = await probeAuthFiles(exec, alice, undefined);
     expect(calls.find((c) => c.cmd[0] === 'cat')).toEqual({
       cmd: ['cat', '--', AK],
@@ -70,7 +62,7 @@ describe('probeAuthFiles: sizes first', () => {
   it('a file that grew past the cap while read: count unknown, with why', async () => {
     const { exec } = host(
       40,
-      ok('ssh-ed25519 AAAA a\n', {
+      ran('ssh-ed25519 AAAA a\n', {
         exitCode: undefined,
         truncated: { stream: 'stdout', maxBytes: AUTHORIZED_KEYS_MAX_BYTES },
       }),
@@ -85,12 +77,12 @@ describe('probeAuthFiles: sizes first', () => {
   // Every account is read only to judge a group-writable path (Debian's StrictModes): a host of
   // 50,000 accounts pays for that listing only then.
   it('reads every account only when a path is group writable, and then names whose primary group it is', async () => {
-    const plain = host(40, ok('ssh-ed25519 AAAA a\n'));
+    const plain = host(40, ran('ssh-ed25519 AAAA a\n'));
     const r = await probeAuthFiles(plain.exec, alice, undefined);
     expect(plain.calls.some((c) => c.cmd.join(' ') === 'getent passwd')).toBe(false);
     expect(r).toMatchObject({ groups: [{ gid: 1001, primaryOf: [] }] });
 
-    const writable = host(40, ok('ssh-ed25519 AAAA a\n'), '775');
+    const writable = host(40, ran('ssh-ed25519 AAAA a\n'), '775');
     const w = await probeAuthFiles(writable.exec, alice, undefined);
     expect(writable.calls.filter((c) => c.cmd.join(' ') === 'getent passwd')).toEqual([
       { cmd: ['getent', 'passwd'], maxBytes: ACCOUNTS_MAX_BYTES },
@@ -99,10 +91,10 @@ describe('probeAuthFiles: sizes first', () => {
   });
 
   it('a getent passwd cut short is unknown, not a partial list of accounts', async () => {
-    const { exec } = host(40, ok('ssh-ed25519 AAAA a\n'), '775');
+    const { exec } = host(40, ran('ssh-ed25519 AAAA a\n'), '775');
     const cut: Exec = async (cmd, opts) =>
       cmd[0] === 'getent' && cmd[1] === 'passwd'
-        ? ok('alice:x:1001:1001::/home/alice:/bin/bash\n', {
+        ? ran('alice:x:1001:1001::/home/alice:/bin/bash\n', {
             exitCode: undefined,
             truncated: { stream: 'stdout', maxBytes: ACCOUNTS_MAX_BYTES },
           })

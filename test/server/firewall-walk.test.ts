@@ -8,17 +8,9 @@ import { probeIptables } from '../../src/server/probes/firewall/iptables.js';
 import { probeNftables } from '../../src/server/probes/firewall/nftables.js';
 import { allowedOnlyFor } from '../../src/server/probes/firewall/verdict.js';
 import type { RunResult } from '../../src/run.js';
+import { ran } from './run-result.js';
 
 const fx = (name: string) => readFileSync(new URL(`../fixtures/server/${name}`, import.meta.url), 'utf8');
-const ran = (stdout: string, over: Partial<RunResult> = {}): RunResult => ({
-  exitCode: 0,
-  stdout,
-  stderr: '',
-  timedOut: false,
-  missing: false,
-  durationMs: 1,
-  ...over,
-});
 
 /** An exec that answers from a table of argv → result and records what was asked. */
 function fake(answers: Record<string, RunResult>) {

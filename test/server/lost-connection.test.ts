@@ -7,18 +7,11 @@ import { serverFindings, uncheckedParts } from '../../src/server/findings.js';
 import { lostResult } from '../../src/server/remote.js';
 import { checksIncompleteFinding } from '../../src/server/server-report.js';
 import type { RunResult } from '../../src/run.js';
+import { ran } from './run-result.js';
 
 const HOST = 'root@db.example:2222';
 const LOST = `could not run: the connection to ${HOST} was lost`;
 
-const ran = (stdout: string): RunResult => ({
-  exitCode: 0,
-  stdout,
-  stderr: '',
-  timedOut: false,
-  missing: false,
-  durationMs: 1,
-});
 const notInstalled: RunResult = {
   exitCode: 127,
   stdout: '',

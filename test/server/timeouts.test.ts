@@ -11,15 +11,8 @@ import { probeProcesses } from '../../src/server/probes/processes.js';
 import { probeUser } from '../../src/server/probes/user.js';
 import type { RunResult } from '../../src/run.js';
 import { healthy } from './server-facts.js';
+import { ran } from './run-result.js';
 
-const ran = (stdout: string): RunResult => ({
-  exitCode: 0,
-  stdout,
-  stderr: '',
-  timedOut: false,
-  missing: false,
-  durationMs: 1,
-});
 const timedOut: RunResult = {
   exitCode: undefined,
   stdout: '',

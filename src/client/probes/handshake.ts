@@ -3,7 +3,7 @@
 // No credential is ever sent on this connection.
 import { Socket } from 'node:net';
 import { publicKeyFromBlob } from './ssh-key.js';
-import type { HandshakeResult, HostKey } from './types.js';
+import type { HandshakeInput, HandshakeResult, HostKey } from './types.js';
 
 type Algorithms = NonNullable<HandshakeResult['serverAlgorithms']>;
 
@@ -51,16 +51,7 @@ export function hostKeyAlgorithmsFor(keyTypes: readonly string[]): string[] {
   return [...new Set(keyTypes.flatMap((t) => (t === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [t])))];
 }
 
-export async function probeHandshake(opts: {
-  address: string;
-  port: number;
-  user: string;
-  timeoutMs: number;
-  /** Key types already in known_hosts: asked for first, as OpenSSH does, so the key compares. */
-  preferredHostKeyTypes?: readonly string[];
-  /** The source address the TCP probe bound (BindAddress / BindInterface): the same path as ssh. */
-  localAddress?: string;
-}): Promise<HandshakeResult> {
+export async function probeHandshake(opts: HandshakeInput): Promise<HandshakeResult> {
   const { Client } = (await import('ssh2')).default;
   const lines: string[] = [];
   let hostKey: HostKey | undefined;

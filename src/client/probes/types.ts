@@ -100,6 +100,18 @@ export interface HostKey {
   fingerprint: string;
 }
 
+/** What the handshake probe is asked: one address, as the TCP probe reached it. */
+export interface HandshakeInput {
+  address: string;
+  port: number;
+  user: string;
+  timeoutMs: number;
+  /** Key types already in known_hosts: asked for first, as OpenSSH does, so the key compares. */
+  preferredHostKeyTypes?: readonly string[];
+  /** The source address the TCP probe bound (BindAddress / BindInterface): the same path as ssh. */
+  localAddress?: string;
+}
+
 export interface HandshakeResult {
   ok: boolean;
   hostKey?: HostKey;
