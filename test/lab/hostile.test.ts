@@ -141,9 +141,10 @@ mkdir -p /run/fakebin && printf '#!/bin/sh\\nprintf "%%s\\\\0" "$@"\\n' > /run/f
     const term = await openTerminal(lab, ['alice@127.0.0.1:2303', '--timeout', '2000'], {
       tmuxOptions: { 'set-clipboard': 'on' },
     });
-    const screen = await waitForScreen(term, /❯ Quit/);
-    // The wizard wraps between words: the method name stays whole, escaped.
-    expect(screen).toContain('password\\033]52;c;cHduZWQ=\\x07\\033[2J');
+    // The wizard wraps between words: the method name stays whole, escaped. (The findings are
+    // printed just after the menu's frame is drawn: wait for both.)
+    const METHOD = 'password\\033]52;c;cHduZWQ=\\x07\\033[2J';
+    await waitForScreen(term, (s) => s.includes('❯ Quit') && s.includes(METHOD));
     await term.keys('Enter'); // Quit is the only choice
     await waitForScreen(term, /\[exited 1\]/);
     expect((await term.tmux('list-buffers')).stdout).toBe('');

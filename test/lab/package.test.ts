@@ -172,6 +172,9 @@ printf '%s\\n' "\${COMPREPLY[@]}"`),
         }
         throw new Error(`screen never matched ${re}:\n${await screen()}`);
       };
+      // Keys typed before the shell's line editor starts can be lost (zsh drops them): wait for
+      // its prompt first.
+      await waitFor(/\S/);
       await tmux('send-keys', '-t', 't', '-l', `${load}; echo loaded`);
       await tmux('send-keys', '-t', 't', 'Enter');
       await waitFor(/^loaded$/m);
