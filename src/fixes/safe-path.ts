@@ -5,6 +5,7 @@
 // refused. What is checked (fstat) and what is changed (fchmod/fchown) is then the same open
 // object: swapping the path afterwards changes nothing we act on.
 import { closeSync, constants, fstatSync, lstatSync, openSync, readlinkSync, type Stats } from 'node:fs';
+import type { ObjectState } from '../report.js';
 
 const { O_RDONLY, O_NOFOLLOW, O_DIRECTORY, O_NONBLOCK, O_NOCTTY } = constants;
 /** Linux's own bound on symlinks in one lookup (MAXSYMLINKS). */
@@ -103,3 +104,13 @@ export interface ObjectId {
 
 export const sameObject = (a: ObjectId, b: ObjectId): boolean =>
   a.dev === b.dev && a.ino === b.ino && (!a.born || !b.born || a.born === b.born);
+
+/** What a fix records of an object it changes: which one it is, and its mode and owner. */
+export const objectState = (st: Stats): ObjectState => ({
+  dev: st.dev,
+  ino: st.ino,
+  ...(st.birthtimeMs ? { born: st.birthtimeMs } : {}),
+  mode: st.mode & 0o7777,
+  uid: st.uid,
+  gid: st.gid,
+});

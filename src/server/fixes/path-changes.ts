@@ -4,23 +4,15 @@
 // that descriptor: fchown by root; chmod by the user themself when the object is theirs, so even
 // a mistake here could only reach files the user already owns. The journal records each object's
 // device and inode, and undo acts only on that same object.
-import { closeSync, fchmodSync, fchownSync, fstatSync, type Stats } from 'node:fs';
+import { closeSync, fchmodSync, fchownSync, fstatSync } from 'node:fs';
 import { formatCommand, formatMode, type Fix, type ObjectState, type PathChange } from '../../report.js';
 import { appendJournal, pendingEntry, type JournaledObject } from '../../fixes/journal.js';
 import { crashPoint } from '../../fixes/crash-point.js';
-import { openNoUserLinks, sameObject } from '../../fixes/safe-path.js';
+import { objectState, openNoUserLinks, sameObject } from '../../fixes/safe-path.js';
 import { runOnDescriptor } from '../../run.js';
 import type { ApplyResult } from '../../fixes/apply.js';
 import { unsafeTarget } from './modes.js';
 
-const stateOf = (st: Stats): ObjectState => ({
-  dev: st.dev,
-  ino: st.ino,
-  ...(st.birthtimeMs ? { born: st.birthtimeMs } : {}),
-  mode: st.mode & 0o7777,
-  uid: st.uid,
-  gid: st.gid,
-});
 const sameState = (a: ObjectState, b: ObjectState) =>
   sameObject(a, b) && a.mode === b.mode && a.uid === b.uid && a.gid === b.gid;
 
@@ -48,7 +40,7 @@ function openAll(changes: readonly PathChange[]): Checked[] | string {
       change.type,
       change.user,
     );
-    const before = stateOf(st);
+    const before = objectState(st);
     const swapped =
       change.was && !sameState(change.was, before)
         ? `${change.path} changed since it was checked; run ssh-doctor server again`
@@ -94,7 +86,7 @@ async function changeOne(c: Checked, target: { mode?: number; uid?: number; gid?
   const now = fstatSync(c.fd);
   if (target.mode !== undefined && (now.mode & 0o7777) !== target.mode)
     await chmodOn(c.fd, target.mode, now.uid, c.change.user);
-  return stateOf(fstatSync(c.fd));
+  return objectState(fstatSync(c.fd));
 }
 
 const planned = (c: Checked): ObjectState => ({
@@ -182,7 +174,7 @@ export async function revertObjects(
       if ('refused' in r) return { ok: false, refused: true, log: [`Refused: ${r.refused}.`] };
       if ('missing' in r)
         return { ok: false, refused: true, log: [`Refused: ${r.missing}; it is not the object ssh-doctor changed.`] };
-      const now = stateOf(r.st);
+      const now = objectState(r.st);
       opened.push({ o, fd: r.fd, now });
       if (!sameObject(now, o.before))
         return {

@@ -24,7 +24,7 @@ import { readCapped } from '../../capped.js';
 import type { ApplyResult } from '../../fixes/apply.js';
 import { crashPoint } from '../../fixes/crash-point.js';
 import { appendJournal, pendingEntry, type JournalEntry } from '../../fixes/journal.js';
-import { fdPath, openNoUserLinks, sameObject } from '../../fixes/safe-path.js';
+import { fdPath, objectState, openNoUserLinks, sameObject } from '../../fixes/safe-path.js';
 import { formatCommand, type Fix, type KeyRejoin, type ObjectState } from '../../report.js';
 import { rejoinWrapped } from '../authorized-keys.js';
 import { AUTHORIZED_KEYS_MAX_BYTES } from '../probes/auth-files.js';
@@ -34,14 +34,6 @@ import { unsafeTarget } from './modes.js';
 const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_NONBLOCK, O_NOCTTY, O_DIRECTORY } = constants;
 
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
-const stateOf = (st: Stats): ObjectState => ({
-  dev: st.dev,
-  ino: st.ino,
-  ...(st.birthtimeMs ? { born: st.birthtimeMs } : {}),
-  mode: st.mode & 0o7777,
-  uid: st.uid,
-  gid: st.gid,
-});
 
 interface Opened {
   dir: number;
@@ -144,7 +136,7 @@ export async function applyRejoin(
   if (typeof o === 'string') return { ok: false, log: [`refused: ${o}`] };
   const log: string[] = [];
   try {
-    const before = stateOf(o.st);
+    const before = objectState(o.st);
     const now = rejoinWrapped(o.data.toString('utf8'));
     if (
       (plan.was && !sameObject(plan.was, before)) ||
