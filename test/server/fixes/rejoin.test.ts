@@ -1,8 +1,14 @@
 // The rejoin made as root in a directory the user controls (a real directory under /tmp, a real
 // uid): her symlink is never followed, a file changed since diagnosis is refused, and owner, group
 // and mode survive the rewrite and its undo.
+import { createHash } from 'node:crypto';
 import {
   chmodSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  truncateSync,
   chownSync,
   lchownSync,
   mkdtempSync,
@@ -102,5 +108,187 @@ describe.runIf(process.getuid?.() === 0)('applyRejoin / revertRejoin, as root', 
     const back = await revertRejoin(entry!.rewrite!, { force: false });
     expect(back).toMatchObject({ ok: false, refused: true });
     expect(readFileSync(ak, 'utf8')).toBe(`${ED}\n# added later\n`);
+  });
+  const lines = (f: string) =>
+    readFileSync(f, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
+  const sha = (t: string) => createHash('sha256').update(t).digest('hex');
+  const wrappedFile = (mode = 0o600) => {
+    writeFileSync(ak, WRAPPED);
+    chownSync(ak, ALICE.uid, ALICE.gid);
+    chmodSync(ak, mode);
+  };
+
+  it('logs the commands as approved and how they were made; journals pending first, with the hashes', async () => {
+    wrappedFile();
+    const ino = statSync(ak).ino;
+    const withCommands = {
+      ...fix,
+      commands: [
+        ['cp', '-p', ak, plan.backup],
+        ['sed', '-i', '-e', '2{N;s/[ \\t]*\\n[ \\t]*//}', ak],
+      ],
+    };
+    const r = await applyRejoin(withCommands, plan, { journalFile, journalId: 'rj1' });
+    expect(r).toEqual({
+      ok: true,
+      journalId: 'rj1',
+      log: [
+        `$ cp -p ${ak} ${plan.backup}`,
+        `$ sed -i -e '2{N;s/[ \\t]*\\n[ \\t]*//}' ${ak}`,
+        `  made in the directory and on the file checked (inode ${ino}), not by their paths`,
+      ],
+    });
+    const [pending, applied] = lines(journalFile);
+    expect(pending).toMatchObject({
+      id: 'rj1',
+      status: 'pending',
+      backups: [plan.backup],
+      rewrite: {
+        path: ak,
+        backup: plan.backup,
+        user: ALICE,
+        before: { ino, mode: 0o600, uid: ALICE.uid, gid: ALICE.gid },
+        beforeSha256: sha(WRAPPED),
+        afterSha256: sha(`# keys\n${ED}\n`),
+      },
+    });
+    expect(applied).toMatchObject({ id: 'rj1', status: 'applied' });
+    // The backup has the original's owner and mode; no temporary file is left behind.
+    const b = statSync(plan.backup);
+    expect([b.uid, b.gid, b.mode & 0o7777]).toEqual([ALICE.uid, ALICE.gid, 0o600]);
+    expect(readdirSync(dir).sort()).toEqual(['authorized_keys', 'authorized_keys.ssh-doctor-1']);
+  });
+
+  it.each([
+    ['another line number', { line: 3 }],
+    ['another first half', { first: ED.slice(0, 39) }],
+    ['another second half', { second: ED.slice(41) }],
+    ['another object than diagnosed', { was: { dev: 1, ino: 2 } }],
+  ])('refused when the file no longer matches the plan: %s', async (_n, over) => {
+    wrappedFile();
+    const r = await applyRejoin(fix, { ...plan, ...over }, { journalFile });
+    expect(r).toEqual({ ok: false, log: [`refused: ${ak} changed since it was checked; run ssh-doctor server again`] });
+    expect(readFileSync(ak, 'utf8')).toBe(WRAPPED);
+    expect(existsSync(journalFile)).toBe(false);
+  });
+
+  it('the diagnosed object, by inode: accepted', async () => {
+    wrappedFile();
+    const st = statSync(ak);
+    expect((await applyRejoin(fix, { ...plan, was: { dev: st.dev, ino: st.ino } }, { journalFile })).ok).toBe(true);
+  });
+
+  it.each([
+    ['the directory missing', () => rmSync(dir, { recursive: true }), () => `refused: ${dir} does not exist`],
+    [
+      'the directory a file',
+      () => {
+        rmSync(dir, { recursive: true });
+        writeFileSync(dir, '');
+      },
+      () => `refused: ${dir} is not a directory`,
+    ],
+    ['the file missing', () => {}, () => `refused: ${ak}: ENOENT`],
+    [
+      'a hard link to another file',
+      () => {
+        wrappedFile();
+        linkSync(ak, join(dir, 'other'));
+      },
+      () => `refused: ${ak} has 2 hard links, so it is also another file`,
+    ],
+    [
+      "another user's file",
+      () => {
+        wrappedFile();
+        chownSync(ak, 5000, 5000);
+      },
+      () => `refused: ${ak} is owned by uid 5000, neither alice nor root`,
+    ],
+    ['a directory in its place', () => mkdirSync(ak), () => `refused: ${ak} is not a regular file`],
+  ])('refused: %s', async (_n, setup, why) => {
+    setup();
+    expect(await applyRejoin(fix, plan, { journalFile })).toEqual({ ok: false, log: [why()] });
+    expect(existsSync(journalFile)).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir);
+  });
+
+  it('a file over the size sshd reads is refused', async () => {
+    wrappedFile();
+    truncateSync(ak, 16 * 1024 * 1024 + 1);
+    expect(await applyRejoin(fix, plan, { journalFile })).toEqual({
+      ok: false,
+      log: [`refused: ${ak} is over 16777216 bytes`],
+    });
+  });
+
+  describe('undo', () => {
+    let rw: Parameters<typeof revertRejoin>[0];
+    beforeEach(async () => {
+      wrappedFile(0o644);
+      await applyRejoin(fix, plan, { journalFile });
+      rw = lines(journalFile)[1].rewrite;
+    });
+
+    it('puts the backup back, with the mode and owner the file had; a second undo finds nothing to do', async () => {
+      chmodSync(ak, 0o600);
+      expect(await revertRejoin(rw, { force: false })).toEqual({
+        ok: true,
+        log: [`${ak}: put back from ${plan.backup} (the backup is kept)`],
+      });
+      const st = statSync(ak);
+      expect([readFileSync(ak, 'utf8'), st.mode & 0o7777, st.uid]).toEqual([WRAPPED, 0o644, ALICE.uid]);
+      expect(existsSync(plan.backup)).toBe(true);
+      expect(await revertRejoin(rw, { force: false })).toEqual({
+        ok: true,
+        log: [`${ak}: already as it was before the fix`],
+      });
+    });
+
+    it('--dry-run says what it would do and does nothing', async () => {
+      expect(await revertRejoin(rw, { force: false, dryRun: true })).toEqual({
+        ok: true,
+        log: [`(dry run) ${ak}: put back from ${plan.backup}`],
+      });
+      expect(readFileSync(ak, 'utf8')).toBe(`# keys\n${ED}\n`);
+    });
+
+    it('--force overwrites a later edit', async () => {
+      writeFileSync(ak, 'later\n');
+      expect(await revertRejoin(rw, { force: false })).toEqual({
+        ok: false,
+        refused: true,
+        log: [
+          `${ak} changed after this change was made; undoing it would discard that. Undo later changes first, or add --force.`,
+        ],
+      });
+      expect((await revertRejoin(rw, { force: true })).ok).toBe(true);
+      expect(readFileSync(ak, 'utf8')).toBe(WRAPPED);
+    });
+
+    it('refuses a backup that is no longer the copy made, or is gone; and a file that is gone', async () => {
+      writeFileSync(plan.backup, 'tampered\n');
+      expect(await revertRejoin(rw, { force: false })).toEqual({
+        ok: false,
+        refused: true,
+        log: [`Refused: ${plan.backup} is no longer the copy ssh-doctor made; compare it with ${ak} by hand.`],
+      });
+      rmSync(plan.backup);
+      expect(await revertRejoin(rw, { force: false })).toEqual({
+        ok: false,
+        refused: true,
+        log: [`Refused: ${plan.backup}: ENOENT.`],
+      });
+      rmSync(ak);
+      expect(await revertRejoin(rw, { force: false })).toEqual({
+        ok: false,
+        refused: true,
+        log: [`Refused: ${ak}: ENOENT.`],
+      });
+    });
   });
 });
