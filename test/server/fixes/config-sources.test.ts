@@ -54,8 +54,8 @@ describe('readConfigSources', () => {
   });
 
   it('a glob over a missing directory matches nothing; a file that includes itself is read once', async () => {
-    const h = host({ '/m': 'Include /m\nInclude /nowhere/*.conf\n' });
-    expect(await readConfigSources(h, '/m')).toEqual([{ path: '/m', text: 'Include /m\nInclude /nowhere/*.conf\n' }]);
+    const h = host({ '/m': 'Include /m\nInclude /nowhere/*\n' });
+    expect(await readConfigSources(h, '/m')).toEqual([{ path: '/m', text: 'Include /m\nInclude /nowhere/*\n' }]);
     expect(h.read).toEqual(['/m']);
     expect(h.listed).toEqual(['/nowhere']);
   });

@@ -8,6 +8,7 @@ import {
   linkSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
@@ -274,6 +275,121 @@ describe.runIf(process.getuid?.() === 0)('applyPathChanges / revertObjects, as r
     it('a later owner change counts as a change too', async () => {
       chownSync(keys, ALICE.uid, 0);
       expect((await revertObjects(objects, false)).refused).toBe(true);
+    });
+  });
+
+  describe('when chmod as the user fails (setpriv stood in by a script on PATH)', () => {
+    let path: string | undefined;
+    let bin: string;
+    beforeEach(() => {
+      path = process.env.PATH;
+      bin = mkdtempSync(join(tmpdir(), 'path-changes-bin-'));
+      writeFileSync(
+        join(bin, 'setpriv'),
+        '#!/bin/sh\necho "setpriv: setresuid failed: Operation not permitted" >&2\nexit 1\n',
+      );
+      chmodSync(join(bin, 'setpriv'), 0o755);
+    });
+    afterEach(() => {
+      process.env.PATH = path;
+      rmSync(bin, { recursive: true, force: true });
+    });
+
+    it('stops, puts back what it already changed, journals the fix failed with the plan', async () => {
+      chownSync(ssh, 0, 0);
+      const changes = [change(ssh), change(keys)];
+      process.env.PATH = `${bin}:${path}`;
+      const r = await applyPathChanges(fixOf(changes), changes, { journalFile, journalId: 'f1' });
+      const inoSsh = statSync(ssh).ino;
+      expect(r).toEqual({
+        ok: false,
+        journalId: 'f1',
+        log: [
+          `$ chmod 0700 ${ssh}`,
+          `  made on the object checked (inode ${inoSsh}), not by its path`,
+          `$ chmod 0600 ${keys}`,
+          `  made on the object checked (inode ${statSync(keys).ino}), not by its path`,
+          '  failed: chmod as alice failed: setpriv: setresuid failed: Operation not permitted',
+          `  put back: ${ssh}: back to 0775 0:0 (on the object journaled: inode ${inoSsh})`,
+        ],
+      });
+      expect([modeOf(ssh), modeOf(keys)]).toEqual([0o775, 0o664]);
+      const [pending, failed] = journalLines(journalFile);
+      expect(failed).toMatchObject({ id: 'f1', status: 'failed' });
+      expect(failed!.objects).toEqual(pending!.objects);
+    });
+
+    it('an exit without a word: its status', async () => {
+      writeFileSync(join(bin, 'setpriv'), '#!/bin/sh\nexit 3\n');
+      process.env.PATH = `${bin}:${path}`;
+      const c = [change(keys)];
+      expect((await applyPathChanges(fixOf(c), c, { journalFile })).log.at(-1)).toBe(
+        '  failed: chmod as alice failed: exit 3',
+      );
+    });
+
+    it('undo whose chmod fails says so', async () => {
+      const c = [change(keys)];
+      await applyPathChanges(fixOf(c), c, { journalFile });
+      process.env.PATH = `${bin}:${path}`;
+      const back = await revertObjects(journalLines(journalFile)[1]!.objects!, false);
+      expect(back).toEqual({
+        ok: false,
+        log: [
+          `${keys}: back to 0664 4242:4243 (on the object journaled: inode ${statSync(keys).ino})`,
+          '  failed: chmod as alice failed: setpriv: setresuid failed: Operation not permitted',
+        ],
+      });
+      expect(modeOf(keys)).toBe(0o600);
+    });
+
+    it('no setpriv on this host: the checked descriptor is chmodded by root instead', async () => {
+      process.env.PATH = join(bin, 'empty');
+      const c = [change(keys)];
+      expect((await applyPathChanges(fixOf(c), c, { journalFile })).ok).toBe(true);
+      expect([modeOf(keys), ownerOf(keys)]).toEqual([0o600, '4242:4243']);
+    });
+  });
+
+  it('leaves no descriptor open, whether it changes, refuses or undoes', async () => {
+    const open = () => readdirSync('/proc/self/fd').length;
+    const before = open();
+    const changes = [change(ssh), change(keys)];
+    await applyPathChanges(fixOf(changes), changes, { journalFile });
+    expect(open()).toBe(before);
+    const objects = journalLines(journalFile)[1]!.objects!;
+    await revertObjects(objects, false);
+    expect(open()).toBe(before);
+    chmodSync(keys, 0o640);
+    await revertObjects(objects, false);
+    expect(open()).toBe(before);
+    const bad = [change(ssh), change(keys, { was: { ...change(keys).was!, ino: 1 } })];
+    await applyPathChanges(fixOf(bad), bad, { journalFile });
+    expect(open()).toBe(before);
+  });
+
+  it("undo names a symlink's owner by uid when it is not the user's", async () => {
+    const c = [change(keys)];
+    await applyPathChanges(fixOf(c), c, { journalFile });
+    rmSync(keys);
+    symlinkSync('/etc/shadow', keys);
+    lchownSync(keys, 5000, 5000);
+    expect((await revertObjects(journalLines(journalFile)[1]!.objects!, true)).log).toEqual([
+      `Refused: ${keys} is a symlink owned by uid 5000 (to /etc/shadow); ssh-doctor does not follow links that users control.`,
+    ]);
+    const d = [change(ssh)];
+    rmSync(keys);
+    symlinkSync('/etc/shadow', keys);
+    lchownSync(keys, 5000, 5000);
+    expect(
+      await applyPathChanges(fixOf([...d, { ...change(ssh), path: keys }]), [...d, { ...change(ssh), path: keys }], {
+        journalFile,
+      }),
+    ).toEqual({
+      ok: false,
+      log: [
+        `refused: ${keys} is a symlink owned by uid 5000 (to /etc/shadow); ssh-doctor does not follow links that users control`,
+      ],
     });
   });
 });

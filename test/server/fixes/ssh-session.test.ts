@@ -26,6 +26,12 @@ describe('finding the SSH session we run in', () => {
     expect(sameSession({ sshdPid: 4404, connection: 'a' }, { sshdPid: 5000, connection: 'a' })).toBe(false);
     expect(sameSession({ connection: 'a' }, { connection: 'a' })).toBe(true);
     expect(sameSession({ connection: 'a' }, undefined)).toBe(false);
+    // Only one side knows its sshd: SSH_CONNECTION decides.
+    expect(sameSession({ sshdPid: 4404, connection: 'a' }, { connection: 'a' })).toBe(true);
+    expect(sameSession({ connection: 'a' }, { sshdPid: 4404, connection: 'a' })).toBe(true);
+    expect(sameSession({ connection: 'a' }, { sshdPid: 4404, connection: 'b' })).toBe(false);
+    // Neither side's SSH_CONNECTION known: not the same.
+    expect(sameSession({ sshdPid: 4404 }, {})).toBe(false);
   });
 });
 
@@ -63,6 +69,10 @@ describe('the session from the environment (no sshd among the test ancestors)', 
     expect(await sshdAncestor(read, 8)).toBeUndefined();
     expect(await sshdAncestor(read, 1)).toBeUndefined();
     expect(seen).toEqual(['/proc/7/stat', '/proc/8/stat']);
+  });
+
+  it('a /proc entry that cannot be read ends the walk', async () => {
+    expect(await sshdAncestor(() => Promise.reject(new Error('ENOENT')), 7)).toBeUndefined();
   });
 
   it('a parent loop stops after 64 steps', async () => {

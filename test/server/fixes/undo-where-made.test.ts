@@ -52,4 +52,19 @@ describe('revertWhereMade', () => {
       ],
     });
   });
+
+  it('a change made over --via is undone there: connecting first, and saying so when that fails', async () => {
+    // Not in any known_hosts here, so connectVia stops before any connection is attempted.
+    const entry: JournalEntry = {
+      ...allow(22),
+      fixId: 'disable-usedns',
+      undo: [['true']],
+      via: { user: 'root', host: 'ssh-doctor-test.example', port: 2200 },
+    };
+    const r = await revertWhereMade(entry, { env: {}, journalFile });
+    expect(r.ok).toBe(false);
+    expect(r.log).toEqual([
+      'This change was made on root@ssh-doctor-test.example:2200, and connecting there failed: [ssh-doctor-test.example]:2200 is not in your known_hosts: connect once with ssh and check its fingerprint first.',
+    ]);
+  });
 });
