@@ -784,3 +784,89 @@ describe('permission fixes as shown', () => {
     ]);
   });
 });
+
+describe('rejoin-authorized-key as shown', () => {
+  const AK = '/home/alice/.ssh/authorized_keys';
+  const A = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIpYW+f0+Typ3Ehit8M2';
+  const B = 'lQH2YzfP9Rhl/X4mDg1LSfG0 alice@laptop';
+  const user = { name: 'alice', exists: true, uid: 1001, gid: 1001, home: '/home/alice', shell: '/bin/bash' };
+  const keyFile = { path: AK, exists: true, type: 'file', mode: 0o600, uid: 1001, gid: 1001, nlink: 1 };
+  const facts = (lines: object[], over: object = {}, file: object = keyFile, path = AK): ServerFacts =>
+    ({
+      ...base,
+      user,
+      authFiles: {
+        authorizedKeys: [file],
+        keyCounts: {},
+        dirs: [],
+        groups: [],
+        keyLines: { [path]: { lines } },
+        ...over,
+      },
+    }) as ServerFacts;
+  const broken = (n: number, text: string | undefined, joinsNext = false) => ({ n, text, malformed: 'bad', joinsNext });
+  const good = [broken(3, A, true), broken(4, B)];
+
+  it('the risk and the commands, with no identity when the stat had none', () => {
+    expect(proposeFix('authorized-keys-malformed', facts([{ n: 1, text: '# keys' }, ...good]), [], now)).toEqual({
+      id: 'rejoin-authorized-key',
+      title: `Rejoin lines 3-4 of ${AK} into the one key line they were: "${A}" + "${B}" → "${A}${B}"`,
+      commands: [
+        ['cp', '-p', AK, `${AK}.ssh-doctor-${STAMP}`],
+        ['sed', '-i', '-e', '3{N;s/[ \\t]*\\n[ \\t]*//}', AK],
+      ],
+      risk: "Low: only the line break between lines 3 and 4 goes, so sshd reads the key it skipped; the rest of the file, its owner and mode stay. Made through the directory and file as checked, never through a link of alice's; the backup is kept.",
+      undo: [['cp', '-p', `${AK}.ssh-doctor-${STAMP}`, AK]],
+      rewrite: {
+        path: AK,
+        line: 3,
+        first: A,
+        second: B,
+        backup: `${AK}.ssh-doctor-${STAMP}`,
+        user: { uid: 1001, gid: 1001, name: 'alice' },
+      },
+    });
+  });
+
+  it.each([
+    ['the halves not adjacent', [broken(3, A, true), broken(5, B)]],
+    ['the first not marked as wrapping', [broken(3, A), broken(4, B)]],
+    ['a half cut short in the evidence', [broken(3, A, true), broken(4, `${B.slice(0, 10)}…`)]],
+    ['a half whose text is unknown', [broken(3, undefined, true), broken(4, B)]],
+    ['the second half unknown', [broken(3, A, true), broken(4, undefined)]],
+    ['only one broken line', [broken(3, A, true)]],
+  ])('no fix: %s', (_n, lines) =>
+    expect(proposeFix('authorized-keys-malformed', facts(lines), [], now)).toBeUndefined(),
+  );
+
+  it('no fix: the halves in two files, the file not seen, no uid, no key lines read', () => {
+    const two = facts([broken(3, A, true)], {
+      keyLines: { [AK]: { lines: [broken(3, A, true)] }, '/etc/ssh/keys/alice': { lines: [broken(4, B)] } },
+    });
+    expect(proposeFix('authorized-keys-malformed', two, [], now)).toBeUndefined();
+    expect(
+      proposeFix('authorized-keys-malformed', facts(good, {}, { ...keyFile, exists: false }), [], now),
+    ).toBeUndefined();
+    expect(
+      proposeFix('authorized-keys-malformed', facts(good, {}, { ...keyFile, path: '/elsewhere' }), [], now),
+    ).toBeUndefined();
+    expect(
+      proposeFix(
+        'authorized-keys-malformed',
+        { ...facts(good), user: { ...user, uid: undefined } } as ServerFacts,
+        [],
+        now,
+      ),
+    ).toBeUndefined();
+    expect(
+      proposeFix(
+        'authorized-keys-malformed',
+        { ...facts(good), user: { ...user, gid: undefined } } as ServerFacts,
+        [],
+        now,
+      ),
+    ).toBeUndefined();
+    expect(proposeFix('authorized-keys-malformed', facts(good, { keyLines: undefined }), [], now)).toBeUndefined();
+    expect(proposeFix('authorized-keys-malformed', { ...base, user } as ServerFacts, [], now)).toBeUndefined();
+  });
+});
