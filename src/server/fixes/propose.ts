@@ -567,19 +567,19 @@ function allowUserFix(f: ServerFacts, at: Proposal): Fix | undefined {
   const user = f.target.user;
   const eff = known(f.effective)?.config ?? {};
   const lines = readingOrder(MAIN_CONFIG, at.sources);
-  const meta = { title: `Let ${user} log in`, risk: `Medium: widens who may log in by exactly one account (${user}).` };
+  const risk = `Medium: widens who may log in by exactly one account (${user}).`;
   const deny = allSet(lines, 'DenyUsers').find((l) => l.args.includes(user));
   if (deny) {
     const rest = deny.args.filter((a) => a !== user);
     const text = rest.length ? `DenyUsers ${rest.join(' ')}` : `# DenyUsers ${user}  (disabled by ssh-doctor)`;
-    return configFix(f, at, editAt(deny, text), { ...meta, title: `Remove ${user} from DenyUsers` });
+    return configFix(f, at, editAt(deny, text), { risk, title: `Remove ${user} from DenyUsers` });
   }
   const allowed = listOf(eff.allowusers);
   if (allowed.length && !allowed.some((p) => matchPattern(user, p.split('@')[0]!))) {
     const first = allSet(lines, 'AllowUsers')[0];
     if (!first) return undefined;
     return configFix(f, at, editAt(first, `AllowUsers ${[...first.args, user].join(' ')}`), {
-      ...meta,
+      risk,
       title: `Add ${user} to AllowUsers`,
     });
   }
