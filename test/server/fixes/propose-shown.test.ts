@@ -1,5 +1,6 @@
 // Each proposed server fix as the user is shown it before saying yes: title, exact commands, risk
 // and undo, and the cases where ssh-doctor offers no fix (a person decides).
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ServerFacts } from '../../../src/server/facts.js';
 import { ownershipSteps, proposeFix, SERVER_FIXES } from '../../../src/server/fixes/propose.js';
@@ -808,7 +809,7 @@ describe('rejoin-authorized-key as shown', () => {
   const good = [broken(3, A, true), broken(4, B)];
 
   it('the risk and the commands, with no identity when the stat had none', () => {
-    expect(proposeFix('authorized-keys-malformed', facts([{ n: 1, text: '# keys' }, ...good]), [], now)).toEqual({
+    expect(proposeFix('authorized-keys-malformed', facts([{ n: 1, text: '# keys' }, ...good]), [], now)).toStrictEqual({
       id: 'rejoin-authorized-key',
       title: `Rejoin lines 3-4 of ${AK} into the one key line they were: "${A}" + "${B}" → "${A}${B}"`,
       commands: [
@@ -868,5 +869,267 @@ describe('rejoin-authorized-key as shown', () => {
     ).toBeUndefined();
     expect(proposeFix('authorized-keys-malformed', facts(good, { keyLines: undefined }), [], now)).toBeUndefined();
     expect(proposeFix('authorized-keys-malformed', { ...base, user } as ServerFacts, [], now)).toBeUndefined();
+  });
+});
+
+describe('where the facts are missing or unusual', () => {
+  const D = '/etc/ssh/sshd_config.d/50-x.conf';
+  const dropIn = (text: string): ConfigSource => ({ path: D, text });
+
+  it('an sshd not found: the usual path; facts a probe did not give: no fix, never a crash', () => {
+    const { sshd: _gone, ...noSshd } = base;
+    expect(proposeFix('sshd-not-running', { ...noSshd, processes: { pids: [], commands: [] } })!.commands).toEqual([
+      ['/usr/sbin/sshd', '-t'],
+      ['/usr/sbin/sshd'],
+    ]);
+    expect(
+      proposeFix('address-banned', { ...base, target: { user: 'alice', port: 22, from: '203.0.113.9' } }),
+    ).toBeUndefined();
+    expect(proposeFix('login-shell-nologin', base)).toBeUndefined();
+    expect(proposeFix('password-change-required', base)).toBeUndefined();
+    expect(
+      proposeFix('host-key-permissions', { ...base, hostKeys: { keys: [] } }, [], now, { remote: true }),
+    ).toBeUndefined();
+    const hostKey = {
+      path: '/etc/ssh/ssh_host_ed25519_key',
+      exists: true,
+      type: 'file' as const,
+      mode: 0o644,
+      uid: 0,
+      gid: 0,
+      owner: 'root',
+      group: 'root',
+      nlink: 1,
+    };
+    expect(
+      proposeFix('host-key-permissions', { ...base, hostKeys: { keys: [hostKey] } }, [], now, { remote: true }),
+    ).toBeUndefined();
+  });
+
+  it('reloads: none when the processes are unknown; SIGHUP under sysvinit or with no init facts; socket activation for ListenAddress', () => {
+    const cfg = [{ path: MAIN, text: 'UseDNS yes\n' }];
+    const { processes: _p, ...noProcs } = base;
+    expect(proposeFix('usedns-enabled', noProcs, cfg, now)!.commands.at(-1)![0]).toBe('mv');
+    expect(
+      proposeFix('usedns-enabled', { ...base, init: { system: 'sysvinit', service: 'ssh' } }, cfg, now)!.commands.at(
+        -1,
+      ),
+    ).toEqual(['kill', '-HUP', '321']);
+    const { init: _i, ...noInit } = base;
+    expect(proposeFix('usedns-enabled', noInit, cfg, now)!.commands.at(-1)).toEqual(['kill', '-HUP', '321']);
+    expect(
+      proposeFix('sshd-port-mismatch', { ...noInit, target: { user: 'alice', port: 2222 } }, src(), now)!.commands.at(
+        -1,
+      ),
+    ).toEqual(['kill', '-HUP', '321']);
+    const socket = { ...base, init: { system: 'systemd' as const, service: 'ssh', socket: true } };
+    expect(
+      proposeFix('sshd-listen-address', socket, src(dropIn('ListenAddress 127.0.0.1\n')), now)!.commands.slice(-2),
+    ).toEqual([
+      ['systemctl', 'daemon-reload'],
+      ['systemctl', 'restart', 'ssh.socket'],
+    ]);
+  });
+
+  it('edits of the main file are validated by sshd -t -f alone; a drop-in is checked whole after the rename', () => {
+    const onlyMain = (text: string) => [{ path: MAIN, text }];
+    const main = (fix: ReturnType<typeof proposeFix>) => fix!.commands.filter((c) => c[0] === '/usr/sbin/sshd');
+    const M = [['/usr/sbin/sshd', '-t', '-f', '/etc/ssh/.sshd_config.ssh-doctor-tmp']];
+    expect(main(proposeFix('pubkey-auth-disabled', base, onlyMain('UsePAM yes\n'), now))).toEqual(M);
+    expect(
+      main(
+        proposeFix(
+          'sshd-port-mismatch',
+          { ...base, target: { user: 'alice', port: 2222 } },
+          onlyMain('UsePAM yes\n'),
+          now,
+        ),
+      ),
+    ).toEqual(M);
+    expect(main(proposeFix('sshd-listen-address', base, onlyMain('ListenAddress 127.0.0.1\n'), now))).toEqual(M);
+    const bad = (e: object) =>
+      ({ ...base, configTest: { ok: false, errors: [e], hostKeyErrors: [], raw: [] } }) as ServerFacts;
+    expect(
+      main(
+        proposeFix(
+          'sshd-config-invalid',
+          bad({ file: MAIN, line: 1, message: 'Bad configuration option: Frob' }),
+          onlyMain('Frob 1\n'),
+          now,
+        ),
+      ),
+    ).toEqual(M);
+    const dropInBad = bad({
+      file: D,
+      line: 1,
+      text: 'UseDNS maybe',
+      message: 'unsupported option "maybe".',
+      accepted: ['yes', 'no'],
+    });
+    expect(main(proposeFix('sshd-config-invalid', dropInBad, src(dropIn('UseDNS maybe\n')), now))).toEqual([
+      ['/usr/sbin/sshd', '-t', '-f', '/etc/ssh/sshd_config.d/.50-x.conf.ssh-doctor-tmp'],
+      ['/usr/sbin/sshd', '-t'],
+    ]);
+  });
+
+  it('sshd-config-invalid: an indented line is shown trimmed; a Match among the lines stops the fix; a list with one unknown value is commented out', () => {
+    const bad = (errors: object[]) =>
+      ({ ...base, configTest: { ok: false, errors, hostKeyErrors: [], raw: [] } }) as ServerFacts;
+    const text = '# x\n  PerSourcePenalties no\nMatch User bob\n';
+    expect(
+      proposeFix(
+        'sshd-config-invalid',
+        bad([{ file: D, line: 2, message: 'Bad configuration option: PerSourcePenalties' }]),
+        src(dropIn(text)),
+        now,
+      )!.commands[2]![3],
+    ).toBe('2c # PerSourcePenalties no  (disabled by ssh-doctor: unknown to this sshd)');
+    expect(
+      proposeFix(
+        'sshd-config-invalid',
+        bad([
+          { file: D, line: 2, message: 'Bad configuration option: PerSourcePenalties' },
+          { file: D, line: 3, message: 'Bad configuration option: Match' },
+        ]),
+        src(dropIn(text)),
+        now,
+      ),
+    ).toBeUndefined();
+    const cipher = readFileSync(new URL('../../fixtures/server/ssh-Q-cipher.txt', import.meta.url), 'utf8')
+      .trim()
+      .split('\n');
+    const line = 'Ciphers aes256-gcn@openssh.com,rot13';
+    const fix = proposeFix(
+      'sshd-config-invalid',
+      bad([
+        {
+          file: MAIN,
+          line: 1,
+          text: line,
+          message: "Bad SSH2 cipher spec 'aes256-gcn@openssh.com,rot13'.",
+          accepted: cipher,
+        },
+      ]),
+      [{ path: MAIN, text: `${line}\n` }],
+      now,
+    )!;
+    expect(fix.title).toBe(`Comment out line 1 "${line}" (in ${MAIN})`);
+  });
+
+  it('a keyword set with no value is a wrong value', () => {
+    expect(proposeFix('pubkey-auth-disabled', base, src(dropIn('PubkeyAuthentication\n')), now)!.commands[2]![3]).toBe(
+      '1c PubkeyAuthentication yes',
+    );
+  });
+
+  it('allow-user: AllowUsers that already names the user is not the reason', () => {
+    const f = {
+      ...base,
+      effective: { context: { user: 'alice', host: 'h', addr: '1.2.3.4' }, config: { allowusers: ['bob alice'] } },
+    };
+    expect(proposeFix('user-not-allowed', f, src(dropIn('AllowUsers bob alice\n')), now)).toBeUndefined();
+  });
+
+  it('add-port: only a program on that very port blocks it; the processes unknown do not', () => {
+    const f = (sockets: object[]) =>
+      ({ ...base, target: { user: 'alice', port: 8080 }, listeners: { source: 'ss', sockets } }) as ServerFacts;
+    expect(
+      proposeFix('sshd-port-mismatch', f([{ address: '0.0.0.0', port: 80, process: 'nginx' }]), src(), now),
+    ).toBeDefined();
+    expect(
+      proposeFix(
+        'sshd-port-mismatch',
+        f([
+          { address: '0.0.0.0', port: 22, process: 'sshd' },
+          { address: '0.0.0.0', port: 8080, process: 'nginx' },
+        ]),
+        src(),
+        now,
+      ),
+    ).toBeUndefined();
+    const { processes: _p, ...noProcs } = base;
+    expect(
+      proposeFix('sshd-port-mismatch', { ...noProcs, target: { user: 'alice', port: 2222 } }, src(), now),
+    ).toBeDefined();
+  });
+
+  it('firewall: a plain ufw insert removes no rule', () => {
+    const f = {
+      ...base,
+      firewall: [
+        {
+          name: 'ufw',
+          state: 'blocks',
+          rule: '22/tcp DENY IN 10.0.0.0/8',
+          ufwRules: [{ n: 1, to: '22/tcp', action: 'DENY IN', from: '10.0.0.0/8', text: '22/tcp DENY IN 10.0.0.0/8' }],
+        },
+      ],
+    } as ServerFacts;
+    const fix = proposeFix('firewall-blocks-ssh', f)!;
+    expect(fix.commands).toEqual([['ufw', 'insert', '1', 'allow', '22/tcp']]);
+    expect(fix.risk).toContain('no rule is removed or flushed');
+  });
+});
+
+describe('ownership changes as shown', () => {
+  const alice = { name: 'alice', exists: true, uid: 1001, gid: 1001, home: '/home/alice', shell: '/bin/bash' };
+  const d = (path: string, mode: number, uid: number, ino: number) => ({
+    path,
+    exists: true,
+    type: 'dir' as const,
+    mode,
+    uid,
+    gid: uid,
+    owner: uid ? 'alice' : 'root',
+    group: uid ? 'alice' : 'root',
+    dev: 2049,
+    ino,
+    nlink: 2,
+  });
+  const KEYS = '/home/alice/.ssh/authorized_keys';
+  const facts = (ssh: number, sshUid: number, homeUid = 1001) =>
+    ({
+      ...base,
+      user: alice,
+      authFiles: {
+        authorizedKeys: [{ path: KEYS, exists: true, type: 'file', mode: 0o600, uid: 1001, gid: 1001, nlink: 1 }],
+        keyCounts: {},
+        dirs: [
+          d('/home/alice/.ssh', ssh, sshUid, 11),
+          d('/home/alice', 0o755, homeUid, 12),
+          d('/home', 0o755, 0, 13),
+          d('/', 0o755, 0, 14),
+        ],
+        groups: [
+          { gid: 27, name: 'sudo', members: ['alice'], primaryOf: [] },
+          { gid: 1001, name: 'alice', members: [], primaryOf: [{ name: 'alice', uid: 1001 }] },
+        ],
+      },
+    }) as ServerFacts;
+
+  it('a root-owned ~/.ssh with the right mode: only the owner changes, and its undo gives it back', () => {
+    expect(proposeFix('ssh-dir-permissions', facts(0o700, 0))).toStrictEqual({
+      id: 'fix-ssh-dir-permissions',
+      title: "Set the modes sshd's StrictModes requires: /home/alice/.ssh 0700, owner → alice:alice",
+      commands: [['chown', 'alice:alice', '/home/alice/.ssh']],
+      risk: expect.any(String),
+      undo: [
+        ['chown', 'root:root', '/home/alice/.ssh'],
+        ['chmod', '0700', '/home/alice/.ssh'],
+      ],
+      pathChanges: [
+        {
+          path: '/home/alice/.ssh',
+          type: 'dir',
+          owner: { uid: 1001, gid: 1001 },
+          user: { uid: 1001, gid: 1001, name: 'alice' },
+          was: { dev: 2049, ino: 11, mode: 0o700, uid: 0, gid: 0 },
+        },
+      ],
+    });
+  });
+
+  it('remote: an owner change is left to a person even where every directory above is root-owned', () => {
+    expect(proposeFix('ssh-dir-permissions', facts(0o777, 0, 0), [], now, { remote: true })).toBeUndefined();
   });
 });
