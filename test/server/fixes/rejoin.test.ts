@@ -291,4 +291,69 @@ describe.runIf(process.getuid?.() === 0)('applyRejoin / revertRejoin, as root', 
       });
     });
   });
+  it("refuses a path through a symlink of hers (or anyone's but root's), naming its owner", async () => {
+    wrappedFile();
+    const link = join(tmpdir(), `rejoin-link-${process.pid}`);
+    symlinkSync(dir, link);
+    try {
+      lchownSync(link, ALICE.uid, ALICE.gid);
+      const via = { ...plan, path: join(link, 'authorized_keys') };
+      expect(await applyRejoin(fix, via, { journalFile })).toEqual({
+        ok: false,
+        log: [
+          `refused: ${link} is a symlink owned by alice (to ${dir}); ssh-doctor does not follow links that users control`,
+        ],
+      });
+      lchownSync(link, 5000, 5000);
+      expect((await applyRejoin(fix, via, { journalFile })).log).toEqual([
+        `refused: ${link} is a symlink owned by uid 5000 (to ${dir}); ssh-doctor does not follow links that users control`,
+      ]);
+    } finally {
+      rmSync(link, { force: true });
+    }
+    expect(readFileSync(ak, 'utf8')).toBe(WRAPPED);
+  });
+
+  it('a first half left with trailing blanks still matches the trimmed halves diagnosed', async () => {
+    writeFileSync(ak, `# keys\n${ED.slice(0, 40)} \t\n${ED.slice(40)}\n`);
+    chownSync(ak, ALICE.uid, ALICE.gid);
+    expect((await applyRejoin(fix, plan, { journalFile })).ok).toBe(true);
+    expect(readFileSync(ak, 'utf8')).toBe(`# keys\n${ED}\n`);
+    writeFileSync(ak, `# keys\n${ED.slice(0, 40)}\n  ${ED.slice(40)}\n`);
+    expect((await applyRejoin(fix, { ...plan, backup: `${ak}.ssh-doctor-2` }, { journalFile })).ok).toBe(true);
+  });
+
+  it('a file already where the backup goes (planted, or a second run): failed, nothing changed, journaled failed', async () => {
+    wrappedFile();
+    writeFileSync(plan.backup, 'hers\n');
+    const r = await applyRejoin(fix, plan, { journalFile, journalId: 'rj2' });
+    expect(r.ok).toBe(false);
+    expect(r.journalId).toBe('rj2');
+    expect(r.log.at(-1)).toMatch(
+      /^ {2}failed: EEXIST: file already exists, open '\/proc\/self\/fd\/\d+\/authorized_keys\.ssh-doctor-1'$/,
+    );
+    expect([readFileSync(ak, 'utf8'), readFileSync(plan.backup, 'utf8')]).toEqual([WRAPPED, 'hers\n']);
+    expect(lines(journalFile).map((e) => e.status)).toEqual(['pending', 'failed']);
+  });
+
+  it('leaves no descriptor open, whether it rejoins, refuses or undoes', async () => {
+    const open = () => readdirSync('/proc/self/fd').length;
+    wrappedFile();
+    const before = open();
+    await applyRejoin(fix, { ...plan, line: 9 }, { journalFile });
+    expect(open()).toBe(before);
+    await applyRejoin(fix, plan, { journalFile });
+    expect(open()).toBe(before);
+    const rw = lines(journalFile)[1].rewrite;
+    await revertRejoin(rw, { force: false, dryRun: true });
+    expect(open()).toBe(before);
+    writeFileSync(plan.backup, 'tampered\n');
+    await revertRejoin(rw, { force: false });
+    expect(open()).toBe(before);
+    rmSync(plan.backup);
+    writeFileSync(plan.backup, WRAPPED);
+    await revertRejoin(rw, { force: false });
+    expect(open()).toBe(before);
+    expect(readFileSync(ak, 'utf8')).toBe(WRAPPED);
+  });
 });
