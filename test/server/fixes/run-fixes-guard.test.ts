@@ -1,11 +1,13 @@
 // runFix's refusals and messages around the automatic rollback, here (a real timer program
 // stood in by a script on PATH, or a program that cannot start) and on a --via host (a fake Exec),
 // and how a permission fix's chmods are verified there.
+import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readJournal } from '../../../src/fixes/journal.js';
+import { readJournal, type JournalEntry } from '../../../src/fixes/journal.js';
+import { rememberSource } from '../../../src/server/fixes/config-edit.js';
 import type { Command, Fix } from '../../../src/report.js';
 import type { Exec } from '../../../src/server/exec.js';
 import type { Host } from '../../../src/server/host.js';
@@ -17,6 +19,12 @@ const via = { user: 'root', host: 'h.example', port: 2200 };
 
 let dir: string;
 let journalFile: string;
+/** Every line of the journal, in order (readJournal keeps only each entry's last line). */
+const journalLines = (): JournalEntry[] =>
+  readFileSync(journalFile, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as JournalEntry);
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'run-fixes-guard-'));
   journalFile = join(dir, 'journal.jsonl');
@@ -228,22 +236,24 @@ describe('runFix here: permission and rejoin fixes go by descriptor', () => {
 });
 
 /** A --via host whose commands are recorded and answered by `answer` (default: success). */
-function fakeHost(answer: (c: Command) => ReturnType<typeof ran> = () => ran('')) {
+function fakeHost(answer: (c: Command) => ReturnType<typeof ran> = () => ran(''), files: Record<string, string> = {}) {
   const calls: Command[] = [];
   const inputs: (string | undefined)[] = [];
+  const options: Parameters<Exec>[1][] = [];
   const exec: Exec = async (c, o) => {
     calls.push(c);
     inputs.push(o?.input);
+    options.push(o);
     return answer(c);
   };
   const host: Host = {
     exec,
     via,
-    readFile: async () => undefined,
+    readFile: async (p) => files[p],
     listDir: async () => [],
-    sha256: async () => undefined,
+    sha256: async (p) => `sha-of-${p}`,
   };
-  return { host, calls, inputs };
+  return { host, calls, inputs, options };
 }
 
 describe('runFix on a --via host: rollback, settle, verify', () => {
@@ -493,5 +503,129 @@ describe('runFix on a --via host: rollback, settle, verify', () => {
     const f = await runFix(fix, { host: failing.host, env: {}, self: ['n', 'c'], journalFile });
     expect(failing.calls.map((c) => c[0])).toEqual(['chmod']);
     expect(f.ok).toBe(false);
+  });
+
+  it('the timer is started with a 15 s bound, and journaled with its command and deadline', async () => {
+    const { host, calls, options } = fakeHost();
+    const fresh = fakeHost();
+    let closed = 0;
+    const r = await runFix(firewall, {
+      host,
+      env: {},
+      self: ['n', 'c'],
+      journalFile,
+      systemd: true,
+      rollbackSeconds: 30,
+      reconnect: async () => ({ ...fresh.host, close: () => closed++ }),
+    });
+    const start = calls.findIndex((c) => c[0] === 'systemd-run');
+    expect(options[start]).toEqual({ timeoutMs: 15_000 });
+    const [applied] = await readJournal(journalFile);
+    expect(applied!.rollback).toEqual({ deadline: expect.any(String), command: calls[start] });
+    const left = (Date.parse(applied!.rollback!.deadline) - Date.now()) / 1000;
+    expect(left).toBeGreaterThan(25);
+    expect(left).toBeLessThanOrEqual(30);
+    expect(r.ok).toBe(true);
+    expect(closed).toBe(1);
+  });
+
+  it('the change reverted through this connection: its undo lines shown indented, journaled as by ssh-doctor', async () => {
+    const { host } = fakeHost();
+    const r = await runFix(firewall, { host, env: {}, self: ['n', 'c'], journalFile, systemd: true });
+    const i = r.log.indexOf(
+      'A new SSH connection to root@h.example:2200 failed (no way to open one), so the change was rolled back:',
+    );
+    expect(r.log.slice(i + 1)).toEqual([`  $ ${remove.join(' ')}`]);
+  });
+
+  it('the timer won the race: the journal says the timer there rolled it back', async () => {
+    const { host } = fakeHost();
+    const fresh = fakeHost((c) => (c[0] === 'rm' ? ran('', { exitCode: 1 }) : ran('')));
+    let closed = 0;
+    await runFix(firewall, {
+      host,
+      env: {},
+      self: ['n', 'c'],
+      journalFile,
+      systemd: true,
+      reconnect: async () => ({ ...fresh.host, close: () => closed++ }),
+    });
+    const [applied, back] = await readJournal(journalFile);
+    expect(back).toMatchObject({
+      status: 'rolled-back',
+      undoes: applied!.id,
+      title: 'Rolled back by its timer on root@h.example:2200: Allow 2200',
+    });
+    expect(closed).toBe(1);
+  });
+
+  it('the journal is shared: the confirmation names this change, not an earlier one', async () => {
+    const { host } = fakeHost();
+    await runFix({ ...firewall, id: 'other', title: 'earlier' }, { host, env: {}, self: ['n', 'c'], journalFile });
+    const fresh = fakeHost();
+    const r = await runFix(firewall, {
+      host,
+      env: {},
+      self: ['n', 'c'],
+      journalFile,
+      systemd: true,
+      reconnect: async () => ({ ...fresh.host, close: () => {} }),
+    });
+    expect((await readJournal(journalFile)).filter((e) => e.status === 'confirmed').map((e) => e.undoes)).toEqual([
+      r.journalId,
+    ]);
+  });
+
+  it('a config edit there: the recovery runs when a step fails; when it applies, the file it wrote is hashed and the original remembered', async () => {
+    const FILE = '/etc/ssh/sshd_config';
+    const TMP = '/etc/ssh/.sshd_config.ssh-doctor-tmp';
+    const BACKUP = `${FILE}.ssh-doctor-1`;
+    const text = 'UseDNS yes\n';
+    const commands = [
+      ['cp', '-p', FILE, BACKUP],
+      ['cp', '-p', FILE, TMP],
+      ['sed', '-i', '-e', '1c UseDNS no', TMP],
+      ['/usr/sbin/sshd', '-t', '-f', TMP],
+      ['mv', TMP, FILE],
+    ];
+    const fix = () =>
+      rememberSource(
+        { id: 'disable-usedns', title: 't', commands, risk: '', undo: [['cp', '-p', BACKUP, FILE]] },
+        FILE,
+        text,
+      );
+    const failing = fakeHost(
+      (c) => (c[0] === '/usr/sbin/sshd' ? ran('', { exitCode: 255, stderr: 'line 1: Bad' }) : ran('')),
+      { [FILE]: text },
+    );
+    const bad = await runFix(fix(), { host: failing.host, env: {}, self: ['n', 'c'], journalFile });
+    expect(bad.ok).toBe(false);
+    expect(failing.calls.at(-1)).toEqual(['rm', '-f', TMP, BACKUP]);
+    expect(bad.log.at(-1)).toBe(`  put back: $ rm -f ${TMP} ${BACKUP}`);
+
+    const good = fakeHost(() => ran(''), { [FILE]: text });
+    const ok = await runFix(fix(), { host: good.host, env: {}, self: ['n', 'c'], journalFile });
+    expect(ok.ok).toBe(true);
+    const entry = (await readJournal(journalFile)).find((e) => e.id === ok.journalId)!;
+    expect(entry.results).toEqual([{ path: FILE, sha256: `sha-of-${FILE}` }]);
+    expect(entry.original).toEqual({ path: FILE, sha256: createHash('sha256').update(text).digest('hex') });
+    expect(entry.backups).toEqual([BACKUP]);
+  });
+
+  it('nft: the listings before the change are bounded and exact; a failed one journals no tagged rules', async () => {
+    const listCmd = ['nft', '-a', 'list', 'chain', 'inet', 'filter', 'input'];
+    const same = (a: Command, b: Command) => a.length === b.length && a.every((x, i) => x === b[i]);
+    const { host, options, calls } = fakeHost((c) => (same(c, listCmd) ? ran(LISTING) : ran('# handle 9\n')));
+    await runFix(nftFix, { host, env: {}, self: ['n', 'c'], journalFile, systemd: true });
+    expect(options[0]).toEqual({ maxBytes: 64 * 1024 * 1024 });
+    expect(calls.filter((c) => same(c, listCmd))).toHaveLength(2);
+    const applied = journalLines().find((e) => e.status === 'applied')!;
+    expect(applied.nftTagged).toEqual([4]);
+
+    // Listed for the timer, but not for the journal: no nftTagged rather than a wrong one.
+    let lists = 0;
+    const second = fakeHost((c) => (same(c, listCmd) ? (lists++ ? ran('', { exitCode: 1 }) : ran(LISTING)) : ran('')));
+    const r2 = await runFix(nftFix, { host: second.host, env: {}, self: ['n', 'c'], journalFile, systemd: true });
+    expect(journalLines().find((e) => e.id === r2.journalId && e.status === 'pending')!.nftTagged).toBeUndefined();
   });
 });
