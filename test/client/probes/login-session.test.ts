@@ -135,6 +135,24 @@ describe('parseSshDebug after the connection (captured)', () => {
   });
 });
 
+// A relay (inetd, socat) whose onward ssh fails sends that ssh's error down the socket: our ssh
+// logs it as the server's banner lines. The words are ssh's own, the verdict is not ours to take.
+describe("a relay's onward ssh failing: the server's words, not our outcome", () => {
+  it.each([
+    ['relay-refused', 'ssh: connect to host 127.0.0.1 port 2299: Connection refused'],
+    ['relay-timeout', 'ssh: connect to host 127.0.0.1 port 2298: Connection timed out'],
+    ['relay-no-route', 'ssh: connect to host 127.0.0.1 port 2297: No route to host'],
+    ['relay-denied', 'nobody@127.0.0.1: Permission denied (publickey,password).'],
+  ])('%s', (name, said) => {
+    const d = parse(name);
+    expect([d.outcome, d.preBanner, d.evidence]).toEqual([
+      'banner-exchange-failed',
+      [said],
+      [`server said: ${said}`, 'kex_exchange_identification: Connection closed by remote host'],
+    ]);
+  });
+});
+
 // Not captured here (this lab has OpenSSH 9.2 on Debian only, and its sshd and ssh2 both send
 // server-sig-algs): wording from OpenSSH's sources and other systems' tools, as users posted it.
 it("through a jump host, the hop's ssh lines (its session, its end) are not the session's output", () => {
