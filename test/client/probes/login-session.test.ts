@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseSshDebug } from '../../../src/client/probes/login.js';
-import { sessionOutcome } from '../../../src/client/probes/login-session.js';
+import { sessionOutcome, sessionOutput } from '../../../src/client/probes/login-session.js';
 import type { SshDebug } from '../../../src/client/probes/types.js';
 
 const DIR = join(import.meta.dirname, '../../fixtures/client/ssh-v-session');
@@ -236,5 +236,34 @@ describe('sessionOutcome', () => {
     [{ exitCode: undefined, exitStatus: undefined, output: [] }, 'ok'],
   ] as const)('%j → %s', (s, outcome) => {
     expect(sessionOutcome(s)).toBe(outcome);
+  });
+});
+
+describe('how much of the session the report quotes', () => {
+  // A ForceCommand's menu or a MOTD can be long: the first five lines, each cut at 200 characters.
+  const lines = readFileSync(join(DIR, 'session-ok.stderr'), 'utf8').split('\n');
+  it('stdout first, then the remote’s stderr lines after the command was sent, ssh’s own left out', () => {
+    const at = lines.findIndex((l) => l.startsWith('debug1: Sending command: '));
+    const stderr = [
+      ...lines.slice(0, at + 1),
+      'bash: warning: setlocale: LC_ALL: cannot change locale',
+      ...lines.slice(at + 1),
+    ];
+    expect(sessionOutput(stderr, 'menu\r\n\r\nchoose a host\n')).toEqual([
+      'menu',
+      'choose a host',
+      'bash: warning: setlocale: LC_ALL: cannot change locale',
+    ]);
+  });
+
+  it('five lines at most, each at most 200 characters', () => {
+    const long = 'x'.repeat(201);
+    const exact = 'y'.repeat(200);
+    const out = sessionOutput(lines, [long, exact, 'a', 'b', 'c', 'd'].join('\n'));
+    expect(out).toEqual([`${'x'.repeat(200)}…`, exact, 'a', 'b', 'c']);
+  });
+
+  it('no session (not authenticated): nothing from stderr', () => {
+    expect(sessionOutput(['alice@h: Permission denied (publickey).', 'bash: x'], '')).toEqual([]);
   });
 });
