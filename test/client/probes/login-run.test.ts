@@ -2,7 +2,7 @@
 // the deadline, and what the user's evidence names. ssh itself is played back from real captures
 // of the lab's OpenSSH 9.2p1 (test/fixtures/client/ssh-v*, ssh-v-timed), through the injected runner.
 import { existsSync, readFileSync } from 'node:fs';
-import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -30,6 +30,8 @@ interface Call {
   argv: Command;
   opts: RunOptions;
   files: Record<string, string>;
+  /** Permission bits of those files: ours, readable by us alone. */
+  modes: Record<string, number>;
 }
 
 /** A runner that plays back one capture, first reading the files attemptLogin wrote for ssh. */
@@ -37,8 +39,12 @@ function playback(answer: (argv: Command, opts: RunOptions) => Promise<Partial<R
   const calls: Call[] = [];
   const runSsh = async (argv: Command, opts: RunOptions): Promise<RunResult> => {
     const files: Record<string, string> = {};
-    for (const f of filesNamed(argv)) files[f] = await readFile(f, 'utf8');
-    calls.push({ argv, opts, files });
+    const modes: Record<string, number> = {};
+    for (const f of filesNamed(argv)) {
+      files[f] = await readFile(f, 'utf8');
+      modes[f] = (await stat(f)).mode & 0o777;
+    }
+    calls.push({ argv, opts, files, modes });
     return result(await answer(argv, opts));
   };
   return { runSsh, calls };
@@ -98,7 +104,7 @@ describe('known_hosts: ssh only ever sees and writes our copies', () => {
       '[127.0.0.1]:2211 ssh-ed25519 AAAAmine\n',
       'web ssh-ed25519 AAAAglobal\n',
     ]);
-    expect(copies.every((c) => !c.startsWith(home))).toBe(true);
+    expect(copies.every((c) => c.startsWith(join(tmpdir(), 'ssh-doctor-kh-')))).toBe(true);
     expect(call!.argv.slice(-3)).toEqual(['--', 'web', 'true']);
     expect(call!.argv).toContain('-p');
     expect(readFileSync(mine, 'utf8')).toBe('[127.0.0.1]:2211 ssh-ed25519 AAAAmine\n');
@@ -201,8 +207,9 @@ describe('through a jump host', () => {
       },
       runSsh,
     );
-    const { argv, files } = calls[0]!;
+    const { argv, files, modes } = calls[0]!;
     expect(argv.slice(0, 3)).toEqual(['ssh', '-v', '-F']);
+    expect(modes[argv[3]!]).toBe(0o600);
     expect(argv.slice(4)).toEqual(['-J', 'bastion', '-p', '2201', '--', 'web', 'true']);
     // No known_hosts file: the config names our one empty copy beside it.
     const knownHosts = [join(dirname(argv[3]!), 'known_hosts_0.copy')];
@@ -257,6 +264,7 @@ describe('through a ProxyCommand', () => {
       argv.indexOf('ProxyCommand=ignored'),
     );
     expect(files[wrapper]).toBe(PROXY_WRAPPER);
+    expect([calls[0]!.modes[wrapper], calls[0]!.modes[join(dirname(wrapper), 'proxy.cmd')]]).toEqual([0o600, 0o600]);
     expect(files[join(dirname(wrapper), 'proxy.cmd')]).toBe(proxyCommand);
     expect(r.proxy).toEqual({
       command: proxyCommand,
@@ -317,8 +325,10 @@ function timedPlayback(name: string, exitCode: number) {
 }
 
 describe('the deadline', () => {
-  beforeEach(() => {
+  beforeEach(async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    // ssh starts well after this process did: times count from ssh's start, not the clock's zero.
+    await vi.advanceTimersByTimeAsync(10_000);
   });
 
   it('a server stuck in key exchange is stopped at the deadline plus half a second', async () => {

@@ -135,6 +135,38 @@ describe('parseSshDebug after the connection (captured)', () => {
   });
 });
 
+describe('the evidence a user sees, line for line', () => {
+  const auth = 'Authenticated to 127.0.0.1 ([127.0.0.1]:2201) using "publickey".';
+  it.each([
+    [
+      'chroot-bad-ownership',
+      ['client_loop: send disconnect: Broken pipe', 'ssh exited with 255 and no exit status from the server', auth],
+    ],
+    [
+      'forced-command-missing',
+      ['bash: line 1: /usr/local/bin/no-such-program: No such file or directory', 'exit status 127', auth],
+    ],
+    ['shell-false', ['exit status 1, and the session printed nothing', auth]],
+    [
+      'key-dsa',
+      [
+        'ssh skipped ssh-dss key /root/.ssh/id_dsa: corresponding algo not in PubkeyAcceptedAlgorithms',
+        'alice@127.0.0.1: Permission denied (publickey,password).',
+      ],
+    ],
+    [
+      'second-factor',
+      [
+        'server accepts key: /root/.ssh/id_ed25519',
+        'Authenticated using "publickey" with partial success.',
+        'alice@127.0.0.1: Permission denied (keyboard-interactive).',
+      ],
+    ],
+  ])('%s', (name, evidence) => {
+    expect(parse(name).evidence).toEqual(evidence);
+  });
+});
+
 // A relay (inetd, socat) whose onward ssh fails sends that ssh's error down the socket: our ssh
 // logs it as the server's banner lines. The words are ssh's own, the verdict is not ours to take.
 describe("a relay's onward ssh failing: the server's words, not our outcome", () => {
@@ -184,6 +216,10 @@ describe('parseSshDebug on wording this lab cannot produce', () => {
       {
         outcome: 'auth-denied',
         keysSkipped: [{ path: '/home/u/.ssh/id_rsa', reason: 'no mutual signature algorithm' }],
+        evidence: [
+          'ssh skipped /home/u/.ssh/id_rsa: no mutual signature algorithm',
+          'u@h: Permission denied (publickey).',
+        ],
       },
     ],
     [
