@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseSshDebug } from '../../../src/client/probes/login.js';
+import { loginTimeline } from '../../../src/client/probes/login-phases.js';
 import { sessionOutcome, sessionOutput } from '../../../src/client/probes/login-session.js';
 import type { SshDebug } from '../../../src/client/probes/types.js';
 
@@ -181,6 +182,58 @@ describe("a relay's onward ssh failing: the server's words, not our outcome", ()
       'banner-exchange-failed',
       [said],
       [`server said: ${said}`, 'kex_exchange_identification: Connection closed by remote host'],
+    ]);
+  });
+});
+
+describe("a verbose relay's onward login: its facts are the server's words, none of them ours", () => {
+  it('no version, keys, methods, exit status or session taken from the banner lines', () => {
+    const d = parse('relay-verbose');
+    expect(d).toMatchObject({
+      outcome: 'banner-exchange-failed',
+      keysOffered: [],
+      keysAccepted: [],
+      keysSkipped: [],
+      keysIgnored: [],
+      keysMissing: [],
+    });
+    for (const k of ['serverVersion', 'methodsLeft', 'exitStatus', 'authenticated', 'hostKeyAdded', 'sessionOutput'])
+      expect(d).not.toHaveProperty(k);
+    expect(d.evidence[0]).toBe('server said: OpenSSH_9.2p1 Debian-2+deb12u10, OpenSSL 3.0.19 27 Jan 2026');
+    expect(d.evidence.at(-1)).toBe('kex_exchange_identification: Connection closed by remote host');
+    expect(d.evidence).toContain('server said: Authenticated to 127.0.0.1 ([127.0.0.1]:2201) using "publickey".');
+  });
+
+  it('its phases are ours: connected, then waiting for a banner that never came', () => {
+    // Split as run.ts hands lines over: without their CR.
+    const lines = readFileSync(join(DIR, 'relay-verbose.stderr'), 'utf8').split(/\r?\n/).filter(Boolean);
+    // One line a millisecond: the phase boundaries show as line numbers.
+    const t = loginTimeline(
+      lines.map((line, ms) => ({ ms, line })),
+      lines.length,
+    );
+    const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
+    const connecting = at(/^debug1: Connecting to /);
+    const established = at(/^debug1: Connection established\.$/);
+    expect(t).toEqual({
+      phases: [
+        { phase: 'name lookup', ms: connecting, longestWait: expect.any(Object) },
+        { phase: 'TCP connect', ms: established - connecting, longestWait: expect.any(Object) },
+        { phase: 'banner wait', ms: lines.length - established, longestWait: expect.any(Object) },
+      ],
+      pastKeyExchange: false,
+    });
+  });
+});
+
+describe('a greeting before the SSH banner (RFC 4253 allows it), then a working login', () => {
+  it('is ok, the greeting kept as a fact but not shown as a failure', () => {
+    const d = parse('pre-banner-ok');
+    expect([d.outcome, d.preBanner, d.hostKeyAdded, d.evidence]).toEqual([
+      'ok',
+      ['Welcome to the front door'],
+      true,
+      ['Authenticated to 127.0.0.1 ([127.0.0.1]:2295) using "publickey".'],
     ]);
   });
 });
