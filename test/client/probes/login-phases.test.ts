@@ -62,6 +62,27 @@ describe('login phases from timed ssh -v lines (real captures)', () => {
     });
   });
 
+  it('ipv6-first.tsv: the IPv6 address waited on, then the next one: one TCP connect phase, the IPv6 hint', () => {
+    const { lines, endMs } = capture('ipv6-first.tsv');
+    const t = loginTimeline(lines, endMs);
+    expect(t).toEqual({
+      phases: [
+        {
+          phase: 'name lookup',
+          ms: 59 - 57,
+          longestWait: { ms: 1, after: 'OpenSSH_9.2p1 Debian-2+deb12u10, OpenSSL 3.0.19 27 Jan 2026' },
+        },
+        {
+          phase: 'TCP connect',
+          ms: 3075 - 59,
+          longestWait: { ms: 3014, after: 'debug1: Connecting to dual [::1] port 2.' },
+        },
+      ],
+      pastKeyExchange: false,
+    });
+    expect(slowPhaseHint(slowPhase(t)!)).toMatch(/IPv6 address is tried first/);
+  });
+
   it('no lines at all: no phases', () => {
     expect(loginTimeline([], 100)).toEqual({ phases: [], pastKeyExchange: false });
   });
