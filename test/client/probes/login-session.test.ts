@@ -226,6 +226,18 @@ describe("a verbose relay's onward login: its facts are the server's words, none
   });
 });
 
+describe("a login banner that quotes ssh's messages to explain them", () => {
+  it('is no verdict: the login is ok and its evidence is ours alone', () => {
+    const d = parse('banner-helpdesk');
+    expect([d.outcome, d.exitStatus, d.evidence]).toEqual([
+      'ok',
+      0,
+      ['Authenticated to 127.0.0.1 ([127.0.0.1]:2207) using "publickey".'],
+    ]);
+    for (const k of ['offendingKey', 'algorithm', 'hostKeyRevoked', 'preBanner']) expect(d).not.toHaveProperty(k);
+  });
+});
+
 describe('a greeting before the SSH banner (RFC 4253 allows it), then a working login', () => {
   it('is ok, the greeting kept as a fact but not shown as a failure', () => {
     const d = parse('pre-banner-ok');
