@@ -332,6 +332,18 @@ describe('sessionOutcome', () => {
       'forced-command-failed',
     ],
     [{ exitCode: 127, exitStatus: 127, output: ['the tool printed this and exited 127'] }, 'ok'],
+    // A ForceCommand wrapper that greets, then cannot start its program: the second line says why.
+    [
+      {
+        exitCode: 127,
+        exitStatus: 127,
+        output: [
+          'Welcome to the deploy shell',
+          'bash: line 1: /usr/local/bin/no-such-program: No such file or directory',
+        ],
+      },
+      'forced-command-failed',
+    ],
     [{ exitCode: 255, exitStatus: undefined, output: [] }, 'session-closed-after-auth'],
     // ssh stopped by our own bound: not known to have failed.
     [{ exitCode: undefined, exitStatus: undefined, output: [] }, 'ok'],
@@ -348,6 +360,8 @@ describe('how much of the session the report quotes', () => {
     const stderr = [
       ...lines.slice(0, at + 1),
       'bash: warning: setlocale: LC_ALL: cannot change locale',
+      // clientloop.c's words when the server ends the connection: ssh's own, not the session's.
+      'Connection to 127.0.0.1 closed by remote host.',
       ...lines.slice(at + 1),
     ];
     expect(sessionOutput(stderr, 'menu\r\n\r\nchoose a host\n')).toEqual([
