@@ -83,7 +83,8 @@ export function slowPhaseHint(p: PhaseTime): string {
     case 'name lookup':
       return 'Your resolver is slow for this name: check /etc/resolv.conf (a dead first nameserver), or give HostName as an address.';
     case 'TCP connect':
-      return /\[[0-9a-f:]+\]|Connecting to .*:/i.test(after)
+      // "Connecting to web [2001:db8::1] port 22.": only an IPv6 address has a colon in that line.
+      return /Connecting to .*:/.test(after)
         ? 'An IPv6 address is tried first and does not answer: ssh -4, or AddressFamily inet for this Host.'
         : 'The first address does not answer and ssh waits for it: check which addresses the name has (getent ahosts).';
     case 'banner wait':

@@ -235,21 +235,25 @@ export function splitConfigFlag(sshFlags: readonly string[], home = homedir()): 
   return { userConfig, rest };
 }
 
-export async function attemptLogin(opts: {
-  destination: string;
-  sshFlags: readonly string[];
-  knownHostsFiles: readonly string[];
-  timeoutMs: number;
-  /** ProxyJump in effect (from -J or the user's config). */
-  proxyJump?: string;
-  /** ProxyCommand in effect, tokens expanded: run inside our wrapper to keep its stderr and status. */
-  proxyCommand?: string;
-  /**
-   * The hard ceiling: past timeoutMs a login that got through key exchange (a working sshd that
-   * is slow) is followed up to here; one that did not is stopped at timeoutMs.
-   */
-  ceilingMs?: number;
-}): Promise<LoginResult> {
+export async function attemptLogin(
+  opts: {
+    destination: string;
+    sshFlags: readonly string[];
+    knownHostsFiles: readonly string[];
+    timeoutMs: number;
+    /** ProxyJump in effect (from -J or the user's config). */
+    proxyJump?: string;
+    /** ProxyCommand in effect, tokens expanded: run inside our wrapper to keep its stderr and status. */
+    proxyCommand?: string;
+    /**
+     * The hard ceiling: past timeoutMs a login that got through key exchange (a working sshd that
+     * is slow) is followed up to here; one that did not is stopped at timeoutMs.
+     */
+    ceilingMs?: number;
+  },
+  // Injected so the unit tests can play back captured ssh output; the real one starts ssh.
+  runSsh: typeof run = run,
+): Promise<LoginResult> {
   const dir = await mkdtemp(join(tmpdir(), 'ssh-doctor-kh-'));
   try {
     const copies = new Map<string, string>();
@@ -295,7 +299,7 @@ export async function attemptLogin(opts: {
       if (loginTimeline(lines, performance.now() - started).pastKeyExchange) followed = true;
       else stop.abort();
     }, opts.timeoutMs + 500);
-    const r = await run(argv, {
+    const r = await runSsh(argv, {
       timeoutMs: Math.max(opts.ceilingMs ?? 0, opts.timeoutMs + 500),
       signal: stop.signal,
       onStderrLine: (line) => lines.push({ ms: Math.round(performance.now() - started), line }),

@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loginTimeline, slowPhase, slowPhaseHint, type TimedLine } from '../../../src/client/probes/login-phases.js';
+import {
+  type LoginPhase,
+  loginTimeline,
+  type PhaseTime,
+  SLOW_PHASE_MS,
+  slowPhase,
+  slowPhaseHint,
+  type TimedLine,
+} from '../../../src/client/probes/login-phases.js';
 
 const DIR = join(import.meta.dirname, '../../fixtures/client/ssh-v-timed');
 /** A timed capture: its lines, and when ssh ended (the last line). */
@@ -54,6 +62,27 @@ describe('login phases from timed ssh -v lines (real captures)', () => {
     });
   });
 
+  it('ipv6-first.tsv: the IPv6 address waited on, then the next one: one TCP connect phase, the IPv6 hint', () => {
+    const { lines, endMs } = capture('ipv6-first.tsv');
+    const t = loginTimeline(lines, endMs);
+    expect(t).toEqual({
+      phases: [
+        {
+          phase: 'name lookup',
+          ms: 59 - 57,
+          longestWait: { ms: 1, after: 'OpenSSH_9.2p1 Debian-2+deb12u10, OpenSSL 3.0.19 27 Jan 2026' },
+        },
+        {
+          phase: 'TCP connect',
+          ms: 3075 - 59,
+          longestWait: { ms: 3014, after: 'debug1: Connecting to dual [::1] port 2.' },
+        },
+      ],
+      pastKeyExchange: false,
+    });
+    expect(slowPhaseHint(slowPhase(t)!)).toMatch(/IPv6 address is tried first/);
+  });
+
   it('no lines at all: no phases', () => {
     expect(loginTimeline([], 100)).toEqual({ phases: [], pastKeyExchange: false });
   });
@@ -78,5 +107,47 @@ describe('login phases from timed ssh -v lines (real captures)', () => {
       ['authentication', 10],
       ['session start', 20],
     ]);
+  });
+});
+
+describe('what makes a slow phase slow, judged by the line ssh waited after (real ssh -v lines)', () => {
+  const v6 = readFileSync(join(DIR, '../ssh-v/refused-ipv6.stderr'), 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('debug1: Connecting to '))!;
+  it.each<[LoginPhase, string, RegExp]>([
+    ['name lookup', 'debug1: /etc/ssh/ssh_config line 21: Applying options for *', /resolv\.conf/],
+    // ssh tries the addresses in turn: waiting on an IPv6 one ("[::1]") is the AddressFamily case.
+    ['TCP connect', v6, /IPv6 address is tried first.*ssh -4/],
+    [
+      'TCP connect',
+      'debug1: Connecting to 127.0.0.1 [127.0.0.1] port 2201.',
+      /first address does not answer.*getent ahosts/,
+    ],
+    ['banner wait', 'debug1: Connection established.', /MaxStartups/],
+    ['key exchange', 'debug1: SSH2_MSG_KEXINIT sent', /slow at key exchange/],
+    ['authentication', 'debug1: SSH2_MSG_SERVICE_ACCEPT received', /UseDNS no/],
+    // sshconnect2.c: debug("Next authentication method: %s", method->name), its GSSAPI method's name.
+    ['authentication', 'debug1: Next authentication method: gssapi-with-mic', /GSSAPIAuthentication no/],
+    ['authentication', 'debug1: Next authentication method: publickey', /PAM modules/],
+    ['session start', 'debug1: pledge: fork', /shell startup files/],
+  ])('%s after %s', (phase, after, hint) => {
+    expect(slowPhaseHint({ phase, ms: 5000, longestWait: { ms: 4900, after } })).toMatch(hint);
+  });
+
+  it('without a line to judge by, the phase alone decides', () => {
+    expect(slowPhaseHint({ phase: 'TCP connect', ms: 5000 })).toMatch(/first address does not answer/);
+    expect(slowPhaseHint({ phase: 'authentication', ms: 5000 })).toMatch(/PAM modules/);
+  });
+});
+
+describe('which phase is slow', () => {
+  const phase = (p: LoginPhase, ms: number) => ({ phase: p, ms });
+  it.each<[PhaseTime[], LoginPhase | undefined]>([
+    [[phase('name lookup', 10), phase('TCP connect', 2999)], undefined],
+    [[phase('name lookup', 10), phase('TCP connect', SLOW_PHASE_MS)], 'TCP connect'],
+    [[phase('TCP connect', 3100), phase('authentication', 4000), phase('session start', 3200)], 'authentication'],
+    [[], undefined],
+  ])('%j → %s', (phases, slow) => {
+    expect(slowPhase({ phases, pastKeyExchange: true })?.phase).toBe(slow);
   });
 });

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseSshDebug } from '../../../src/client/probes/login.js';
-import { sessionOutcome } from '../../../src/client/probes/login-session.js';
+import { loginTimeline } from '../../../src/client/probes/login-phases.js';
+import { sessionOutcome, sessionOutput } from '../../../src/client/probes/login-session.js';
 import type { SshDebug } from '../../../src/client/probes/types.js';
 
 const DIR = join(import.meta.dirname, '../../fixtures/client/ssh-v-session');
@@ -135,6 +136,120 @@ describe('parseSshDebug after the connection (captured)', () => {
   });
 });
 
+describe('the evidence a user sees, line for line', () => {
+  const auth = 'Authenticated to 127.0.0.1 ([127.0.0.1]:2201) using "publickey".';
+  it.each([
+    [
+      'chroot-bad-ownership',
+      ['client_loop: send disconnect: Broken pipe', 'ssh exited with 255 and no exit status from the server', auth],
+    ],
+    [
+      'forced-command-missing',
+      ['bash: line 1: /usr/local/bin/no-such-program: No such file or directory', 'exit status 127', auth],
+    ],
+    ['shell-false', ['exit status 1, and the session printed nothing', auth]],
+    [
+      'key-dsa',
+      [
+        'ssh skipped ssh-dss key /root/.ssh/id_dsa: corresponding algo not in PubkeyAcceptedAlgorithms',
+        'alice@127.0.0.1: Permission denied (publickey,password).',
+      ],
+    ],
+    [
+      'second-factor',
+      [
+        'server accepts key: /root/.ssh/id_ed25519',
+        'Authenticated using "publickey" with partial success.',
+        'alice@127.0.0.1: Permission denied (keyboard-interactive).',
+      ],
+    ],
+  ])('%s', (name, evidence) => {
+    expect(parse(name).evidence).toEqual(evidence);
+  });
+});
+
+// A relay (inetd, socat) whose onward ssh fails sends that ssh's error down the socket: our ssh
+// logs it as the server's banner lines. The words are ssh's own, the verdict is not ours to take.
+describe("a relay's onward ssh failing: the server's words, not our outcome", () => {
+  it.each([
+    ['relay-refused', 'ssh: connect to host 127.0.0.1 port 2299: Connection refused'],
+    ['relay-timeout', 'ssh: connect to host 127.0.0.1 port 2298: Connection timed out'],
+    ['relay-no-route', 'ssh: connect to host 127.0.0.1 port 2297: No route to host'],
+    ['relay-denied', 'nobody@127.0.0.1: Permission denied (publickey,password).'],
+  ])('%s', (name, said) => {
+    const d = parse(name);
+    expect([d.outcome, d.preBanner, d.evidence]).toEqual([
+      'banner-exchange-failed',
+      [said],
+      [`server said: ${said}`, 'kex_exchange_identification: Connection closed by remote host'],
+    ]);
+  });
+});
+
+describe("a verbose relay's onward login: its facts are the server's words, none of them ours", () => {
+  it('no version, keys, methods, exit status or session taken from the banner lines', () => {
+    const d = parse('relay-verbose');
+    expect(d).toMatchObject({
+      outcome: 'banner-exchange-failed',
+      keysOffered: [],
+      keysAccepted: [],
+      keysSkipped: [],
+      keysIgnored: [],
+      keysMissing: [],
+    });
+    for (const k of ['serverVersion', 'methodsLeft', 'exitStatus', 'authenticated', 'hostKeyAdded', 'sessionOutput'])
+      expect(d).not.toHaveProperty(k);
+    expect(d.evidence[0]).toBe('server said: OpenSSH_9.2p1 Debian-2+deb12u10, OpenSSL 3.0.19 27 Jan 2026');
+    expect(d.evidence.at(-1)).toBe('kex_exchange_identification: Connection closed by remote host');
+    expect(d.evidence).toContain('server said: Authenticated to 127.0.0.1 ([127.0.0.1]:2201) using "publickey".');
+  });
+
+  it('its phases are ours: connected, then waiting for a banner that never came', () => {
+    // Split as run.ts hands lines over: without their CR.
+    const lines = readFileSync(join(DIR, 'relay-verbose.stderr'), 'utf8').split(/\r?\n/).filter(Boolean);
+    // One line a millisecond: the phase boundaries show as line numbers.
+    const t = loginTimeline(
+      lines.map((line, ms) => ({ ms, line })),
+      lines.length,
+    );
+    const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
+    const connecting = at(/^debug1: Connecting to /);
+    const established = at(/^debug1: Connection established\.$/);
+    expect(t).toEqual({
+      phases: [
+        { phase: 'name lookup', ms: connecting, longestWait: expect.any(Object) },
+        { phase: 'TCP connect', ms: established - connecting, longestWait: expect.any(Object) },
+        { phase: 'banner wait', ms: lines.length - established, longestWait: expect.any(Object) },
+      ],
+      pastKeyExchange: false,
+    });
+  });
+});
+
+describe("a login banner that quotes ssh's messages to explain them", () => {
+  it('is no verdict: the login is ok and its evidence is ours alone', () => {
+    const d = parse('banner-helpdesk');
+    expect([d.outcome, d.exitStatus, d.evidence]).toEqual([
+      'ok',
+      0,
+      ['Authenticated to 127.0.0.1 ([127.0.0.1]:2207) using "publickey".'],
+    ]);
+    for (const k of ['offendingKey', 'algorithm', 'hostKeyRevoked', 'preBanner']) expect(d).not.toHaveProperty(k);
+  });
+});
+
+describe('a greeting before the SSH banner (RFC 4253 allows it), then a working login', () => {
+  it('is ok, the greeting kept as a fact but not shown as a failure', () => {
+    const d = parse('pre-banner-ok');
+    expect([d.outcome, d.preBanner, d.hostKeyAdded, d.evidence]).toEqual([
+      'ok',
+      ['Welcome to the front door'],
+      true,
+      ['Authenticated to 127.0.0.1 ([127.0.0.1]:2295) using "publickey".'],
+    ]);
+  });
+});
+
 // Not captured here (this lab has OpenSSH 9.2 on Debian only, and its sshd and ssh2 both send
 // server-sig-algs): wording from OpenSSH's sources and other systems' tools, as users posted it.
 it("through a jump host, the hop's ssh lines (its session, its end) are not the session's output", () => {
@@ -166,6 +281,10 @@ describe('parseSshDebug on wording this lab cannot produce', () => {
       {
         outcome: 'auth-denied',
         keysSkipped: [{ path: '/home/u/.ssh/id_rsa', reason: 'no mutual signature algorithm' }],
+        evidence: [
+          'ssh skipped /home/u/.ssh/id_rsa: no mutual signature algorithm',
+          'u@h: Permission denied (publickey).',
+        ],
       },
     ],
     [
@@ -213,10 +332,57 @@ describe('sessionOutcome', () => {
       'forced-command-failed',
     ],
     [{ exitCode: 127, exitStatus: 127, output: ['the tool printed this and exited 127'] }, 'ok'],
+    // A ForceCommand wrapper that greets, then cannot start its program: the second line says why.
+    [
+      {
+        exitCode: 127,
+        exitStatus: 127,
+        output: [
+          'Welcome to the deploy shell',
+          'bash: line 1: /usr/local/bin/no-such-program: No such file or directory',
+        ],
+      },
+      'forced-command-failed',
+    ],
     [{ exitCode: 255, exitStatus: undefined, output: [] }, 'session-closed-after-auth'],
     // ssh stopped by our own bound: not known to have failed.
     [{ exitCode: undefined, exitStatus: undefined, output: [] }, 'ok'],
   ] as const)('%j → %s', (s, outcome) => {
     expect(sessionOutcome(s)).toBe(outcome);
+  });
+});
+
+describe('how much of the session the report quotes', () => {
+  // A ForceCommand's menu or a MOTD can be long: the first five lines, each cut at 200 characters.
+  const lines = readFileSync(join(DIR, 'session-ok.stderr'), 'utf8').split('\n');
+  it('stdout first, then the remote’s stderr lines after the command was sent, ssh’s own left out', () => {
+    const at = lines.findIndex((l) => l.startsWith('debug1: Sending command: '));
+    const stderr = [
+      ...lines.slice(0, at + 1),
+      'bash: warning: setlocale: LC_ALL: cannot change locale',
+      // clientloop.c's words when the server ends the connection: ssh's own, not the session's.
+      'Connection to 127.0.0.1 closed by remote host.',
+      // ssh's own line when our deadline ends it with SIGTERM.
+      'Killed by signal 15.',
+      '   ',
+      ...lines.slice(at + 1),
+    ];
+    // A menu keeps its indentation; trailing blanks and blank lines go.
+    expect(sessionOutput(stderr, 'menu   \r\n\r\n  1) web\n')).toEqual([
+      'menu',
+      '  1) web',
+      'bash: warning: setlocale: LC_ALL: cannot change locale',
+    ]);
+  });
+
+  it('five lines at most, each at most 200 characters', () => {
+    const long = 'x'.repeat(201);
+    const exact = 'y'.repeat(200);
+    const out = sessionOutput(lines, [long, exact, 'a', 'b', 'c', 'd'].join('\n'));
+    expect(out).toEqual([`${'x'.repeat(200)}…`, exact, 'a', 'b', 'c']);
+  });
+
+  it('no session (not authenticated): nothing from stderr', () => {
+    expect(sessionOutput(['alice@h: Permission denied (publickey).', 'bash: x'], '')).toEqual([]);
   });
 });

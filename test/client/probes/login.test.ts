@@ -155,6 +155,33 @@ describe('loginArgs', () => {
     expect(argv).toContain('ConnectTimeout=2');
     expect(argv.slice(-3)).toEqual(['--', 'web', 'true']);
   });
+
+  it('every safety option, each after its own -o: nothing forwarded, nothing run locally, no prompt', () => {
+    const argv = loginArgs({ knownHosts: ['/tmp/x/kh'], timeoutMs: 999, sshFlags: [], destination: 'web' });
+    expect(argv).toEqual([
+      'ssh',
+      '-v',
+      ...[
+        'BatchMode=yes',
+        'StrictHostKeyChecking=accept-new',
+        'UserKnownHostsFile=/tmp/x/kh',
+        'UpdateHostKeys=no',
+        'ControlMaster=no',
+        'ControlPath=none',
+        // Never 0 (which would mean no timeout at all).
+        'ConnectTimeout=1',
+        'ConnectionAttempts=1',
+        'ForwardAgent=no',
+        'ForwardX11=no',
+        'ClearAllForwardings=yes',
+        'PermitLocalCommand=no',
+        'RequestTTY=no',
+      ].flatMap((kv) => ['-o', kv]),
+      '--',
+      'web',
+      'true',
+    ]);
+  });
 });
 
 describe('through a jump host: our options reach the hop too (ssh hands it -F, never -o)', () => {
@@ -175,6 +202,8 @@ describe('through a jump host: our options reach the hop too (ssh hands it -F, n
     ]);
     expect(lines).toContain('ConnectTimeout=2');
     expect(lines.slice(-2)).toEqual(['Include /home/u/.ssh/config', 'Include /etc/ssh/ssh_config']);
+    // Whoever finds the file (a leftover after a crash) learns whose it is.
+    expect(text.split('\n')[0]).toMatch(/^# written by ssh-doctor/);
   });
 
   it('takes the user’s -F out of the flags and includes it instead', () => {
@@ -183,5 +212,10 @@ describe('through a jump host: our options reach the hop too (ssh hands it -F, n
       rest: ['-J', 'j', '-p', '22'],
     });
     expect(splitConfigFlag(['-J', 'j'], '/home/u').userConfig).toBe('/home/u/.ssh/config');
+    // A trailing -F without its file is left for ssh to refuse.
+    expect(splitConfigFlag(['-p', '22', '-F'], '/home/u')).toEqual({
+      userConfig: '/home/u/.ssh/config',
+      rest: ['-p', '22', '-F'],
+    });
   });
 });
