@@ -211,6 +211,279 @@ describe('locked-out flow: the decision table', () => {
   });
 });
 
+// What each kind of run keeps for the report, written by hand: [what happens, input, answers that
+// differ, what the person sends, where it ends, the error said, the probes listed, the fixes run
+// (id: status), the kit saved]
+const records: [
+  string,
+  LockedOutInput,
+  Record<string, unknown>,
+  AnyEventObject[],
+  string,
+  string | undefined,
+  string[],
+  string[],
+  string | undefined,
+][] = [
+  [
+    'headless, the check fails: its error is said',
+    { ...headless, ...awsTarget },
+    { cloudCheck: new Error('aws: throttled') },
+    [],
+    'done',
+    'aws: throttled',
+    [],
+    [],
+    undefined,
+  ],
+  [
+    'headless, the check ran: its probes are listed',
+    { ...headless, ...awsTarget },
+    {},
+    [],
+    'done',
+    undefined,
+    ['aws-instance'],
+    [],
+    undefined,
+  ],
+  [
+    'headless, the CLI is not installed: listed as a probe that could not run',
+    { ...headless, ...awsTarget, installedClis: ['gcloud'] },
+    {},
+    [],
+    'done',
+    undefined,
+    ['aws-cli'],
+    [],
+    undefined,
+  ],
+  [
+    'headless, a provider with a CLI but no check for it: nothing said about the CLI',
+    { ...headless, ...awsTarget, checkable: ['gcp'], installedClis: [] },
+    {},
+    [],
+    'done',
+    undefined,
+    [],
+    [],
+    undefined,
+  ],
+  [
+    'headless, an instance but not your address: no check',
+    { ...headless, provider: 'aws', target: { instance: 'i-1' } },
+    {},
+    [],
+    'done',
+    undefined,
+    [],
+    [],
+    undefined,
+  ],
+  [
+    'headless, your address but no instance: no check',
+    { ...headless, provider: 'aws', target: { myIp: '203.0.113.7' } },
+    {},
+    [],
+    'done',
+    undefined,
+    [],
+    [],
+    undefined,
+  ],
+  [
+    '--yes: each fix runs once, in the order found',
+    { ...headless, ...awsTarget, autoApply: true },
+    {},
+    [],
+    'done',
+    undefined,
+    ['aws-instance'],
+    ['cloud-allow-my-ip: applied', 'cloud-enable-serial-console: applied'],
+    undefined,
+  ],
+  [
+    '--yes, the first fix cannot run: said, and the second still runs',
+    { ...headless, ...awsTarget, autoApply: true },
+    {
+      applyFix: ({ fix: f }: { fix: { id: string } }) =>
+        f.id === 'cloud-allow-my-ip' ? new Error('aws: AccessDenied') : { fixId: f.id, status: 'applied', log: [] },
+    },
+    [],
+    'done',
+    'aws: AccessDenied',
+    ['aws-instance'],
+    ['cloud-enable-serial-console: applied'],
+    undefined,
+  ],
+  [
+    'wizard: the first fix declined, the second confirmed',
+    { ...wizard, ...awsTarget },
+    {},
+    [{ type: 'DECLINE' }, { type: 'CONFIRM' }],
+    'steps',
+    undefined,
+    ['aws-instance'],
+    ['cloud-enable-serial-console: applied'],
+    undefined,
+  ],
+  [
+    'wizard: q while a fix is offered stops there, nothing runs',
+    { ...wizard, ...awsTarget },
+    {},
+    [{ type: 'QUIT' }],
+    'done',
+    undefined,
+    ['aws-instance'],
+    [],
+    undefined,
+  ],
+  [
+    'wizard: the kit is saved, its path kept',
+    { ...wizard, provider: 'physical' },
+    {},
+    [{ type: 'KIT' }],
+    'awaitResult',
+    undefined,
+    [],
+    [],
+    '/tmp/ssh-doctor-kit.sh',
+  ],
+  [
+    'wizard: the kit cannot be saved: said, and a block is still asked for',
+    { ...wizard, provider: 'physical' },
+    { saveKit: new Error('EACCES: permission denied') },
+    [{ type: 'KIT' }],
+    'awaitResult',
+    'EACCES: permission denied',
+    [],
+    [],
+    undefined,
+  ],
+  [
+    'wizard: a block that does not decode, then one that does: the error is gone',
+    { ...wizard, provider: 'physical' },
+    { decodeKit: (given: { text: string }) => (given.text === 'block' ? kit : new Error('not a kit block')) },
+    [
+      { type: 'PASTE', text: 'x' },
+      { type: 'PASTE', text: 'block' },
+    ],
+    'repair',
+    undefined,
+    [],
+    [],
+    undefined,
+  ],
+  [
+    'wizard: a block that does not decode is said',
+    { ...wizard, provider: 'physical' },
+    { decodeKit: new Error('not a kit block') },
+    [{ type: 'PASTE', text: 'x' }],
+    'awaitResult',
+    'not a kit block',
+    [],
+    [],
+    undefined,
+  ],
+  [
+    'wizard: a fix id that prevention does not offer is ignored',
+    { ...wizard, provider: 'physical' },
+    {},
+    [{ type: 'NEXT' }, { type: 'APPLY', fixId: 'cloud-allow-my-ip' }],
+    'prevention',
+    undefined,
+    [],
+    [],
+    undefined,
+  ],
+  [
+    'wizard: the backup key cannot be made: said',
+    { ...wizard, provider: 'physical' },
+    { applyPrevention: new Error('ssh-keygen: exit 1') },
+    [{ type: 'NEXT' }, { type: 'APPLY', fixId: 'create-backup-key' }],
+    'preventionShown',
+    'ssh-keygen: exit 1',
+    [],
+    [],
+    undefined,
+  ],
+  [
+    'wizard: the backup key is made',
+    { ...wizard, provider: 'physical' },
+    {},
+    [{ type: 'NEXT' }, { type: 'APPLY', fixId: 'create-backup-key' }, { type: 'DONE' }],
+    'done',
+    undefined,
+    [],
+    ['create-backup-key: applied'],
+    undefined,
+  ],
+];
+
+describe('locked-out flow: what the report keeps', () => {
+  for (const [what, input, answers, sent, end, error, probes, outcomes, kitPath] of records) {
+    it(what, async () => {
+      const { snapshot, context } = await run(lockedOutFlow, input, { ...outputs, ...answers }, sent);
+      expect({
+        end: snapshot.value,
+        error: context.error,
+        probes: context.probes.map((p) => p.id),
+        outcomes: context.fixOutcomes.map((o) => `${o.fixId}: ${o.status}`),
+        kitPath: context.kitPath,
+      }).toStrictEqual({ end, error, probes, outcomes, kitPath });
+    });
+  }
+
+  it('the CLI is not installed: what the user reads', async () => {
+    const { context } = await run(lockedOutFlow, { ...headless, ...awsTarget, installedClis: [] }, outputs);
+    const said = 'The aws command is not installed here, so here are the console steps instead.';
+    expect(context.check).toStrictEqual({
+      cli: 'aws',
+      status: 'missing',
+      detail: said,
+      findings: [
+        { id: 'cloud-cli-missing', severity: 'info', summary: said, evidence: ['aws is not installed (not on PATH)'] },
+      ],
+      probes: [{ id: 'aws-cli', status: 'unknown', durationMs: 0, detail: 'aws is not installed (not on PATH)' }],
+    });
+  });
+});
+
+describe('locked-out flow: what the actors are given', () => {
+  const given: Record<string, unknown[]> = {};
+  const answer = (id: string) => (input: unknown) => {
+    (given[id] ??= []).push(input);
+    const o = outputs[id as keyof typeof outputs];
+    return typeof o === 'function' ? o(input as never) : o;
+  };
+  const recording = Object.fromEntries(Object.keys(outputs).map((id) => [id, answer(id)]));
+
+  it('the wizard: the instance typed in, on the port of the run, for the provider chosen', async () => {
+    await run(lockedOutFlow, { ...wizard, port: 2200 }, recording, [
+      { type: 'CHOOSE', provider: 'gcp' },
+      { type: 'TARGET', target: { instance: 'web-1', myIp: '203.0.113.7' } },
+    ]);
+    expect(given.cloudCheck).toStrictEqual([{ instance: 'web-1', myIp: '203.0.113.7', provider: 'gcp', port: 2200 }]);
+  });
+
+  it('each fix as found, the kit for the user and port, the pasted block, the backup key', async () => {
+    for (const k of Object.keys(given)) delete given[k];
+    await run(lockedOutFlow, { ...wizard, ...awsTarget, autoApply: true, port: 2200 }, recording, [
+      { type: 'KIT' },
+      { type: 'PASTE', text: 'block' },
+      { type: 'NEXT' },
+      { type: 'APPLY', fixId: 'create-backup-key' },
+    ]);
+    expect((given.applyFix as { fix: { id: string } }[]).map((g) => g.fix.id)).toEqual([
+      'cloud-allow-my-ip',
+      'cloud-enable-serial-console',
+    ]);
+    expect(given.saveKit).toStrictEqual([{ user: 'alice', port: 2200 }]);
+    expect(given.decodeKit).toStrictEqual([{ text: 'block' }]);
+    expect((given.applyPrevention as { fix: { id: string } }[]).map((g) => g.fix.id)).toEqual(['create-backup-key']);
+  });
+});
+
 describePaths('locked-out flow: every path', () => {
   const model: FlowModel<typeof lockedOutFlow> = {
     machine: lockedOutFlow,
