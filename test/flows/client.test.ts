@@ -572,8 +572,14 @@ describe('client flow: what the probes are given', () => {
       ['-p', '22', '-i', 'k'],
       ['-p', '2222', '-i', 'k'],
     ]);
+    // Only the second run's: the first's probes, findings and facts are gone.
     expect(context.verdictId).toBe('ok');
-    expect(context.probes.filter((p) => p.id === 'tcp')).toHaveLength(1);
+    expect(context.probes.map((p) => p.id).sort()).toEqual([...direct].sort());
+    expect([context.findings.map((f) => f.id), context.fixOutcomes, context.otherPorts]).toEqual([
+      ['ok', 'host-key-unknown'],
+      [],
+      undefined,
+    ]);
   });
 });
 
