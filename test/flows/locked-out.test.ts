@@ -1,7 +1,7 @@
 // The locked-out flow. A decision table, written by hand, says what each kind of run checks, runs
 // and ends with, headless and in the wizard; then every path is enumerated and driven with fakes.
 import { describe, expect, it } from 'vitest';
-import type { AnyEventObject } from 'xstate';
+import { createActor, fromPromise, waitFor, type AnyEventObject } from 'xstate';
 import { lockedOutFlow, type LockedOutInput } from '../../flows/locked-out.js';
 import type { CloudCheck } from '../../src/locked-out/cloud/types.js';
 import { PROVIDERS } from '../../src/locked-out/providers.js';
@@ -426,11 +426,12 @@ describe('locked-out flow: what the report keeps', () => {
       const { snapshot, context } = await run(lockedOutFlow, input, { ...outputs, ...answers }, sent);
       expect({
         end: snapshot.value,
+        finished: snapshot.status === 'done',
         error: context.error,
         probes: context.probes.map((p) => p.id),
         outcomes: context.fixOutcomes.map((o) => `${o.fixId}: ${o.status}`),
         kitPath: context.kitPath,
-      }).toStrictEqual({ end, error, probes, outcomes, kitPath });
+      }).toStrictEqual({ end, finished: end === 'done', error, probes, outcomes, kitPath });
     });
   }
 
@@ -447,6 +448,30 @@ describe('locked-out flow: what the report keeps', () => {
       probes: [{ id: 'aws-cli', status: 'unknown', durationMs: 0, detail: 'aws is not installed (not on PATH)' }],
     });
   });
+});
+
+describe('locked-out flow: an actor the command forgot to provide', () => {
+  const table: [string, LockedOutInput, AnyEventObject[]][] = [
+    ['cloudCheck', { ...headless, ...awsTarget }, []],
+    ['applyFix', { ...headless, ...awsTarget, autoApply: true }, []],
+    ['saveKit', { ...wizard, provider: 'physical' }, [{ type: 'KIT' }]],
+    ['decodeKit', { ...wizard, provider: 'physical' }, [{ type: 'PASTE', text: 'block' }]],
+  ];
+  for (const [actor, input, sent] of table)
+    it(`${actor}: the error names it`, async () => {
+      const actors = Object.fromEntries(
+        Object.entries(outputs)
+          .filter(([id]) => id !== actor && id !== 'applyPrevention')
+          .map(([id, out]) => [
+            id,
+            fromPromise(async ({ input: given }) => (typeof out === 'function' ? out(given as never) : out)),
+          ]),
+      );
+      const flow = createActor(lockedOutFlow.provide({ actors } as never), { input }).start();
+      for (const event of sent) flow.send(event as never);
+      const { context } = await waitFor(flow, (s) => s.context.error !== undefined, { timeout: 2000 });
+      expect(context.error).toBe(`actor ${actor} not provided`);
+    });
 });
 
 describe('locked-out flow: what the actors are given', () => {
