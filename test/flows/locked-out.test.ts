@@ -555,7 +555,8 @@ describePaths('locked-out flow: every path', () => {
   });
 
   // Enumerated on first use, not while the file is collected: a skipped describe still runs its
-  // body, and under `npm run mutate` this enumeration cost every mutant minutes.
+  // body, and under `npm run mutate` this enumeration cost every mutant minutes. Within a test it
+  // needs the longer timeout (two minutes on the loaded 2-core machine).
   let enumerated: ReturnType<typeof pathsOf<typeof lockedOutFlow>> | undefined;
   const wizardPaths = () => (enumerated ??= pathsOf(model, wizard));
 
@@ -569,7 +570,7 @@ describePaths('locked-out flow: every path', () => {
     }
     for (const id of wizard.checkable)
       expect(paths.some((p) => p.state.context.provider === id && p.state.context.check)).toBe(true);
-  });
+  }, 300_000);
 
   it('the wizard: each enumerated path, driven with fake actors, ends where the graph says', async () => {
     const paths = wizardPaths();
@@ -578,7 +579,7 @@ describePaths('locked-out flow: every path', () => {
       expect(summary((await drive(lockedOutFlow, wizard, p.steps as { event: AnyEventObject }[])).context)).toEqual(
         summary(p.state.context),
       );
-  });
+  }, 300_000);
 
   it('headless: every path asks nothing and ends', async () => {
     for (const input of [headless, { ...headless, autoApply: true }]) {
