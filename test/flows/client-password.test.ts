@@ -83,10 +83,25 @@ describe('the password offer', () => {
   });
 
   it('no (the default): nothing runs, the batch verdict stays', async () => {
-    const { context, calls } = await run(clientFlow, wizard, passwordHost, [{ type: 'DECLINE' }, { type: 'QUIT' }]);
+    const { snapshot, context, calls } = await run(clientFlow, wizard, passwordHost, [{ type: 'DECLINE' }]);
     expect(calls).not.toContain('password');
+    expect(snapshot.value).toBe('report');
     // The person has a usable key the server never looked at: the server's setting is the cause.
     expect(context.verdictId).toBe('pubkey-auth-disabled');
+  });
+
+  it('ssh could not be started: back to the menu, the attempt listed as not known', async () => {
+    const { snapshot, context } = await run(
+      clientFlow,
+      wizard,
+      { ...passwordHost, password: new Error('spawn ssh ENOENT') },
+      [{ type: 'CONFIRM' }],
+    );
+    expect([snapshot.value, context.verdictId]).toEqual(['report', 'pubkey-auth-disabled']);
+    expect(context.probes.find((p) => p.id === 'password-login')).toMatchObject({
+      status: 'unknown',
+      detail: 'could not run: spawn ssh ENOENT',
+    });
   });
 
   it('offered once: after the attempt, the report', async () => {

@@ -281,6 +281,83 @@ const table: [string, Record<string, unknown>, ClientVerdictId, string[], string
     [],
     direct,
   ],
+  [
+    'a key too open beside a good one, every key refused',
+    {
+      keys: {
+        ...fx.keys.good,
+        files: [{ ...fx.keys.tooOpen.files[0]!, path: '/root/.ssh/id_rsa' }, ...fx.keys.good.files],
+      },
+      login: fx.login.pubkeyDenied,
+    },
+    'private-key-permissions',
+    [],
+    direct,
+  ],
+  [
+    'the key check fails, the server takes no keys',
+    { keys: broke, login: fx.login.passwordOnly },
+    'pubkey-auth-disabled',
+    [],
+    direct,
+  ],
+  [
+    'a usable key beside one that does not exist, the server takes no keys',
+    { keys: { ...fx.keys.good, files: [...fx.keys.none.files, ...fx.keys.good.files] }, login: fx.login.passwordOnly },
+    'pubkey-auth-disabled',
+    [],
+    direct,
+  ],
+  [
+    'no key file but one in the agent, the server takes no keys',
+    {
+      keys: { ...fx.keys.none, agent: { available: true, fingerprints: ['SHA256:agent'] } },
+      login: fx.login.passwordOnly,
+    },
+    'pubkey-auth-disabled',
+    [],
+    direct,
+  ],
+  [
+    'no key at all, the server takes neither keys nor a password',
+    {
+      keys: fx.keys.none,
+      login: {
+        ...fx.login.passwordOnly!,
+        debug: { ...fx.login.passwordOnly!.debug, methodsLeft: ['gssapi-with-mic'] },
+      },
+    },
+    'pubkey-auth-disabled',
+    [],
+    direct,
+  ],
+  [
+    'no key at all, the server takes Kerberos or a password',
+    {
+      keys: fx.keys.none,
+      login: {
+        ...fx.login.passwordOnly!,
+        debug: { ...fx.login.passwordOnly!.debug, methodsLeft: ['gssapi-with-mic', 'password'] },
+      },
+    },
+    'auth-password-denied',
+    [],
+    direct,
+  ],
+  [
+    'no key offered, and no word on the methods left from ssh or the handshake',
+    { handshake: { ...fx.handshake.newKey!, authMethods: [] }, login: fx.login.deniedSilently },
+    'auth-publickey-denied',
+    ['no-identities-offered'],
+    direct,
+  ],
+  [
+    'no key offered, the handshake fails',
+    { handshake: broke, login: fx.login.deniedSilently },
+    'auth-publickey-denied',
+    ['no-identities-offered'],
+    direct,
+  ],
   ['ssh skips a DSA key', { login: fx.login.dsaSkipped }, 'key-type-disabled', [], direct],
   ['every key refused', { login: fx.login.pubkeyDenied }, 'auth-publickey-denied', [], direct],
   [
@@ -493,6 +570,16 @@ describe('client flow: who answers', () => {
     ]);
     expect([snapshot.status, context.next]).toEqual(['done', 'locked-out']);
   });
+  it('a host that answers: neither "I\'m locked out" nor "check its server"', async () => {
+    const remote = { ...healthy, target: { ...fx.target, host: 'web.example.net' } };
+    for (const [answers, event] of [
+      [remote, 'LOCKED_OUT'],
+      [healthy, 'CHECK_SERVER'],
+    ] as const) {
+      const { snapshot, context } = await run(clientFlow, wizard, answers, [{ type: event }]);
+      expect([snapshot.value, context.next]).toEqual(['report', undefined]);
+    }
+  });
   it('the wizard on this machine (127.0.0.1): its server checks instead of "I\'m locked out"', async () => {
     const { snapshot, context } = await run(clientFlow, wizard, { ...healthy, tcp: fx.tcp.refused }, [
       { type: 'LOCKED_OUT' },
@@ -572,8 +659,14 @@ describe('client flow: what the probes are given', () => {
       ['-p', '22', '-i', 'k'],
       ['-p', '2222', '-i', 'k'],
     ]);
+    // Only the second run's: the first's probes, findings and facts are gone.
     expect(context.verdictId).toBe('ok');
-    expect(context.probes.filter((p) => p.id === 'tcp')).toHaveLength(1);
+    expect(context.probes.map((p) => p.id).sort()).toEqual([...direct].sort());
+    expect([context.findings.map((f) => f.id), context.fixOutcomes, context.otherPorts]).toEqual([
+      ['ok', 'host-key-unknown'],
+      [],
+      undefined,
+    ]);
   });
 });
 

@@ -34,6 +34,9 @@ export interface FlowModel<M extends AnyStateMachine> {
   serialize?: (s: Snap, name: (output: unknown) => string | undefined) => unknown;
 }
 
+/** Microsteps one event may take before the flow counts as looping (see run). */
+const MAX_MICROSTEPS = 1000;
+
 /** An answer per call, in turn: for an invoke a row expects to run more than once. */
 export const inTurn =
   (...answers: unknown[]) =>
@@ -95,7 +98,12 @@ export async function run<M extends AnyStateMachine>(
     return answer;
   });
   const actors = Object.fromEntries(Object.keys(machine.implementations.actors).map((src) => [src, fake]));
-  const actor = createActor(machine.provide({ actors } as never), { input } as never);
+  const fakes = machine.provide({ actors } as never);
+  // A cycle of eventless transitions that assign never settles: without a bound, xstate loops
+  // synchronously (the timer below never fires) until the worker runs out of memory. Bounded, the
+  // machine stops with an error and the row fails at once. Real runs take a few dozen microsteps.
+  fakes.options = { ...fakes.options, maxIterations: MAX_MICROSTEPS };
+  const actor = createActor(fakes, { input } as never);
   const queue = [...answers];
   const end = await new Promise<Snap>((resolve, reject) => {
     const timer = setTimeout(
