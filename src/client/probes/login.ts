@@ -249,6 +249,8 @@ export async function attemptLogin(opts: {
    * is slow) is followed up to here; one that did not is stopped at timeoutMs.
    */
   ceilingMs?: number;
+  /** Stops ssh: its result is then not wanted (a login started early whose banner was not SSH). */
+  signal?: AbortSignal;
 }): Promise<LoginResult> {
   const dir = await mkdtemp(join(tmpdir(), 'ssh-doctor-kh-'));
   try {
@@ -289,6 +291,8 @@ export async function attemptLogin(opts: {
     const started = performance.now();
     const lines: TimedLine[] = [];
     const stop = new AbortController();
+    if (opts.signal?.aborted) stop.abort();
+    else opts.signal?.addEventListener('abort', () => stop.abort(), { once: true });
     let followed = false;
     // Half a second of grace: ssh's ConnectTimeout (whole seconds, rounded down) reports first.
     const deadline = setTimeout(() => {
