@@ -1,9 +1,12 @@
 // Time to verdict and cold start, measured against a real sshd in the lab (not a test: numbers).
-// Usage: npm run bench [-- --runs N]
+// Usage: npm run bench [-- --runs N] [--client-only | --server-only] [--against CHECKOUT]
+// --against: another checkout's build, timed in the same loop (an A/B of two builds under one load).
 import { execa } from 'execa';
 import { CLI, labUnavailableReason, SERVER_SETUP, startLab, type Lab } from '../test/lab/lab.js';
 
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 5;
+const againstDir = process.argv.includes('--against') ? process.argv[process.argv.indexOf('--against') + 1] : undefined;
+const AGAINST = againstDir ? `${againstDir.replace(/\/$/, '')}/dist/ssh-doctor.mjs` : undefined;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 interface Scenario {
@@ -179,10 +182,11 @@ async function main() {
       .join(' ')}`,
   );
   // node -e 0 runs in the same loop as both: on a shared machine the load moves all three alike.
+  if (AGAINST) console.log(`against: ${AGAINST} (last column)`);
   console.log(
-    '| scenario | verdict | ssh-doctor (ms) | plain ssh -o BatchMode=yes (ms) | ratio | node -e 0 (ms) | over node (ms) |',
+    `| scenario | verdict | ssh-doctor (ms) | plain ssh -o BatchMode=yes (ms) | ratio | node -e 0 (ms) | over node (ms) |${AGAINST ? ' against (ms) |' : ''}`,
   );
-  console.log('|---|---|---:|---:|---:|---:|---:|');
+  console.log(`|---|---|---:|---:|---:|---:|---:|${AGAINST ? '---:|' : ''}`);
   for (const s of process.argv.includes('--server-only') ? [] : scenarios) {
     const lab = await startLab();
     try {
@@ -191,11 +195,13 @@ async function main() {
       const doctor: number[] = [];
       const plain: number[] = [];
       const node0: number[] = [];
+      const other: number[] = [];
       let verdict = '';
       for (let i = 0; i < runs; i++) {
         const r = await timed(lab, ['node', CLI, '--json', ...s.args]);
         verdict = JSON.parse(r.stdout).verdict.id;
         doctor.push(r.ms);
+        if (AGAINST) other.push((await timed(lab, ['node', AGAINST, '--json', ...s.args])).ms);
         plain.push((await timed(lab, s.ssh)).ms);
         node0.push((await timed(lab, ['node', '-e', '0'])).ms);
       }
@@ -203,12 +209,13 @@ async function main() {
       const p = median(plain);
       const n = median(node0);
       console.log(
-        `| ${s.name} | ${verdict}${verdict === s.expect ? '' : ` (expected ${s.expect})`} | ${d.toFixed(0)} | ${p.toFixed(0)} | ${(d / p).toFixed(1)}x | ${n.toFixed(0)} | +${(d - n).toFixed(0)} |`,
+        `| ${s.name} | ${verdict}${verdict === s.expect ? '' : ` (expected ${s.expect})`} | ${d.toFixed(0)} | ${p.toFixed(0)} | ${(d / p).toFixed(1)}x | ${n.toFixed(0)} | +${(d - n).toFixed(0)} |${AGAINST ? ` ${median(other).toFixed(0)} |` : ''}`,
       );
     } finally {
       await lab.close();
     }
   }
+  if (process.argv.includes('--client-only')) return;
   console.log('');
   console.log('| server on a big host | verdict | ssh-doctor server (ms) |');
   console.log('|---|---|---:|');
