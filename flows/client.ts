@@ -15,7 +15,6 @@ import type {
   HandshakeResult,
   KeyFilesResult,
   KnownHostsResult,
-  LoginInput,
   LoginOutcome,
   LocalBind,
   LoginResult,
@@ -23,7 +22,6 @@ import type {
   PasswordAttempt,
   ResolvedTarget,
   TcpAttempt,
-  TcpInput,
   TcpOutcome,
   TcpResult,
 } from '../src/client/probes/types.js';
@@ -90,14 +88,6 @@ const LOCAL_PROBES = ['keys', 'knownHosts'] as const;
 
 /** What is left of the run's one deadline (--timeout), for the next network probe. */
 const remaining = (ctx: ClientContext) => Math.max(MIN_PROBE_MS, ctx.startedAt + ctx.input.timeoutMs - Date.now());
-/** The one login attempt. Its bounds are the run's own deadline and ceiling, whenever it starts. */
-const loginInput = (ctx: ClientContext): LoginInput => ({
-  destination: ctx.input.destination,
-  sshFlags: ctx.input.sshFlags,
-  target: ctx.target!,
-  timeoutMs: remaining(ctx),
-  ceilingMs: Math.max(0, ctx.startedAt + LOGIN_CEILING_MS - Date.now()),
-});
 
 /** A probe's result, under the probe's name. */
 type Recorded = { [K in ClientProbe]: { probe: K; output: NonNullable<ClientFacts[K]> } }[ClientProbe];
@@ -173,13 +163,16 @@ export const clientFlow = setup({
     keys: notProvided<KeyFilesResult, { target: ResolvedTarget; sshFlags: string[]; timeoutMs: number }>('keys'),
     knownHosts: notProvided<KnownHostsResult, { target: ResolvedTarget; timeoutMs: number }>('knownHosts'),
     dns: notProvided<DnsResult, { host: string; family: ResolvedTarget['addressFamily']; timeoutMs: number }>('dns'),
-    tcp: notProvided<TcpResult, TcpInput>('tcp'),
+    tcp: notProvided<TcpResult, { addresses: string[]; port: number; timeoutMs: number; bind?: LocalBind }>('tcp'),
     otherPorts: notProvided<
       OtherPortResult[],
       { address: string; ports: number[]; timeoutMs: number; bind?: LocalBind }
     >('otherPorts'),
     handshake: notProvided<HandshakeResult, HandshakeInput>('handshake'),
-    login: notProvided<LoginResult, LoginInput>('login'),
+    login: notProvided<
+      LoginResult,
+      { destination: string; sshFlags: string[]; target: ResolvedTarget; timeoutMs: number; ceilingMs: number }
+    >('login'),
     applyFix: notProvided<FixOutcome, { fix: Fix; target?: ResolvedTarget }>('applyFix'),
     /** ssh on the person's terminal: they type the password to ssh itself. */
     password: notProvided<PasswordAttempt, { command: string[] }>('password'),
@@ -423,8 +416,6 @@ export const clientFlow = setup({
               always: [{ guard: 'dnsUnresolved', target: 'settled' }, { target: 'tcp' }],
             },
             tcp: {
-              description:
-                'The login is handed over too: its ssh may start once a connection is accepted, to wait for its own banner beside ours; unless the banner is SSH it is stopped, never used.',
               entry: { type: 'start', params: { probe: 'tcp' } },
               invoke: {
                 id: 'tcp',
@@ -436,7 +427,6 @@ export const clientFlow = setup({
                     port: networkEndpoint(context.target!).port,
                     timeoutMs: remaining(context),
                     ...(bind ? { bind } : {}),
-                    login: loginInput(context),
                   };
                 },
                 onDone: {
@@ -557,7 +547,13 @@ export const clientFlow = setup({
                       invoke: {
                         id: 'login',
                         src: 'login',
-                        input: ({ context }) => loginInput(context),
+                        input: ({ context }) => ({
+                          destination: context.input.destination,
+                          sshFlags: context.input.sshFlags,
+                          target: context.target!,
+                          timeoutMs: remaining(context),
+                          ceilingMs: Math.max(0, context.startedAt + LOGIN_CEILING_MS - Date.now()),
+                        }),
                         onDone: {
                           target: 'done',
                           actions: {

@@ -11,15 +11,7 @@ import { probeHandshake } from './probes/handshake.js';
 import { attemptLogin } from './probes/login.js';
 import { expandProxyTokens } from './probes/proxy-command.js';
 import { certificateCandidates, inspectCertificates } from './probes/user-cert.js';
-import type {
-  HandshakeInput,
-  LocalBind,
-  LoginInput,
-  LoginResult,
-  PasswordAttempt,
-  ResolvedTarget,
-  TcpInput,
-} from './probes/types.js';
+import type { HandshakeInput, LocalBind, PasswordAttempt, ResolvedTarget } from './probes/types.js';
 import { runOnTerminal, type TerminalLender } from '../run.js';
 
 /**
@@ -81,24 +73,6 @@ export function clientActors({
   terminal?: TerminalLender;
   show?: (text: string) => void;
 }) {
-  const login = (input: LoginInput, signal?: AbortSignal) =>
-    attemptLogin({
-      ceilingMs: input.ceilingMs,
-      destination: input.destination,
-      sshFlags: input.sshFlags,
-      knownHostsFiles: input.target.userKnownHostsFiles,
-      timeoutMs: input.timeoutMs,
-      proxyJump: input.target.proxyJump,
-      ...(input.target.proxyCommand
-        ? { proxyCommand: expandProxyTokens(input.target.proxyCommand, input.target) }
-        : {}),
-      ...(signal ? { signal } : {}),
-    });
-  // sshd answers a connection only after it has forked (~20 ms on loopback, more on a busy host),
-  // and the login's ssh would wait for that again after our probe had. So the login starts once our
-  // connection is accepted and both wait at once; the login state adopts it. Unless some address
-  // answered SSH, the flow never logs in, and this start is stopped unused.
-  let early: { target: ResolvedTarget; result: Promise<LoginResult>; stop: AbortController } | undefined;
   return {
     target: fromPromise(({ input }: { input: { destination: string; sshFlags: string[]; timeoutMs: number } }) =>
       resolveTarget(input),
@@ -107,25 +81,10 @@ export function clientActors({
       ({ input }: { input: { host: string; family: ResolvedTarget['addressFamily']; timeoutMs: number } }) =>
         resolveHost(input),
     ),
-    tcp: fromPromise(async ({ input, signal }: { input: TcpInput; signal: AbortSignal }) => {
-      const { login: loginWanted, ...tcp } = input;
-      const startLogin = () => {
-        if (!loginWanted || early) return;
-        const stop = new AbortController();
-        const result = login(loginWanted, stop.signal);
-        // Never adopted (stopped, or the run ended first): its failure is nobody's.
-        result.catch(() => {});
-        early = { target: loginWanted.target, result, stop };
-      };
-      // Stopped while it ran (the run ended): so is the login it started.
-      signal.addEventListener('abort', () => early?.stop.abort(), { once: true });
-      const r = await probeTcp({ ...tcp, onConnect: startLogin });
-      if (!r.attempts.some((a) => a.outcome === 'connected' && a.bannerOutcome === 'ssh')) {
-        early?.stop.abort();
-        early = undefined;
-      }
-      return r;
-    }),
+    tcp: fromPromise(
+      ({ input }: { input: { addresses: string[]; port: number; timeoutMs: number; bind?: LocalBind } }) =>
+        probeTcp(input),
+    ),
     otherPorts: fromPromise(
       ({ input }: { input: { address: string; ports: number[]; timeoutMs: number; bind?: LocalBind } }) =>
         probeOtherPorts(input),
@@ -158,13 +117,30 @@ export function clientActors({
       }),
     ),
     handshake: fromPromise(({ input }: { input: HandshakeInput }) => probeHandshake(input)),
-    login: fromPromise(({ input }: { input: LoginInput }) => {
-      const started = early;
-      early = undefined;
-      if (started?.target === input.target) return started.result;
-      started?.stop.abort();
-      return login(input);
-    }),
+    login: fromPromise(
+      ({
+        input,
+      }: {
+        input: {
+          destination: string;
+          sshFlags: string[];
+          target: ResolvedTarget;
+          timeoutMs: number;
+          ceilingMs: number;
+        };
+      }) =>
+        attemptLogin({
+          ceilingMs: input.ceilingMs,
+          destination: input.destination,
+          sshFlags: input.sshFlags,
+          knownHostsFiles: input.target.userKnownHostsFiles,
+          timeoutMs: input.timeoutMs,
+          proxyJump: input.target.proxyJump,
+          ...(input.target.proxyCommand
+            ? { proxyCommand: expandProxyTokens(input.target.proxyCommand, input.target) }
+            : {}),
+        }),
+    ),
     password: fromPromise(({ input }: { input: { command: string[] } }) =>
       (terminal?.lend ?? ((use: () => Promise<PasswordAttempt>) => use()))(async (): Promise<PasswordAttempt> => {
         show(`\n$ ${formatCommand(input.command)}\n`);

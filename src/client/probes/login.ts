@@ -250,8 +250,6 @@ export async function attemptLogin(
      * is slow) is followed up to here; one that did not is stopped at timeoutMs.
      */
     ceilingMs?: number;
-    /** Stops ssh: its result is then not wanted (a login started early whose banner was not SSH). */
-    signal?: AbortSignal;
   },
   // Injected so the unit tests can play back captured ssh output; the real one starts ssh.
   runSsh: typeof run = run,
@@ -295,8 +293,6 @@ export async function attemptLogin(
     const started = performance.now();
     const lines: TimedLine[] = [];
     const stop = new AbortController();
-    if (opts.signal?.aborted) stop.abort();
-    else opts.signal?.addEventListener('abort', () => stop.abort(), { once: true });
     let followed = false;
     // Half a second of grace: ssh's ConnectTimeout (whole seconds, rounded down) reports first.
     const deadline = setTimeout(() => {

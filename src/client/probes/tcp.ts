@@ -59,7 +59,6 @@ export async function connectAndReadBanner(
   port: number,
   timeoutMs: number,
   bind?: LocalBind,
-  onConnect?: () => void,
 ): Promise<TcpAttempt> {
   const started = performance.now();
   const local = await localAddressFor(bind, address);
@@ -106,7 +105,6 @@ export async function connectAndReadBanner(
     let nudge: NodeJS.Timeout | undefined;
     sock.once('connect', () => {
       connectedMs = performance.now() - started;
-      onConnect?.();
       clearTimeout(timer);
       // One bound for connect and banner together (the run has one deadline), yet never so little
       // that a server that answers at once could miss it.
@@ -156,11 +154,9 @@ export async function probeTcp(opts: {
   port: number;
   timeoutMs: number;
   bind?: LocalBind;
-  /** A connection was accepted (called once per address that accepts, before its banner). */
-  onConnect?: () => void;
 }): Promise<TcpResult> {
   const attempts = await Promise.all(
-    opts.addresses.map((a) => connectAndReadBanner(a, opts.port, opts.timeoutMs, opts.bind, opts.onConnect)),
+    opts.addresses.map((a) => connectAndReadBanner(a, opts.port, opts.timeoutMs, opts.bind)),
   );
   return { attempts };
 }

@@ -245,24 +245,6 @@ export interface ProxyOutcome {
   stderr: string[];
 }
 
-/** What the login probe is handed: the flow's login state, and the TCP probe that may start it early. */
-export interface LoginInput {
-  destination: string;
-  sshFlags: string[];
-  target: ResolvedTarget;
-  timeoutMs: number;
-  ceilingMs: number;
-}
-
-/** The TCP probe's input. `login`: what the login would be handed if the banner is SSH (see actors.ts). */
-export interface TcpInput {
-  addresses: string[];
-  port: number;
-  timeoutMs: number;
-  bind?: LocalBind;
-  login?: LoginInput;
-}
-
 export interface LoginResult {
   exitCode: number | undefined;
   /** Stopped by us: at the deadline before key exchange finished, or at the hard ceiling. */
