@@ -118,10 +118,12 @@ export async function resolveTarget(
   }
   if (r.exitCode !== 0) {
     // ssh's own complaint is one line ("Can't open user config file ...", "Bad configuration option: ...").
+    // A bad config file ends with a count ("terminating, 1 bad configuration options"): the line
+    // before it names the option.
     const msg = r.stderr
       .split('\n')
       .map((l) => l.trim())
-      .filter((l) => l && !l.startsWith('Pseudo-terminal'));
+      .filter((l) => l && !l.startsWith('Pseudo-terminal') && !/: terminating, \d+ bad configuration options$/.test(l));
     const why = msg.at(-1) ?? (r.timedOut ? 'ssh -G timed out' : `ssh -G exited with ${r.exitCode}`);
     throw new UsageError(`ssh rejects these settings: ${why.replace(/\.?$/, '.')}`);
   }

@@ -200,7 +200,7 @@ describe('resolveTarget', () => {
     [
       'a bad config file',
       failed(tool('ssh-G-bad-config.stderr')),
-      'ssh rejects these settings: /tmp/ssh-doctor-capture/bad.config: terminating, 1 bad configuration options.',
+      'ssh rejects these settings: /tmp/ssh-doctor-capture/bad.config: line 3: Bad configuration option: bogus.',
     ],
     [
       'a bad -p, ending without a full stop',
