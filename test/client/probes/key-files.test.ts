@@ -5,7 +5,8 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { inspectKeyFiles } from '../../../src/client/probes/key-files.js';
+import { explicitIdentityFiles, inspectKeyFiles } from '../../../src/client/probes/key-files.js';
+import { parseSshG } from '../../../src/client/probes/ssh-config.js';
 import type { Command } from '../../../src/report.js';
 import type { RunOptions, RunResult } from '../../../src/run.js';
 import { ran } from '../../server/run-result.js';
@@ -152,10 +153,10 @@ describe('inspectKeyFiles', () => {
       type: 'ED25519',
       fingerprint: ENC_PRINT,
     });
-    expect(byCommand(calls).map((c) => c.cmd)).toEqual([
-      ['ssh-add', '-l'],
-      ['ssh-keygen', '-l', '-f', enc],
-      ['ssh-keygen', '-y', '-P', '', '-f', enc],
+    expect(byCommand(calls)).toEqual([
+      { cmd: ['ssh-add', '-l'], opts: { timeoutMs: 600 } },
+      { cmd: ['ssh-keygen', '-l', '-f', enc], opts: { timeoutMs: 600 } },
+      { cmd: ['ssh-keygen', '-y', '-P', '', '-f', enc], opts: { timeoutMs: 600 } },
     ]);
   });
 
@@ -222,4 +223,11 @@ describe('inspectKeyFiles', () => {
       agent,
     );
   });
+});
+
+it('none of the seven files ssh -G lists by default counts as named (ssh -G -F none, captured)', async () => {
+  const defaults = parseSshG(await fixture('tools/ssh-G-none.stdout'), '127.0.0.1', '/root').identityFiles;
+  expect(defaults).toHaveLength(7);
+  expect(explicitIdentityFiles(defaults, [], '/root')).toEqual([]);
+  expect(explicitIdentityFiles(defaults, ['-i', '~/.ssh/id_xmss'], '/root')).toEqual(['/root/.ssh/id_xmss']);
 });

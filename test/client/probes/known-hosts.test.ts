@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lookupKnownHosts } from '../../../src/client/probes/known-hosts.js';
+import { lookupKnownHosts, parseKeygenF } from '../../../src/client/probes/known-hosts.js';
 import type { Command } from '../../../src/report.js';
 import type { RunOptions, RunResult } from '../../../src/run.js';
 import { ran } from '../../server/run-result.js';
@@ -76,4 +76,11 @@ describe('lookupKnownHosts', () => {
     expect(r).toEqual({ lookupName: 'web', entries: [], searched: [] });
     expect(calls).toEqual([]);
   });
+});
+
+it('parseKeygenF: a line past 9, written by hand with a tab and double spaces (ssh-keygen -F prints it as it is)', () => {
+  const [, key] = kf('../keys/k1.pub').split(' ');
+  expect(parseKeygenF(kf('line-12-tabs.txt'), '/kh')).toEqual([
+    { file: '/kh', line: 12, keyType: 'ssh-ed25519', key, hashed: false },
+  ]);
 });
