@@ -1,16 +1,21 @@
 // probeHandshake against in-process loopback servers (127.0.0.1, port 0): an ssh2 Server calling
-// itself what the lab's sshd is (OpenSSH 9.2p1 Debian), with host keys made here, that refuses or
+// itself what the lab's sshd is (OpenSSH 9.2p1 Debian), with fixed test host keys, that refuses or
 // accepts auth "none"; a listener that never speaks; a refused port. The real sshd is in
 // handshake.lab.test.ts.
+import { readFileSync } from 'node:fs';
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
+import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { probeHandshake } from '../../../src/client/probes/handshake.js';
 import { publicKeyFromBlob } from '../../../src/client/probes/ssh-key.js';
 
 const { Server, utils } = ssh2;
-const ED25519 = utils.generateKeyPairSync('ed25519').private;
-const ECDSA = utils.generateKeyPairSync('ecdsa', { bits: 256 }).private;
+// Made once by ssh-keygen for these tests (ssh2's own generateKeyPairSync makes an ed25519 key its
+// parser rejects about once in a hundred).
+const KEYS = join(import.meta.dirname, '../../fixtures/client/keys');
+const ED25519 = readFileSync(join(KEYS, 'host_ed25519'), 'utf8');
+const ECDSA = readFileSync(join(KEYS, 'host_ecdsa'), 'utf8');
 const hostKeyOf = (priv: string) => {
   const key = utils.parseKey(priv);
   if (key instanceof Error) throw key;
