@@ -17,12 +17,21 @@ export function parseEtcHosts(text: string): Map<string, string[]> {
   return names;
 }
 
-export async function resolveHost(opts: {
-  host: string;
-  family: 'any' | 'inet' | 'inet6';
-  timeoutMs: number;
-  hostsFile?: string;
-}): Promise<DnsResult> {
+/** getaddrinfo, every address (dns.promises.lookup with all: true). */
+export type LookupAll = (
+  host: string,
+  options: { all: true; family: 0 | 4 | 6; verbatim: boolean },
+) => Promise<{ address: string; family: number }[]>;
+
+export async function resolveHost(
+  opts: {
+    host: string;
+    family: 'any' | 'inet' | 'inet6';
+    timeoutMs: number;
+    hostsFile?: string;
+  },
+  lookupAll: LookupAll = lookup,
+): Promise<DnsResult> {
   const literal = isIP(opts.host);
   if (literal) return { addresses: [{ address: opts.host, family: literal as 4 | 6 }], source: 'literal' };
   const family = opts.family === 'inet' ? 4 : opts.family === 'inet6' ? 6 : 0;
@@ -32,7 +41,7 @@ export async function resolveHost(opts: {
   });
   const query = (async (): Promise<DnsResult> => {
     try {
-      const found = await lookup(opts.host, { all: true, family, verbatim: true });
+      const found = await lookupAll(opts.host, { all: true, family, verbatim: true });
       const addresses = found.map((a) => ({ address: a.address, family: a.family as 4 | 6 }));
       // Blocklist hosts files run to tens of MB; past the cap a name is only looked for that far.
       const hosts = parseEtcHosts(

@@ -62,6 +62,7 @@ async function inspectOne(
   explicit: boolean,
   timeoutMs: number,
   uid: number | undefined,
+  runner: typeof run,
 ): Promise<KeyFile> {
   const pubPath = `${path}.pub`;
   // A .pub is one line; a bigger file is not one, and its prefix must not pass for the key.
@@ -73,7 +74,7 @@ async function inspectOne(
   const base: KeyFile = { path, exists: !!st, pubPath, pubExists: pubText !== undefined, explicit };
   if (!st) return base;
   const mode = st.mode & 0o777;
-  const loaded = classifyKeygenY(await run(['ssh-keygen', '-y', '-P', '', '-f', path], { timeoutMs }));
+  const loaded = classifyKeygenY(await runner(['ssh-keygen', '-y', '-P', '', '-f', path], { timeoutMs }));
   const theirBlob = pubText !== undefined ? publicKeyBlob(pubText) : undefined;
   // Fingerprint the key ssh will use; ask ssh-keygen -l only when neither -y nor a .pub gave it.
   const blob = loaded.blob ?? theirBlob;
@@ -81,7 +82,7 @@ async function inspectOne(
     ? (({ type, fingerprint }) => ({ type: keyTypeLabel(type), fingerprint }))(
         publicKeyFromBlob(Buffer.from(blob, 'base64')),
       )
-    : parseFingerprintLines((await run(['ssh-keygen', '-l', '-f', path], { timeoutMs })).stdout)[0];
+    : parseFingerprintLines((await runner(['ssh-keygen', '-l', '-f', path], { timeoutMs })).stdout)[0];
   return {
     ...base,
     mode,
@@ -93,19 +94,22 @@ async function inspectOne(
   };
 }
 
-export async function inspectKeyFiles(opts: {
-  identityFiles: readonly string[];
-  /** Paths named with -i or IdentityFile (as opposed to ssh's defaults). */
-  explicit: readonly string[];
-  timeoutMs: number;
-  /** Who runs ssh (the command's io.uid): a key is too open by ssh's rule for that user. */
-  uid: number | undefined;
-}): Promise<KeyFilesResult> {
+export async function inspectKeyFiles(
+  opts: {
+    identityFiles: readonly string[];
+    /** Paths named with -i or IdentityFile (as opposed to ssh's defaults). */
+    explicit: readonly string[];
+    timeoutMs: number;
+    /** Who runs ssh (the command's io.uid): a key is too open by ssh's rule for that user. */
+    uid: number | undefined;
+  },
+  runner: typeof run = run,
+): Promise<KeyFilesResult> {
   const explicit = new Set(opts.explicit.map((p) => expandHome(p)));
   const paths = [...new Set(opts.identityFiles.map((p) => expandHome(p)))];
   const [files, agent] = await Promise.all([
-    Promise.all(paths.map((p) => inspectOne(p, explicit.has(p), opts.timeoutMs, opts.uid))),
-    run(['ssh-add', '-l'], { timeoutMs: opts.timeoutMs }),
+    Promise.all(paths.map((p) => inspectOne(p, explicit.has(p), opts.timeoutMs, opts.uid, runner))),
+    runner(['ssh-add', '-l'], { timeoutMs: opts.timeoutMs }),
   ]);
   // ssh-add -l: 0 lists keys, 1 = agent with no identities, 2 = no agent to talk to.
   const available = agent.exitCode === 0 || agent.exitCode === 1;

@@ -35,13 +35,16 @@ export function parseKeygenF(text: string, file: string): KnownHostEntry[] {
   return entries;
 }
 
-export async function lookupKnownHosts(opts: {
-  host: string;
-  port: number;
-  hostKeyAlias?: string;
-  files: readonly string[];
-  timeoutMs: number;
-}): Promise<KnownHostsResult> {
+export async function lookupKnownHosts(
+  opts: {
+    host: string;
+    port: number;
+    hostKeyAlias?: string;
+    files: readonly string[];
+    timeoutMs: number;
+  },
+  runner: typeof run = run,
+): Promise<KnownHostsResult> {
   const lookupName = knownHostsName(opts.host, opts.port, opts.hostKeyAlias);
   const existing: string[] = [];
   for (const f of new Set(opts.files))
@@ -54,7 +57,7 @@ export async function lookupKnownHosts(opts: {
       existing.push(f);
   const found = await Promise.all(
     existing.map(async (file) => {
-      const r = await run(['ssh-keygen', '-F', lookupName, '-f', file], { timeoutMs: opts.timeoutMs });
+      const r = await runner(['ssh-keygen', '-F', lookupName, '-f', file], { timeoutMs: opts.timeoutMs });
       // Exit 1 means "not found"; a missing ssh-keygen, a hang or endless output (a known_hosts
       // grown huge) leaves this file unsearched.
       return !r.truncated && (r.exitCode === 0 || r.exitCode === 1)

@@ -96,41 +96,47 @@ function flagValues(sshFlags: readonly string[], flag: string): string[] {
   return out;
 }
 
-export async function resolveTarget(opts: {
-  destination: string;
-  sshFlags: readonly string[];
-  timeoutMs: number;
-}): Promise<ResolvedTarget> {
-  let r = await run(['ssh', '-G', ...opts.sshFlags, '--', opts.destination], { timeoutMs: opts.timeoutMs });
+export async function resolveTarget(
+  opts: {
+    destination: string;
+    sshFlags: readonly string[];
+    timeoutMs: number;
+  },
+  runner: typeof run = run,
+  home = homedir(),
+): Promise<ResolvedTarget> {
+  let r = await runner(['ssh', '-G', ...opts.sshFlags, '--', opts.destination], { timeoutMs: opts.timeoutMs });
   if (r.missing)
     throw new UsageError('ssh is not installed (the OpenSSH client is needed: apt-get install openssh-client).');
   const canonical = r.exitCode !== 0 ? canonicalizeFailure(r.stderr) : undefined;
   if (canonical) {
     // Not a bad setting: a name that does not resolve. Read the rest without canonicalising, so
     // the diagnosis can go on and say so.
-    r = await run(['ssh', '-G', '-o', 'CanonicalizeHostname=no', ...opts.sshFlags, '--', opts.destination], {
+    r = await runner(['ssh', '-G', '-o', 'CanonicalizeHostname=no', ...opts.sshFlags, '--', opts.destination], {
       timeoutMs: opts.timeoutMs,
     });
   }
   if (r.exitCode !== 0) {
     // ssh's own complaint is one line ("Can't open user config file ...", "Bad configuration option: ...").
+    // A bad config file ends with a count ("terminating, 1 bad configuration options"): the line
+    // before it names the option.
     const msg = r.stderr
       .split('\n')
       .map((l) => l.trim())
-      .filter((l) => l && !l.startsWith('Pseudo-terminal'));
+      .filter((l) => l && !l.startsWith('Pseudo-terminal') && !/: terminating, \d+ bad configuration options$/.test(l));
     const why = msg.at(-1) ?? (r.timedOut ? 'ssh -G timed out' : `ssh -G exited with ${r.exitCode}`);
     throw new UsageError(`ssh rejects these settings: ${why.replace(/\.?$/, '.')}`);
   }
-  const target = parseSshG(r.stdout, opts.destination);
+  const target = parseSshG(r.stdout, opts.destination, home);
   if (canonical) target.canonicalizeFailed = { tried: canonicalNamesTried(r.stdout, target.host), sshSaid: canonical };
   // ssh -G drops an -i file that does not exist (with a warning); keep it so the key probe can say so.
   const missing = flagValues(opts.sshFlags, '-i')
-    .map((p) => expandHome(p))
+    .map((p) => expandHome(p, home))
     .filter((p) => !target.identityFiles.includes(p));
   target.identityFiles.unshift(...new Set(missing));
-  const configFile = flagValues(opts.sshFlags, '-F').at(-1) ?? `${homedir()}/.ssh/config`;
+  const configFile = flagValues(opts.sshFlags, '-F').at(-1) ?? `${home}/.ssh/config`;
   // Only for extra Port lines to try; ssh -G above already read the config whole.
-  const text = await readCapped(expandHome(configFile), 16 * MiB).then(
+  const text = await readCapped(expandHome(configFile, home), 16 * MiB).then(
     (r) => r.text,
     () => '',
   );

@@ -51,14 +51,18 @@ export function certificateCandidates(identityFiles: readonly string[], certific
   ];
 }
 
-export async function inspectCertificates(opts: {
-  paths: readonly string[];
-  timeoutMs: number;
-}): Promise<UserCertificate[]> {
+export async function inspectCertificates(
+  opts: {
+    paths: readonly string[];
+    timeoutMs: number;
+  },
+  runner: typeof run = run,
+): Promise<UserCertificate[]> {
   const found = await Promise.all(
     opts.paths.map(async (path) =>
       (await stat(path).then(
         (s) => s.isFile(),
+        // Stryker disable next-line ArrowFunction: only its truthiness is read; undefined is as false
         () => false,
       ))
         ? path
@@ -70,12 +74,18 @@ export async function inspectCertificates(opts: {
       .flatMap((path) => (path ? [path] : []))
       .map(async (path) => {
         // UTC, so the times it prints can be compared with the clock without guessing a zone.
-        const r = await run(['ssh-keygen', '-L', '-f', path], { timeoutMs: opts.timeoutMs, env: { TZ: 'UTC0' } });
+        const r = await runner(['ssh-keygen', '-L', '-f', path], { timeoutMs: opts.timeoutMs, env: { TZ: 'UTC0' } });
         if (r.exitCode !== 0 || r.truncated)
           return {
             path,
             principals: [],
-            error: r.stderr.trim().split('\n')[0] || `ssh-keygen -L exited ${r.exitCode}`,
+            error:
+              r.stderr.trim().split('\n')[0] ||
+              (r.timedOut
+                ? 'ssh-keygen -L timed out'
+                : r.truncated
+                  ? 'ssh-keygen -L printed more than a certificate holds'
+                  : `ssh-keygen -L exited ${r.exitCode}`),
           };
         return parseKeygenL(r.stdout, path);
       }),

@@ -32,6 +32,8 @@ const interfaces = {
   lo: [v4('127.0.0.1', true), v4('127.0.0.2', true), v6('::1', true)],
   eth0: [v4('192.0.2.7'), v6('fe80::1'), v6('2001:db8::7')],
   wg0: [v6('fe80::9')],
+  // A bridge whose global address holds "fe80" further on: only a leading fe80::/10 is link-local.
+  br0: [v6('fe80::2'), v6('2001:db8::fe80:1')],
 };
 
 describe('interfaceAddress (-B)', () => {
@@ -41,6 +43,7 @@ describe('interfaceAddress (-B)', () => {
     ['the IPv4 address of an ethernet card', 'eth0', 4, { localAddress: '192.0.2.7' }],
     ['a global IPv6 address before a link-local one', 'eth0', 6, { localAddress: '2001:db8::7' }],
     ['a link-local address only with its interface named', 'wg0', 6, { localAddress: 'fe80::9%wg0' }],
+    ['fe80 inside a global address is no link-local one', 'br0', 6, { localAddress: '2001:db8::fe80:1' }],
     [
       'no address of the destination family',
       'wg0',
@@ -82,6 +85,7 @@ describe('localAddressFor', () => {
   it('a name that does not resolve ("none" is a name to ssh too)', async () => {
     expect(await localAddressFor({ address: 'nosuch.invalid' }, '127.0.0.1', ifs)).toMatchObject({
       problem: 'BindAddress nosuch.invalid does not resolve to an IPv4 address',
+      errno: expect.stringMatching(/^E/),
     });
   });
   it('a name that resolves: its address', async () => {
@@ -99,6 +103,9 @@ describe('literalMismatch and bindErrorProblem', () => {
     );
     expect(bindErrorProblem({ interface: 'eth0' }, '192.0.2.7', 'EADDRINUSE')).toBe(
       'BindInterface eth0: binding 192.0.2.7 failed (EADDRINUSE)',
+    );
+    expect(bindErrorProblem({ interface: 'eth0' }, '192.0.2.7', undefined)).toBe(
+      'BindInterface eth0: binding 192.0.2.7 failed',
     );
   });
 });

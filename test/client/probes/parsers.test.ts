@@ -194,6 +194,12 @@ describe('ssh2 handshake debug', () => {
     expect(k.fingerprint).toBe(readFileSync(join(FIX, 'keygen-F', 'k1.fingerprint'), 'utf8').split(' ')[1]);
   });
 
+  it('a blob too short to hold its type length (a cut .pub) has no type, and still a fingerprint', () => {
+    const k = publicKeyFromBlob(Buffer.from('AAA', 'base64'));
+    expect(k.type).toBe('');
+    expect(k.fingerprint).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
+  });
+
   it('labels key types as ssh-keygen -l does', () => {
     const label = readFileSync(join(FIX, 'keygen-F', 'k1.fingerprint'), 'utf8').match(/\((\S+)\)/)![1];
     expect(keyTypeLabel('ssh-ed25519')).toBe(label);
@@ -201,6 +207,12 @@ describe('ssh2 handshake debug', () => {
       'RSA',
       'ECDSA',
       'ED25519-SK',
+    ]);
+    // sshkey.c's short names for the rest; an unknown type is shown as it is, upper-cased.
+    expect(['ssh-dss', 'sk-ecdsa-sha2-nistp256@openssh.com', 'ssh-xmss@openssh.com'].map(keyTypeLabel)).toEqual([
+      'DSA',
+      'ECDSA-SK',
+      'SSH-XMSS@OPENSSH.COM',
     ]);
   });
 

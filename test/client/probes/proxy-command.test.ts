@@ -1,7 +1,12 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   expandProxyTokens,
   hopFailure,
+  PROXY_WRAPPER,
   parseProxyFiles,
   proxyFailure,
 } from '../../../src/client/probes/proxy-command.js';
@@ -62,5 +67,53 @@ describe('a jump host that cannot open the connection on (ssh -J stderr, OpenSSH
     ['kex_exchange_identification: Connection closed by remote host\n', undefined],
   ])('%j', (stderr, want) => {
     expect(hopFailure(stderr)).toEqual(want);
+  });
+});
+
+describe('the wrapper, run by /bin/sh as ssh runs it (ProxyCommand=/bin/sh DIR/proxy.sh)', () => {
+  /** Runs the wrapper around `command` with `input` on stdin; what it passed on, and its files. */
+  async function wrap(command: string, input: string) {
+    const dir = await mkdtemp(join(tmpdir(), 'ssh-doctor-proxy-'));
+    try {
+      await writeFile(join(dir, 'proxy.cmd'), command);
+      await writeFile(join(dir, 'proxy.sh'), PROXY_WRAPPER);
+      const stdout = execFileSync('/bin/sh', [join(dir, 'proxy.sh')], {
+        input,
+        env: { ...process.env, SHELL: '/bin/sh' },
+        encoding: 'utf8',
+        timeout: 10_000,
+      });
+      const read = (f: string) => readFile(join(dir, f), 'utf8').catch(() => undefined);
+      return { stdout, status: await read('proxy.status'), stderr: (await read('proxy.err')) ?? '' };
+    } finally {
+      await rm(dir, { recursive: true });
+    }
+  }
+
+  it("gives the command ssh's stdin and stdout, and writes down its exit status", async () => {
+    const w = await wrap('cat', 'SSH-2.0-OpenSSH_9.2p1\r\n');
+    expect(w).toEqual({ stdout: 'SSH-2.0-OpenSSH_9.2p1\r\n', status: '0\n', stderr: '' });
+  });
+
+  it('a program that is not there: status 127, and the shell saying so', async () => {
+    const w = await wrap('no-such-proxy-program --target web1', '');
+    expect(parseProxyFiles('no-such-proxy-program', w.status, w.stderr)).toEqual({
+      command: 'no-such-proxy-program',
+      exitStatus: 127,
+      stderr: ['/bin/sh: 1: exec: no-such-proxy-program: not found'],
+    });
+  });
+
+  it('a proxy failing with several lines: kept line by line, indentation kept', async () => {
+    const w = await wrap("python3 -c 'import no_such_proxy_module'", '');
+    expect(parseProxyFiles('p', w.status, w.stderr)).toEqual({
+      command: 'p',
+      exitStatus: 1,
+      stderr: [
+        'Traceback (most recent call last):',
+        '  File "<string>", line 1, in <module>',
+        "ModuleNotFoundError: No module named 'no_such_proxy_module'",
+      ],
+    });
   });
 });

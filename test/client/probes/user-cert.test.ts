@@ -3,7 +3,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseSshDebug } from '../../../src/client/probes/login.js';
-import { certificateCandidates, parseKeygenL } from '../../../src/client/probes/user-cert.js';
+import { certificateCandidates, inspectCertificates, parseKeygenL } from '../../../src/client/probes/user-cert.js';
+import type { Command } from '../../../src/report.js';
+import type { RunOptions, RunResult } from '../../../src/run.js';
+import { ran } from '../../server/run-result.js';
 import { certificateProblems } from '../../../src/client/user-certificate.js';
 
 const FIX = join(import.meta.dirname, '../../fixtures/client');
@@ -112,4 +115,59 @@ it('candidates: beside each identity file, and each CertificateFile', () => {
     '/root/.ssh/id_rsa-cert.pub',
     '/root/c-cert.pub',
   ]);
+});
+
+describe('inspectCertificates (a fake runner answering what ssh-keygen -L printed)', () => {
+  const L = join(FIX, 'keygen-L');
+  const VALID = join(L, 'cert-valid.txt');
+  const EXPIRED = join(L, 'cert-expired.txt');
+  const fake = (answer: (path: string) => RunResult) => {
+    const calls: { cmd: Command; opts: RunOptions }[] = [];
+    const runner = async (cmd: Command, opts: RunOptions) => {
+      calls.push({ cmd, opts });
+      return answer(cmd.at(-1)!);
+    };
+    return { runner, calls };
+  };
+
+  it('reads each file that exists, in UTC, and only those (not a directory, not a missing file)', async () => {
+    const { runner, calls } = fake((p) => ran(readFileSync(p, 'utf8')));
+    const certs = await inspectCertificates(
+      { paths: ['/nonexistent-cert.pub', VALID, L, EXPIRED], timeoutMs: 800 },
+      runner,
+    );
+    expect(calls).toEqual([
+      { cmd: ['ssh-keygen', '-L', '-f', VALID], opts: { timeoutMs: 800, env: { TZ: 'UTC0' } } },
+      { cmd: ['ssh-keygen', '-L', '-f', EXPIRED], opts: { timeoutMs: 800, env: { TZ: 'UTC0' } } },
+    ]);
+    expect(certs.map((c) => [c.path, c.keyId, c.validTo, c.error])).toEqual([
+      [VALID, 'cert-valid', '2036-11-17T13:00:08', undefined],
+      [EXPIRED, 'cert-expired', '2020-01-02T00:00:00', undefined],
+    ]);
+  });
+
+  it.each([
+    [
+      'a .pub that is no certificate',
+      ran('', { exitCode: 1, stderr: readFileSync(join(L, 'not-a-cert.stderr'), 'utf8') }),
+      '/tmp/ssh-doctor-capture/k1-cert.pub:1 is not a certificate',
+    ],
+    [
+      'garbage',
+      ran('', { exitCode: 1, stderr: readFileSync(join(L, 'invalid-format.stderr'), 'utf8') }),
+      '/tmp/ssh-doctor-capture/junk-cert.pub:1: invalid key: invalid format',
+    ],
+    ['an empty file (ssh-keygen says nothing)', ran('', { exitCode: 1 }), 'ssh-keygen -L exited 1'],
+    ['a hang', ran('', { exitCode: undefined, timedOut: true }), 'ssh-keygen -L timed out'],
+    [
+      'output cut at the cap',
+      ran(readFileSync(VALID, 'utf8'), { truncated: { stream: 'stdout', maxBytes: 100 } }),
+      'ssh-keygen -L printed more than a certificate holds',
+    ],
+  ])('%s: an error naming why, never a certificate', async (_, answer, error) => {
+    const { runner } = fake(() => answer);
+    expect(await inspectCertificates({ paths: [VALID], timeoutMs: 800 }, runner)).toEqual([
+      { path: VALID, principals: [], error },
+    ]);
+  });
 });
