@@ -3,6 +3,8 @@
 // Everything is bundled (the package installs with no dependencies); then the man page is
 // generated from the same declarations as --help.
 import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -24,8 +26,40 @@ const common = {
   logLevel: 'warning',
 };
 
+// The headless build (src/commands/headless.ts): the client without a terminal, as one CommonJS
+// file with V8's code cache beside it. The wizard and the other modes are left out; reaching one
+// from it is a bug, and says so.
+const NOT_HEADLESS = /\/src\/(ui|commands\/(server|locked-out|undo|completion))\//;
 await build({
   ...common,
+  entryPoints: ['src/commands/main.ts'],
+  outfile: 'dist/headless.cjs',
+  format: 'cjs',
+  banner: {},
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'none',
+  plugins: [
+    {
+      name: 'not-headless',
+      setup(b) {
+        b.onResolve({ filter: /^\./ }, (a) => {
+          const path = new URL(a.path, `file://${a.resolveDir}/`).pathname;
+          return NOT_HEADLESS.test(path) ? { path, namespace: 'not-headless' } : undefined;
+        });
+        b.onLoad({ filter: /.*/, namespace: 'not-headless' }, (a) => ({
+          contents: `throw new Error(${JSON.stringify(`${a.path.replace(/.*\/src\//, 'src/')} is not in the headless build`)});`,
+          loader: 'js',
+        }));
+      },
+    },
+  ],
+});
+const headlessCache = `headless-${createHash('sha256').update(readFileSync('dist/headless.cjs')).digest('hex').slice(0, 12)}.cache`;
+
+await build({
+  ...common,
+  define: { ...common.define, __HEADLESS_CACHE__: JSON.stringify(headlessCache) },
   entryPoints: { 'ssh-doctor': 'src/cli.ts' },
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
@@ -37,6 +71,24 @@ await build({
   sourcemap: false,
   legalComments: 'none',
 });
+
+// The code cache, made by the loader's own writer (bundled for the moment, like the man page's
+// generator below), then checked the way a run uses it.
+const cacheWriter = 'dist/code-cache.tmp.mjs';
+await build({ ...common, entryPoints: ['src/code-cache.ts'], outfile: cacheWriter });
+try {
+  const { writeCodeCache } = await import(new URL(`../${cacheWriter}`, import.meta.url).href);
+  writeCodeCache('dist/headless.cjs', `dist/${headlessCache}`);
+} finally {
+  rmSync(cacheWriter);
+}
+const check = spawnSync(process.execPath, ['dist/ssh-doctor.mjs', '--version'], {
+  env: { ...process.env, SSH_DOCTOR_DEBUG: '1' },
+  stdio: ['ignore', 'pipe', 'pipe'],
+  encoding: 'utf8',
+});
+if (!/from the code cache/.test(check.stderr))
+  console.warn(`build: this node rejects the headless build's code cache; runs compile from source (slower).`);
 
 // The man page generator runs once, here, and is not shipped.
 const generator = 'dist/manpage.tmp.mjs';

@@ -63,11 +63,15 @@ printf '127.0.0.9 ssh-ed25519 AAAA\\n|1|abc=|def= ssh-ed25519 AAAA\\n' > ~/.ssh/
   it('ships the bundle, the man page and the documents; no sources, no tests', () => {
     expect(files).toContain('dist/ssh-doctor.mjs');
     expect(files).toContain('dist/ssh-doctor.1');
-    expect(files.filter((f) => !f.startsWith('dist/chunks/'))).toEqual([
+    expect(
+      files.filter((f) => !f.startsWith('dist/chunks/')).map((f) => f.replace(/-[0-9a-f]{12}\.cache$/, '-HASH.cache')),
+    ).toEqual([
       'CHANGELOG.md',
       'LICENSE',
       'README.md',
       'SECURITY.md',
+      'dist/headless-HASH.cache',
+      'dist/headless.cjs',
       'dist/ssh-doctor.1',
       'dist/ssh-doctor.mjs',
       'package.json',
@@ -88,8 +92,10 @@ printf '127.0.0.9 ssh-ed25519 AAAA\\n|1|abc=|def= ssh-ed25519 AAAA\\n' > ~/.ssh/
   });
 
   it('--version is the package version; every mode has its --help', async () => {
-    const v = await lab.sh(asAlice('ssh-doctor --version'));
+    const v = await lab.sh(asAlice('SSH_DOCTOR_DEBUG=1 ssh-doctor --version </dev/null'));
     expect(v.stdout).toBe(`ssh-doctor ${version}`);
+    // The installed copy's own code cache, accepted by this node (not compiled from source).
+    expect(v.stderr).toBe('ssh-doctor: headless build, from the code cache');
     for (const mode of ['', 'server', 'locked-out', 'undo', 'completion']) {
       const h = await lab.sh(asAlice(`ssh-doctor ${mode} --help`));
       expect(h.exitCode).toBe(0);
