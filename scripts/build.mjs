@@ -55,6 +55,9 @@ await build({
     },
   ],
 });
+// vm.Script runs it without a module loader: a dynamic import() would need Node's experimental one.
+if (/\bimport\(/.test(readFileSync('dist/headless.cjs', 'utf8')))
+  throw new Error('dist/headless.cjs keeps a dynamic import(): import that module statically.');
 const headlessCache = `headless-${createHash('sha256').update(readFileSync('dist/headless.cjs')).digest('hex').slice(0, 12)}.cache`;
 
 await build({

@@ -1,4 +1,5 @@
 // The only place that starts processes. Argument arrays only: no shell, ever.
+import { spawn } from 'node:child_process';
 import { finished } from 'node:stream/promises';
 import { MiB } from './bytes.js';
 import type { Command } from './report.js';
@@ -122,7 +123,6 @@ export async function run(cmd: Command, opts: RunOptions): Promise<RunResult> {
 export async function spawnDetached(cmd: Command): Promise<number | undefined> {
   const [file, ...args] = cmd;
   if (!file) throw new Error('spawnDetached: empty command');
-  const { spawn } = await import('node:child_process');
   const child = spawn(file, args, { detached: true, stdio: 'ignore' });
   child.on('error', () => {});
   child.unref();
@@ -168,7 +168,6 @@ export async function runOnDescriptor(
 ): Promise<Pick<RunResult, 'exitCode' | 'stderr' | 'missing'>> {
   const [file, ...args] = cmd;
   if (!file) throw new Error('runOnDescriptor: empty command');
-  const { spawn } = await import('node:child_process');
   return new Promise((resolve) => {
     const child = spawn(file, args, { stdio: [fd, 'ignore', 'pipe'], timeout: timeoutMs, killSignal: 'SIGKILL' });
     let stderr = '';
