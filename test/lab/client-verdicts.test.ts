@@ -234,6 +234,19 @@ describe.runIf(requireLab())('through a jump host (-J)', () => {
     expect(report.probes.map((p: any) => p.id)).not.toContain('handshake');
   });
 
+  it("the hop takes our key, the target refuses it: the hop's answers are not the target's", async () => {
+    const l = await lab(
+      SERVER_SETUP(22) +
+        'useradd -m -s /bin/bash otto\nssh-keyscan -t ed25519 127.0.0.1 localhost > /root/.ssh/known_hosts 2>/dev/null\n',
+    );
+    const plain = await l.exec(['ssh', '-o', 'BatchMode=yes', '-J', 'alice@localhost', 'otto@127.0.0.1', 'true']);
+    expect(plain.stderr).toMatch(/^otto@127\.0\.0\.1: Permission denied \(publickey,password\)\.$/m);
+    const { report } = await l.json(['-J', 'alice@localhost', 'otto@127.0.0.1']);
+    expect(ids(report)).toEqual(['auth-publickey-denied']);
+    expect(evidence(report)).toContain('offered and refused: /root/.ssh/id_ed25519');
+    expect(evidence(report)).not.toMatch(/accepts key/);
+  });
+
   it('an unknown jump host: BatchMode and the temporary known_hosts reach the hop, the user’s file is untouched', async () => {
     const l = await lab(SERVER_SETUP(22));
     const { report } = await l.json(['-J', 'alice@localhost', 'alice@127.0.0.1']);

@@ -7,11 +7,37 @@ const SSH_OWN =
   /^(debug\d: |Transferred: |Bytes per second: |Connection to .* closed|Shared connection to |client_loop: |Warning: |Authenticated |Connection closed by |Killed by signal \d+\.$)/;
 
 /**
+ * Through jump hosts (ProxyJump), each hop's ssh logs to our stderr, with the -v ssh passes on:
+ * its keys, its "Authenticated to", its "Entering interactive session". Each hop authenticates
+ * before the next connection's key exchange starts, so through n hops ours is the (n+1)-th
+ * "Authenticated to", and our authentication's lines follow the n-th.
+ */
+const hopCount = (lines: readonly string[]) =>
+  lines.filter((l) => /^debug1: Executing proxy command: exec ssh .* -W /.test(l)).length;
+const authenticatedLines = (lines: readonly string[]) =>
+  lines.flatMap((l, i) => (/^Authenticated to /.test(l) ? [i] : []));
+
+/** Where our own "Authenticated to" is, or -1: we did not authenticate (maybe a hop did). */
+export function ownAuthenticated(lines: readonly string[]): number {
+  return authenticatedLines(lines)[hopCount(lines)] ?? -1;
+}
+
+/** The lines of our own authentication (all of them without a jump host; none when a hop failed). */
+export function ownAuthLines(lines: readonly string[]): readonly string[] {
+  const hops = hopCount(lines);
+  if (hops === 0) return lines;
+  const auth = authenticatedLines(lines);
+  if (auth.length < hops) return [];
+  const ours = auth[hops];
+  return lines.slice(auth[hops - 1]! + 1, ours === undefined ? undefined : ours + 1);
+}
+
+/**
  * Where the session starts in ssh -v's lines: after the last "Authenticated to" (through a jump
  * host, the hop's own ssh authenticates and starts its forwarding first). -1: no session.
  */
 export function sessionStart(lines: readonly string[]): number {
-  const auth = lines.map((l) => /^Authenticated to /.test(l)).lastIndexOf(true);
+  const auth = ownAuthenticated(lines);
   if (auth < 0) return -1;
   return lines.findIndex((l, i) => i > auth && /^debug1: (Sending command: |Entering interactive session)/.test(l));
 }

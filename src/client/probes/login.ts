@@ -9,7 +9,7 @@ import { run } from '../../run.js';
 import { shellQuote } from '../../shell-quote.js';
 import { hopFailure, parseProxyFiles, PROXY_WRAPPER } from './proxy-command.js';
 import { loginTimeline, type TimedLine } from './login-phases.js';
-import { sessionOutcome, sessionOutput, sessionStart } from './login-session.js';
+import { ownAuthenticated, ownAuthLines, sessionOutcome, sessionOutput, sessionStart } from './login-session.js';
 import type { LoginOutcome, LoginResult, SshDebug } from './types.js';
 import { certificateOffers } from './user-cert.js';
 
@@ -63,19 +63,12 @@ export function parseSshDebug(stderr: string, exitCode: number | undefined, stdo
     let m: RegExpExecArray | null;
     if ((m = /^debug1: Remote protocol version ([\d.]+), remote software version (.+)$/.exec(line)))
       debug.serverVersion = `SSH-${m[1]}-${m[2]}`;
-    else if ((m = /^debug1: Authentications that can continue: (.*)$/s.exec(line)))
-      debug.methodsLeft = m[1]!.split(',').filter(Boolean);
-    else if ((m = /^debug1: Offering public key: (.+?) \S+ SHA256:\S+/.exec(line))) debug.keysOffered.push(m[1]!);
-    else if ((m = /^debug1: Server accepts key: (.+?) \S+ SHA256:\S+/.exec(line))) debug.keysAccepted.push(m[1]!);
-    // OpenSSH 8.5+: "algo"; before, "key type" and PubkeyAcceptedKeyTypes.
-    else if ((m = /^debug1: Skipping (\S+) key (.+?) - (.+)$/.exec(line)))
-      debug.keysSkipped.push({ path: m[2]!, type: m[1]!, reason: m[3]! });
-    // OpenSSH 8.8+, for the key it just offered: no RSA signature both sides accept (ssh-rsa/SHA-1 only).
-    else if (/^debug1: send_pubkey_test: no mutual signature algorithm$/.test(line) && debug.keysOffered.length)
-      debug.keysSkipped.push({ path: debug.keysOffered.at(-1)!, reason: 'no mutual signature algorithm' });
-    else if (/^Authenticated using ".+" with partial success\.$/.test(line)) partialSuccess = line;
     else if ((m = /^debug1: Exit status (-?\d+)$/.exec(line))) debug.exitStatus = Number(m[1]);
-    else if (/^Authenticated to /.test(line)) debug.authenticated = true;
+    else if ((m = /^debug1: kex_exchange_identification: banner line \d+: (.*)$/.exec(line))) preBanner.push(m[1]!);
+    // Not evidence: it names our temporary copy, never the user's known_hosts, and must not read as a failure.
+    else if (/^Warning: Permanently added '.+' \(\S+\) to the list of known hosts\.$/.test(line))
+      debug.hostKeyAdded = true;
+    // Local files: the same for a hop's ssh as for ours.
     else if ((m = /^Permissions (0[0-7]+) for '(.+)' are too open\.$/.exec(line)))
       debug.keysIgnored.push({ path: m[2]!, mode: m[1]! });
     else if (
@@ -86,13 +79,26 @@ export function parseSshDebug(stderr: string, exitCode: number | undefined, stdo
     ) {
       const path = m[1] ?? m[2]!;
       if (!debug.keysMissing.includes(path)) debug.keysMissing.push(path);
-    } else if ((m = /^debug1: kex_exchange_identification: banner line \d+: (.*)$/.exec(line))) preBanner.push(m[1]!);
-    // Not evidence: it names our temporary copy, never the user's known_hosts, and must not read as a failure.
-    else if (/^Warning: Permanently added '.+' \(\S+\) to the list of known hosts\.$/.test(line))
-      debug.hostKeyAdded = true;
+    }
+  }
+  const own = ownAuthLines(lines);
+  for (const line of own) {
+    let m: RegExpExecArray | null;
+    if ((m = /^debug1: Authentications that can continue: (.*)$/s.exec(line)))
+      debug.methodsLeft = m[1]!.split(',').filter(Boolean);
+    else if ((m = /^debug1: Offering public key: (.+?) \S+ SHA256:\S+/.exec(line))) debug.keysOffered.push(m[1]!);
+    else if ((m = /^debug1: Server accepts key: (.+?) \S+ SHA256:\S+/.exec(line))) debug.keysAccepted.push(m[1]!);
+    // OpenSSH 8.5+: "algo"; before, "key type" and PubkeyAcceptedKeyTypes.
+    else if ((m = /^debug1: Skipping (\S+) key (.+?) - (.+)$/.exec(line)))
+      debug.keysSkipped.push({ path: m[2]!, type: m[1]!, reason: m[3]! });
+    // OpenSSH 8.8+, for the key it just offered: no RSA signature both sides accept (ssh-rsa/SHA-1 only).
+    else if (/^debug1: send_pubkey_test: no mutual signature algorithm$/.test(line) && debug.keysOffered.length)
+      debug.keysSkipped.push({ path: debug.keysOffered.at(-1)!, reason: 'no mutual signature algorithm' });
+    else if (/^Authenticated using ".+" with partial success\.$/.test(line)) partialSuccess = line;
+    else if (/^Authenticated to /.test(line)) debug.authenticated = true;
   }
   if (preBanner.length) debug.preBanner = preBanner;
-  const certificates = certificateOffers(lines);
+  const certificates = certificateOffers(own);
   if (certificates.length) debug.certificatesOffered = certificates;
 
   // Once the session runs, stderr carries the remote's lines too: a bastion's own ssh saying
@@ -113,7 +119,7 @@ export function parseSshDebug(stderr: string, exitCode: number | undefined, stdo
     debug.outcome = sessionOutcome({ exitCode, exitStatus: debug.exitStatus, output });
     if (debug.outcome === 'session-closed-after-auth') {
       // After our own "Authenticated to" (through a jump host, the hop's comes first).
-      const after = lines.slice(lines.map((l) => /^Authenticated to /.test(l)).lastIndexOf(true) + 1);
+      const after = lines.slice(ownAuthenticated(lines) + 1);
       // What the session said comes first (the probe's line shows it); "Authenticated to" after.
       debug.evidence.unshift(
         ...after.filter((l) => l && !/^(debug\d|Transferred|Bytes per second): /.test(l)),

@@ -87,6 +87,17 @@ const cases: [string, Partial<SshDebug>, RegExp | undefined][] = [
   ],
   // The hop's ssh authenticates and starts forwarding first; ours comes after, "(via proxy)".
   ['jump-ok', { outcome: 'ok', exitStatus: 0 }, /^Authenticated to localhost \(via proxy\)/],
+  // The hop accepted our key, the target refused it: only the target's answers are ours.
+  [
+    'jump-denied',
+    {
+      outcome: 'auth-denied',
+      keysOffered: ['/root/.ssh/id_ed25519'],
+      keysAccepted: [],
+      methodsLeft: ['publickey', 'password'],
+    },
+    /^otto@localhost: Permission denied \(publickey,password\)\.$/,
+  ],
   [
     'key-encrypted',
     { outcome: 'auth-denied', keysAccepted: ['/root/.ssh/enc'], keysOffered: ['/root/.ssh/enc'] },
