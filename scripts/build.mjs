@@ -85,7 +85,8 @@ try {
 } finally {
   rmSync(cacheWriter);
 }
-const check = spawnSync(process.execPath, ['dist/ssh-doctor.mjs', '--version'], {
+// -G ends at once with a usage sentence: nothing runs but the headless build's start.
+const check = spawnSync(process.execPath, ['dist/ssh-doctor.mjs', '-G', 'check'], {
   env: { ...process.env, SSH_DOCTOR_DEBUG: '1' },
   stdio: ['ignore', 'pipe', 'pipe'],
   encoding: 'utf8',

@@ -24,24 +24,20 @@ const run = (cli: string, args: string[]) =>
   execa('node', [cli, ...args], { reject: false, stdin: 'ignore', env: { SSH_DOCTOR_DEBUG: '1' } });
 
 describe.runIf(existsSync(join(DIST, 'ssh-doctor.mjs')))('the headless build', () => {
-  it('without a terminal, the client runs from the code cache', async () => {
-    const r = await run(join(DIST, 'ssh-doctor.mjs'), ['--version']);
-    expect(r.stderr).toBe('ssh-doctor: headless build, from the code cache');
-    expect(r.stdout).toMatch(/^ssh-doctor \d+\.\d+\.\d+$/);
-  });
+  const G = 'ssh-doctor: -G makes ssh print its configuration instead of connecting, so there is nothing to diagnose.';
 
-  it('a usage error reads the same from the headless build', async () => {
+  it('without a terminal, the client runs from the code cache', async () => {
     const r = await run(join(DIST, 'ssh-doctor.mjs'), ['-G', 'web1']);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toMatch(/^ssh-doctor: headless build, from the code cache\nssh-doctor: .*-G/);
+    expect(r.stderr).toBe(`ssh-doctor: headless build, from the code cache\n${G}`);
   });
 
-  it('--help and the other modes take the full build', async () => {
-    for (const args of [['--help'], ['completion', 'bash']]) {
+  it('--help, --version and the other modes take the full build', async () => {
+    for (const args of [['--help'], ['--version'], ['completion', 'bash']]) {
       const r = await run(join(DIST, 'ssh-doctor.mjs'), args);
       expect(r.exitCode).toBe(0);
       expect(r.stderr).toBe('');
-      expect(r.stdout.length).toBeGreaterThan(100);
+      expect(r.stdout).toMatch(/^(ssh-doctor |#)/);
     }
   });
 
@@ -49,8 +45,8 @@ describe.runIf(existsSync(join(DIST, 'ssh-doctor.mjs')))('the headless build', (
     ['missing', (_: string, cache: string) => rmSync(cache)],
     ['damaged', (_: string, cache: string) => writeFileSync(cache, 'not a code cache')],
   ])('a %s cache: compiled from source, same answer', async (_, change) => {
-    const r = await run(distCopy(change), ['--version']);
-    expect(r.stderr).toBe('ssh-doctor: headless build, compiled from source');
-    expect(r.stdout).toMatch(/^ssh-doctor \d+\.\d+\.\d+$/);
+    const r = await run(distCopy(change), ['-G', 'web1']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toBe(`ssh-doctor: headless build, compiled from source\n${G}`);
   });
 });

@@ -9,7 +9,6 @@ describe('runsHeadless', () => {
   it.each([
     ['a client run piped or in CI', ['--json', 'alice@web1'], noTerminal, true],
     ['no arguments without a terminal (the usage error needs no wizard)', [], noTerminal, true],
-    ['--version', ['--version'], noTerminal, true],
     ['a remote command and set-aside flags', ['-vvv', '-A', 'web1', 'uptime'], noTerminal, true],
     ['a host named like a mode, after --', ['--', 'server'], noTerminal, true],
     [
@@ -27,6 +26,7 @@ describe('runsHeadless', () => {
     ['completion', ['completion', 'bash'], noTerminal, false],
     ['--help lists every mode', ['--help'], noTerminal, false],
     ['--help anywhere', ['-p', '2222', 'web1', '--help'], noTerminal, false],
+    ['--version prints one line from the full build', ['--version'], noTerminal, false],
     ['a mode name later on is a host or a command, not a mode', ['web1', 'server'], noTerminal, true],
   ])('%s', (_, argv, isTTY, expected) => {
     expect(runsHeadless(argv, isTTY)).toBe(expected);
