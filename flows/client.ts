@@ -38,7 +38,7 @@ import {
   type ClientVerdictId,
 } from '../src/client/findings.js';
 import { CLIENT_PROBES, describeProbe, type ClientProbe } from '../src/client/probe-details.js';
-import { endpointBind, networkEndpoint } from '../src/client/endpoint.js';
+import { endpointBind, endpointFamily, networkEndpoint } from '../src/client/endpoint.js';
 
 export interface ClientInput extends Answering {
   destination: string;
@@ -398,7 +398,7 @@ export const clientFlow = setup({
                 src: 'dns',
                 input: ({ context }) => ({
                   host: networkEndpoint(context.target!).host,
-                  family: context.target!.addressFamily,
+                  family: endpointFamily(context.target!),
                   timeoutMs: remaining(context),
                 }),
                 onDone: {

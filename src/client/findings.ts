@@ -17,7 +17,7 @@ import { chmodKeyFix, removeKnownHostFix } from './fixes.js';
 import { hostKeyRevokedFinding } from './host-key-revoked.js';
 import { userCertificateFinding } from './user-certificate.js';
 import { passwordAcceptedFinding, passwordDeniedFinding, passwordEvidence } from './password-attempt.js';
-import { describeEndpoint, networkEndpoint } from './endpoint.js';
+import { describeEndpoint, endpointFamily, networkEndpoint } from './endpoint.js';
 import { pasteStep } from '../shell-quote.js';
 import { proxyFailure } from './probes/proxy-command.js';
 import { slowPhase, slowPhaseHint } from './probes/login-phases.js';
@@ -181,6 +181,7 @@ export const CLIENT_VERDICTS = {
     finding: (f) => {
       const t = f.target;
       const host = t ? (failedHop(f) ? t.host : networkEndpoint(t).host) : '';
+      const family = t ? (failedHop(f) ? t.addressFamily : endpointFamily(t)) : 'any';
       return {
         summary: t?.canonicalizeFailed
           ? `"${host}" does not resolve under any of your CanonicalDomains, and CanonicalizeFallbackLocal no stops ssh from trying it as it is.`
@@ -194,9 +195,7 @@ export const CLIENT_VERDICTS = {
           ...hopEvidence(f),
           ...(f.dns?.addresses.length
             ? []
-            : [
-                `lookup of ${host} (${t?.addressFamily === 'any' ? 'IPv4 and IPv6' : t?.addressFamily}) returned nothing`,
-              ]),
+            : [`lookup of ${host} (${family === 'any' ? 'IPv4 and IPv6' : family}) returned nothing`]),
         ],
         next: [
           pasteStep('Check the spelling, and your DNS: ', [

@@ -56,7 +56,9 @@ describe('client verdicts: the first finding, word for word', () => {
       ...target,
       alias: 'web1.example',
       proxyJump: 'bob@bastion.example:2200',
-      addressFamily: 'inet' as const,
+      // The hop's own AddressFamily (its ssh -G), not the target's.
+      addressFamily: 'inet6' as const,
+      firstHop: { host: 'bastion.example', port: 2200, addressFamily: 'inet' as const },
     };
     const f = verdictOf({ target: t, dns: { addresses: [] } }, 'dns-unresolved');
     expect([f.summary, f.evidence, f.next?.[0]]).toEqual([

@@ -63,6 +63,25 @@ describe.runIf(requireLab())('the source address (-b, -B, BindAddress)', () => {
     expect(await rejected(l)).toBe(0);
   });
 
+  it("BindAddress only in the jump host's own Host block: the hop is probed from it, as its ssh leaves", async () => {
+    const l = await lab(`${SERVER_SETUP(22)}ssh-keyscan -t ed25519 127.0.0.1 > /root/.ssh/known_hosts 2>/dev/null
+/usr/sbin/sshd -p 2201 -o ListenAddress=127.0.0.1 -o PidFile=/run/sshd-2201.pid -E /var/log/auth-2201.log
+ssh-keyscan -t ed25519 -p 2201 localhost >> /root/.ssh/known_hosts 2>/dev/null
+printf 'Host bastion\\n  HostName 127.0.0.1\\n  User alice\\n  BindAddress 127.0.0.2\\n' > /root/.ssh/config
+ip addr add 127.0.0.2/8 dev lo
+iptables -A INPUT -p tcp --dport 22 ! -s 127.0.0.2 -j REJECT --reject-with tcp-reset
+`);
+    // The hop's own ssh (ssh -W) reads the bastion block and leaves from 127.0.0.2.
+    expect(
+      (await l.exec(['ssh', '-o', 'BatchMode=yes', '-J', 'bastion', '-p', '2201', 'alice@localhost', 'true'])).exitCode,
+    ).toBe(0);
+    await l.sh('iptables -Z INPUT');
+    const { report } = await l.json(['-J', 'bastion', '-p', '2201', 'alice@localhost']);
+    expect(ids(report)).toEqual(['ok']);
+    expect(probe(report, 'tcp').detail).toMatch(/127\.0\.0\.1:22 from 127\.0\.0\.2 says "SSH-2\.0-OpenSSH_/);
+    expect(await rejected(l)).toBe(0);
+  });
+
   it('the other-port probe leaves from -b too: sshd on 2222, let in from 127.0.0.2 only', async () => {
     const l = await lab(`${SERVER_SETUP(2222)}ip addr add 127.0.0.2/8 dev lo
 iptables -A INPUT -p tcp -m multiport --dports 22,2222 ! -s 127.0.0.2 -j REJECT --reject-with tcp-reset

@@ -234,6 +234,20 @@ describe.runIf(requireLab())('through a jump host (-J)', () => {
     expect(report.probes.map((p: any) => p.id)).not.toContain('handshake');
   });
 
+  it('a jump host named by its Host alias is probed where ssh goes: its HostName and Port', async () => {
+    const l = await lab(
+      SERVER_SETUP(22) +
+        "ssh-keyscan -t ed25519 127.0.0.1 localhost > /root/.ssh/known_hosts 2>/dev/null\nprintf 'Host bastion\\n  HostName localhost\\n  User alice\\nHost deadhop\\n  HostName localhost\\n  Port 2200\\n' > /root/.ssh/config\n",
+    );
+    expect((await l.exec(['ssh', '-o', 'BatchMode=yes', '-J', 'bastion', 'alice@127.0.0.1', 'true'])).exitCode).toBe(0);
+    expect(ids((await l.json(['-J', 'bastion', 'alice@127.0.0.1'])).report)).toEqual(['ok']);
+    const plain = await l.exec(['ssh', '-o', 'BatchMode=yes', '-J', 'deadhop', 'alice@127.0.0.1', 'true']);
+    expect(plain.stderr).toMatch(/^ssh: connect to host localhost port 2200: Connection refused$/m);
+    const { report } = await l.json(['-J', 'deadhop', 'alice@127.0.0.1']);
+    expect(report.verdict.id).toBe('connection-refused');
+    expect(report.verdict.summary).toContain('jump host localhost:2200 refused');
+  });
+
   it("the hop takes our key, the target refuses it: the hop's answers are not the target's", async () => {
     const l = await lab(
       SERVER_SETUP(22) +

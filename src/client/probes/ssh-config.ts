@@ -5,6 +5,7 @@ import { MiB } from '../../bytes.js';
 import { readCapped } from '../../capped.js';
 import { UsageError } from '../../errors.js';
 import { run } from '../../run.js';
+import { firstJump } from '../endpoint.js';
 import type { ResolvedTarget } from './types.js';
 
 /** `~/x` → `$HOME/x`; ssh -G prints IdentityFile unexpanded but known_hosts paths expanded. */
@@ -96,6 +97,24 @@ function flagValues(sshFlags: readonly string[], flag: string): string[] {
   return out;
 }
 
+/**
+ * `ssh -G` for the first jump host, the way ssh starts that hop (`ssh -l USER -p PORT -F CONFIG
+ * -W … HOST`): the user's -F reaches it, no other option does.
+ */
+export function firstHopArgs(proxyJump: string, sshFlags: readonly string[]): string[] {
+  const hop = firstJump(proxyJump);
+  const config = flagValues(sshFlags, '-F').at(-1);
+  return [
+    'ssh',
+    '-G',
+    ...(hop.user ? ['-l', hop.user] : []),
+    ...(hop.port ? ['-p', hop.port] : []),
+    ...(config ? ['-F', config] : []),
+    '--',
+    hop.host,
+  ];
+}
+
 export async function resolveTarget(
   opts: {
     destination: string;
@@ -134,6 +153,19 @@ export async function resolveTarget(
     .map((p) => expandHome(p, home))
     .filter((p) => !target.identityFiles.includes(p));
   target.identityFiles.unshift(...new Set(missing));
+  if (target.proxyJump) {
+    // Unreadable (it cannot be, with the same config): the hop is probed as written.
+    const h = await runner(firstHopArgs(target.proxyJump, opts.sshFlags), { timeoutMs: opts.timeoutMs });
+    if (h.exitCode === 0) {
+      const hop = parseSshG(h.stdout, firstJump(target.proxyJump).host, home);
+      target.firstHop = {
+        host: hop.host,
+        port: hop.port,
+        addressFamily: hop.addressFamily,
+        ...(hop.bind ? { bind: hop.bind } : {}),
+      };
+    }
+  }
   const configFile = flagValues(opts.sshFlags, '-F').at(-1) ?? `${home}/.ssh/config`;
   // Only for extra Port lines to try; ssh -G above already read the config whole.
   const text = await readCapped(expandHome(configFile, home), 16 * MiB).then(

@@ -23,6 +23,11 @@ export interface ResolvedTarget {
   /** BindAddress (-b) and BindInterface (-B): where ssh's own connection leaves this machine from. */
   bind?: LocalBind;
   /**
+   * The first jump host as ssh reaches it, from its own `ssh -G` (HostName, Port, AddressFamily,
+   * BindAddress); absent without ProxyJump, or when that could not be read.
+   */
+  firstHop?: { host: string; port: number; addressFamily: 'any' | 'inet' | 'inet6'; bind?: LocalBind };
+  /**
    * CanonicalizeHostname with CanonicalizeFallbackLocal no, and no CanonicalDomains suffix
    * resolved: ssh refuses to connect at all (the names it tried, and its own line).
    */

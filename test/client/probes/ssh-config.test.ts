@@ -7,7 +7,13 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/errors.js';
-import { expandHome, parseConfigPorts, parseSshG, resolveTarget } from '../../../src/client/probes/ssh-config.js';
+import {
+  expandHome,
+  firstHopArgs,
+  parseConfigPorts,
+  parseSshG,
+  resolveTarget,
+} from '../../../src/client/probes/ssh-config.js';
 import type { RunOptions, RunResult } from '../../../src/run.js';
 import type { Command } from '../../../src/report.js';
 import { ran } from '../../server/run-result.js';
@@ -172,8 +178,47 @@ describe('resolveTarget', () => {
     }
   });
 
+  it('a jump host: asks ssh -G for the first hop as ssh starts it, and keeps where that hop really is', async () => {
+    const config = join(TOOLS, 'ssh-G-jump.config');
+    const { runner, calls } = fakeSsh(ran(tool('ssh-G-jump-target.stdout')), ran(tool('ssh-G-jump-hop.stdout')));
+    const t = await resolveTarget({ destination: 'web', sshFlags: ['-F', config], timeoutMs: 900 }, runner, '/root');
+    expect(calls.map((c) => c.cmd)).toEqual([
+      ['ssh', '-G', '-F', config, '--', 'web'],
+      ['ssh', '-G', '-l', 'ops', '-p', '2222', '-F', config, '--', 'bastion'],
+    ]);
+    expect(calls[1]!.opts).toEqual({ timeoutMs: 900 });
+    expect(t.proxyJump).toBe('ops@bastion:2222');
+    // The hop's HostName, the Port its spec gives (over the config's 2200), its own family and bind.
+    expect(t.firstHop).toEqual({ host: '10.0.0.9', port: 2222, addressFamily: 'inet', bind: { address: '127.0.0.2' } });
+  });
+
+  it("a jump host whose ssh -G fails: no firstHop (probed as written), the target's answer stands", async () => {
+    const { runner } = fakeSsh(ran(tool('ssh-G-jump-target.stdout')), failed('ssh: some failure'));
+    const t = await resolveTarget({ destination: 'web', sshFlags: [], timeoutMs: 900 }, runner, '/root');
+    expect(t.host).toBe('127.0.0.1');
+    expect(t.firstHop).toBeUndefined();
+  });
+
+  it.each([
+    ['bastion', [], ['ssh', '-G', '--', 'bastion']],
+    [
+      'ops@bastion:2222,second',
+      ['-F', '/c', '-o', 'Port=1'],
+      ['ssh', '-G', '-l', 'ops', '-p', '2222', '-F', '/c', '--', 'bastion'],
+    ],
+    [
+      'ssh://ops@[2001:db8::1]:2200',
+      ['-F', '/a', '-F', '/b'],
+      ['ssh', '-G', '-l', 'ops', '-p', '2200', '-F', '/b', '--', '2001:db8::1'],
+    ],
+    ['a@b@host', [], ['ssh', '-G', '-l', 'a@b', '--', 'host']],
+  ])('firstHopArgs(%s): only -l, -p and -F reach the hop', (jump, flags, argv) => {
+    expect(firstHopArgs(jump, flags)).toEqual(argv);
+  });
+
   it('an -F file it cannot read adds no ports (ssh -G judged the config already)', async () => {
-    const { runner } = fakeSsh(ran(tool('ssh-G-flags.stdout')));
+    // (That capture has -J jump@bastion: the hop's ssh -G comes second.)
+    const { runner } = fakeSsh(ran(tool('ssh-G-flags.stdout')), ran(tool('ssh-G-jump-hop.stdout')));
     const t = await resolveTarget({ destination: '127.0.0.1', sshFlags: ['-F', 'none'], timeoutMs: 1000 }, runner);
     expect(t.configPorts).toEqual([]);
   });
