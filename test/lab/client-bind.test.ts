@@ -64,12 +64,14 @@ describe.runIf(requireLab())('the source address (-b, -B, BindAddress)', () => {
   });
 
   it("BindAddress only in the jump host's own Host block: the hop is probed from it, as its ssh leaves", async () => {
-    const l = await lab(`${SERVER_SETUP(22)}ssh-keyscan -t ed25519 127.0.0.1 > /root/.ssh/known_hosts 2>/dev/null
-/usr/sbin/sshd -p 2201 -o ListenAddress=127.0.0.1 -o PidFile=/run/sshd-2201.pid -E /var/log/auth-2201.log
-ssh-keyscan -t ed25519 -p 2201 localhost >> /root/.ssh/known_hosts 2>/dev/null
-printf 'Host bastion\\n  HostName 127.0.0.1\\n  User alice\\n  BindAddress 127.0.0.2\\n' > /root/.ssh/config
+    // No ssh-keyscan (it exits 1 when the port is not up yet): the first ssh below accepts both
+    // host keys, and the second sshd is waited for.
+    const l =
+      await lab(`${SERVER_SETUP(22)}/usr/sbin/sshd -p 2201 -o ListenAddress=127.0.0.1 -o PidFile=/run/sshd-2201.pid -E /var/log/auth-2201.log
+printf 'Host bastion\\n  HostName 127.0.0.1\\n  User alice\\n  BindAddress 127.0.0.2\\nHost *\\n  StrictHostKeyChecking accept-new\\n' > /root/.ssh/config
 ip addr add 127.0.0.2/8 dev lo
 iptables -A INPUT -p tcp --dport 22 ! -s 127.0.0.2 -j REJECT --reject-with tcp-reset
+for i in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/2201) 2>/dev/null && break; sleep 0.05; done
 `);
     // The hop's own ssh (ssh -W) reads the bastion block and leaves from 127.0.0.2.
     expect(
