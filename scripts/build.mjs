@@ -4,8 +4,8 @@
 // generated from the same declarations as --help.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -44,7 +44,7 @@ await build({
       name: 'not-headless',
       setup(b) {
         b.onResolve({ filter: /^\./ }, (a) => {
-          const path = new URL(a.path, `file://${a.resolveDir}/`).pathname;
+          const path = resolve(a.resolveDir, a.path);
           return NOT_HEADLESS.test(path) ? { path, namespace: 'not-headless' } : undefined;
         });
         b.onLoad({ filter: /.*/, namespace: 'not-headless' }, (a) => ({
@@ -58,11 +58,27 @@ await build({
 // vm.Script runs it without a module loader: a dynamic import() would need Node's experimental one.
 if (/\bimport\(/.test(readFileSync('dist/headless.cjs', 'utf8')))
   throw new Error('dist/headless.cjs keeps a dynamic import(): import that module statically.');
-const headlessCache = `headless-${createHash('sha256').update(readFileSync('dist/headless.cjs')).digest('hex').slice(0, 12)}.cache`;
+
+// The code cache, made by the loader's own writer (bundled for the moment, like the man page's
+// generator below); its stamp goes into the entry, which checks it before using the cache.
+const cacheWriter = 'dist/code-cache.tmp.mjs';
+await build({ ...common, entryPoints: ['src/code-cache.ts'], outfile: cacheWriter });
+let stamp;
+try {
+  const { writeCodeCache } = await import(new URL(`../${cacheWriter}`, import.meta.url).href);
+  stamp = writeCodeCache('dist/headless.cjs', 'dist/headless.cache');
+} finally {
+  rmSync(cacheWriter);
+}
 
 await build({
   ...common,
-  define: { ...common.define, __HEADLESS_CACHE__: JSON.stringify(headlessCache) },
+  define: {
+    ...common.define,
+    __HEADLESS_V8__: JSON.stringify(stamp.v8),
+    __HEADLESS_SOURCE_CRC__: String(stamp.sourceCrc),
+    __HEADLESS_CACHE_CRC__: String(stamp.cacheCrc),
+  },
   entryPoints: { 'ssh-doctor': 'src/cli.ts' },
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
@@ -75,16 +91,6 @@ await build({
   legalComments: 'none',
 });
 
-// The code cache, made by the loader's own writer (bundled for the moment, like the man page's
-// generator below), then checked the way a run uses it.
-const cacheWriter = 'dist/code-cache.tmp.mjs';
-await build({ ...common, entryPoints: ['src/code-cache.ts'], outfile: cacheWriter });
-try {
-  const { writeCodeCache } = await import(new URL(`../${cacheWriter}`, import.meta.url).href);
-  writeCodeCache('dist/headless.cjs', `dist/${headlessCache}`);
-} finally {
-  rmSync(cacheWriter);
-}
 // -G ends at once with a usage sentence: nothing runs but the headless build's start.
 const check = spawnSync(process.execPath, ['dist/ssh-doctor.mjs', '-G', 'check'], {
   env: { ...process.env, SSH_DOCTOR_DEBUG: '1' },
@@ -92,7 +98,7 @@ const check = spawnSync(process.execPath, ['dist/ssh-doctor.mjs', '-G', 'check']
   encoding: 'utf8',
 });
 if (!/from the code cache/.test(check.stderr))
-  console.warn(`build: this node rejects the headless build's code cache; runs compile from source (slower).`);
+  console.warn(`build: the headless build did not start from its code cache: ${check.stderr.split('\n')[0]}`);
 
 // The man page generator runs once, here, and is not shipped.
 const generator = 'dist/manpage.tmp.mjs';
