@@ -3,7 +3,7 @@
 // the real ssh client does with the same command line.
 import { describe, expect, it } from 'vitest';
 import { evidence, ids, labPerTest } from './client-lab.js';
-import { requireLab, SERVER_SETUP } from './lab.js';
+import { LISTENING, requireLab, SERVER_SETUP } from './lab.js';
 
 const lab = labPerTest();
 
@@ -64,14 +64,13 @@ describe.runIf(requireLab())('the source address (-b, -B, BindAddress)', () => {
   });
 
   it("BindAddress only in the jump host's own Host block: the hop is probed from it, as its ssh leaves", async () => {
-    // No ssh-keyscan (it exits 1 when the port is not up yet): the first ssh below accepts both
-    // host keys, and the second sshd is waited for.
+    // The first ssh below accepts both host keys (StrictHostKeyChecking accept-new).
     const l =
       await lab(`${SERVER_SETUP(22)}/usr/sbin/sshd -p 2201 -o ListenAddress=127.0.0.1 -o PidFile=/run/sshd-2201.pid -E /var/log/auth-2201.log
 printf 'Host bastion\\n  HostName 127.0.0.1\\n  User alice\\n  BindAddress 127.0.0.2\\nHost *\\n  StrictHostKeyChecking accept-new\\n' > /root/.ssh/config
 ip addr add 127.0.0.2/8 dev lo
 iptables -A INPUT -p tcp --dport 22 ! -s 127.0.0.2 -j REJECT --reject-with tcp-reset
-for i in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/2201) 2>/dev/null && break; sleep 0.05; done
+${LISTENING(2201)}
 `);
     // The hop's own ssh (ssh -W) reads the bastion block and leaves from 127.0.0.2.
     expect(

@@ -188,6 +188,14 @@ export async function startLab(): Promise<Lab> {
  * The usual server: user alice with a key for root's client, sshd on 127.0.0.1:PORT logging to
  * /var/log/auth.log (there is no syslog daemon or systemd in the lab). sshdOptions are -o values.
  */
+/**
+ * Waits (up to 5 s) until something listens on PORT. sshd returns before it listens (measured: 2
+ * connections in 40 made right after it returned were refused), and ssh-keyscan exits 1 when
+ * nothing answers. `ss`, not a test connection: sshd would log that connection.
+ */
+export const LISTENING = (port: number) =>
+  `for i in $(seq 100); do ss -Hltn 'sport = :${port}' | grep -q . && break; sleep 0.05; done`;
+
 export const SERVER_SETUP = (port = 22, sshdOptions: string[] = []) => `
 id alice >/dev/null 2>&1 || useradd -m -s /bin/bash alice
 mkdir -p /root/.ssh && chmod 700 /root/.ssh
@@ -196,5 +204,5 @@ install -d -m 700 -o alice -g alice /home/alice/.ssh
 install -m 600 -o alice -g alice /root/.ssh/id_ed25519.pub /home/alice/.ssh/authorized_keys
 mkdir -p /run/sshd
 ssh-keygen -A >/dev/null
-/usr/sbin/sshd -p ${port} -o ListenAddress=127.0.0.1 -E /var/log/auth.log${sshdOptions.map((o) => ` -o ${o}`).join('')}
+/usr/sbin/sshd -p ${port} -o ListenAddress=127.0.0.1 -E /var/log/auth.log${sshdOptions.map((o) => ` -o ${o}`).join('')}; ${LISTENING(port)}
 `;
