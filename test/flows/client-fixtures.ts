@@ -1,4 +1,5 @@
 // Sample probe outputs for the client flow: one per branch the flow can take.
+import type { ClientInput } from '../../flows/client.js';
 import type {
   OtherPortResult,
   DnsResult,
@@ -350,4 +351,25 @@ export const login: Record<string, LoginResult> = {
       { path: '/root/.ssh/id_dsa', type: 'ssh-dss', reason: 'corresponding algo not in PubkeyAcceptedAlgorithms' },
     ],
   }),
+};
+
+/** The flow's input with no terminal: no wizard, no fix applied. */
+export const headlessInput: ClientInput = {
+  destination: 'box',
+  sshFlags: [],
+  timeoutMs: 5000,
+  interactive: false,
+  autoApply: false,
+};
+
+/** Every probe's answer for a host that works: the key is known, ssh logs in. */
+export const healthy = {
+  target,
+  keys: keys.good,
+  knownHosts: knownHosts.current,
+  dns: dns.ok,
+  tcp: tcp.ssh,
+  otherPorts: otherPorts.none,
+  handshake: handshake.newKey,
+  login: login.ok,
 };

@@ -14,16 +14,7 @@ const wizard: ClientInput = {
   autoApply: false,
 };
 /** A known, unchanged host key; keys refused; the server takes passwords. */
-const passwordHost = {
-  target: fx.target,
-  keys: fx.keys.good,
-  knownHosts: fx.knownHosts.current,
-  dns: fx.dns.ok,
-  tcp: fx.tcp.ssh,
-  otherPorts: fx.otherPorts.none,
-  handshake: fx.handshake.newKey,
-  login: fx.login.passwordOnly,
-};
+const passwordHost = { ...fx.healthy, login: fx.login.passwordOnly };
 const attempt = (exitCode: number | undefined, stderr: string[]): PasswordAttempt => ({
   command: ['ssh', 'box'],
   exitCode,

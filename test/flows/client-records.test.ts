@@ -7,24 +7,9 @@ import { clientFlow, onThisMachine, type ClientInput } from '../../flows/client.
 import * as fx from './client-fixtures.js';
 import { run } from './helper.js';
 
-const headless: ClientInput = {
-  destination: 'box',
-  sshFlags: [],
-  timeoutMs: 5000,
-  interactive: false,
-  autoApply: false,
-};
+const headless = fx.headlessInput;
 const wizard: ClientInput = { ...headless, interactive: true };
-const healthy = {
-  target: fx.target,
-  keys: fx.keys.good,
-  knownHosts: fx.knownHosts.current,
-  dns: fx.dns.ok,
-  tcp: fx.tcp.ssh,
-  otherPorts: fx.otherPorts.none,
-  handshake: fx.handshake.newKey,
-  login: fx.login.ok,
-};
+const { healthy } = fx;
 const keyIgnored = { ...healthy, keys: fx.keys.tooOpen, login: fx.login.keyIgnored };
 const later =
   <T>(ms: number, out: T) =>

@@ -7,13 +7,7 @@ import { CLIENT_VERDICTS, type ClientVerdictId } from '../../src/client/findings
 import * as fx from './client-fixtures.js';
 import { describePaths, drive, pathsOf, run, type FlowModel } from './helper.js';
 
-const headless: ClientInput = {
-  destination: 'box',
-  sshFlags: [],
-  timeoutMs: 5000,
-  interactive: false,
-  autoApply: false,
-};
+const headless = fx.headlessInput;
 const wizard: ClientInput = { ...headless, interactive: true };
 const auto: ClientInput = { ...headless, autoApply: true };
 
@@ -23,14 +17,7 @@ const proxied = { ...fx.target, proxyCommand: 'aws ssm start-session --target %h
 const proxiedProbes = ['config', 'keys', 'known-hosts', 'login'];
 /** A host that works: the key is known, ssh logs in. */
 const healthy = {
-  target: fx.target,
-  keys: fx.keys.good,
-  knownHosts: fx.knownHosts.current,
-  dns: fx.dns.ok,
-  tcp: fx.tcp.ssh,
-  otherPorts: fx.otherPorts.none,
-  handshake: fx.handshake.newKey,
-  login: fx.login.ok,
+  ...fx.healthy,
   applyFix: { fixId: 'chmod-private-key', status: 'applied', log: ['$ chmod 0600 /root/.ssh/id_ed25519'] },
 };
 const direct = ['config', 'keys', 'known-hosts', 'dns', 'tcp', 'handshake', 'login'];
